@@ -1,0 +1,254 @@
+"""The tables. One service (a YOT) owns staff and cases; several may share a database.
+
+People are known only by the case-management system's pseudonymous case reference.
+Every datetime is stored as UTC and comes back timezone-aware.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _when(nullable: bool = True, **kwargs):
+    return Field(default=None, sa_type=UTCDateTime(), nullable=nullable, **kwargs)
+
+
+class Audience(StrEnum):
+    young_person = "young_person"
+    parent_carer = "parent_carer"
+    victim = "victim"
+    placement = "placement"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    case_worker = "case_worker"
+    victim_worker = "victim_worker"
+    manager = "manager"
+    duty = "duty"
+
+
+class Consent(StrEnum):
+    pending = "pending"
+    given = "given"
+    declined = "declined"
+
+
+class InvitationStatus(StrEnum):
+    scheduled = "scheduled"  # waiting for its due time
+    claimed = "claimed"  # a dispatcher has taken it and is sending
+    sent = "sent"  # first question delivered, nothing answered yet
+    started = "started"  # at least one answer stored
+    completed = "completed"
+    expired = "expired"
+    cancelled = "cancelled"  # opted out, erased, or replaced
+    failed = "failed"  # could not be delivered (e.g. the bot was blocked)
+
+
+OPEN_STATUSES = (InvitationStatus.scheduled, InvitationStatus.claimed, InvitationStatus.sent, InvitationStatus.started)
+
+
+class Service(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+
+
+class Staff(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("service_id", "telegram_user_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    telegram_user_id: int = Field(sa_type=sa.BigInteger(), index=True)
+    role: Role = Field(sa_type=sa.String(20))
+    name: str | None = Field(default=None, max_length=120, description="A staff member's own name, never a child's.")
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+
+
+class Case(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("service_id", "case_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    case_ref: str = Field(max_length=60, description="Pseudonymous reference from the case-management system.")
+    disposal: str | None = Field(default=None, max_length=60)
+    locality: str | None = Field(default=None, max_length=60)
+    intervention_start: date | None = None
+    intervention_end: date | None = None
+    age_band: str | None = Field(default=None, max_length=10)
+    gender: str | None = Field(default=None, max_length=30)
+    ethnicity: str | None = Field(default=None, max_length=60)
+    send: bool | None = Field(default=None, description="Special educational needs and disabilities.")
+    looked_after: bool | None = None
+    review_dates: str = Field(default="", max_length=400, description="ISO dates separated by ';'.")
+    restorative_closed_on: date | None = Field(default=None, description="When the victim worker closed the restorative process.")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    erased_at: datetime | None = _when()
+
+
+class Participant(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("case_id", "audience", "participant_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    audience: Audience = Field(sa_type=sa.String(20))
+    participant_ref: str = Field(default="", max_length=40, description="Tells several victims of one case apart.")
+    chat_id: str | None = Field(default=None, unique=True, max_length=400, description="Telegram chat id once linked (may be encrypted).")
+    chat_hash: str | None = Field(default=None, unique=True, max_length=64, description="Keyed hash of the chat id, for look-ups.")
+    language: str = Field(default="en", max_length=5)
+    consent: Consent = Field(default=Consent.pending, sa_type=sa.String(10))
+    consent_at: datetime | None = _when()
+    opted_out_at: datetime | None = _when()
+    unreachable_at: datetime | None = _when()
+    erased_at: datetime | None = _when()
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+
+
+class InviteLink(SQLModel, table=True):
+    """A one-time code in a t.me deep link. Only its hash is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    code_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    expires_at: datetime = Field(sa_type=UTCDateTime(), nullable=False)
+    used_at: datetime | None = _when()
+    created_by: str = Field(default="cli", max_length=60)
+
+
+class Invitation(SQLModel, table=True):
+    """One survey for one participant: when it is due and how far it got."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("participant_id", "survey_id", "occasion"),
+        sa.Index("ix_invitation_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    survey_id: str = Field(max_length=60)
+    survey_version: int = 1
+    occasion: str = Field(default="manual", max_length=60, description="Why it exists: exit, review:DATE, followup:N, manual:N.")
+    status: InvitationStatus = Field(default=InvitationStatus.scheduled, sa_type=sa.String(12))
+    due_at: datetime = Field(sa_type=UTCDateTime(), nullable=False)
+    expires_at: datetime | None = _when()
+    claimed_at: datetime | None = _when()
+    claimed_by: str | None = Field(default=None, max_length=60)
+    sent_at: datetime | None = _when()
+    started_at: datetime | None = _when()
+    completed_at: datetime | None = _when()
+    last_activity_at: datetime | None = _when()
+    reminders_sent: int = 0
+    next_reminder_at: datetime | None = _when()
+    attempts: int = 0
+    next_attempt_at: datetime | None = _when()
+    last_error: str | None = Field(default=None, max_length=200)
+    message_id: int | None = Field(default=None, sa_type=sa.BigInteger(), description="The chat message holding the current question.")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+
+
+class Answer(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("invitation_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    question_id: str = Field(max_length=60)
+    value: str | None = Field(default=None, max_length=400, description="Normalised value: '4', 'yes', an option id, or ids joined by ';'.")
+    free_text: str | None = Field(default=None, sa_type=sa.Text(), description="What they typed (may be encrypted).")
+    skipped: bool = False
+    complete: bool = Field(default=True, description="False while a multi-select is still being ticked.")
+    sentiment: str | None = Field(default=None, max_length=10)
+    sentiment_score: float | None = None
+    themes: str = Field(default="", max_length=400, description="Theme ids joined by ';'.")
+    answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+
+
+class SafeguardingAlert(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
+    question_id: str | None = Field(default=None, max_length=60)
+    reason: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    notified_at: datetime | None = _when()
+    notify_attempts: int = 0
+    acknowledged_by: int | None = Field(default=None, foreign_key="staff.id")
+    acknowledged_at: datetime | None = _when()
+    escalated_at: datetime | None = _when()
+
+
+class CallbackRequest(SQLModel, table=True):
+    """Someone asked to be contacted (e.g. a victim who said yes to a call)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
+    reason: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    done_by: int | None = Field(default=None, foreign_key="staff.id")
+    done_at: datetime | None = _when()
+
+
+class BoardAction(SQLModel, table=True):
+    """'You said, we did': what the service changed in answer to a theme."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    theme: str = Field(max_length=40)
+    text: str = Field(max_length=1000)
+    created_by: str = Field(default="cli", max_length=60)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int | None = Field(default=None, foreign_key="service.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False, index=True)
+    actor: str = Field(max_length=60, description="'staff:<id>', 'cli', 'system' or 'participant:<id>'.")
+    action: str = Field(max_length=60)
+    subject: str | None = Field(default=None, max_length=120)
+    detail: str | None = Field(default=None, max_length=400)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled, so a re-delivered update changes nothing."""
+
+    bot_id: int = Field(primary_key=True, sa_type=sa.BigInteger(), sa_column_kwargs={"autoincrement": False})
+    update_id: int = Field(primary_key=True, sa_type=sa.BigInteger(), sa_column_kwargs={"autoincrement": False})
+    handled_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)

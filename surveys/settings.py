@@ -1,0 +1,68 @@
+"""The one settings object. Every entry point builds it once and passes it down.
+
+Values come from the environment (prefix ``HEARD_``, except the bot token, which uses the
+name Telegram's own docs use). Nothing else in the project reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def parse_window(text: str) -> tuple[time, time]:
+    """Parse ``"09:00-20:00"`` into (start, end); raise ValueError with a readable reason."""
+    try:
+        start_text, end_text = text.split("-")
+        start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
+    except ValueError:
+        raise ValueError(f"send window {text!r} should look like 09:00-20:00") from None
+    if start >= end:
+        raise ValueError(f"send window {text!r} must start before it ends")
+    return start, end
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HEARD_", extra="ignore")
+
+    database_url: str = "sqlite:///heard.db"
+    service: str = Field(default="yot", description="Code of the YOT this process works for.")
+    service_name: str = "Youth Justice Service"
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "HEARD_TELEGRAM_BOT_TOKEN")
+    )
+    bot_api_url: str | None = None
+    bot_username: str | None = None
+    webhook_secret: SecretStr | None = None
+
+    timezone: str = "Europe/London"
+    send_window: str = "09:00-20:00"
+    dispatch_interval: float = 60.0
+    invite_days: int = 30
+    retention_months: int = 24
+    alert_escalation_minutes: int = 30
+    encryption_key: SecretStr | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises on an unknown zone
+        return value
+
+    @field_validator("send_window")
+    @classmethod
+    def _valid_window(cls, value: str) -> str:
+        parse_window(value)
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def window(self) -> tuple[time, time]:
+        return parse_window(self.send_window)

@@ -1,0 +1,122 @@
+"""Database engine and sessions, and the small queries everything else shares.
+
+SQLite (a file, WAL mode) is the default; PostgreSQL is one URL away. Sessions are short:
+open one per unit of work with :func:`session_scope`, which commits or rolls back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, select
+
+from surveys import models
+from surveys.models import AuditEvent, Service, utcnow
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """An engine with the pragmas and pool settings this project relies on."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy's BEGIN reach SQLite, so a read-then-write takes its lock at BEGIN IMMEDIATE.
+        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see make_engine)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply the migrations (creates the schema on an empty database)."""
+    from alembic import command
+
+    _ensure_sqlite_folder(url)
+    command.upgrade(alembic_config(url), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(url: str) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    database = sa.engine.make_url(url).database
+    if url.startswith("sqlite") and database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_all(engine: Engine) -> None:
+    """Create tables straight from the models (tests only; deployments use :func:`upgrade`)."""
+    SQLModel.metadata.create_all(engine)
+
+
+def ensure_service(session: Session, code: str, name: str) -> Service:
+    service = session.exec(select(Service).where(Service.code == code)).first()
+    if service is None:
+        service = Service(code=code, name=name)
+        session.add(service)
+        session.flush()
+    return service
+
+
+def audit(session: Session, actor: str, action: str, subject: str | None = None, detail: str | None = None,
+          service_id: int | None = None, at: datetime | None = None) -> None:
+    """Record who did what. Never put a message text or a name in ``detail``."""
+    session.add(AuditEvent(service_id=service_id, actor=actor, action=action, subject=subject,
+                           detail=detail, at=at or utcnow()))
+
+
+def keyed_hash(secret: str, value: str) -> str:
+    """A stable, non-reversible token for look-ups (invitation codes, chat ids)."""
+    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+__all__ = ["make_engine", "session_scope", "upgrade", "create_all", "ensure_service", "audit", "keyed_hash", "models"]
