@@ -1,0 +1,264 @@
+"""Bringing people in: the case-management CSV import and one-time invitation links.
+
+Parsing is pure (rows in, records or errors out); writing happens in one transaction so an
+import is all-or-nothing. Only an age band is kept, never a date of birth or a name.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from surveys.models import Audience, Case, InviteLink, Participant, utcnow
+
+REQUIRED_COLUMNS = ("case_ref", "audience", "disposal", "locality", "intervention_start",
+                    "intervention_end", "age", "gender", "ethnicity", "send")
+OPTIONAL_COLUMNS = ("participant_ref", "review_dates", "looked_after", "restorative_closed")
+CASE_FIELDS = ("disposal", "locality", "intervention_start", "intervention_end", "age_band", "gender",
+               "ethnicity", "send", "looked_after", "review_dates", "restorative_closed_on")
+
+_AUDIENCE_WORDS = {
+    "young_person": Audience.young_person, "young person": Audience.young_person, "yp": Audience.young_person,
+    "child": Audience.young_person,
+    "parent_carer": Audience.parent_carer, "parent/carer": Audience.parent_carer, "parent": Audience.parent_carer,
+    "carer": Audience.parent_carer, "parent carer": Audience.parent_carer,
+    "victim": Audience.victim,
+    "placement": Audience.placement, "reparation placement": Audience.placement,
+}
+_YES = {"y", "yes", "true", "1"}
+_NO = {"n", "no", "false", "0"}
+_CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,59}$")
+_PARTICIPANT_REF = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+
+
+class ImportRejected(Exception):
+    """The file was not imported; ``problems`` lists every bad row as (line, reason)."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"line {line}: {reason}" for line, reason in problems))
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    line: int
+    case_ref: str
+    audience: Audience
+    participant_ref: str
+    case_fields: dict = field(hash=False)
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    cases_created: int = 0
+    cases_updated: int = 0
+    participants_created: int = 0
+    touched_case_ids: set[int] = field(default_factory=set)
+
+
+def age_band(age: int) -> str:
+    """Youth justice age bands; exact ages are not kept."""
+    if age < 14:
+        return "10-13"
+    if age < 16:
+        return "14-15"
+    if age < 18:
+        return "16-17"
+    return "18+"
+
+
+def parse_date(text: str) -> date:
+    """ISO (2026-03-31) or UK style (31/03/2026)."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date (use 2026-03-31 or 31/03/2026)")
+
+
+def _parse_flag(text: str, column: str) -> bool | None:
+    word = text.strip().lower()
+    if not word:
+        return None
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ValueError(f"{column} should be yes or no, not '{text}'")
+
+
+def _parse_audience(text: str) -> Audience:
+    audience = _AUDIENCE_WORDS.get(text.strip().lower().replace("-", " ").replace("  ", " "))
+    if audience is None:
+        audience = _AUDIENCE_WORDS.get(text.strip().lower())
+    if audience is None:
+        raise ValueError(f"unknown audience '{text}' (use young_person, parent_carer, victim or placement)")
+    return audience
+
+
+def parse_row(line: int, row: dict[str, str]) -> CaseRow:
+    """One CSV row to a record; raises ValueError with a reason a worker can act on."""
+    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
+    case_ref = get("case_ref")
+    if not case_ref:
+        raise ValueError("case_ref is missing")
+    if not _CASE_REF.match(case_ref):
+        raise ValueError(f"case_ref '{case_ref}' has characters we can't use (letters, digits, / - _ . only)")
+    participant_ref = get("participant_ref")
+    if not _PARTICIPANT_REF.match(participant_ref):
+        raise ValueError(f"participant_ref '{participant_ref}' has characters we can't use")
+
+    fields: dict = {}
+    for column in ("disposal", "locality", "gender", "ethnicity"):
+        if get(column):
+            fields[column] = get(column)[:60]
+    for column, target in (("intervention_start", "intervention_start"), ("intervention_end", "intervention_end"),
+                           ("restorative_closed", "restorative_closed_on")):
+        if get(column):
+            fields[target] = parse_date(get(column))
+    if fields.get("intervention_start") and fields.get("intervention_end") and \
+            fields["intervention_end"] < fields["intervention_start"]:
+        raise ValueError("intervention_end is before intervention_start")
+    if get("age"):
+        try:
+            age = int(get("age"))
+        except ValueError:
+            raise ValueError(f"age should be a whole number, not '{get('age')}'") from None
+        if not 8 <= age <= 25:
+            raise ValueError(f"age {age} is outside what a youth justice service works with")
+        fields["age_band"] = age_band(age)
+    for column in ("send", "looked_after"):
+        flag = _parse_flag(get(column), column)
+        if flag is not None:
+            fields[column] = flag
+    if get("review_dates"):
+        dates = sorted(parse_date(part) for part in get("review_dates").split(";") if part.strip())
+        fields["review_dates"] = ";".join(d.isoformat() for d in dates)
+    return CaseRow(line, case_ref, _parse_audience(get("audience")), participant_ref, fields)
+
+
+def parse_csv(text: str) -> list[CaseRow]:
+    """Parse a whole export; raise :class:`ImportRejected` listing every bad row."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    columns = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise ImportRejected([(1, f"missing column(s): {', '.join(missing)}")])
+    reader.fieldnames = columns
+    records, problems, seen = [], [], {}
+    for row in reader:
+        line = reader.line_num
+        if not any((value or "").strip() for value in row.values()):
+            continue
+        try:
+            record = parse_row(line, row)
+        except ValueError as error:
+            problems.append((line, str(error)))
+            continue
+        key = (record.case_ref, record.audience, record.participant_ref)
+        if key in seen:
+            problems.append((line, f"same person as line {seen[key]} (add a participant_ref to tell them apart)"))
+            continue
+        seen[key] = line
+        records.append(record)
+    if problems:
+        raise ImportRejected(problems)
+    return records
+
+
+def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> ImportSummary:
+    """Create or update cases and participants. Re-importing the same file changes nothing."""
+    summary = ImportSummary(rows=len(records))
+    for record in records:
+        case = session.exec(select(Case).where(Case.service_id == service_id, Case.case_ref == record.case_ref)).first()
+        if case is None:
+            case = Case(service_id=service_id, case_ref=record.case_ref, **record.case_fields)
+            session.add(case)
+            session.flush()
+            summary.cases_created += 1
+        elif any(getattr(case, name) != value for name, value in record.case_fields.items()):
+            for name, value in record.case_fields.items():
+                setattr(case, name, value)
+            case.updated_at = utcnow()
+            summary.cases_updated += 1
+        summary.touched_case_ids.add(case.id)
+        participant = session.exec(select(Participant).where(
+            Participant.case_id == case.id, Participant.audience == record.audience,
+            Participant.participant_ref == record.participant_ref)).first()
+        if participant is None:
+            session.add(Participant(case_id=case.id, audience=record.audience, participant_ref=record.participant_ref))
+            summary.participants_created += 1
+    session.flush()
+    return summary
+
+
+# --- invitation links -------------------------------------------------------------------
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def new_code() -> str:
+    """32 URL-safe characters: fits Telegram's 64-character /start parameter, cannot be guessed."""
+    return secrets.token_urlsafe(24)
+
+
+def create_invite(session: Session, participant: Participant, *, now: datetime, days: int,
+                  created_by: str = "cli") -> str:
+    """Store a new link code (hashed) and return the code itself, which is shown once."""
+    code = new_code()
+    session.add(InviteLink(participant_id=participant.id, code_hash=hash_code(code), created_at=now,
+                           expires_at=now + timedelta(days=days), created_by=created_by))
+    session.flush()
+    return code
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
+
+
+class InviteProblem(Exception):
+    """Why a code could not be used: 'unknown', 'used' or 'expired'."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def redeem_invite(session: Session, code: str, *, now: datetime) -> Participant:
+    """Use a code once. Raises :class:`InviteProblem` when it is unknown, used or expired."""
+    link = session.exec(select(InviteLink).where(InviteLink.code_hash == hash_code(code.strip()))).first()
+    if link is None:
+        raise InviteProblem("unknown")
+    if link.used_at is not None:
+        raise InviteProblem("used")
+    if link.expires_at <= now:
+        raise InviteProblem("expired")
+    # Conditional update: of two taps racing on one code, only one wins.
+    claimed = session.execute(
+        InviteLink.__table__.update()
+        .where(InviteLink.id == link.id, InviteLink.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        raise InviteProblem("used")
+    return session.get(Participant, link.participant_id)
+
+
+def find_participant(session: Session, service_id: int, case_ref: str, audience: Audience,
+                     participant_ref: str = "") -> Participant | None:
+    return session.exec(
+        select(Participant).join(Case).where(
+            Case.service_id == service_id, Case.case_ref == case_ref,
+            Participant.audience == audience, Participant.participant_ref == participant_ref)
+    ).first()
