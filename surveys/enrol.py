@@ -58,10 +58,18 @@ class CaseRow:
 @dataclass
 class ImportSummary:
     rows: int = 0
-    cases_created: int = 0
-    cases_updated: int = 0
     participants_created: int = 0
-    touched_case_ids: set[int] = field(default_factory=set)
+    created_case_ids: set[int] = field(default_factory=set)
+    updated_case_ids: set[int] = field(default_factory=set)
+    case_ids: set[int] = field(default_factory=set)  # every case in the file, for rescheduling
+
+    @property
+    def cases_created(self) -> int:
+        return len(self.created_case_ids)
+
+    @property
+    def cases_updated(self) -> int:
+        return len(self.updated_case_ids - self.created_case_ids)
 
 
 def age_band(age: int) -> str:
@@ -185,13 +193,13 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> Im
             case = Case(service_id=service_id, case_ref=record.case_ref, **record.case_fields)
             session.add(case)
             session.flush()
-            summary.cases_created += 1
+            summary.created_case_ids.add(case.id)
         elif any(getattr(case, name) != value for name, value in record.case_fields.items()):
             for name, value in record.case_fields.items():
                 setattr(case, name, value)
             case.updated_at = utcnow()
-            summary.cases_updated += 1
-        summary.touched_case_ids.add(case.id)
+            summary.updated_case_ids.add(case.id)
+        summary.case_ids.add(case.id)
         participant = session.exec(select(Participant).where(
             Participant.case_id == case.id, Participant.audience == record.audience,
             Participant.participant_ref == record.participant_ref)).first()

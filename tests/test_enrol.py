@@ -120,3 +120,41 @@ def test_codes_are_long_random_and_fit_a_start_link():
     from surveys.enrol import new_code
     codes = {new_code() for _ in range(200)}
     assert len(codes) == 200 and all(len(c) == 32 and len(c) <= 64 for c in codes)
+
+
+def test_cli_import_and_invite(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("HEARD_BOT_USERNAME", "heard_test_bot")
+    runner = CliRunner()
+    csv_file = tmp_path / "cases.csv"
+    csv_file.write_text(EXAMPLE)
+    imported = runner.invoke(app, ["cases", "import", str(csv_file)])
+    assert imported.exit_code == 0, imported.output
+    assert "Imported 5 rows: 2 new cases, 0 updated, 5 new participants." in imported.output
+
+    qr = tmp_path / "link.png"
+    invited = runner.invoke(app, ["invite", "YJ-24-0117", "--audience", "victim", "--participant-ref", "V2",
+                                  "--qr", str(qr)])
+    assert invited.exit_code == 0, invited.output
+    assert invited.stdout.startswith("https://t.me/heard_test_bot?start=")
+    assert qr.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    missing = runner.invoke(app, ["invite", "YJ-99", "--audience", "victim"])
+    assert missing.exit_code == 1 and "No victim found for case YJ-99" in missing.output
+
+
+def test_cli_import_reports_bad_rows(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    csv_file = tmp_path / "cases.csv"
+    csv_file.write_text(EXAMPLE.replace("young_person,,Referral", "yung person,,Referral"))
+    result = CliRunner().invoke(app, ["cases", "import", str(csv_file)])
+    assert result.exit_code == 1
+    assert "Nothing was imported" in result.output and "line 2: unknown audience 'yung person'" in result.output
