@@ -1,0 +1,205 @@
+"""Invitations in the database: planning them from case dates, claiming what is due, and
+recording how delivery went. The database is the only state, so a restart, a crash or a second
+worker loses and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm
+from sqlmodel import Session, select
+
+from surveys.models import (OPEN_STATUSES, Case, Consent, Invitation, InvitationStatus, Participant)
+from surveys.schedule import UNSENT_GRACE_DAYS, occasions_for, opening, reminder_due, retry_delay
+
+# A claim older than this never finished (the worker died mid-send): it is handed out again.
+STALE_CLAIM = timedelta(minutes=5)
+_ACTIVE = (InvitationStatus.sent, InvitationStatus.started)
+UNSENT_GRACE = timedelta(days=UNSENT_GRACE_DAYS)
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    moved: int = 0
+    cancelled: int = 0
+
+
+def sync_participant(session: Session, participant: Participant, case: Case, definitions, *, zone, window,
+                     now: datetime) -> SyncResult:
+    """Make the participant's scheduled invitations match the case's dates.
+
+    New occasions are created; pending ones whose date changed are moved; pending ones whose
+    date disappeared are cancelled. Anything already sent is left alone.
+    """
+    result = SyncResult()
+    existing = {(inv.survey_id, inv.occasion): inv for inv in session.exec(
+        select(Invitation).where(Invitation.participant_id == participant.id))}
+    wanted = set()
+    for occasion in occasions_for(case, participant.audience, definitions):
+        key = (occasion.survey_id, occasion.occasion)
+        wanted.add(key)
+        due_at = opening(occasion.due_day, zone, window)
+        invitation = existing.get(key)
+        if invitation is None:
+            if due_at + UNSENT_GRACE <= now or participant.opted_out_at or participant.erased_at:
+                continue  # too late to ask, or they told us to stop
+            session.add(Invitation(participant_id=participant.id, survey_id=occasion.survey_id,
+                                   survey_version=occasion.survey_version, occasion=occasion.occasion,
+                                   due_at=due_at, created_at=now))
+            result.created += 1
+        elif invitation.status == InvitationStatus.scheduled and invitation.due_at != due_at:
+            invitation.due_at = due_at
+            result.moved += 1
+    for key, invitation in existing.items():
+        if key not in wanted and invitation.status == InvitationStatus.scheduled and not key[1].startswith("manual"):
+            invitation.status = InvitationStatus.cancelled
+            result.cancelled += 1
+    session.flush()
+    return result
+
+
+def sync_cases(session: Session, case_ids, definitions, *, zone, window, now: datetime) -> SyncResult:
+    total = SyncResult()
+    rows = session.exec(select(Participant, Case).join(Case).where(Case.id.in_(list(case_ids)))).all()
+    for participant, case in rows:
+        one = sync_participant(session, participant, case, definitions, zone=zone, window=window, now=now)
+        total.created += one.created
+        total.moved += one.moved
+        total.cancelled += one.cancelled
+    return total
+
+
+def create_manual(session: Session, participant: Participant, definition, *, now: datetime) -> Invitation:
+    """A survey a worker sends by hand: due at once (the send window still applies)."""
+    count = session.exec(select(sa.func.count()).select_from(Invitation).where(
+        Invitation.participant_id == participant.id, Invitation.survey_id == definition.id)).one()
+    invitation = Invitation(participant_id=participant.id, survey_id=definition.id,
+                            survey_version=definition.version, occasion=f"manual:{count + 1}",
+                            due_at=now, created_at=now)
+    session.add(invitation)
+    session.flush()
+    return invitation
+
+
+def _reachable():
+    """Participants we may message: linked, consenting, not stopped, not blocked, not erased."""
+    return sa.and_(Participant.chat_hash.is_not(None), Participant.consent == Consent.given,
+                   Participant.opted_out_at.is_(None), Participant.unreachable_at.is_(None),
+                   Participant.erased_at.is_(None))
+
+
+def claim_due(session: Session, *, now: datetime, worker: str, limit: int = 100) -> list[int]:
+    """Atomically take up to ``limit`` due invitations for this worker; return their ids.
+
+    A person gets one survey at a time, so an invitation waits while another is open for them.
+    On PostgreSQL rows locked by another worker are skipped; on SQLite the write lock taken at
+    BEGIN IMMEDIATE serialises claimers. Either way the conditional UPDATE is the final guard.
+    """
+    _release_stale_claims(session, now)
+    other = sa.orm.aliased(Invitation)
+    busy = sa.exists().where(other.participant_id == Participant.id,
+                             other.status.in_([s.value for s in _ACTIVE]))
+    candidates = (
+        select(Invitation.id).join(Participant, Participant.id == Invitation.participant_id)
+        .where(Invitation.status == InvitationStatus.scheduled, Invitation.due_at <= now,
+               sa.or_(Invitation.next_attempt_at.is_(None), Invitation.next_attempt_at <= now),
+               _reachable(), ~busy)
+        .order_by(Invitation.due_at, Invitation.id).limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(of=Invitation, skip_locked=True)
+    ids = list(session.exec(candidates).all())
+    if not ids:
+        return []
+    # One invitation per person per claim, even when two are due together.
+    per_person: dict[int, int] = {}
+    for inv_id, person in session.exec(select(Invitation.id, Invitation.participant_id)
+                                       .where(Invitation.id.in_(ids)).order_by(Invitation.due_at, Invitation.id)):
+        per_person.setdefault(person, inv_id)
+    claimed = session.execute(
+        sa.update(Invitation).where(Invitation.id.in_(list(per_person.values())),
+                                    Invitation.status == InvitationStatus.scheduled)
+        .values(status=InvitationStatus.claimed, claimed_at=now, claimed_by=worker)
+        .returning(Invitation.id)
+    ).scalars().all()
+    return sorted(claimed)
+
+
+def _release_stale_claims(session: Session, now: datetime) -> None:
+    session.execute(
+        sa.update(Invitation).where(Invitation.status == InvitationStatus.claimed,
+                                    Invitation.claimed_at < now - STALE_CLAIM)
+        .values(status=InvitationStatus.scheduled, claimed_by=None)
+    )
+
+
+def mark_sent(invitation: Invitation, survey_schedule, *, now: datetime, message_id: int | None) -> None:
+    invitation.status = InvitationStatus.sent
+    invitation.sent_at = invitation.last_activity_at = now
+    invitation.expires_at = now + timedelta(days=survey_schedule.expires_days)
+    invitation.next_reminder_at = reminder_due(now, survey_schedule.reminders_days, 0)
+    invitation.message_id = message_id
+    invitation.attempts += 1
+    invitation.last_error = None
+
+
+def mark_retry(invitation: Invitation, *, now: datetime, error: str, retry_after: float | None = None) -> None:
+    """A send failed for a reason that may pass (flood limit, network): try again later."""
+    invitation.attempts += 1
+    invitation.status = InvitationStatus.scheduled
+    invitation.claimed_by = None
+    invitation.next_attempt_at = now + retry_delay(invitation.attempts, retry_after)
+    invitation.last_error = error[:200]
+
+
+def mark_unreachable(session: Session, invitation: Invitation, *, now: datetime, error: str) -> None:
+    """They blocked the bot (or the chat is gone): stop trying and let their worker know."""
+    invitation.status = InvitationStatus.failed
+    invitation.last_error = error[:200]
+    participant = session.get(Participant, invitation.participant_id)
+    participant.unreachable_at = now
+
+
+def cancel_open(session: Session, participant_id: int) -> int:
+    """Cancel everything pending for a person (they said stop, or asked for deletion)."""
+    return session.execute(
+        sa.update(Invitation).where(Invitation.participant_id == participant_id,
+                                    Invitation.status.in_([s.value for s in OPEN_STATUSES]))
+        .values(status=InvitationStatus.cancelled)
+    ).rowcount
+
+
+def active_invitation(session: Session, participant_id: int) -> Invitation | None:
+    """The survey this person is answering now, if any."""
+    return session.exec(select(Invitation).where(
+        Invitation.participant_id == participant_id, Invitation.status.in_([s.value for s in _ACTIVE]))
+        .order_by(Invitation.sent_at.desc())).first()
+
+
+def reminders_due(session: Session, *, now: datetime, limit: int = 100) -> list[Invitation]:
+    """Open surveys whose next gentle reminder is due."""
+    query = (
+        select(Invitation).join(Participant, Participant.id == Invitation.participant_id)
+        .where(Invitation.status.in_([s.value for s in _ACTIVE]), Invitation.next_reminder_at <= now,
+               sa.or_(Invitation.expires_at.is_(None), Invitation.expires_at > now), _reachable())
+        .order_by(Invitation.next_reminder_at).limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Invitation, skip_locked=True)
+    return list(session.exec(query).all())
+
+
+def expire_overdue(session: Session, *, now: datetime) -> int:
+    """Close surveys nobody finished in time, and give up on ones we could never send."""
+    answered_late = session.execute(
+        sa.update(Invitation).where(Invitation.status.in_([s.value for s in _ACTIVE]), Invitation.expires_at <= now)
+        .values(status=InvitationStatus.expired)).rowcount
+    never_sent = session.execute(
+        sa.update(Invitation).where(Invitation.status == InvitationStatus.scheduled,
+                                    Invitation.due_at <= now - UNSENT_GRACE)
+        .values(status=InvitationStatus.expired)).rowcount
+    return answered_late + never_sent

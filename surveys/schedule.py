@@ -1,0 +1,88 @@
+"""When things are sent: pure rules over dates, a time zone and a send window.
+
+Nothing here reads the clock or the database; callers pass ``now`` and the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+# An invitation nobody could be sent (chat never linked) is given up this long after it fell due.
+UNSENT_GRACE_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One survey a participant should get, and the local day it falls due."""
+
+    survey_id: str
+    survey_version: int
+    occasion: str
+    due_day: date
+
+
+def in_window(moment: datetime, zone: ZoneInfo, window: tuple[time, time]) -> bool:
+    local = moment.astimezone(zone).time()
+    return window[0] <= local < window[1]
+
+
+def next_send_time(moment: datetime, zone: ZoneInfo, window: tuple[time, time]) -> datetime:
+    """``moment`` if it is inside the send window, else the next window opening (in UTC).
+
+    Works on local wall-clock time, so the window keeps its hours across BST/GMT changes.
+    """
+    if in_window(moment, zone, window):
+        return moment
+    local = moment.astimezone(zone)
+    day = local.date() if local.time() < window[0] else local.date() + timedelta(days=1)
+    return opening(day, zone, window)
+
+
+def opening(day: date, zone: ZoneInfo, window: tuple[time, time]) -> datetime:
+    """The moment the send window opens on a local day, in UTC."""
+    return datetime.combine(day, window[0], tzinfo=zone).astimezone(timezone.utc)
+
+
+def occasions_for(case, audience: str, definitions) -> list[Occasion]:
+    """Every scheduled survey this person should get, from the case's dates.
+
+    ``case`` needs intervention_end, review_dates (';'-joined ISO dates) and restorative_closed_on;
+    ``definitions`` maps survey id to a definition with ``audience`` and ``schedule``.
+    """
+    found: list[Occasion] = []
+    for definition in definitions.values():
+        schedule = definition.schedule
+        if definition.audience != audience or schedule is None:
+            continue
+        offsets = schedule.offsets()
+        for label, anchor in _anchors(schedule.trigger, case):
+            for number, offset in enumerate(offsets, start=1):
+                occasion = label if len(offsets) == 1 else f"{label}:{number}"
+                found.append(Occasion(definition.id, definition.version, occasion, anchor + timedelta(days=offset)))
+    return found
+
+
+def _anchors(trigger: str, case) -> list[tuple[str, date]]:
+    if trigger == "intervention_end" and case.intervention_end:
+        return [("exit", case.intervention_end)]
+    if trigger == "review_date":
+        return [(f"review:{day}", date.fromisoformat(day)) for day in filter(None, case.review_dates.split(";"))]
+    if trigger == "restorative_closed" and case.restorative_closed_on:
+        return [("followup", case.restorative_closed_on)]
+    return []  # manual surveys, or the date is not known yet
+
+
+def reminder_due(sent_at: datetime, reminders_days: list[int], reminders_sent: int) -> datetime | None:
+    """When the next reminder is due, or None when every reminder has gone."""
+    if reminders_sent >= len(reminders_days):
+        return None
+    return sent_at + timedelta(days=reminders_days[reminders_sent])
+
+
+def retry_delay(attempts: int, retry_after: float | None = None) -> timedelta:
+    """Back off after a failed send: Telegram's own retry_after when it gives one, else 30 s doubling to 1 h."""
+    if retry_after is not None:
+        return timedelta(seconds=max(1.0, retry_after))
+    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
