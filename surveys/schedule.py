@@ -56,7 +56,7 @@ def occasions_for(case, audience: str, definitions) -> list[Occasion]:
         schedule = definition.schedule
         if definition.audience != audience or schedule is None:
             continue
-        offsets = schedule.offsets()
+        offsets = schedule.offsets
         for label, anchor in _anchors(schedule.trigger, case):
             for number, offset in enumerate(offsets, start=1):
                 occasion = label if len(offsets) == 1 else f"{label}:{number}"

@@ -15,8 +15,8 @@ from surveys.store import ensure_service, session_scope
 LONDON = ZoneInfo("Europe/London")
 WINDOW = (time(9), time(20))
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-SCHEDULE = SimpleNamespace(trigger="intervention_end", offsets=lambda: [0], reminders_days=[2, 5], expires_days=14)
-REVIEW = SimpleNamespace(trigger="review_date", offsets=lambda: [0], reminders_days=[2], expires_days=7)
+SCHEDULE = SimpleNamespace(trigger="intervention_end", offsets=[0], reminders_days=[2, 5], expires_days=14)
+REVIEW = SimpleNamespace(trigger="review_date", offsets=[0], reminders_days=[2], expires_days=7)
 DEFINITIONS = {
     "yp_exit": SimpleNamespace(id="yp_exit", version=1, audience="young_person", schedule=SCHEDULE),
     "yp_review": SimpleNamespace(id="yp_review", version=1, audience="young_person", schedule=REVIEW),
