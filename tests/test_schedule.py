@@ -32,7 +32,7 @@ def test_nothing_goes_out_at_night(moment, expected):
 
 
 def _definition(survey_id, audience, trigger, offsets):
-    schedule = SimpleNamespace(trigger=trigger, offsets=lambda: offsets)
+    schedule = SimpleNamespace(trigger=trigger, offsets=offsets)
     return SimpleNamespace(id=survey_id, version=2, audience=audience, schedule=schedule)
 
 
