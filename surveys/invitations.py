@@ -92,7 +92,8 @@ def _reachable():
                    Participant.erased_at.is_(None))
 
 
-def claim_due(session: Session, *, now: datetime, worker: str, limit: int = 100) -> list[int]:
+def claim_due(session: Session, *, now: datetime, worker: str, limit: int = 100, service_id: int | None = None,
+              participant_id: int | None = None) -> list[int]:
     """Atomically take up to ``limit`` due invitations for this worker; return their ids.
 
     A person gets one survey at a time, so an invitation waits while another is open for them.
@@ -110,6 +111,7 @@ def claim_due(session: Session, *, now: datetime, worker: str, limit: int = 100)
                _reachable(), ~busy)
         .order_by(Invitation.due_at, Invitation.id).limit(limit)
     )
+    candidates = _narrow(candidates, service_id, participant_id)
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(of=Invitation, skip_locked=True)
     ids = list(session.exec(candidates).all())
@@ -127,6 +129,15 @@ def claim_due(session: Session, *, now: datetime, worker: str, limit: int = 100)
         .returning(Invitation.id)
     ).scalars().all()
     return sorted(claimed)
+
+
+def _narrow(query, service_id: int | None, participant_id: int | None):
+    """Limit a query over invitations to one YOT, or one person."""
+    if service_id is not None:
+        query = query.where(Participant.case_id.in_(select(Case.id).where(Case.service_id == service_id)))
+    if participant_id is not None:
+        query = query.where(Invitation.participant_id == participant_id)
+    return query
 
 
 def _release_stale_claims(session: Session, now: datetime) -> None:
@@ -173,6 +184,16 @@ def cancel_open(session: Session, participant_id: int) -> int:
     ).rowcount
 
 
+def resume_after_stop(session: Session, participant_id: int, *, now: datetime) -> int:
+    """They said /start again: surveys cancelled by /stop that never went out are planned again."""
+    return session.execute(
+        sa.update(Invitation).where(Invitation.participant_id == participant_id,
+                                    Invitation.status == InvitationStatus.cancelled,
+                                    Invitation.sent_at.is_(None), Invitation.due_at > now - UNSENT_GRACE)
+        .values(status=InvitationStatus.scheduled)
+    ).rowcount
+
+
 def active_invitation(session: Session, participant_id: int) -> Invitation | None:
     """The survey this person is answering now, if any."""
     return session.exec(select(Invitation).where(
@@ -180,7 +201,8 @@ def active_invitation(session: Session, participant_id: int) -> Invitation | Non
         .order_by(Invitation.sent_at.desc())).first()
 
 
-def reminders_due(session: Session, *, now: datetime, limit: int = 100) -> list[Invitation]:
+def reminders_due(session: Session, *, now: datetime, limit: int = 100,
+                  service_id: int | None = None) -> list[Invitation]:
     """Open surveys whose next gentle reminder is due."""
     query = (
         select(Invitation).join(Participant, Participant.id == Invitation.participant_id)
@@ -188,6 +210,7 @@ def reminders_due(session: Session, *, now: datetime, limit: int = 100) -> list[
                sa.or_(Invitation.expires_at.is_(None), Invitation.expires_at > now), _reachable())
         .order_by(Invitation.next_reminder_at).limit(limit)
     )
+    query = _narrow(query, service_id, None)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=Invitation, skip_locked=True)
     return list(session.exec(query).all())

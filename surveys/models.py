@@ -204,6 +204,7 @@ class SafeguardingAlert(SQLModel, table=True):
     invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
     question_id: str | None = Field(default=None, max_length=60)
     reason: str = Field(max_length=200)
+    text: str | None = Field(default=None, sa_type=sa.Text(), description="What they wrote, for the duty worker.")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
     notified_at: datetime | None = _when()
     notify_attempts: int = 0

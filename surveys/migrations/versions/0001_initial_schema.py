@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:06:34.581840
 """
 from alembic import op
 import sqlalchemy as sa
@@ -214,6 +213,7 @@ def upgrade() -> None:
     sa.Column('invitation_id', sa.Integer(), nullable=True),
     sa.Column('question_id', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('text', sa.Text(), nullable=True),
     sa.Column('created_at', surveys.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('notified_at', surveys.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('notify_attempts', sa.Integer(), nullable=False),

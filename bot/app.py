@@ -1,0 +1,91 @@
+"""Build the python-telegram-bot Application: handlers, the dispatch job, the error handler."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, Update
+from telegram.constants import ChatType
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
+                          ContextTypes, MessageHandler, TypeHandler, filters)
+
+from bot import participant, staff
+from bot.context import Heard
+from bot.dispatch import tick
+from bot.texts import t
+from surveys.models import utcnow
+from surveys.settings import Settings
+
+log = logging.getLogger(__name__)
+PRIVATE = filters.ChatType.PRIVATE
+PARTICIPANT_COMMANDS = ("start", "help", "privacy", "stop", "delete")
+
+
+def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Heard:
+    """Open the database (migrating it), load the surveys and the analysis."""
+    from analysis.pipeline import findings_for
+    from surveys.schema import load_all
+    from surveys.store import ensure_service, make_engine, session_scope, upgrade
+
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with session_scope(engine) as session:
+        service_id = ensure_service(session, settings.service, settings.service_name).id
+    return Heard(settings=settings, engine=engine, service_id=service_id, definitions=load_all(),
+                 analyse=findings_for, clock=clock, worker=f"{socket.gethostname()}:{id(engine):x}")
+
+
+def build_application(h: Heard, *, token: str, base_url: str | None = None, base_file_url: str | None = None,
+                      dispatch: bool = True, rate_limit: bool = True) -> Application:
+    builder = ApplicationBuilder().token(token).post_init(_post_init)
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(base_file_url or base_url)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data["heard"] = h
+    register_handlers(application)
+    if dispatch:
+        application.job_queue.run_repeating(tick, interval=h.settings.dispatch_interval, first=1, name="dispatch")
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    add = application.add_handler
+    # Group -1 runs first for every update: groups and channels are refused before anything else.
+    add(TypeHandler(Update, participant.refuse_group), group=-1)
+
+    add(CommandHandler("start", participant.start, filters=PRIVATE))
+    add(CommandHandler("help", participant.help_command, filters=PRIVATE))
+    add(CommandHandler("privacy", participant.privacy_command, filters=PRIVATE))
+    add(CommandHandler("stop", participant.stop_command, filters=PRIVATE))
+    add(CommandHandler("delete", participant.delete_command, filters=PRIVATE))
+    staff.register(application)
+    add(MessageHandler(filters.COMMAND & PRIVATE, participant.unknown_command))
+    add(MessageHandler(filters.TEXT & PRIVATE, participant.text_sent))
+    add(MessageHandler(~filters.TEXT & PRIVATE & ~filters.StatusUpdate.ALL, participant.not_text))
+
+    add(CallbackQueryHandler(participant.consent_pressed, pattern=r"^consent:(yes|no)$"))
+    add(CallbackQueryHandler(participant.confirm_pressed, pattern=r"^(stop|delete):(yes|no)$"))
+    add(CallbackQueryHandler(staff.alert_taken, pattern=r"^ack:"))
+    add(CallbackQueryHandler(participant.button_pressed))
+    application.add_error_handler(on_error)
+
+
+async def _post_init(application: Application) -> None:
+    await application.bot.set_my_commands(
+        [BotCommand(name, t(f"command_{name}")) for name in PARTICIPANT_COMMANDS])
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log what went wrong (never the message text) and tell the person something kind."""
+    log.error("error handling update %s: %s", getattr(update, "update_id", "-"), type(context.error).__name__,
+              exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
+        try:
+            await context.bot.send_message(update.effective_chat.id, t("something_went_wrong"))
+        except Exception:  # noqa: BLE001 - nothing more we can do
+            log.warning("could not tell the person about the error")

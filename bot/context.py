@@ -1,0 +1,38 @@
+"""What every handler and job needs, built once when the bot starts."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from telegram.ext import ContextTypes
+
+from surveys.answering import Analyser
+from surveys.models import utcnow
+from surveys.settings import Settings
+
+
+@dataclass
+class Heard:
+    settings: Settings
+    engine: Engine
+    service_id: int
+    definitions: dict
+    analyse: Analyser
+    clock: Callable[[], datetime] = utcnow
+    worker: str = field(default="bot")  # names this process's invitation claims
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def heard(context: ContextTypes.DEFAULT_TYPE) -> Heard:
+    return context.application.bot_data["heard"]
+
+
+def chat_key(chat_id: int) -> str:
+    """How a chat is looked up in the database without storing the id in the clear twice."""
+    return hashlib.sha256(f"chat:{chat_id}".encode()).hexdigest()

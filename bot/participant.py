@@ -1,0 +1,428 @@
+"""Handlers for young people, parents/carers and victims.
+
+Each handler parses the update, calls the domain, and renders the reply. Nothing is kept in
+memory: the person's place in a survey is read from the database on every update.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import safeguarding
+from bot.context import Heard, chat_key, heard
+from bot.conversation import close_question, question_index, send_current, send_step
+from bot.render import button_values, parse_press
+from bot.texts import t
+from surveys import engine
+from surveys.answering import load_answers, respond
+from surveys.enrol import InviteProblem, redeem_invite
+from surveys.invitations import active_invitation, cancel_open, resume_after_stop
+from surveys.models import (Answer, AuditEvent, CallbackRequest, Consent, Invitation, InvitationStatus,
+                            Participant, ProcessedUpdate)
+from surveys.store import audit, session_scope
+
+log = logging.getLogger(__name__)
+
+WRONG_CODE_LIMIT = 5
+WRONG_CODE_WINDOW = timedelta(minutes=15)
+_ACTIVE = (InvitationStatus.sent, InvitationStatus.started)
+
+
+# --- look-ups ------------------------------------------------------------------------------
+
+def _participant(session: Session, chat_id: int) -> Participant | None:
+    return session.exec(select(Participant).where(Participant.chat_hash == chat_key(chat_id))).first()
+
+
+def _lang(participant: Participant | None) -> str:
+    return participant.language if participant else "en"
+
+
+def _first_time(session: Session, update: Update, bot_id: int) -> bool:
+    """Record the update id; False if it was handled before (Telegram delivered it again)."""
+    if session.get(ProcessedUpdate, (bot_id, update.update_id)) is not None:
+        return False
+    session.add(ProcessedUpdate(bot_id=bot_id, update_id=update.update_id))
+    return True
+
+
+def _consent_keyboard(lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("consent_yes", lang), callback_data="consent:yes"),
+                                  InlineKeyboardButton(t("consent_no", lang), callback_data="consent:no")]])
+
+
+def _confirm_keyboard(action: str, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"{action}_confirm", lang), callback_data=f"{action}:yes"),
+                                  InlineKeyboardButton(t("keep_going", lang), callback_data=f"{action}:no")]])
+
+
+# --- group chats ---------------------------------------------------------------------------
+
+async def refuse_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs first for every update: the bot only talks in private chats."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    if chat.type != ChatType.CHANNEL:
+        try:
+            await context.bot.send_message(chat.id, t("private_only"))
+        except Exception:  # noqa: BLE001 - we are leaving anyway
+            log.info("could not explain before leaving a group")
+    await context.bot.leave_chat(chat.id)
+    raise ApplicationHandlerStop
+
+
+# --- /start, consent -----------------------------------------------------------------------
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    h, chat_id = heard(context), update.effective_chat.id
+    code = context.args[0] if context.args else None
+    now = h.now()
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        if participant is not None:
+            reply = _welcome_back(session, participant, code is not None, now)
+            lang, consent = _lang(participant), participant.consent
+        elif code is None:
+            reply, lang, consent = t("start_without_link"), "en", None
+        else:
+            reply, lang, consent, participant = _link(session, h, chat_id, code, now)
+    await update.effective_message.reply_text(reply, parse_mode=ParseMode.HTML)
+    if participant is None:
+        return
+    if consent == Consent.pending:
+        await context.bot.send_message(chat_id, t("consent_question", lang), parse_mode=ParseMode.HTML,
+                                       reply_markup=_consent_keyboard(lang))
+    elif consent == Consent.given:
+        await _offer_survey(context, h, chat_id, participant.id, lang)
+
+
+def _welcome_back(session: Session, participant: Participant, came_with_code: bool, now) -> str:
+    lang = _lang(participant)
+    if participant.opted_out_at is not None:
+        participant.opted_out_at = None
+        resume_after_stop(session, participant.id, now=now)
+        audit(session, f"participant:{participant.id}", "participant.restart")
+        return t("restarted", lang)
+    # A second link or /start never re-links or tells them anything new.
+    return t("already_linked", lang) if came_with_code else t("hello_again", lang)
+
+
+def _link(session: Session, h: Heard, chat_id: int, code: str, now):
+    if _too_many_wrong_codes(session, chat_id, now):
+        return t("too_many_tries"), "en", None, None
+    try:
+        participant = redeem_invite(session, code, now=now)
+    except InviteProblem as problem:
+        audit(session, "chat", "invite.refused", subject=chat_key(chat_id)[:16], detail=problem.reason, at=now)
+        return t(f"code_{problem.reason}"), "en", None, None
+    participant.chat_id, participant.chat_hash = str(chat_id), chat_key(chat_id)
+    participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
+    audit(session, f"participant:{participant.id}", "participant.linked", at=now)
+    lang = _lang(participant)
+    return t("welcome", lang), lang, participant.consent, participant
+
+
+def _too_many_wrong_codes(session: Session, chat_id: int, now) -> bool:
+    tries = session.exec(select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "invite.refused", AuditEvent.subject == chat_key(chat_id)[:16],
+        AuditEvent.at > now - WRONG_CODE_WINDOW)).one()
+    return tries >= WRONG_CODE_LIMIT
+
+
+async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, h = update.callback_query, heard(context)
+    chat_id, agreed = update.effective_chat.id, query.data == "consent:yes"
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        if participant is None or participant.consent != Consent.pending:
+            await query.answer(t("old_button"))
+            return
+        participant.consent = Consent.given if agreed else Consent.declined
+        participant.consent_at = h.now()
+        if not agreed:
+            cancel_open(session, participant.id)
+        audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value)
+        lang, participant_id = _lang(participant), participant.id
+    await query.answer()
+    await query.edit_message_text(t("consent_given" if agreed else "consent_declined", lang),
+                                  parse_mode=ParseMode.HTML)
+    if agreed:
+        await _offer_survey(context, h, chat_id, participant_id, lang)
+
+
+async def _offer_survey(context, h: Heard, chat_id: int, participant_id: int, lang: str) -> None:
+    """Show the open survey where they left it, or send one that is already due."""
+    from bot.dispatch import deliver_due_for
+
+    with session_scope(h.engine) as session:
+        invitation = active_invitation(session, participant_id)
+    if invitation is not None:
+        await send_current(context.bot, h, chat_id, invitation, lang)
+    else:
+        await deliver_due_for(context.bot, h, participant_id)
+
+
+# --- answering -----------------------------------------------------------------------------
+
+async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, h, chat_id = update.callback_query, heard(context), update.effective_chat.id
+    press = parse_press(query.data)
+    if press is None:
+        log.warning("ignored malformed callback data (update %s)", update.update_id)
+        await query.answer(t("old_button"))
+        return
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        invitation = session.get(Invitation, press.invitation_id)
+        if participant is None or invitation is None or invitation.participant_id != participant.id:
+            log.warning("refused a button for someone else's survey (update %s)", update.update_id)
+            await query.answer(t("old_button"))
+            return
+        lang = _lang(participant)
+        if invitation.status not in _ACTIVE:
+            await query.answer(t("survey_closed", lang))
+            await _remove_buttons(query)
+            return
+        definition = h.definitions[invitation.survey_id]
+        step = engine.next_step(definition, load_answers(session, invitation.id))
+        current = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
+        if current != press.question_index or not _first_time(session, update, context.bot.id):
+            stale = True
+        else:
+            stale = False
+            given = _input_for(press, step.question)
+            if given is None:
+                log.warning("refused a button with an unknown option (update %s)", update.update_id)
+                await query.answer(t("old_button", lang))
+                return
+            response = respond(session, invitation, definition, given, now=h.now(), analyse=h.analyse)
+    if stale:
+        await query.answer(t("old_button", lang))
+        if query.message and query.message.message_id != invitation.message_id:
+            await _remove_buttons(query)
+        await send_current(context.bot, h, chat_id, invitation, lang)
+        return
+    await query.answer()
+    await _after_answer(context, h, chat_id, invitation, definition, step, response, lang,
+                        pressed_message_id=query.message.message_id if query.message else None)
+
+
+def _input_for(press, question):
+    if press.verb in ("choose", "toggle"):
+        values = button_values(question)
+        if press.option_index >= len(values):
+            return None
+        value = values[press.option_index]
+        return engine.Choose(value) if press.verb == "choose" else engine.Toggle(value)
+    return {"done": engine.Done(), "skip": engine.Skip(), "back": engine.Back()}[press.verb]
+
+
+async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    h, chat_id, text = heard(context), update.effective_chat.id, update.effective_message.text
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        if participant is None:
+            reply = "start_without_link"
+        elif participant.consent == Consent.pending:
+            reply = "consent_first"
+        else:
+            reply = None
+            lang = _lang(participant)
+            invitation = active_invitation(session, participant.id)
+            if invitation is None:
+                alert_ids = safeguarding.screen_loose_text(session, h, participant, text)
+            elif not _first_time(session, update, context.bot.id):
+                response = None  # handled before: just show where they are
+            else:
+                definition = h.definitions[invitation.survey_id]
+                step = engine.next_step(definition, load_answers(session, invitation.id))
+                response = respond(session, invitation, definition, engine.Reply(text), now=h.now(),
+                                   analyse=h.analyse)
+    if reply is not None:
+        await update.effective_message.reply_text(t(reply), parse_mode=ParseMode.HTML,
+                                                  reply_markup=_consent_keyboard("en") if reply == "consent_first" else None)
+        return
+    if invitation is None:
+        if alert_ids:
+            await safeguarding.after_disclosure(context.bot, h, chat_id, alert_ids, lang)
+        else:
+            await update.effective_message.reply_text(t("no_survey_open", lang), parse_mode=ParseMode.HTML)
+        return
+    if response is None:
+        await send_current(context.bot, h, chat_id, invitation, lang)
+        return
+    await _after_answer(context, h, chat_id, invitation, definition, step, response, lang)
+
+
+async def _after_answer(context, h: Heard, chat_id: int, invitation: Invitation, definition, step,
+                        response, lang: str, pressed_message_id: int | None = None) -> None:
+    """Tidy the answered question, look after a disclosure, then ask the next thing."""
+    bot = context.bot
+    if response.problem:
+        await bot.send_message(chat_id, _problem_text(response.problem, step, lang), parse_mode=ParseMode.HTML)
+        if response.problem != "finished":
+            await send_current(bot, h, chat_id, invitation, lang)
+        return
+    with session_scope(h.engine) as session:
+        answers = load_answers(session, invitation.id)
+    asked = step.question
+    new_step = response.step
+    if isinstance(new_step, engine.Ask) and new_step.question.id == asked.id:
+        # Still on the same question (a multi-select tick): refresh the ticks in place.
+        from bot.render import question_keyboard
+        await bot.edit_message_reply_markup(chat_id, pressed_message_id or invitation.message_id,
+                                            reply_markup=question_keyboard(new_step, invitation.id,
+                                                                           question_index(definition, asked), lang))
+        return
+    await close_question(bot, chat_id, pressed_message_id or invitation.message_id, asked,
+                         answers.get(asked.id), lang)
+    if response.alert_ids:
+        await safeguarding.after_disclosure(bot, h, chat_id, response.alert_ids, lang)
+    if response.callback_requested:
+        await bot.send_message(chat_id, t("callback_noted", lang))
+    await send_step(bot, h, chat_id, invitation, new_step, lang)
+
+
+def _problem_text(problem: str, step, lang: str) -> str:
+    if isinstance(step, engine.Ask):
+        return t(f"problem_{problem}", lang, **_range_of(step.question))
+    return t(f"problem_{problem}", lang)
+
+
+def _range_of(question) -> dict:
+    values = button_values(question)
+    return {"low": values[0], "high": values[-1]} if values else {}
+
+
+async def _remove_buttons(query) -> None:
+    try:
+        await query.edit_message_reply_markup(reply_markup=None)
+    except Exception:  # noqa: BLE001 - only tidying
+        log.info("could not remove old buttons")
+
+
+# --- things we cannot read -----------------------------------------------------------------
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Voice notes, stickers, photos...: say kindly what works, then show where they are."""
+    h, chat_id, message = heard(context), update.effective_chat.id, update.effective_message
+    kind = _kind_of(message)
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        invitation = active_invitation(session, participant.id) if participant else None
+        lang = _lang(participant)
+    await message.reply_text(t(f"cannot_read_{kind}", lang))
+    if invitation is not None:
+        await send_current(context.bot, h, chat_id, invitation, lang)
+
+
+def _kind_of(message) -> str:
+    for kind in ("voice", "video_note", "sticker", "photo", "video", "animation", "audio", "document",
+                 "location", "contact", "poll"):
+        if getattr(message, kind, None):
+            return {"video_note": "video", "animation": "video", "audio": "voice", "poll": "other"}.get(kind, kind)
+    return "other"
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    h, chat_id = heard(context), update.effective_chat.id
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        invitation = active_invitation(session, participant.id) if participant else None
+        lang = _lang(participant)
+    await update.effective_message.reply_text(t("unknown_command", lang), parse_mode=ParseMode.HTML)
+    if invitation is not None:
+        await send_current(context.bot, h, chat_id, invitation, lang)
+
+
+# --- help, privacy, stop, delete -----------------------------------------------------------
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _info(update, context, "help")
+
+
+async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _info(update, context, "privacy")
+
+
+async def _info(update: Update, context, key: str) -> None:
+    h, chat_id = heard(context), update.effective_chat.id
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        invitation = active_invitation(session, participant.id) if participant else None
+        lang = _lang(participant)
+    await update.effective_message.reply_text(t(key, lang), parse_mode=ParseMode.HTML)
+    if invitation is not None:
+        await send_current(context.bot, h, chat_id, invitation, lang)
+
+
+async def stop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _ask_to_confirm(update, context, "stop")
+
+
+async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _ask_to_confirm(update, context, "delete")
+
+
+async def _ask_to_confirm(update: Update, context, action: str) -> None:
+    h, chat_id = heard(context), update.effective_chat.id
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        lang = _lang(participant)
+    if participant is None:
+        await update.effective_message.reply_text(t(f"{action}_nothing_held"))
+        return
+    await update.effective_message.reply_text(t(f"{action}_question", lang), parse_mode=ParseMode.HTML,
+                                              reply_markup=_confirm_keyboard(action, lang))
+
+
+async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, h, chat_id = update.callback_query, heard(context), update.effective_chat.id
+    action, choice = query.data.split(":")
+    with session_scope(h.engine) as session:
+        participant = _participant(session, chat_id)
+        lang = _lang(participant)
+        if participant is None:
+            await query.answer(t("old_button"))
+            await _remove_buttons(query)
+            return
+        if choice == "yes":
+            if action == "stop":
+                stop_participant(session, participant, now=h.now())
+            else:
+                erase_participant(session, participant, now=h.now(), actor=f"participant:{participant.id}")
+        invitation = active_invitation(session, participant.id) if choice == "no" else None
+    await query.answer()
+    await query.edit_message_text(t(f"{action}_{'done' if choice == 'yes' else 'kept'}", lang),
+                                  parse_mode=ParseMode.HTML)
+    if invitation is not None:
+        await send_current(context.bot, h, chat_id, invitation, lang)
+
+
+def stop_participant(session: Session, participant: Participant, *, now) -> None:
+    participant.opted_out_at = now
+    cancelled = cancel_open(session, participant.id)
+    audit(session, f"participant:{participant.id}", "participant.stop", detail=f"cancelled={cancelled}", at=now)
+
+
+def erase_participant(session: Session, participant: Participant, *, now, actor: str) -> int:
+    """Erase everything a person told us and the link to their chat. Returns answers erased."""
+    invitation_ids = list(session.exec(select(Invitation.id).where(Invitation.participant_id == participant.id)))
+    erased = 0
+    if invitation_ids:
+        erased = session.execute(sa.delete(Answer).where(Answer.invitation_id.in_(invitation_ids))).rowcount
+    session.execute(sa.delete(CallbackRequest).where(CallbackRequest.participant_id == participant.id))
+    cancel_open(session, participant.id)
+    participant.chat_id = participant.chat_hash = None
+    participant.consent, participant.erased_at = Consent.pending, now
+    audit(session, actor, "participant.erase", subject=f"participant:{participant.id}",
+          detail=f"answers={erased}", at=now)
+    return erased
