@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -35,7 +36,9 @@ def db_upgrade() -> None:
 
 
 @surveys_app.command("check")
-def surveys_check(files: list[Path] = typer.Argument(None, help="YAML files to check (default: the shipped surveys).")) -> None:
+def surveys_check(
+    files: Annotated[list[Path] | None, typer.Argument(help="YAML files (default: the shipped surveys).")] = None,
+) -> None:
     """Check survey definitions and list every mistake, with file and question."""
     from surveys.schema import DEFINITIONS_FOLDER, check_files
 
@@ -60,7 +63,9 @@ def surveys_list() -> None:
 
 
 @surveys_app.command("preview")
-def surveys_preview(survey_id: str, lang: str = typer.Option("en", help="Language code, e.g. en or cy.")) -> None:
+def surveys_preview(
+    survey_id: str, lang: Annotated[str, typer.Option(help="Language code, e.g. en or cy.")] = "en",
+) -> None:
     """Answer a survey in this terminal, as a young person, parent or victim would."""
     from bot.preview import run_preview
     from surveys.schema import load_all

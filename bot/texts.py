@@ -13,7 +13,8 @@ TEXTS: dict[str, dict[str, str]] = {
         # Problems the survey engine reports, said kindly.
         "problem.not_a_number": "Please send a number from {low} to {high}, or tap a button.",
         "problem.out_of_range": "That number is not on this scale. Please pick from {low} to {high}.",
-        "problem.not_an_option": "I could not find that in the list. Please tap a button, or send a number from 1 to {count}.",
+        "problem.not_an_option":
+            "I could not find that in the list. Please tap a button, or send a number from 1 to {count}.",
         "problem.not_yes_or_no": "Please answer yes or no, or tap a button.",
         "problem.required": "We need an answer to this one before we go on. Thank you.",
         "problem.empty": "That message looked empty. Please type your answer, or skip this one.",

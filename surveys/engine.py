@@ -174,7 +174,7 @@ def _answer_for(step: Ask, inp: Input) -> Answer:
     is_multi = question.type == QuestionType.multi
     if isinstance(inp, Skip):
         return _skipped(question)
-    if isinstance(inp, Reply):
+    if isinstance(inp, Reply):  # typed text is a whole answer, even over ticks on a multi-select
         return Answer(normalise(question, inp.text))
     if isinstance(inp, Choose) and not is_multi and question.type != QuestionType.text:
         if inp.value not in _button_values(question):

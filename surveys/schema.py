@@ -201,9 +201,6 @@ class Definition(_Strict):
                                       {"summary": summary, "problems": problems})
         return self
 
-    def question(self, question_id: str) -> Question:
-        return next(q for q in self.questions if q.id == question_id)
-
 
 def _cross_question_problems(questions: list[Question]) -> list[tuple[str, str]]:
     """Rules that need more than one question: unique ids and areas, show_if looking back."""
@@ -317,7 +314,7 @@ def _read(path: Path) -> tuple[Definition | None, list[DefinitionError]]:
     except yaml.YAMLError as error:
         return None, [DefinitionError(path, None, f"this is not valid YAML: {error}")]
     if not isinstance(data, dict):
-        return None, [DefinitionError(path, None, "the file should hold one survey (a mapping with id, questions, ...)")]
+        return None, [DefinitionError(path, None, "the file should hold one survey: a mapping with id, questions ...")]
     try:
         return Definition.model_validate(data), []
     except ValidationError as error:

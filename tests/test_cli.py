@@ -16,12 +16,13 @@ def test_check_shipped_surveys():
 
 def test_check_lists_every_problem_and_fails(tmp_path):
     broken = tmp_path / "broken.yaml"
-    broken.write_text("id: broken\nversion: 1\naudience: victim\ntitle: T\nintro: I\nclosing: C\n"
-                      "questions:\n  - {id: mood, type: slider, text: How}\n  - {id: home, type: journey10, text: Home}\n")
+    broken.write_text("id: broken\nversion: 1\naudience: victim\ntitle: T\nintro: I\nclosing: C\nquestions:\n"
+                      "  - {id: mood, type: slider, text: How}\n  - {id: home, type: journey10, text: Home}\n")
     result = runner.invoke(app, ["surveys", "check", str(broken)])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{broken}: question mood: type: unknown type 'slider'; use one of: scale5, choice, multi, yesno, text, journey10",
+        f"{broken}: question mood: type: unknown type 'slider'; "
+        "use one of: scale5, choice, multi, yesno, text, journey10",
         f"{broken}: question home: a journey10 question needs an 'area' (e.g. getting_on_at_home)",
     ]
 

@@ -19,7 +19,8 @@ def question(type_: str, **fields) -> Question:
 
 
 PETS = question("choice", options=[{"value": "cat", "label": "Cat"}, {"value": "big_dog", "label": "Big dog"}])
-HELPED = question("multi", options=[{"value": "school", "label": "School"}, {"value": "home", "label": "Home and family"},
+HELPED = question("multi", options=[{"value": "school", "label": "School"},
+                                    {"value": "home", "label": "Home and family"},
                                     {"value": "feelings", "label": "Feelings"}])
 
 
@@ -216,7 +217,8 @@ def test_back_skips_over_hidden_questions():
 def test_going_back_forgets_ticks_on_a_question_it_hides():
     defn = survey({"id": "pet", "type": "choice", "text": "Pet?", "options": [{"value": "cat", "label": "Cat"},
                                                                              {"value": "dog", "label": "Dog"}]},
-                  {"id": "walks", "type": "multi", "text": "When do you walk?", "show_if": {"question": "pet", "in": ["dog"]},
+                  {"id": "walks", "type": "multi", "text": "When do you walk?",
+                   "show_if": {"question": "pet", "in": ["dog"]},
                    "options": [{"value": "morning", "label": "Morning"}, {"value": "evening", "label": "Evening"}]})
     answers = run(defn, Choose("dog"), Toggle("morning"))
     outcome = apply(defn, answers, Back())

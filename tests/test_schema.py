@@ -322,3 +322,19 @@ def test_load_all_reads_another_folder(tmp_path):
 
 def test_shipped_folder_is_inside_the_package():
     assert (DEFINITIONS_FOLDER / "yp_exit.yaml").is_file()
+
+
+def test_missing_file(tmp_path):
+    assert "cannot read the file" in only_error(tmp_path / "nowhere.yaml").message
+
+
+def test_file_that_is_not_a_mapping(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("- just\n- a list\n")
+    assert "should hold one survey" in only_error(path).message
+
+
+def test_load_all_raises_for_a_broken_folder(tmp_path):
+    write(tmp_path, "- {id: mood, type: slider, text: Hi}\n")
+    with pytest.raises(DefinitionError):
+        load_all(tmp_path)
