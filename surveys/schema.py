@@ -87,6 +87,14 @@ class ShowIf(_Strict):
     at_least: int | None = None
     answered: Literal[True] | None = None
 
+    @field_validator("in_", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, values: Any) -> Any:
+        # `in: [1, 2]` is a natural way to write scores; answers are stored as text.
+        if isinstance(values, list):
+            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in values]
+        return values
+
     @model_validator(mode="after")
     def _exactly_one_kind_of_condition(self) -> ShowIf:
         kinds = [self.in_ is not None, self.at_most is not None or self.at_least is not None,

@@ -338,3 +338,11 @@ def test_load_all_raises_for_a_broken_folder(tmp_path):
     write(tmp_path, "- {id: mood, type: slider, text: Hi}\n")
     with pytest.raises(DefinitionError):
         load_all(tmp_path)
+
+
+def test_show_if_scores_may_be_written_as_numbers(tmp_path):
+    path = write(tmp_path, """
+        - {id: mood, type: scale5, text: How are you}
+        - {id: why, type: text, text: Why, show_if: {question: mood, in: [1, 2]}}
+    """)
+    assert load_definition(path).questions[1].show_if.in_ == ["1", "2"]
