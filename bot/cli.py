@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -16,6 +17,8 @@ db_app = typer.Typer(help="The database.", no_args_is_help=True)
 cases_app = typer.Typer(help="Cases imported from the case-management system.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(cases_app, name="cases")
+surveys_app = typer.Typer(help="Survey definitions: check, list and try them.", no_args_is_help=True)
+app.add_typer(surveys_app, name="surveys")
 
 
 @dataclass
@@ -72,6 +75,57 @@ def safe_url(url: str) -> str:
     import sqlalchemy as sa
 
     return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+@surveys_app.command("check")
+def surveys_check(
+    files: Annotated[list[Path] | None, typer.Argument(help="YAML files (default: the shipped surveys).")] = None,
+) -> None:
+    """Check survey definitions and list every mistake, with file and question."""
+    from surveys.schema import DEFINITIONS_FOLDER, check_files
+
+    paths = files or sorted(DEFINITIONS_FOLDER.glob("*.yaml"))
+    errors = check_files(paths)
+    for error in errors:
+        typer.echo(str(error))
+    if errors:
+        typer.secho(f"{len(errors)} problem(s) to fix.", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{len(paths)} surveys OK")
+
+
+@surveys_app.command("list")
+def surveys_list() -> None:
+    """List the shipped surveys: id, version, who it is for, how many questions."""
+    from surveys.schema import load_all
+
+    for definition in load_all().values():
+        typer.echo(f"{definition.id:<20} v{definition.version}  {definition.audience:<13} "
+                   f"{len(definition.questions):>2} questions  {definition.title.get()}")
+
+
+@surveys_app.command("preview")
+def surveys_preview(
+    survey_id: str, lang: Annotated[str, typer.Option(help="Language code, e.g. en or cy.")] = "en",
+) -> None:
+    """Answer a survey in this terminal, as a young person, parent or victim would."""
+    from bot.preview import run_preview
+    from surveys.schema import load_all
+
+    definitions = load_all()
+    if survey_id not in definitions:
+        typer.secho(f"There is no survey called {survey_id!r}. Known surveys: {', '.join(definitions)}",
+                    fg="red", err=True)
+        raise typer.Exit(2)
+    run_preview(definitions[survey_id], _read_line, typer.echo, lang=lang)
+
+
+def _read_line(prompt: str) -> str | None:
+    try:
+        return input(prompt)
+    except EOFError:  # Ctrl-D or piped input ran out: end the line the prompt started
+        typer.echo()
+        return None
 
 
 @cases_app.command("import")
