@@ -77,7 +77,7 @@ def register_handlers(application: Application) -> None:
 
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(
-        [BotCommand(name, t(f"command_{name}")) for name in PARTICIPANT_COMMANDS])
+        [BotCommand(name, t(f"command.{name}")) for name in PARTICIPANT_COMMANDS])
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -86,6 +86,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
               exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
         try:
-            await context.bot.send_message(update.effective_chat.id, t("something_went_wrong"))
+            await context.bot.send_message(update.effective_chat.id, t("chat.error"))
         except Exception:  # noqa: BLE001 - nothing more we can do
             log.warning("could not tell the person about the error")

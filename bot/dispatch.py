@@ -121,7 +121,7 @@ async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
                                                    invitation.reminders_sent)
         started = invitation.status == InvitationStatus.started
     try:
-        await bot.send_message(chat_id, t("reminder_started" if started else "reminder_new", lang,
+        await bot.send_message(chat_id, t("reminder.started" if started else "reminder_new", lang,
                                           title=definition.title.get(lang)), parse_mode=ParseMode.HTML)
         await send_step(bot, h, chat_id, invitation, step, lang)
     except TelegramError as error:

@@ -19,7 +19,7 @@ from bot import safeguarding
 from bot.context import Heard, chat_key, heard
 from bot.conversation import close_question, question_index, send_current, send_step
 from bot.render import button_values, parse_press
-from bot.texts import t
+from bot.texts import problem_text, t
 from surveys import engine
 from surveys.answering import load_answers, respond
 from surveys.enrol import InviteProblem, redeem_invite
@@ -54,13 +54,13 @@ def _first_time(session: Session, update: Update, bot_id: int) -> bool:
 
 
 def _consent_keyboard(lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t("consent_yes", lang), callback_data="consent:yes"),
-                                  InlineKeyboardButton(t("consent_no", lang), callback_data="consent:no")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("consent.yes", lang), callback_data="consent:yes"),
+                                  InlineKeyboardButton(t("consent.no", lang), callback_data="consent:no")]])
 
 
 def _confirm_keyboard(action: str, lang: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"{action}_confirm", lang), callback_data=f"{action}:yes"),
-                                  InlineKeyboardButton(t("keep_going", lang), callback_data=f"{action}:no")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"{action}.confirm", lang), callback_data=f"{action}:yes"),
+                                  InlineKeyboardButton(t("confirm.keep_going", lang), callback_data=f"{action}:no")]])
 
 
 # --- group chats ---------------------------------------------------------------------------
@@ -72,7 +72,7 @@ async def refuse_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if chat.type != ChatType.CHANNEL:
         try:
-            await context.bot.send_message(chat.id, t("private_only"))
+            await context.bot.send_message(chat.id, t("chat.private_only"))
         except Exception:  # noqa: BLE001 - we are leaving anyway
             log.info("could not explain before leaving a group")
     await context.bot.leave_chat(chat.id)
@@ -91,14 +91,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply = _welcome_back(session, participant, code is not None, now)
             lang, consent = _lang(participant), participant.consent
         elif code is None:
-            reply, lang, consent = t("start_without_link"), "en", None
+            reply, lang, consent = t("start.no_link"), "en", None
         else:
             reply, lang, consent, participant = _link(session, h, chat_id, code, now)
     await update.effective_message.reply_text(reply, parse_mode=ParseMode.HTML)
     if participant is None:
         return
     if consent == Consent.pending:
-        await context.bot.send_message(chat_id, t("consent_question", lang), parse_mode=ParseMode.HTML,
+        await context.bot.send_message(chat_id, t("consent.question", lang), parse_mode=ParseMode.HTML,
                                        reply_markup=_consent_keyboard(lang))
     elif consent == Consent.given:
         await _offer_survey(context, h, chat_id, participant.id, lang)
@@ -110,24 +110,24 @@ def _welcome_back(session: Session, participant: Participant, came_with_code: bo
         participant.opted_out_at = None
         resume_after_stop(session, participant.id, now=now)
         audit(session, f"participant:{participant.id}", "participant.restart")
-        return t("restarted", lang)
+        return t("start.restarted", lang)
     # A second link or /start never re-links or tells them anything new.
-    return t("already_linked", lang) if came_with_code else t("hello_again", lang)
+    return t("start.already_linked", lang) if came_with_code else t("start.hello_again", lang)
 
 
 def _link(session: Session, h: Heard, chat_id: int, code: str, now):
     if _too_many_wrong_codes(session, chat_id, now):
-        return t("too_many_tries"), "en", None, None
+        return t("code.too_many_tries"), "en", None, None
     try:
         participant = redeem_invite(session, code, now=now)
     except InviteProblem as problem:
         audit(session, "chat", "invite.refused", subject=chat_key(chat_id)[:16], detail=problem.reason, at=now)
-        return t(f"code_{problem.reason}"), "en", None, None
+        return t(f"code.{problem.reason}"), "en", None, None
     participant.chat_id, participant.chat_hash = str(chat_id), chat_key(chat_id)
     participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
     audit(session, f"participant:{participant.id}", "participant.linked", at=now)
     lang = _lang(participant)
-    return t("welcome", lang), lang, participant.consent, participant
+    return t("start.welcome", lang), lang, participant.consent, participant
 
 
 def _too_many_wrong_codes(session: Session, chat_id: int, now) -> bool:
@@ -143,7 +143,7 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     with session_scope(h.engine) as session:
         participant = _participant(session, chat_id)
         if participant is None or participant.consent != Consent.pending:
-            await query.answer(t("old_button"))
+            await query.answer(t("survey.old_button"))
             return
         participant.consent = Consent.given if agreed else Consent.declined
         participant.consent_at = h.now()
@@ -152,7 +152,7 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value)
         lang, participant_id = _lang(participant), participant.id
     await query.answer()
-    await query.edit_message_text(t("consent_given" if agreed else "consent_declined", lang),
+    await query.edit_message_text(t("consent.given" if agreed else "consent_declined", lang),
                                   parse_mode=ParseMode.HTML)
     if agreed:
         await _offer_survey(context, h, chat_id, participant_id, lang)
@@ -177,18 +177,18 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     press = parse_press(query.data)
     if press is None:
         log.warning("ignored malformed callback data (update %s)", update.update_id)
-        await query.answer(t("old_button"))
+        await query.answer(t("survey.old_button"))
         return
     with session_scope(h.engine) as session:
         participant = _participant(session, chat_id)
         invitation = session.get(Invitation, press.invitation_id)
         if participant is None or invitation is None or invitation.participant_id != participant.id:
             log.warning("refused a button for someone else's survey (update %s)", update.update_id)
-            await query.answer(t("old_button"))
+            await query.answer(t("survey.old_button"))
             return
         lang = _lang(participant)
         if invitation.status not in _ACTIVE:
-            await query.answer(t("survey_closed", lang))
+            await query.answer(t("survey.closed", lang))
             await _remove_buttons(query)
             return
         definition = h.definitions[invitation.survey_id]
@@ -201,11 +201,11 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             given = _input_for(press, step.question)
             if given is None:
                 log.warning("refused a button with an unknown option (update %s)", update.update_id)
-                await query.answer(t("old_button", lang))
+                await query.answer(t("survey.old_button", lang))
                 return
             response = respond(session, invitation, definition, given, now=h.now(), analyse=h.analyse)
     if stale:
-        await query.answer(t("old_button", lang))
+        await query.answer(t("survey.old_button", lang))
         if query.message and query.message.message_id != invitation.message_id:
             await _remove_buttons(query)
         await send_current(context.bot, h, chat_id, invitation, lang)
@@ -230,9 +230,9 @@ async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     with session_scope(h.engine) as session:
         participant = _participant(session, chat_id)
         if participant is None:
-            reply = "start_without_link"
+            reply = "start.no_link"
         elif participant.consent == Consent.pending:
-            reply = "consent_first"
+            reply = "consent.first"
         else:
             reply = None
             lang = _lang(participant)
@@ -248,13 +248,13 @@ async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                    analyse=h.analyse)
     if reply is not None:
         await update.effective_message.reply_text(t(reply), parse_mode=ParseMode.HTML,
-                                                  reply_markup=_consent_keyboard("en") if reply == "consent_first" else None)
+                                                  reply_markup=_consent_keyboard("en") if reply == "consent.first" else None)
         return
     if invitation is None:
         if alert_ids:
             await safeguarding.after_disclosure(context.bot, h, chat_id, alert_ids, lang)
         else:
-            await update.effective_message.reply_text(t("no_survey_open", lang), parse_mode=ParseMode.HTML)
+            await update.effective_message.reply_text(t("survey.none_open", lang), parse_mode=ParseMode.HTML)
         return
     if response is None:
         await send_current(context.bot, h, chat_id, invitation, lang)
@@ -287,19 +287,14 @@ async def _after_answer(context, h: Heard, chat_id: int, invitation: Invitation,
     if response.alert_ids:
         await safeguarding.after_disclosure(bot, h, chat_id, response.alert_ids, lang)
     if response.callback_requested:
-        await bot.send_message(chat_id, t("callback_noted", lang))
+        await bot.send_message(chat_id, t("survey.callback_noted", lang))
     await send_step(bot, h, chat_id, invitation, new_step, lang)
 
 
 def _problem_text(problem: str, step, lang: str) -> str:
     if isinstance(step, engine.Ask):
-        return t(f"problem_{problem}", lang, **_range_of(step.question))
-    return t(f"problem_{problem}", lang)
-
-
-def _range_of(question) -> dict:
-    values = button_values(question)
-    return {"low": values[0], "high": values[-1]} if values else {}
+        return problem_text(problem, step.question, lang)
+    return t(f"problem.{problem}", lang)
 
 
 async def _remove_buttons(query) -> None:
@@ -319,7 +314,7 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         participant = _participant(session, chat_id)
         invitation = active_invitation(session, participant.id) if participant else None
         lang = _lang(participant)
-    await message.reply_text(t(f"cannot_read_{kind}", lang))
+    await message.reply_text(t(f"cannot_read.{kind}", lang))
     if invitation is not None:
         await send_current(context.bot, h, chat_id, invitation, lang)
 
@@ -338,7 +333,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         participant = _participant(session, chat_id)
         invitation = active_invitation(session, participant.id) if participant else None
         lang = _lang(participant)
-    await update.effective_message.reply_text(t("unknown_command", lang), parse_mode=ParseMode.HTML)
+    await update.effective_message.reply_text(t("chat.unknown_command", lang), parse_mode=ParseMode.HTML)
     if invitation is not None:
         await send_current(context.bot, h, chat_id, invitation, lang)
 
@@ -378,9 +373,9 @@ async def _ask_to_confirm(update: Update, context, action: str) -> None:
         participant = _participant(session, chat_id)
         lang = _lang(participant)
     if participant is None:
-        await update.effective_message.reply_text(t(f"{action}_nothing_held"))
+        await update.effective_message.reply_text(t(f"{action}.nothing_held"))
         return
-    await update.effective_message.reply_text(t(f"{action}_question", lang), parse_mode=ParseMode.HTML,
+    await update.effective_message.reply_text(t(f"{action}.question", lang), parse_mode=ParseMode.HTML,
                                               reply_markup=_confirm_keyboard(action, lang))
 
 
@@ -391,7 +386,7 @@ async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         participant = _participant(session, chat_id)
         lang = _lang(participant)
         if participant is None:
-            await query.answer(t("old_button"))
+            await query.answer(t("survey.old_button"))
             await _remove_buttons(query)
             return
         if choice == "yes":
@@ -401,7 +396,7 @@ async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 erase_participant(session, participant, now=h.now(), actor=f"participant:{participant.id}")
         invitation = active_invitation(session, participant.id) if choice == "no" else None
     await query.answer()
-    await query.edit_message_text(t(f"{action}_{'done' if choice == 'yes' else 'kept'}", lang),
+    await query.edit_message_text(t(f"{action}.{'done' if choice == 'yes' else 'kept'}", lang),
                                   parse_mode=ParseMode.HTML)
     if invitation is not None:
         await send_current(context.bot, h, chat_id, invitation, lang)

@@ -57,19 +57,19 @@ def value_label(question: Question, value: str, lang: str) -> str:
     if question.type == QuestionType.journey10:
         return f"{value} / 10"
     if question.type == QuestionType.yesno:
-        return t(f"button_{value}", lang)
+        return t(f"answer.{value}", lang)
     labels = {option.value: option.label.get(lang) for option in question.options}
     return ", ".join(labels.get(part, part) for part in value.split(";"))
 
 
 def question_text(step: Ask, lang: str) -> str:
     question = step.question
-    lines = [t("question_counter", lang, number=step.number, total=step.total),
+    lines = [t("survey.counter", lang, number=step.number, total=step.total),
              f"<b>{escape(question.text.get(lang))}</b>"]
     if question.help:
         lines.append(f"<i>{escape(question.help.get(lang))}</i>")
     if question.type == QuestionType.text:
-        lines.append(t("type_your_answer", lang))
+        lines.append(t("survey.type_answer", lang))
     return "\n".join(lines)
 
 
@@ -85,7 +85,7 @@ def question_keyboard(step: Ask, invitation_id: int, question_index: int, lang: 
         buttons = [InlineKeyboardButton(v, callback_data=f"a:{prefix}:{i}") for i, v in enumerate(values)]
         rows += [buttons[:5], buttons[5:]]
     elif question.type == QuestionType.yesno:
-        rows.append([InlineKeyboardButton(t(f"button_{v}", lang), callback_data=f"a:{prefix}:{i}")
+        rows.append([InlineKeyboardButton(t(f"answer.{v}", lang), callback_data=f"a:{prefix}:{i}")
                      for i, v in enumerate(values)])
     elif question.type == QuestionType.choice:
         rows += [[InlineKeyboardButton(value_label(question, v, lang), callback_data=f"a:{prefix}:{i}")]
@@ -95,12 +95,12 @@ def question_keyboard(step: Ask, invitation_id: int, question_index: int, lang: 
             tick = "✅" if v in step.selected else "⬜"
             rows.append([InlineKeyboardButton(f"{tick} {value_label(question, v, lang)}",
                                               callback_data=f"t:{prefix}:{i}")])
-        rows.append([InlineKeyboardButton(t("button_done", lang), callback_data=f"d:{prefix}")])
+        rows.append([InlineKeyboardButton(t("button.done", lang), callback_data=f"d:{prefix}")])
     moves = []
     if step.can_go_back:
-        moves.append(InlineKeyboardButton(t("button_back", lang), callback_data=f"b:{prefix}"))
+        moves.append(InlineKeyboardButton(t("button.back", lang), callback_data=f"b:{prefix}"))
     if not question.required:
-        moves.append(InlineKeyboardButton(t("button_skip", lang), callback_data=f"s:{prefix}"))
+        moves.append(InlineKeyboardButton(t("button.skip", lang), callback_data=f"s:{prefix}"))
     if moves:
         rows.append(moves)
     return InlineKeyboardMarkup(rows) if rows else None
@@ -109,11 +109,11 @@ def question_keyboard(step: Ask, invitation_id: int, question_index: int, lang: 
 def answered_text(question: Question, answer: Answer | None, lang: str) -> str:
     """The question as it stays in the chat once answered: a clean record, no buttons."""
     if answer is None:
-        note = t("answer_changed", lang)
+        note = t("survey.going_back", lang)
     elif answer.skipped:
-        note = t("answer_skipped", lang)
+        note = t("survey.skipped", lang)
     elif question.type == QuestionType.text:
-        note = t("answer_typed", lang)
+        note = t("survey.typed", lang)
     else:
-        note = t("answer_given", lang, answer=escape(value_label(question, answer.value, lang)))
+        note = t("survey.answered", lang, answer=escape(value_label(question, answer.value, lang)))
     return f"{escape(question.text.get(lang))}\n{note}"

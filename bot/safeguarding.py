@@ -36,7 +36,7 @@ def screen_loose_text(session: Session, h: Heard, participant: Participant, text
 
 
 async def after_disclosure(bot: Bot, h: Heard, chat_id: int, alert_ids: list[int], lang: str) -> None:
-    await bot.send_message(chat_id, t("help_now", lang), parse_mode=ParseMode.HTML)
+    await bot.send_message(chat_id, t("safeguarding.help_now", lang), parse_mode=ParseMode.HTML)
     for alert_id in alert_ids:
         await notify_duty(bot, h, alert_id)
 
@@ -54,14 +54,14 @@ def alert_message(session: Session, h: Heard, alert: SafeguardingAlert) -> str:
     """What the duty worker reads: enough to act on, nothing more."""
     participant = session.get(Participant, alert.participant_id)
     case = session.get(Case, participant.case_id)
-    survey, question = t("staff_no_survey"), "-"
+    survey, question = t("staff.no_survey"), "-"
     if alert.invitation_id is not None:
         invitation = session.get(Invitation, alert.invitation_id)
         definition = h.definitions.get(invitation.survey_id)
         if definition is not None:
             survey = definition.title.get("en")
             question = next((q.text.get("en") for q in definition.questions if q.id == alert.question_id), "-")
-    return t("staff_alert", case_ref=escape(case.case_ref), audience=participant.audience.replace("_", " "),
+    return t("staff.alert", case_ref=escape(case.case_ref), audience=participant.audience.replace("_", " "),
              survey=escape(survey), question=escape(question), reason=escape(alert.reason),
              text=escape(alert.text or ""), at=alert.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
 
@@ -74,8 +74,8 @@ async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, escalate: bool = Fal
         text = alert_message(session, h, alert)
         recipients = [s.telegram_user_id for s in _duty_staff(session, alert.service_id, roles)]
     if escalate:
-        text = t("staff_alert_escalated") + "\n\n" + text
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("staff_ack_button"), callback_data=f"ack:{alert_id}")]])
+        text = t("staff.alert_escalated") + "\n\n" + text
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]])
     delivered = 0
     for user_id in recipients:
         try:

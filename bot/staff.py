@@ -43,13 +43,13 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         alert_id = int(query.data.split(":", 1)[1])
     except ValueError:
-        await query.answer(t("old_button"))
+        await query.answer(t("survey.old_button"))
         return
     now = h.now()
     with session_scope(h.engine) as session:
         if not roles_of(session, h.service_id, user_id) & ALERT_ROLES:
             log.warning("refused an alert button from someone without a duty role")
-            await query.answer(t("old_button"))
+            await query.answer(t("survey.old_button"))
             return
         me = staff_member(session, h.service_id, user_id)
         taken = session.execute(
@@ -59,14 +59,14 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             .values(acknowledged_by=me.id, acknowledged_at=now)).rowcount
         alert = session.get(SafeguardingAlert, alert_id)
         if alert is None or alert.service_id != h.service_id:
-            await query.answer(t("old_button"))
+            await query.answer(t("survey.old_button"))
             return
         owner = session.get(Staff, alert.acknowledged_by)
         if taken:
             audit(session, f"staff:{me.id}", "alert.acknowledge", subject=f"alert:{alert_id}",
                   service_id=h.service_id, at=now)
         when = alert.acknowledged_at.astimezone(h.settings.zone).strftime("%H:%M")
-    note = t("staff_alert_taken", name=escape(owner.name or t("staff_someone")), time=when)
-    await query.answer(t("staff_you_took_it") if taken else note)
+    note = t("staff.alert_taken", name=escape(owner.name or t("staff.someone")), time=when)
+    await query.answer(t("staff.you_took_it") if taken else note)
     if query.message is not None:
         await query.edit_message_text(f"{query.message.text_html}\n\n{note}", parse_mode=ParseMode.HTML)
