@@ -32,7 +32,7 @@ import re
 import socket
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from aiohttp import web
 
@@ -46,17 +46,14 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
-# Update types delivered when allowed_updates is empty or never set (per the getUpdates docs).
-DEFAULT_UPDATE_TYPES = frozenset({
-    "message", "edited_message", "channel_post", "edited_channel_post", "callback_query",
-    "inline_query", "chosen_inline_result", "shipping_query", "pre_checkout_query", "poll",
-    "poll_answer", "my_chat_member", "chat_join_request",
-})
+# Update types a bot only gets when it lists them in allowed_updates (per the getUpdates docs).
+OPT_IN_UPDATE_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 CHAT_ACTIONS = frozenset({
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
     "upload_document", "choose_sticker", "find_location", "record_video_note",
     "upload_video_note",
 })
+SENDING_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
 PARSE_MODES = frozenset({"HTML", "Markdown", "MarkdownV2"})
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 NOT_MEMBER = {
@@ -123,11 +120,16 @@ class _Bot:
     user: dict[str, Any]
     updates: collections.deque = field(default_factory=collections.deque)
     next_update_id: int = 1
-    allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
+    allowed_updates: frozenset[str] = frozenset()  # empty: all but OPT_IN_UPDATE_TYPES
     webhook: dict[str, Any] | None = None
     commands: dict[tuple[str, str], list] = field(default_factory=dict)
     poll_generation: int = 0
     tick: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wants(self, kind: str) -> bool:
+        if self.allowed_updates:
+            return kind in self.allowed_updates
+        return kind not in OPT_IN_UPDATE_TYPES
 
     def wake(self) -> None:
         """Wake the long poll waiting on this bot (swap-the-event: no lock, no waiter list)."""
@@ -189,7 +191,12 @@ class _Params:
 
     def float(self, name: str, default: float) -> float:
         value = self.values.get(name)
-        return default if value in (None, "") else float(value)
+        if value is None or value == "":
+            return default
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise bad_request(f"invalid {name} specified") from None
 
     def bool(self, name: str) -> bool:
         return self.values.get(name) in (True, "true", "True", "1", 1)
@@ -292,6 +299,7 @@ class Emulator:
         self._bots: dict[str, _Bot] = {}
         self._chats: dict[tuple[str, int], _Chat] = {}
         self._files: dict[str, StoredFile] = {}
+        self._file_paths: dict[str, StoredFile] = {}
         self._faults: dict[str, collections.deque[Fault]] = {}
         self._ids = itertools.count(1)
         self._seq = itertools.count(1)
@@ -420,6 +428,11 @@ class Emulator:
     def webhook(self, bot: str | None = None) -> dict[str, Any] | None:
         return self._bot(bot).webhook
 
+    def sends(self, chat_id: int | None = None) -> list[Call]:
+        """Calls that post a new message, optionally to one chat: what rate limits count."""
+        return [call for call in self.calls if call.method in SENDING_METHODS
+                and (chat_id is None or call.chat_id == chat_id)]
+
     def calls_of(self, method: str) -> list[Call]:
         """Recorded calls of ``method`` (case-insensitive, like the API)."""
         method = method.lower()
@@ -485,10 +498,11 @@ class Emulator:
         stored = StoredFile(f"F{n:08d}{kind[:3].upper()}", f"U{n:08d}",
                             f"{kind}/file_{n}.{suffix}", filename, mime_type, data)
         self._files[stored.file_id] = stored
+        self._file_paths[stored.file_path] = stored
         return stored
 
     def _push_update(self, bot: _Bot, kind: str, payload: dict[str, Any]) -> None:
-        if kind not in bot.allowed_updates:
+        if not bot.wants(kind):
             return
         if len(bot.updates) >= MAX_PENDING_UPDATES:
             raise OverflowError(f"bot {bot.token} has {MAX_PENDING_UPDATES} unconfirmed updates")
@@ -568,11 +582,10 @@ class Emulator:
     async def _download(self, request: web.Request) -> web.Response:
         if request.match_info["token"] not in self._bots:
             return self._error(ApiError(401, "Unauthorized"))
-        path = request.match_info["path"]
-        for stored in self._files.values():
-            if stored.file_path == path:
-                return web.Response(body=stored.data)
-        return self._error(ApiError(404, "Not Found"))
+        stored = self._file_paths.get(request.match_info["path"])
+        if stored is None:
+            return self._error(ApiError(404, "Not Found"))
+        return web.Response(body=stored.data)
 
     # ----- Bot API helpers -----
 
@@ -676,7 +689,7 @@ class Emulator:
                                 "use deleteWebhook to delete the webhook first")
         allowed = params.json("allowed_updates")
         if allowed is not None:
-            bot.allowed_updates = frozenset(allowed) or DEFAULT_UPDATE_TYPES
+            bot.allowed_updates = frozenset(allowed)
         offset = params.int("offset")
         if offset is not None and bot.confirm(offset):
             self._changed()
@@ -865,6 +878,17 @@ class Emulator:
         if params.str("action") not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
         return True
+
+
+def peak_count(calls: Iterable[Call], window: float = 1.0) -> int:
+    """The most calls that arrived within any ``window`` seconds (e.g. to check 30 msgs/s)."""
+    times = sorted(call.time for call in calls)
+    peak, start = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= window:
+            start += 1
+        peak = max(peak, end - start + 1)
+    return peak
 
 
 def _chat_key(params: _Params) -> int | str | None:

@@ -16,7 +16,7 @@ from telegram.error import (BadRequest, EndPointNotFound, Forbidden, InvalidToke
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
                           ContextTypes, MessageHandler, filters)
 
-from bot.emulator import Emulator
+from bot.emulator import Call, Emulator, peak_count
 from tests.telegram_harness import emulator_builder, running_bot
 
 USER_ID = 4242
@@ -313,3 +313,29 @@ async def test_raw_responses_follow_the_bot_api_shape(emu):
     assert isinstance(result["date"], int) and abs(result["date"] - time.time()) < 5
     assert unknown.status_code == 404 and unknown.json() == {
         "ok": False, "error_code": 404, "description": "Not Found"}
+
+
+async def test_allowed_updates_filters_new_updates(emu, bot):
+    user = emu.user(USER_ID)
+    assert await bot.get_updates(timeout=0, allowed_updates=["callback_query"]) == ()
+    await user.send_text("ignored")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
+    await bot.send_message(USER_ID, "Menu", reply_markup=keyboard)
+    await user.press("go")
+    updates = await bot.get_updates(timeout=0)
+    assert [u.callback_query.data for u in updates] == ["go"]
+
+
+def test_peak_count_finds_the_busiest_window():
+    calls = [Call(t, "1:A", "sendmessage", 1) for t in (0.0, 0.5, 0.99, 1.0, 1.2, 3.0)]
+    assert peak_count(calls, window=1.0) == 4  # 0.5, 0.99, 1.0, 1.2
+    assert peak_count([], window=1.0) == 0
+
+
+async def test_sends_are_counted_per_chat(emu, bot):
+    emu.user(1)
+    emu.user(2)
+    for chat_id in (1, 2, 2):
+        await bot.send_message(chat_id, "x")
+    await bot.send_chat_action(2, "typing")
+    assert len(emu.sends()) == 3 and len(emu.sends(chat_id=2)) == 2
