@@ -31,9 +31,11 @@ import random
 import re
 import socket
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+import aiohttp
 from aiohttp import web
 
 DEFAULT_TOKEN = "123:TEST"
@@ -42,6 +44,7 @@ MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_PENDING_UPDATES = 10_000  # Telegram keeps updates for 24h; a test should never get near this
 MAX_UPLOAD = 50 * 1024 * 1024
+WEBHOOK_RETRY_PAUSE = 0.2  # seconds; Telegram backs off far longer, tests want it quick
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -124,7 +127,14 @@ class _Bot:
     webhook: dict[str, Any] | None = None
     commands: dict[tuple[str, str], list] = field(default_factory=dict)
     poll_generation: int = 0
+    delivery: asyncio.Task | None = None  # webhook delivery loop
     tick: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def stop_delivery(self) -> None:
+        if self.delivery is not None:
+            self.delivery.cancel()
+            await asyncio.wait([self.delivery])
+            self.delivery = None
 
     def wants(self, kind: str) -> bool:
         if self.allowed_updates:
@@ -340,6 +350,7 @@ class Emulator:
         """Release long polls, delays and waiters, then shut the server down."""
         self._closing.set()
         for bot in self._bots.values():
+            await bot.stop_delivery()
             bot.wake()
         self._changed()
         if self._runner is not None:
@@ -713,30 +724,63 @@ class Emulator:
 
     @_api("setWebhook")
     async def _set_webhook(self, bot: _Bot, params: _Params) -> bool:
-        """Stored only: updates are not POSTed to the URL (tests poll instead)."""
+        """Updates are POSTed only to loopback URLs, which may be plain http (a deviation so
+        PTB's local webhook server can be tested without TLS); other URLs are just stored."""
         url = params.str("url")
         if not url:
             return await self._delete_webhook(bot, params)
-        if not url.startswith("https://"):
+        loopback = _is_loopback(url)
+        if not (url.startswith("https://") or loopback):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        bot.webhook = {"url": url, "secret_token": params.str("secret_token"),
-                       "allowed_updates": params.json("allowed_updates")}
-        if params.bool("drop_pending_updates"):
-            bot.updates.clear()
+        await self._delete_webhook(bot, params)
+        allowed = params.json("allowed_updates")
+        if allowed is not None:
+            bot.allowed_updates = frozenset(allowed)
+        bot.webhook = {"url": url, "secret_token": params.str("secret_token")}
+        if loopback:
+            bot.delivery = asyncio.create_task(self._deliver(bot, url, bot.webhook))
         return True
 
     @_api("deleteWebhook")
     async def _delete_webhook(self, bot: _Bot, params: _Params) -> bool:
         bot.webhook = None
+        await bot.stop_delivery()
         if params.bool("drop_pending_updates"):
             bot.updates.clear()
         return True
 
+    async def _deliver(self, bot: _Bot, url: str, webhook: dict[str, Any]) -> None:
+        """POST pending updates one at a time, in order; an update is confirmed by a 2xx answer
+        and retried (after a short pause) otherwise, like Telegram does."""
+        headers = {"Content-Type": "application/json"}
+        if webhook["secret_token"]:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            while not self._closing.is_set():
+                if not bot.updates:
+                    await bot.tick.wait()
+                    continue
+                update = bot.updates[0]
+                try:
+                    async with session.post(url, data=_dumps(update), headers=headers) as reply:
+                        delivered = 200 <= reply.status < 300
+                        webhook["last_error_message"] = None if delivered else (
+                            f"Wrong response from the webhook: {reply.status} {reply.reason}")
+                except aiohttp.ClientError as error:
+                    delivered, webhook["last_error_message"] = False, str(error)
+                if delivered and bot.updates and bot.updates[0] is update:
+                    bot.updates.popleft()
+                    self._changed()
+                elif not delivered:
+                    await self._sleep(WEBHOOK_RETRY_PAUSE)
+
     @_api("getWebhookInfo")
     async def _get_webhook_info(self, bot: _Bot, params: _Params) -> dict:
-        url = bot.webhook["url"] if bot.webhook else ""
-        return {"url": url, "has_custom_certificate": False,
+        info = {"url": bot.webhook["url"] if bot.webhook else "", "has_custom_certificate": False,
                 "pending_update_count": len(bot.updates)}
+        if bot.webhook and bot.webhook.get("last_error_message"):
+            info["last_error_message"] = bot.webhook["last_error_message"]
+        return info
 
     @_api("sendMessage")
     async def _send_message(self, bot: _Bot, params: _Params) -> dict:
@@ -878,6 +922,10 @@ class Emulator:
         if params.str("action") not in CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
         return True
+
+
+def _is_loopback(url: str) -> bool:
+    return urllib.parse.urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
 
 
 def peak_count(calls: Iterable[Call], window: float = 1.0) -> int:

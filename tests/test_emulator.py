@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import socket
 import time
 
 import httpx
 import pytest
 from PIL import Image
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import (BadRequest, EndPointNotFound, Forbidden, InvalidToken, NetworkError,
-                            RetryAfter, TimedOut)
+from telegram.error import (BadRequest, Conflict, EndPointNotFound, Forbidden, InvalidToken,
+                            NetworkError, RetryAfter, TimedOut)
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
                           ContextTypes, MessageHandler, filters)
 
@@ -339,3 +340,31 @@ async def test_sends_are_counted_per_chat(emu, bot):
         await bot.send_message(chat_id, "x")
     await bot.send_chat_action(2, "typing")
     assert len(emu.sends()) == 3 and len(emu.sends(chat_id=2)) == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_webhook_delivers_updates_with_the_secret_token(emu):
+    port = _free_port()
+    application = echo_app(emulator_builder(emu))
+    async with application:
+        await application.start()
+        try:
+            await application.updater.start_webhook(
+                listen="127.0.0.1", port=port, url_path="hook", secret_token="s3cret",
+                webhook_url=f"http://127.0.0.1:{port}/hook")
+            try:
+                assert emu.webhook()["url"] == f"http://127.0.0.1:{port}/hook"
+                with pytest.raises(Conflict, match="webhook is active"):
+                    await application.bot.get_updates(timeout=0)
+                user = emu.user(USER_ID)
+                await user.send_text("via hook")
+                assert (await user.wait_for_message(timeout=3))["text"] == "echo: via hook"
+            finally:
+                await application.updater.stop()
+        finally:
+            await application.stop()
