@@ -15,8 +15,18 @@ so pass ``emu.api_url`` (= ``emu.base_url + "/bot"``) and ``emu.file_url``
 (= ``emu.base_url + "/file/bot"``), exactly like ``https://api.telegram.org/bot``.
 
 Responses follow https://core.telegram.org/bots/api: ``{"ok": true, "result": ...}`` or
-``{"ok": false, "error_code": N, "description": "...", "parameters": {...}}``. Known
-simplifications are listed in the docstrings of the functions that make them.
+``{"ok": false, "error_code": N, "description": "...", "parameters": {...}}``.
+
+Deliberate differences from the real API (each also noted where it is made):
+
+* Only the methods this project uses exist; others answer 404 "Not Found".
+* HTML markup is stripped from stored text, Markdown is kept as sent, and no entities are
+  produced for bot messages; lengths are counted in Python characters, not UTF-16 units.
+* There is no inline mode, so ``inline_message_id`` edits answer 400 "MESSAGE_ID_INVALID".
+* File URLs given to sendPhoto/sendDocument are recorded, not fetched.
+* Webhooks may be plain http on loopback, and only loopback webhooks receive updates.
+* Unregistered tokens answer 401 "Unauthorized" whatever their format.
+* Wording of rarely seen errors (invalid commands, chat actions) is approximate.
 """
 
 from __future__ import annotations

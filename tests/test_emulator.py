@@ -368,3 +368,30 @@ async def test_webhook_delivers_updates_with_the_secret_token(emu):
                 await application.updater.stop()
         finally:
             await application.stop()
+
+
+async def test_channel_posts_and_username_addressing(emu, bot):
+    channel = emu.group(-100200, "News", chat_type="channel", username="news")
+    await channel.member(1).send_text("post")
+    (update,) = await bot.get_updates(timeout=0)
+    assert update.channel_post.text == "post" and update.channel_post.from_user is None
+    assert update.channel_post.sender_chat.id == -100200
+    assert (await bot.send_message("@news", "hello")).chat.id == -100200
+
+
+async def test_stopping_releases_long_polls_and_delays():
+    emulator = Emulator()
+    await emulator.start()
+    emulator.user(USER_ID)
+    application = emulator_builder(emulator).build()
+    async with application:
+        emulator.delay_next("sendMessage", 30)
+        poll = asyncio.create_task(application.bot.get_updates(timeout=30, read_timeout=40))
+        send = asyncio.create_task(application.bot.send_message(USER_ID, "x", read_timeout=40))
+        await emulator.wait_for_calls("sendMessage", 1, timeout=3)
+        await emulator.wait_for_calls("getUpdates", 1, timeout=3)
+        started = time.monotonic()
+        await emulator.stop()
+        await asyncio.wait([poll, send], timeout=3)
+    assert time.monotonic() - started < 3
+    assert poll.done() and send.done()
