@@ -244,8 +244,13 @@ async def _read_params(request: web.Request) -> _Params:
     values: dict[str, Any] = dict(request.query)
     files: dict[str, web.FileField] = {}
     if request.content_type == "application/json":
-        body = await request.json() if request.can_read_body else {}
-        values.update(body or {})
+        try:
+            body = await request.json() if request.can_read_body else {}
+        except ValueError:
+            raise bad_request("can't parse JSON body") from None
+        if not isinstance(body, dict):
+            raise bad_request("JSON body must be an object")
+        values.update(body)
     elif request.can_read_body:
         for name, value in (await request.post()).items():
             if isinstance(value, web.FileField):
@@ -640,9 +645,25 @@ class Emulator:
             chat.reply_keyboard = markup
         elif markup and markup.get("remove_keyboard"):
             chat.reply_keyboard = None
+        replied = self._replied_to(chat, params)
+        if replied is not None:
+            content["reply_to_message"] = {k: v for k, v in replied.items()
+                                           if k != "reply_to_message"}
         message = self._store(chat, content, bot.user)
         self._bot_touched(chat, message["message_id"])
         return message
+
+    @staticmethod
+    def _replied_to(chat: _Chat, params: _Params) -> dict[str, Any] | None:
+        reply = params.json("reply_parameters") or {}
+        message_id = reply.get("message_id") or params.int("reply_to_message_id")
+        if message_id is None:
+            return None
+        replied = chat.messages.get(int(message_id))
+        if replied is None and not (reply.get("allow_sending_without_reply")
+                                    or params.bool("allow_sending_without_reply")):
+            raise bad_request("message to be replied not found")
+        return replied
 
     def _message_to_edit(self, bot: _Bot, params: _Params) -> _Chat | None:
         if params.str("inline_message_id"):

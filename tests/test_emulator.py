@@ -266,6 +266,7 @@ async def test_group_member_message_and_leave_chat(emu):
         await member.send_text("hi all")
         reply = await member.wait_for_message(timeout=3)
         assert reply["chat"]["id"] == -1001 and reply["text"] == "echo: hi all"
+        assert reply["reply_to_message"]["text"] == "hi all"  # PTB quotes in groups
         assert (await app.bot.get_chat(-1001)).title == "Team"
         assert await app.bot.leave_chat(-1001)
         assert group.left
@@ -306,6 +307,8 @@ async def test_raw_responses_follow_the_bot_api_shape(emu):
         limited = await client.post(f"{url}/sendMessage", json={"chat_id": USER_ID, "text": "a"})
         sent = await client.post(f"{url}/SENDMESSAGE", json={"chat_id": USER_ID, "text": "b"})
         unknown = await client.post(f"{url}/fly", json={})
+        garbled = await client.post(f"{url}/getMe", content=b"{",
+                                    headers={"Content-Type": "application/json"})
     assert limited.status_code == 429 and limited.json() == {
         "ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
         "parameters": {"retry_after": 3}}
@@ -314,6 +317,7 @@ async def test_raw_responses_follow_the_bot_api_shape(emu):
     assert isinstance(result["date"], int) and abs(result["date"] - time.time()) < 5
     assert unknown.status_code == 404 and unknown.json() == {
         "ok": False, "error_code": 404, "description": "Not Found"}
+    assert garbled.status_code == 400 and garbled.json()["ok"] is False
 
 
 async def test_allowed_updates_filters_new_updates(emu, bot):
@@ -395,3 +399,9 @@ async def test_stopping_releases_long_polls_and_delays():
         await asyncio.wait([poll, send], timeout=3)
     assert time.monotonic() - started < 3
     assert poll.done() and send.done()
+
+
+async def test_replying_to_a_missing_message_is_rejected(emu, bot):
+    emu.user(USER_ID)
+    with pytest.raises(BadRequest, match="Message to be replied not found"):
+        await bot.send_message(USER_ID, "hi", reply_to_message_id=999)
