@@ -24,9 +24,8 @@ PRIVATE = filters.ChatType.PRIVATE
 PARTICIPANT_COMMANDS = ("start", "help", "privacy", "stop", "delete")
 
 
-def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Heard:
+def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, analyse=None) -> Heard:
     """Open the database (migrating it), load the surveys and the analysis."""
-    from analysis.pipeline import findings_for
     from surveys.schema import load_all
     from surveys.store import ensure_service, make_engine, session_scope, upgrade
 
@@ -35,14 +34,19 @@ def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -
     with session_scope(engine) as session:
         service_id = ensure_service(session, settings.service, settings.service_name).id
     return Heard(settings=settings, engine=engine, service_id=service_id, definitions=load_all(),
-                 analyse=findings_for, clock=clock, worker=f"{socket.gethostname()}:{id(engine):x}")
+                 analyse=analyse or _default_analyser(), clock=clock, worker=f"{socket.gethostname()}:{id(engine):x}")
 
 
-def build_application(h: Heard, *, token: str, base_url: str | None = None, base_file_url: str | None = None,
-                      dispatch: bool = True, rate_limit: bool = True) -> Application:
-    builder = ApplicationBuilder().token(token).post_init(_post_init)
-    if base_url:
-        builder = builder.base_url(base_url).base_file_url(base_file_url or base_url)
+def _default_analyser():
+    from analysis.pipeline import findings_for
+
+    return findings_for
+
+
+def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool = True,
+                      rate_limit: bool = True) -> Application:
+    """The Application with our handlers; ``builder`` already carries the token and API URL."""
+    builder = builder.post_init(_post_init)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = builder.build()
@@ -63,7 +67,6 @@ def register_handlers(application: Application) -> None:
     add(CommandHandler("privacy", participant.privacy_command, filters=PRIVATE))
     add(CommandHandler("stop", participant.stop_command, filters=PRIVATE))
     add(CommandHandler("delete", participant.delete_command, filters=PRIVATE))
-    staff.register(application)
     add(MessageHandler(filters.COMMAND & PRIVATE, participant.unknown_command))
     add(MessageHandler(filters.TEXT & PRIVATE, participant.text_sent))
     add(MessageHandler(~filters.TEXT & PRIVATE & ~filters.StatusUpdate.ALL, participant.not_text))

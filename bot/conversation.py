@@ -7,6 +7,7 @@ so a question looks the same however it reached the person.
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from telegram import Bot, Message
 from telegram.constants import ParseMode
@@ -27,15 +28,22 @@ def question_index(definition, question) -> int:
     return next(i for i, q in enumerate(definition.questions) if q.id == question.id)
 
 
-async def send_step(bot: Bot, heard: Heard, chat_id: int, invitation: Invitation, step, lang: str) -> Message:
-    """Send the current question (or the thank-you) and remember which message holds it."""
+async def send_step(bot: Bot, heard: Heard, chat_id: int, invitation: Invitation, step, lang: str,
+                    preface: str | None = None) -> Message:
+    """Send the current question (or the thank-you) and remember which message holds it.
+
+    A ``preface`` (an intro or a reminder) goes in the same message: one message per chat at a
+    time keeps well inside Telegram's limit of about one a second to each chat.
+    """
     definition = heard.definitions[invitation.survey_id]
+    lead = f"{preface}\n\n" if preface else ""
     if isinstance(step, engine.Finished):
-        message = await bot.send_message(chat_id, definition.closing.get(lang))
+        message = await bot.send_message(chat_id, lead + escape(definition.closing.get(lang)),
+                                         parse_mode=ParseMode.HTML)
         message_id = None
     else:
         message = await bot.send_message(
-            chat_id, question_text(step, lang), parse_mode=ParseMode.HTML,
+            chat_id, lead + question_text(step, lang), parse_mode=ParseMode.HTML,
             reply_markup=question_keyboard(step, invitation.id, question_index(definition, step.question), lang))
         message_id = message.message_id
     with session_scope(heard.engine) as session:
@@ -43,10 +51,11 @@ async def send_step(bot: Bot, heard: Heard, chat_id: int, invitation: Invitation
     return message
 
 
-async def send_current(bot: Bot, heard: Heard, chat_id: int, invitation: Invitation, lang: str) -> Message:
+async def send_current(bot: Bot, heard: Heard, chat_id: int, invitation: Invitation, lang: str,
+                       preface: str | None = None) -> Message:
     with session_scope(heard.engine) as session:
         step = current_step(session, invitation, heard.definitions[invitation.survey_id])
-    return await send_step(bot, heard, chat_id, invitation, step, lang)
+    return await send_step(bot, heard, chat_id, invitation, step, lang, preface)
 
 
 async def close_question(bot: Bot, chat_id: int, message_id: int | None, question, answer, lang: str) -> None:

@@ -7,12 +7,12 @@ sent or failed lives in the database, so a restart or a second worker changes no
 from __future__ import annotations
 
 import logging
+from html import escape
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import select
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
@@ -25,6 +25,7 @@ from surveys.answering import current_step
 from surveys.invitations import (claim_due, expire_overdue, mark_retry, mark_sent, mark_unreachable, reminders_due)
 from surveys.models import Invitation, InvitationStatus, Participant, SafeguardingAlert
 from surveys.schedule import in_window, reminder_due
+from surveys.schema import Schedule, Trigger
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
@@ -94,10 +95,9 @@ async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     if definition is None:
         log.error("invitation %s names a survey we do not have: %s", invitation_id, invitation.survey_id)
         return _fail(h, invitation_id, "unknown survey")
+    intro = f"<b>{escape(definition.title.get(lang))}</b>\n{escape(definition.intro.get(lang))}"
     try:
-        await bot.send_message(chat_id, f"<b>{definition.title.get(lang)}</b>\n{definition.intro.get(lang)}",
-                               parse_mode=ParseMode.HTML)
-        message = await send_step(bot, h, chat_id, invitation, step, lang)
+        message = await send_step(bot, h, chat_id, invitation, step, lang, preface=intro)
     except TelegramError as error:
         return _after_failure(h, invitation_id, error)
     with session_scope(h.engine) as session:
@@ -120,10 +120,9 @@ async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
         invitation.next_reminder_at = reminder_due(invitation.sent_at, schedule.reminders_days,
                                                    invitation.reminders_sent)
         started = invitation.status == InvitationStatus.started
+    nudge = t("reminder.started" if started else "reminder.new", lang, title=escape(definition.title.get(lang)))
     try:
-        await bot.send_message(chat_id, t("reminder.started" if started else "reminder_new", lang,
-                                          title=definition.title.get(lang)), parse_mode=ParseMode.HTML)
-        await send_step(bot, h, chat_id, invitation, step, lang)
+        await send_step(bot, h, chat_id, invitation, step, lang, preface=nudge)
     except TelegramError as error:
         _after_failure(h, invitation_id, error, reminder=True)
         return False
@@ -176,10 +175,5 @@ async def _retry_alerts(bot: Bot, h: Heard) -> int:
         delivered += await notify_duty(bot, h, alert_id)
     return delivered
 
-
-class _DefaultSchedule:
-    reminders_days = [2, 5]
-    expires_days = 14
-
-
-_DEFAULT_SCHEDULE = _DefaultSchedule()
+# A survey sent only by hand still gets the usual reminders and expiry.
+_DEFAULT_SCHEDULE = Schedule(trigger=Trigger.manual)

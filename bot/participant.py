@@ -152,7 +152,7 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value)
         lang, participant_id = _lang(participant), participant.id
     await query.answer()
-    await query.edit_message_text(t("consent.given" if agreed else "consent_declined", lang),
+    await query.edit_message_text(t("consent.given" if agreed else "consent.declined", lang),
                                   parse_mode=ParseMode.HTML)
     if agreed:
         await _offer_survey(context, h, chat_id, participant_id, lang)

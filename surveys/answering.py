@@ -75,7 +75,7 @@ def respond(session: Session, invitation: Invitation, definition, given, *, now:
             row.themes = ";".join(findings.themes)
             if findings.safeguarding_reason:
                 response.alert_ids.append(_raise_alert(session, participant, invitation, question_id,
-                                                       findings.safeguarding_reason, now))
+                                                       findings.safeguarding_reason, answer.value, now))
         if getattr(question, "callback", False) and answer.value == "yes":
             _request_callback(session, participant, invitation, now)
             response.callback_requested = True
@@ -108,9 +108,10 @@ def _service_id(session: Session, participant: Participant) -> int:
 
 
 def _raise_alert(session: Session, participant: Participant, invitation: Invitation, question_id: str,
-                 reason: str, now: datetime) -> int:
+                 reason: str, text: str, now: datetime) -> int:
     alert = SafeguardingAlert(service_id=_service_id(session, participant), participant_id=participant.id,
-                              invitation_id=invitation.id, question_id=question_id, reason=reason, created_at=now)
+                              invitation_id=invitation.id, question_id=question_id, reason=reason, text=text,
+                              created_at=now)
     session.add(alert)
     session.flush()
     return alert.id

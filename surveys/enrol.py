@@ -223,7 +223,14 @@ def new_code() -> str:
 
 def create_invite(session: Session, participant: Participant, *, now: datetime, days: int,
                   created_by: str = "cli") -> str:
-    """Store a new link code (hashed) and return the code itself, which is shown once."""
+    """Store a new link code (hashed) and return the code itself, which is shown once.
+
+    Any older unused link for the same person stops working: only the newest is live.
+    """
+    session.execute(InviteLink.__table__.update()
+                    .where(InviteLink.participant_id == participant.id, InviteLink.used_at.is_(None),
+                           InviteLink.expires_at > now)
+                    .values(expires_at=now))
     code = new_code()
     session.add(InviteLink(participant_id=participant.id, code_hash=hash_code(code), created_at=now,
                            expires_at=now + timedelta(days=days), created_by=created_by))

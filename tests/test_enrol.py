@@ -158,3 +158,15 @@ def test_cli_import_reports_bad_rows(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["cases", "import", str(csv_file)])
     assert result.exit_code == 1
     assert "Nothing was imported" in result.output and "line 2: unknown audience 'yung person'" in result.output
+
+
+def test_a_new_invite_replaces_the_old_one(engine):
+    participant = _participant(engine)
+    with session_scope(engine) as session:
+        old = create_invite(session, participant, now=NOW, days=30)
+        new = create_invite(session, participant, now=NOW + timedelta(minutes=1), days=30)
+    with session_scope(engine) as session:
+        with pytest.raises(InviteProblem) as problem:
+            redeem_invite(session, old, now=NOW + timedelta(minutes=2))
+        assert problem.value.reason == "expired"
+        assert redeem_invite(session, new, now=NOW + timedelta(minutes=2)).id == participant.id

@@ -1,0 +1,137 @@
+"""A small world for end-to-end tests: a database with one YOT's cases, the Bot API emulator,
+and the real heard Application polling it. Time is a fake clock the test moves by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlmodel import select
+from telegram.ext import SimpleUpdateProcessor
+
+from bot.app import build_application, build_heard
+from bot.context import Heard
+from bot.dispatch import TickReport, run_tick
+from bot.emulator import Emulator, SimUser
+from surveys.answering import TextFindings
+from surveys.enrol import create_invite, find_participant, import_rows, parse_csv
+from surveys.invitations import sync_cases
+from surveys.models import Audience, Role, Staff
+from surveys.settings import Settings
+from surveys.store import session_scope
+from tests.telegram_harness import running_bot
+
+CASES = (Path(__file__).parent / "data" / "cases_example.csv").read_text()
+START = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)  # a Tuesday morning, inside the send window
+
+
+class FakeClock:
+    def __init__(self, now: datetime = START):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs) -> None:
+        self.now += timedelta(**kwargs)
+
+
+def keyword_analyser(text: str, question, audience) -> TextFindings:
+    """Stands in for the analysis package in journey tests: flags one phrase, scores nothing."""
+    return TextFindings(safeguarding_reason="harm at home" if "hurts me" in text.lower() else None)
+
+
+def buttons(message: dict) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+class TrackingProcessor(SimpleUpdateProcessor):
+    """Processes updates one at a time, as the bot does in production, and counts those in hand."""
+
+    def __init__(self):
+        super().__init__(max_concurrent_updates=1)
+        self.active = 0
+
+    async def do_process_update(self, update, coroutine) -> None:
+        self.active += 1
+        try:
+            await coroutine
+        finally:
+            self.active -= 1
+
+
+@dataclass
+class World:
+    heard: Heard
+    emu: Emulator
+    clock: FakeClock
+    processor: TrackingProcessor
+    app: object = None
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has handled every update and gone quiet: no fixed sleeps."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            await self.emu.wait_idle(timeout=timeout, quiet=0.02)
+            if self.processor.active == 0 and self.app.update_queue.empty():
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("the bot did not settle")
+            await asyncio.sleep(0.005)
+
+    def invite(self, case_ref: str, audience: Audience, participant_ref: str = "") -> str:
+        with session_scope(self.heard.engine) as session:
+            participant = find_participant(session, self.heard.service_id, case_ref, audience, participant_ref)
+            return create_invite(session, participant, now=self.clock(), days=30)
+
+    def add_staff(self, telegram_user_id: int, role: Role, name: str = "Duty Worker") -> None:
+        with session_scope(self.heard.engine) as session:
+            session.add(Staff(service_id=self.heard.service_id, telegram_user_id=telegram_user_id,
+                              role=role, name=name))
+
+    async def tick(self) -> TickReport:
+        report = await run_tick(self.app.bot, self.heard)
+        await self.settle()
+        return report
+
+    async def join(self, user_id: int, case_ref: str, audience: Audience, participant_ref: str = "") -> SimUser:
+        """A person taps their link, agrees, and is shown whatever is due."""
+        user = self.emu.user(user_id, "Alex")
+        await user.send_command(f"/start {self.invite(case_ref, audience, participant_ref)}")
+        await self.settle()
+        await user.press("Yes, that's OK")
+        await self.settle()
+        return user
+
+    def rows(self, model, *where):
+        with session_scope(self.heard.engine) as session:
+            return session.exec(select(model).where(*where)).all()
+
+
+@contextlib.asynccontextmanager
+async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CASES, analyser=keyword_analyser):
+    clock = clock or FakeClock()
+    settings = Settings(database_url=db_url, service="test-yot", bot_username="emulated_123_bot",
+                        _env_file=None)
+    h = build_heard(settings, clock=clock, analyse=analyser)
+    with session_scope(h.engine) as session:
+        summary = import_rows(session, h.service_id, parse_csv(cases))
+        sync_cases(session, summary.case_ids, h.definitions, zone=settings.zone, window=settings.window, now=clock())
+    processor = TrackingProcessor()
+    async with Emulator() as emu:
+        w = World(heard=h, emu=emu, clock=clock, processor=processor)
+        factory = lambda builder: build_application(  # noqa: E731
+            h, builder.concurrent_updates(processor), dispatch=False, rate_limit=False)
+        async with running_bot(factory, emu) as app:
+            w.app = app
+            yield w
+    h.engine.dispose()
+
+
+def days(n: int) -> date:
+    return (START + timedelta(days=n)).date()
