@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from textblob import TextBlob
 
 from analysis.patterns import alternation, normalise, phrase_regex
 
@@ -210,7 +209,15 @@ def _has_symbols(plain: str) -> bool:
 def _textblob_polarity(text: str) -> float:
     if not _WORD.search(text):
         return 0.0
-    return TextBlob(text).sentiment.polarity
+    return _textblob_class()(text).sentiment.polarity
+
+
+@lru_cache(maxsize=1)
+def _textblob_class():
+    """TextBlob, imported on first use: it loads NLTK, a quarter second other CLI commands should not pay."""
+    from textblob import TextBlob
+
+    return TextBlob
 
 
 def _sentiment(value: float, reasons: tuple[str, ...]) -> Sentiment:

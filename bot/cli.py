@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typer
 
+from analysis.cli import analyse_command
 from surveys.settings import Settings
 
 app = typer.Typer(help="heard: chat-based feedback for youth justice teams.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.command("analyse")(analyse_command)
 
 
 def load_settings() -> Settings:
