@@ -22,14 +22,26 @@ def phrase_regex(phrase: str) -> str:
     "listen*" matches listen/listened/listening; "county lines" allows any spacing between words.
     Phrases that are not words (emoji) match anywhere.
     """
-    words = normalise(phrase).split(" ")
-    body = r"\s+".join(re.escape(word).replace(r"\*", r"\w*") for word in words)
-    if not re.match(r"\w", words[0]):
-        return body
-    return rf"(?<!\w){body}(?!\w)"
+    body = _body(phrase)
+    return rf"(?<!\w){body}(?!\w)" if _is_wordy(phrase) else body
 
 
 def alternation(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One compiled regex matching any of the phrases, longer phrases first so they win."""
+    """One compiled regex matching any of the phrases, longer phrases first so they win.
+
+    Word boundaries are checked once around the whole group rather than per phrase: with
+    hundreds of phrases that is several times faster.
+    """
     ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
-    return re.compile("|".join(phrase_regex(phrase) for phrase in ordered))
+    words = "|".join(_body(phrase) for phrase in ordered if _is_wordy(phrase))
+    symbols = "|".join(_body(phrase) for phrase in ordered if not _is_wordy(phrase))
+    parts = ([rf"(?<!\w)(?:{words})(?!\w)"] if words else []) + ([symbols] if symbols else [])
+    return re.compile("|".join(parts))
+
+
+def _body(phrase: str) -> str:
+    return r"\s+".join(re.escape(word).replace(r"\*", r"\w*") for word in normalise(phrase).split(" "))
+
+
+def _is_wordy(phrase: str) -> bool:
+    return bool(re.match(r"\w", normalise(phrase)))

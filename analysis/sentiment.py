@@ -206,18 +206,18 @@ def _has_symbols(plain: str) -> bool:
     return any(not char.isascii() and not char.isalnum() for char in plain)
 
 
+@lru_cache(maxsize=16384)
 def _textblob_polarity(text: str) -> float:
-    if not _WORD.search(text):
-        return 0.0
-    return _textblob_class()(text).sentiment.polarity
+    """TextBlob's default PatternAnalyzer polarity, as `TextBlob(text).sentiment.polarity` gives it.
 
+    Called through the analyzer's own function: TextBlob() and the analyzer's result class cost
+    more than the scoring itself. Imported here, on first use, because it loads NLTK (a quarter
+    second other CLI commands should not pay).
+    """
+    from textblob.en import sentiment as pattern_sentiment
 
-@lru_cache(maxsize=1)
-def _textblob_class():
-    """TextBlob, imported on first use: it loads NLTK, a quarter second other CLI commands should not pay."""
-    from textblob import TextBlob
-
-    return TextBlob
+    text = " ".join(text.split())
+    return pattern_sentiment(text)[0] if _WORD.search(text) else 0.0
 
 
 def _sentiment(value: float, reasons: tuple[str, ...]) -> Sentiment:
