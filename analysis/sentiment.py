@@ -70,9 +70,20 @@ def _leading(phrases) -> re.Pattern[str]:
     return re.compile(rf"^(?:{alternation(phrases).pattern})")
 
 
+LIST_SECTIONS = ("fillers", "negators", "intensifiers", "neutral_answers", "absence_leads", "totality_answers",
+                 "suggestion_leads")
+SCORED_SECTIONS = ("terms", "emoji")
+
+
+class LexiconError(ValueError):
+    """The sentiment lexicon file cannot be used as it is; the message says where and why."""
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path | str | None = None) -> Lexicon:
-    data = yaml.safe_load(Path(path or LEXICON_PATH).read_text(encoding="utf-8"))
+    path = Path(path or LEXICON_PATH)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    _check_lexicon(data, path)
     values = {normalise(k): float(v) for k, v in data["terms"].items()}
     values |= {normalise(k): float(v) for k, v in data["emoji"].items()}
     return Lexicon(
@@ -89,6 +100,22 @@ def load_lexicon(path: Path | str | None = None) -> Lexicon:
         totality_answers=_words(data["totality_answers"]),
         suggestion_pattern=_leading(data["suggestion_leads"]),
     )
+
+
+def _check_lexicon(data: object, path: Path) -> None:
+    expected = {"rewrite", *LIST_SECTIONS, *SCORED_SECTIONS}
+    if not isinstance(data, dict) or set(data) != expected:
+        found = sorted(data) if isinstance(data, dict) else type(data).__name__
+        raise LexiconError(f"{path}: expected sections {sorted(expected)}, found {found}")
+    for section in LIST_SECTIONS:
+        bad = [entry for entry in data[section] if not isinstance(entry, str) or not entry.strip()]
+        if bad:
+            raise LexiconError(f"{path}: {section} has entries that are not words: {bad} (quote yes/no/on/off)")
+    for section in SCORED_SECTIONS:
+        for phrase, value in data[section].items():
+            if not isinstance(phrase, str) or isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not -1 <= value <= 1:
+                raise LexiconError(f"{path}: {section} '{phrase}' needs a value from -1 to 1, not {value!r}")
 
 
 def score(text: str, question_kind: str | None = None, audience: str | None = None) -> Sentiment:
@@ -110,12 +137,12 @@ def _score(text: str, question_kind: str | None) -> Sentiment:
 
     contributions: list[tuple[float, str]] = []
     if question_kind in ("improve", "good"):
-        absence = lexicon.absence_pattern.match(whole_answer)
+        absence = lexicon.absence_pattern.match(plain)
         if absence and question_kind == "good":
             return _sentiment(-ABSENCE_SCORE, ("says nothing was good",))
         if absence:
             contributions.append((ABSENCE_SCORE, "says nothing needs changing"))
-            plain = whole_answer[absence.end():]
+            plain = plain[absence.end():]
 
     rating = _RATING.search(plain)
     if rating:

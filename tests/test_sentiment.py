@@ -1,7 +1,7 @@
 import pytest
 
 from analysis.evaluate import DATASETS, evaluate, ours, plain_textblob, read_labelled
-from analysis.sentiment import score
+from analysis.sentiment import LEXICON_PATH, LexiconError, load_lexicon, score
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -65,3 +65,15 @@ def test_labelled_sets_are_large_enough_and_only_use_known_labels():
     assert len(tuning) >= 240
     assert {answer.label for answer in tuning} == {"negative", "neutral", "positive"}
     assert {answer.question_kind for answer in tuning} <= {None, "improve", "good", "anything_else"}
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda text: text.replace("  mint: 0.7", "  mint: 7"), r"'mint' needs a value from -1 to 1"),
+    (lambda text: text.replace('[not, "no", never', "[not, no, never"), r"negators has entries that are not words"),
+    (lambda text: text + "\nmoods: [happy]\n", r"expected sections"),
+])
+def test_lexicon_mistakes_are_reported_clearly(tmp_path, edit, message):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(edit(LEXICON_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
+        load_lexicon(path)
