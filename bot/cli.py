@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from analysis.cli import analyse_command
 from surveys.models import Audience
 from surveys.settings import Settings
 
@@ -19,6 +20,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(cases_app, name="cases")
 surveys_app = typer.Typer(help="Survey definitions: check, list and try them.", no_args_is_help=True)
 app.add_typer(surveys_app, name="surveys")
+app.command("analyse")(analyse_command)
 
 
 @dataclass

@@ -1,0 +1,78 @@
+"""`heard analyse FILE`: analyse free-text answers from a file, printing one JSON object per line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from analysis.pipeline import analyse
+from analysis.sentiment import QUESTION_KINDS
+from analysis.themes import AUDIENCES
+
+
+def analyse_command(
+    file: Annotated[str, typer.Argument(help="Text file with one answer a line, or a CSV with --column; '-' reads stdin.")],
+    column: Annotated[Optional[str], typer.Option(help="Read answers from this CSV column.")] = None,
+    question: Annotated[Optional[str], typer.Option(help=f"Question kind for every answer: {', '.join(QUESTION_KINDS)}.")] = None,
+    audience: Annotated[Optional[str], typer.Option(help=f"Who answered: {', '.join(sorted(AUDIENCES))}.")] = None,
+    question_column: Annotated[Optional[str], typer.Option(help="CSV column holding each row's question kind.")] = None,
+    audience_column: Annotated[Optional[str], typer.Option(help="CSV column holding each row's audience.")] = None,
+) -> None:
+    """Analyse answers: sentiment, themes and safeguarding, one JSON object per line."""
+    if (question_column or audience_column) and not column:
+        _fail("--question-column and --audience-column need --column (the answers come from a CSV)")
+    content = _read(file)
+    rows = _csv_rows(content, column, question_column, audience_column) if column else _lines(content)
+    for row_number, (text, row_question, row_audience) in enumerate(rows, start=1):
+        question_kind = _checked(row_question or question, QUESTION_KINDS, "question kind", row_number)
+        who = _checked(row_audience or audience, tuple(sorted(AUDIENCES)), "audience", row_number)
+        typer.echo(json.dumps(analyse(text, question_kind, who).to_json_dict(), ensure_ascii=False))
+
+
+Row = tuple[str, Optional[str], Optional[str]]
+
+
+def _read(file: str) -> str:
+    if file == "-":
+        return sys.stdin.read()
+    try:
+        return Path(file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"cannot read {file}: {error}")
+
+
+def _lines(content: str) -> Iterator[Row]:
+    for line in content.splitlines():
+        if line.strip():
+            yield line.strip(), None, None
+
+
+def _csv_rows(content: str, column: str, question_column: str | None, audience_column: str | None) -> Iterator[Row]:
+    reader = csv.DictReader(io.StringIO(content))
+    columns = reader.fieldnames or []
+    for wanted in (column, question_column, audience_column):
+        if wanted and wanted not in columns:
+            _fail(f"no column '{wanted}'; the columns are: {', '.join(columns) or '(none: the file is empty)'}")
+    for row in reader:
+        text = (row.get(column) or "").strip()
+        if text:
+            yield (text, (row.get(question_column) or "").strip() or None if question_column else None,
+                   (row.get(audience_column) or "").strip() or None if audience_column else None)
+
+
+def _checked(value: str | None, allowed: tuple[str, ...], what: str, row_number: int) -> str | None:
+    if value is not None and value not in allowed:
+        _fail(f"answer {row_number}: unknown {what} '{value}'; use one of {', '.join(allowed)}")
+    return value
+
+
+def _fail(message: str):
+    typer.secho(message, fg="red", err=True)
+    raise typer.Exit(2)

@@ -1,0 +1,32 @@
+"""One answer in, everything we can say about it out: sentiment, themes and the safeguarding screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.safeguarding import screen
+from analysis.sentiment import score
+from analysis.themes import ThemeMatch, code
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    text: str
+    sentiment: str
+    score: float
+    themes: list[str]
+    theme_matches: list[ThemeMatch]
+    safeguarding: bool
+    reason: str | None
+
+    def to_json_dict(self) -> dict[str, object]:
+        return {"text": self.text, "sentiment": self.sentiment, "score": self.score, "themes": self.themes,
+                "safeguarding": self.safeguarding, "reason": self.reason}
+
+
+def analyse(text: str, question_kind: str | None = None, audience: str | None = None) -> TextAnalysis:
+    sentiment = score(text, question_kind, audience)
+    theme_matches = code(text, audience)
+    safeguarding = screen(text, audience)
+    return TextAnalysis(text, sentiment.label, sentiment.score, [match.theme_id for match in theme_matches],
+                        theme_matches, safeguarding.flagged, safeguarding.reason)

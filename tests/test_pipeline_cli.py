@@ -1,0 +1,74 @@
+import json
+
+from typer.testing import CliRunner
+
+from analysis.pipeline import analyse
+from bot.cli import app
+
+runner = CliRunner()
+
+
+def json_lines(output):
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_analyse_combines_sentiment_themes_and_safeguarding():
+    result = analyse("my worker lisened but the olders make me hold stuff", "anything_else", "young_person")
+    assert result.to_json_dict().keys() == {"text", "sentiment", "score", "themes", "safeguarding", "reason"}
+    assert "listened_to" in result.themes
+    assert result.safeguarding and result.reason == "exploitation"
+    assert [match.theme_id for match in result.theme_matches] == result.themes
+
+
+def test_plain_answer_is_not_flagged():
+    result = analyse("nothing, it was all good", "improve", "parent")
+    assert (result.sentiment, result.safeguarding, result.reason) == ("positive", False, None)
+
+
+def test_reads_lines_from_a_file_skipping_blank_lines(tmp_path):
+    path = tmp_path / "answers.txt"
+    path.write_text("Jade was sound\n\n   \nbare long\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyse", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = json_lines(result.stdout)
+    assert [(row["text"], row["sentiment"]) for row in rows] == [("Jade was sound", "positive"),
+                                                                 ("bare long", "negative")]
+
+
+def test_reads_stdin_with_one_question_and_audience_for_all():
+    result = runner.invoke(app, ["analyse", "-", "--question", "improve", "--audience", "parent"], input="nothing\n")
+    assert result.exit_code == 0, result.output
+    assert json_lines(result.stdout) == [{"text": "nothing", "sentiment": "positive", "score": 0.4, "themes": [],
+                                          "safeguarding": False, "reason": None}]
+
+
+def test_reads_a_csv_column_with_question_and_audience_per_row(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,answer,kind,who\n1,nothing,good,young_person\n2,,good,parent\n"
+                    "3,his mates keep driving past my house,,victim\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyse", str(path), "--column", "answer", "--question-column", "kind",
+                                 "--audience-column", "who"])
+    assert result.exit_code == 0, result.output
+    first, second = json_lines(result.stdout)
+    assert first["sentiment"] == "negative"
+    assert (second["safeguarding"], second["reason"]) == (True, "victim intimidation")
+
+
+def test_missing_column_lists_the_columns_and_exits_2(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,answer\n1,ok\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyse", str(path), "--column", "feedback"])
+    assert result.exit_code == 2
+    assert "no column 'feedback'; the columns are: id, answer" in result.stderr
+
+
+def test_unreadable_file_exits_2(tmp_path):
+    result = runner.invoke(app, ["analyse", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+
+
+def test_unknown_question_kind_exits_2():
+    result = runner.invoke(app, ["analyse", "-", "--question", "best_bit"], input="ok\n")
+    assert result.exit_code == 2
+    assert "unknown question kind 'best_bit'" in result.stderr
