@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from analysis.safeguarding import screen
 from analysis.sentiment import score
 from analysis.themes import ThemeMatch, code
+from surveys.answering import TextFindings
 
 
 @dataclass(frozen=True)
@@ -30,3 +31,10 @@ def analyse(text: str, question_kind: str | None = None, audience: str | None = 
     safeguarding = screen(text, audience)
     return TextAnalysis(text, sentiment.label, sentiment.score, [match.theme_id for match in theme_matches],
                         theme_matches, safeguarding.flagged, safeguarding.reason)
+
+
+def findings_for(text: str, question, audience: str | None) -> TextFindings:
+    """The bot's view of one free-text answer (``question`` may be None outside a survey)."""
+    result = analyse(text, getattr(question, "asks", None), audience)
+    return TextFindings(sentiment=result.sentiment, score=result.score, themes=tuple(result.themes),
+                        safeguarding_reason=result.reason if result.safeguarding else None)

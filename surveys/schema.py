@@ -126,6 +126,7 @@ class Question(_Strict):
     show_if: ShowIf | None = None
     callback: bool = False  # on a yesno: "yes" means the person wants a call back
     area: Slug | None = None  # on a journey10: the life area rated, paired across surveys
+    asks: Literal["improve", "good", "anything_else"] | None = None  # on a text: how to read its answers
 
     @field_validator("type", mode="before")
     @classmethod
@@ -147,6 +148,8 @@ class Question(_Strict):
             raise ValueError("a journey10 question needs an 'area' (e.g. getting_on_at_home)")
         if self.type != QuestionType.journey10 and self.area:
             raise ValueError("only journey10 questions take an 'area'")
+        if self.asks and self.type != QuestionType.text:
+            raise ValueError("'asks' only works on a text question")
         if self.callback and self.type != QuestionType.yesno:
             raise ValueError("'callback' only works on a yesno question")
         return self

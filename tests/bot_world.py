@@ -17,7 +17,6 @@ from bot.app import build_application, build_heard
 from bot.context import Heard
 from bot.dispatch import TickReport, run_tick
 from bot.emulator import Emulator, SimUser
-from surveys.answering import TextFindings
 from surveys.enrol import create_invite, find_participant, import_rows, parse_csv
 from surveys.invitations import sync_cases
 from surveys.models import Audience, Role, Staff
@@ -38,11 +37,6 @@ class FakeClock:
 
     def advance(self, **kwargs) -> None:
         self.now += timedelta(**kwargs)
-
-
-def keyword_analyser(text: str, question, audience) -> TextFindings:
-    """Stands in for the analysis package in journey tests: flags one phrase, scores nothing."""
-    return TextFindings(safeguarding_reason="harm at home" if "hurts me" in text.lower() else None)
 
 
 def buttons(message: dict) -> list[str]:
@@ -114,11 +108,11 @@ class World:
 
 
 @contextlib.asynccontextmanager
-async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CASES, analyser=keyword_analyser):
+async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CASES):
     clock = clock or FakeClock()
     settings = Settings(database_url=db_url, service="test-yot", bot_username="emulated_123_bot",
                         _env_file=None)
-    h = build_heard(settings, clock=clock, analyse=analyser)
+    h = build_heard(settings, clock=clock)
     with session_scope(h.engine) as session:
         summary = import_rows(session, h.service_id, parse_csv(cases))
         sync_cases(session, summary.case_ids, h.definitions, zone=settings.zone, window=settings.window, now=clock())

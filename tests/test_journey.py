@@ -63,6 +63,8 @@ async def test_a_young_person_completes_the_exit_survey(db_url):
         assert answers["feeling_ok"].value == "7" and answers["getting_on_at_home"].value == "5"
         assert answers["school_or_work"].skipped
         assert answers["anything_else"].free_text.startswith("my worker Jo listened")
+        assert answers["anything_else"].sentiment == "positive"
+        assert {"listened_to", "explained_clearly"} <= set(answers["anything_else"].themes.split(";"))
         assert "do_better" not in answers  # only asked after a low score
 
 
@@ -240,6 +242,7 @@ async def test_a_disclosure_shows_help_and_alerts_the_duty_worker(db_url):
         await duty.press("I'm dealing with this")
         await w.settle()
         [alert] = w.rows(SafeguardingAlert)
+        assert alert.reason == "harm at home"
         assert alert.acknowledged_at is not None and alert.notified_at is not None
         assert "Taken by Priya" in duty.last_message["text"]
 
