@@ -21,6 +21,8 @@ app.add_typer(cases_app, name="cases")
 surveys_app = typer.Typer(help="Survey definitions: check, list and try them.", no_args_is_help=True)
 app.add_typer(surveys_app, name="surveys")
 app.command("analyse")(analyse_command)
+staff_app = typer.Typer(help="Staff who may use the staff commands in Telegram.", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
 
 
 @dataclass
@@ -135,6 +137,9 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
                                              help="CSV export, one row per participant.")) -> None:
     """Import or update cases. All-or-nothing: one bad row and nothing changes."""
     from surveys.enrol import ImportRejected, import_rows, parse_csv
+    from surveys.invitations import sync_cases
+    from surveys.models import utcnow
+    from surveys.schema import load_all
     from surveys.store import audit, session_scope
 
     ctx = open_context()
@@ -147,9 +152,12 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
         fail(f"Nothing was imported. Fix these rows and run the import again:\n{lines}")
     with session_scope(ctx.engine) as session:
         summary = import_rows(session, ctx.service_id, records)
+        planned = sync_cases(session, summary.case_ids, load_all(), zone=ctx.settings.zone,
+                             window=ctx.settings.window, now=utcnow())
         audit(session, "cli", "cases.import", detail=f"rows={summary.rows}", service_id=ctx.service_id)
     typer.echo(f"Imported {summary.rows} rows: {summary.cases_created} new cases, {summary.cases_updated} updated, "
                f"{summary.participants_created} new participants.")
+    typer.echo(f"Surveys: {planned.created} planned, {planned.moved} moved to new dates, {planned.cancelled} cancelled.")
 
 
 @app.command("invite")
@@ -179,6 +187,176 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
     if qr:
         write_qr(link, qr)
         typer.echo(f"QR code written to {qr}", err=True)
+
+
+@app.command("send")
+def send(case_ref: str, audience: str = typer.Option(..., help="young_person, parent_carer, victim or placement"),
+         survey: str = typer.Option(..., help="Survey id, e.g. yp_exit (see: heard surveys list)"),
+         participant_ref: str = typer.Option("", help="Which victim (or other person) of this case.")) -> None:
+    """Send a survey now (the running bot delivers it within a minute, inside the send window)."""
+    from surveys.casework import waiting_reason
+    from surveys.enrol import find_participant
+    from surveys.invitations import create_manual
+    from surveys.models import utcnow
+    from surveys.schema import load_all
+    from surveys.store import audit, session_scope
+
+    ctx = open_context()
+    who = parse_audience(audience)
+    definition = load_all().get(survey)
+    if definition is None:
+        fail(f"There is no survey called '{survey}'. See: heard surveys list", 2)
+    if definition.audience != who:
+        fail(f"{survey} is for {definition.audience.value}, not {who.value}.", 2)
+    with session_scope(ctx.engine) as session:
+        participant = find_participant(session, ctx.service_id, case_ref, who, participant_ref)
+        if participant is None:
+            fail(f"No {who.value} found for case {case_ref}. Import the case first: heard cases import FILE.csv")
+        invitation = create_manual(session, participant, definition, now=utcnow())
+        audit(session, "cli", "survey.send", subject=f"invitation:{invitation.id}", service_id=ctx.service_id)
+        state = waiting_reason(participant)
+    typer.echo(f"Queued {survey} for {case_ref} ({who.value}): {state}.")
+
+
+@app.command("due")
+def due(days: int = typer.Option(7, help="How far ahead to look.")) -> None:
+    """What goes out soon, and who has not answered."""
+    from surveys.casework import due_soon, not_answered
+    from surveys.models import utcnow
+    from surveys.store import audit, session_scope
+
+    ctx = open_context()
+    with session_scope(ctx.engine) as session:
+        soon = due_soon(session, ctx.service_id, now=utcnow(), days=days)
+        waiting = not_answered(session, ctx.service_id)
+        audit(session, "cli", "staff.due", service_id=ctx.service_id)
+    zone = ctx.settings.zone
+    for title, lines in ((f"Going out in the next {days} days", soon), ("Sent but not answered", waiting)):
+        typer.echo(f"{title} ({len(lines)})")
+        for line in lines:
+            when = line.when.astimezone(zone).strftime("%a %d %b %H:%M") if line.when else "-"
+            typer.echo(f"  {when:<16} {line.who():<36} {line.survey_id:<20} {line.note}")
+
+
+@app.command("stats")
+def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON for other tools.")) -> None:
+    """Invitation and response counts by survey and status."""
+    import json
+
+    from surveys.casework import stats as count
+    from surveys.store import session_scope
+
+    ctx = open_context()
+    with session_scope(ctx.engine) as session:
+        figures = count(session, ctx.service_id)
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2))
+        return
+    for survey_id, row in figures["surveys"].items():
+        typer.echo(f"{survey_id:<20} delivered {row['delivered']:>5}  responded {row['responded']:>5}  "
+                   f"completed {row['completed']:>5}")
+    typer.echo(f"open invitations: {figures['open']}, call-backs waiting: {figures['callbacks_open']}, "
+               f"alerts not taken: {figures['alerts_unacknowledged']}")
+
+
+@staff_app.command("add")
+def staff_add(telegram_id: int = typer.Option(..., help="Their numeric Telegram user id."),
+              role: str = typer.Option(..., help="admin, case_worker, victim_worker, manager or duty"),
+              name: str = typer.Option(None, help="How colleagues see them in alerts (their own name).")) -> None:
+    """Give a Telegram user a staff role."""
+    from sqlmodel import select
+
+    from surveys.models import Role, Staff
+    from surveys.store import audit, session_scope
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        fail(f"Unknown role '{role}'. Use one of: {', '.join(r.value for r in Role)}.", 2)
+    ctx = open_context()
+    with session_scope(ctx.engine) as session:
+        existing = session.exec(select(Staff).where(Staff.service_id == ctx.service_id, Staff.role == chosen,
+                                                    Staff.telegram_user_id == telegram_id)).first()
+        staff = existing or Staff(service_id=ctx.service_id, telegram_user_id=telegram_id, role=chosen)
+        staff.active, staff.name = True, name or staff.name
+        session.add(staff)
+        audit(session, "cli", "staff.add", subject=f"telegram:{telegram_id}", detail=chosen.value,
+              service_id=ctx.service_id)
+    typer.echo(f"{telegram_id} is now {chosen.value}.")
+
+
+@staff_app.command("remove")
+def staff_remove(telegram_id: int = typer.Option(...), role: str = typer.Option(None, help="Only this role.")) -> None:
+    """Take away staff roles (all of them unless --role is given)."""
+    import sqlalchemy as sa
+
+    from surveys.models import Staff
+    from surveys.store import audit, session_scope
+
+    ctx = open_context()
+    with session_scope(ctx.engine) as session:
+        query = sa.update(Staff).where(Staff.service_id == ctx.service_id, Staff.telegram_user_id == telegram_id)
+        if role:
+            query = query.where(Staff.role == role)
+        changed = session.execute(query.values(active=False)).rowcount
+        audit(session, "cli", "staff.remove", subject=f"telegram:{telegram_id}", service_id=ctx.service_id)
+    typer.echo(f"Removed {changed} role(s) from {telegram_id}.")
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """Everyone with a staff role."""
+    from sqlmodel import select
+
+    from surveys.models import Staff
+    from surveys.store import session_scope
+
+    ctx = open_context()
+    with session_scope(ctx.engine) as session:
+        rows = session.exec(select(Staff).where(Staff.service_id == ctx.service_id, Staff.active.is_(True))
+                            .order_by(Staff.telegram_user_id, Staff.role)).all()
+    for staff in rows:
+        typer.echo(f"{staff.telegram_user_id:>14}  {staff.role:<14} {staff.name or ''}")
+    if not rows:
+        typer.echo("No staff yet. Add one: heard staff add --telegram-id N --role admin")
+
+
+@app.command("run")
+def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook mode (default: long polling)."),
+        listen: str = typer.Option("127.0.0.1", help="Address for the webhook server."),
+        port: int = typer.Option(8443, help="Port for the webhook server."),
+        api_url: str = typer.Option(None, envvar="HEARD_BOT_API_URL",
+                                    help="Another Bot API server, e.g. a self-hosted one.")) -> None:
+    """Run the bot."""
+    import logging
+    import secrets
+
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder
+
+    from bot.app import build_application, build_heard
+
+    settings = load_settings()
+    if settings.telegram_bot_token is None:
+        fail("No Telegram bot token is set.\n"
+             "1. In Telegram, message @BotFather and send /newbot.\n"
+             "2. Put the token it gives you in the TELEGRAM_BOT_TOKEN environment variable.\n"
+             "3. Run heard run again.\n"
+             "To try heard without a token, run: heard demo", 2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the token in the URL
+    token = settings.telegram_bot_token.get_secret_value()
+    builder = ApplicationBuilder().token(token)
+    if api_url:
+        base = api_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+    application = build_application(build_heard(settings), builder)
+    if webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+        application.run_webhook(listen=listen, port=port, url_path="telegram", webhook_url=webhook_url,
+                                secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 def write_qr(link: str, path: Path) -> None:

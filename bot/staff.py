@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import heard
 from bot.texts import t
-from surveys.models import Role, SafeguardingAlert, Staff
+from surveys.models import Audience, Role, SafeguardingAlert, Staff
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -70,3 +70,145 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await query.answer(t("staff.you_took_it") if taken else note)
     if query.message is not None:
         await query.edit_message_text(f"{query.message.text_html}\n\n{note}", parse_mode=ParseMode.HTML)
+
+
+# --- staff commands ------------------------------------------------------------------------
+
+INVITE_ROLES = {Role.admin, Role.case_worker, Role.victim_worker}
+CASEWORK_ROLES = {Role.admin, Role.case_worker, Role.victim_worker, Role.manager}
+FOLLOWUP_ROLES = {Role.admin, Role.victim_worker}
+CALLBACK_ROLES = {Role.admin, Role.case_worker, Role.victim_worker, Role.manager, Role.duty}
+REPORT_ROLES = {Role.admin, Role.manager}
+MAX_LINES = 30
+
+
+def staff_only(roles: set[Role]):
+    """Run the handler for staff with one of ``roles``; anyone else gets the participant reply."""
+    def wrap(handler):
+        async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            h = heard(context)
+            with session_scope(h.engine) as session:
+                mine = roles_of(session, h.service_id, update.effective_user.id)
+                me = staff_member(session, h.service_id, update.effective_user.id) if mine & roles else None
+            if me is None:
+                from bot.participant import unknown_command
+                await unknown_command(update, context)
+                return
+            await handler(update, context, me)
+        guarded.__name__ = handler.__name__
+        return guarded
+    return wrap
+
+
+async def _reply(update: Update, text: str, **kwargs) -> None:
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)
+
+
+def _list(lines, empty: str, zone) -> str:
+    if not lines:
+        return empty
+    shown = [f"• {escape(line.who())}: {escape(line.survey_id or '')} "
+             f"{line.when.astimezone(zone).strftime('%a %d %b') if line.when else ''} – {escape(line.note)}"
+             for line in lines[:MAX_LINES]]
+    more = len(lines) - MAX_LINES
+    return "\n".join(shown + ([t("staff.more", count=more)] if more > 0 else []))
+
+
+@staff_only(INVITE_ROLES)
+async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+    """/invite CASE_REF AUDIENCE [PARTICIPANT_REF]: a one-time link and its QR code."""
+    from surveys.enrol import create_invite, deep_link, find_participant
+
+    h = heard(context)
+    args = context.args or []
+    if len(args) not in (2, 3) or args[1] not in {a.value for a in Audience}:
+        await _reply(update, t("staff.invite_usage"))
+        return
+    case_ref, audience, participant_ref = args[0], Audience(args[1]), (args[2] if len(args) == 3 else "")
+    if me.role == Role.victim_worker and audience != Audience.victim:
+        await _reply(update, t("staff.victims_only"))
+        return
+    with session_scope(h.engine) as session:
+        participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
+        if participant is None:
+            await _reply(update, t("staff.no_such_person", who=escape(f"{case_ref} {audience.value} {participant_ref}")))
+            return
+        code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days, created_by=f"staff:{me.id}")
+        audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}",
+              service_id=h.service_id)
+    link = deep_link(context.bot.username, code)
+    await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_link", link=link,
+                                                                        days=h.settings.invite_days))
+
+
+def _qr_png(link: str) -> bytes:
+    import io
+
+    import qrcode
+
+    buffer = io.BytesIO()
+    qrcode.make(link).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@staff_only(CASEWORK_ROLES)
+async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+    """/due: what goes out in the next 7 days, and who has not answered."""
+    from surveys.casework import due_soon, not_answered
+
+    h = heard(context)
+    with session_scope(h.engine) as session:
+        soon, waiting = due_soon(session, h.service_id, now=h.now()), not_answered(session, h.service_id)
+        audit(session, f"staff:{me.id}", "staff.due", service_id=h.service_id)
+    zone = h.settings.zone
+    await _reply(update, t("staff.due", soon=_list(soon, t("staff.nothing"), zone),
+                           waiting=_list(waiting, t("staff.nothing"), zone)))
+
+
+@staff_only(FOLLOWUP_ROLES)
+async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+    """/followup CASE_REF [PARTICIPANT_REF]: send the victim follow-up now."""
+    from surveys.enrol import find_participant
+    from surveys.invitations import create_manual
+
+    h = heard(context)
+    args = context.args or []
+    if len(args) not in (1, 2):
+        await _reply(update, t("staff.followup_usage"))
+        return
+    definition = next((d for d in h.definitions.values() if d.audience == Audience.victim), None)
+    with session_scope(h.engine) as session:
+        participant = find_participant(session, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
+        if participant is None or definition is None:
+            await _reply(update, t("staff.no_such_person", who=escape(" ".join(args) + " victim")))
+            return
+        create_manual(session, participant, definition, now=h.now())
+        audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
+              service_id=h.service_id)
+        ready = participant.chat_hash is not None and participant.consent == "given"
+    await _reply(update, t("staff.followup_queued" if ready else "staff.followup_waiting"))
+    from bot.dispatch import deliver_due_for
+    await deliver_due_for(context.bot, h, participant.id)
+
+
+@staff_only(CALLBACK_ROLES)
+async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+    """/callbacks: people who asked for a call, and alerts nobody has taken."""
+    from surveys.casework import open_alerts, open_callbacks
+
+    h = heard(context)
+    with session_scope(h.engine) as session:
+        calls, alerts = open_callbacks(session, h.service_id), open_alerts(session, h.service_id)
+        audit(session, f"staff:{me.id}", "staff.callbacks", service_id=h.service_id)
+    zone = h.settings.zone
+    await _reply(update, t("staff.callbacks", calls=_list(calls, t("staff.nothing"), zone),
+                           alerts=_list(alerts, t("staff.nothing"), zone)))
+
+
+def register(application) -> None:
+    from telegram.ext import CommandHandler, filters
+
+    private = filters.ChatType.PRIVATE
+    for name, handler in (("invite", invite_command), ("due", due_command), ("followup", followup_command),
+                          ("callbacks", callbacks_command)):
+        application.add_handler(CommandHandler(name, handler, filters=private))

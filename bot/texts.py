@@ -111,6 +111,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.alert_taken": "✅ Taken by {name} at {time}.",
         "staff.someone": "a colleague",
         "staff.you_took_it": "Thank you. It is yours now.",
+        "staff.more": "…and {count} more. Use heard due on the command line for the full list.",
+        "staff.nothing": "Nothing.",
+        "staff.invite_usage": "Use: /invite CASE_REF AUDIENCE [PARTICIPANT_REF]\nAUDIENCE is young_person, parent_carer, victim or placement.",
+        "staff.victims_only": "Victim workers can invite victims only.",
+        "staff.no_such_person": "I can't find {who}. Check the case reference, or import the case first.",
+        "staff.invite_link": "One-time link (works once, for {days} days):\n{link}\nShow the QR code or send the link. Only the newest link works.",
+        "staff.due": "<b>Going out in the next 7 days</b>\n{soon}\n\n<b>Sent but not answered</b>\n{waiting}",
+        "staff.followup_usage": "Use: /followup CASE_REF [PARTICIPANT_REF]",
+        "staff.followup_queued": "The follow-up is on its way (inside the send window).",
+        "staff.followup_waiting": "The follow-up is ready. It will go as soon as the victim taps their link and agrees.",
+        "staff.callbacks": "<b>Asked for a call</b>\n{calls}\n\n<b>Safeguarding alerts nobody has taken</b>\n{alerts}",
     },
 }
 
