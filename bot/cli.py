@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import typer
 
+from analysis.commands import actions_app, report
 from surveys.settings import Settings
 
 app = typer.Typer(help="heard: chat-based feedback for youth justice teams.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.command("report")(report)
+app.add_typer(actions_app, name="actions")
 
 
 def load_settings() -> Settings:
