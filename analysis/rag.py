@@ -28,7 +28,6 @@ class Target(BaseModel):
 class Targets(BaseModel):
     model_config = ConfigDict(extra="forbid")
     response_rate: Target = Target(green=0.60, amber=0.40)
-    completion_rate: Target = Target(green=0.50, amber=0.30)
     satisfaction: Target = Target(green=0.80, amber=0.65)
     feeling_safer: Target = Target(green=0.75, amber=0.50)
     improved: Target = Target(green=0.60, amber=0.40)

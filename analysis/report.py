@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analysis.aggregate import (MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor, compute_figures,
                                 load_rows)
-from analysis.rag import GREY, Rating, Targets, rate
+from analysis.rag import Rating, Targets, rate
 
 TEMPLATES = Path(__file__).with_name("templates")
 AUDIENCE_LABELS = {"young_person": "Young people", "parent_carer": "Parents and carers", "victim": "Victims",
@@ -48,23 +48,19 @@ class Report:
     generated_on: date
     figures: Figures
     summary: list[SummaryLine]
-    ratings: dict[tuple[str, str], Rating]  # (audience, measure) -> rating, for the audience table
     targets: Targets
     key_points: list[str] = field(default_factory=list)
 
 
 def build_report(figures: Figures, targets: Targets, service_name: str, generated_on: date) -> Report:
     """Rate the headline figures and write the key points; no formatting happens here."""
-    summary, ratings = [], {}
+    summary = []
     for block in figures.audiences:
         audience = AUDIENCE_LABELS.get(block.audience, block.audience)
         for measure, figure, target in (("Response rate", block.response_rate, targets.response_rate),
-                                        ("Completion rate", block.completion_rate, targets.completion_rate),
                                         ("Satisfaction (ratings of 4 or 5)", block.satisfaction_scale, targets.satisfaction),
                                         ("Positive comments", block.satisfaction_text, targets.satisfaction)):
-            ratings[(block.audience, measure)] = rate(figure, target)
-            if measure != "Completion rate":
-                summary.append(SummaryLine(measure, audience, figure, ratings[(block.audience, measure)]))
+            summary.append(SummaryLine(measure, audience, figure, rate(figure, target)))
     summary.append(SummaryLine("Feel safer after our contact", "Victims", figures.victims.feeling_safer,
                                rate(figures.victims.feeling_safer, targets.feeling_safer)))
     for distance in figures.distance:
@@ -73,7 +69,7 @@ def build_report(figures: Figures, targets: Targets, service_name: str, generate
     ack = figures.safeguarding.acknowledged_in_time
     summary.append(SummaryLine(f"Safeguarding alerts acknowledged within {figures.safeguarding.target_minutes} minutes",
                                "All", ack, rate(ack, targets.alerts_acknowledged)))
-    return Report(service_name, figures.period, generated_on, figures, summary, ratings, targets,
+    return Report(service_name, figures.period, generated_on, figures, summary, targets,
                   key_points(figures))
 
 
@@ -119,10 +115,13 @@ def interval(figure: Figure) -> str:
     return "" if figure.low is None else f"{figure.low:.0%} to {figure.high:.0%}"
 
 
-def number(figure: Figure, digits: int = 1) -> str:
+def number(figure: Figure, digits: int = 1, signed: bool = False) -> str:
+    """A count, or a mean to ``digits`` places (with its sign for a change)."""
     if figure.value is None:
         return suppression_words(figure)
-    return f"{figure.count:d}" if figure.kind == "count" else f"{figure.value:+.{digits}f}" if figure.label == "Change" else f"{figure.value:.{digits}f}"
+    if figure.kind == "count":
+        return str(figure.count)
+    return f"{figure.value:+.{digits}f}" if signed else f"{figure.value:.{digits}f}"
 
 
 def n_of(figure: Figure) -> str:
@@ -249,7 +248,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words)
-    env.globals.update(audience_label=lambda a: AUDIENCE_LABELS.get(a, a), MIN_PEOPLE=MIN_PEOPLE, GREY=GREY)
+    env.globals.update(audience_label=lambda a: AUDIENCE_LABELS.get(a, a), MIN_PEOPLE=MIN_PEOPLE)
     return env
 
 
@@ -342,7 +341,9 @@ def default_dependencies() -> tuple[Mapping[str, object], Mapping[str, tuple[str
     from analysis.themes import load_codebook
     from surveys.schema import load_all
 
-    catalogue = {theme.id: (theme.label, theme.description) for theme in load_codebook()}
+    codebook = load_codebook()
+    themes = codebook.values() if isinstance(codebook, Mapping) else codebook
+    catalogue = {theme.id: (theme.label, theme.description) for theme in themes}
     return load_all(), catalogue, redact
 
 

@@ -56,6 +56,8 @@ def test_html_shows_the_headline_figures_with_n_and_marks_what_is_hidden(report)
     assert _row(html, "Detention and Training Order") == "Detention and Training Order fewer than 5 no ratings"
     assert _row(html, "Improved: Wellbeing") == ("Improved: Wellbeing Young people fewer than 5 GREY "
                                                  "Not enough answers to rate")
+    # Distance travelled: 25/6, 35/6, +10/6; improved 4 of 6, Wilson 0.3000 to 0.9032.
+    assert _row(html, "Education") == "Education 4.2 5.8 +1.7 67% 30% to 90% 6"
     assert "“[name] listened to me”" in html and "“listened, call me [phone]”" in html
 
 
