@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from analysis.cli import analyse_command
+from analysis.commands import actions_app, report
 from surveys.models import Audience
 from surveys.settings import Settings
 
@@ -21,6 +22,8 @@ app.add_typer(cases_app, name="cases")
 surveys_app = typer.Typer(help="Survey definitions: check, list and try them.", no_args_is_help=True)
 app.add_typer(surveys_app, name="surveys")
 app.command("analyse")(analyse_command)
+app.command("report")(report)
+app.add_typer(actions_app, name="actions")
 staff_app = typer.Typer(help="Staff who may use the staff commands in Telegram.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
 

@@ -1,0 +1,661 @@
+"""Board-report figures from stored answers: counts, rates, means, breakdowns, trends.
+
+One loader (:func:`load_rows`) runs a handful of queries; everything else is a pure
+function over the rows it returns, so figures can be worked out by hand in tests.
+
+Period membership: an invitation belongs to the period in which it was *sent*, and its
+answers count in that period even when given a few days later. Response rates and answer
+figures then share one denominator, and a quarter's figures never change because
+somebody answered late into the next one.
+
+Suppression: a figure resting on fewer than :data:`MIN_PEOPLE` people is never carried
+in the model at all (value, count and n are ``None``, with a reason), so no renderer can
+leak it. In breakdowns, :func:`suppress_cells` adds secondary suppression.
+
+Survey definitions, the theme catalogue and the quote redactor are parameters, so this
+module depends on nothing but the tables.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from surveys.models import Answer, BoardAction, Case, Invitation, Participant, SafeguardingAlert
+
+MIN_PEOPLE = 5
+SMALL = "small"  # fewer than MIN_PEOPLE people
+SECONDARY = "secondary"  # hidden so that a small cell cannot be worked out by subtraction
+AUDIENCES = ("young_person", "parent_carer", "victim", "placement")
+BREAKDOWN_AUDIENCES = ("young_person", "parent_carer")  # the case details describe the child
+DIMENSIONS = {"disposal": "Disposal type", "locality": "Locality", "gender": "Gender",
+              "ethnicity": "Ethnicity", "age_band": "Age band", "send": "Special educational needs (SEND)"}
+NOT_RECORDED = "Not recorded"
+QUOTES_PER_THEME = 3
+QUOTE_MAX_CHARS = 220
+
+Redactor = Callable[[str], str]
+
+
+# --- periods -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: date  # first day, inclusive
+    end: date  # day after the last day, exclusive
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        return (datetime.combine(self.start, time(), zone), datetime.combine(self.end, time(), zone))
+
+
+_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+
+
+def quarter(year: int, number: int) -> Period:
+    start = date(year, 3 * number - 2, 1)
+    end = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
+    return Period(f"{year}-Q{number}", start, end)
+
+
+def parse_period(text: str) -> Period:
+    """``"2026-Q3"`` (a calendar quarter) or ``"2026-07-01..2026-09-30"`` (both days inclusive)."""
+    text = text.strip()
+    if match := _QUARTER.match(text):
+        return quarter(int(match[1]), int(match[2]))
+    if ".." in text:
+        first, _, last = text.partition("..")
+        try:
+            start, last_day = date.fromisoformat(first.strip()), date.fromisoformat(last.strip())
+        except ValueError:
+            raise ValueError(f"period {text!r}: dates should look like 2026-07-01..2026-09-30") from None
+        if last_day < start:
+            raise ValueError(f"period {text!r} ends before it starts")
+        return Period(f"{start.isoformat()} to {last_day.isoformat()}", start, last_day + timedelta(days=1))
+    raise ValueError(f"period {text!r} should be a quarter like 2026-Q3 or dates like 2026-07-01..2026-09-30")
+
+
+def previous_quarters(period: Period, count: int = 4) -> list[Period]:
+    """The ``count`` quarters ending with the one ``period`` ends in, oldest first."""
+    last = period.end - timedelta(days=1)
+    year, number = last.year, (last.month - 1) // 3 + 1
+    quarters = []
+    for _ in range(count):
+        quarters.append(quarter(year, number))
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    return quarters[::-1]
+
+
+# --- rows (the only database access) -------------------------------------------------
+
+@dataclass(frozen=True)
+class InvitationRow:
+    id: int
+    participant_id: int
+    audience: str
+    survey_id: str
+    occasion: str
+    status: str
+    sent_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    case_ref: str
+    disposal: str | None
+    locality: str | None
+    gender: str | None
+    ethnicity: str | None
+    age_band: str | None
+    send: bool | None
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    id: int
+    invitation_id: int
+    question_id: str
+    value: str | None
+    free_text: str | None
+    sentiment: str | None
+    sentiment_score: float | None
+    themes: tuple[str, ...]
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    created_at: datetime
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    theme: str
+    text: str
+    created_at: datetime
+
+
+@dataclass
+class Rows:
+    invitations: list[InvitationRow]
+    answers: list[AnswerRow]
+    alerts: list[AlertRow]
+    actions: list[ActionRow]
+
+
+def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo) -> Rows:
+    """Everything the report needs, in four queries.
+
+    Invitations and answers are loaded from the start of the trend window (four quarters)
+    so trends and distance travelled need no further queries. Erased cases and people,
+    skipped answers and unfinished multi-selects are left out here, once.
+    """
+    window_start, _ = previous_quarters(period)[0].bounds(zone)
+    window_start = min(window_start, period.bounds(zone)[0])
+    start, end = period.bounds(zone)
+    in_window = sa.and_(Case.service_id == service_id, Case.erased_at.is_(None), Participant.erased_at.is_(None),
+                        Invitation.sent_at.is_not(None), Invitation.sent_at >= window_start, Invitation.sent_at < end)
+    joined = (sa.select().select_from(Invitation).join(Participant, Participant.id == Invitation.participant_id)
+              .join(Case, Case.id == Participant.case_id).where(in_window))
+    invitations = [InvitationRow(*row) for row in session.execute(joined.add_columns(
+        Invitation.id, Invitation.participant_id, Participant.audience, Invitation.survey_id, Invitation.occasion,
+        Invitation.status, Invitation.sent_at, Invitation.started_at, Invitation.completed_at, Case.case_ref,
+        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send))]
+    answers = [AnswerRow(*row[:7], tuple(t for t in (row[7] or "").split(";") if t), row[8])
+               for row in session.execute(joined.join(Answer, Answer.invitation_id == Invitation.id)
+                                          .where(Answer.skipped.is_(False), Answer.complete.is_(True)).add_columns(
+        Answer.id, Answer.invitation_id, Answer.question_id, Answer.value, Answer.free_text, Answer.sentiment,
+        Answer.sentiment_score, Answer.themes, Answer.answered_at))]
+    alerts = [AlertRow(*row) for row in session.execute(
+        sa.select(SafeguardingAlert.created_at, SafeguardingAlert.acknowledged_at).where(
+            SafeguardingAlert.service_id == service_id, SafeguardingAlert.created_at >= start,
+            SafeguardingAlert.created_at < end))]
+    actions = [ActionRow(*row) for row in session.execute(
+        sa.select(BoardAction.theme, BoardAction.text, BoardAction.created_at).where(
+            BoardAction.service_id == service_id, BoardAction.created_at >= start, BoardAction.created_at < end)
+        .order_by(BoardAction.created_at, BoardAction.id))]
+    return Rows(invitations, answers, alerts, actions)
+
+
+# --- figures and suppression ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figure:
+    """One number for the board, with what it rests on.
+
+    ``kind`` is "share" (value 0..1, count of n, Wilson 95% interval), "mean" (of n
+    answers) or "count" (value is the count). When ``suppressed`` is set, value, count,
+    n and the interval are all ``None``: the hidden number never enters the model.
+    """
+
+    label: str
+    kind: str
+    n: int | None
+    value: float | None = None
+    count: int | None = None
+    low: float | None = None
+    high: float | None = None
+    suppressed: str | None = None
+
+    def hidden(self, reason: str) -> Figure:
+        return Figure(self.label, self.kind, None, suppressed=reason)
+
+
+def wilson(count: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval for a proportion: sound for small n and for 0% or 100%."""
+    if n == 0:
+        raise ValueError("no interval for an empty sample")
+    p = count / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def share(label: str, count: int, n: int, people: int | None = None, as_counts: bool = False) -> Figure:
+    """``count`` of ``n``; ``people`` (default n) is how many people it rests on.
+
+    ``as_counts`` is for a share that restates a table of answer counts (e.g. "yes" to
+    feeling safer): then neither the count nor the rest may be 1 to 4, or the share would
+    reveal a cell the table hides.
+    """
+    small_cell = as_counts and (0 < count < MIN_PEOPLE or 0 < n - count < MIN_PEOPLE)
+    if (n if people is None else people) < MIN_PEOPLE or small_cell:
+        return Figure(label, "share", None, suppressed=SMALL)
+    low, high = wilson(count, n)
+    return Figure(label, "share", n, count / n, count, low, high)
+
+
+def mean(label: str, values: list[float], people: int | None = None) -> Figure:
+    if (len(values) if people is None else people) < MIN_PEOPLE:
+        return Figure(label, "mean", None, suppressed=SMALL)
+    return Figure(label, "mean", len(values), sum(values) / len(values))
+
+
+def counted(label: str, count: int) -> Figure:
+    """A head count: 1 to 4 is suppressed; zero is shown, as it identifies nobody."""
+    if 0 < count < MIN_PEOPLE:
+        return Figure(label, "count", None, suppressed=SMALL)
+    return Figure(label, "count", count, float(count), count)
+
+
+def suppress_cells(sizes: Mapping[str, int], total_shown: bool = True, threshold: int = MIN_PEOPLE) -> dict[str, str | None]:
+    """Which cells of a breakdown to hide, and why.
+
+    Primary: a cell of 1 to ``threshold - 1`` people. Secondary: when exactly one cell is
+    hidden and the total is shown, the hidden one could be recovered by subtraction, so
+    the next-smallest shown cell is hidden too (ties go to the first in ``sizes`` order).
+    """
+    reasons: dict[str, str | None] = {key: SMALL if 0 < size < threshold else None for key, size in sizes.items()}
+    hidden = [key for key, reason in reasons.items() if reason]
+    shown = [key for key, reason in reasons.items() if not reason]
+    if total_shown and len(hidden) == 1 and shown:
+        reasons[min(shown, key=lambda key: sizes[key])] = SECONDARY
+    return reasons
+
+
+def apply_suppression(cells: list[tuple[str, Figure, int]], total_shown: bool = True) -> list[Figure]:
+    """Hide cells (label, figure, people) per :func:`suppress_cells`, keeping their order."""
+    reasons = suppress_cells({label: people for label, _, people in cells}, total_shown)
+    return [figure.hidden(reasons[label]) if reasons[label] else figure for label, figure, _ in cells]
+
+
+# --- the figures ---------------------------------------------------------------------
+
+@dataclass
+class Breakdown:
+    dimension: str
+    label: str
+    response: list[Figure]
+    satisfaction: list[Figure]
+
+
+@dataclass
+class AudienceFigures:
+    audience: str
+    sent: Figure
+    response_rate: Figure
+    completion_rate: Figure
+    satisfaction_text: Figure  # share of free-text answers read as positive
+    satisfaction_scale: Figure  # share of 1-5 ratings that are 4 or 5
+    question_means: list[Figure]
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+
+@dataclass
+class TrendPoint:
+    period: str
+    audience: str
+    response_rate: Figure
+    satisfaction_scale: Figure
+
+
+@dataclass
+class DistanceFigure:
+    area: str
+    label: str
+    before: Figure  # mean first rating
+    after: Figure  # mean latest rating
+    change: Figure  # mean change
+    improved: Figure  # share whose rating went up
+
+
+@dataclass
+class Quote:
+    text: str
+    audience: str
+    sentiment: str | None
+
+
+@dataclass
+class ThemeFigure:
+    theme: str
+    label: str
+    description: str
+    mentions: Figure  # people who mentioned it, as a share of people who wrote anything
+    positive: Figure
+    negative: Figure
+    quotes: list[Quote]
+
+
+@dataclass
+class QuestionDistribution:
+    question_id: str
+    text: str
+    options: list[Figure]
+    n: int | None
+
+
+@dataclass
+class VictimFigures:
+    questions: list[QuestionDistribution]
+    feeling_safer: Figure
+    callbacks: Figure
+
+
+@dataclass
+class SafeguardingFigures:
+    alerts: Figure
+    acknowledged_in_time: Figure
+    target_minutes: int
+
+
+@dataclass
+class ActionGroup:
+    theme: str
+    label: str
+    actions: list[str]
+
+
+@dataclass
+class Figures:
+    period: Period
+    audiences: list[AudienceFigures]
+    trend: list[TrendPoint]
+    distance: list[DistanceFigure]
+    themes: list[ThemeFigure]
+    free_text_people: int
+    victims: VictimFigures
+    safeguarding: SafeguardingFigures
+    actions: list[ActionGroup]
+
+
+def _questions(definitions: Mapping[str, object]) -> dict[tuple[str, str], object]:
+    return {(survey_id, q.id): q for survey_id, d in definitions.items() for q in d.questions}
+
+
+def _en(text_map, fallback: str) -> str:
+    return (text_map or {}).get("en") or fallback
+
+
+def _responded(inv: InvitationRow) -> bool:
+    return inv.started_at is not None or inv.completed_at is not None or inv.status in ("started", "completed")
+
+
+def _completed(inv: InvitationRow) -> bool:
+    return inv.completed_at is not None or inv.status == "completed"
+
+
+def _sent_in(period: Period, zone: ZoneInfo, invs: Iterable[InvitationRow]) -> set[int]:
+    """Ids of the invitations sent within ``period``."""
+    start, end = period.bounds(zone)
+    return {inv.id for inv in invs if start <= inv.sent_at < end}
+
+
+def _group_value(inv: InvitationRow, dimension: str) -> str:
+    value = getattr(inv, dimension)
+    if dimension == "send":
+        return NOT_RECORDED if value is None else ("SEND" if value else "No SEND")
+    return value or NOT_RECORDED
+
+
+def _response_figures(invs: list[InvitationRow], label: str) -> tuple[Figure, Figure, int]:
+    people = len({inv.participant_id for inv in invs})
+    responded = sum(_responded(inv) for inv in invs)
+    completed = sum(_completed(inv) for inv in invs)
+    return (share(label, responded, len(invs), people), share(label, completed, len(invs), people), people)
+
+
+def _scale_satisfaction(answers: list[tuple[InvitationRow, AnswerRow]], label: str) -> tuple[Figure, int]:
+    people = len({inv.participant_id for inv, _ in answers})
+    return share(label, sum(int(a.value) >= 4 for _, a in answers), len(answers), people), people
+
+
+def audience_figures(audience: str, invs: list[InvitationRow], answers: list[tuple[InvitationRow, AnswerRow]],
+                     questions: Mapping[tuple[str, str], object]) -> AudienceFigures:
+    """Response, completion, satisfaction and question means for one audience."""
+    response, completion, people = _response_figures(invs, "All")
+    texts = [(inv, a) for inv, a in answers if a.free_text and a.sentiment]
+    scale = [(inv, a) for inv, a in answers if _qtype(questions, inv, a) == "scale5" and a.value]
+    by_question: dict[tuple[str, str], list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
+    for inv, a in scale:
+        by_question[(inv.survey_id, a.question_id)].append((inv, a))
+    means = [mean(_en(questions[key].text, key[1]), [float(a.value) for _, a in pairs],
+                  len({inv.participant_id for inv, _ in pairs})) for key, pairs in sorted(by_question.items())]
+    figures = AudienceFigures(
+        audience, counted("Invitations sent", len(invs)), response, completion,
+        share("Positive free-text comments", sum(a.sentiment == "positive" for _, a in texts), len(texts),
+              len({inv.participant_id for inv, _ in texts})),
+        _scale_satisfaction(scale, "Ratings of 4 or 5")[0], means)
+    if audience in BREAKDOWN_AUDIENCES:
+        figures.breakdowns = [_breakdown(dim, label, invs, scale) for dim, label in DIMENSIONS.items()]
+    return figures
+
+
+def _breakdown(dimension: str, label: str, invs: list[InvitationRow],
+               scale: list[tuple[InvitationRow, AnswerRow]]) -> Breakdown:
+    groups_inv: dict[str, list[InvitationRow]] = defaultdict(list)
+    for inv in invs:
+        groups_inv[_group_value(inv, dimension)].append(inv)
+    groups_ans: dict[str, list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
+    for inv, a in scale:
+        groups_ans[_group_value(inv, dimension)].append((inv, a))
+    response = []
+    for group in sorted(groups_inv):
+        rate, _, people = _response_figures(groups_inv[group], group)
+        response.append((group, rate, people))
+    satisfaction = [(group, *_scale_satisfaction(groups_ans[group], group)) for group in sorted(groups_ans)]
+    return Breakdown(dimension, label, apply_suppression(response), apply_suppression(satisfaction))
+
+
+def _qtype(questions: Mapping[tuple[str, str], object], inv: InvitationRow, a: AnswerRow) -> str | None:
+    question = questions.get((inv.survey_id, a.question_id))
+    return getattr(question, "type", None)
+
+
+def trend_figures(quarters: list[Period], zone: ZoneInfo, invs: list[InvitationRow],
+                  answers: list[tuple[InvitationRow, AnswerRow]],
+                  questions: Mapping[tuple[str, str], object]) -> list[TrendPoint]:
+    """Response rate and 1-5 satisfaction for each audience in each quarter."""
+    quarter_of = {inv_id: q.label for q in quarters for inv_id in _sent_in(q, zone, invs)}
+    sent: dict[tuple[str, str], list[InvitationRow]] = defaultdict(list)
+    for inv in invs:
+        if inv.id in quarter_of:
+            sent[(quarter_of[inv.id], inv.audience)].append(inv)
+    scale: dict[tuple[str, str], list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
+    for inv, a in answers:
+        if inv.id in quarter_of and a.value and _qtype(questions, inv, a) == "scale5":
+            scale[(quarter_of[inv.id], inv.audience)].append((inv, a))
+    return [TrendPoint(q.label, audience, _response_figures(sent[(q.label, audience)], q.label)[0],
+                       _scale_satisfaction(scale[(q.label, audience)], q.label)[0])
+            for q in quarters for audience in AUDIENCES if (q.label, audience) in sent]
+
+
+def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[InvitationRow, AnswerRow]],
+                     questions: Mapping[tuple[str, str], object]) -> list[DistanceFigure]:
+    """Journey-of-change ratings: each young person's first against their latest, per life area.
+
+    Only people whose latest rating was given on an invitation sent in the period count,
+    and the two ratings must come from different invitations (e.g. a review and the exit).
+    The first rating may come from up to a year earlier (the loaded window).
+    """
+    ratings: dict[tuple[str, int], list[tuple[datetime, int, int]]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for inv, a in answers:
+        question = questions.get((inv.survey_id, a.question_id))
+        if inv.audience != "young_person" or getattr(question, "type", None) != "journey10" or not a.value:
+            continue
+        area = question.area or question.id
+        labels.setdefault(area, area.replace("_", " ").capitalize())
+        ratings[(area, inv.participant_id)].append((a.answered_at, inv.id, int(a.value)))
+    changes: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    latest_in_period = _sent_in(period, zone, (inv for inv, _ in answers))
+    for (area, _), found in ratings.items():
+        found.sort()
+        (_, first_inv, first), (_, last_inv, last) = found[0], found[-1]
+        if first_inv != last_inv and last_inv in latest_in_period:
+            changes[area].append((first, last))
+    result = []
+    for area in sorted(changes):
+        pairs = changes[area]
+        result.append(DistanceFigure(
+            area, labels[area], mean("First rating", [b for b, _ in pairs]), mean("Latest rating", [a for _, a in pairs]),
+            mean("Change", [a - b for b, a in pairs]), share("Improved", sum(a > b for b, a in pairs), len(pairs))))
+    return result
+
+
+def theme_figures(answers: list[tuple[InvitationRow, AnswerRow]], catalogue: Mapping[str, tuple[str, str]],
+                  redact: Redactor, case_refs: Iterable[str]) -> tuple[list[ThemeFigure], int]:
+    """How often each theme came up among people who wrote something, its sentiment, and quotes.
+
+    Counting is per person (someone who mentions a theme twice counts once); sentiment
+    shares are over the comments that mention the theme.
+    """
+    texts = [(inv, a) for inv, a in answers if a.free_text]
+    writers = len({inv.participant_id for inv, _ in texts})
+    by_theme: dict[str, list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
+    for inv, a in texts:
+        for theme in dict.fromkeys(a.themes):
+            by_theme[theme].append((inv, a))
+    refs = {ref for ref in case_refs if ref}
+    figures = []
+    for theme, pairs in by_theme.items():
+        label, description = catalogue.get(theme, (theme.replace("_", " ").capitalize(), ""))
+        people = len({inv.participant_id for inv, _ in pairs})
+        scored = [a for _, a in pairs if a.sentiment]
+        mentions = share(label, people, writers) if people >= MIN_PEOPLE else Figure(label, "share", None, suppressed=SMALL)
+        figures.append(ThemeFigure(
+            theme, label, description, mentions,
+            share("Positive", sum(a.sentiment == "positive" for a in scored), len(scored), people),
+            share("Negative", sum(a.sentiment == "negative" for a in scored), len(scored), people),
+            choose_quotes(pairs, redact, refs) if people >= MIN_PEOPLE else []))
+    figures.sort(key=lambda f: (f.mentions.count is None, -(f.mentions.count or 0), f.label))
+    return figures, writers
+
+
+def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor, case_refs: set[str],
+                  limit: int = QUOTES_PER_THEME) -> list[Quote]:
+    """A few redacted comments showing the range of views, chosen the same way every time.
+
+    Only comments from an audience with at least five people mentioning the theme are
+    eligible (so a quote never comes from a small group); among those, the most
+    positive, the most negative and the middle one, ties broken by answer id. A comment
+    holding any case reference is never quoted.
+    """
+    people: dict[str, set[int]] = defaultdict(set)
+    for inv, _ in pairs:
+        people[inv.audience].add(inv.participant_id)
+    eligible = sorted(((a.sentiment_score or 0.0, a.id, inv.audience, a) for inv, a in pairs
+                       if len(people[inv.audience]) >= MIN_PEOPLE), key=lambda item: (-item[0], item[1]))
+    picks = []
+    for index in dict.fromkeys([0, len(eligible) - 1, len(eligible) // 2]):
+        if 0 <= index < len(eligible):
+            picks.append(eligible[index])
+    quotes, seen = [], set()
+    for _, _, audience, answer in sorted(picks, key=lambda item: item[1])[:limit]:
+        text = redact(" ".join(answer.free_text.split()))
+        if text in seen or any(ref in answer.free_text for ref in case_refs):
+            continue
+        seen.add(text)
+        if len(text) > QUOTE_MAX_CHARS:
+            text = text[:QUOTE_MAX_CHARS].rsplit(" ", 1)[0] + "…"
+        quotes.append(Quote(text, audience, answer.sentiment))
+    return quotes
+
+
+def victim_figures(answers: list[tuple[InvitationRow, AnswerRow]], definitions: Mapping[str, object],
+                   safer_question_ids: Iterable[str]) -> VictimFigures:
+    """Victims' answers: the spread for each closed question, feeling safer, call-backs asked for."""
+    victim_answers = [(inv, a) for inv, a in answers if inv.audience == "victim"]
+    by_question: dict[tuple[str, str], list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
+    for inv, a in victim_answers:
+        by_question[(inv.survey_id, a.question_id)].append((inv, a))
+    distributions = []
+    safer = set(safer_question_ids)
+    safer_pairs, callbacks = [], set()
+    for survey_id, definition in sorted(definitions.items()):
+        if getattr(definition, "audience", None) != "victim":
+            continue
+        for question in definition.questions:
+            pairs = by_question.get((survey_id, question.id), [])
+            if question.id in safer:
+                safer_pairs += pairs
+            if getattr(question, "callback", False):
+                callbacks |= {inv.participant_id for inv, a in pairs if a.value == "yes"}
+            if question.type in ("scale5", "choice", "multi", "yesno"):
+                distributions.append(_distribution(question, pairs))
+    safer_people = len({inv.participant_id for inv, _ in safer_pairs})
+    feeling_safer = share("Feel safer", sum(_is_positive(a.value) for _, a in safer_pairs), len(safer_pairs),
+                          safer_people, as_counts=True)
+    return VictimFigures(distributions, feeling_safer, counted("Asked for a call back", len(callbacks)))
+
+
+def _is_positive(value: str | None) -> bool:
+    return value == "yes" or (value is not None and value.isdigit() and int(value) >= 4)
+
+
+def _options(question) -> list[tuple[str, str]]:
+    if getattr(question, "options", None):
+        return [(o.value, _en(o.label, o.value)) for o in question.options]
+    if question.type == "yesno":
+        return [("yes", "Yes"), ("no", "No")]
+    return [(str(v), str(v)) for v in range(1, 6)]
+
+
+def _distribution(question, pairs: list[tuple[InvitationRow, AnswerRow]]) -> QuestionDistribution:
+    text = _en(question.text, question.id)
+    people = len({inv.participant_id for inv, _ in pairs})
+    options = _options(question)
+    if people < MIN_PEOPLE:
+        return QuestionDistribution(question.id, text, [Figure(label, "share", None, suppressed=SMALL)
+                                                        for _, label in options], None)
+    counts = dict.fromkeys((value for value, _ in options), 0)
+    for _, a in pairs:
+        for value in (a.value or "").split(";") if question.type == "multi" else [a.value]:
+            if value in counts:
+                counts[value] += 1
+    # A multi-select's options need not add up to the total, so nothing can be subtracted.
+    reasons = suppress_cells(counts, total_shown=question.type != "multi")
+    cells = []
+    for value, label in options:
+        figure = share(label, counts[value], len(pairs))
+        cells.append(figure.hidden(reasons[value]) if reasons[value] else figure)
+    return QuestionDistribution(question.id, text, cells, len(pairs))
+
+
+def safeguarding_figures(alerts: list[AlertRow], target_minutes: int) -> SafeguardingFigures:
+    in_time = sum(1 for alert in alerts if alert.acknowledged_at is not None
+                  and alert.acknowledged_at - alert.created_at <= timedelta(minutes=target_minutes))
+    return SafeguardingFigures(counted("Safeguarding alerts", len(alerts)),
+                               share("Acknowledged in time", in_time, len(alerts)), target_minutes)
+
+
+def action_groups(actions: list[ActionRow], catalogue: Mapping[str, tuple[str, str]]) -> list[ActionGroup]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for action in actions:
+        grouped[action.theme].append(action.text)
+    return [ActionGroup(theme, catalogue.get(theme, (theme, ""))[0], texts) for theme, texts in sorted(grouped.items())]
+
+
+def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object],
+                    catalogue: Mapping[str, tuple[str, str]], redact: Redactor, zone: ZoneInfo,
+                    safer_question_ids: Iterable[str] = (), alert_target_minutes: int = 30) -> Figures:
+    """Every figure in the report, from the loaded rows. Pure: no database, no clock."""
+    questions = _questions(definitions)
+    by_invitation = {inv.id: inv for inv in rows.invitations}
+    all_answers = [(by_invitation[a.invitation_id], a) for a in rows.answers if a.invitation_id in by_invitation]
+    current = _sent_in(period, zone, rows.invitations)
+    invs = [inv for inv in rows.invitations if inv.id in current]
+    answers = [(inv, a) for inv, a in all_answers if inv.id in current]
+    audiences = []
+    for audience in AUDIENCES:
+        a_invs = [inv for inv in invs if inv.audience == audience]
+        if a_invs:
+            audiences.append(audience_figures(audience, a_invs, [p for p in answers if p[0].audience == audience],
+                                              questions))
+    themes, writers = theme_figures(answers, catalogue, redact, (inv.case_ref for inv in rows.invitations))
+    return Figures(
+        period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, all_answers, questions),
+        distance_figures(period, zone, all_answers, questions), themes, writers,
+        victim_figures(answers, definitions, safer_question_ids),
+        safeguarding_figures(rows.alerts, alert_target_minutes), action_groups(rows.actions, catalogue))

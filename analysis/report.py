@@ -1,0 +1,394 @@
+"""The Management Board feedback report: one model, rendered as HTML, PDF and CSV.
+
+:func:`build_report` turns :class:`~analysis.aggregate.Figures` into a :class:`Report`
+(figures plus RAG ratings and wording); the renderers only format what the model holds,
+and the model never holds a suppressed number. :func:`generate_report` is the I/O edge.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from analysis.aggregate import (MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor, compute_figures,
+                                load_rows)
+from analysis.rag import Rating, Targets, rate
+
+TEMPLATES = Path(__file__).with_name("templates")
+AUDIENCE_LABELS = {"young_person": "Young people", "parent_carer": "Parents and carers", "victim": "Victims",
+                   "placement": "Reparation placements"}
+FORMATS = ("html", "pdf", "csv")
+# Okabe-Ito colours: distinguishable with colour-blindness, and each series also has its own marker.
+PALETTE = {"young_person": "#0072B2", "parent_carer": "#E69F00", "victim": "#009E73", "placement": "#CC79A7"}
+MARKERS = {"young_person": "o", "parent_carer": "s", "victim": "^", "placement": "D"}
+
+
+# --- the model -----------------------------------------------------------------------
+
+@dataclass
+class SummaryLine:
+    measure: str
+    audience: str
+    figure: Figure
+    rating: Rating
+
+
+@dataclass
+class Report:
+    service_name: str
+    period: Period
+    generated_on: date
+    figures: Figures
+    summary: list[SummaryLine]
+    targets: Targets
+    key_points: list[str] = field(default_factory=list)
+
+
+def build_report(figures: Figures, targets: Targets, service_name: str, generated_on: date) -> Report:
+    """Rate the headline figures and write the key points; no formatting happens here."""
+    summary = []
+    for block in figures.audiences:
+        audience = AUDIENCE_LABELS.get(block.audience, block.audience)
+        for measure, figure, target in (("Response rate", block.response_rate, targets.response_rate),
+                                        ("Satisfaction (ratings of 4 or 5)", block.satisfaction_scale, targets.satisfaction),
+                                        ("Positive comments", block.satisfaction_text, targets.satisfaction)):
+            summary.append(SummaryLine(measure, audience, figure, rate(figure, target)))
+    summary.append(SummaryLine("Feel safer after our contact", "Victims", figures.victims.feeling_safer,
+                               rate(figures.victims.feeling_safer, targets.feeling_safer)))
+    for distance in figures.distance:
+        summary.append(SummaryLine(f"Improved: {distance.label}", "Young people", distance.improved,
+                                   rate(distance.improved, targets.improved)))
+    ack = figures.safeguarding.acknowledged_in_time
+    summary.append(SummaryLine(f"Safeguarding alerts acknowledged within {figures.safeguarding.target_minutes} minutes",
+                               "All", ack, rate(ack, targets.alerts_acknowledged)))
+    return Report(service_name, figures.period, generated_on, figures, summary, targets,
+                  key_points(figures))
+
+
+def key_points(figures: Figures) -> list[str]:
+    """A few plain sentences for the top of the report, built only from shown figures."""
+    points = []
+    for block in figures.audiences:
+        name = AUDIENCE_LABELS.get(block.audience, block.audience).lower()
+        if block.response_rate.value is not None:
+            points.append(f"{block.response_rate.count} of {block.response_rate.n} {name} invited "
+                          f"answered at least one question ({pct(block.response_rate)}).")
+    shown = [t for t in figures.themes if t.mentions.value is not None]
+    if shown:
+        top = shown[0]
+        points.append(f"The theme raised most often was “{top.label}”: {top.mentions.count} of "
+                      f"{top.mentions.n} people who wrote a comment ({pct(top.mentions)}).")
+    for distance in figures.distance:
+        if distance.change.value is not None:
+            direction = "rose" if distance.change.value > 0 else "fell" if distance.change.value < 0 else "did not change"
+            points.append(f"Young people's own rating of “{distance.label}” {direction} by "
+                          f"{abs(distance.change.value):.1f} points on average (out of 10, n={distance.change.n}).")
+    return points
+
+
+# --- formatting (shared by HTML and CSV) ---------------------------------------------
+
+def suppression_words(figure: Figure) -> str:
+    if figure.suppressed == SECONDARY:
+        return "hidden to protect a small group"
+    return f"fewer than {MIN_PEOPLE}" if figure.suppressed else ""
+
+
+def short_words(figure: Figure) -> str:
+    """Suppression words short enough for a narrow table cell."""
+    return "hidden" if figure.suppressed == SECONDARY else suppression_words(figure)
+
+
+def pct(figure: Figure) -> str:
+    return suppression_words(figure) if figure.value is None else f"{figure.value:.0%}"
+
+
+def interval(figure: Figure) -> str:
+    return "" if figure.low is None else f"{figure.low:.0%} to {figure.high:.0%}"
+
+
+def number(figure: Figure, digits: int = 1, signed: bool = False) -> str:
+    """A count, or a mean to ``digits`` places (with its sign for a change)."""
+    if figure.value is None:
+        return suppression_words(figure)
+    if figure.kind == "count":
+        return str(figure.count)
+    return f"{figure.value:+.{digits}f}" if signed else f"{figure.value:.{digits}f}"
+
+
+def n_of(figure: Figure) -> str:
+    return "" if figure.n is None else str(figure.n)
+
+
+# --- charts (matplotlib, drawn off-screen, embedded as SVG) ---------------------------
+
+def _svg_data_uri(fig) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False,
+                         "axes.spines.right": False, "svg.fonttype": "none"})
+    return plt
+
+
+def audience_chart(report: Report) -> str | None:
+    """Response rate and satisfaction per audience, as bars with their 95% intervals."""
+    blocks = report.figures.audiences
+    if not blocks:
+        return None
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 0.5 + 0.55 * len(blocks)), sharey=True)
+    names = [AUDIENCE_LABELS.get(b.audience, b.audience) for b in blocks]
+    for ax, title, pick in ((axes[0], "Response rate", lambda b: b.response_rate),
+                            (axes[1], "Ratings of 4 or 5", lambda b: b.satisfaction_scale)):
+        for row, block in enumerate(blocks):
+            figure = pick(block)
+            if figure.value is None:
+                ax.text(0.02, row, suppression_words(figure), va="center", fontsize=8, color="#555555", style="italic")
+                continue
+            ax.barh(row, figure.value, color=PALETTE.get(block.audience, "#0072B2"), height=0.6)
+            ax.errorbar(figure.value, row, xerr=[[figure.value - figure.low], [figure.high - figure.value]],
+                        fmt="none", ecolor="#333333", capsize=3, lw=1)
+            ax.text(min(figure.high + 0.02, 0.9), row, f"{figure.value:.0%}", va="center", fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.set_yticks(range(len(blocks)), names)
+        ax.invert_yaxis()
+    fig.tight_layout()
+    return _svg_data_uri(fig)
+
+
+def trend_chart(report: Report) -> str | None:
+    points = report.figures.trend
+    if not points:
+        return None
+    plt = _pyplot()
+    quarters = list(dict.fromkeys(p.period for p in points))
+    fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.6), sharey=True)
+    for ax, title, pick in ((axes[0], "Response rate", lambda p: p.response_rate),
+                            (axes[1], "Ratings of 4 or 5", lambda p: p.satisfaction_scale)):
+        for audience in dict.fromkeys(p.audience for p in points):
+            series = {p.period: pick(p).value for p in points if p.audience == audience}
+            ys = [series.get(q) for q in quarters]
+            ax.plot(range(len(quarters)), [float("nan") if y is None else y for y in ys],
+                    marker=MARKERS.get(audience, "o"), color=PALETTE.get(audience), label=AUDIENCE_LABELS.get(audience))
+        ax.set_xticks(range(len(quarters)), quarters)
+        ax.set_ylim(0, 1.05)
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.grid(axis="y", color="#dddddd", lw=0.6)
+    axes[0].legend(loc="lower left", fontsize=7, frameon=False)
+    fig.tight_layout()
+    return _svg_data_uri(fig)
+
+
+def distance_chart(report: Report) -> str | None:
+    rows = [d for d in report.figures.distance if d.before.value is not None]
+    if not rows:
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.5 * len(rows)))
+    for row, d in enumerate(rows):
+        ax.plot([d.before.value, d.after.value], [row, row], color="#999999", lw=2, zorder=1)
+        ax.scatter([d.before.value], [row], marker="o", facecolor="white", edgecolor="#0072B2", s=45, zorder=2,
+                   label="First rating" if row == 0 else None)
+        ax.scatter([d.after.value], [row], marker="o", color="#0072B2", s=45, zorder=2,
+                   label="Latest rating" if row == 0 else None)
+    ax.set_yticks(range(len(rows)), [d.label for d in rows])
+    ax.set_xlim(1, 10)
+    ax.set_xlabel("Average self-rating (1 to 10)")
+    ax.invert_yaxis()
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    ax.legend(loc="lower right", fontsize=7, frameon=False, ncol=2, bbox_to_anchor=(1, 1.02))
+    fig.tight_layout()
+    return _svg_data_uri(fig)
+
+
+def theme_chart(report: Report) -> str | None:
+    rows = [t for t in report.figures.themes if t.mentions.value is not None]
+    if not rows:
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 0.4 + 0.3 * len(rows)))
+    ax.barh(range(len(rows)), [t.mentions.value for t in rows], color="#0072B2", height=0.6)
+    for row, t in enumerate(rows):
+        ax.text(t.mentions.value + 0.01, row, f"{t.mentions.value:.0%} ({t.mentions.count})", va="center", fontsize=7)
+    ax.set_yticks(range(len(rows)), [t.label for t in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, min(1, max(t.mentions.value for t in rows) + 0.15))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_xlabel("Share of people who wrote a comment")
+    fig.tight_layout()
+    return _svg_data_uri(fig)
+
+
+# --- HTML and PDF --------------------------------------------------------------------
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words)
+    env.globals.update(audience_label=lambda a: AUDIENCE_LABELS.get(a, a), MIN_PEOPLE=MIN_PEOPLE)
+    return env
+
+
+def render_html(report: Report) -> str:
+    charts = {"audiences": audience_chart(report), "trend": trend_chart(report),
+              "distance": distance_chart(report), "themes": theme_chart(report)}
+    return _environment().get_template("report.html.j2").render(
+        report=report, f=report.figures, charts=charts, css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+
+
+# --- CSV -----------------------------------------------------------------------------
+
+FIGURE_COLUMNS = ["value", "ci_low", "ci_high", "count", "n", "suppressed"]
+
+
+def _cells(figure: Figure) -> list:
+    def rounded(value):
+        return "" if value is None else round(value, 4)
+
+    return [rounded(figure.value), rounded(figure.low), rounded(figure.high),
+            "" if figure.count is None else figure.count, n_of(figure), suppression_words(figure)]
+
+
+def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
+    """Every figure group as (header, rows); each figure row carries its n and suppression."""
+    f = report.figures
+    tables: dict[str, tuple[list[str], list[list]]] = {}
+    tables["summary"] = (["measure", "audience", *FIGURE_COLUMNS, "rating", "rating_meaning"],
+                         [[s.measure, s.audience, *_cells(s.figure), s.rating.colour, s.rating.words] for s in report.summary])
+    rows, means, breakdowns = [], [], []
+    for b in f.audiences:
+        for measure, figure in (("invitations sent", b.sent), ("response rate", b.response_rate),
+                                ("completion rate", b.completion_rate), ("ratings of 4 or 5", b.satisfaction_scale),
+                                ("positive comments", b.satisfaction_text)):
+            rows.append([b.audience, measure, *_cells(figure)])
+        means += [[b.audience, m.label, *_cells(m)] for m in b.question_means]
+        for bd in b.breakdowns:
+            for measure, cells in (("response rate", bd.response), ("ratings of 4 or 5", bd.satisfaction)):
+                breakdowns += [[b.audience, bd.dimension, c.label, measure, *_cells(c)] for c in cells]
+    tables["response_satisfaction"] = (["audience", "measure", *FIGURE_COLUMNS], rows)
+    tables["question_means"] = (["audience", "question", *FIGURE_COLUMNS], means)
+    tables["breakdowns"] = (["audience", "dimension", "group", "measure", *FIGURE_COLUMNS], breakdowns)
+    tables["trend"] = (["quarter", "audience", "measure", *FIGURE_COLUMNS],
+                       [[p.period, p.audience, m, *_cells(x)] for p in f.trend
+                        for m, x in (("response rate", p.response_rate), ("ratings of 4 or 5", p.satisfaction_scale))])
+    tables["distance_travelled"] = (["area", "measure", *FIGURE_COLUMNS],
+                                    [[d.area, x.label, *_cells(x)] for d in f.distance
+                                     for x in (d.before, d.after, d.change, d.improved)])
+    tables["themes"] = (["theme", "label", "measure", *FIGURE_COLUMNS],
+                        [[t.theme, t.label, m, *_cells(x)] for t in f.themes
+                         for m, x in (("mentioned by", t.mentions), ("positive", t.positive), ("negative", t.negative))])
+    tables["quotes"] = (["theme", "audience", "sentiment", "quote"],
+                        [[t.theme, q.audience, q.sentiment or "", q.text] for t in f.themes for q in t.quotes])
+    victims = [[q.question_id, o.label, *_cells(o)] for q in f.victims.questions for o in q.options]
+    victims += [["feeling_safer", "feel safer", *_cells(f.victims.feeling_safer)],
+                ["callbacks", "asked for a call back", *_cells(f.victims.callbacks)]]
+    tables["victims"] = (["question", "answer", *FIGURE_COLUMNS], victims)
+    s = f.safeguarding
+    tables["safeguarding"] = (["measure", *FIGURE_COLUMNS],
+                              [["alerts raised", *_cells(s.alerts)],
+                               [f"acknowledged within {s.target_minutes} minutes", *_cells(s.acknowledged_in_time)]])
+    tables["you_said_we_did"] = (["theme", "label", "action"], [[g.theme, g.label, text] for g in f.actions for text in g.actions])
+    return tables
+
+
+def write_csv(report: Report, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, (header, rows) in csv_tables(report).items():
+        path = folder / f"{name}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(rows)
+        paths.append(path)
+    return paths
+
+
+# --- the edge: database in, files out ------------------------------------------------
+
+def default_dependencies() -> tuple[Mapping[str, object], Mapping[str, tuple[str, str]], Redactor]:
+    """The real survey definitions, theme catalogue and redactor (wired at integration)."""
+    from analysis.redact import redact
+    from analysis.themes import load_codebook
+    from surveys.schema import load_all
+
+    codebook = load_codebook()
+    themes = codebook.values() if isinstance(codebook, Mapping) else codebook
+    catalogue = {theme.id: (theme.label, theme.description) for theme in themes}
+    return load_all(), catalogue, redact
+
+
+def generate_report(engine, service_code: str, period: Period, out_dir: Path, formats: Iterable[str],
+                    definitions: Mapping[str, object], catalogue: Mapping[str, tuple[str, str]], redact: Redactor,
+                    targets: Targets, zone: ZoneInfo, service_name: str | None = None, actor: str = "cli",
+                    step: Callable[[str], None] = lambda _: None, today: date | None = None) -> list[Path]:
+    """Load, compute and write the report in each of ``formats``; returns the paths written."""
+    from sqlmodel import select
+
+    from surveys.models import Service
+    from surveys.store import audit, session_scope
+
+    formats = list(formats)
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown format(s) {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
+    step("Reading answers")
+    with session_scope(engine) as session:
+        service = session.exec(select(Service).where(Service.code == service_code)).first()
+        if service is None:
+            raise LookupError(f"no service with code {service_code!r} in this database")
+        rows = load_rows(session, service.id, period, zone)
+        audit(session, actor, "report.generate", subject=f"period:{period.label}",
+              detail=f"formats={','.join(formats)}", service_id=service.id)
+    step("Working out the figures")
+    figures = compute_figures(rows, period, definitions, catalogue, redact, zone,
+                              targets.victim_safer_question_ids, targets.alert_ack_minutes)
+    report = build_report(figures, targets, service_name or service.name, today or date.today())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"feedback-report-{period.label.replace(' ', '_')}"
+    paths = []
+    html = None
+    if {"html", "pdf"} & set(formats):
+        step("Drawing the charts")
+        html = render_html(report)
+    if "html" in formats:
+        paths.append(out_dir / f"{stem}.html")
+        paths[-1].write_text(html, encoding="utf-8")
+    if "pdf" in formats:
+        step("Making the PDF")
+        paths.append(out_dir / f"{stem}.pdf")
+        paths[-1].write_bytes(render_pdf(html))
+    if "csv" in formats:
+        step("Writing the CSV tables")
+        paths.append(out_dir / f"{stem}-csv")
+        write_csv(report, paths[-1])
+    return paths

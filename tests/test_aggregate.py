@@ -1,0 +1,324 @@
+"""Report figures on a small dataset whose every number is worked out by hand below."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.aggregate import (SECONDARY, SMALL, AnswerRow, InvitationRow, Period, compute_figures, counted,
+                                choose_quotes, load_rows, parse_period, previous_quarters, share, suppress_cells,
+                                wilson)
+from surveys.models import Invitation
+from surveys.store import session_scope
+from tests.report_fakes import CATALOGUE, DEFINITIONS, Builder, redact
+
+LONDON = ZoneInfo("Europe/London")
+UTC = timezone.utc
+Q3 = parse_period("2026-Q3")
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=10, tzinfo=UTC)
+
+
+# --- periods -------------------------------------------------------------------------
+
+def test_a_quarter_and_a_date_range_parse_to_half_open_periods():
+    assert parse_period("2026-Q3") == Period("2026-Q3", date(2026, 7, 1), date(2026, 10, 1))
+    assert parse_period("2026q4") == Period("2026-Q4", date(2026, 10, 1), date(2027, 1, 1))
+    assert parse_period("2026-07-01..2026-07-31") == Period("2026-07-01 to 2026-07-31", date(2026, 7, 1), date(2026, 8, 1))
+
+
+@pytest.mark.parametrize("text", ["2026-Q5", "Q3", "2026-07-31..2026-07-01", "2026-07-01..soon"])
+def test_a_bad_period_is_refused_with_an_example(text):
+    with pytest.raises(ValueError, match="2026"):
+        parse_period(text)
+
+
+def test_the_trend_covers_four_quarters_across_a_year_end():
+    assert [q.label for q in previous_quarters(parse_period("2026-Q1"))] == ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
+
+
+def test_period_bounds_are_local_midnight():
+    start, end = Q3.bounds(LONDON)
+    assert start == datetime(2026, 6, 30, 23, tzinfo=UTC) and end == datetime(2026, 9, 30, 23, tzinfo=UTC)
+
+
+# --- intervals and suppression -------------------------------------------------------
+
+def test_wilson_matches_published_values():
+    # Reference values for the Wilson score interval at 95% (z = 1.96).
+    assert wilson(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+    assert wilson(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    assert wilson(10, 10) == pytest.approx((0.7225, 1.0), abs=1e-4)
+
+
+def test_a_share_resting_on_fewer_than_five_people_holds_no_number():
+    assert share("x", 3, 4) == share("x", 0, 0) == share("x", 4, 9, people=4)
+    hidden = share("x", 3, 4)
+    assert (hidden.value, hidden.count, hidden.n, hidden.low, hidden.suppressed) == (None, None, None, None, SMALL)
+    shown = share("x", 3, 5)
+    assert (shown.value, shown.count, shown.n) == (0.6, 3, 5)
+
+
+def test_a_share_restating_answer_counts_hides_a_small_count_or_remainder():
+    assert share("x", 5, 10, as_counts=True).value == 0.5
+    assert share("x", 7, 10, as_counts=True).suppressed == SMALL  # 3 said no
+    assert share("x", 4, 10, as_counts=True).suppressed == SMALL  # 4 said yes
+    assert share("x", 10, 10, as_counts=True).value == 1.0  # nobody said no: nothing small to reveal
+
+
+def test_head_counts_of_one_to_four_are_hidden_but_zero_is_shown():
+    assert counted("x", 0).value == 0
+    assert counted("x", 4).suppressed == SMALL and counted("x", 4).n is None
+    assert counted("x", 5).count == 5
+
+
+def test_no_cell_is_hidden_when_all_are_large_enough():
+    assert suppress_cells({"a": 5, "b": 9}) == {"a": None, "b": None}
+
+
+def test_one_small_cell_takes_the_next_smallest_with_it():
+    assert suppress_cells({"a": 20, "b": 3, "c": 7, "d": 9}) == {"a": None, "b": SMALL, "c": SECONDARY, "d": None}
+
+
+def test_a_tie_for_next_smallest_goes_to_the_first_in_order():
+    assert suppress_cells({"a": 8, "b": 2, "c": 8}) == {"a": SECONDARY, "b": SMALL, "c": None}
+
+
+def test_two_small_cells_need_no_secondary_suppression():
+    assert suppress_cells({"a": 1, "b": 2, "c": 6}) == {"a": SMALL, "b": SMALL, "c": None}
+
+
+def test_without_a_total_one_small_cell_cannot_be_recovered():
+    assert suppress_cells({"a": 1, "b": 6}, total_shown=False) == {"a": SMALL, "b": None}
+
+
+def test_an_empty_cell_is_not_small_but_can_be_hidden_to_protect_another():
+    assert suppress_cells({"yes": 0, "no": 12}) == {"yes": None, "no": None}
+    assert suppress_cells({"a": 0, "b": 3, "c": 9}) == {"a": SECONDARY, "b": SMALL, "c": None}
+
+
+@given(st.dictionaries(st.sampled_from("abcdefg"), st.integers(0, 30), min_size=1))
+def test_after_suppression_no_small_cell_shows_and_no_single_hidden_cell_can_be_subtracted(sizes):
+    reasons = suppress_cells(sizes)
+    assert all(reasons[key] for key, size in sizes.items() if 0 < size < 5)
+    hidden = [key for key, reason in reasons.items() if reason]
+    assert len(hidden) != 1 or len(sizes) == 1
+
+
+# --- quotes --------------------------------------------------------------------------
+
+def _inv(inv_id, person, audience="young_person", case_ref="YJ-1"):
+    return InvitationRow(inv_id, person, audience, "yp_exit", "exit", "completed", at("2026-08-03"), None, None,
+                         case_ref, None, None, None, None, None, None)
+
+
+def _ans(answer_id, text, score):
+    return AnswerRow(answer_id, answer_id, "better", None, text, "positive" if score > 0 else "negative", score,
+                     ("listened_to",), at("2026-08-03"))
+
+
+def test_quotes_are_the_most_positive_most_negative_and_middle_redacted_and_free_of_case_refs():
+    pairs = [(_inv(i, i), _ans(i, text, score)) for i, (text, score) in enumerate(
+        [("Sam was great", 0.9), ("fine", 0.1), ("they listened", 0.5), ("too slow", -0.6),
+         ("my ref is YJ-77 ok", 0.3)], start=1)]
+    # Sorted by score: 0.9 (1), 0.5 (3), 0.3 (5), 0.1 (2), -0.6 (4): picks first, last and middle (answer 5),
+    # and answer 5 names a case reference, so it is dropped.
+    quotes = choose_quotes(pairs, redact, {"YJ-77"})
+    assert [q.text for q in quotes] == ["[name] was great", "too slow"]
+    assert choose_quotes(pairs, redact, {"YJ-77"}) == quotes  # the same every time
+
+
+def test_no_quote_comes_from_an_audience_with_fewer_than_five_people():
+    pairs = [(_inv(i, i, "young_person"), _ans(i, f"young {i}", 0.1)) for i in range(1, 6)]
+    pairs += [(_inv(9, 9, "victim"), _ans(9, "a victim's words", 0.99))]
+    assert all(q.audience == "young_person" for q in choose_quotes(pairs, redact, set()))
+
+
+# --- the hand-worked dataset ---------------------------------------------------------
+
+@pytest.fixture
+def figures(engine):
+    """Twelve young people, five parents, eleven victims, in 2026-Q3 unless said otherwise."""
+    with session_scope(engine) as session:
+        build = Builder(session)
+        disposal = ["Referral Order"] * 6 + ["Youth Caution"] * 5 + ["Detention and Training Order"]
+        gender = ["Male"] * 7 + ["Female"] * 5
+        cases = [build.case(disposal=disposal[i], gender=gender[i]) for i in range(12)]
+        yp = [build.person(case, "young_person") for case in cases]
+        statuses = ["completed"] * 8 + ["started"] + ["sent"] * 3
+        exits = [build.invite(yp[i], "yp_exit", at("2026-08-03"), statuses[i]) for i in range(12)]
+        for i, value in enumerate([5, 5, 4, 4, 4, 3, 2, 5, 4]):
+            build.answer(exits[i], "listened", str(value))
+        for i, value in enumerate([4, 4, 2, 5, 1]):
+            build.answer(exits[i], "helped", str(value))
+        build.answer(exits[8], "helped", skipped=True)
+        comments = [("Sam listened to me", "positive", 0.5, ("listened_to",)),
+                    ("they listened and explained", "positive", 0.4, ("listened_to", "explained_clearly")),
+                    ("listened but it was slow", "neutral", 0.0, ("listened_to", "fairness_speed")),
+                    ("nobody listened", "negative", -0.5, ("listened_to",)),
+                    ("listened, call me 01234 567890", "positive", 0.2, ("listened_to",)),
+                    ("ok", "neutral", 0.0, ())]
+        for i, (text, sentiment, score, themes) in enumerate(comments):
+            build.answer(exits[i], "better", text=text, sentiment=sentiment, score=score, themes=themes)
+        # Journey of change: a review in Q2, then the exit in Q3.
+        reviews = [build.invite(yp[i], "yp_review", at("2026-05-05"), occasion="review") for i in range(6)]
+        for i, (before, after) in enumerate([(3, 6), (4, 4), (5, 7), (6, 5), (2, 5), (5, 8)]):
+            build.answer(reviews[i], "j_school", str(before))
+            build.answer(exits[i], "j_school", str(after))
+        for i in range(4):
+            build.answer(reviews[i], "j_feel", "5")
+            build.answer(exits[i], "j_feel", "6")
+        build.answer(exits[6], "j_school", "9")  # only one rating: no distance
+        old = build.invite(yp[0], "yp_review", at("2025-08-01"), occasion="review:old")  # before the trend window
+        build.answer(old, "j_school", "1")
+        # Parents and carers of the first five.
+        parents = [build.invite(build.person(cases[i], "parent_carer"), "pc_exit", at("2026-08-04")) for i in range(5)]
+        for i, value in enumerate([5, 4, 4, 3, 5]):
+            build.answer(parents[i], "informed", str(value))
+        build.answer(parents[0], "comments", text="listened to my worries", sentiment="positive", score=0.3,
+                     themes=("listened_to",))
+        # Victims of eleven cases; the eleventh never answered.
+        victims = [build.invite(build.person(cases[i], "victim", "V1"), "victim_followup", at("2026-08-10"),
+                                "completed" if i < 10 else "sent", "followup:1") for i in range(11)]
+        for i in range(10):
+            build.answer(victims[i], "safer", "yes" if i < 5 else "no")
+            build.answer(victims[i], "support", "well" if i < 6 else "ok" if i < 9 else "poorly")
+            build.answer(victims[i], "call", "yes" if i < 5 else "no")
+        # Left out: sent after the period, an erased case, never sent, another service.
+        build.invite(build.person(build.case(), "young_person"), "yp_exit", at("2026-10-02"))
+        erased = build.person(build.case(erased_at=at("2026-09-01")), "young_person")
+        build.answer(build.invite(erased, "yp_exit", at("2026-08-03")), "listened", "1")
+        session.add(Invitation(participant_id=yp[11].id, survey_id="yp_exit", occasion="manual:1",
+                               due_at=at("2026-09-01")))
+        other = Builder(session, code="other")
+        build.invite(other.person(other.case(case_ref="OT-1"), "young_person"), "yp_exit", at("2026-08-03"))
+        # Safeguarding: acknowledged after 10, 20, 30, 45 minutes, never, and 5 minutes; one in Q2.
+        for minutes in (10, 20, 30, 45, None, 5):
+            build.alert(yp[0], at("2026-08-05"), minutes)
+        build.alert(yp[0], at("2026-06-05"), 1)
+        build.action("listened_to", "Panels now start by asking the young person what matters to them.", at("2026-07-20"))
+        build.action("fairness_speed", "First appointments within ten working days.", at("2026-07-10"))
+        build.action("fairness_speed", "Last quarter's action.", at("2026-06-10"))
+        service_id = build.service.id
+    with session_scope(engine) as session:
+        rows = load_rows(session, service_id, Q3, LONDON)
+    return compute_figures(rows, Q3, DEFINITIONS, CATALOGUE, redact, LONDON, ["safer"], 30)
+
+
+def _audience(figures, audience):
+    return next(b for b in figures.audiences if b.audience == audience)
+
+
+def test_response_and_completion_rates(figures):
+    yp = _audience(figures, "young_person")
+    assert yp.sent.count == 12
+    # 8 completed + 1 started = 9 of 12 responded; 8 of 12 completed.
+    assert (yp.response_rate.count, yp.response_rate.n, yp.response_rate.value) == (9, 12, 0.75)
+    # Wilson: centre (0.75 + 1.96²/24) / (1 + 1.96²/12) = 0.9101/1.3201 = 0.6894;
+    # half 1.96·√(0.75·0.25/12 + 1.96²/576) / 1.3201 = 0.2217.
+    assert (yp.response_rate.low, yp.response_rate.high) == pytest.approx((0.4677, 0.9111), abs=1e-4)
+    assert (yp.completion_rate.count, yp.completion_rate.n) == (8, 12)
+    parents, victims = _audience(figures, "parent_carer"), _audience(figures, "victim")
+    assert (parents.response_rate.count, parents.response_rate.n) == (5, 5)
+    assert (victims.response_rate.count, victims.response_rate.n) == (10, 11)  # the eleventh was only sent
+    assert [b.audience for b in figures.audiences] == ["young_person", "parent_carer", "victim"]
+
+
+def test_satisfaction_from_ratings_and_from_comments(figures):
+    yp = _audience(figures, "young_person")
+    # listened 5,5,4,4,4,3,2,5,4 (7 of 9 are 4+) and helped 4,4,2,5,1 (3 of 5); the skipped one is left out.
+    assert (yp.satisfaction_scale.count, yp.satisfaction_scale.n) == (10, 14)
+    # Comments: 3 positive of 6.
+    assert (yp.satisfaction_text.count, yp.satisfaction_text.n, yp.satisfaction_text.value) == (3, 6, 0.5)
+    # listened: 36/9 = 4.0; helped: 16/5 = 3.2.
+    assert [(m.label, m.value, m.n) for m in yp.question_means] == [
+        ("Did working with us help you?", 3.2, 5), ("Did your worker listen to you?", 4.0, 9)]
+    parents = _audience(figures, "parent_carer")
+    assert (parents.satisfaction_scale.count, parents.satisfaction_scale.n) == (4, 5)  # 5,4,4,3,5
+    assert parents.satisfaction_text.suppressed == SMALL  # one comment
+    victims = _audience(figures, "victim")
+    assert victims.satisfaction_scale.suppressed == SMALL  # no 1-5 questions at all
+
+
+def test_breakdowns_with_primary_and_secondary_suppression(figures):
+    yp = {b.dimension: b for b in _audience(figures, "young_person").breakdowns}
+    by_disposal = {f.label: f for f in yp["disposal"].response}
+    # Referral Order: 6 of 6 responded. DTO: 1 person (small), so the next smallest,
+    # Youth Caution (5 people), is hidden too, or 12 - 6 - 5 would reveal the DTO cell.
+    assert (by_disposal["Referral Order"].count, by_disposal["Referral Order"].n) == (6, 6)
+    assert by_disposal["Detention and Training Order"].suppressed == SMALL
+    assert by_disposal["Youth Caution"].suppressed == SECONDARY and by_disposal["Youth Caution"].n is None
+    # Ratings: Referral Order 6 people (listened 5,5,4,4,4,3 and helped 4,4,2,5,1: 8 of 11),
+    # Youth Caution 3 people (small), so Referral Order goes too.
+    assert [f.suppressed for f in yp["disposal"].satisfaction] == [SECONDARY, SMALL]
+    by_gender = {f.label: f for f in yp["gender"].response}
+    assert (by_gender["Male"].count, by_gender["Male"].n) == (7, 7)
+    assert (by_gender["Female"].count, by_gender["Female"].n, by_gender["Female"].value) == (2, 5, 0.4)
+    assert [(f.label, f.count, f.n) for f in yp["send"].response] == [("Not recorded", 9, 12)]
+    parents = {b.dimension: b for b in _audience(figures, "parent_carer").breakdowns}
+    assert [(f.label, f.count, f.n) for f in parents["disposal"].response] == [("Referral Order", 5, 5)]
+    assert _audience(figures, "victim").breakdowns == []
+
+
+def test_trend_over_four_quarters(figures):
+    points = [(p.period, p.audience, p.response_rate.count, p.response_rate.n, p.satisfaction_scale.count)
+              for p in figures.trend]
+    # Q2 holds only the six completed reviews, which have no 1-5 ratings; the 2025 review is outside.
+    assert points == [("2026-Q2", "young_person", 6, 6, None), ("2026-Q3", "young_person", 9, 12, 10),
+                      ("2026-Q3", "parent_carer", 5, 5, 4), ("2026-Q3", "victim", 10, 11, None)]
+
+
+def test_distance_travelled(figures):
+    (school,) = [d for d in figures.distance if d.area == "education"]
+    # First 3,4,5,6,2,5 (mean 25/6) and latest 6,4,7,5,5,8 (35/6): changes +3,0,+2,-1,+3,+3 = 10/6;
+    # improved 4 of 6. The 2025 rating of 1 is outside the window; the lone exit rating does not count.
+    assert school.before.value == pytest.approx(25 / 6) and school.after.value == pytest.approx(35 / 6)
+    assert (school.change.value, school.change.n) == (pytest.approx(10 / 6), 6)
+    assert (school.improved.count, school.improved.n) == (4, 6)
+    (feel,) = [d for d in figures.distance if d.area == "wellbeing"]
+    assert feel.change.suppressed == SMALL and feel.improved.suppressed == SMALL  # four young people
+
+
+def test_themes_counted_per_person_with_sentiment_and_redacted_quotes(figures):
+    assert figures.free_text_people == 7  # six young people and one parent wrote something
+    listened = figures.themes[0]
+    # Five young people and one parent: 6 of 7 writers. Sentiment over its 6 comments: 4 positive, 1 negative.
+    assert (listened.theme, listened.mentions.count, listened.mentions.n) == ("listened_to", 6, 7)
+    assert (listened.positive.count, listened.negative.count, listened.positive.n) == (4, 1, 6)
+    # Scores 0.5, 0.4, 0.2, 0.0, -0.5 among young people: highest, lowest and middle (0.2), in answer order;
+    # the parent's comment is from a group of one, so never quoted.
+    assert [q.text for q in listened.quotes] == ["[name] listened to me", "nobody listened", "listened, call me [phone]"]
+    others = {t.theme: t for t in figures.themes[1:]}
+    assert set(others) == {"explained_clearly", "fairness_speed"}
+    assert all(t.mentions.suppressed == SMALL and t.quotes == [] for t in others.values())
+
+
+def test_victims_results(figures):
+    v = figures.victims
+    safer, support, call = v.questions
+    # Safer: 5 yes, 5 no. Support: 6 well, 3 okay and 1 not well (both small, so no secondary needed).
+    assert [(o.label, o.count, o.n) for o in safer.options] == [("Yes", 5, 10), ("No", 5, 10)]
+    assert [(o.label, o.count, o.suppressed) for o in support.options] == [
+        ("Very well", 6, None), ("Okay", None, SMALL), ("Not well", None, SMALL)]
+    assert (v.feeling_safer.count, v.feeling_safer.n, v.feeling_safer.value) == (5, 10, 0.5)
+    assert [(o.label, o.count) for o in call.options] == [("Yes", 5), ("No", 5)]
+    assert v.callbacks.count == 5
+
+
+def test_safeguarding_counts_and_acknowledgement(figures):
+    s = figures.safeguarding
+    # Six alerts this quarter; acknowledged within 30 minutes: 10, 20, 30 and 5 = 4 of 6.
+    assert s.alerts.count == 6
+    assert (s.acknowledged_in_time.count, s.acknowledged_in_time.n) == (4, 6)
+
+
+def test_you_said_we_did_grouped_by_theme_for_the_period(figures):
+    assert [(g.theme, g.actions) for g in figures.actions] == [
+        ("fairness_speed", ["First appointments within ten working days."]),
+        ("listened_to", ["Panels now start by asking the young person what matters to them."])]

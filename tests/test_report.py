@@ -1,0 +1,122 @@
+"""The report model rendered as HTML, CSV and PDF, on the hand-worked dataset and a realistic one."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from analysis.aggregate import ActionGroup, parse_period
+from analysis.rag import Targets
+from analysis.report import build_report, csv_tables, generate_report, render_html, render_pdf, write_csv
+from surveys.models import AuditEvent
+from surveys.store import session_scope
+from tests.report_fakes import CATALOGUE, DEFINITIONS, populate_realistic, redact
+from tests.test_aggregate import figures  # noqa: F401  (the hand-worked dataset fixture)
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture
+def report(figures):  # noqa: F811
+    return build_report(figures, Targets(), "Riverside Youth Justice Service", date(2026, 10, 14))
+
+
+def _row(html: str, header: str) -> str:
+    """The text of the first table row whose header cell starts with ``header``."""
+    match = re.search(r"<tr><th scope=\"row\">" + re.escape(header) + r".*?</tr>", html, re.S)
+    assert match, header
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))).strip()
+
+
+def test_the_summary_rates_headline_figures(report):
+    lines = {(s.measure, s.audience): (s.figure.value, s.rating.colour) for s in report.summary}
+    assert lines[("Response rate", "Young people")] == (0.75, "green")  # 9/12 against 60%
+    assert lines[("Satisfaction (ratings of 4 or 5)", "Young people")] == (pytest.approx(10 / 14), "amber")  # 71%
+    assert lines[("Positive comments", "Young people")] == (0.5, "red")  # 3/6 below 65%
+    assert lines[("Satisfaction (ratings of 4 or 5)", "Victims")] == (None, "grey")
+    assert lines[("Feel safer after our contact", "Victims")] == (0.5, "amber")  # 5/10 against 75%/50%
+    assert lines[("Improved: Education", "Young people")] == (pytest.approx(4 / 6), "green")
+    assert lines[("Improved: Wellbeing", "Young people")] == (None, "grey")
+    # 4 of 6 alerts in time is below the 90% amber line.
+    assert lines[("Safeguarding alerts acknowledged within 30 minutes", "All")] == (pytest.approx(4 / 6), "red")
+    assert report.key_points[0] == "9 of 12 young people invited answered at least one question (75%)."
+
+
+def test_html_shows_the_headline_figures_with_n_and_marks_what_is_hidden(report):
+    html = render_html(report)
+    # Result, 95% range (Wilson 0.4677 to 0.9111), n, rating in words.
+    assert _row(html, "Response rate") == "Response rate Young people 75% 47% to 91% 12 GREEN On target (60%+)"
+    assert _row(html, "Satisfaction (ratings of 4 or 5)").startswith("Satisfaction (ratings of 4 or 5) Young people 71%")
+    assert _row(html, "Youth Caution") == "Youth Caution hidden fewer than 5"
+    assert _row(html, "Detention and Training Order") == "Detention and Training Order fewer than 5 no ratings"
+    assert _row(html, "Improved: Wellbeing") == ("Improved: Wellbeing Young people fewer than 5 GREY "
+                                                 "Not enough answers to rate")
+    # Distance travelled: 25/6, 35/6, +10/6; improved 4 of 6, Wilson 0.3000 to 0.9032.
+    assert _row(html, "Education") == "Education 4.2 5.8 +1.7 67% 30% to 90% 6"
+    assert "“[name] listened to me”" in html and "“listened, call me [phone]”" in html
+
+
+def test_html_carries_no_names_case_refs_or_raw_text(report):
+    html = render_html(report)
+    for secret in ("Sam", "01234", "YJ-0", "listened to my worries", "possible disclosure"):
+        assert secret not in html
+
+
+def test_html_is_accessible_and_escapes_what_staff_typed(report):
+    report.figures.actions.append(ActionGroup("listened_to", "Listened to", ["<script>alert(1)</script> & more"]))
+    html = render_html(report)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    images = re.findall(r"<img [^>]*>", html)
+    assert images and all(re.search(r'alt="[^"]{20,}"', image) for image in images)
+    assert all(image.startswith('<img src="data:image/svg+xml;base64,') for image in images)
+    assert '<th scope="col">' in html and 'lang="en-GB"' in html
+
+
+def test_csv_tables_carry_n_and_the_suppression_flag_for_every_figure(report, tmp_path):
+    paths = write_csv(report, tmp_path / "csv")
+    assert sorted(p.name for p in paths) == sorted(f"{name}.csv" for name in csv_tables(report))
+    with (tmp_path / "csv" / "breakdowns.csv").open() as handle:
+        rows = {(r["audience"], r["dimension"], r["group"], r["measure"]): r for r in csv.DictReader(handle)}
+    caution = rows[("young_person", "disposal", "Youth Caution", "response rate")]
+    assert (caution["value"], caution["count"], caution["n"], caution["suppressed"]) == (
+        "", "", "", "hidden to protect a small group")
+    female = rows[("young_person", "gender", "Female", "response rate")]
+    assert (female["value"], female["ci_low"], female["count"], female["n"], female["suppressed"]) == (
+        "0.4", "0.1176", "2", "5", "")  # Wilson for 2/5: 0.1176 to 0.7693
+    with (tmp_path / "csv" / "quotes.csv").open() as handle:
+        assert [r["quote"] for r in csv.DictReader(handle)][0] == "[name] listened to me"
+
+
+def test_the_pdf_is_a_real_document_of_several_pages(report):
+    from weasyprint import HTML
+
+    html = render_html(report)
+    assert render_pdf(html).startswith(b"%PDF-")
+    assert len(HTML(string=html).render().pages) >= 5
+
+
+def test_generate_report_on_a_realistic_service_writes_every_format_and_audits(engine, tmp_path):
+    populate_realistic(engine, young_people=120)
+    paths = generate_report(engine, "yot", parse_period("2026-Q3"), tmp_path, ["html", "pdf", "csv"], DEFINITIONS,
+                            CATALOGUE, redact, Targets(), LONDON, today=date(2026, 10, 14))
+    assert [p.name for p in paths] == ["feedback-report-2026-Q3.html", "feedback-report-2026-Q3.pdf",
+                                       "feedback-report-2026-Q3-csv"]
+    assert paths[1].read_bytes().startswith(b"%PDF-") and (paths[2] / "summary.csv").exists()
+    assert "Riverside Youth Justice Service" in paths[0].read_text()
+    with session_scope(engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "report.generate")).one()
+    assert (event.subject, event.detail) == ("period:2026-Q3", "formats=html,pdf,csv")
+
+
+def test_generate_report_refuses_an_unknown_format_or_service(engine, tmp_path):
+    args = (parse_period("2026-Q3"), tmp_path / "out", DEFINITIONS, CATALOGUE, redact, Targets(), LONDON)
+    with pytest.raises(ValueError, match="docx"):
+        generate_report(engine, "yot", args[0], args[1], ["docx"], *args[2:])
+    with pytest.raises(LookupError, match="nowhere"):
+        generate_report(engine, "nowhere", args[0], args[1], ["csv"], *args[2:])
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,65 @@
+"""`heard report` and `heard actions`, through the real Typer app and settings."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+import analysis.report
+from bot.cli import app
+from surveys.models import AuditEvent, BoardAction
+from surveys.store import session_scope
+from tests.report_fakes import CATALOGUE, DEFINITIONS, populate_realistic, redact
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_db(engine, db_url, monkeypatch):
+    monkeypatch.setenv("HEARD_DATABASE_URL", db_url)
+    monkeypatch.setenv("HEARD_SERVICE", "yot")
+    return engine
+
+
+def test_an_action_is_added_listed_and_audited(cli_db):
+    added = runner.invoke(app, ["actions", "add", "--theme", "fairness_speed", "--text", "  Panels booked  within two weeks. "])
+    assert added.exit_code == 0, added.output
+    assert "Recorded action 1 under fairness_speed." in added.output
+    listed = runner.invoke(app, ["actions", "list"])
+    assert listed.exit_code == 0 and "fairness_speed\tPanels booked within two weeks." in listed.output
+    with session_scope(cli_db) as session:
+        assert session.exec(select(BoardAction.text)).all() == ["Panels booked within two weeks."]
+        events = session.exec(select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id)).all()
+    assert events == [("board_action.add", "theme=fairness_speed"), ("board_action.list", None)]
+
+
+def test_an_unknown_theme_is_refused_with_the_valid_ids(cli_db):
+    result = runner.invoke(app, ["actions", "add", "--theme", "speed", "--text", "Faster."])
+    assert result.exit_code == 2
+    assert "unknown theme 'speed'" in result.output and "fairness_speed" in result.output and "restorative_process" in result.output
+    with session_scope(cli_db) as session:
+        assert session.exec(select(BoardAction)).all() == []
+
+
+def test_an_empty_action_is_refused(cli_db):
+    result = runner.invoke(app, ["actions", "add", "--theme", "listened_to", "--text", "   "])
+    assert result.exit_code == 2 and "empty" in result.output
+
+
+def test_the_report_command_writes_the_files_and_prints_their_paths(cli_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(analysis.report, "default_dependencies", lambda: (DEFINITIONS, CATALOGUE, redact))
+    populate_realistic(cli_db, young_people=40)
+    result = runner.invoke(app, ["report", "--period", "2026-Q3", "--out", str(tmp_path), "--format", "html,csv"])
+    assert result.exit_code == 0, result.output
+    assert str(tmp_path / "feedback-report-2026-Q3.html") in result.output
+    assert (tmp_path / "feedback-report-2026-Q3-csv" / "themes.csv").exists()
+    assert not (tmp_path / "feedback-report-2026-Q3.pdf").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [(["--period", "2026-Q9"], "2026-Q3"),
+                                                (["--period", "2026-Q3", "--format", "docx"], "docx")])
+def test_the_report_command_explains_bad_options(cli_db, tmp_path, monkeypatch, args, message):
+    monkeypatch.setattr(analysis.report, "default_dependencies", lambda: (DEFINITIONS, CATALOGUE, redact))
+    result = runner.invoke(app, ["report", "--out", str(tmp_path / "out"), *args])
+    assert result.exit_code == 2 and message in result.output
