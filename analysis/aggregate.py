@@ -590,8 +590,11 @@ def victim_figures(answers: list[tuple[InvitationRow, AnswerRow]], definitions: 
     return VictimFigures(distributions, feeling_safer, counted("Asked for a call back", len(callbacks)))
 
 
+POSITIVE_CHOICES = {"yes", "safer"}  # "safer" is the victim follow-up's own positive option
+
+
 def _is_positive(value: str | None) -> bool:
-    return value == "yes" or (value is not None and value.isdigit() and int(value) >= 4)
+    return value in POSITIVE_CHOICES or (value is not None and value.isdigit() and int(value) >= 4)
 
 
 def _options(question) -> list[tuple[str, str]]:

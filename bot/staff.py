@@ -210,5 +210,41 @@ def register(application) -> None:
 
     private = filters.ChatType.PRIVATE
     for name, handler in (("invite", invite_command), ("due", due_command), ("followup", followup_command),
-                          ("callbacks", callbacks_command)):
+                          ("callbacks", callbacks_command), ("report", report_command)):
         application.add_handler(CommandHandler(name, handler, filters=private))
+
+
+@staff_only(REPORT_ROLES)
+async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+    """/report [PERIOD]: the board report as a PDF (default: the last full quarter)."""
+    import asyncio
+    import tempfile
+    from pathlib import Path
+
+    from analysis.aggregate import parse_period
+    from analysis.rag import load_targets
+    from analysis.report import default_dependencies, generate_report
+
+    h = heard(context)
+    try:
+        period = parse_period(context.args[0]) if context.args else last_full_quarter(h.now(), h.settings.zone)
+    except ValueError:
+        await _reply(update, t("staff.report_usage"))
+        return
+    await _reply(update, t("staff.report_wait", period=period.label))
+    definitions, catalogue, redact = default_dependencies()
+    with tempfile.TemporaryDirectory() as folder:
+        # Rendering is CPU work: keep it off the event loop so the bot stays responsive.
+        [pdf] = await asyncio.to_thread(
+            generate_report, h.engine, h.settings.service, period, Path(folder), ["pdf"], definitions, catalogue,
+            redact, load_targets(), h.settings.zone, h.settings.service_name, actor=f"staff:{me.id}")
+        await update.effective_message.reply_document(pdf.read_bytes(), filename=pdf.name,
+                                                      caption=t("staff.report_ready", period=period.label))
+
+
+def last_full_quarter(now, zone):
+    from analysis.aggregate import quarter
+
+    today = now.astimezone(zone).date()
+    number = (today.month - 1) // 3  # the quarter before this one, 0 meaning last year's Q4
+    return quarter(today.year, number) if number else quarter(today.year - 1, 4)

@@ -76,7 +76,8 @@ def sync_cases(session: Session, case_ids, definitions, *, zone, window, now: da
 def create_manual(session: Session, participant: Participant, definition, *, now: datetime) -> Invitation:
     """A survey a worker sends by hand: due at once (the send window still applies)."""
     count = session.exec(select(sa.func.count()).select_from(Invitation).where(
-        Invitation.participant_id == participant.id, Invitation.survey_id == definition.id)).one()
+        Invitation.participant_id == participant.id, Invitation.survey_id == definition.id,
+        Invitation.occasion.like("manual:%"))).one()
     invitation = Invitation(participant_id=participant.id, survey_id=definition.id,
                             survey_version=definition.version, occasion=f"manual:{count + 1}",
                             due_at=now, created_at=now)
