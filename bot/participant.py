@@ -229,37 +229,34 @@ async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     h, chat_id, text = heard(context), update.effective_chat.id, update.effective_message.text
     with session_scope(h.engine) as session:
         participant = _participant(session, chat_id)
-        if participant is None:
-            reply = "start.no_link"
-        elif participant.consent == Consent.pending:
-            reply = "consent.first"
-        else:
-            reply = None
-            lang = _lang(participant)
+        invitation = None
+        if participant is not None and participant.consent == Consent.given:
             invitation = active_invitation(session, participant.id)
-            if invitation is None:
-                alert_ids = safeguarding.screen_loose_text(session, h, participant, text)
-            elif not _first_time(session, update, context.bot.id):
-                response = None  # handled before: just show where they are
-            else:
-                definition = h.definitions[invitation.survey_id]
-                step = engine.next_step(definition, load_answers(session, invitation.id))
-                response = respond(session, invitation, definition, engine.Reply(text), now=h.now(),
-                                   analyse=h.analyse)
-    if reply is not None:
-        await update.effective_message.reply_text(t(reply), parse_mode=ParseMode.HTML,
-                                                  reply_markup=_consent_keyboard("en") if reply == "consent.first" else None)
-        return
-    if invitation is None:
-        if alert_ids:
-            await safeguarding.after_disclosure(context.bot, h, chat_id, alert_ids, lang)
+        if invitation is None:
+            # Outside a survey a message can still hold a disclosure: screen it all the same.
+            alert_ids = safeguarding.screen_loose_text(session, h, participant, text) if participant else []
+        elif _first_time(session, update, context.bot.id):
+            definition = h.definitions[invitation.survey_id]
+            step = engine.next_step(definition, load_answers(session, invitation.id))
+            response = respond(session, invitation, definition, engine.Reply(text), now=h.now(), analyse=h.analyse)
         else:
-            await update.effective_message.reply_text(t("survey.none_open", lang), parse_mode=ParseMode.HTML)
+            response = None  # Telegram delivered this again: just show where they are
+    lang = _lang(participant)
+    if invitation is not None:
+        if response is None:
+            await send_current(context.bot, h, chat_id, invitation, lang)
+        else:
+            await _after_answer(context, h, chat_id, invitation, definition, step, response, lang)
         return
-    if response is None:
-        await send_current(context.bot, h, chat_id, invitation, lang)
-        return
-    await _after_answer(context, h, chat_id, invitation, definition, step, response, lang)
+    if alert_ids or (participant is None and h.analyse(text, None, None).safeguarding_reason):
+        await safeguarding.after_disclosure(context.bot, h, chat_id, alert_ids, lang)
+    if participant is None:
+        await update.effective_message.reply_text(t("start.no_link"), parse_mode=ParseMode.HTML)
+    elif participant.consent == Consent.pending:
+        await update.effective_message.reply_text(t("consent.first", lang), parse_mode=ParseMode.HTML,
+                                                  reply_markup=_consent_keyboard(lang))
+    elif not alert_ids:
+        await update.effective_message.reply_text(t("survey.none_open", lang), parse_mode=ParseMode.HTML)
 
 
 async def _after_answer(context, h: Heard, chat_id: int, invitation: Invitation, definition, step,

@@ -36,7 +36,9 @@ def screen_loose_text(session: Session, h: Heard, participant: Participant, text
 
 
 async def after_disclosure(bot: Bot, h: Heard, chat_id: int, alert_ids: list[int], lang: str) -> None:
-    await bot.send_message(chat_id, t("safeguarding.help_now", lang), parse_mode=ParseMode.HTML)
+    """Help first; then the duty workers. With no alert we don't know who this is, so we say so."""
+    key = "safeguarding.help_now" if alert_ids else "safeguarding.help_unknown_person"
+    await bot.send_message(chat_id, t(key, lang), parse_mode=ParseMode.HTML)
     for alert_id in alert_ids:
         await notify_duty(bot, h, alert_id)
 

@@ -97,6 +97,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "chat.error": "Sorry, something went wrong on my side. 😕 Your answers so far are safe. Please try again in a minute.",
         # --- safeguarding
         "safeguarding.help_now": "Thank you for telling us. You are not in trouble. 💙\nA worker from your team will get in touch with you soon.\n\n<b>If you need help now:</b>\n• Childline: call free on <b>0800 1111</b> (any time)\n• Samaritans: call free on <b>116 123</b> (any time)\n• In an emergency, call <b>999</b>",
+        "safeguarding.help_unknown_person": "Thank you for telling me. 💙 I don't know who you are yet, so I can't ask a worker to contact you.\nPlease tell an adult you trust, or your worker.\n\n<b>If you need help now:</b>\n• Childline: call free on <b>0800 1111</b> (any time)\n• Samaritans: call free on <b>116 123</b> (any time)\n• In an emergency, call <b>999</b>",
         # --- commands menu
         "command.start": "Start or carry on",
         "command.help": "How this works",

@@ -259,3 +259,29 @@ async def test_a_victim_answers_and_asks_for_a_call(db_url):
         assert len(w.rows(CallbackRequest)) == 1
         [participant] = w.rows(Participant, Participant.participant_ref == "V1")
         assert participant.consent == Consent.given
+
+
+async def test_a_disclosure_before_consent_still_reaches_the_duty_worker(db_url):
+    async with world(db_url) as w:
+        w.add_staff(902, Role.duty, "Priya")
+        duty = w.emu.user(902, "Priya")
+        user = w.emu.user(516)
+        await user.send_command(f"/start {w.invite(*YP)}")
+        await w.settle()
+        await user.send_text("people are after me and said theyll stab me")
+        await w.settle()
+        texts = [m["text"] for m in user.messages]
+        assert any("will get in touch" in t and "0800 1111" in t for t in texts)
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+        assert len(w.rows(SafeguardingAlert)) == 1
+
+
+async def test_someone_without_a_link_who_discloses_is_shown_help(db_url):
+    async with world(db_url) as w:
+        stranger = w.emu.user(517)
+        await stranger.send_text("i dont want to be here anymore")
+        await w.settle()
+        help_text, no_link = [m["text"] for m in stranger.messages[-2:]]
+        assert "0800 1111" in help_text and "don't know who you are" in help_text
+        assert "tap the link your worker sent" in no_link
+        assert w.rows(SafeguardingAlert) == []
