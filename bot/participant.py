@@ -338,11 +338,11 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # --- help, privacy, stop, delete -----------------------------------------------------------
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _info(update, context, "help")
+    await _info(update, context, "info.help")
 
 
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _info(update, context, "privacy")
+    await _info(update, context, "info.privacy")
 
 
 async def _info(update: Update, context, key: str) -> None:

@@ -18,7 +18,7 @@ from surveys.engine import SCALE5_FACES, Answer, Ask
 from surveys.schema import NUMBER_RANGES, Question, QuestionType
 
 VERBS = {"a": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back"}
-_CALLBACK = re.compile(r"^([atdsb]):(\d{1,12}):(\d{1,3})(?::(\d{1,3}))?$")
+_CALLBACK = re.compile(r"^([atdsb]):(\d{1,12}):(\d{1,3})(?::(\d{1,3}))?$", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -285,3 +285,16 @@ async def test_someone_without_a_link_who_discloses_is_shown_help(db_url):
         assert "0800 1111" in help_text and "don't know who you are" in help_text
         assert "tap the link your worker sent" in no_link
         assert w.rows(SafeguardingAlert) == []
+
+
+async def test_help_and_privacy_explain_in_plain_words_and_return_to_the_question(db_url):
+    async with world(db_url) as w:
+        user = await w.join(518, *YP)
+        await user.send_command("/privacy")
+        await w.settle()
+        privacy, question = user.messages[-2:]
+        assert "never use your name" in privacy["text"] and "/delete" in privacy["text"]
+        assert "Question 1 of" in question["text"]
+        await user.send_command("/help")
+        await w.settle()
+        assert "Skip" in user.messages[-2]["text"] and "0800 1111" in user.messages[-2]["text"]
