@@ -68,7 +68,7 @@ _RULES: tuple[tuple[str, str, bool], ...] = (
     (HARM_AT_HOME, r"\b(?:scared|afraid|frightened|terrified) (?:to go|of going|to be) (?:back )?(?:home|at home)\b|\bnot safe (?:at|going) home\b|\bdont (?:want to|feel safe) (?:go )?home\b", False),
     (HARM_AT_HOME, r"\b(?:i|we) (?:get|got|keep getting) (?:hurt|hit|beaten|battered|slapped|punched|kicked)\b", False),
     (HARM_AT_HOME, r"\bdomestic (?:abuse|violence)\b|\babus\w* (?:me|us)\b|\b(?:i|we) (?:am|are|was|were|get|got|being) abused\b", True),
-    (THREATS, rf"\b(?:stab|shank|shoot|merk|wet|kill|murder|batter|jump|finish|slash|ching|rush|do|bang|smoke) (?:me|us|my \w+)\b(?! (?:good|proud|up|out|a favour|in laughing))", False),
+    (THREATS, r"\b(?:stab|shank|shoot|merk|wet|kill|murder|batter|jump|finish|slash|ching|rush|do|bang|smoke) (?:me|us|my \w+)\b(?! (?:good|proud|up|out|a favour|in laughing))", False),
     (THREATS, r"\b(?:theyll|theyd|hell|hed|shell|will|would|gonna|gunna|going to|threatened to|threatening to) (?:hurt|get|beat up|do in|come for|sort out) (?:me|us|my \w+)\b", False),
     (THREATS, r"\b(?:after|looking for|coming for|out for|hunting|waiting for) me\b", False),
     (THREATS, rf"\b(?:pull\w*|flash\w*|had|got|waved|held) (?:a |his |their )?{_WEAPON} (?:on|at|to) (?:me|us|my)\b", False),

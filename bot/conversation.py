@@ -15,7 +15,6 @@ from telegram.error import BadRequest
 
 from bot.context import Heard
 from bot.render import answered_text, question_keyboard, question_text
-from bot.texts import t
 from surveys import engine
 from surveys.answering import current_step
 from surveys.models import Invitation

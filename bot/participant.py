@@ -18,7 +18,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import safeguarding
 from bot.context import Heard, chat_key, heard
 from bot.conversation import close_question, question_index, send_current, send_step
-from bot.render import button_values, parse_press
+from bot.render import button_values, parse_press, question_keyboard
 from bot.texts import problem_text, t
 from surveys import engine
 from surveys.answering import load_answers, respond
@@ -274,7 +274,6 @@ async def _after_answer(context, h: Heard, chat_id: int, invitation: Invitation,
     new_step = response.step
     if isinstance(new_step, engine.Ask) and new_step.question.id == asked.id:
         # Still on the same question (a multi-select tick): refresh the ticks in place.
-        from bot.render import question_keyboard
         await bot.edit_message_reply_markup(chat_id, pressed_message_id or invitation.message_id,
                                             reply_markup=question_keyboard(new_step, invitation.id,
                                                                            question_index(definition, asked), lang))

@@ -3,7 +3,7 @@ expiry, blocked bots and flood limits. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from surveys.models import Audience, Invitation, InvitationStatus, Participant
 from tests.bot_world import FakeClock, world

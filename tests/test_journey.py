@@ -5,7 +5,6 @@ Each test is a person using the bot on their phone; the database is checked afte
 
 from __future__ import annotations
 
-import pytest
 
 from surveys.models import (Answer, Audience, CallbackRequest, Consent, Invitation, InvitationStatus, Participant,
                             Role, SafeguardingAlert)
