@@ -125,6 +125,12 @@ async def test_two_yots_sharing_a_database_never_see_each_other(db_url):
         await _say(b, b_admin, "/followup YJ-24-0117 V1")
         assert _invitations_of(a) == a_invitations
 
+        # B's board report is built from B's rows only: A's answers and alert stay out of it.
+        await _say(b, b_admin, "/report 2026-Q4")
+        assert b_admin.last_message.get("document", {}).get("file_name", "").endswith(".pdf")
+        assert _report_rows(b).answers == [] and _report_rows(b).alerts == []
+        assert _report_rows(a).answers and _report_rows(a).alerts
+
         # A's young person writing to B's bot is a stranger there: no survey, no answers stored.
         answers_before = len(a.rows(Answer))
         elsewhere = b.user(611)
@@ -151,3 +157,10 @@ def _invitations_of(w) -> set:
     with session_scope(w.heard.engine) as session:
         return set(session.exec(select(Invitation.id, Invitation.status).join(Participant).join(Case).where(
             Case.service_id == w.heard.service_id)).all())
+
+
+def _report_rows(w):
+    from analysis.aggregate import load_rows, parse_period
+
+    with session_scope(w.heard.engine) as session:
+        return load_rows(session, w.heard.service_id, parse_period("2026-Q4"), w.heard.settings.zone)
