@@ -346,18 +346,24 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
              "2. Put the token it gives you in the TELEGRAM_BOT_TOKEN environment variable.\n"
              "3. Run heard run again.\n"
              "To try heard without a token, run: heard demo", 2)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its lines carry the token in the URL
+    from bot import logs
+
+    logs.configure(logging.INFO)  # JSON lines, no tokens, texts or chat ids
     token = settings.telegram_bot_token.get_secret_value()
     builder = ApplicationBuilder().token(token)
     if api_url:
         base = api_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    application = build_application(build_heard(settings), builder)
+    heard = build_heard(settings)
+    application = build_application(heard, builder)
     if webhook_url:
+        import asyncio
+
+        from bot.web import serve
+
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
-        application.run_webhook(listen=listen, port=port, url_path="telegram", webhook_url=webhook_url,
-                                secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        # Our own server: the Telegram webhook at /telegram plus GET /healthz for the platform.
+        asyncio.run(serve(application, heard.engine, listen=listen, port=port, secret=secret, webhook_url=webhook_url))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 

@@ -24,7 +24,7 @@ from surveys import engine
 from surveys.answering import current_step
 from surveys.invitations import (claim_due, expire_overdue, mark_retry, mark_sent, mark_unreachable, reminders_due)
 from surveys.models import Invitation, InvitationStatus, Participant, SafeguardingAlert
-from surveys.schedule import in_window, reminder_due
+from surveys.schedule import alert_overdue, in_window, reminder_due
 from surveys.schema import Schedule, Trigger
 from surveys.store import session_scope
 
@@ -40,11 +40,12 @@ class TickReport:
     unreachable: int = 0
     expired: int = 0
     alerts: int = 0
+    escalated: int = 0
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     report = await run_tick(context.bot, heard(context))
-    if report.sent or report.reminded or report.retried or report.unreachable or report.alerts:
+    if report.sent or report.reminded or report.retried or report.unreachable or report.alerts or report.escalated:
         log.info("dispatch: %s", report)
 
 
@@ -55,6 +56,7 @@ async def run_tick(bot: Bot, h: Heard, *, batch: int = 100) -> TickReport:
     with session_scope(h.engine) as session:
         report.expired = expire_overdue(session, now=now)
     report.alerts = await _retry_alerts(bot, h)
+    report.escalated = await _escalate_alerts(bot, h)
     if not in_window(now, h.settings.zone, h.settings.window):
         return report
     while True:
@@ -174,6 +176,22 @@ async def _retry_alerts(bot: Bot, h: Heard) -> int:
     for alert_id in pending:
         delivered += await notify_duty(bot, h, alert_id)
     return delivered
+
+async def _escalate_alerts(bot: Bot, h: Heard) -> int:
+    """Alerts nobody took within the escalation time (send-window minutes only) go to managers and admins, once."""
+    now = h.now()
+    with session_scope(h.engine) as session:
+        waiting = session.exec(select(SafeguardingAlert.id, SafeguardingAlert.created_at).where(
+            SafeguardingAlert.service_id == h.service_id, SafeguardingAlert.acknowledged_at.is_(None),
+            SafeguardingAlert.escalated_at.is_(None),
+            SafeguardingAlert.notify_attempts < ALERT_RETRY_LIMIT * 2)).all()
+    overdue = [alert_id for alert_id, created_at in waiting
+               if alert_overdue(created_at, now, h.settings.zone, h.settings.window, h.settings.alert_escalation_minutes)]
+    escalated = 0
+    for alert_id in overdue:
+        escalated += await notify_duty(bot, h, alert_id, escalate=True)
+    return escalated
+
 
 # A survey sent only by hand still gets the usual reminders and expiry.
 _DEFAULT_SCHEDULE = Schedule(trigger=Trigger.manual)

@@ -1068,7 +1068,12 @@ class SimUser:
         bot message with an inline keyboard here. Returns the callback query id; the bot's
         answer appears in ``emu.callback_answers[id]``."""
         target = self._message_with_buttons(message)
-        data = self._callback_data(target, button)
+        return await self.press_data(self._callback_data(target, button), target)
+
+    async def press_data(self, data: str, message: dict | None = None) -> str:
+        """Press a button carrying any ``data`` on ``message`` (default: the bot's latest message
+        here), as a tampered client could: for tests of forged callback data."""
+        target = message or self.last_message or {"message_id": 0, "date": 0, "chat": self._chat.info}
         query_id = f"{self._bot.user['id']}{next(self._emu._ids):010d}"
         self._emu._open_callbacks.add(query_id)
         self._mark_now()

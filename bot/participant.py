@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import safeguarding
@@ -24,7 +25,7 @@ from surveys import engine
 from surveys.answering import load_answers, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
-from surveys.models import (Answer, AuditEvent, CallbackRequest, Consent, Invitation, InvitationStatus,
+from surveys.models import (Answer, AuditEvent, CallbackRequest, Case, Consent, Invitation, InvitationStatus,
                             Participant, ProcessedUpdate)
 from surveys.store import audit, session_scope
 
@@ -37,8 +38,10 @@ _ACTIVE = (InvitationStatus.sent, InvitationStatus.started)
 
 # --- look-ups ------------------------------------------------------------------------------
 
-def _participant(session: Session, chat_id: int) -> Participant | None:
-    return session.exec(select(Participant).where(Participant.chat_hash == chat_key(chat_id))).first()
+def _participant(session: Session, h: Heard, chat_id: int) -> Participant | None:
+    """This chat's participant in this bot's YOT: another YOT sharing the database is invisible."""
+    return session.exec(select(Participant).join(Case).where(
+        Participant.chat_hash == chat_key(chat_id), Case.service_id == h.service_id)).first()
 
 
 def _lang(participant: Participant | None) -> str:
@@ -75,7 +78,10 @@ async def refuse_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             await context.bot.send_message(chat.id, t("chat.private_only"))
         except Exception:  # noqa: BLE001 - we are leaving anyway
             log.info("could not explain before leaving a group")
-    await context.bot.leave_chat(chat.id)
+    try:
+        await context.bot.leave_chat(chat.id)
+    except Forbidden:  # already gone (a re-delivered update from a group we left)
+        log.info("already out of a group")
     raise ApplicationHandlerStop
 
 
@@ -86,7 +92,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     code = context.args[0] if context.args else None
     now = h.now()
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         if participant is not None:
             reply = _welcome_back(session, participant, code is not None, now)
             lang, consent = _lang(participant), participant.consent
@@ -119,7 +125,7 @@ def _link(session: Session, h: Heard, chat_id: int, code: str, now):
     if _too_many_wrong_codes(session, chat_id, now):
         return t("code.too_many_tries"), "en", None, None
     try:
-        participant = redeem_invite(session, code, now=now)
+        participant = redeem_invite(session, code, now=now, service_id=h.service_id)
     except InviteProblem as problem:
         audit(session, "chat", "invite.refused", subject=chat_key(chat_id)[:16], detail=problem.reason, at=now)
         return t(f"code.{problem.reason}"), "en", None, None
@@ -141,7 +147,7 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query, h = update.callback_query, heard(context)
     chat_id, agreed = update.effective_chat.id, query.data == "consent:yes"
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         if participant is None or participant.consent != Consent.pending:
             await query.answer(t("survey.old_button"))
             return
@@ -152,8 +158,7 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value)
         lang, participant_id = _lang(participant), participant.id
     await query.answer()
-    await query.edit_message_text(t("consent.given" if agreed else "consent.declined", lang),
-                                  parse_mode=ParseMode.HTML)
+    await _edit_pressed(query, t("consent.given" if agreed else "consent.declined", lang))
     if agreed:
         await _offer_survey(context, h, chat_id, participant_id, lang)
 
@@ -180,7 +185,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(t("survey.old_button"))
         return
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         invitation = session.get(Invitation, press.invitation_id)
         if participant is None or invitation is None or invitation.participant_id != participant.id:
             log.warning("refused a button for someone else's survey (update %s)", update.update_id)
@@ -228,7 +233,7 @@ def _input_for(press, question):
 async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     h, chat_id, text = heard(context), update.effective_chat.id, update.effective_message.text
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         invitation = None
         if participant is not None and participant.consent == Consent.given:
             invitation = active_invitation(session, participant.id)
@@ -293,6 +298,15 @@ def _problem_text(problem: str, step, lang: str) -> str:
     return t(f"problem.{problem}", lang)
 
 
+async def _edit_pressed(query, text: str) -> None:
+    """Replace the pressed message's text; a double tap that changes nothing is not an error."""
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
 async def _remove_buttons(query) -> None:
     try:
         await query.edit_message_reply_markup(reply_markup=None)
@@ -307,7 +321,7 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     h, chat_id, message = heard(context), update.effective_chat.id, update.effective_message
     kind = _kind_of(message)
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         invitation = active_invitation(session, participant.id) if participant else None
         lang = _lang(participant)
     await message.reply_text(t(f"cannot_read.{kind}", lang))
@@ -326,7 +340,7 @@ def _kind_of(message) -> str:
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     h, chat_id = heard(context), update.effective_chat.id
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         invitation = active_invitation(session, participant.id) if participant else None
         lang = _lang(participant)
     await update.effective_message.reply_text(t("chat.unknown_command", lang), parse_mode=ParseMode.HTML)
@@ -347,10 +361,10 @@ async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def _info(update: Update, context, key: str) -> None:
     h, chat_id = heard(context), update.effective_chat.id
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         invitation = active_invitation(session, participant.id) if participant else None
         lang = _lang(participant)
-    await update.effective_message.reply_text(t(key, lang), parse_mode=ParseMode.HTML)
+    await update.effective_message.reply_text(t(f"info.{key}", lang), parse_mode=ParseMode.HTML)
     if invitation is not None:
         await send_current(context.bot, h, chat_id, invitation, lang)
 
@@ -366,7 +380,7 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def _ask_to_confirm(update: Update, context, action: str) -> None:
     h, chat_id = heard(context), update.effective_chat.id
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         lang = _lang(participant)
     if participant is None:
         await update.effective_message.reply_text(t(f"{action}.nothing_held"))
@@ -379,7 +393,7 @@ async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query, h, chat_id = update.callback_query, heard(context), update.effective_chat.id
     action, choice = query.data.split(":")
     with session_scope(h.engine) as session:
-        participant = _participant(session, chat_id)
+        participant = _participant(session, h, chat_id)
         lang = _lang(participant)
         if participant is None:
             await query.answer(t("survey.old_button"))
@@ -392,8 +406,7 @@ async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
                 erase_participant(session, participant, now=h.now(), actor=f"participant:{participant.id}")
         invitation = active_invitation(session, participant.id) if choice == "no" else None
     await query.answer()
-    await query.edit_message_text(t(f"{action}.{'done' if choice == 'yes' else 'kept'}", lang),
-                                  parse_mode=ParseMode.HTML)
+    await _edit_pressed(query, t(f"{action}.{'done' if choice == 'yes' else 'kept'}", lang))
     if invitation is not None:
         await send_current(context.bot, h, chat_id, invitation, lang)
 

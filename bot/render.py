@@ -18,7 +18,8 @@ from surveys.engine import SCALE5_FACES, Answer, Ask
 from surveys.schema import NUMBER_RANGES, Question, QuestionType
 
 VERBS = {"a": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back"}
-_CALLBACK = re.compile(r"^([atdsb]):(\d{1,12}):(\d{1,3})(?::(\d{1,3}))?$", re.ASCII)
+# ASCII digits only, and ids short enough for a 32-bit column: a forged id must not crash PostgreSQL.
+_CALLBACK = re.compile(r"^([atdsb]):([0-9]{1,9}):([0-9]{1,3})(?::([0-9]{1,3}))?$")
 
 
 @dataclass(frozen=True)

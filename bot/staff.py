@@ -7,6 +7,7 @@ and never learns a staff command exists.
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 
 import sqlalchemy as sa
@@ -35,16 +36,17 @@ def staff_member(session: Session, service_id: int, telegram_user_id: int) -> St
 
 
 ALERT_ROLES = {Role.duty, Role.manager, Role.admin}
+ALERT_BUTTON = re.compile(r"^ack:([0-9]{1,9})$")  # an id that fits the column, so forged data cannot crash a query
 
 
 async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """'I'm dealing with this': the first duty worker to press it owns the alert."""
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
-    try:
-        alert_id = int(query.data.split(":", 1)[1])
-    except ValueError:
+    match = ALERT_BUTTON.match(query.data or "")
+    if match is None:
         await query.answer(t("survey.old_button"))
         return
+    alert_id = int(match.group(1))
     now = h.now()
     with session_scope(h.engine) as session:
         if not roles_of(session, h.service_id, user_id) & ALERT_ROLES:

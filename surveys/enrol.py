@@ -250,9 +250,16 @@ class InviteProblem(Exception):
         super().__init__(reason)
 
 
-def redeem_invite(session: Session, code: str, *, now: datetime) -> Participant:
-    """Use a code once. Raises :class:`InviteProblem` when it is unknown, used or expired."""
+def redeem_invite(session: Session, code: str, *, now: datetime, service_id: int | None = None) -> Participant:
+    """Use a code once. Raises :class:`InviteProblem` when it is unknown, used or expired.
+
+    With ``service_id``, a code made by another YOT sharing the database counts as unknown
+    (and is not used up), so one YOT's bot never links another YOT's participant.
+    """
     link = session.exec(select(InviteLink).where(InviteLink.code_hash == hash_code(code.strip()))).first()
+    if link is not None and service_id is not None and session.exec(
+            select(Case.service_id).join(Participant).where(Participant.id == link.participant_id)).one() != service_id:
+        link = None
     if link is None:
         raise InviteProblem("unknown")
     if link.used_at is not None:

@@ -86,3 +86,28 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> timedelta:
     if retry_after is not None:
         return timedelta(seconds=max(1.0, retry_after))
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def window_minutes(start: datetime, end: datetime, zone: ZoneInfo, window: tuple[time, time]) -> float:
+    """Minutes between ``start`` and ``end`` that fall inside the send window, on local wall-clock days.
+
+    Each local day's window is turned into UTC on its own, so a day with a clock change still
+    counts its real minutes, and nights and weekends-at-night never count.
+    """
+    if end <= start:
+        return 0.0
+    total = timedelta()
+    day = start.astimezone(zone).date()
+    while (opens := opening(day, zone, window)) < end:
+        closes = datetime.combine(day, window[1], tzinfo=zone).astimezone(timezone.utc)
+        overlap = min(closes, end) - max(opens, start)
+        if overlap > timedelta():
+            total += overlap
+        day += timedelta(days=1)
+    return total.total_seconds() / 60
+
+
+def alert_overdue(created_at: datetime, now: datetime, zone: ZoneInfo, window: tuple[time, time],
+                  minutes: int) -> bool:
+    """An unacknowledged alert is overdue once ``minutes`` of send-window time have passed since it came in."""
+    return window_minutes(created_at, now, zone, window) >= minutes

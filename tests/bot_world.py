@@ -16,7 +16,7 @@ from telegram.ext import SimpleUpdateProcessor
 from bot.app import build_application, build_heard
 from bot.context import Heard
 from bot.dispatch import TickReport, run_tick
-from bot.emulator import Emulator, SimUser
+from bot.emulator import DEFAULT_TOKEN, Emulator, SimUser
 from surveys.enrol import create_invite, find_participant, import_rows, parse_csv
 from surveys.invitations import sync_cases
 from surveys.models import Audience, Role, Staff
@@ -66,6 +66,11 @@ class World:
     clock: FakeClock
     processor: TrackingProcessor
     app: object = None
+    token: str = DEFAULT_TOKEN
+
+    def user(self, user_id: int, first_name: str = "User"):
+        """A person writing to this world's bot (several bots may share one emulator)."""
+        return self.emu.user(user_id, first_name, bot=self.token)
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until the bot has handled every update and gone quiet: no fixed sleeps."""
@@ -95,7 +100,7 @@ class World:
 
     async def join(self, user_id: int, case_ref: str, audience: Audience, participant_ref: str = "") -> SimUser:
         """A person taps their link, agrees, and is shown whatever is due."""
-        user = self.emu.user(user_id, "Alex")
+        user = self.user(user_id, "Alex")
         await user.send_command(f"/start {self.invite(case_ref, audience, participant_ref)}")
         await self.settle()
         await user.press("Yes, that's OK")
@@ -108,22 +113,25 @@ class World:
 
 
 @contextlib.asynccontextmanager
-async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CASES):
+async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CASES, service: str = "test-yot",
+                emu: Emulator | None = None, token: str = DEFAULT_TOKEN):
+    """One YOT's bot. Pass ``emu`` (with ``token`` added to it) to run several YOTs side by side."""
     clock = clock or FakeClock()
-    settings = Settings(database_url=db_url, service="test-yot", bot_username="emulated_123_bot",
+    settings = Settings(database_url=db_url, service=service, bot_username=f"emulated_{token.split(':')[0]}_bot",
                         _env_file=None)
     h = build_heard(settings, clock=clock)
     with session_scope(h.engine) as session:
         summary = import_rows(session, h.service_id, parse_csv(cases))
         sync_cases(session, summary.case_ids, h.definitions, zone=settings.zone, window=settings.window, now=clock())
     processor = TrackingProcessor()
-    async with Emulator() as emu:
-        w = World(heard=h, emu=emu, clock=clock, processor=processor)
+    async with contextlib.AsyncExitStack() as stack:
+        if emu is None:
+            emu = await stack.enter_async_context(Emulator(token))
+        w = World(heard=h, emu=emu, clock=clock, processor=processor, token=token)
         factory = lambda builder: build_application(  # noqa: E731
             h, builder.concurrent_updates(processor), dispatch=False, rate_limit=False)
-        async with running_bot(factory, emu) as app:
-            w.app = app
-            yield w
+        w.app = await stack.enter_async_context(running_bot(factory, emu, token))
+        yield w
     h.engine.dispose()
 
 
