@@ -364,7 +364,7 @@ async def _info(update: Update, context, key: str) -> None:
         participant = _participant(session, h, chat_id)
         invitation = active_invitation(session, participant.id) if participant else None
         lang = _lang(participant)
-    await update.effective_message.reply_text(t(f"info.{key}", lang), parse_mode=ParseMode.HTML)
+    await update.effective_message.reply_text(t(key, lang), parse_mode=ParseMode.HTML)
     if invitation is not None:
         await send_current(context.bot, h, chat_id, invitation, lang)
 
