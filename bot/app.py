@@ -26,11 +26,12 @@ PARTICIPANT_COMMANDS = ("start", "help", "privacy", "stop", "delete")
 
 def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, analyse=None) -> Heard:
     """Open the database (migrating it), load the surveys and the analysis."""
+    from surveys.crypto import Keyring
     from surveys.schema import load_all
     from surveys.store import ensure_service, make_engine, session_scope, upgrade
 
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, keys=Keyring.from_settings(settings))
     with session_scope(engine) as session:
         service_id = ensure_service(session, settings.service, settings.service_name).id
     return Heard(settings=settings, engine=engine, service_id=service_id, definitions=load_all(),

@@ -16,12 +16,13 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import safeguarding
-from bot.context import Heard, chat_key, heard
+from bot.context import Heard, heard
 from bot.conversation import close_question, question_index, send_current, send_step
 from bot.render import button_values, parse_press
 from bot.texts import problem_text, t
 from surveys import engine
 from surveys.answering import load_answers, respond
+from surveys.crypto import chat_hash, chat_hashes, keyring_of
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
 from surveys.models import (Answer, AuditEvent, CallbackRequest, Consent, Invitation, InvitationStatus,
@@ -38,7 +39,12 @@ _ACTIVE = (InvitationStatus.sent, InvitationStatus.started)
 # --- look-ups ------------------------------------------------------------------------------
 
 def _participant(session: Session, chat_id: int) -> Participant | None:
-    return session.exec(select(Participant).where(Participant.chat_hash == chat_key(chat_id))).first()
+    hashes = chat_hashes(keyring_of(session), chat_id)  # several while keys are being rotated
+    return session.exec(select(Participant).where(Participant.chat_hash.in_(hashes))).first()
+
+
+def _chat_key(session: Session, chat_id: int) -> str:
+    return chat_hash(keyring_of(session), chat_id)
 
 
 def _lang(participant: Participant | None) -> str:
@@ -121,9 +127,9 @@ def _link(session: Session, h: Heard, chat_id: int, code: str, now):
     try:
         participant = redeem_invite(session, code, now=now)
     except InviteProblem as problem:
-        audit(session, "chat", "invite.refused", subject=chat_key(chat_id)[:16], detail=problem.reason, at=now)
+        audit(session, "chat", "invite.refused", subject=_chat_key(session, chat_id)[:16], detail=problem.reason, at=now)
         return t(f"code.{problem.reason}"), "en", None, None
-    participant.chat_id, participant.chat_hash = str(chat_id), chat_key(chat_id)
+    participant.chat_id, participant.chat_hash = str(chat_id), _chat_key(session, chat_id)
     participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
     audit(session, f"participant:{participant.id}", "participant.linked", at=now)
     lang = _lang(participant)
@@ -132,7 +138,7 @@ def _link(session: Session, h: Heard, chat_id: int, code: str, now):
 
 def _too_many_wrong_codes(session: Session, chat_id: int, now) -> bool:
     tries = session.exec(select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "invite.refused", AuditEvent.subject == chat_key(chat_id)[:16],
+        AuditEvent.action == "invite.refused", AuditEvent.subject == _chat_key(session, chat_id)[:16],
         AuditEvent.at > now - WRONG_CODE_WINDOW)).one()
     return tries >= WRONG_CODE_LIMIT
 

@@ -108,10 +108,10 @@ class World:
 
 
 @contextlib.asynccontextmanager
-async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CASES):
+async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CASES, encryption_key: str | None = None):
     clock = clock or FakeClock()
     settings = Settings(database_url=db_url, service="test-yot", bot_username="emulated_123_bot",
-                        _env_file=None)
+                        encryption_key=encryption_key, _env_file=None)
     h = build_heard(settings, clock=clock)
     with session_scope(h.engine) as session:
         summary = import_rows(session, h.service_id, parse_csv(cases))

@@ -13,7 +13,7 @@ from analysis.aggregate import (SECONDARY, SMALL, AnswerRow, InvitationRow, Peri
                                 choose_quotes, load_rows, parse_period, previous_quarters, share, suppress_cells,
                                 wilson)
 from surveys.models import Invitation
-from surveys.store import session_scope
+from surveys.store import ensure_service, session_scope
 from tests.report_fakes import CATALOGUE, DEFINITIONS, Builder, redact
 
 LONDON = ZoneInfo("Europe/London")
@@ -144,6 +144,11 @@ def test_no_quote_comes_from_an_audience_with_fewer_than_five_people():
 
 @pytest.fixture
 def figures(engine):
+    build_hand_worked(engine)
+    return q3_figures(engine)
+
+
+def build_hand_worked(engine) -> None:
     """Twelve young people, five parents, eleven victims, in 2026-Q3 unless said otherwise."""
     with session_scope(engine) as session:
         build = Builder(session)
@@ -205,9 +210,11 @@ def figures(engine):
         build.action("listened_to", "Panels now start by asking the young person what matters to them.", at("2026-07-20"))
         build.action("fairness_speed", "First appointments within ten working days.", at("2026-07-10"))
         build.action("fairness_speed", "Last quarter's action.", at("2026-06-10"))
-        service_id = build.service.id
+
+
+def q3_figures(engine, service_code: str = "yot"):
     with session_scope(engine) as session:
-        rows = load_rows(session, service_id, Q3, LONDON)
+        rows = load_rows(session, ensure_service(session, service_code, "").id, Q3, LONDON)
     return compute_figures(rows, Q3, DEFINITIONS, CATALOGUE, redact, LONDON, ["safer"], 30)
 
 
