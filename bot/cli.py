@@ -28,6 +28,8 @@ app.add_typer(actions_app, name="actions")
 staff_app = typer.Typer(help="Staff who may use the staff commands in Telegram.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
 app.add_typer(privacy_cli.keys_app, name="keys")
+app.add_typer(privacy_cli.participant_app, name="participant")
+app.command("purge")(privacy_cli.purge)
 
 
 @dataclass

@@ -25,8 +25,9 @@ from surveys.answering import load_answers, respond
 from surveys.crypto import chat_hash, chat_hashes, keyring_of
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
-from surveys.models import (Answer, AuditEvent, CallbackRequest, Consent, Invitation, InvitationStatus,
+from surveys.models import (AuditEvent, Consent, Invitation, InvitationStatus,
                             Participant, ProcessedUpdate)
+from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -413,17 +414,3 @@ def stop_participant(session: Session, participant: Participant, *, now) -> None
     cancelled = cancel_open(session, participant.id)
     audit(session, f"participant:{participant.id}", "participant.stop", detail=f"cancelled={cancelled}", at=now)
 
-
-def erase_participant(session: Session, participant: Participant, *, now, actor: str) -> int:
-    """Erase everything a person told us and the link to their chat. Returns answers erased."""
-    invitation_ids = list(session.exec(select(Invitation.id).where(Invitation.participant_id == participant.id)))
-    erased = 0
-    if invitation_ids:
-        erased = session.execute(sa.delete(Answer).where(Answer.invitation_id.in_(invitation_ids))).rowcount
-    session.execute(sa.delete(CallbackRequest).where(CallbackRequest.participant_id == participant.id))
-    cancel_open(session, participant.id)
-    participant.chat_id = participant.chat_hash = None
-    participant.consent, participant.erased_at = Consent.pending, now
-    audit(session, actor, "participant.erase", subject=f"participant:{participant.id}",
-          detail=f"answers={erased}", at=now)
-    return erased

@@ -195,9 +195,10 @@ def build_hand_worked(engine) -> None:
             build.answer(victims[i], "safer", "yes" if i < 5 else "no")
             build.answer(victims[i], "support", "well" if i < 6 else "ok" if i < 9 else "poorly")
             build.answer(victims[i], "call", "yes" if i < 5 else "no")
-        # Left out: sent after the period, an erased case, never sent, another service.
+        # Left out: sent after the period, a person erased at their request, never sent, another service.
         build.invite(build.person(build.case(), "young_person"), "yp_exit", at("2026-10-02"))
-        erased = build.person(build.case(erased_at=at("2026-09-01")), "young_person")
+        erased = build.person(build.case(), "young_person")
+        erased.erased_at = at("2026-09-01")
         build.answer(build.invite(erased, "yp_exit", at("2026-08-03")), "listened", "1")
         session.add(Invitation(participant_id=yp[11].id, survey_id="yp_exit", occasion="manual:1",
                                due_at=at("2026-09-01")))
