@@ -30,6 +30,8 @@ app.add_typer(staff_app, name="staff")
 app.add_typer(privacy_cli.keys_app, name="keys")
 app.add_typer(privacy_cli.participant_app, name="participant")
 app.command("purge")(privacy_cli.purge)
+app.command("backup")(privacy_cli.backup)
+app.command("restore")(privacy_cli.restore)
 
 
 @dataclass

@@ -1,15 +1,23 @@
-"""`heard keys`, `heard purge`, `heard participant erase`.
+"""`heard keys`, `heard purge`, `heard participant erase`, `heard backup`, `heard restore`.
 
-Thin shells over surveys.crypto/keys and surveys.retention. Output gives counts,
+Thin shells over surveys.crypto/keys, surveys.retention and surveys.backup. Output gives counts,
 never names, case details or anything a person wrote.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 keys_app = typer.Typer(help="Encryption keys for what people write and their chat links.", no_args_is_help=True)
 participant_app = typer.Typer(help="One person's data.", no_args_is_help=True)
+
+PG_BACKUP = ("heard backs up SQLite only. For PostgreSQL use its own tools, e.g.\n"
+             "  pg_dump --format=custom --file=heard.dump \"$DATABASE\"\n"
+             "and to restore (into an empty database, with the bot stopped):\n"
+             "  pg_restore --clean --if-exists --no-owner --dbname=\"$DATABASE\" heard.dump\n"
+             "Keep HEARD_ENCRYPTION_KEY somewhere else than the backups: one without the other is useless.")
 
 
 @keys_app.command("generate")
@@ -87,3 +95,42 @@ def participant_erase(case_ref: str, audience: str,
         answers = erase_participant(session, participant, now=utcnow(), actor="cli")
     typer.echo(f"Erased the {who.value} of case {case_ref}: {answers} answers deleted, chat link removed.")
 
+
+def backup(file: Path = typer.Argument(..., dir_okay=False, help="Where to write the backup (a new file).")) -> None:
+    """Take a consistent backup of the SQLite database (safe while the bot runs)."""
+    from bot.cli import fail, load_settings
+    from surveys.backup import BackupProblem, backup as take_backup, sqlite_file
+
+    database = sqlite_file(load_settings().database_url)
+    if database is None:
+        fail(PG_BACKUP, 2)
+    if not database.exists():
+        fail(f"There is no database at {database} to back up.")
+    try:
+        take_backup(database, file)
+    except BackupProblem as problem:
+        fail(f"No backup was made: {problem}.")
+    typer.echo(f"Backup written to {file}. It holds personal data: store it as carefully as the database.")
+
+
+def restore(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="A backup file."),
+            force: bool = typer.Option(False, "--force", help="Replace the existing database.")) -> None:
+    """Replace the SQLite database with a backup. Stop the bot first."""
+    from alembic.script import ScriptDirectory
+
+    from bot.cli import fail, load_settings
+    from surveys.backup import BackupProblem, restore as run_restore, sqlite_file
+    from surveys.store import alembic_config
+
+    settings = load_settings()
+    database = sqlite_file(settings.database_url)
+    if database is None:
+        fail(PG_BACKUP, 2)
+    if database.exists() and database.stat().st_size > 0 and not force:
+        fail(f"{database} exists. Stop the bot, then run again with --force to replace it with the backup.", 2)
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config(settings.database_url)).walk_revisions()}
+    try:
+        revision = run_restore(file, database, known)
+    except BackupProblem as problem:
+        fail(f"Nothing was restored: {problem}.")
+    typer.echo(f"Restored {database} from {file} (migration {revision}). Start the bot again when ready.")
