@@ -30,7 +30,7 @@ def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or date
     from analysis.aggregate import parse_period
     from analysis.rag import load_targets
     from analysis.report import default_dependencies, generate_report
-    from surveys.crypto import Keyring
+    from surveys.crypto import EncryptionError, Keyring
     from surveys.store import make_engine
 
     settings = _settings()
@@ -56,6 +56,8 @@ def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or date
         raise _fail(str(error)) from None
     except LookupError as error:
         raise _fail(str(error), 1) from None
+    except EncryptionError as error:
+        raise _fail(f"The report needs the right HEARD_ENCRYPTION_KEY: {error}.", 1) from None
     finally:
         engine.dispose()
     typer.echo(f"Feedback report for {chosen_period.label}:")

@@ -223,3 +223,23 @@ def test_keys_rotate_from_the_command_line_encrypts_data_written_in_the_clear(db
         check.dispose()
     bad = runner.invoke(app, ["keys", "rotate", "--new-key", "short"])
     assert bad.exit_code == 2 and "not a valid key" in bad.stderr
+
+
+def test_the_report_command_reads_encrypted_quotes_with_the_key_and_explains_without_it(keyed, db_url, tmp_path,
+                                                                                        monkeypatch):
+    import analysis.report
+    from tests.report_fakes import CATALOGUE, DEFINITIONS, redact
+
+    monkeypatch.setattr(analysis.report, "default_dependencies", lambda: (DEFINITIONS, CATALOGUE, redact))
+    build_hand_worked(keyed)
+    monkeypatch.setenv("HEARD_DATABASE_URL", db_url)
+    monkeypatch.setenv("HEARD_SERVICE", "yot")
+    monkeypatch.delenv("HEARD_ENCRYPTION_KEY", raising=False)
+    args = ["report", "--period", "2026-Q3", "--out", str(tmp_path), "--format", "html"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1
+    assert "needs the right HEARD_ENCRYPTION_KEY: a value is encrypted but no HEARD_ENCRYPTION_KEY is set" in refused.stderr
+    monkeypatch.setenv("HEARD_ENCRYPTION_KEY", KEY_A)
+    written = runner.invoke(app, args)
+    assert written.exit_code == 0, written.output
+    assert "nobody listened" in (tmp_path / "feedback-report-2026-Q3.html").read_text()
