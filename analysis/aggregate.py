@@ -164,7 +164,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
     window_start, _ = previous_quarters(period)[0].bounds(zone)
     window_start = min(window_start, period.bounds(zone)[0])
     start, end = period.bounds(zone)
-    in_window = sa.and_(Case.service_id == service_id, Case.erased_at.is_(None), Participant.erased_at.is_(None),
+    # Cases past retention (Case.erased_at) still count: only their details and free text are gone.
+    in_window = sa.and_(Case.service_id == service_id, Participant.erased_at.is_(None),
                         Invitation.sent_at.is_not(None), Invitation.sent_at >= window_start, Invitation.sent_at < end)
     joined = (sa.select().select_from(Invitation).join(Participant, Participant.id == Invitation.participant_id)
               .join(Case, Case.id == Participant.case_id).where(in_window))
@@ -415,7 +416,7 @@ def audience_figures(audience: str, invs: list[InvitationRow], answers: list[tup
                      questions: Mapping[tuple[str, str], object]) -> AudienceFigures:
     """Response, completion, satisfaction and question means for one audience."""
     response, completion, people = _response_figures(invs, "All")
-    texts = [(inv, a) for inv, a in answers if a.free_text and a.sentiment]
+    texts = [(inv, a) for inv, a in answers if a.sentiment]  # kept when retention erases the text
     scale = [(inv, a) for inv, a in answers if _qtype(questions, inv, a) == "scale5" and a.value]
     by_question: dict[tuple[str, str], list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
     for inv, a in scale:
@@ -511,7 +512,7 @@ def theme_figures(answers: list[tuple[InvitationRow, AnswerRow]], catalogue: Map
     Counting is per person (someone who mentions a theme twice counts once); sentiment
     shares are over the comments that mention the theme.
     """
-    texts = [(inv, a) for inv, a in answers if a.free_text]
+    texts = [(inv, a) for inv, a in answers if _wrote(a)]
     writers = len({inv.participant_id for inv, _ in texts})
     by_theme: dict[str, list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
     for inv, a in texts:
@@ -533,6 +534,11 @@ def theme_figures(answers: list[tuple[InvitationRow, AnswerRow]], catalogue: Map
     return figures, writers
 
 
+def _wrote(a: AnswerRow) -> bool:
+    """They wrote something: the text, or (once retention has erased it) what analysis found in it."""
+    return bool(a.free_text) or a.sentiment is not None or bool(a.themes)
+
+
 def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor, case_refs: set[str],
                   limit: int = QUOTES_PER_THEME) -> list[Quote]:
     """A few redacted comments showing the range of views, chosen the same way every time.
@@ -546,7 +552,7 @@ def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor
     for inv, _ in pairs:
         people[inv.audience].add(inv.participant_id)
     eligible = sorted(((a.sentiment_score or 0.0, a.id, inv.audience, a) for inv, a in pairs
-                       if len(people[inv.audience]) >= MIN_PEOPLE), key=lambda item: (-item[0], item[1]))
+                       if a.free_text and len(people[inv.audience]) >= MIN_PEOPLE), key=lambda item: (-item[0], item[1]))
     picks = []
     for index in dict.fromkeys([0, len(eligible) - 1, len(eligible) // 2]):
         if 0 <= index < len(eligible):

@@ -30,10 +30,12 @@ def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or date
     from analysis.aggregate import parse_period
     from analysis.rag import load_targets
     from analysis.report import default_dependencies, generate_report
+    from surveys.crypto import EncryptionError, Keyring
     from surveys.store import make_engine
 
     settings = _settings()
     try:
+        keys = Keyring.from_settings(settings)  # the report quotes free text, which may be encrypted
         chosen_period = parse_period(period)
         formats = [part.strip().lower() for part in format.split(",") if part.strip()]
         chosen_targets = load_targets(targets)
@@ -43,7 +45,7 @@ def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or date
         definitions, catalogue, redact = default_dependencies()
     except ImportError as error:
         raise _fail(f"The survey definitions or theme codebook are not available ({error}).", 1) from None
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, keys=keys)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
             task = bar.add_task("Starting", total=None)
@@ -54,6 +56,8 @@ def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or date
         raise _fail(str(error)) from None
     except LookupError as error:
         raise _fail(str(error), 1) from None
+    except EncryptionError as error:
+        raise _fail(f"The report needs the right HEARD_ENCRYPTION_KEY: {error}.", 1) from None
     finally:
         engine.dispose()
     typer.echo(f"Feedback report for {chosen_period.label}:")

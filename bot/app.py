@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
@@ -26,11 +26,12 @@ PARTICIPANT_COMMANDS = ("start", "help", "privacy", "stop", "delete")
 
 def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, analyse=None) -> Heard:
     """Open the database (migrating it), load the surveys and the analysis."""
+    from surveys.crypto import Keyring
     from surveys.schema import load_all
     from surveys.store import ensure_service, make_engine, session_scope, upgrade
 
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, keys=Keyring.from_settings(settings))
     with session_scope(engine) as session:
         service_id = ensure_service(session, settings.service, settings.service_name).id
     return Heard(settings=settings, engine=engine, service_id=service_id, definitions=load_all(),
@@ -54,6 +55,7 @@ def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool =
     register_handlers(application)
     if dispatch:
         application.job_queue.run_repeating(tick, interval=h.settings.dispatch_interval, first=1, name="dispatch")
+        application.job_queue.run_daily(purge_expired, time(3, 30, tzinfo=h.settings.zone), name="retention")
     return application
 
 
@@ -77,6 +79,20 @@ def register_handlers(application: Application) -> None:
     add(CallbackQueryHandler(staff.alert_taken, pattern=r"^ack:"))
     add(CallbackQueryHandler(participant.button_pressed))
     application.add_error_handler(on_error)
+
+
+async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Once a day: erase what is past the retention period (surveys/retention.py)."""
+    from surveys.retention import purge
+    from surveys.store import session_scope
+
+    h: Heard = context.application.bot_data["heard"]
+    now = h.now()
+    with session_scope(h.engine) as session:
+        counts = purge(session, h.service_id, today=now.astimezone(h.settings.zone).date(),
+                       months=h.settings.retention_months, now=now)
+    if counts.cases:
+        log.info("retention: %s", counts.detail())
 
 
 async def _post_init(application: Application) -> None:

@@ -10,6 +10,7 @@ import typer
 
 from analysis.cli import analyse_command
 from analysis.commands import actions_app, report
+from bot import privacy_cli
 from surveys.models import Audience
 from surveys.settings import Settings
 
@@ -26,6 +27,11 @@ app.command("report")(report)
 app.add_typer(actions_app, name="actions")
 staff_app = typer.Typer(help="Staff who may use the staff commands in Telegram.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")
+app.add_typer(privacy_cli.keys_app, name="keys")
+app.add_typer(privacy_cli.participant_app, name="participant")
+app.command("purge")(privacy_cli.purge)
+app.command("backup")(privacy_cli.backup)
+app.command("restore")(privacy_cli.restore)
 
 
 @dataclass
@@ -47,8 +53,14 @@ def load_settings() -> Settings:
 def open_context(settings: Settings | None = None) -> Context:
     from surveys.store import current_revision, ensure_service, head_revision, make_engine, session_scope, upgrade
 
+    from surveys.crypto import Keyring
+
     settings = settings or load_settings()
-    engine = make_engine(settings.database_url)
+    try:
+        keys = Keyring.from_settings(settings)
+    except ValueError as error:
+        fail(f"HEARD_ENCRYPTION_KEY needs a fix: {error}")
+    engine = make_engine(settings.database_url, keys=keys)
     if current_revision(engine) != head_revision(settings.database_url):
         upgrade(settings.database_url)
     with session_scope(engine) as session:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +31,3 @@ class Heard:
 def heard(context: ContextTypes.DEFAULT_TYPE) -> Heard:
     return context.application.bot_data["heard"]
 
-
-def chat_key(chat_id: int) -> str:
-    """How a chat is looked up in the database without storing the id in the clear twice."""
-    return hashlib.sha256(f"chat:{chat_id}".encode()).hexdigest()

@@ -17,16 +17,18 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import safeguarding
-from bot.context import Heard, chat_key, heard
+from bot.context import Heard, heard
 from bot.conversation import close_question, question_index, send_current, send_step
 from bot.render import button_values, parse_press, question_keyboard
 from bot.texts import problem_text, t
 from surveys import engine
 from surveys.answering import load_answers, respond
+from surveys.crypto import chat_hash, chat_hashes, keyring_of
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
-from surveys.models import (Answer, AuditEvent, CallbackRequest, Case, Consent, Invitation, InvitationStatus,
+from surveys.models import (AuditEvent, Case, Consent, Invitation, InvitationStatus,
                             Participant, ProcessedUpdate)
+from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -40,8 +42,13 @@ _ACTIVE = (InvitationStatus.sent, InvitationStatus.started)
 
 def _participant(session: Session, h: Heard, chat_id: int) -> Participant | None:
     """This chat's participant in this bot's YOT: another YOT sharing the database is invisible."""
+    hashes = chat_hashes(keyring_of(session), chat_id)  # several while keys are being rotated
     return session.exec(select(Participant).join(Case).where(
-        Participant.chat_hash == chat_key(chat_id), Case.service_id == h.service_id)).first()
+        Participant.chat_hash.in_(hashes), Case.service_id == h.service_id)).first()
+
+
+def _chat_key(session: Session, chat_id: int) -> str:
+    return chat_hash(keyring_of(session), chat_id)
 
 
 def _lang(participant: Participant | None) -> str:
@@ -127,9 +134,9 @@ def _link(session: Session, h: Heard, chat_id: int, code: str, now):
     try:
         participant = redeem_invite(session, code, now=now, service_id=h.service_id)
     except InviteProblem as problem:
-        audit(session, "chat", "invite.refused", subject=chat_key(chat_id)[:16], detail=problem.reason, at=now)
+        audit(session, "chat", "invite.refused", subject=_chat_key(session, chat_id)[:16], detail=problem.reason, at=now)
         return t(f"code.{problem.reason}"), "en", None, None
-    participant.chat_id, participant.chat_hash = str(chat_id), chat_key(chat_id)
+    participant.chat_id, participant.chat_hash = str(chat_id), _chat_key(session, chat_id)
     participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
     audit(session, f"participant:{participant.id}", "participant.linked", at=now)
     lang = _lang(participant)
@@ -138,7 +145,7 @@ def _link(session: Session, h: Heard, chat_id: int, code: str, now):
 
 def _too_many_wrong_codes(session: Session, chat_id: int, now) -> bool:
     tries = session.exec(select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "invite.refused", AuditEvent.subject == chat_key(chat_id)[:16],
+        AuditEvent.action == "invite.refused", AuditEvent.subject == _chat_key(session, chat_id)[:16],
         AuditEvent.at > now - WRONG_CODE_WINDOW)).one()
     return tries >= WRONG_CODE_LIMIT
 
@@ -416,17 +423,3 @@ def stop_participant(session: Session, participant: Participant, *, now) -> None
     cancelled = cancel_open(session, participant.id)
     audit(session, f"participant:{participant.id}", "participant.stop", detail=f"cancelled={cancelled}", at=now)
 
-
-def erase_participant(session: Session, participant: Participant, *, now, actor: str) -> int:
-    """Erase everything a person told us and the link to their chat. Returns answers erased."""
-    invitation_ids = list(session.exec(select(Invitation.id).where(Invitation.participant_id == participant.id)))
-    erased = 0
-    if invitation_ids:
-        erased = session.execute(sa.delete(Answer).where(Answer.invitation_id.in_(invitation_ids))).rowcount
-    session.execute(sa.delete(CallbackRequest).where(CallbackRequest.participant_id == participant.id))
-    cancel_open(session, participant.id)
-    participant.chat_id = participant.chat_hash = None
-    participant.consent, participant.erased_at = Consent.pending, now
-    audit(session, actor, "participant.erase", subject=f"participant:{participant.id}",
-          detail=f"answers={erased}", at=now)
-    return erased

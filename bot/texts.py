@@ -82,7 +82,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "chat.unknown_command": "I don't know that command. Send /help to see what I can do.",
         # --- help, privacy, stop, delete
         "info.help": "<b>How this works</b>\nI send you a few short questions. Tap a button or type your answer.\n• <b>Skip</b> jumps a question.\n• <b>Back</b> lets you change your last answer.\n\n/privacy – who sees your answers\n/stop – stop getting questions\n/delete – wipe your answers\n\nNeed help right now? Call Childline free on 0800 1111, or 999 in an emergency.",
-        "info.privacy": "<b>Your answers and your privacy</b>\n• Your youth justice team can see your answers, so they can make things better.\n• Reports for managers add up everyone's answers. They never use your name.\n• If you tell us something that makes us worried about your safety, a worker will get in touch to help.\n• We keep answers for a set time, then delete them.\n• Send /delete to wipe your answers now. Send /stop to stop getting questions.",
+        "info.privacy": "<b>Your answers and your privacy</b>\n• Your youth justice team can see your answers, so they can make things better.\n• Reports for managers add up everyone's answers. They never use your name.\n• If you tell us something that makes us worried about your safety, a worker will get in touch to help.\n• After a set time we delete what you typed and anything that shows who you are. Only button answers stay, with no name.\n• Send /delete to wipe your answers now. Send /stop to stop getting questions.",
         "stop.question": "Do you want to stop getting questions from me?",
         "stop.confirm": "Yes, stop",
         "stop.done": "OK, I won't send you anything else. 👋\nIf you change your mind, send /start.",

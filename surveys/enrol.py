@@ -189,6 +189,8 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> Im
     summary = ImportSummary(rows=len(records))
     for record in records:
         case = session.exec(select(Case).where(Case.service_id == service_id, Case.case_ref == record.case_ref)).first()
+        if case is not None and case.erased_at is not None:
+            continue  # past retention (surveys/retention.py): an old export must not bring its details back
         if case is None:
             case = Case(service_id=service_id, case_ref=record.case_ref, **record.case_fields)
             session.add(case)

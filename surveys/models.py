@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from surveys.crypto import EncryptedString, EncryptedText
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -127,7 +129,7 @@ class Participant(SQLModel, table=True):
     case_id: int = Field(foreign_key="case.id", index=True)
     audience: Audience = Field(sa_type=sa.String(20))
     participant_ref: str = Field(default="", max_length=40, description="Tells several victims of one case apart.")
-    chat_id: str | None = Field(default=None, unique=True, max_length=400, description="Telegram chat id once linked (may be encrypted).")
+    chat_id: str | None = Field(default=None, unique=True, sa_type=EncryptedString(400), description="Telegram chat id once linked (may be encrypted).")
     chat_hash: str | None = Field(default=None, unique=True, max_length=64, description="Keyed hash of the chat id, for look-ups.")
     language: str = Field(default="en", max_length=5)
     consent: Consent = Field(default=Consent.pending, sa_type=sa.String(10))
@@ -188,7 +190,7 @@ class Answer(SQLModel, table=True):
     invitation_id: int = Field(foreign_key="invitation.id", index=True)
     question_id: str = Field(max_length=60)
     value: str | None = Field(default=None, max_length=400, description="Normalised value: '4', 'yes', an option id, or ids joined by ';'.")
-    free_text: str | None = Field(default=None, sa_type=sa.Text(), description="What they typed (may be encrypted).")
+    free_text: str | None = Field(default=None, sa_type=EncryptedText(), description="What they typed (may be encrypted).")
     skipped: bool = False
     complete: bool = Field(default=True, description="False while a multi-select is still being ticked.")
     sentiment: str | None = Field(default=None, max_length=10)
@@ -204,7 +206,7 @@ class SafeguardingAlert(SQLModel, table=True):
     invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
     question_id: str | None = Field(default=None, max_length=60)
     reason: str = Field(max_length=200)
-    text: str | None = Field(default=None, sa_type=sa.Text(), description="What they wrote, for the duty worker.")
+    text: str | None = Field(default=None, sa_type=EncryptedText(), description="What they wrote, for the duty worker.")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
     notified_at: datetime | None = _when()
     notify_attempts: int = 0

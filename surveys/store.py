@@ -18,21 +18,26 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from surveys import models
+from surveys.crypto import Keyring, use_keys
 from surveys.models import AuditEvent, Service, utcnow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """An engine with the pragmas and pool settings this project relies on."""
+def make_engine(url: str, *, keys: Keyring | None = None, **kwargs) -> Engine:
+    """An engine with the pragmas and pool settings this project relies on.
+
+    ``keys`` encrypt and decrypt the protected columns (see surveys/crypto.py); without them
+    those columns are written in the clear and encrypted values cannot be read.
+    """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy's BEGIN reach SQLite, so a read-then-write takes its lock at BEGIN IMMEDIATE.
         sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+        return use_keys(engine, keys)
+    return use_keys(sa.create_engine(url, pool_pre_ping=True, **kwargs), keys)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

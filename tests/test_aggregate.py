@@ -13,7 +13,7 @@ from analysis.aggregate import (SECONDARY, SMALL, AnswerRow, InvitationRow, Peri
                                 choose_quotes, load_rows, parse_period, previous_quarters, share, suppress_cells,
                                 wilson)
 from surveys.models import Invitation
-from surveys.store import session_scope
+from surveys.store import ensure_service, session_scope
 from tests.report_fakes import CATALOGUE, DEFINITIONS, Builder, redact
 
 LONDON = ZoneInfo("Europe/London")
@@ -144,6 +144,11 @@ def test_no_quote_comes_from_an_audience_with_fewer_than_five_people():
 
 @pytest.fixture
 def figures(engine):
+    build_hand_worked(engine)
+    return q3_figures(engine)
+
+
+def build_hand_worked(engine) -> None:
     """Twelve young people, five parents, eleven victims, in 2026-Q3 unless said otherwise."""
     with session_scope(engine) as session:
         build = Builder(session)
@@ -190,9 +195,10 @@ def figures(engine):
             build.answer(victims[i], "safer", "yes" if i < 5 else "no")
             build.answer(victims[i], "support", "well" if i < 6 else "ok" if i < 9 else "poorly")
             build.answer(victims[i], "call", "yes" if i < 5 else "no")
-        # Left out: sent after the period, an erased case, never sent, another service.
+        # Left out: sent after the period, a person erased at their request, never sent, another service.
         build.invite(build.person(build.case(), "young_person"), "yp_exit", at("2026-10-02"))
-        erased = build.person(build.case(erased_at=at("2026-09-01")), "young_person")
+        erased = build.person(build.case(), "young_person")
+        erased.erased_at = at("2026-09-01")
         build.answer(build.invite(erased, "yp_exit", at("2026-08-03")), "listened", "1")
         session.add(Invitation(participant_id=yp[11].id, survey_id="yp_exit", occasion="manual:1",
                                due_at=at("2026-09-01")))
@@ -205,9 +211,11 @@ def figures(engine):
         build.action("listened_to", "Panels now start by asking the young person what matters to them.", at("2026-07-20"))
         build.action("fairness_speed", "First appointments within ten working days.", at("2026-07-10"))
         build.action("fairness_speed", "Last quarter's action.", at("2026-06-10"))
-        service_id = build.service.id
+
+
+def q3_figures(engine, service_code: str = "yot"):
     with session_scope(engine) as session:
-        rows = load_rows(session, service_id, Q3, LONDON)
+        rows = load_rows(session, ensure_service(session, service_code, "").id, Q3, LONDON)
     return compute_figures(rows, Q3, DEFINITIONS, CATALOGUE, redact, LONDON, ["safer"], 30)
 
 

@@ -1,0 +1,221 @@
+"""Retention and erasure: old details go, reported figures stay, and a person can be erased on request."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import select
+from telegram.ext import CallbackContext
+from typer.testing import CliRunner
+
+from bot.app import purge_expired
+from bot.cli import app
+from surveys.enrol import create_invite, import_rows, parse_csv
+from surveys.models import (Answer, AuditEvent, CallbackRequest, Case, Invitation, InvitationStatus, InviteLink,
+                            Participant, SafeguardingAlert, Service)
+from surveys.retention import case_end, months_before, past_retention, purge
+from surveys.store import session_scope, upgrade
+from tests.bot_world import world
+from tests.test_aggregate import build_hand_worked, q3_figures
+
+NOW = datetime(2026, 12, 1, 10, tzinfo=timezone.utc)
+TODAY = NOW.date()
+runner = CliRunner()
+
+
+# --- pure rules ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("day, months, expected", [
+    (date(2026, 12, 1), 24, date(2024, 12, 1)),
+    (date(2026, 5, 31), 3, date(2026, 2, 28)),
+    (date(2024, 5, 31), 3, date(2024, 2, 29)),
+    (date(2026, 1, 15), 1, date(2025, 12, 15)),
+])
+def test_months_before_keeps_the_day_or_the_month_end(day, months, expected):
+    assert months_before(day, months) == expected
+
+
+def test_a_case_ends_at_its_latest_known_date_or_its_last_import():
+    touched = datetime(2025, 3, 4, 12, tzinfo=timezone.utc)
+    assert case_end(date(2024, 1, 31), date(2024, 6, 1), touched) == date(2024, 6, 1)
+    assert case_end(date(2024, 1, 31), None, touched) == date(2024, 1, 31)
+    assert case_end(None, None, touched) == date(2025, 3, 4)
+
+
+def test_retention_starts_the_day_the_period_is_over():
+    assert past_retention(date(2024, 12, 1), TODAY, 24)
+    assert not past_retention(date(2024, 12, 2), TODAY, 24)
+
+
+# --- the purge -----------------------------------------------------------------------
+
+def add_case(session, service_id: int, ref: str, ended: date) -> Participant:
+    """A case with a linked young person who answered, wrote, disclosed and has an open survey."""
+    case = Case(service_id=service_id, case_ref=ref, disposal="Referral Order", locality="North", gender="Female",
+                ethnicity="Mixed", age_band="15", send=True, intervention_start=ended - timedelta(days=200),
+                intervention_end=ended, review_dates="2020-01-01")
+    session.add(case)
+    session.flush()
+    person = Participant(case_id=case.id, audience="young_person", chat_id=f"9{case.id}", chat_hash=f"hash-{ref}")
+    session.add(person)
+    session.flush()
+    done = Invitation(participant_id=person.id, survey_id="yp_exit", due_at=NOW, status=InvitationStatus.completed)
+    still_open = Invitation(participant_id=person.id, survey_id="yp_review", due_at=NOW, occasion="review")
+    session.add_all([done, still_open])
+    session.flush()
+    session.add_all([Answer(invitation_id=done.id, question_id="listened", value="4"),
+                     Answer(invitation_id=done.id, question_id="better", free_text="Sam listened",
+                            sentiment="positive", sentiment_score=0.5, themes="listened_to"),
+                     SafeguardingAlert(service_id=service_id, participant_id=person.id, reason="harm",
+                                       text="a worrying message"),
+                     CallbackRequest(service_id=service_id, participant_id=person.id, reason="asked for a call")])
+    create_invite(session, person, now=NOW, days=30)
+    return person
+
+
+@pytest.fixture
+def two_cases(engine):
+    with session_scope(engine) as session:
+        service = Service(code="yot", name="YOT")
+        session.add(service)
+        session.flush()
+        add_case(session, service.id, "OLD-1", date(2024, 11, 30))
+        add_case(session, service.id, "NEW-1", date(2025, 6, 30))
+        return service.id
+
+
+def test_a_dry_run_counts_what_would_go_and_changes_nothing(engine, two_cases):
+    with session_scope(engine) as session:
+        counts = purge(session, two_cases, today=TODAY, months=24, now=NOW, dry_run=True)
+    assert dataclasses.asdict(counts) == {"cases": 1, "chat_links": 1, "free_texts": 1, "alert_texts": 1,
+                                          "invite_links": 1, "invitations_cancelled": 0}
+    with session_scope(engine) as session:
+        assert session.exec(select(Case).where(Case.erased_at.is_not(None))).all() == []
+        assert len(session.exec(select(Answer).where(Answer.free_text.is_not(None))).all()) == 2
+        assert session.exec(select(AuditEvent)).all() == []
+
+
+def test_the_purge_erases_details_and_texts_but_keeps_what_the_report_counts(engine, two_cases):
+    with session_scope(engine) as session:
+        counts = purge(session, two_cases, today=TODAY, months=24, now=NOW)
+    assert (counts.cases, counts.free_texts, counts.invitations_cancelled) == (1, 1, 1)
+    with session_scope(engine) as session:
+        old, new = (session.exec(select(Case).where(Case.case_ref == ref)).one() for ref in ("OLD-1", "NEW-1"))
+        assert old.erased_at == NOW and new.erased_at is None
+        assert (old.disposal, old.locality, old.gender, old.ethnicity, old.age_band, old.send,
+                old.intervention_start, old.intervention_end, old.review_dates) == (None,) * 8 + ("",)
+        assert new.gender == "Female" and new.intervention_end == date(2025, 6, 30)
+        person = session.exec(select(Participant).where(Participant.case_id == old.id)).one()
+        assert (person.chat_id, person.chat_hash, person.erased_at) == (None, None, None)
+        answers = session.exec(select(Answer).join(Invitation).where(Invitation.participant_id == person.id)
+                               .order_by(Answer.question_id)).all()
+        assert [(a.question_id, a.value, a.free_text, a.sentiment, a.themes) for a in answers] == [
+            ("better", None, None, "positive", "listened_to"), ("listened", "4", None, None, "")]
+        [alert] = session.exec(select(SafeguardingAlert).where(SafeguardingAlert.participant_id == person.id)).all()
+        assert (alert.reason, alert.text) == ("harm", None)
+        assert session.exec(select(InviteLink).where(InviteLink.participant_id == person.id)).all() == []
+        statuses = sorted(i.status for i in session.exec(select(Invitation).where(Invitation.participant_id == person.id)))
+        assert statuses == ["cancelled", "completed"]
+        newer = session.exec(select(Participant).where(Participant.case_id == new.id)).one()
+        assert newer.chat_hash == "hash-NEW-1"
+        [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "retention.purge")).all()
+    assert event.detail == ("cases=1 chat_links=1 free_texts=1 alert_texts=1 invite_links=1 "
+                            "invitations_cancelled=1")
+    with session_scope(engine) as session:
+        assert purge(session, two_cases, today=TODAY, months=24, now=NOW).cases == 0  # nothing twice
+
+
+def test_importing_an_old_export_again_does_not_bring_erased_details_back(engine, two_cases):
+    with session_scope(engine) as session:
+        purge(session, two_cases, today=TODAY, months=24, now=NOW)
+    export = ("case_ref,audience,participant_ref,disposal,locality,intervention_start,intervention_end,age,gender,"
+              "ethnicity,send\nOLD-1,young_person,,Referral Order,North,2024-05-01,2024-11-30,15,Female,Mixed,yes\n")
+    with session_scope(engine) as session:
+        summary = import_rows(session, two_cases, parse_csv(export))
+        assert (summary.cases_created, summary.cases_updated, summary.case_ids) == (0, 0, set())
+        old = session.exec(select(Case).where(Case.case_ref == "OLD-1")).one()
+        assert (old.gender, old.intervention_end) == (None, None)
+
+
+def without_details(figures):
+    """The figures a purge must not change: all but the group breakdowns and the quotes."""
+    return dataclasses.replace(
+        figures, audiences=[dataclasses.replace(a, breakdowns=[]) for a in figures.audiences],
+        themes=[dataclasses.replace(t, quotes=[]) for t in figures.themes])
+
+
+def test_an_old_quarter_report_gives_the_same_figures_after_the_purge(engine):
+    build_hand_worked(engine)
+    before = q3_figures(engine)
+    with session_scope(engine) as session:
+        service_id = session.exec(select(Service.id).where(Service.code == "yot")).one()
+        assert purge(session, service_id, today=date(2031, 1, 1), months=24, now=NOW).cases > 0
+    after = q3_figures(engine)
+    assert without_details(after) == without_details(before)
+    assert before.themes[0].quotes and not after.themes[0].quotes  # the words themselves are gone
+    yp_before = next(a for a in before.audiences if a.audience == "young_person")
+    yp_after = next(a for a in after.audiences if a.audience == "young_person")
+    assert yp_before.breakdowns != yp_after.breakdowns  # who they were (gender, disposal...) is gone
+
+
+async def test_the_bot_runs_the_purge_as_a_daily_job(db_url):
+    async with world(db_url) as w:
+        await w.join(520, "YJ-24-0117", "young_person")
+        w.clock.advance(days=3 * 365)
+        await purge_expired(CallbackContext(w.app))
+        cases = w.rows(Case)
+        assert cases and all(case.erased_at is not None and case.gender is None for case in cases)
+        assert w.rows(Participant, Participant.chat_hash.is_not(None)) == []
+
+
+# --- the command line ----------------------------------------------------------------
+
+@pytest.fixture
+def cli_db(db_url, monkeypatch):
+    upgrade(db_url)
+    monkeypatch.setenv("HEARD_DATABASE_URL", db_url)
+    monkeypatch.setenv("HEARD_SERVICE", "yot")
+    monkeypatch.delenv("HEARD_ENCRYPTION_KEY", raising=False)
+    from surveys.store import ensure_service, make_engine
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        service_id = ensure_service(session, "yot", "YOT").id
+        add_case(session, service_id, "OLD-1", date(2020, 1, 31))
+        add_case(session, service_id, "NEW-1", date.today())
+    yield engine
+    engine.dispose()
+
+
+def test_heard_purge_dry_run_then_for_real(cli_db):
+    dry = runner.invoke(app, ["purge", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout == ("Would erase, for cases ended over 24 months ago: cases: 1, chat links: 1, free texts: 1, "
+                          "alert texts: 1, invite links: 1, invitations cancelled: 0.\n")
+    assert "OLD-1" not in dry.stdout
+    real = runner.invoke(app, ["purge"])
+    assert real.stdout == ("Erased cases: 1, chat links: 1, free texts: 1, alert texts: 1, invite links: 1, "
+                           "invitations cancelled: 1.\n")
+    again = runner.invoke(app, ["purge", "--dry-run"])
+    assert "cases: 0" in again.stdout
+
+
+def test_heard_participant_erase_removes_one_person_completely(cli_db):
+    result = runner.invoke(app, ["participant", "erase", "NEW-1", "young_person"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Erased the young_person of case NEW-1: 2 answers deleted, chat link removed.\n"
+    with session_scope(cli_db) as session:
+        person = session.exec(select(Participant).join(Case).where(Case.case_ref == "NEW-1")).one()
+        assert person.erased_at is not None and person.chat_id is None and person.chat_hash is None
+        assert session.exec(select(Answer).join(Invitation).where(Invitation.participant_id == person.id)).all() == []
+        assert session.exec(select(CallbackRequest).where(CallbackRequest.participant_id == person.id)).all() == []
+        [alert] = session.exec(select(SafeguardingAlert).where(SafeguardingAlert.participant_id == person.id)).all()
+        assert alert.text is None
+        [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "participant.erase")).all()
+        assert (event.actor, event.detail) == ("cli", "answers=2 callbacks=1 alert_texts=1")
+        other = session.exec(select(Participant).join(Case).where(Case.case_ref == "OLD-1")).one()
+        assert other.chat_id is not None  # nobody else is touched
+    missing = runner.invoke(app, ["participant", "erase", "NOPE-9", "victim", "--participant-ref", "V1"])
+    assert missing.exit_code == 1 and "No victim found for case NOPE-9 (V1)." in missing.stderr
