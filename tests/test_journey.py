@@ -5,10 +5,12 @@ Each test is a person using the bot on their phone; the database is checked afte
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from surveys.models import (Answer, Audience, CallbackRequest, Consent, Invitation, InvitationStatus, Participant,
-                            Role, SafeguardingAlert)
+from surveys.models import (Answer, Audience, AuditEvent, CallbackRequest, Consent, Invitation, InvitationStatus,
+                            Participant, Role, SafeguardingAlert)
 from tests.bot_world import buttons, world
 
 YP = ("YJ-24-0117", Audience.young_person)
@@ -259,3 +261,19 @@ async def test_a_victim_answers_and_asks_for_a_call(db_url):
         assert len(w.rows(CallbackRequest)) == 1
         [participant] = w.rows(Participant, Participant.participant_ref == "V1")
         assert participant.consent == Consent.given
+
+
+async def test_the_audit_trail_uses_the_bots_clock_for_every_step(db_url):
+    async with world(db_url) as w:
+        user = await w.join(516, *YP)  # links and consents at the world's (fake) time
+        await user.send_command("/stop")
+        await w.settle()
+        await user.press("Yes, stop")
+        await w.settle()
+        w.clock.advance(days=3)
+        await user.send_command("/start")
+        await w.settle()
+        events = {e.action: e.at for e in w.rows(AuditEvent, AuditEvent.actor == "participant:1")}
+        start = w.clock() - timedelta(days=3)
+        assert events == {"participant.linked": start, "participant.consent": start, "participant.stop": start,
+                          "participant.restart": w.clock()}
