@@ -14,7 +14,7 @@ import io
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,6 +45,7 @@ _ETHNICITIES = {"White British": 58, "Mixed White and Black Caribbean": 10, "Bla
 _RESPONDS = {"young_person": 0.72, "parent_carer": 0.62, "victim": 0.7}
 _COUNTER = re.compile(r"Question \d+ of \d+")
 CONCURRENT_UPDATES = 4
+SIMULATION_SHARE = 0.85  # of the progress bar; writing the report (5 steps) takes the rest
 
 
 # --- the fictional caseload (pure) ------------------------------------------------------
@@ -189,8 +190,6 @@ def make_people(rng: random.Random, cases: list[DemoCase], today: date) -> list[
 
 def _cast_roles(rng: random.Random, people: list[Person]) -> list[Person]:
     """A few people who disclose harm, and a couple who say /stop, chosen among those who answer."""
-    from dataclasses import replace
-
     answering = [i for i, p in enumerate(people) if p.behaviour == "answers"]
     by_audience = {a: [i for i in answering if people[i].audience == a] for a in AUDIENCES}
     scale = max(1, len(people) // 100)
@@ -340,7 +339,7 @@ def _button(message: dict, wanted: str) -> str | None:
     return None
 
 
-class Session:
+class Sitting:
     """One person going through one survey (or joining, or stopping), one action per round."""
 
     def __init__(self, user, person: Person, *, definition=None, plan: Plan | None = None,
@@ -492,13 +491,13 @@ class Demo:
                 self.processor.changed.clear()
                 await self.processor.changed.wait()
 
-    async def rounds(self, sessions: list[Session], minutes: int = 1) -> None:
+    async def rounds(self, sittings: list[Sitting], minutes: int = 1) -> None:
         """Everyone with something to do acts once, the bot answers them all, and again."""
-        while sessions:
-            for session in sessions:
-                await session.act()
+        while sittings:
+            for sitting in sittings:
+                await sitting.act()
             await self.settle()
-            sessions = [s for s in sessions if not s.done]
+            sittings = [s for s in sittings if not s.done]
             self.clock.now += timedelta(minutes=minutes)
 
     async def _walk_the_days(self) -> None:
@@ -511,7 +510,7 @@ class Demo:
         total = (last - first).days + 1
         for n in range(total):
             day = first + timedelta(days=n)
-            self.step(f"Simulating {day:%a %d %b %Y}", 1 / total)
+            self.step(f"Simulating {day:%a %d %b %Y}", SIMULATION_SHARE / total)
             self.clock.now = local(day, 9, 15, self.zone)
             await self.rounds([self._join(person) for person in joins.get(day, [])])
             self.clock.now = local(day, 10, 0, self.zone)
@@ -521,7 +520,7 @@ class Demo:
             await self.rounds(self._answering_today(day))
             await self._duty_acknowledges(day)
 
-    def _join(self, person: Person) -> Session:
+    def _join(self, person: Person) -> Sitting:
         """The worker makes a link; the person taps it (or not) and says yes or no."""
         from surveys.enrol import create_invite, find_participant
         from surveys.models import Audience
@@ -539,11 +538,11 @@ class Demo:
         user = self.emu.user(person.user_id, "Sam")
         self.users[participant_id], self.person_of[participant_id] = user, person
         if person.behaviour == "never_taps":
-            return Session(user, person, actions=[])
+            return Sitting(user, person, actions=[])
         answer = "No thanks" if person.behaviour == "declines" else "Yes, that's OK"
-        return Session(user, person, actions=[("command", f"/start {code}"), ("press", answer)])
+        return Sitting(user, person, actions=[("command", f"/start {code}"), ("press", answer)])
 
-    def _answering_today(self, day: date) -> list[Session]:
+    def _answering_today(self, day: date) -> list[Sitting]:
         from sqlmodel import select
 
         from surveys.models import Invitation, InvitationStatus
@@ -553,7 +552,7 @@ class Demo:
             open_now = session.exec(select(Invitation).where(
                 Invitation.status.in_([InvitationStatus.sent, InvitationStatus.started]),
                 Invitation.participant_id.in_(list(self.users)))).all()
-        sessions = []
+        sittings = []
         for invitation in open_now:
             person = self.person_of[invitation.participant_id]
             user = self.users[invitation.participant_id]
@@ -561,7 +560,7 @@ class Demo:
                 continue
             if person.behaviour == "stops":
                 self.started.add(invitation.id)
-                sessions.append(Session(user, person, actions=[("command", "/stop"), ("press", "Yes, stop")]))
+                sittings.append(Sitting(user, person, actions=[("command", "/stop"), ("press", "Yes, stop")]))
                 continue
             plan = self.plans.setdefault(invitation.id, plan_for(person, invitation.occasion, self.seed))
             sent_day = invitation.sent_at.astimezone(self.zone).date()
@@ -572,10 +571,10 @@ class Demo:
             if disclose:
                 self.disclosed.add(person.key)
             rng = random.Random(f"{self.seed}:answers:{person.key}:{invitation.occasion}")
-            sessions.append(Session(user, person, definition=self.heard.definitions[invitation.survey_id],
+            sittings.append(Sitting(user, person, definition=self.heard.definitions[invitation.survey_id],
                                     plan=plan, rng=rng, seed=self.seed, disclose=disclose,
                                     progress=self._progress(person, invitation)))
-        return sessions
+        return sittings
 
     def _progress(self, person: Person, invitation) -> float:
         """How far through the order a survey comes: a review part way, the exit survey at the end."""
@@ -640,7 +639,8 @@ class Demo:
         period = parse_period(latest_full_quarter(self.today))
         return generate_report(self.heard.engine, SERVICE_CODE, period, self.directory, ["html", "pdf", "csv"],
                                definitions, catalogue, redact, load_targets(), self.zone, SERVICE_NAME,
-                               actor="staff:demo", step=lambda words: self.step(words, 0), today=self.today)
+                               actor="staff:demo", step=lambda words: self.step(words, (1 - SIMULATION_SHARE) / 5),
+                               today=self.today)
 
     def summary(self) -> Summary:
         import sqlalchemy as sa
@@ -729,7 +729,7 @@ def format_summary(result: Summary, directory: Path) -> str:
         f"  {result.surveys_sent} surveys were sent; {result.answered} people answered "
         f"({result.completed} surveys finished, {result.answers} answers).\n"
         f"  {result.alerts} safeguarding alerts were raised ({result.acknowledged} taken by the duty worker); "
-        f"{result.callbacks} victims asked for a call back.\n\n"
+        f"victims asked for {result.callbacks} call-back(s).\n\n"
         f"Board report for {result.period}:\n{files}\n\n"
         f"Open it:            xdg-open {html}\n"
         f"Look at the data:   HEARD_DATABASE_URL=sqlite:///{directory / 'heard.db'} HEARD_SERVICE={SERVICE_CODE} "
