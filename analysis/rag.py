@@ -33,7 +33,7 @@ class Targets(BaseModel):
     improved: Target = Target(green=0.60, amber=0.40)
     alerts_acknowledged: Target = Target(green=1.0, amber=0.90)
     alert_ack_minutes: int = Field(default=30, gt=0)
-    victim_safer_question_ids: list[str] = ["feel_safer"]
+    victim_safer_question_ids: list[str] = ["feel_safer"]  # the victim_followup question id
 
 
 def load_targets(path: Path | str | None = None) -> Targets:

@@ -380,6 +380,15 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
+@app.command("demo")
+def demo(directory: Path = typer.Option(Path("heard-demo"), "--dir", help="Folder for the demo database and report."),
+         cases: int = typer.Option(120, help="How many made-up cases.")) -> None:
+    """Try heard without a Telegram account: a made-up service, simulated people, a real report."""
+    from bot.demo import main
+
+    main(directory, cases=cases)
+
+
 def write_qr(link: str, path: Path) -> None:
     import qrcode
 

@@ -448,6 +448,10 @@ class Emulator:
         """
         self._add_fault(method, Fault(None, delay=seconds), times)
 
+    def updates_sent(self, bot: str | None = None) -> int:
+        """How many updates simulated people have made for ``bot`` so far (update ids count up from 1)."""
+        return self._bot(bot).next_update_id - 1
+
     def file(self, file_id: str) -> StoredFile:
         return self._files[file_id]
 

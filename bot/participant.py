@@ -122,7 +122,7 @@ def _welcome_back(session: Session, participant: Participant, came_with_code: bo
     if participant.opted_out_at is not None:
         participant.opted_out_at = None
         resume_after_stop(session, participant.id, now=now)
-        audit(session, f"participant:{participant.id}", "participant.restart")
+        audit(session, f"participant:{participant.id}", "participant.restart", at=now)
         return t("start.restarted", lang)
     # A second link or /start never re-links or tells them anything new.
     return t("start.already_linked", lang) if came_with_code else t("start.hello_again", lang)
@@ -162,7 +162,8 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         participant.consent_at = h.now()
         if not agreed:
             cancel_open(session, participant.id)
-        audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value)
+        audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value,
+              at=participant.consent_at)
         lang, participant_id = _lang(participant), participant.id
     await query.answer()
     await _edit_pressed(query, t("consent.given" if agreed else "consent.declined", lang))

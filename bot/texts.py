@@ -50,8 +50,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "survey.old_button": "That button is old now. Here is where you are.",
         "survey.closed": "This survey has closed. Thank you anyway!",
         "survey.callback_noted": "OK. We will ask your worker to call you.",
-        "reminder.new": "Hi! Just a reminder about <b>{title}</b>. It only takes a few minutes, and you can skip anything.",
-        "reminder.started": "Hi! You started <b>{title}</b>. Want to finish it? You can carry on from where you stopped.",
+        "reminder.new": "Hi! Just a reminder about this one:\n<b>{title}</b>\nIt only takes a few minutes, and you can skip anything.",
+        "reminder.started": "Hi! You started this one:\n<b>{title}</b>\nWant to finish it? You can carry on from where you stopped.",
         "survey.none_open": "Thanks for your message. There is no survey open for you right now, so nobody will read this here.\nIf you need to talk to your worker, please contact them in the usual way.",
         # --- first contact and consent
         "start.no_link": "Hi! I am a feedback bot for youth justice teams.\nTo use me, please tap the link your worker sent you. If you don't have one, ask your worker.",

@@ -105,3 +105,14 @@ async def test_an_unanswered_alert_is_sent_again_until_a_duty_worker_gets_it(db_
         [alert] = w.rows(SafeguardingAlert)
         assert alert.notified_at is not None
         assert "Possible safeguarding disclosure" in duty.last_message["text"]
+
+
+def test_reminders_read_well_whatever_the_survey_title_ends_with():
+    from bot.texts import t
+    from surveys.schema import load_all
+
+    for definition in load_all().values():
+        title = definition.title.get("en")  # e.g. "How are things going?"
+        for key in ("reminder.new", "reminder.started"):
+            text = t(key, title=title)
+            assert f"{title}</b>" in text and not any(f"{title}</b>{mark}" in text for mark in ".,!?"), text

@@ -5,9 +5,10 @@ Each test is a person using the bot on their phone; the database is checked afte
 
 from __future__ import annotations
 
+from datetime import timedelta
 
-from surveys.models import (Answer, Audience, CallbackRequest, Consent, Invitation, InvitationStatus, Participant,
-                            Role, SafeguardingAlert)
+from surveys.models import (Answer, Audience, AuditEvent, CallbackRequest, Consent, Invitation, InvitationStatus,
+                            Participant, Role, SafeguardingAlert)
 from tests.bot_world import buttons, world
 
 YP = ("YJ-24-0117", Audience.young_person)
@@ -297,3 +298,19 @@ async def test_help_and_privacy_explain_in_plain_words_and_return_to_the_questio
         await user.send_command("/help")
         await w.settle()
         assert "Skip" in user.messages[-2]["text"] and "0800 1111" in user.messages[-2]["text"]
+
+
+async def test_the_audit_trail_uses_the_bots_clock_for_every_step(db_url):
+    async with world(db_url) as w:
+        user = await w.join(519, *YP)  # links and consents at the world's (fake) time
+        await user.send_command("/stop")
+        await w.settle()
+        await user.press("Yes, stop")
+        await w.settle()
+        w.clock.advance(days=3)
+        await user.send_command("/start")
+        await w.settle()
+        events = {e.action: e.at for e in w.rows(AuditEvent, AuditEvent.actor == "participant:1")}
+        start = w.clock() - timedelta(days=3)
+        assert events == {"participant.linked": start, "participant.consent": start, "participant.stop": start,
+                          "participant.restart": w.clock()}

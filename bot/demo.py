@@ -1,0 +1,738 @@
+"""`heard demo`: a made-up youth justice service, run end to end without a Telegram account.
+
+Fictional cases go in through the real CSV import. Simulated young people, parents and victims
+then use the real bot over the Bot API emulator while a controlled clock walks through the last
+two quarters, and the board report is written at the end. Generating the data is pure and seeded
+(same seed, same service); running it is async and leaves nothing behind but files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+LOCALITIES = ("Brackenford", "Eastholm Quay", "Thistlemoor")
+DISPOSALS = ("Community Resolution", "Community Resolution Plus", "Youth Caution", "Youth Conditional Caution",
+             "Referral Order", "Youth Rehabilitation Order", "Detention and Training Order")
+AUDIENCES = ("young_person", "parent_carer", "victim")
+SERVICE_CODE = "demo-yot"
+SERVICE_NAME = "Fernleigh Youth Justice Service (demo)"
+STAFF = ((990001, "admin", "Morwenna"), (990002, "duty", "Tariq"), (990003, "manager", "Bea"),
+         (990004, "victim_worker", "Ffion"))
+DUTY_ID = 990002
+ANSWERS = yaml.safe_load(Path(__file__).with_name("demo_answers.yaml").read_text(encoding="utf-8"))
+
+# How often each thing happens, roughly as in a real YOT caseload.
+_DISPOSAL_WEIGHTS = (18, 12, 12, 13, 28, 12, 5)
+_LENGTH_DAYS = {"Community Resolution": (30, 60), "Community Resolution Plus": (60, 90),
+                "Youth Caution": (60, 90), "Youth Conditional Caution": (90, 120), "Referral Order": (180, 365),
+                "Youth Rehabilitation Order": (270, 540), "Detention and Training Order": (180, 365)}
+_LOCALITY_WEIGHTS = (45, 33, 22)
+_AGES = {10: 2, 11: 3, 12: 5, 13: 8, 14: 12, 15: 18, 16: 22, 17: 20}
+_GENDERS = {"Male": 76, "Female": 22, "Non-binary": 2}
+_ETHNICITIES = {"White British": 58, "Mixed White and Black Caribbean": 10, "Black British Caribbean": 8,
+                "Asian British Pakistani": 8, "White Other": 7, "Black British African": 5, "Not stated": 4}
+_RESPONDS = {"young_person": 0.72, "parent_carer": 0.62, "victim": 0.7}
+_COUNTER = re.compile(r"Question \d+ of \d+")
+CONCURRENT_UPDATES = 4
+SIMULATION_SHARE = 0.85  # of the progress bar; writing the report (5 steps) takes the rest
+
+
+# --- the fictional caseload (pure) ------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoCase:
+    case_ref: str
+    disposal: str
+    locality: str
+    start: date
+    end: date
+    age: int
+    gender: str
+    ethnicity: str
+    send: bool
+    looked_after: bool
+    review_dates: tuple[date, ...]
+    restorative_closed: date | None
+    victims: int
+    has_parent: bool
+
+
+@dataclass(frozen=True)
+class Person:
+    """A simulated participant: who they are in the CSV, and how they will behave."""
+
+    case_ref: str
+    audience: str
+    participant_ref: str
+    user_id: int
+    join_day: date
+    behaviour: str  # "answers", "never_taps", "declines" or "stops"
+    tone: str  # "good", "mixed" or "poor"
+    discloses: bool = False
+    wants_call: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.case_ref}:{self.audience}:{self.participant_ref}"
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def history_start(today: date) -> date:
+    """The first day of the quarter two full quarters before today's."""
+    start = quarter_start(today)
+    for _ in range(2):
+        start = quarter_start(start - timedelta(days=1))
+    return start
+
+
+def latest_full_quarter(today: date) -> str:
+    """Like '2026-Q3': the last quarter that has ended."""
+    last = quarter_start(today) - timedelta(days=1)
+    return f"{last.year}-Q{(last.month - 1) // 3 + 1}"
+
+
+def _pick(rng: random.Random, weights: dict[str, int] | dict[int, int]):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def make_cases(rng: random.Random, today: date, count: int = 120) -> list[DemoCase]:
+    """``count`` cases whose interventions end from the start of the history to a few weeks ahead.
+
+    The first few cases cover every disposal and locality, so even a small demo has them all.
+    """
+    first = history_start(today)
+    span = (today + timedelta(days=21) - first).days
+    cases = []
+    for i in range(count):
+        disposal = DISPOSALS[i] if i < len(DISPOSALS) else rng.choices(DISPOSALS, _DISPOSAL_WEIGHTS)[0]
+        locality = LOCALITIES[i] if i < len(LOCALITIES) else rng.choices(LOCALITIES, _LOCALITY_WEIGHTS)[0]
+        end = first + timedelta(days=3 + rng.randrange(span - 3))
+        start = end - timedelta(days=rng.randint(*_LENGTH_DAYS[disposal]))
+        reviews = ()
+        if disposal == "Referral Order":  # panels every three months, those inside the history
+            reviews = tuple(d for d in (start + timedelta(days=90 * n) for n in (1, 2, 3))
+                            if first + timedelta(days=7) <= d < end - timedelta(days=14))
+        court = disposal in DISPOSALS[4:]
+        victims = 0 if rng.random() > (0.5 if court else 0.3) else rng.choice((1, 1, 1, 2))
+        closed = None
+        if victims:
+            closed = max(start + timedelta(days=14), end - timedelta(days=rng.randrange(40)), first)
+        cases.append(DemoCase(
+            case_ref=f"FYJ-{26 if start.year >= 2026 else 25}-{1001 + i:04d}", disposal=disposal, locality=locality,
+            start=start, end=end, age=_pick(rng, _AGES), gender=_pick(rng, _GENDERS),
+            ethnicity=_pick(rng, _ETHNICITIES), send=rng.random() < 0.3, looked_after=rng.random() < 0.12,
+            review_dates=reviews, restorative_closed=closed, victims=victims, has_parent=rng.random() < 0.8))
+    return cases
+
+
+CSV_COLUMNS = ("case_ref", "audience", "participant_ref", "disposal", "locality", "intervention_start",
+               "intervention_end", "age", "gender", "ethnicity", "send", "looked_after", "review_dates",
+               "restorative_closed")
+
+
+def cases_csv(cases: list[DemoCase]) -> str:
+    """The export a case-management system would give: one row per person, UK-style dates."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for case in cases:
+        people = [("young_person", "")] + ([("parent_carer", "")] if case.has_parent else [])
+        people += [("victim", f"V{n}") for n in range(1, case.victims + 1)]
+        for audience, ref in people:
+            writer.writerow([
+                case.case_ref, audience, ref, case.disposal, case.locality, case.start.strftime("%d/%m/%Y"),
+                case.end.strftime("%d/%m/%Y"), case.age, case.gender, case.ethnicity, "yes" if case.send else "no",
+                "yes" if case.looked_after else "no",
+                ";".join(d.isoformat() for d in case.review_dates) if audience == "young_person" else "",
+                case.restorative_closed.isoformat() if audience == "victim" and case.restorative_closed else ""])
+    return out.getvalue()
+
+
+def make_people(rng: random.Random, cases: list[DemoCase], today: date) -> list[Person]:
+    """Everyone in the CSV, with a join day before their first survey and a way of behaving."""
+    first = history_start(today)
+    people: list[Person] = []
+    for case in cases:
+        entries = [("young_person", "")] + ([("parent_carer", "")] if case.has_parent else [])
+        entries += [("victim", f"V{n}") for n in range(1, case.victims + 1)]
+        for audience, ref in entries:
+            if audience == "victim":
+                first_due = case.restorative_closed + timedelta(days=14)
+            else:
+                first_due = min((*case.review_dates, case.end))
+            earliest = max(first, case.start if audience != "victim" else case.restorative_closed)
+            latest = max(earliest, min(first_due, today - timedelta(days=1)))
+            join = earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
+            roll = rng.random()
+            behaviour = "never_taps" if roll < 0.08 else "declines" if roll < 0.13 else "answers"
+            # Thistlemoor's team is short-staffed in this story: more slow, mixed experiences.
+            poor_bias = 0.1 if case.locality == "Thistlemoor" else 0.0
+            tone_roll = rng.random()
+            tone = "poor" if tone_roll < 0.12 + poor_bias else "mixed" if tone_roll < 0.34 + 2 * poor_bias else "good"
+            people.append(Person(case.case_ref, audience, ref, 700001 + len(people), join, behaviour, tone,
+                                 wants_call=audience == "victim" and rng.random() < 0.15))
+    return _cast_roles(rng, people)
+
+
+def _cast_roles(rng: random.Random, people: list[Person]) -> list[Person]:
+    """A few people who disclose harm, and a couple who say /stop, chosen among those who answer."""
+    answering = [i for i, p in enumerate(people) if p.behaviour == "answers"]
+    by_audience = {a: [i for i in answering if people[i].audience == a] for a in AUDIENCES}
+    scale = max(1, len(people) // 100)
+    chosen = rng.sample(by_audience["young_person"], min(len(by_audience["young_person"]), 2 * scale + 1))
+    chosen += rng.sample(by_audience["victim"], min(len(by_audience["victim"]), scale))
+    chosen += rng.sample(by_audience["parent_carer"], min(len(by_audience["parent_carer"]), 1))
+    for i in chosen:
+        people[i] = replace(people[i], discloses=True)
+    quiet = [i for i in by_audience["parent_carer"] + by_audience["young_person"] if i not in chosen]
+    for i in rng.sample(quiet, min(len(quiet), 2)):
+        people[i] = replace(people[i], behaviour="stops")
+    return people
+
+
+# --- how a person answers (pure) -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plan:
+    """What someone does with one survey: answer after ``delay`` days (None: never), maybe stopping early."""
+
+    delay: int | None
+    stop_after: int | None = None
+
+
+def plan_for(person: Person, occasion: str, seed: int) -> Plan:
+    rng = random.Random(f"{seed}:plan:{person.key}:{occasion}")
+    if person.discloses:
+        return Plan(rng.choice((0, 0, 1)))
+    if rng.random() > _RESPONDS[person.audience]:
+        return Plan(None)
+    delay = rng.choices((0, 1, 2, 5), weights=(55, 20, 15, 10))[0]  # 2 and 5: after a reminder
+    return Plan(delay, rng.randint(2, 4) if rng.random() < 0.08 else None)
+
+
+def _text(rng: random.Random, audience: str, kind: str) -> str:
+    return rng.choice(ANSWERS[audience][kind])
+
+
+def _scale_value(rng: random.Random, tone: str, low: int, high: int) -> int:
+    spread = high - low
+    if tone == "good":
+        return high - rng.choice((0, 0, 0, 1, 1, 2 if spread > 4 else 1))
+    if tone == "mixed":
+        return low + spread // 2 + rng.choice((-1, 0, 0, 1))
+    return low + rng.choice((0, 0, 1, 1, 2 if spread > 4 else 1))
+
+
+def journey_value(person: Person, area: str, progress: float, seed: int) -> int:
+    """A young person's own 1-10 rating, ``progress`` (0 to 1) of the way through their order.
+
+    Stable per person and area, so the first and last ratings pair up into distance travelled.
+    """
+    rng = random.Random(f"{seed}:journey:{person.key}:{area}")
+    base = rng.randint(2, 6)
+    gain = {"good": rng.randint(1, 5), "mixed": rng.randint(-1, 3), "poor": rng.randint(-2, 1)}[person.tone]
+    return max(1, min(10, base + round(gain * progress)))
+
+
+def answer_actions(question, person: Person, rng: random.Random, *, survey_id: str, seed: int,
+                   disclose_here: bool, progress: float = 1.0) -> list[tuple[str, str]]:
+    """What this person sends for one question: ("press", button text) or ("text", words).
+
+    Buttons are named by what they show; the caller finds the button whose text ends with it.
+    """
+    kind = str(question.type)
+    skip = [("press", "Skip ⏭")]
+    if kind == "text":
+        if disclose_here:
+            return [("text", _text(rng, person.audience, "disclosure"))]
+        if question.id == "do_better":
+            return [("text", _text(rng, person.audience, "improve"))] if rng.random() < 0.7 else skip
+        roll = rng.random()
+        if roll < 0.15:
+            return skip
+        if survey_id == "yp_review":
+            return [("text", _text(rng, person.audience, "review"))]
+        mood = {"good": "good", "poor": "poor"}.get(person.tone, rng.choice(("good", "poor")))
+        return [("text", _text(rng, person.audience, mood if roll < 0.7 else "short"))]
+    if rng.random() < 0.05 and not question.required:
+        return skip
+    unclear = [("text", _text(rng, person.audience, "unclear"))] if rng.random() < 0.04 else []
+    if kind in ("scale5", "journey10"):
+        if kind == "journey10":
+            value = journey_value(person, question.area or question.id, progress, seed)
+        else:
+            value = _scale_value(rng, person.tone, 1, 5)
+        typed = rng.random() < 0.15
+        shown = str(value) if not typed or rng.random() < 0.7 else f"{value}/{10 if kind == 'journey10' else 5}"
+        return unclear + [("text", shown) if typed else ("press", str(value))]
+    if kind == "yesno":
+        yes = person.wants_call if getattr(question, "callback", False) else (
+            rng.random() < {"good": 0.92, "mixed": 0.7, "poor": 0.3}[person.tone])
+        if rng.random() < 0.2:
+            return unclear + [("text", rng.choice(("yeah", "yh", "yes")) if yes else rng.choice(("nah", "no")))]
+        return unclear + [("press", "Yes" if yes else "No")]
+    labels = [option.label.get("en") for option in question.options]
+    if kind == "choice":
+        best_first = {"good": (78, 14, 4, 4), "mixed": (30, 45, 15, 10), "poor": (8, 30, 47, 15)}[person.tone]
+        return unclear + [("press", rng.choices(labels, weights=best_first[:len(labels)])[0])]
+    # multi: one to three real options, or the "none/nothing" one now and then
+    real, last = labels[:-1], labels[-1]
+    picks = [last] if rng.random() < (0.25 if person.tone == "poor" else 0.06) else \
+        rng.sample(real, rng.choice((1, 1, 2, 2, 3)))
+    return [("press", label) for label in picks] + [("press", "Done ✔️")]
+
+
+# --- running it (async) --------------------------------------------------------------------
+
+class Clock:
+    """The controlled clock the bot reads (Heard.clock)."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def local(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(timezone.utc)
+
+
+@dataclass
+class Summary:
+    people: int = 0
+    linked: int = 0
+    declined: int = 0
+    stopped: int = 0
+    surveys_sent: int = 0
+    answered: int = 0
+    completed: int = 0
+    answers: int = 0
+    alerts: int = 0
+    acknowledged: int = 0
+    callbacks: int = 0
+    report_files: list[Path] = field(default_factory=list)
+    period: str = ""
+
+
+def _button(message: dict, wanted: str) -> str | None:
+    """The text of the button that shows ``wanted`` (e.g. '5' finds '😄 5', 'Safer' finds 'Safer')."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    texts = [button["text"] for row in rows for button in row]
+    for text in texts:
+        if text == wanted or text.endswith(" " + wanted):
+            return text
+    return None
+
+
+class Sitting:
+    """One person going through one survey (or joining, or stopping), one action per round."""
+
+    def __init__(self, user, person: Person, *, definition=None, plan: Plan | None = None,
+                 actions: list[tuple[str, str]] | None = None, rng: random.Random | None = None,
+                 seed: int = 0, disclose: bool = False, progress: float = 1.0):
+        self.user, self.person, self.definition, self.plan = user, person, definition, plan
+        self.fixed = actions  # a set script (joining, stopping) rather than a survey
+        self.rng, self.seed, self.disclose, self.progress = rng, seed, disclose, progress
+        self.pending: list[tuple[str, str]] = []
+        self.question_id: str | None = None
+        self.answered = 0
+        self.done = False
+        self.disclosed = False
+
+    def _shown_question(self):
+        message = self.user.last_message or {}
+        text = message.get("text") or ""
+        if not _COUNTER.search(text):
+            return None, message
+        for question in self.definition.questions:
+            if question.text.get("en") in text:
+                return question, message
+        return None, message
+
+    async def act(self) -> None:
+        if self.fixed is not None:
+            if not self.fixed:
+                self.done = True
+                return
+            await self._do(*self.fixed.pop(0), self.user.last_message)
+            return
+        question, message = self._shown_question()
+        if question is None or (self.plan.stop_after is not None and self.answered >= self.plan.stop_after):
+            self.done = True
+            return
+        if question.id != self.question_id:  # a new question: decide what to send
+            self.question_id, self.answered = question.id, self.answered + 1
+            disclose_here = self.disclose and not self.disclosed and question.type == "text"
+            self.disclosed |= disclose_here
+            self.pending = answer_actions(question, self.person, self.rng, survey_id=self.definition.id,
+                                          seed=self.seed, disclose_here=disclose_here, progress=self.progress)
+        if not self.pending:  # the bot asked again (e.g. it could not read the answer): tap a button
+            self.pending = [("press", "Skip ⏭")]
+        await self._do(*self.pending.pop(0), message)
+
+    async def _do(self, verb: str, what: str, message: dict | None) -> None:
+        if verb == "command":
+            await self.user.send_command(what)
+        elif verb == "text":
+            await self.user.send_text(what)
+        else:
+            label = _button(message or {}, what)
+            if label is None:
+                self.done = True  # nothing sensible to tap: give up, as people do
+                return
+            await self.user.press(label, message=message)
+
+
+class Demo:
+    """The service, the emulator and the running bot, and the simulated people in it."""
+
+    def __init__(self, directory: Path, cases: int, seed: int, today: date, rate_limit: bool,
+                 step: Callable[[str, float], None]):
+        from surveys.settings import Settings
+
+        self.directory, self.count, self.seed, self.today = directory, cases, seed, today
+        self.rate_limit, self.step = rate_limit, step
+        self.settings = Settings(database_url=f"sqlite:///{directory / 'heard.db'}", service=SERVICE_CODE,
+                                 service_name=SERVICE_NAME, bot_username="emulated_123_bot", _env_file=None)
+        self.zone = self.settings.zone
+        self.clock = Clock(local(history_start(today) - timedelta(days=1), 9, 0, self.zone))
+        rng = random.Random(seed)
+        self.cases = make_cases(rng, today, cases)
+        self.people = make_people(rng, self.cases, today)
+        self.case_of = {case.case_ref: case for case in self.cases}
+        self.users: dict[int, object] = {}  # participant id -> SimUser
+        self.person_of: dict[int, Person] = {}  # participant id -> Person
+        self.plans: dict[int, Plan] = {}  # invitation id -> plan
+        self.started: set[int] = set()  # invitations someone has begun answering
+        self.disclosed: set[str] = set()  # people who have already disclosed
+        self.acked: set[int] = set()
+
+    # ----- setting up -----
+
+    def create_service(self) -> None:
+        from bot.app import build_heard
+        from surveys.enrol import import_rows, parse_csv
+        from surveys.invitations import sync_cases
+        from surveys.models import Role, Staff
+        from surveys.store import audit, session_scope
+
+        self.heard = build_heard(self.settings, clock=self.clock)
+        h = self.heard
+        with session_scope(h.engine) as session:
+            summary = import_rows(session, h.service_id, parse_csv(cases_csv(self.cases)))
+            sync_cases(session, summary.case_ids, h.definitions, zone=self.zone, window=self.settings.window,
+                       now=self.clock())
+            audit(session, "cli", "cases.import", detail=f"rows={summary.rows}", service_id=h.service_id,
+                  at=self.clock())
+            for telegram_id, role, name in STAFF:
+                session.add(Staff(service_id=h.service_id, telegram_user_id=telegram_id, role=Role(role), name=name))
+
+    # ----- the simulation -----
+
+    async def run(self) -> None:
+        from telegram.ext import ApplicationBuilder, SimpleUpdateProcessor
+
+        from bot.app import build_application
+        from bot.emulator import DEFAULT_TOKEN, Emulator
+
+        class Tracking(SimpleUpdateProcessor):
+            """Counts the updates the bot has finished, so we know when it is done (no sleeping)."""
+
+            def __init__(self):
+                super().__init__(max_concurrent_updates=CONCURRENT_UPDATES)
+                self.done = 0
+                self.changed = asyncio.Event()
+
+            async def do_process_update(self, update, coroutine) -> None:
+                try:
+                    await coroutine
+                finally:
+                    self.done += 1
+                    self.changed.set()
+
+        self.processor = Tracking()
+        async with Emulator() as emu:
+            self.emu = emu
+            builder = (ApplicationBuilder().token(DEFAULT_TOKEN).base_url(emu.api_url).base_file_url(emu.file_url)
+                       .connect_timeout(5).read_timeout(5).write_timeout(5).pool_timeout(5)
+                       .get_updates_read_timeout(3).concurrent_updates(self.processor))
+            self.app = build_application(self.heard, builder, dispatch=False, rate_limit=self.rate_limit)
+            async with self.app:
+                await self.app.start()
+                try:
+                    await self.app.updater.start_polling(poll_interval=0, timeout=1)
+                    try:
+                        await self._walk_the_days()
+                    finally:
+                        await self.app.updater.stop()
+                finally:
+                    await self.app.stop()
+
+    async def settle(self) -> None:
+        """Wait until the bot has finished every update we sent it (its replies are awaited within)."""
+        sent = self.emu.updates_sent()
+        async with asyncio.timeout(30):
+            while self.processor.done < sent:
+                self.processor.changed.clear()
+                await self.processor.changed.wait()
+
+    async def rounds(self, sittings: list[Sitting], minutes: int = 1) -> None:
+        """Everyone with something to do acts once, the bot answers them all, and again."""
+        while sittings:
+            for sitting in sittings:
+                await sitting.act()
+            await self.settle()
+            sittings = [s for s in sittings if not s.done]
+            self.clock.now += timedelta(minutes=minutes)
+
+    async def _walk_the_days(self) -> None:
+        from bot.dispatch import run_tick
+
+        joins: dict[date, list[Person]] = {}
+        for person in self.people:
+            joins.setdefault(person.join_day, []).append(person)
+        first, last = history_start(self.today), self.today - timedelta(days=1)
+        total = (last - first).days + 1
+        for n in range(total):
+            day = first + timedelta(days=n)
+            self.step(f"Simulating {day:%a %d %b %Y}", SIMULATION_SHARE / total)
+            self.clock.now = local(day, 9, 15, self.zone)
+            await self.rounds([self._join(person) for person in joins.get(day, [])])
+            self.clock.now = local(day, 10, 0, self.zone)
+            await run_tick(self.app.bot, self.heard)
+            await self.settle()
+            self.clock.now = local(day, 10, 20, self.zone)
+            await self.rounds(self._answering_today(day))
+            await self._duty_acknowledges(day)
+
+    def _join(self, person: Person) -> Sitting:
+        """The worker makes a link; the person taps it (or not) and says yes or no."""
+        from surveys.enrol import create_invite, find_participant
+        from surveys.models import Audience
+        from surveys.store import audit, session_scope
+
+        h = self.heard
+        with session_scope(h.engine) as session:
+            participant = find_participant(session, h.service_id, person.case_ref, Audience(person.audience),
+                                           person.participant_ref)
+            code = create_invite(session, participant, now=self.clock(), days=self.settings.invite_days,
+                                 created_by="staff:demo")
+            audit(session, "cli", "invite.create", subject=f"participant:{participant.id}",
+                  service_id=h.service_id, at=self.clock())
+            participant_id = participant.id
+        user = self.emu.user(person.user_id, "Sam")
+        self.users[participant_id], self.person_of[participant_id] = user, person
+        if person.behaviour == "never_taps":
+            return Sitting(user, person, actions=[])
+        answer = "No thanks" if person.behaviour == "declines" else "Yes, that's OK"
+        return Sitting(user, person, actions=[("command", f"/start {code}"), ("press", answer)])
+
+    def _answering_today(self, day: date) -> list[Sitting]:
+        from sqlmodel import select
+
+        from surveys.models import Invitation, InvitationStatus
+        from surveys.store import session_scope
+
+        with session_scope(self.heard.engine) as session:
+            open_now = session.exec(select(Invitation).where(
+                Invitation.status.in_([InvitationStatus.sent, InvitationStatus.started]),
+                Invitation.participant_id.in_(list(self.users)))).all()
+        sittings = []
+        for invitation in open_now:
+            person = self.person_of[invitation.participant_id]
+            user = self.users[invitation.participant_id]
+            if invitation.id in self.started:
+                continue
+            if person.behaviour == "stops":
+                self.started.add(invitation.id)
+                sittings.append(Sitting(user, person, actions=[("command", "/stop"), ("press", "Yes, stop")]))
+                continue
+            plan = self.plans.setdefault(invitation.id, plan_for(person, invitation.occasion, self.seed))
+            sent_day = invitation.sent_at.astimezone(self.zone).date()
+            if plan.delay is None or sent_day + timedelta(days=plan.delay) != day:
+                continue
+            self.started.add(invitation.id)
+            disclose = person.discloses and person.key not in self.disclosed
+            if disclose:
+                self.disclosed.add(person.key)
+            rng = random.Random(f"{self.seed}:answers:{person.key}:{invitation.occasion}")
+            sittings.append(Sitting(user, person, definition=self.heard.definitions[invitation.survey_id],
+                                    plan=plan, rng=rng, seed=self.seed, disclose=disclose,
+                                    progress=self._progress(person, invitation)))
+        return sittings
+
+    def _progress(self, person: Person, invitation) -> float:
+        """How far through the order a survey comes: a review part way, the exit survey at the end."""
+        if not invitation.occasion.startswith("review:"):
+            return 1.0
+        case = self.case_of[person.case_ref]
+        return (date.fromisoformat(invitation.occasion[7:]) - case.start) / (case.end - case.start)
+
+    async def _duty_acknowledges(self, day: date) -> None:
+        """The duty worker takes most alerts within minutes, one or two late, a few not at all."""
+        from sqlmodel import select
+
+        from surveys.models import SafeguardingAlert
+        from surveys.store import session_scope
+
+        with session_scope(self.heard.engine) as session:
+            alerts = session.exec(select(SafeguardingAlert).where(
+                SafeguardingAlert.acknowledged_at.is_(None), SafeguardingAlert.notified_at.is_not(None))).all()
+        duty = self.emu.user(DUTY_ID, "Tariq")
+        for alert in sorted(alerts, key=lambda a: a.id):
+            if alert.id in self.acked:
+                continue
+            self.acked.add(alert.id)
+            rng = random.Random(f"{self.seed}:ack:{alert.id}")
+            roll = rng.random()
+            if roll < 0.15:
+                continue  # never acknowledged in the app (handled by phone, say)
+            wait = timedelta(minutes=rng.randint(4, 25)) if roll < 0.8 else timedelta(hours=rng.randint(2, 5))
+            self.clock.now = max(self.clock.now, alert.created_at + wait)
+            message = next((m for m in reversed(duty.messages)
+                            if f"ack:{alert.id}" in str(m.get("reply_markup", ""))), None)
+            if message is not None:
+                await duty.press(f"ack:{alert.id}", message=message)
+                await self.settle()
+
+    # ----- after -----
+
+    def add_actions(self) -> None:
+        from analysis.actions import add_action
+        from analysis.aggregate import parse_period
+        from surveys.store import session_scope
+
+        # Dated inside the report's quarter, when the board would have agreed them.
+        start = parse_period(latest_full_quarter(self.today)).start
+        with session_scope(self.heard.engine) as session:
+            for days, (theme, text) in zip((20, 45, 70), (
+                    ("fairness_speed", "Referral order panels are now booked within 15 working days of court, "
+                                       "and families get a text the day before."),
+                    ("worker_relationship", "A young person keeps the same worker from start to end unless they "
+                                            "ask to change."),
+                    ("education_school", "Appointments are offered after 3:30pm or at college, so nobody misses "
+                                         "lessons to see us."))):
+                action = add_action(session, self.heard.service_id, theme, text, actor="staff:demo")
+                action.created_at = local(start + timedelta(days=days), 14, 0, self.zone)
+
+    def write_report(self) -> list[Path]:
+        from analysis.aggregate import parse_period
+        from analysis.rag import load_targets
+        from analysis.report import default_dependencies, generate_report
+
+        definitions, catalogue, redact = default_dependencies()
+        period = parse_period(latest_full_quarter(self.today))
+        return generate_report(self.heard.engine, SERVICE_CODE, period, self.directory, ["html", "pdf", "csv"],
+                               definitions, catalogue, redact, load_targets(), self.zone, SERVICE_NAME,
+                               actor="staff:demo", step=lambda words: self.step(words, (1 - SIMULATION_SHARE) / 5),
+                               today=self.today)
+
+    def summary(self) -> Summary:
+        import sqlalchemy as sa
+        from sqlmodel import select
+
+        from surveys.models import (Answer, CallbackRequest, Consent, Invitation, Participant,
+                                    SafeguardingAlert)
+        from surveys.store import session_scope
+
+        def count(query) -> int:
+            return session.exec(select(sa.func.count()).select_from(query.subquery())).one()
+
+        with session_scope(self.heard.engine) as session:
+            answered = select(Invitation.participant_id).where(
+                Invitation.id.in_(select(Answer.invitation_id))).distinct()
+            return Summary(
+                people=len(self.people),
+                linked=count(select(Participant.id).where(Participant.chat_hash.is_not(None))),
+                declined=count(select(Participant.id).where(Participant.consent == Consent.declined)),
+                stopped=count(select(Participant.id).where(Participant.opted_out_at.is_not(None))),
+                surveys_sent=count(select(Invitation.id).where(Invitation.sent_at.is_not(None))),
+                answered=count(answered),
+                completed=count(select(Invitation.id).where(Invitation.completed_at.is_not(None))),
+                answers=count(select(Answer.id)),
+                alerts=count(select(SafeguardingAlert.id)),
+                acknowledged=count(select(SafeguardingAlert.id).where(SafeguardingAlert.acknowledged_at.is_not(None))),
+                callbacks=count(select(CallbackRequest.id)),
+                period=latest_full_quarter(self.today))
+
+    def close(self) -> None:
+        if getattr(self, "heard", None) is not None:
+            self.heard.engine.dispose()
+
+
+def fresh_database(directory: Path) -> bool:
+    """Make ``directory`` and remove an old demo database; True if there was one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    db = directory / "heard.db"
+    existed = db.exists()
+    for path in (db, directory / "heard.db-wal", directory / "heard.db-shm"):
+        path.unlink(missing_ok=True)
+    return existed
+
+
+async def run_demo(directory: Path, *, cases: int = 120, seed: int = 2026, today: date | None = None,
+                   rate_limit: bool = False, step: Callable[[str, float], None] = lambda words, share: None
+                   ) -> Summary:
+    """Build the service, simulate two quarters of it, write the report; returns what happened."""
+    demo = Demo(directory, cases, seed, today or date.today(), rate_limit, step)
+    try:
+        step("Creating a made-up youth justice service", 0)
+        demo.create_service()
+        await demo.run()
+        demo.add_actions()
+        result = demo.summary()
+        result.report_files = demo.write_report()
+        return result
+    finally:
+        demo.close()
+
+
+def main(directory: Path, cases: int = 120, seed: int = 2026) -> None:
+    """The `heard demo` command: progress while it runs, then what happened and what to do next."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console()
+    if fresh_database(directory):
+        console.print(f"Removed the old demo database in {directory}/ and started fresh.", soft_wrap=True,
+                      markup=False, highlight=False)
+    with Progress(TextColumn("{task.description:<38}"), BarColumn(), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("Starting", total=1.0)
+        result = asyncio.run(run_demo(directory, cases=cases, seed=seed, step=lambda words, share: bar.update(
+            task, description=words, advance=share)))
+    console.print(format_summary(result, directory), soft_wrap=True, markup=False, highlight=False)
+
+
+def format_summary(result: Summary, directory: Path) -> str:
+    html = next((p for p in result.report_files if p.suffix == ".html"), None)
+    files = "\n".join(f"  {path}" for path in result.report_files)
+    return (
+        f"Demo finished: {SERVICE_NAME} (all made up).\n"
+        f"  {result.people} people were given a link; {result.linked} tapped it, {result.declined} said no thanks, "
+        f"{result.stopped} sent /stop later.\n"
+        f"  {result.surveys_sent} surveys were sent; {result.answered} people answered "
+        f"({result.completed} surveys finished, {result.answers} answers).\n"
+        f"  {result.alerts} safeguarding alerts were raised ({result.acknowledged} taken by the duty worker); "
+        f"victims asked for {result.callbacks} call-back(s).\n\n"
+        f"Board report for {result.period}:\n{files}\n\n"
+        f"Open it:            xdg-open {html}\n"
+        f"Look at the data:   HEARD_DATABASE_URL=sqlite:///{directory / 'heard.db'} HEARD_SERVICE={SERVICE_CODE} "
+        f"heard stats\n"
+        f"Try a survey:       heard surveys preview yp_exit\n"
+        f"Run the real bot:   set TELEGRAM_BOT_TOKEN (from @BotFather) and HEARD_BOT_USERNAME, then: heard run")
