@@ -468,6 +468,8 @@ class Demo:
         self.processor = Tracking()
         async with Emulator() as emu:
             self.emu = emu
+            for telegram_id, _role, name in STAFF:  # staff have opened a chat with the bot, as they would
+                emu.user(telegram_id, name)
             builder = (ApplicationBuilder().token(DEFAULT_TOKEN).base_url(emu.api_url).base_file_url(emu.file_url)
                        .connect_timeout(5).read_timeout(5).write_timeout(5).pool_timeout(5)
                        .get_updates_read_timeout(3).concurrent_updates(self.processor))
