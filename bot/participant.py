@@ -326,15 +326,7 @@ async def _remove_buttons(query) -> None:
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Voice notes, stickers, photos...: say kindly what works, then show where they are."""
-    h, chat_id, message = heard(context), update.effective_chat.id, update.effective_message
-    kind = _kind_of(message)
-    with session_scope(h.engine) as session:
-        participant = _participant(session, h, chat_id)
-        invitation = active_invitation(session, participant.id) if participant else None
-        lang = _lang(participant)
-    await message.reply_text(t(f"cannot_read.{kind}", lang))
-    if invitation is not None:
-        await send_current(context.bot, h, chat_id, invitation, lang)
+    await _reply_then_resume(update, context, f"cannot_read.{_kind_of(update.effective_message)}")
 
 
 def _kind_of(message) -> str:
@@ -346,27 +338,21 @@ def _kind_of(message) -> str:
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    h, chat_id = heard(context), update.effective_chat.id
-    with session_scope(h.engine) as session:
-        participant = _participant(session, h, chat_id)
-        invitation = active_invitation(session, participant.id) if participant else None
-        lang = _lang(participant)
-    await update.effective_message.reply_text(t("chat.unknown_command", lang), parse_mode=ParseMode.HTML)
-    if invitation is not None:
-        await send_current(context.bot, h, chat_id, invitation, lang)
+    await _reply_then_resume(update, context, "chat.unknown_command")
 
 
 # --- help, privacy, stop, delete -----------------------------------------------------------
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _info(update, context, "info.help")
+    await _reply_then_resume(update, context, "info.help")
 
 
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _info(update, context, "info.privacy")
+    await _reply_then_resume(update, context, "info.privacy")
 
 
-async def _info(update: Update, context, key: str) -> None:
+async def _reply_then_resume(update: Update, context, key: str) -> None:
+    """Answer, then show the question they are on, so nobody loses their place."""
     h, chat_id = heard(context), update.effective_chat.id
     with session_scope(h.engine) as session:
         participant = _participant(session, h, chat_id)
