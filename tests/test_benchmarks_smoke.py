@@ -15,7 +15,7 @@ def test_every_benchmark_runs_small_and_checks_its_own_correctness():
         assert sent[mode]["statuses"] == {"sent": 8}
     assert sent["rate_limited"]["peak_in_any_1s"] <= 30
 
-    answered = answering.run(people=3, offered_per_s=30.0)
+    answered = answering.run(people=3, offered_per_s=30.0, seconds=30.0)
     assert answered["correct"]
     for key in ("sqlite_saturated", "sqlite_paced"):
         assert answered[key]["completed"] == 3 and answered[key]["timeouts"] == 0
