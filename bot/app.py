@@ -22,6 +22,10 @@ from surveys.settings import Settings
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 PARTICIPANT_COMMANDS = ("start", "help", "privacy", "stop", "delete")
+# Telegram allows about 30 messages a second in all. AIORateLimiter's default bucket (30 per 1 s)
+# lets 30 go at once and 30 more within that second; a bucket of one refilled 29 times a second
+# never exceeds 30 in any second, with a message's worth of slack for network jitter.
+SENDS_PER_SECOND = 29
 
 
 def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, analyse=None) -> Heard:
@@ -49,7 +53,8 @@ def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool =
     """The Application with our handlers; ``builder`` already carries the token and API URL."""
     builder = builder.post_init(_post_init)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(
+            overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND, max_retries=3))
     application = builder.build()
     application.bot_data["heard"] = h
     register_handlers(application)

@@ -177,6 +177,13 @@ class _Chat:
     left: bool = False
     reply_keyboard: dict | None = None
     chat_instance: str = field(default_factory=lambda: str(random.getrandbits(62)))
+    # Set when the bot sends or edits here, so a user waits on their own chat only: with
+    # hundreds of users waiting at once, waking them all on every change costs more than the bot.
+    touched: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def touch(self) -> None:
+        self.touched.set()
+        self.touched = asyncio.Event()
 
     @property
     def id(self) -> int:
@@ -555,6 +562,7 @@ class Emulator:
 
     def _bot_touched(self, chat: _Chat, message_id: int) -> None:
         chat.log.append((next(self._seq), message_id))
+        chat.touch()
         self._changed()
 
     # ----- HTTP -----
@@ -1097,7 +1105,10 @@ class SimUser:
                 texts = [m.get("text") for m in self.messages[-3:]]
                 raise TimeoutError(f"no matching bot message in chat {self.chat_id} within "
                                    f"{timeout}s; latest bot texts: {texts}")
-            await self._emu._wait_change(remaining)
+            try:
+                await asyncio.wait_for(self._chat.touched.wait(), remaining)
+            except TimeoutError:
+                pass
         return found
 
     def _next_change(self, predicate: Callable[[dict], bool] | None) -> dict[str, Any] | None:
