@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bot.context import chat_key
+from surveys.crypto import plain_chat_hash
 from surveys.models import Audience, Case, Consent, Invitation, InvitationStatus, Participant
 from surveys.settings import Settings
 
@@ -76,7 +76,7 @@ def add_linked_people(engine, service_id: int, count: int, *, survey_id: str = "
         participant_ids = conn.execute(
             sa.insert(Participant).returning(Participant.id, sort_by_parameter_order=True), [
                 {"case_id": case_id, "audience": Audience.young_person.value, "participant_ref": "",
-                 "chat_id": str(chat), "chat_hash": chat_key(chat), "language": "en",
+                 "chat_id": str(chat), "chat_hash": plain_chat_hash(chat), "language": "en",
                  "consent": Consent.given.value, "consent_at": NOW - timedelta(days=1), "created_at": NOW}
                 for case_id, chat in zip(case_ids, chats)]).scalars().all()
         conn.execute(sa.insert(Invitation), [
