@@ -7,6 +7,7 @@ tests fail: they never skip silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -29,12 +30,18 @@ def _postgres_schema_url(schema: str) -> str:
     return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path):
-    """A URL to an empty database of its own: a temp SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'heard.db'}"
+def pytest_collection_modifyitems(config, items):
+    """Tests that need PostgreSQL itself are left out (not skipped) when it was not asked for."""
+    if POSTGRES_URL:
         return
+    wanted = [item for item in items if "postgres_url" not in getattr(item, "fixturenames", ())]
+    if len(wanted) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in wanted])
+        items[:] = wanted
+
+
+@contextlib.contextmanager
+def _fresh_postgres_schema():
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as conn:  # fails loudly if PostgreSQL was expected but is down
@@ -45,6 +52,29 @@ def db_url(request, tmp_path):
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A URL to an empty database of its own: a temp SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'heard.db'}"
+        return
+    with _fresh_postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    """For behaviour only SQLite has (its file lock)."""
+    return f"sqlite:///{tmp_path / 'heard.db'}"
+
+
+@pytest.fixture
+def postgres_url():
+    """For behaviour only PostgreSQL has (a server that can drop connections)."""
+    with _fresh_postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture

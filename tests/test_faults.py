@@ -135,10 +135,8 @@ def _app_pids(engine) -> list[int]:
             connection.close()
 
 
-async def test_postgres_dropping_the_apps_connections_is_survived(db_url):
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only: SQLite has no server to lose")
-    async with world(db_url) as w:
+async def test_postgres_dropping_the_apps_connections_is_survived(postgres_url):
+    async with world(postgres_url) as w:
         user = await w.join(705, *YP)
         admin = sa.create_engine(POSTGRES_URL)
         try:
@@ -173,12 +171,10 @@ class _Writer:
         self.connection.close()
 
 
-async def test_a_sqlite_lock_held_briefly_is_waited_for(db_url):
-    if not db_url.startswith("sqlite"):
-        pytest.skip("SQLite only: PostgreSQL has row locks")
-    async with world(db_url) as w:
+async def test_a_sqlite_lock_held_briefly_is_waited_for(sqlite_url):
+    async with world(sqlite_url) as w:
         user = await w.join(706, *YP)
-        writer = _Writer(db_url)
+        writer = _Writer(sqlite_url)
         # Released from another thread while the bot waits inside busy_timeout (the wait blocks its loop).
         threading.Timer(0.5, writer.release).start()
         await user.press("😐 3")
@@ -187,14 +183,12 @@ async def test_a_sqlite_lock_held_briefly_is_waited_for(db_url):
         assert len(_answers(w, "overall")) == 1
 
 
-async def test_a_sqlite_lock_outlasting_the_timeout_gets_a_kind_error_and_writes_nothing(db_url, monkeypatch):
-    if not db_url.startswith("sqlite"):
-        pytest.skip("SQLite only: PostgreSQL has row locks")
+async def test_a_sqlite_lock_outlasting_the_timeout_gets_a_kind_error_and_writes_nothing(sqlite_url, monkeypatch):
     monkeypatch.setattr(store, "SQLITE_BUSY_TIMEOUT_MS", 200)
-    async with world(db_url) as w:
+    async with world(sqlite_url) as w:
         user = await w.join(707, *YP)
         question = user.last_message
-        writer = _Writer(db_url)
+        writer = _Writer(sqlite_url)
         try:
             await user.press("😐 3")
             await w.settle()
