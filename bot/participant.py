@@ -7,6 +7,7 @@ memory: the person's place in a survey is read from the database on every update
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -155,20 +156,25 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     chat_id, agreed = update.effective_chat.id, query.data == "consent:yes"
     with session_scope(h.engine) as session:
         participant = _participant(session, h, chat_id)
-        if participant is None or participant.consent != Consent.pending:
-            await query.answer(t("survey.old_button"))
-            return
-        participant.consent = Consent.given if agreed else Consent.declined
-        participant.consent_at = h.now()
-        if not agreed:
-            cancel_open(session, participant.id)
-        audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value,
-              at=participant.consent_at)
-        lang, participant_id = _lang(participant), participant.id
+        pending = participant is not None and participant.consent == Consent.pending
+        if pending:
+            _record_consent(session, participant, agreed, h.now())
+            lang, participant_id = _lang(participant), participant.id
+    if not pending:
+        await query.answer(t("survey.old_button"))
+        return
     await query.answer()
     await _edit_pressed(query, t("consent.given" if agreed else "consent.declined", lang))
     if agreed:
         await _offer_survey(context, h, chat_id, participant_id, lang)
+
+
+def _record_consent(session: Session, participant: Participant, agreed: bool, now) -> None:
+    participant.consent = Consent.given if agreed else Consent.declined
+    participant.consent_at = now
+    if not agreed:
+        cancel_open(session, participant.id)
+    audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value, at=now)
 
 
 async def _offer_survey(context, h: Heard, chat_id: int, participant_id: int, lang: str) -> None:
@@ -185,47 +191,62 @@ async def _offer_survey(context, h: Heard, chat_id: int, participant_id: int, la
 
 # --- answering -----------------------------------------------------------------------------
 
+@dataclass
+class _Taken:
+    """What became of a button press, decided inside one transaction and acted on after it."""
+
+    kind: str  # "forged", "closed", "stale" or "answered"
+    lang: str = "en"
+    invitation: Invitation | None = None
+    definition: object = None
+    step: object = None
+    response: object = None
+
+
+def _take_press(session: Session, h: Heard, update: Update, bot_id: int, press) -> _Taken:
+    participant = _participant(session, h, update.effective_chat.id)
+    invitation = session.get(Invitation, press.invitation_id)
+    if participant is None or invitation is None or invitation.participant_id != participant.id:
+        return _Taken("forged")
+    lang = _lang(participant)
+    if invitation.status not in _ACTIVE:
+        return _Taken("closed", lang)
+    definition = h.definitions[invitation.survey_id]
+    step = engine.next_step(definition, load_answers(session, invitation.id))
+    current = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
+    if current != press.question_index or not _first_time(session, update, bot_id):
+        return _Taken("stale", lang, invitation)
+    given = _input_for(press, step.question)
+    if given is None:
+        return _Taken("forged", lang)
+    response = respond(session, invitation, definition, given, now=h.now(), analyse=h.analyse)
+    return _Taken("answered", lang, invitation, definition, step, response)
+
+
 async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, h, chat_id = update.callback_query, heard(context), update.effective_chat.id
     press = parse_press(query.data)
-    if press is None:
-        log.warning("ignored malformed callback data (update %s)", update.update_id)
-        await query.answer(t("survey.old_button"))
-        return
-    with session_scope(h.engine) as session:
-        participant = _participant(session, h, chat_id)
-        invitation = session.get(Invitation, press.invitation_id)
-        if participant is None or invitation is None or invitation.participant_id != participant.id:
-            log.warning("refused a button for someone else's survey (update %s)", update.update_id)
-            await query.answer(t("survey.old_button"))
-            return
-        lang = _lang(participant)
-        if invitation.status not in _ACTIVE:
-            await query.answer(t("survey.closed", lang))
-            await _remove_buttons(query)
-            return
-        definition = h.definitions[invitation.survey_id]
-        step = engine.next_step(definition, load_answers(session, invitation.id))
-        current = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
-        if current != press.question_index or not _first_time(session, update, context.bot.id):
-            stale = True
-        else:
-            stale = False
-            given = _input_for(press, step.question)
-            if given is None:
-                log.warning("refused a button with an unknown option (update %s)", update.update_id)
-                await query.answer(t("survey.old_button", lang))
-                return
-            response = respond(session, invitation, definition, given, now=h.now(), analyse=h.analyse)
-    if stale:
+    taken = _Taken("forged")
+    if press is not None:
+        # Telegram calls wait until the transaction is over: on SQLite it holds the write lock.
+        with session_scope(h.engine) as session:
+            taken = _take_press(session, h, update, context.bot.id, press)
+    lang, invitation = taken.lang, taken.invitation
+    if taken.kind == "forged":
+        log.warning("refused a button that is not this person's to press (update %s)", update.update_id)
+        await query.answer(t("survey.old_button", lang))
+    elif taken.kind == "closed":
+        await query.answer(t("survey.closed", lang))
+        await _remove_buttons(query)
+    elif taken.kind == "stale":
         await query.answer(t("survey.old_button", lang))
         if query.message and query.message.message_id != invitation.message_id:
             await _remove_buttons(query)
         await send_current(context.bot, h, chat_id, invitation, lang)
-        return
-    await query.answer()
-    await _after_answer(context, h, chat_id, invitation, definition, step, response, lang,
-                        pressed_message_id=query.message.message_id if query.message else None)
+    else:
+        await query.answer()
+        await _after_answer(context, h, chat_id, invitation, taken.definition, taken.step, taken.response, lang,
+                            pressed_message_id=query.message.message_id if query.message else None)
 
 
 def _input_for(press, question):
@@ -386,19 +407,20 @@ async def _ask_to_confirm(update: Update, context, action: str) -> None:
 async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, h, chat_id = update.callback_query, heard(context), update.effective_chat.id
     action, choice = query.data.split(":")
+    invitation = None
     with session_scope(h.engine) as session:
         participant = _participant(session, h, chat_id)
         lang = _lang(participant)
-        if participant is None:
-            await query.answer(t("survey.old_button"))
-            await _remove_buttons(query)
-            return
-        if choice == "yes":
-            if action == "stop":
-                stop_participant(session, participant, now=h.now())
-            else:
-                erase_participant(session, participant, now=h.now(), actor=f"participant:{participant.id}")
-        invitation = active_invitation(session, participant.id) if choice == "no" else None
+        if participant is not None and choice == "yes" and action == "stop":
+            stop_participant(session, participant, now=h.now())
+        elif participant is not None and choice == "yes":
+            erase_participant(session, participant, now=h.now(), actor=f"participant:{participant.id}")
+        elif participant is not None:
+            invitation = active_invitation(session, participant.id)
+    if participant is None:
+        await query.answer(t("survey.old_button"))
+        await _remove_buttons(query)
+        return
     await query.answer()
     await _edit_pressed(query, t(f"{action}.{'done' if choice == 'yes' else 'kept'}", lang))
     if invitation is not None:

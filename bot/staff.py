@@ -39,6 +39,28 @@ ALERT_ROLES = {Role.duty, Role.manager, Role.admin}
 ALERT_BUTTON = re.compile(r"^ack:([0-9]{1,9})$")  # an id that fits the column, so forged data cannot crash a query
 
 
+def take_alert(session: Session, service_id: int, alert_id: int, user_id: int, *, now):
+    """Give an alert to the first duty worker who presses; None if they may not, or it is not ours.
+
+    Returns (whether this press took it, the owner's name, when it was taken).
+    """
+    if not roles_of(session, service_id, user_id) & ALERT_ROLES:
+        return None
+    me = staff_member(session, service_id, user_id)
+    first = session.execute(
+        sa.update(SafeguardingAlert)
+        .where(SafeguardingAlert.id == alert_id, SafeguardingAlert.service_id == service_id,
+               SafeguardingAlert.acknowledged_at.is_(None))
+        .values(acknowledged_by=me.id, acknowledged_at=now)).rowcount == 1
+    alert = session.get(SafeguardingAlert, alert_id)
+    if alert is None or alert.service_id != service_id:
+        return None
+    if first:
+        audit(session, f"staff:{me.id}", "alert.acknowledge", subject=f"alert:{alert_id}",
+              service_id=service_id, at=now)
+    return first, session.get(Staff, alert.acknowledged_by).name, alert.acknowledged_at
+
+
 async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """'I'm dealing with this': the first duty worker to press it owns the alert."""
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
@@ -46,30 +68,16 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if match is None:
         await query.answer(t("survey.old_button"))
         return
-    alert_id = int(match.group(1))
-    now = h.now()
     with session_scope(h.engine) as session:
-        if not roles_of(session, h.service_id, user_id) & ALERT_ROLES:
-            log.warning("refused an alert button from someone without a duty role")
-            await query.answer(t("survey.old_button"))
-            return
-        me = staff_member(session, h.service_id, user_id)
-        taken = session.execute(
-            sa.update(SafeguardingAlert)
-            .where(SafeguardingAlert.id == alert_id, SafeguardingAlert.service_id == h.service_id,
-                   SafeguardingAlert.acknowledged_at.is_(None))
-            .values(acknowledged_by=me.id, acknowledged_at=now)).rowcount
-        alert = session.get(SafeguardingAlert, alert_id)
-        if alert is None or alert.service_id != h.service_id:
-            await query.answer(t("survey.old_button"))
-            return
-        owner = session.get(Staff, alert.acknowledged_by)
-        if taken:
-            audit(session, f"staff:{me.id}", "alert.acknowledge", subject=f"alert:{alert_id}",
-                  service_id=h.service_id, at=now)
-        when = alert.acknowledged_at.astimezone(h.settings.zone).strftime("%H:%M")
-    note = t("staff.alert_taken", name=escape(owner.name or t("staff.someone")), time=when)
-    await query.answer(t("staff.you_took_it") if taken else note)
+        taken = take_alert(session, h.service_id, int(match.group(1)), user_id, now=h.now())
+    if taken is None:
+        log.warning("refused an alert button from someone without a duty role, or for another service")
+        await query.answer(t("survey.old_button"))
+        return
+    first, owner_name, when = taken
+    when = when.astimezone(h.settings.zone).strftime("%H:%M")
+    note = t("staff.alert_taken", name=escape(owner_name or t("staff.someone")), time=when)
+    await query.answer(t("staff.you_took_it") if first else note)
     if query.message is not None:
         await query.edit_message_text(f"{query.message.text_html}\n\n{note}", parse_mode=ParseMode.HTML)
 
@@ -130,14 +138,17 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     if me.role == Role.victim_worker and audience != Audience.victim:
         await _reply(update, t("staff.victims_only"))
         return
+    code = None
     with session_scope(h.engine) as session:
         participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
-        if participant is None:
-            await _reply(update, t("staff.no_such_person", who=escape(f"{case_ref} {audience.value} {participant_ref}")))
-            return
-        code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days, created_by=f"staff:{me.id}")
-        audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}",
-              service_id=h.service_id)
+        if participant is not None:
+            code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days,
+                                 created_by=f"staff:{me.id}")
+            audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}",
+                  service_id=h.service_id)
+    if code is None:
+        await _reply(update, t("staff.no_such_person", who=escape(f"{case_ref} {audience.value} {participant_ref}")))
+        return
     link = deep_link(context.bot.username, code)
     await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_link", link=link,
                                                                         days=h.settings.invite_days))
@@ -181,13 +192,14 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     definition = next((d for d in h.definitions.values() if d.audience == Audience.victim), None)
     with session_scope(h.engine) as session:
         participant = find_participant(session, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
-        if participant is None or definition is None:
-            await _reply(update, t("staff.no_such_person", who=escape(" ".join(args) + " victim")))
-            return
-        create_manual(session, participant, definition, now=h.now())
-        audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
-              service_id=h.service_id)
-        ready = participant.chat_hash is not None and participant.consent == "given"
+        if participant is not None and definition is not None:
+            create_manual(session, participant, definition, now=h.now())
+            audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
+                  service_id=h.service_id)
+            ready = participant.chat_hash is not None and participant.consent == "given"
+    if participant is None or definition is None:
+        await _reply(update, t("staff.no_such_person", who=escape(" ".join(args) + " victim")))
+        return
     await _reply(update, t("staff.followup_queued" if ready else "staff.followup_waiting"))
     from bot.dispatch import deliver_due_for
     await deliver_due_for(context.bot, h, participant.id)
