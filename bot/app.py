@@ -45,6 +45,7 @@ def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, a
 def _default_analyser():
     from analysis.pipeline import findings_for
 
+    findings_for("warming up", None, None)  # loads TextBlob now, not during someone's first answer
     return findings_for
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
+import sqlalchemy as sa
 from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
@@ -46,7 +47,7 @@ async def send_step(bot: Bot, heard: Heard, chat_id: int, invitation: Invitation
             reply_markup=question_keyboard(step, invitation.id, question_index(definition, step.question), lang))
         message_id = message.message_id
     with session_scope(heard.engine) as session:
-        session.get(Invitation, invitation.id).message_id = message_id
+        session.execute(sa.update(Invitation).where(Invitation.id == invitation.id).values(message_id=message_id))
     return message
 
 

@@ -302,8 +302,7 @@ async def _after_answer(context, h: Heard, chat_id: int, invitation: Invitation,
         if response.problem != "finished":
             await send_current(bot, h, chat_id, invitation, lang)
         return
-    with session_scope(h.engine) as session:
-        answers = load_answers(session, invitation.id)
+    answers = response.answers
     asked = step.question
     new_step = response.step
     if isinstance(new_step, engine.Ask) and new_step.question.id == asked.id:

@@ -33,6 +33,7 @@ Analyser = Callable[[str, object, str], TextFindings]  # (text, question, audien
 @dataclass
 class Response:
     step: object
+    answers: dict = field(default_factory=dict)  # every answer after this input
     problem: str | None = None
     alert_ids: list[int] = field(default_factory=list)
     callback_requested: bool = False
@@ -54,11 +55,11 @@ def respond(session: Session, invitation: Invitation, definition, given, *, now:
     answers = load_answers(session, invitation.id)
     outcome = engine.apply(definition, answers, given)
     if outcome.problem:
-        return Response(step=outcome.step, problem=outcome.problem)
+        return Response(step=outcome.step, answers=outcome.answers, problem=outcome.problem)
 
     participant = session.get(Participant, invitation.participant_id)
     questions = {q.id: q for q in definition.questions}
-    response = Response(step=outcome.step)
+    response = Response(step=outcome.step, answers=outcome.answers)
     for question_id, answer in outcome.changed.items():
         question = questions[question_id]
         row = session.exec(select(Answer).where(Answer.invitation_id == invitation.id,
