@@ -9,12 +9,14 @@ from datetime import datetime, time
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor, CallbackQueryHandler,
+                          CommandHandler,
                           ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot import participant, staff
 from bot.context import Heard
 from bot.dispatch import tick
+from bot.processing import PerChatUpdateProcessor
 from bot.texts import t
 from surveys.models import utcnow
 from surveys.settings import Settings
@@ -49,10 +51,10 @@ def _default_analyser():
     return findings_for
 
 
-def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool = True,
-                      rate_limit: bool = True) -> Application:
+def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool = True, rate_limit: bool = True,
+                      update_processor: BaseUpdateProcessor | None = None) -> Application:
     """The Application with our handlers; ``builder`` already carries the token and API URL."""
-    builder = builder.post_init(_post_init)
+    builder = builder.post_init(_post_init).concurrent_updates(update_processor or PerChatUpdateProcessor())
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(
             overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND, max_retries=3))

@@ -445,12 +445,13 @@ class Demo:
     # ----- the simulation -----
 
     async def run(self) -> None:
-        from telegram.ext import ApplicationBuilder, SimpleUpdateProcessor
+        from telegram.ext import ApplicationBuilder
 
         from bot.app import build_application
         from bot.emulator import DEFAULT_TOKEN, Emulator
+        from bot.processing import PerChatUpdateProcessor
 
-        class Tracking(SimpleUpdateProcessor):
+        class Tracking(PerChatUpdateProcessor):
             """Counts the updates the bot has finished, so we know when it is done (no sleeping)."""
 
             def __init__(self):
@@ -460,7 +461,7 @@ class Demo:
 
             async def do_process_update(self, update, coroutine) -> None:
                 try:
-                    await coroutine
+                    await super().do_process_update(update, coroutine)
                 finally:
                     self.done += 1
                     self.changed.set()
@@ -472,8 +473,9 @@ class Demo:
                 emu.user(telegram_id, name)
             builder = (ApplicationBuilder().token(DEFAULT_TOKEN).base_url(emu.api_url).base_file_url(emu.file_url)
                        .connect_timeout(5).read_timeout(5).write_timeout(5).pool_timeout(5)
-                       .get_updates_read_timeout(3).concurrent_updates(self.processor))
-            self.app = build_application(self.heard, builder, dispatch=False, rate_limit=self.rate_limit)
+                       .get_updates_read_timeout(3))
+            self.app = build_application(self.heard, builder, dispatch=False, rate_limit=self.rate_limit,
+                                         update_processor=self.processor)
             async with self.app:
                 await self.app.start()
                 try:

@@ -11,10 +11,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlmodel import select
-from telegram.ext import SimpleUpdateProcessor
 
 from bot.app import build_application, build_heard
 from bot.context import Heard
+from bot.processing import PerChatUpdateProcessor
 from bot.dispatch import TickReport, run_tick
 from bot.emulator import DEFAULT_TOKEN, Emulator, SimUser
 from surveys.enrol import create_invite, find_participant, import_rows, parse_csv
@@ -44,17 +44,17 @@ def buttons(message: dict) -> list[str]:
     return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
 
 
-class TrackingProcessor(SimpleUpdateProcessor):
-    """Processes updates one at a time, as the bot does in production, and counts those in hand."""
+class TrackingProcessor(PerChatUpdateProcessor):
+    """The production update processor, counting the updates in hand so tests can wait for them."""
 
     def __init__(self):
-        super().__init__(max_concurrent_updates=1)
+        super().__init__()
         self.active = 0
 
     async def do_process_update(self, update, coroutine) -> None:
         self.active += 1
         try:
-            await coroutine
+            await super().do_process_update(update, coroutine)
         finally:
             self.active -= 1
 
@@ -129,7 +129,7 @@ async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CAS
             emu = await stack.enter_async_context(Emulator(token))
         w = World(heard=h, emu=emu, clock=clock, processor=processor, token=token)
         factory = lambda builder: build_application(  # noqa: E731
-            h, builder.concurrent_updates(processor), dispatch=False, rate_limit=False)
+            h, builder, dispatch=False, rate_limit=False, update_processor=processor)
         w.app = await stack.enter_async_context(running_bot(factory, emu, token))
         yield w
     h.engine.dispose()
