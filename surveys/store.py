@@ -6,8 +6,6 @@ open one per unit of work with :func:`session_scope`, which commits or rolls bac
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,7 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
-from surveys import models
 from surveys.crypto import Keyring, use_keys
 from surveys.models import AuditEvent, Service, utcnow
 
@@ -117,11 +114,3 @@ def audit(session: Session, actor: str, action: str, subject: str | None = None,
     """Record who did what. Never put a message text or a name in ``detail``."""
     session.add(AuditEvent(service_id=service_id, actor=actor, action=action, subject=subject,
                            detail=detail, at=at or utcnow()))
-
-
-def keyed_hash(secret: str, value: str) -> str:
-    """A stable, non-reversible token for look-ups (invitation codes, chat ids)."""
-    return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
-
-
-__all__ = ["make_engine", "session_scope", "upgrade", "create_all", "ensure_service", "audit", "keyed_hash", "models"]
