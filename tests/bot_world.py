@@ -39,6 +39,16 @@ class FakeClock:
         self.now += timedelta(**kwargs)
 
 
+def asks(words: str):
+    """The latest message asks a question containing ``words``."""
+    return lambda message: words in (message.get("text") or "").lower()
+
+
+def finished(message: dict) -> bool:
+    """No Skip button left: the survey is over."""
+    return "Skip ⏭" not in buttons(message)
+
+
 def buttons(message: dict) -> list[str]:
     markup = message.get("reply_markup") or {}
     return [button["text"] for row in markup.get("inline_keyboard", []) for button in row]
@@ -106,6 +116,15 @@ class World:
         await user.press("Yes, that's OK")
         await self.settle()
         return user
+
+    async def skip_until(self, user: SimUser, reached, limit: int = 20) -> None:
+        """Press Skip until ``reached(latest bot message)`` holds; fail rather than loop forever."""
+        for _ in range(limit):
+            if reached(user.last_message):
+                return
+            await user.press("Skip ⏭")
+            await self.settle()
+        raise AssertionError(f"never reached the question wanted; last: {user.last_message.get('text')!r}")
 
     def rows(self, model, *where):
         with session_scope(self.heard.engine) as session:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from surveys.models import (Answer, Audience, AuditEvent, CallbackRequest, Consent, Invitation, InvitationStatus,
                             Participant, Role, SafeguardingAlert)
-from tests.bot_world import buttons, world
+from tests.bot_world import asks, buttons, world
 
 YP = ("YJ-24-0117", Audience.young_person)
 
@@ -153,9 +153,7 @@ async def test_bad_input_gets_a_kind_answer_and_loses_nothing(db_url):
 async def test_a_very_long_answer_is_kept_whole(db_url):
     async with world(db_url) as w:
         user = await w.join(508, *YP)
-        for _ in range(7):  # skip to the last question
-            await user.press("Skip ⏭")
-            await w.settle()
+        await w.skip_until(user, asks("anything else"))
         long_text = ("it was ok but the meetings went on too long " * 100)[:4000]
         await user.send_text(long_text)
         await w.settle()
@@ -230,9 +228,7 @@ async def test_a_disclosure_shows_help_and_alerts_the_duty_worker(db_url):
         w.add_staff(900, Role.duty, "Priya")
         duty = w.emu.user(900, "Priya")
         user = await w.join(514, *YP)
-        for _ in range(7):
-            await user.press("Skip ⏭")
-            await w.settle()
+        await w.skip_until(user, asks("anything else"))
         await user.send_text("my stepdad hurts me when he is drunk")
         await w.settle()
         texts = [m["text"] for m in user.messages[-3:]]
@@ -251,9 +247,7 @@ async def test_a_victim_answers_and_asks_for_a_call(db_url):
     async with world(db_url) as w:
         victim = await w.join(515, "YJ-24-0117", Audience.victim, "V1")
         assert "Question 1 of" in victim.last_message["text"]
-        while "Yes" not in buttons(victim.last_message) or "call" not in victim.last_message["text"].lower():
-            await victim.press("Skip ⏭")
-            await w.settle()
+        await w.skip_until(victim, asks("call you"))
         await victim.press("Yes")
         await w.settle()
         assert len(w.rows(CallbackRequest)) == 1

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from surveys.models import AuditEvent, Audience, Invitation, Role
-from tests.bot_world import world
+from tests.bot_world import asks, finished, world
 
 STAFF_COMMANDS = {
     "/invite YJ-24-0117 young_person": {Role.admin, Role.case_worker, Role.victim_worker},  # victims only, below
@@ -59,11 +59,7 @@ async def test_a_victim_worker_sends_the_follow_up_now(db_url):
     async with world(db_url) as w:
         w.add_staff(820, Role.victim_worker, "Lee")
         victim = await w.join(821, "YJ-24-0117", Audience.victim, "V2")
-        for _ in range(12):  # finish the scheduled follow-up first
-            if "Skip ⏭" not in str(victim.last_message.get("reply_markup")):
-                break
-            await victim.press("Skip ⏭")
-            await w.settle()
+        await w.skip_until(victim, finished)  # finish the scheduled follow-up first
         worker = w.emu.user(820)
         await worker.send_command("/followup YJ-24-0117 V2")
         await w.settle()
@@ -77,9 +73,7 @@ async def test_due_and_callbacks_list_what_a_worker_must_act_on(db_url):
     async with world(db_url) as w:
         w.add_staff(830, Role.manager, "Ade")
         victim = await w.join(831, "YJ-24-0117", Audience.victim, "V1")
-        while "call" not in victim.last_message["text"].lower():
-            await victim.press("Skip ⏭")
-            await w.settle()
+        await w.skip_until(victim, asks("call you"))
         await victim.press("Yes")
         await w.settle()
         manager = w.emu.user(830)
