@@ -17,7 +17,7 @@ class TextAnalysis:
     score: float
     themes: list[str]
     theme_matches: list[ThemeMatch]
-    safeguarding: bool
+    safeguarding: str | None  # the tier: "urgent", "review" or None
     reason: str | None
 
     def to_json_dict(self) -> dict[str, object]:
@@ -30,11 +30,11 @@ def analyse(text: str, question_kind: str | None = None, audience: str | None = 
     theme_matches = code(text, audience)
     safeguarding = screen(text, audience)
     return TextAnalysis(text, sentiment.label, sentiment.score, [match.theme_id for match in theme_matches],
-                        theme_matches, safeguarding.flagged, safeguarding.reason)
+                        theme_matches, safeguarding.tier, safeguarding.reason)
 
 
 def findings_for(text: str, question, audience: str | None) -> TextFindings:
     """The bot's view of one free-text answer (``question`` may be None outside a survey)."""
     result = analyse(text, getattr(question, "asks", None), audience)
     return TextFindings(sentiment=result.sentiment, score=result.score, themes=tuple(result.themes),
-                        safeguarding_reason=result.reason if result.safeguarding else None)
+                        safeguarding_tier=result.safeguarding, safeguarding_reason=result.reason)

@@ -106,11 +106,18 @@ _COMPILED = tuple((category, re.compile(source), topic) for category, source, to
 _CATEGORY_ORDER = (SELF_HARM, SEXUAL_EXPLOITATION, HARM_AT_HOME, EXPLOITATION, VICTIM_INTIMIDATION, THREATS)
 
 
+URGENT, REVIEW = "urgent", "review"
+
+
 @dataclass(frozen=True)
 class Screen:
-    flagged: bool
-    reason: str | None  # categories hit, most urgent first, joined by "; "
-    matched: tuple[str, ...]  # the words that fired the rules
+    tier: str | None  # URGENT (help now, duty worker now), REVIEW (read today) or None
+    reason: str | None  # categories hit, most urgent first, and what fired them
+    matched: tuple[str, ...]  # the words or exemplars that fired
+
+    @property
+    def flagged(self) -> bool:
+        return self.tier is not None
 
 
 def screen(text: str, audience: str | None = None) -> Screen:
@@ -125,9 +132,9 @@ def screen(text: str, audience: str | None = None) -> Screen:
             categories.add(_for_audience(category, audience))
             matched.append(hit.group(0).strip())
     if not categories:
-        return Screen(False, None, ())
+        return Screen(None, None, ())
     reason = "; ".join(category for category in _CATEGORY_ORDER if category in categories)
-    return Screen(True, reason, tuple(dict.fromkeys(matched)))
+    return Screen(URGENT, reason, tuple(dict.fromkeys(matched)))
 
 
 def _for_audience(category: str, audience: str | None) -> str:

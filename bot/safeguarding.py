@@ -28,7 +28,8 @@ def screen_loose_text(session: Session, h: Heard, participant: Participant, text
     if not findings.safeguarding_reason:
         return []
     alert = SafeguardingAlert(service_id=session.get(Case, participant.case_id).service_id,
-                              participant_id=participant.id, reason=findings.safeguarding_reason,
+                              participant_id=participant.id, tier=findings.safeguarding_tier,
+                              reason=findings.safeguarding_reason,
                               text=text, created_at=h.now())
     session.add(alert)
     session.flush()

@@ -24,6 +24,7 @@ class TextFindings:
     sentiment: str | None = None
     score: float | None = None
     themes: tuple[str, ...] = ()
+    safeguarding_tier: str | None = None  # "urgent", "review" or None
     safeguarding_reason: str | None = None
 
 
@@ -76,7 +77,7 @@ def respond(session: Session, invitation: Invitation, definition, given, *, now:
             row.themes = ";".join(findings.themes)
             if findings.safeguarding_reason:
                 response.alert_ids.append(_raise_alert(session, participant, invitation, question_id,
-                                                       findings.safeguarding_reason, answer.value, now))
+                                                       findings, answer.value, now))
         if getattr(question, "callback", False) and answer.value == "yes":
             _request_callback(session, participant, invitation, now)
             response.callback_requested = True
@@ -109,10 +110,10 @@ def _service_id(session: Session, participant: Participant) -> int:
 
 
 def _raise_alert(session: Session, participant: Participant, invitation: Invitation, question_id: str,
-                 reason: str, text: str, now: datetime) -> int:
+                 findings: TextFindings, text: str, now: datetime) -> int:
     alert = SafeguardingAlert(service_id=_service_id(session, participant), participant_id=participant.id,
-                              invitation_id=invitation.id, question_id=question_id, reason=reason, text=text,
-                              created_at=now)
+                              invitation_id=invitation.id, question_id=question_id, tier=findings.safeguarding_tier,
+                              reason=findings.safeguarding_reason, text=text, created_at=now)
     session.add(alert)
     session.flush()
     return alert.id

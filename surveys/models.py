@@ -61,6 +61,11 @@ class Role(StrEnum):
     duty = "duty"
 
 
+class AlertTier(StrEnum):
+    urgent = "urgent"  # help now, the duty worker now
+    review = "review"  # a duty worker reads it today (the /review queue)
+
+
 class Consent(StrEnum):
     pending = "pending"
     given = "given"
@@ -97,6 +102,8 @@ class Staff(SQLModel, table=True):
     role: Role = Field(sa_type=sa.String(20))
     name: str | None = Field(default=None, max_length=120, description="A staff member's own name, never a child's.")
     active: bool = True
+    reachable_at: datetime | None = _when(description="Last time a message to them went through, or they wrote to the bot.")
+    unreachable_at: datetime | None = _when(description="Last time Telegram refused a message to them (chat never opened, bot blocked).")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
 
 
@@ -205,14 +212,31 @@ class SafeguardingAlert(SQLModel, table=True):
     participant_id: int = Field(foreign_key="participant.id", index=True)
     invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
     question_id: str | None = Field(default=None, max_length=60)
+    tier: AlertTier = Field(default=AlertTier.urgent, sa_type=sa.String(10))
     reason: str = Field(max_length=200)
     text: str | None = Field(default=None, sa_type=EncryptedText(), description="What they wrote, for the duty worker.")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    help_sent_at: datetime | None = _when(description="When the person was shown where to get help.")
     notified_at: datetime | None = _when()
     notify_attempts: int = 0
     acknowledged_by: int | None = Field(default=None, foreign_key="staff.id")
     acknowledged_at: datetime | None = _when()
-    escalated_at: datetime | None = _when()
+    escalated_at: datetime | None = _when(description="The latest escalation to managers and admins.")
+    escalations: int = Field(default=0, description="How many times it has been escalated.")
+
+
+class AlertDelivery(SQLModel, table=True):
+    """One message about one alert to one staff member: claimed before it is sent, so no race sends it twice."""
+
+    __table_args__ = (sa.UniqueConstraint("alert_id", "telegram_user_id", "round"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="safeguardingalert.id", index=True)
+    telegram_user_id: int = Field(sa_type=sa.BigInteger())
+    round: int = Field(default=0, description="0: the first alert; 1, 2, ...: escalations; -1: the review digest.")
+    claimed_at: datetime = Field(sa_type=UTCDateTime(), nullable=False)
+    sent_at: datetime | None = _when()
+    message_id: int | None = Field(default=None, sa_type=sa.BigInteger())
 
 
 class CallbackRequest(SQLModel, table=True):
@@ -224,6 +248,7 @@ class CallbackRequest(SQLModel, table=True):
     invitation_id: int | None = Field(default=None, foreign_key="invitation.id")
     reason: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    notified_at: datetime | None = _when(description="When a victim worker was told.")
     done_by: int | None = Field(default=None, foreign_key="staff.id")
     done_at: datetime | None = _when()
 

@@ -16,13 +16,13 @@ def test_analyse_combines_sentiment_themes_and_safeguarding():
     result = analyse("my worker lisened but the olders make me hold stuff", "anything_else", "young_person")
     assert result.to_json_dict().keys() == {"text", "sentiment", "score", "themes", "safeguarding", "reason"}
     assert "listened_to" in result.themes
-    assert result.safeguarding and result.reason == "exploitation"
+    assert result.safeguarding == "urgent" and result.reason == "exploitation"
     assert [match.theme_id for match in result.theme_matches] == result.themes
 
 
 def test_plain_answer_is_not_flagged():
     result = analyse("nothing, it was all good", "improve", "parent")
-    assert (result.sentiment, result.safeguarding, result.reason) == ("positive", False, None)
+    assert (result.sentiment, result.safeguarding, result.reason) == ("positive", None, None)
 
 
 def test_reads_lines_from_a_file_skipping_blank_lines(tmp_path):
@@ -39,7 +39,7 @@ def test_reads_stdin_with_one_question_and_audience_for_all():
     result = runner.invoke(app, ["analyse", "-", "--question", "improve", "--audience", "parent"], input="nothing\n")
     assert result.exit_code == 0, result.output
     assert json_lines(result.stdout) == [{"text": "nothing", "sentiment": "positive", "score": 0.4, "themes": [],
-                                          "safeguarding": False, "reason": None}]
+                                          "safeguarding": None, "reason": None}]
 
 
 def test_reads_a_csv_column_with_question_and_audience_per_row(tmp_path):
@@ -51,7 +51,7 @@ def test_reads_a_csv_column_with_question_and_audience_per_row(tmp_path):
     assert result.exit_code == 0, result.output
     first, second = json_lines(result.stdout)
     assert first["sentiment"] == "negative"
-    assert (second["safeguarding"], second["reason"]) == (True, "victim intimidation")
+    assert (second["safeguarding"], second["reason"]) == ("urgent", "victim intimidation")
 
 
 def test_missing_column_lists_the_columns_and_exits_2(tmp_path):
