@@ -13,7 +13,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseU
                           CommandHandler,
                           ContextTypes, MessageHandler, TypeHandler, filters)
 
-from bot import participant, staff
+from bot import participant, screening, staff
 from bot.context import Heard
 from bot.dispatch import tick
 from bot.processing import PerChatUpdateProcessor
@@ -32,6 +32,7 @@ SENDS_PER_SECOND = 29
 
 def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, analyse=None) -> Heard:
     """Open the database (migrating it), load the surveys and the analysis."""
+    from bot.screening import load_duty_roster
     from surveys.crypto import Keyring
     from surveys.schema import load_all
     from surveys.store import ensure_service, make_engine, session_scope, upgrade
@@ -40,8 +41,10 @@ def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, a
     engine = make_engine(settings.database_url, keys=Keyring.from_settings(settings))
     with session_scope(engine) as session:
         service_id = ensure_service(session, settings.service, settings.service_name).id
+        roster = load_duty_roster(session, service_id)
     return Heard(settings=settings, engine=engine, service_id=service_id, definitions=load_all(),
-                 analyse=analyse or _default_analyser(), clock=clock, worker=f"{socket.gethostname()}:{id(engine):x}")
+                 analyse=analyse or _default_analyser(), clock=clock, worker=f"{socket.gethostname()}:{id(engine):x}",
+                 duty_roster=roster)
 
 
 def _default_analyser():
@@ -69,9 +72,13 @@ def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool =
 
 def register_handlers(application: Application) -> None:
     add = application.add_handler
-    # Group -1 runs first for every update: groups and channels are refused before anything else.
-    add(TypeHandler(Update, participant.refuse_group), group=-1)
+    # Groups run in order, lowest first, each update through every group: groups and channels are
+    # refused before anything else; then every piece of text is screened for safeguarding.
+    add(TypeHandler(Update, participant.refuse_group), group=-2)
+    add(TypeHandler(Update, screening.screen_every_message), group=-1)
 
+    # An edited message was screened above; it never becomes an answer or re-runs a command.
+    add(MessageHandler(filters.UpdateType.EDITED & PRIVATE, participant.message_edited))
     add(CommandHandler("start", participant.start, filters=PRIVATE))
     add(CommandHandler("help", participant.help_command, filters=PRIVATE))
     add(CommandHandler("privacy", participant.privacy_command, filters=PRIVATE))

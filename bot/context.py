@@ -23,6 +23,7 @@ class Heard:
     analyse: Analyser
     clock: Callable[[], datetime] = utcnow
     worker: str = field(default="bot")  # names this process's invitation claims
+    duty_roster: list[int] = field(default_factory=list)  # who takes alerts, for when the database fails
 
     def now(self) -> datetime:
         return self.clock()

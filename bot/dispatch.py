@@ -16,6 +16,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import callbacks
 from bot.context import Heard, heard
 from bot.conversation import send_step
 from bot.safeguarding import notify_duty
@@ -41,11 +42,12 @@ class TickReport:
     expired: int = 0
     alerts: int = 0
     escalated: int = 0
+    contact_requests: int = 0
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     report = await run_tick(context.bot, heard(context))
-    if report.sent or report.reminded or report.retried or report.unreachable or report.alerts or report.escalated:
+    if any(vars(report).values()):
         log.info("dispatch: %s", report)
 
 
@@ -56,6 +58,7 @@ async def run_tick(bot: Bot, h: Heard, *, batch: int = 100) -> TickReport:
     with session_scope(h.engine) as session:
         report.expired = expire_overdue(session, now=now)
     report.alerts = await _retry_alerts(bot, h)
+    report.contact_requests = await callbacks.notify_waiting(bot, h)
     report.escalated = await _escalate_alerts(bot, h)
     if not in_window(now, h.settings.zone, h.settings.window):
         return report

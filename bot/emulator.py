@@ -1031,6 +1031,13 @@ class SimUser:
     async def send_text(self, text: str) -> dict[str, Any]:
         return self._send({"text": text})
 
+    async def edit_text(self, message: dict[str, Any], new_text: str) -> dict[str, Any]:
+        """Edit a message this person sent earlier: the bot gets an ``edited_message`` update."""
+        edited = {**message, "text": new_text, "edit_date": int(time.time())}
+        self._chat.messages[message["message_id"]] = edited
+        self._emu._push_update(self._bot, "edited_message", edited)
+        return edited
+
     async def send_command(self, command_line: str) -> dict[str, Any]:
         command = command_line.split(maxsplit=1)[0]
         if not command.startswith("/"):

@@ -17,17 +17,18 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import safeguarding
+from bot import callbacks
 from bot.context import Heard, heard
 from bot.conversation import close_question, question_index, send_current, send_step
 from bot.render import button_values, parse_press, question_keyboard
+from bot.screening import disclosed_in
 from bot.texts import problem_text, t
 from surveys import engine
 from surveys.answering import load_answers, respond
 from surveys.crypto import chat_hash, chat_hashes, keyring_of
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
-from surveys.models import (AuditEvent, Case, Consent, Invitation, InvitationStatus,
+from surveys.models import (Audience, AuditEvent, Case, Consent, Invitation, InvitationStatus,
                             Participant, ProcessedUpdate)
 from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
@@ -260,37 +261,43 @@ def _input_for(press, question):
 
 
 async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A typed message: the answer to the open question, or something said outside a survey.
+
+    The screen (bot/screening.py) has already read it; after a disclosure the replies here stay
+    quiet about validation and "nobody reads this", and just show where the person is.
+    """
     h, chat_id, text = heard(context), update.effective_chat.id, update.effective_message.text
+    disclosed = disclosed_in(update, context)
+    response = None
     with session_scope(h.engine) as session:
         participant = _participant(session, h, chat_id)
         invitation = None
         if participant is not None and participant.consent == Consent.given:
             invitation = active_invitation(session, participant.id)
-        if invitation is None:
-            # Outside a survey a message can still hold a disclosure: screen it all the same.
-            alert_ids = safeguarding.screen_loose_text(session, h, participant, text) if participant else []
-        elif _first_time(session, update, context.bot.id):
+        if invitation is not None and _first_time(session, update, context.bot.id):
             definition = h.definitions[invitation.survey_id]
             step = engine.next_step(definition, load_answers(session, invitation.id))
             response = respond(session, invitation, definition, engine.Reply(text), now=h.now(), analyse=h.analyse)
-        else:
-            response = None  # Telegram delivered this again: just show where they are
     lang = _lang(participant)
     if invitation is not None:
-        if response is None:
-            await send_current(context.bot, h, chat_id, invitation, lang)
+        if response is None or (response.problem and disclosed):
+            await send_current(context.bot, h, chat_id, invitation, lang)  # re-delivered, or just disclosed
         else:
             await _after_answer(context, h, chat_id, invitation, definition, step, response, lang)
-        return
-    if alert_ids or (participant is None and h.analyse(text, None, None).safeguarding_reason):
-        await safeguarding.after_disclosure(context.bot, h, chat_id, alert_ids, lang)
-    if participant is None:
+    elif participant is None:
         await update.effective_message.reply_text(t("start.no_link"), parse_mode=ParseMode.HTML)
     elif participant.consent == Consent.pending:
         await update.effective_message.reply_text(t("consent.first", lang), parse_mode=ParseMode.HTML,
                                                   reply_markup=_consent_keyboard(lang))
-    elif not alert_ids:
+    elif not disclosed:
         await update.effective_message.reply_text(t("survey.none_open", lang), parse_mode=ParseMode.HTML)
+
+
+async def message_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An old message changed: it was screened, but it never replaces an answer already given."""
+    if disclosed_in(update, context):
+        return
+    await _reply_then_resume(update, context, "survey.edited")
 
 
 async def _after_answer(context, h: Heard, chat_id: int, invitation: Invitation, definition, step,
@@ -313,11 +320,16 @@ async def _after_answer(context, h: Heard, chat_id: int, invitation: Invitation,
         return
     await close_question(bot, chat_id, pressed_message_id or invitation.message_id, asked,
                          answers.get(asked.id), lang)
-    if response.alert_ids:
-        await safeguarding.after_disclosure(bot, h, chat_id, response.alert_ids, lang)
-    if response.callback_requested:
-        await bot.send_message(chat_id, t("survey.callback_noted", lang))
+    if response.callback_ids:
+        await bot.send_message(chat_id, t(_contact_noted_key(invitation, h), lang))
+        for callback_id in response.callback_ids:
+            await callbacks.notify_workers(bot, h, callback_id)
     await send_step(bot, h, chat_id, invitation, new_step, lang)
+
+
+def _contact_noted_key(invitation: Invitation, h: Heard) -> str:
+    audience = h.definitions[invitation.survey_id].audience
+    return "survey.contact_noted_child" if audience == Audience.young_person else "survey.contact_noted_adult"
 
 
 def _problem_text(problem: str, step, lang: str) -> str:
@@ -345,8 +357,15 @@ async def _remove_buttons(query) -> None:
 # --- things we cannot read -----------------------------------------------------------------
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Voice notes, stickers, photos...: say kindly what works, then show where they are."""
-    await _reply_then_resume(update, context, f"cannot_read.{_kind_of(update.effective_message)}")
+    """Voice notes, stickers, photos...: say kindly what works, then show where they are.
+
+    A caption was screened like any text; it is not taken as an answer, so say so.
+    """
+    message = update.effective_message
+    key = "cannot_read.caption" if message.caption else f"cannot_read.{_kind_of(message)}"
+    if message.caption and disclosed_in(update, context):
+        key = None
+    await _reply_then_resume(update, context, key)
 
 
 def _kind_of(message) -> str:
@@ -371,14 +390,15 @@ async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _reply_then_resume(update, context, "info.privacy")
 
 
-async def _reply_then_resume(update: Update, context, key: str) -> None:
-    """Answer, then show the question they are on, so nobody loses their place."""
+async def _reply_then_resume(update: Update, context, key: str | None) -> None:
+    """Answer (unless ``key`` is None), then show the question they are on, so nobody loses their place."""
     h, chat_id = heard(context), update.effective_chat.id
     with session_scope(h.engine) as session:
         participant = _participant(session, h, chat_id)
         invitation = active_invitation(session, participant.id) if participant else None
         lang = _lang(participant)
-    await update.effective_message.reply_text(t(key, lang), parse_mode=ParseMode.HTML)
+    if key is not None:
+        await update.effective_message.reply_text(t(key, lang), parse_mode=ParseMode.HTML)
     if invitation is not None:
         await send_current(context.bot, h, chat_id, invitation, lang)
 

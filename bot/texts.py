@@ -49,7 +49,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "survey.going_back": "↩️ Going back to change this.",
         "survey.old_button": "That button is old now. Here is where you are.",
         "survey.closed": "This survey has closed. Thank you anyway!",
-        "survey.callback_noted": "OK. We will ask your worker to call you.",
+        "survey.contact_noted_child": "OK. We have asked your worker to get in touch with you.",
+        "survey.contact_noted_adult": "Thank you. We have let your victim worker know, and they will contact you.",
+        "survey.edited": "I saw you changed a message. I keep the answer you sent first. To change an answer, tap ⬅️ Back.",
         "reminder.new": "Hi! Just a reminder about this one:\n<b>{title}</b>\nIt only takes a few minutes, and you can skip anything.",
         "reminder.started": "Hi! You started this one:\n<b>{title}</b>\nWant to finish it? You can carry on from where you stopped.",
         "survey.none_open": "Thanks for your message. There is no survey open for you right now, so nobody will read this here.\nIf you need to talk to your worker, please contact them in the usual way.",
@@ -78,6 +80,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cannot_read.document": "Sorry, I can't open files. Could you type your answer instead?",
         "cannot_read.location": "Please don't send your location. I don't need it, and I have not kept it.",
         "cannot_read.contact": "Please don't send contact details. I don't need them, and I have not kept them.",
+        "cannot_read.caption": "Thanks! I can't look at pictures or files, so please type your answer as a message on its own.",
         "cannot_read.other": "Sorry, I can only read typed words and button taps.",
         "chat.unknown_command": "I don't know that command. Send /help to see what I can do.",
         # --- help, privacy, stop, delete
@@ -96,6 +99,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "confirm.keep_going": "No, go back",
         "chat.error": "Sorry, something went wrong on my side. 😕 Your answers so far are safe. Please try again in a minute.",
         # --- safeguarding
+        "safeguarding.help_child": "Thank you for telling us. You did the right thing. 💙\nSomeone from your team will get in touch with you soon.\n\n<b>Want to talk to someone now?</b>\n• Childline: call free on <b>0800 1111</b>, day or night\n• If you are in danger right now, call <b>999</b>",
+        "safeguarding.review_child": "Thank you for telling us that. 💙 Someone from your team will read it.\n\n<b>If you ever want to talk to someone:</b>\n• Childline: call free on <b>0800 1111</b>, day or night\n• If you are in danger right now, call <b>999</b>",
+        "safeguarding.help_adult": "Thank you for telling us. We have passed this to a member of the team, who will contact you soon.\n\n<b>If you need support now:</b>\n• Samaritans: free on <b>116 123</b>, any time\n• Victim Support: free on <b>08 08 16 89 111</b>\n• If you are in danger, call <b>999</b>",
+        "safeguarding.review_adult": "Thank you for sharing this. A member of the team will read it.\n\n<b>If you would like support at any time:</b>\n• Samaritans: free on <b>116 123</b>, any time\n• Victim Support: free on <b>08 08 16 89 111</b>\n• If you are in danger, call <b>999</b>",
+        "safeguarding.help_anyone": "Thank you for telling us. Someone from the team will get in touch.\n\n<b>If you need help now:</b>\n• Under 18? Childline: free on <b>0800 1111</b>\n• Samaritans: free on <b>116 123</b>, any time\n• If you are in danger, call <b>999</b>",
         "safeguarding.help_now": "Thank you for telling us. You are not in trouble. 💙\nA worker from your team will get in touch with you soon.\n\n<b>If you need help now:</b>\n• Childline: call free on <b>0800 1111</b> (any time)\n• Samaritans: call free on <b>116 123</b> (any time)\n• In an emergency, call <b>999</b>",
         "safeguarding.help_unknown_person": "Thank you for telling me. 💙 I don't know who you are yet, so I can't ask a worker to contact you.\nPlease tell an adult you trust, or your worker.\n\n<b>If you need help now:</b>\n• Childline: call free on <b>0800 1111</b> (any time)\n• Samaritans: call free on <b>116 123</b> (any time)\n• In an emergency, call <b>999</b>",
         # --- commands menu
@@ -125,6 +133,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.report_usage": "Use: /report 2026-Q3 (or /report on its own for the last full quarter).",
         "staff.report_wait": "Making the feedback report for {period}. This can take a minute…",
         "staff.report_ready": "Feedback report for {period}. Counts under 5 are hidden; no names are in it.",
+        "staff.contact_request": "📞 <b>Please get in touch</b>\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nSurvey: {survey}\nAt: {at}\n\n/callbacks lists everyone waiting.",
+        "staff.alert_not_stored": "🚨 <b>A possible safeguarding disclosure ({tier}) has just arrived, but the database could not save it.</b>\nheard keeps trying and will send the full alert once it is saved. If it has not come within a few minutes, check the bot and its database now.",
         "staff.callbacks": "<b>Asked for a call</b>\n{calls}\n\n<b>Safeguarding alerts nobody has taken</b>\n{alerts}",
     },
 }

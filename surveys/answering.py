@@ -1,7 +1,8 @@
 """Taking an answer: the engine decides, this module stores what it decided.
 
-Every answer is written the moment it arrives. Free text is scored and screened here, so a
-possible disclosure becomes an alert in the same transaction as the answer itself.
+Every answer is written the moment it arrives, with free text scored for sentiment and themes.
+Safeguarding is not decided here: every message is screened before it reaches this module
+(surveys/alerts.py), whether or not it turns out to be a valid answer.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from surveys import engine
-from surveys.models import (Answer, CallbackRequest, Invitation, InvitationStatus, Participant,
-                            SafeguardingAlert, Case)
+from surveys.models import Answer, CallbackRequest, Case, Invitation, InvitationStatus, Participant
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,7 @@ class Response:
     step: object
     answers: dict = field(default_factory=dict)  # every answer after this input
     problem: str | None = None
-    alert_ids: list[int] = field(default_factory=list)
-    callback_requested: bool = False
+    callback_ids: list[int] = field(default_factory=list)  # requests for contact this answer made
 
 
 def load_answers(session: Session, invitation_id: int) -> dict[str, engine.Answer]:
@@ -75,12 +74,11 @@ def respond(session: Session, invitation: Invitation, definition, given, *, now:
             findings = analyse(answer.value, question, participant.audience)
             row.sentiment, row.sentiment_score = findings.sentiment, findings.score
             row.themes = ";".join(findings.themes)
-            if findings.safeguarding_reason:
-                response.alert_ids.append(_raise_alert(session, participant, invitation, question_id,
-                                                       findings, answer.value, now))
-        if getattr(question, "callback", False) and answer.value == "yes":
-            _request_callback(session, participant, invitation, now)
-            response.callback_requested = True
+        reason = contact_reason(question, answer)
+        if reason is not None:
+            callback_id = _request_callback(session, participant, invitation, reason, now)
+            if callback_id is not None:
+                response.callback_ids.append(callback_id)
         session.add(row)
 
     invitation.last_activity_at = now
@@ -109,18 +107,29 @@ def _service_id(session: Session, participant: Participant) -> int:
     return session.get(Case, participant.case_id).service_id
 
 
-def _raise_alert(session: Session, participant: Participant, invitation: Invitation, question_id: str,
-                 findings: TextFindings, text: str, now: datetime) -> int:
-    alert = SafeguardingAlert(service_id=_service_id(session, participant), participant_id=participant.id,
-                              invitation_id=invitation.id, question_id=question_id, tier=findings.safeguarding_tier,
-                              reason=findings.safeguarding_reason, text=text, created_at=now)
-    session.add(alert)
+def contact_reason(question, answer: engine.Answer) -> str | None:
+    """Does this answer ask the team to get in touch? ("yes" to a call-back question, "less safe"...)"""
+    if answer.skipped or answer.value is None:
+        return None
+    if getattr(question, "callback", False) and answer.value == "yes":
+        return CALLBACK_ASKED
+    if answer.value in getattr(question, "contact_on", ()):
+        return f"answered '{answer.value.replace('_', ' ')}' to {question.id.replace('_', ' ')}"
+    return None
+
+
+CALLBACK_ASKED = "asked for a call"
+
+
+def _request_callback(session: Session, participant: Participant, invitation: Invitation, reason: str,
+                      now: datetime) -> int | None:
+    """One request per reason per survey: going back and answering again does not ask twice."""
+    already = session.exec(select(CallbackRequest).where(CallbackRequest.invitation_id == invitation.id,
+                                                         CallbackRequest.reason == reason)).first()
+    if already is not None:
+        return None
+    request = CallbackRequest(service_id=_service_id(session, participant), participant_id=participant.id,
+                              invitation_id=invitation.id, reason=reason, created_at=now)
+    session.add(request)
     session.flush()
-    return alert.id
-
-
-def _request_callback(session: Session, participant: Participant, invitation: Invitation, now: datetime) -> None:
-    already = session.exec(select(CallbackRequest).where(CallbackRequest.invitation_id == invitation.id)).first()
-    if already is None:
-        session.add(CallbackRequest(service_id=_service_id(session, participant), participant_id=participant.id,
-                                    invitation_id=invitation.id, reason="asked for a call", created_at=now))
+    return request.id

@@ -125,6 +125,7 @@ class Question(_Strict):
     required: bool = False
     show_if: ShowIf | None = None
     callback: bool = False  # on a yesno: "yes" means the person wants a call back
+    contact_on: list[str] = []  # on a choice: answers that ask the victim worker to get in touch now
     area: Slug | None = None  # on a journey10: the life area rated, paired across surveys
     asks: Literal["improve", "good", "anything_else"] | None = None  # on a text: how to read its answers
 
@@ -152,6 +153,11 @@ class Question(_Strict):
             raise ValueError("'asks' only works on a text question")
         if self.callback and self.type != QuestionType.yesno:
             raise ValueError("'callback' only works on a yesno question")
+        unknown = set(self.contact_on) - set(values)
+        if self.contact_on and self.type != QuestionType.choice:
+            raise ValueError("'contact_on' only works on a choice question")
+        if unknown:
+            raise ValueError(f"'contact_on' names options this question does not have: {', '.join(sorted(unknown))}")
         return self
 
     def option_values(self) -> list[str]:

@@ -232,7 +232,8 @@ async def test_a_disclosure_shows_help_and_alerts_the_duty_worker(db_url):
         await user.send_text("my stepdad hurts me when he is drunk")
         await w.settle()
         texts = [m["text"] for m in user.messages[-3:]]
-        assert any("Childline" in t and "0800 1111" in t and "116 123" in t and "999" in t for t in texts)
+        assert any("Childline" in t and "0800 1111" in t and "999" in t for t in texts)
+        assert not any("Victim Support" in t for t in texts)
         alert_message = duty.last_message
         assert "YJ-24-0117" in alert_message["text"] and "stepdad hurts me" in alert_message["text"]
         await duty.press("I'm dealing with this")

@@ -47,6 +47,8 @@ def upgrade() -> None:
     # ### end Alembic commands ###
     # Alerts raised before this revision were all shown help at the time: don't send it again.
     op.execute("UPDATE safeguardingalert SET help_sent_at = created_at")
+    # Call-back requests from before were listed by /callbacks; nobody is messaged about them now.
+    op.execute("UPDATE callbackrequest SET notified_at = created_at")
     # Existing escalations happened once.
     op.execute("UPDATE safeguardingalert SET escalations = 1 WHERE escalated_at IS NOT NULL")
 

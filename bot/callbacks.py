@@ -1,0 +1,75 @@
+"""Someone asked the team to get in touch (a call back, or a victim who feels less safe): tell a worker now.
+
+The request row is stored with the answer; this sends the message, and the dispatcher's tick sends
+again any request nobody has been told about yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from sqlmodel import select
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.context import Heard
+from bot.texts import t
+from surveys.models import CallbackRequest, Case, Invitation, Participant, Role, Staff
+from surveys.store import session_scope
+
+log = logging.getLogger(__name__)
+
+
+def _workers(session, service_id: int) -> list[int]:
+    """Victim workers; if the service has none, managers and admins, so a request never goes unseen."""
+    for roles in ((Role.victim_worker,), (Role.manager, Role.admin)):
+        ids = session.exec(select(Staff.telegram_user_id).where(
+            Staff.service_id == service_id, Staff.active.is_(True),
+            Staff.role.in_([role.value for role in roles]))).all()
+        if ids:
+            return sorted(set(ids))
+    return []
+
+
+def _message(session, h: Heard, request: CallbackRequest) -> str:
+    participant = session.get(Participant, request.participant_id)
+    case = session.get(Case, participant.case_id)
+    invitation = session.get(Invitation, request.invitation_id) if request.invitation_id else None
+    definition = h.definitions.get(invitation.survey_id) if invitation else None
+    who = case.case_ref + (f" / {participant.participant_ref}" if participant.participant_ref else "")
+    return t("staff.contact_request", who=escape(who), audience=participant.audience.replace("_", " "),
+             reason=escape(request.reason), survey=escape(definition.title.get("en") if definition else "-"),
+             at=request.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
+
+
+async def notify_workers(bot: Bot, h: Heard, callback_id: int) -> bool:
+    """Message the workers about one request; True if at least one of them got it."""
+    with session_scope(h.engine) as session:
+        request = session.get(CallbackRequest, callback_id)
+        if request is None or request.notified_at is not None or request.done_at is not None:
+            return False
+        text, recipients = _message(session, h, request), _workers(session, request.service_id)
+    delivered = 0
+    for user_id in recipients:
+        try:
+            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML)
+            delivered += 1
+        except TelegramError as error:
+            log.warning("contact request %s not delivered to one worker: %s", callback_id, type(error).__name__)
+    if not recipients:
+        log.error("contact request %s: no victim worker, manager or admin to tell", callback_id)
+    if delivered:
+        with session_scope(h.engine) as session:
+            session.get(CallbackRequest, callback_id).notified_at = h.now()
+    return delivered > 0
+
+
+async def notify_waiting(bot: Bot, h: Heard) -> int:
+    """Requests nobody has been told about yet (a send failed, or nobody held the role): try again."""
+    with session_scope(h.engine) as session:
+        waiting = session.exec(select(CallbackRequest.id).where(
+            CallbackRequest.service_id == h.service_id, CallbackRequest.notified_at.is_(None),
+            CallbackRequest.done_at.is_(None))).all()
+    return sum([await notify_workers(bot, h, callback_id) for callback_id in waiting])

@@ -1,0 +1,196 @@
+"""Every piece of text a person sends is screened here, before any other handler reads it.
+
+Registered for every update, ahead of the handlers that answer surveys, so a disclosure typed at
+a button question, after a survey, in a photo's caption, in an edited message or after a command
+reaches a person whatever the answer handler then makes of it. The order is fixed by safety:
+store the alert, show the person help, then tell the duty worker. If the database cannot take the
+alert, the person still gets help at once, the duty workers are told from the roster held in
+memory, and storing is retried in the background until it works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import select
+from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import safeguarding
+from bot.context import Heard, heard
+from bot.texts import t
+from surveys.alerts import Flag, StoredAlert, record_alert
+from surveys.crypto import chat_hashes, keyring_of
+from surveys.models import AlertTier, Audience, Case, Participant, Role, SafeguardingAlert, Staff
+from surveys.store import session_scope
+
+log = logging.getLogger(__name__)
+
+STORE_TRIES = 3  # quick tries while the person waits; then help goes out and storing carries on behind
+BACKGROUND_RETRY_SECONDS = 10
+BACKGROUND_RETRY_LIMIT = 360  # an hour of tries
+DISCLOSED = "disclosed_update"  # chat_data key: the answer handlers skip their complaint after a disclosure
+
+
+def text_of(message: Message | None) -> str | None:
+    """What a person wrote: a message's text, or the caption of a photo, video or file."""
+    if message is None:
+        return None
+    return message.text or message.caption
+
+
+def disclosed_in(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Did the screen find a disclosure in this very update? (So replies can be gentler.)"""
+    return context.chat_data is not None and context.chat_data.get(DISCLOSED) == update.update_id
+
+
+async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat, text = update.effective_chat, text_of(update.effective_message)
+    if chat is None or chat.type != ChatType.PRIVATE or not text:
+        return
+    h = heard(context)
+    person = _who_is_writing(h, chat.id)
+    if person is not None and person.is_staff_only:
+        return  # staff writing to their own bot: commands and notes, not feedback
+    audience = person.audience if person else None
+    findings = h.analyse(text, None, audience)
+    if not findings.safeguarding_tier:
+        return
+    if context.chat_data is not None:
+        context.chat_data[DISCLOSED] = update.update_id
+    flag = Flag(AlertTier(findings.safeguarding_tier), findings.safeguarding_reason or "possible disclosure")
+    if person is not None and person.participant_id is None:
+        await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
+        return
+    stored = await _store(h, chat.id, text, flag)
+    if stored is None:
+        await _when_storing_failed(context, h, chat.id, text, flag, person)
+        return
+    await _help_then_tell(context, h, chat.id, stored, audience, person.lang if person else "en")
+
+
+class _Writer:
+    """Who sent a message, as far as screening needs to know."""
+
+    def __init__(self, participant: Participant | None, staff: bool):
+        self.participant_id = participant.id if participant else None
+        self.audience = participant.audience if participant else None
+        self.lang = participant.language if participant else "en"
+        self.is_staff_only = staff and participant is None
+
+
+def _who_is_writing(h: Heard, chat_id: int) -> _Writer | None:
+    """None when the database cannot say (the screen still runs; help still goes out)."""
+    try:
+        with session_scope(h.engine) as session:
+            participant = _participant(session, h, chat_id)
+            staff = participant is None and session.exec(select(Staff.id).where(
+                Staff.service_id == h.service_id, Staff.telegram_user_id == chat_id,
+                Staff.active.is_(True))).first() is not None
+            return _Writer(participant, staff)
+    except SQLAlchemyError:
+        log.exception("could not look up who wrote a message; screening it all the same")
+        return None
+
+
+def _participant(session, h: Heard, chat_id: int) -> Participant | None:
+    hashes = chat_hashes(keyring_of(session), chat_id)
+    return session.exec(select(Participant).join(Case).where(
+        Participant.chat_hash.in_(hashes), Case.service_id == h.service_id)).first()
+
+
+def _store_once(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | None:
+    with session_scope(h.engine) as session:
+        participant = _participant(session, h, chat_id)
+        if participant is None:
+            return None
+        h.duty_roster = load_duty_roster(session, h.service_id)
+        return record_alert(session, participant, text, flag, definitions=h.definitions, now=h.now())
+
+
+async def _store(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | None:
+    for attempt in range(STORE_TRIES):
+        try:
+            return _store_once(h, chat_id, text, flag)
+        except SQLAlchemyError:
+            log.exception("could not store a safeguarding alert (try %s of %s)", attempt + 1, STORE_TRIES)
+            await asyncio.sleep(0.2 * (attempt + 1))
+    return None
+
+
+def help_key(audience: str | None, tier: AlertTier | None) -> str:
+    """Children are pointed to Childline; parents, carers and victims to adult services."""
+    if audience is None:
+        return "safeguarding.help_anyone"
+    who = "child" if audience == Audience.young_person else "adult"
+    return f"safeguarding.{'review' if tier == AlertTier.review else 'help'}_{who}"
+
+
+async def _help(context, chat_id: int, key: str, lang: str) -> bool:
+    try:
+        await context.bot.send_message(chat_id, t(key, lang), parse_mode=ParseMode.HTML)
+        return True
+    except TelegramError:
+        # The help message is owed: the dispatcher's tick sends it again while help_sent_at is empty.
+        log.warning("could not send safeguarding help; it will be retried")
+        return False
+
+
+async def _help_then_tell(context, h: Heard, chat_id: int, stored: StoredAlert, audience: str | None,
+                          lang: str) -> None:
+    if await _help(context, chat_id, help_key(audience, stored.tier), lang):
+        _mark_help_sent(h, stored.alert_id)
+    if stored.new and stored.tier == AlertTier.urgent:
+        await safeguarding.notify_duty(context.bot, h, stored.alert_id)
+
+
+def _mark_help_sent(h: Heard, alert_id: int) -> None:
+    try:
+        with session_scope(h.engine) as session:
+            alert = session.get(SafeguardingAlert, alert_id)
+            if alert.help_sent_at is None:
+                alert.help_sent_at = h.now()
+    except SQLAlchemyError:
+        log.exception("could not record that help was sent for alert %s", alert_id)
+
+
+async def _when_storing_failed(context, h: Heard, chat_id: int, text: str, flag: Flag, person: _Writer | None) -> None:
+    """The database is failing: help now, duty workers told from memory, and keep trying to store."""
+    audience, lang = (person.audience, person.lang) if person else (None, "en")
+    await _help(context, chat_id, help_key(audience, flag.tier), lang)
+    for user_id in h.duty_roster:
+        try:
+            await context.bot.send_message(user_id, t("staff.alert_not_stored", tier=flag.tier.value),
+                                           parse_mode=ParseMode.HTML)
+        except TelegramError:
+            log.warning("could not tell a duty worker that an alert is waiting to be stored")
+    context.application.create_task(_keep_storing(context, h, chat_id, text, flag), update=None,
+                                    name="store-alert")
+
+
+async def _keep_storing(context, h: Heard, chat_id: int, text: str, flag: Flag) -> None:
+    for _ in range(BACKGROUND_RETRY_LIMIT):
+        await asyncio.sleep(BACKGROUND_RETRY_SECONDS)
+        try:
+            stored = _store_once(h, chat_id, text, flag)
+        except SQLAlchemyError:
+            continue
+        if stored is not None:
+            _mark_help_sent(h, stored.alert_id)  # help went out when storing first failed
+            if stored.new and stored.tier == AlertTier.urgent:
+                await safeguarding.notify_duty(context.bot, h, stored.alert_id)
+            log.info("stored safeguarding alert %s after the database recovered", stored.alert_id)
+        return
+    log.critical("gave up storing a safeguarding alert after an hour: the duty workers were told it exists")
+
+
+def load_duty_roster(session, service_id: int) -> list[int]:
+    """The Telegram ids of everyone who takes alerts, kept in memory for when the database fails."""
+    roles = [Role.duty.value, Role.manager.value, Role.admin.value]
+    rows = session.exec(select(Staff.telegram_user_id).where(
+        Staff.service_id == service_id, Staff.active.is_(True), Staff.role.in_(roles))).all()
+    return sorted(set(rows))

@@ -1,0 +1,210 @@
+"""Every piece of text a person sends is screened, in every state, through the real bot over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+
+import sqlalchemy as sa
+
+import bot.screening
+from surveys.answering import TextFindings
+from surveys.models import Answer, Audience, CallbackRequest, Role, SafeguardingAlert
+from tests.bot_world import asks, finished, world
+
+YP = ("YJ-24-0117", Audience.young_person)
+VICTIM = ("YJ-24-0117", Audience.victim, "V1")
+DISCLOSURE = "my stepdad hits me and im scared to go home"
+
+
+def _texts(user, last: int = 4) -> list[str]:
+    return [m.get("text") or "" for m in user.messages[-last:]]
+
+
+async def test_a_disclosure_typed_at_a_button_question_reaches_the_duty_worker(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(601, *YP)
+        assert "Question 1 of" in user.last_message["text"]  # a 1-5 faces question
+        await user.send_text(DISCLOSURE)
+        await w.settle()
+        help_text, question = _texts(user, 2)
+        assert "Childline" in help_text and "0800 1111" in help_text and "999" in help_text
+        assert "Question 1 of" in question  # back to where they were, with no telling-off
+        assert not any("Please send a number" in text for text in _texts(user))
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.tier == "urgent" and alert.question_id is not None and alert.help_sent_at is not None
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+        assert w.rows(Answer) == []  # not taken as an answer to the faces question
+
+
+async def test_text_that_is_not_a_disclosure_still_gets_the_kind_validation_message(db_url):
+    async with world(db_url) as w:
+        user = await w.join(602, *YP)
+        await user.send_text("dunno really")
+        await w.settle()
+        assert any("Please send a number" in text for text in _texts(user, 2))
+        assert w.rows(SafeguardingAlert) == []
+
+
+async def test_a_caption_on_a_photo_is_screened(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(603, *YP)
+        await user.send_photo(caption=DISCLOSURE)
+        await w.settle()
+        assert any("0800 1111" in text for text in _texts(user, 3))
+        assert len(w.rows(SafeguardingAlert)) == 1
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+
+
+async def test_an_ordinary_caption_is_not_taken_as_an_answer_and_says_so(db_url):
+    async with world(db_url) as w:
+        user = await w.join(604, *YP)
+        await user.send_photo(caption="this is me at the placement")
+        await w.settle()
+        note, question = _texts(user, 2)
+        assert "type your answer" in note and "Question 1 of" in question
+        assert w.rows(SafeguardingAlert) == [] and w.rows(Answer) == []
+
+
+async def test_an_edited_message_is_screened_but_never_replaces_an_answer(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        user = await w.join(605, *YP)
+        await w.skip_until(user, asks("anything else"))
+        sent = await user.send_text("it was alright")
+        await w.settle()
+        await user.edit_text(sent, "it was alright but my stepdad hits me")
+        await w.settle()
+        assert len(w.rows(SafeguardingAlert)) == 1
+        [answer] = [a for a in w.rows(Answer) if a.free_text]
+        assert answer.free_text == "it was alright"
+
+        await user.edit_text(sent, "it was alright really")
+        await w.settle()
+        assert any("changed a message" in text for text in _texts(user, 2))
+        assert [a.free_text for a in w.rows(Answer) if a.free_text] == ["it was alright"]
+
+
+async def test_a_disclosure_after_the_survey_is_over_reaches_the_duty_worker(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(606, *YP)
+        await w.skip_until(user, finished, limit=30)
+        await user.send_text("i dont want to be alive anymore")
+        await w.settle()
+        assert "0800 1111" in user.last_message["text"]
+        assert not any("nobody will read this" in text for text in _texts(user, 2))
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+
+
+async def test_a_command_with_words_after_it_is_screened(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        user = await w.join(607, *YP)
+        await user.send_command("/help my stepdad hits me")
+        await w.settle()
+        assert len(w.rows(SafeguardingAlert)) == 1
+
+
+async def test_the_same_disclosure_delivered_twice_alerts_the_duty_worker_once(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(608, *YP)
+        for _ in range(2):
+            await user.send_text(DISCLOSURE)
+            await w.settle()
+        assert len(w.rows(SafeguardingAlert)) == 1
+        assert sum("Possible safeguarding disclosure" in m["text"] for m in duty.messages) == 1
+        assert sum("0800 1111" in text for text in _texts(user, 6)) == 2  # help both times
+
+
+async def test_adults_get_adult_help_never_a_childrens_line(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        victim = await w.join(609, *VICTIM)
+        await victim.send_text("his brother keeps following me and said they would get me")
+        await w.settle()
+        [help_text] = [text for text in _texts(victim) if "999" in text]
+        assert "116 123" in help_text and "08 08 16 89 111" in help_text
+        assert "Childline" not in help_text and "not in trouble" not in help_text
+
+
+async def test_a_review_tier_flag_is_stored_and_shown_gently_without_paging_the_duty_worker(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.emu.user(900, "Priya")
+        past = "when i was little my dad used to hit us but thats all over now"
+        w.heard.analyse = lambda text, question, audience: TextFindings(
+            safeguarding_tier="review" if text == past else None, safeguarding_reason="harm at home (past)")
+        user = await w.join(610, *YP)
+        await user.send_text(past)
+        await w.settle()
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.tier == "review"
+        assert any("will read it" in text and "0800 1111" in text for text in _texts(user, 3))
+        assert duty.messages == []
+
+
+async def test_a_victim_who_feels_less_safe_is_put_through_to_the_victim_worker_at_once(db_url):
+    async with world(db_url) as w:
+        w.add_staff(910, Role.victim_worker, "Sam")
+        worker = w.emu.user(910, "Sam")
+        victim = await w.join(611, *VICTIM)
+        await w.skip_until(victim, asks("how safe"))
+        await victim.press("Less safe")
+        await w.settle()
+        [request] = w.rows(CallbackRequest)
+        assert "less safe" in request.reason and request.notified_at is not None
+        assert "YJ-24-0117 / V1" in worker.last_message["text"] and "less safe" in worker.last_message["text"]
+        assert any("let your victim worker know" in text for text in _texts(victim, 3))
+
+
+async def test_a_call_back_request_reaches_the_victim_worker_and_a_failed_one_is_sent_by_the_tick(db_url):
+    async with world(db_url) as w:
+        victim = await w.join(612, *VICTIM)
+        await w.skip_until(victim, asks("call you"))
+        await victim.press("Yes")
+        await w.settle()
+        [request] = w.rows(CallbackRequest)
+        assert request.notified_at is None  # nobody held a role that could be told
+        w.add_staff(911, Role.victim_worker, "Sam")
+        worker = w.emu.user(911, "Sam")
+        await w.tick()
+        assert "asked for a call" in worker.last_message["text"]
+        [request] = w.rows(CallbackRequest)
+        assert request.notified_at is not None
+
+
+async def test_when_the_database_cannot_store_an_alert_help_and_the_duty_worker_are_still_reached(db_url, monkeypatch):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.heard.duty_roster = [900]
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(613, *YP)
+        real_store, failures = bot.screening._store_once, {"left": 5}
+
+        def failing_store(*args):
+            if failures["left"]:
+                failures["left"] -= 1
+                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+            return real_store(*args)
+
+        monkeypatch.setattr(bot.screening, "_store_once", failing_store)
+        monkeypatch.setattr(bot.screening, "BACKGROUND_RETRY_SECONDS", 0.05)
+        await user.send_text(DISCLOSURE)
+        await w.settle()
+        assert any("0800 1111" in text for text in _texts(user, 3))
+        assert "could not save it" in duty.messages[0]["text"]
+        for _ in range(100):  # the background task keeps trying until the database takes it
+            if w.rows(SafeguardingAlert):
+                break
+            await asyncio.sleep(0.05)
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.help_sent_at is not None
+        await w.settle()
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
