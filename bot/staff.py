@@ -10,15 +10,15 @@ import logging
 import re
 from html import escape
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.context import heard
 from bot.texts import t
-from surveys.models import Audience, Role, SafeguardingAlert, Staff
+from surveys import alerts
+from surveys.models import AlertTier, Audience, Role, SafeguardingAlert, Staff
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -47,18 +47,15 @@ def take_alert(session: Session, service_id: int, alert_id: int, user_id: int, *
     if not roles_of(session, service_id, user_id) & ALERT_ROLES:
         return None
     me = staff_member(session, service_id, user_id)
-    first = session.execute(
-        sa.update(SafeguardingAlert)
-        .where(SafeguardingAlert.id == alert_id, SafeguardingAlert.service_id == service_id,
-               SafeguardingAlert.acknowledged_at.is_(None))
-        .values(acknowledged_by=me.id, acknowledged_at=now)).rowcount == 1
+    first = alerts.take(session, service_id, alert_id, staff_id=me.id, now=now)
     alert = session.get(SafeguardingAlert, alert_id)
     if alert is None or alert.service_id != service_id:
         return None
     if first:
         audit(session, f"staff:{me.id}", "alert.acknowledge", subject=f"alert:{alert_id}",
               service_id=service_id, at=now)
-    return first, session.get(Staff, alert.acknowledged_by).name, alert.acknowledged_at
+    owner = session.get(Staff, alert.acknowledged_by) if alert.acknowledged_by else None
+    return first, owner.name if owner else None, alert.acknowledged_at
 
 
 async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -219,13 +216,61 @@ async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, 
                            alerts=_list(alerts, t("staff.nothing"), zone)))
 
 
+@staff_only(ALERT_ROLES)
+async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+    """/review: the alerts waiting to be read today, oldest first, each one a button away."""
+    from surveys.alerts import waited, waiting
+
+    h = heard(context)
+    with session_scope(h.engine) as session:
+        rows = waiting(session, h.service_id, AlertTier.review)
+        audit(session, f"staff:{me.id}", "alerts.review", service_id=h.service_id)
+    if not rows:
+        await _reply(update, t("staff.review_empty"))
+        return
+    now, shown = h.now(), rows[:REVIEW_BUTTONS]
+    lines = [f"#{a.alert_id} · {escape(a.who())} · {escape(a.reason)} · {waited(a.created_at, now)}" for a in shown]
+    more = [t("staff.more_review", count=len(rows) - len(shown))] if len(rows) > len(shown) else []
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("staff.review_open", id=a.alert_id),
+                                                           callback_data=f"review:{a.alert_id}")] for a in shown])
+    await _reply(update, "\n".join([t("staff.review_heading", count=len(rows)), *lines, *more]), reply_markup=keyboard)
+
+
+REVIEW_BUTTON = re.compile(r"^review:([0-9]{1,9})$")
+REVIEW_BUTTONS = 10
+
+
+async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A worker opens one waiting alert: the full alert, with its 'I'm dealing with this' button."""
+    from bot.safeguarding import alert_message
+
+    query, h, user_id = update.callback_query, heard(context), update.effective_user.id
+    match = REVIEW_BUTTON.match(query.data or "")
+    with session_scope(h.engine) as session:
+        allowed = bool(roles_of(session, h.service_id, user_id) & ALERT_ROLES)
+        alert = session.get(SafeguardingAlert, int(match.group(1))) if match and allowed else None
+        if alert is None or alert.service_id != h.service_id:
+            alert = None
+        else:
+            text = alert_message(session, h, alert)
+            me = staff_member(session, h.service_id, user_id)
+            audit(session, f"staff:{me.id}", "alert.text_shown", subject=f"alert:{alert.id}", service_id=h.service_id)
+    if alert is None:
+        await query.answer(t("survey.old_button"))
+        return
+    await query.answer()
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert.id}")]])
+    await context.bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
 def register(application) -> None:
-    from telegram.ext import CommandHandler, filters
+    from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
     private = filters.ChatType.PRIVATE
     for name, handler in (("invite", invite_command), ("due", due_command), ("followup", followup_command),
-                          ("callbacks", callbacks_command), ("report", report_command)):
+                          ("callbacks", callbacks_command), ("report", report_command), ("review", review_command)):
         application.add_handler(CommandHandler(name, handler, filters=private))
+    application.add_handler(CallbackQueryHandler(review_opened, pattern=r"^review:"))
 
 
 @staff_only(REPORT_ROLES)

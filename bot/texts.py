@@ -135,6 +135,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.report_ready": "Feedback report for {period}. Counts under 5 are hidden; no names are in it.",
         "staff.contact_request": "📞 <b>Please get in touch</b>\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nSurvey: {survey}\nAt: {at}\n\n/callbacks lists everyone waiting.",
         "staff.alert_not_stored": "🚨 <b>A possible safeguarding disclosure ({tier}) has just arrived, but the database could not save it.</b>\nheard keeps trying and will send the full alert once it is saved. If it has not come within a few minutes, check the bot and its database now.",
+        "staff.review_heading": "<b>Waiting to be read today ({count})</b>\nOldest first. Open one to read it and take it.",
+        "staff.review_empty": "Nothing is waiting for review. 👍",
+        "staff.review_open": "Open #{id}",
+        "staff.more_review": "…and {count} more. heard alerts list shows them all.",
         "staff.callbacks": "<b>Asked for a call</b>\n{calls}\n\n<b>Safeguarding alerts nobody has taken</b>\n{alerts}",
     },
 }

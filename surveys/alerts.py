@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys import engine
@@ -70,3 +71,56 @@ def _where_they_are(session: Session, participant: Participant, definitions: dic
     definition = definitions.get(invitation.survey_id)
     step = engine.next_step(definition, load_answers(session, invitation.id)) if definition else None
     return invitation.id, step.question.id if isinstance(step, engine.Ask) else None
+
+
+@dataclass(frozen=True)
+class WaitingAlert:
+    """One alert nobody has taken yet, as a worker's list shows it: never the words themselves."""
+
+    alert_id: int
+    tier: AlertTier
+    case_ref: str
+    audience: str
+    participant_ref: str
+    reason: str
+    created_at: datetime
+
+    def who(self) -> str:
+        ref = f" {self.participant_ref}" if self.participant_ref else ""
+        return f"{self.case_ref} ({self.audience.replace('_', ' ')}{ref})"
+
+
+def waiting(session: Session, service_id: int, tier: AlertTier | None = None) -> list[WaitingAlert]:
+    """Alerts nobody has taken, oldest first (the review queue when ``tier`` is review)."""
+    query = (select(SafeguardingAlert, Participant, Case)
+             .join(Participant, Participant.id == SafeguardingAlert.participant_id)
+             .join(Case, Case.id == Participant.case_id)
+             .where(SafeguardingAlert.service_id == service_id, SafeguardingAlert.acknowledged_at.is_(None))
+             .order_by(SafeguardingAlert.created_at, SafeguardingAlert.id))
+    if tier is not None:
+        query = query.where(SafeguardingAlert.tier == tier)
+    return [WaitingAlert(alert.id, AlertTier(alert.tier), case.case_ref, participant.audience,
+                         participant.participant_ref, alert.reason, alert.created_at)
+            for alert, participant, case in session.exec(query).all()]
+
+
+def waited(since: datetime, now: datetime) -> str:
+    """'40 min', '5 h', '3 days': how long something has been waiting, for a worker's list."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 120:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
+def take(session: Session, service_id: int, alert_id: int, *, staff_id: int | None, now: datetime) -> bool:
+    """Give an untaken alert of this service to one worker; False if it was taken already or is not ours.
+
+    One conditional UPDATE, so two workers pressing at once cannot both take it.
+    """
+    return session.execute(
+        sa.update(SafeguardingAlert)
+        .where(SafeguardingAlert.id == alert_id, SafeguardingAlert.service_id == service_id,
+               SafeguardingAlert.acknowledged_at.is_(None))
+        .values(acknowledged_by=staff_id, acknowledged_at=now)).rowcount == 1

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from surveys.alerts import waiting
 from surveys.models import (OPEN_STATUSES, CallbackRequest, Case, Consent, Invitation, InvitationStatus, Participant,
                             SafeguardingAlert)
 
@@ -92,13 +93,8 @@ def open_callbacks(session: Session, service_id: int) -> list[Line]:
 
 
 def open_alerts(session: Session, service_id: int) -> list[Line]:
-    rows = session.exec(
-        select(SafeguardingAlert, Participant, Case)
-        .join(Participant, Participant.id == SafeguardingAlert.participant_id)
-        .join(Case, Case.id == Participant.case_id)
-        .where(SafeguardingAlert.service_id == service_id, SafeguardingAlert.acknowledged_at.is_(None))
-        .order_by(SafeguardingAlert.created_at)).all()
-    return [Line(c.case_ref, p.audience, p.participant_ref, "", a.created_at, a.reason) for a, p, c in rows]
+    return [Line(a.case_ref, a.audience, a.participant_ref, "", a.created_at, f"{a.tier}: {a.reason}")
+            for a in waiting(session, service_id)]
 
 
 def stats(session: Session, service_id: int) -> dict:

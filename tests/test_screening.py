@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 import bot.screening
 from surveys.answering import TextFindings
-from surveys.models import Answer, Audience, CallbackRequest, Role, SafeguardingAlert
+from sqlmodel import select
+
+from surveys.models import Answer, Audience, AuditEvent, CallbackRequest, Role, SafeguardingAlert
 from tests.bot_world import asks, finished, world
 
 YP = ("YJ-24-0117", Audience.young_person)
@@ -139,8 +141,7 @@ async def test_a_review_tier_flag_is_stored_and_shown_gently_without_paging_the_
         w.add_staff(900, Role.duty, "Priya")
         duty = w.emu.user(900, "Priya")
         past = "when i was little my dad used to hit us but thats all over now"
-        w.heard.analyse = lambda text, question, audience: TextFindings(
-            safeguarding_tier="review" if text == past else None, safeguarding_reason="harm at home (past)")
+        w.heard.analyse = _review_only(past)
         user = await w.join(610, *YP)
         await user.send_text(past)
         await w.settle()
@@ -200,11 +201,87 @@ async def test_when_the_database_cannot_store_an_alert_help_and_the_duty_worker_
         await w.settle()
         assert any("0800 1111" in text for text in _texts(user, 3))
         assert "could not save it" in duty.messages[0]["text"]
-        for _ in range(100):  # the background task keeps trying until the database takes it
-            if w.rows(SafeguardingAlert):
+        for _ in range(200):  # the background task keeps trying until the database takes it
+            if "Possible safeguarding disclosure" in duty.last_message["text"]:
                 break
             await asyncio.sleep(0.05)
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
         [alert] = w.rows(SafeguardingAlert)
         assert alert.help_sent_at is not None
+
+
+def _review_only(past: str):
+    """An analyser that puts one sentence in the review tier (the bot's routing is under test, not the screen)."""
+    return lambda text, question, audience: TextFindings(
+        safeguarding_tier="review" if text == past else None, safeguarding_reason="harm at home (past)")
+
+
+async def test_the_review_queue_in_telegram_lists_opens_and_takes_alerts(db_url):
+    past = "my uncle used to hurt me but he moved away years ago"
+    async with world(db_url) as w:
+        w.add_staff(920, Role.duty, "Priya")
+        duty = w.emu.user(920, "Priya")
+        w.heard.analyse = _review_only(past)
+        user = await w.join(620, *YP)
+        await user.send_text(past)
         await w.settle()
-        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+        await duty.send_command("/review")
+        await w.settle()
+        listing = duty.last_message
+        assert "Waiting to be read today (1)" in listing["text"] and "YJ-24-0117" in listing["text"]
+        assert past not in listing["text"]  # the list never shows the words
+        await duty.press("Open #1")
+        await w.settle()
+        assert past in duty.last_message["text"]
+        await duty.press("I'm dealing with this")
+        await w.settle()
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.acknowledged_at is not None
+        await duty.send_command("/review")
+        await w.settle()
+        assert "Nothing is waiting" in duty.last_message["text"]
+
+        stranger = w.emu.user(621)
+        await stranger.send_command("/review")
+        await w.settle()
+        assert "Waiting to be read" not in (stranger.last_message or {}).get("text", "")
+
+
+def test_heard_alerts_list_show_and_take(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from surveys.models import Case, Participant, Service, Staff, utcnow
+    from surveys.store import make_engine, session_scope, upgrade
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("HEARD_DATABASE_URL", url)
+    upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        service = Service(code="yot", name="YOT")
+        session.add(service)
+        session.flush()
+        case = Case(service_id=service.id, case_ref="YJ-9")
+        session.add(case)
+        session.flush()
+        person = Participant(case_id=case.id, audience=Audience.young_person)
+        session.add_all([person, Staff(service_id=service.id, telegram_user_id=555, role=Role.duty, name="Priya")])
+        session.flush()
+        session.add(SafeguardingAlert(service_id=service.id, participant_id=person.id, tier="review",
+                                      reason="harm at home", text="the words themselves", created_at=utcnow()))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["alerts", "list"])
+    assert listed.exit_code == 0 and "#1" in listed.output and "YJ-9" in listed.output
+    assert "the words themselves" not in listed.output
+    shown = runner.invoke(app, ["alerts", "show", "1"])
+    assert "the words themselves" in shown.output
+    assert runner.invoke(app, ["alerts", "take", "1", "--by", "556"]).exit_code == 1  # not staff
+    taken = runner.invoke(app, ["alerts", "take", "1", "--by", "555"])
+    assert taken.exit_code == 0 and "is yours" in taken.output
+    again = runner.invoke(app, ["alerts", "take", "1"])
+    assert again.exit_code == 1 and "already taken by Priya" in again.output
+    assert "Nothing is waiting" in runner.invoke(app, ["alerts", "list"]).output
+    with session_scope(engine) as session:
+        actions = [e.action for e in session.exec(select(AuditEvent)).all()]
+    assert "alert.text_shown" in actions and "alert.acknowledge" in actions
