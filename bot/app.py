@@ -17,6 +17,7 @@ from bot import participant, staff
 from bot.context import Heard
 from bot.dispatch import tick
 from bot.processing import PerChatUpdateProcessor
+from bot.safeguarding import send_missing_help, warn_if_duty_unreachable
 from bot.texts import t
 from surveys.models import utcnow
 from surveys.settings import Settings
@@ -69,6 +70,8 @@ def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool =
 
 def register_handlers(application: Application) -> None:
     add = application.add_handler
+    # Group -2 only notes that a staff member wrote to the bot privately (so alerts can reach them).
+    add(TypeHandler(Update, staff.note_staff_contact), group=-2)
     # Group -1 runs first for every update: groups and channels are refused before anything else.
     add(TypeHandler(Update, participant.refuse_group), group=-1)
 
@@ -85,6 +88,7 @@ def register_handlers(application: Application) -> None:
     add(CallbackQueryHandler(participant.consent_pressed, pattern=r"^consent:(yes|no)$"))
     add(CallbackQueryHandler(participant.confirm_pressed, pattern=r"^(stop|delete):(yes|no)$"))
     add(CallbackQueryHandler(staff.alert_taken, pattern=r"^ack:"))
+    add(CallbackQueryHandler(staff.show_full_text, pattern=r"^alerttext:"))
     add(CallbackQueryHandler(participant.button_pressed))
     application.add_error_handler(on_error)
 
@@ -104,6 +108,10 @@ async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _post_init(application: Application) -> None:
+    """Start-up: help that a crash kept from someone goes first; then warn if no duty worker can be reached."""
+    h: Heard = application.bot_data["heard"]
+    await send_missing_help(application.bot, h)
+    warn_if_duty_unreachable(h)
     await application.bot.set_my_commands(
         [BotCommand(name, t(f"command.{name}")) for name in PARTICIPANT_COMMANDS])
 

@@ -126,6 +126,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.report_wait": "Making the feedback report for {period}. This can take a minute…",
         "staff.report_ready": "Feedback report for {period}. Counts under 5 are hidden; no names are in it.",
         "staff.callbacks": "<b>Asked for a call</b>\n{calls}\n\n<b>Safeguarding alerts nobody has taken</b>\n{alerts}",
+        # --- alert delivery (safeguarding alerts to staff: long texts, escalation, digest, reachability)
+        "alert.more_text": "<i>({count} more characters: press Show full text)</i>",
+        "alert.full_text_button": "Show full text",
+        "alert.full_text_part": "Full text of the alert for case {case_ref}, part {number} of {total}:\n\n{text}",
+        "alert.full_text_gone": "The text of this alert is no longer kept (it was erased).",
+        "alert.full_text_refused": "Sorry, this button only works for the duty team.",
+        "alert.escalation": "⏰ <b>Nobody has taken this alert yet.</b> Reminder {number}: please take it, or make sure a colleague does.",
+        "alert.digest_one": "📋 <b>1 safeguarding alert is waiting for review</b>",
+        "alert.digest_many": "📋 <b>{count} safeguarding alerts are waiting for review</b>",
+        "alert.digest_category": "• {category}: {count}",
+        "alert.digest_action": "Please read them today: send /review.",
+        "alert.reach_yes": "the bot can reach them",
+        "alert.reach_never": "has not opened a chat with the bot yet: ask them to open {link} and press Start",
+        "alert.reach_lost": "the bot could not reach them on {day} (they may have blocked it): ask them to open {link} and press Start",
+        "alert.bot_link_unknown": "the bot in Telegram",
     },
 }
 
