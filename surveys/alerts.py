@@ -100,7 +100,7 @@ class Reach:
 def reach(reachable_at: datetime | None, unreachable_at: datetime | None) -> Reach:
     if reachable_at is None:
         return Reach("never", unreachable_at)
-    if unreachable_at is not None and unreachable_at >= reachable_at:
+    if unreachable_at is not None and unreachable_at > reachable_at:
         return Reach("lost", unreachable_at)
     return Reach("yes")
 
@@ -197,5 +197,5 @@ def claim_digest(session: Session, service_id: int, day: date, *, now: datetime)
     values = sa.select(sa.literal(service_id), sa.literal(now, table.c.at.type), sa.literal("system"),
                        sa.literal("alert.digest"), sa.literal(day.isoformat())).where(~sa.exists(already))
     inserted = session.execute(table.insert().from_select(
-        ["service_id", "at", "actor", "action", "detail"], values))
-    return inserted.rowcount == 1
+        ["service_id", "at", "actor", "action", "detail"], values).returning(table.c.id))
+    return inserted.first() is not None
