@@ -17,6 +17,7 @@ from bot import participant, screening, staff
 from bot.context import Heard
 from bot.dispatch import tick
 from bot.processing import PerChatUpdateProcessor
+from bot.safeguarding import send_missing_help, warn_if_duty_unreachable
 from bot.texts import t
 from surveys.models import utcnow
 from surveys.settings import Settings
@@ -72,8 +73,9 @@ def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool =
 
 def register_handlers(application: Application) -> None:
     add = application.add_handler
-    # Groups run in order, lowest first, each update through every group: groups and channels are
-    # refused before anything else; then every piece of text is screened for safeguarding.
+    # Groups run in order, lowest first, each update through every group: note a staff member's
+    # message (so alerts can reach them), refuse groups and channels, then screen every piece of text.
+    add(TypeHandler(Update, staff.note_staff_contact), group=-3)
     add(TypeHandler(Update, participant.refuse_group), group=-2)
     add(TypeHandler(Update, screening.screen_every_message), group=-1)
 
@@ -92,6 +94,7 @@ def register_handlers(application: Application) -> None:
     add(CallbackQueryHandler(participant.consent_pressed, pattern=r"^consent:(yes|no)$"))
     add(CallbackQueryHandler(participant.confirm_pressed, pattern=r"^(stop|delete):(yes|no)$"))
     add(CallbackQueryHandler(staff.alert_taken, pattern=r"^ack:"))
+    add(CallbackQueryHandler(staff.show_full_text, pattern=r"^alerttext:"))
     add(CallbackQueryHandler(participant.button_pressed))
     application.add_error_handler(on_error)
 
@@ -111,6 +114,10 @@ async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _post_init(application: Application) -> None:
+    """Start-up: help that a crash kept from someone goes first; then warn if no duty worker can be reached."""
+    h: Heard = application.bot_data["heard"]
+    await send_missing_help(application.bot, h)
+    warn_if_duty_unreachable(h)
     await application.bot.set_my_commands(
         [BotCommand(name, t(f"command.{name}")) for name in PARTICIPANT_COMMANDS])
 

@@ -299,7 +299,10 @@ def staff_add(telegram_id: int = typer.Option(..., help="Their numeric Telegram 
         session.add(staff)
         audit(session, "cli", "staff.add", subject=f"telegram:{telegram_id}", detail=chosen.value,
               service_id=ctx.service_id)
+        reach = _reach_of(session, ctx.service_id).get(telegram_id)
     typer.echo(f"{telegram_id} is now {chosen.value}.")
+    if chosen.value in _ALERT_ROLES:
+        typer.echo(f"Alerts: {_reach_line(reach, ctx.settings)}")
 
 
 @staff_app.command("remove")
@@ -332,8 +335,11 @@ def staff_list() -> None:
     with session_scope(ctx.engine) as session:
         rows = session.exec(select(Staff).where(Staff.service_id == ctx.service_id, Staff.active.is_(True))
                             .order_by(Staff.telegram_user_id, Staff.role)).all()
+        reach = _reach_of(session, ctx.service_id)
     for staff in rows:
         typer.echo(f"{staff.telegram_user_id:>14}  {staff.role:<14} {staff.name or ''}")
+        if staff.role in _ALERT_ROLES:
+            typer.echo(f"{'':>16}alerts: {_reach_line(reach.get(staff.telegram_user_id), ctx.settings)}")
     if not rows:
         typer.echo("No staff yet. Add one: heard staff add --telegram-id N --role admin")
 
@@ -419,6 +425,28 @@ def select_staff(service_id: int, telegram_id: int):
 
     return select(Staff.id).where(Staff.service_id == service_id, Staff.telegram_user_id == telegram_id,
                                   Staff.active.is_(True))
+
+
+# --- staff add/list: can the bot reach the people who get safeguarding alerts? (alert delivery)
+_ALERT_ROLES = {"duty", "manager", "admin"}
+
+
+def _reach_of(session, service_id: int) -> dict:
+    from surveys.alert_delivery import reach_by_user
+
+    return reach_by_user(session, service_id)
+
+
+def _reach_line(reach, settings: Settings) -> str:
+    """Plain words for a worker: can alerts get to this person, and if not, what to do."""
+    from bot.texts import t
+
+    link = f"t.me/{settings.bot_username}" if settings.bot_username else t("alert.bot_link_unknown")
+    if reach is None or reach.state == "never":
+        return t("alert.reach_never", link=link)
+    if reach.state == "lost":
+        return t("alert.reach_lost", link=link, day=reach.refused_at.astimezone(settings.zone).strftime("%d %b %Y"))
+    return t("alert.reach_yes")
 
 
 @app.command("run")

@@ -11,7 +11,6 @@ from html import escape
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import select
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
@@ -19,18 +18,21 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.context import Heard, heard
 from bot.conversation import send_step
-from bot.safeguarding import notify_duty
+from bot.safeguarding import (digest_message, notify_duty, send_missing_help, send_to_staff,
+                              warn_if_duty_unreachable)
 from bot.texts import t
 from surveys import engine
 from surveys.answering import current_step
 from surveys.invitations import (claim_due, expire_overdue, mark_retry, mark_sent, mark_unreachable, reminders_due)
-from surveys.models import Invitation, InvitationStatus, Participant, SafeguardingAlert
-from surveys.schedule import alert_overdue, in_window, reminder_due
+from surveys.alert_delivery import claim_digest, duty_or_managers, undelivered_urgent, untaken_urgent, waiting_reviews
+from surveys.models import Invitation, InvitationStatus, Participant
+from surveys.schedule import escalation_due, in_window, local_day, reminder_due
 from surveys.schema import Schedule, Trigger
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
-ALERT_RETRY_LIMIT = 20
+# An urgent alert that has reached nobody for this long is logged as an error on every tick.
+ALERT_UNDELIVERED_ALARM = timedelta(minutes=10)
 
 
 @dataclass
@@ -42,26 +44,34 @@ class TickReport:
     expired: int = 0
     alerts: int = 0
     escalated: int = 0
+    helped: int = 0
+    digests: int = 0
     contact_requests: int = 0
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    report = await run_tick(context.bot, heard(context))
+    h = heard(context)
+    if not context.application.bot_data.get("duty_reach_checked"):
+        context.application.bot_data["duty_reach_checked"] = True  # once per process: at start, and here
+        warn_if_duty_unreachable(h)
+    report = await run_tick(context.bot, h)
     if any(vars(report).values()):
         log.info("dispatch: %s", report)
 
 
 async def run_tick(bot: Bot, h: Heard, *, batch: int = 100) -> TickReport:
-    """One pass: expire, retry alerts, then (inside the send window) surveys and reminders."""
+    """One pass: help not yet shown, alerts, expiry, then (inside the send window) the digest, surveys, reminders."""
     report = TickReport()
     now = h.now()
-    with session_scope(h.engine) as session:
-        report.expired = expire_overdue(session, now=now)
+    report.helped = await send_missing_help(bot, h)
     report.alerts = await _retry_alerts(bot, h)
     report.contact_requests = await callbacks.notify_waiting(bot, h)
     report.escalated = await _escalate_alerts(bot, h)
+    with session_scope(h.engine) as session:
+        report.expired = expire_overdue(session, now=now)
     if not in_window(now, h.settings.zone, h.settings.window):
         return report
+    report.digests = await _send_review_digest(bot, h)
     while True:
         with session_scope(h.engine) as session:
             claimed = claim_due(session, now=h.now(), worker=h.worker, limit=batch, service_id=h.service_id)
@@ -170,30 +180,45 @@ def _fail(h: Heard, invitation_id: int, reason: str) -> str:
 
 
 async def _retry_alerts(bot: Bot, h: Heard) -> int:
-    """Alerts no duty worker has received yet are sent again on every tick."""
-    with session_scope(h.engine) as session:
-        pending = session.exec(select(SafeguardingAlert.id).where(
-            SafeguardingAlert.service_id == h.service_id, SafeguardingAlert.notified_at.is_(None),
-            SafeguardingAlert.notify_attempts < ALERT_RETRY_LIMIT)).all()
-    delivered = 0
-    for alert_id in pending:
-        delivered += await notify_duty(bot, h, alert_id)
-    return delivered
-
-async def _escalate_alerts(bot: Bot, h: Heard) -> int:
-    """Alerts nobody took within the escalation time (send-window minutes only) go to managers and admins, once."""
+    """Urgent alerts nobody has received yet are sent again on every tick, however long it takes."""
     now = h.now()
     with session_scope(h.engine) as session:
-        waiting = session.exec(select(SafeguardingAlert.id, SafeguardingAlert.created_at).where(
-            SafeguardingAlert.service_id == h.service_id, SafeguardingAlert.acknowledged_at.is_(None),
-            SafeguardingAlert.escalated_at.is_(None),
-            SafeguardingAlert.notify_attempts < ALERT_RETRY_LIMIT * 2)).all()
-    overdue = [alert_id for alert_id, created_at in waiting
-               if alert_overdue(created_at, now, h.settings.zone, h.settings.window, h.settings.alert_escalation_minutes)]
+        pending = undelivered_urgent(session, h.service_id)
+    delivered = 0
+    for alert_id, created_at in pending:
+        if await notify_duty(bot, h, alert_id):
+            delivered += 1
+        elif now - created_at > ALERT_UNDELIVERED_ALARM:
+            log.error("safeguarding alert %s has reached no staff member for %d minutes", alert_id,
+                      (now - created_at).total_seconds() // 60)
+    return delivered
+
+
+async def _escalate_alerts(bot: Bot, h: Heard) -> int:
+    """Urgent alerts nobody took go to managers, admins and duty workers, every escalation period
+    (send-window minutes only), to whoever holds those roles at the time, until someone takes them."""
+    now, settings = h.now(), h.settings
+    with session_scope(h.engine) as session:
+        due = [(alert.id, alert.escalations + 1) for alert in untaken_urgent(session, h.service_id)
+               if escalation_due(alert.created_at, alert.escalated_at, now, settings.zone, settings.window,
+                                 settings.alert_escalation_minutes)]
     escalated = 0
-    for alert_id in overdue:
-        escalated += await notify_duty(bot, h, alert_id, escalate=True)
+    for alert_id, round_number in due:
+        escalated += await notify_duty(bot, h, alert_id, round_number=round_number)
     return escalated
+
+
+async def _send_review_digest(bot: Bot, h: Heard) -> int:
+    """Once a local day, inside the send window: how many review alerts wait, to the duty workers."""
+    now = h.now()
+    with session_scope(h.engine) as session:
+        total, categories = waiting_reviews(session, h.service_id)
+        if not total or not claim_digest(session, h.service_id, local_day(now, h.settings.zone), now=now):
+            return 0
+        people = duty_or_managers(session, h.service_id)
+    text = digest_message(total, categories)
+    delivered = [await send_to_staff(bot, h, user_id, text) for user_id in people]
+    return sum(message is not None for message in delivered)
 
 
 # A survey sent only by hand still gets the usual reminders and expiry.

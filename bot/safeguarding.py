@@ -1,60 +1,103 @@
 """A possible disclosure: show the person where to get help at once, and tell the duty worker.
 
-The alert row is written before any message goes out, so a failed send is retried by the
-dispatcher rather than lost.
+The alert row is written before any message goes out. Help that did not go out (a crash, a
+failed send) is sent by the dispatcher; an urgent alert nobody has received is retried on every
+tick; each message to a staff member is claimed first (surveys/alert_delivery.py), so nobody gets one twice.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from html import escape
 
-from sqlmodel import Session, select
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from sqlmodel import Session
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import Heard
 from bot.texts import t
-from surveys.models import Case, Invitation, Participant, Role, SafeguardingAlert, Staff
+from surveys.alert_delivery import (ALERT_ROLES, alerts_needing_help, claim_delivery, duty_or_managers, duty_reach_problem,
+                            mark_delivered, mark_help_sent, mark_reachable, mark_unreachable, recipients,
+                            release_claim)
+from surveys.models import AlertTier, Audience, Case, Invitation, Participant, SafeguardingAlert
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
 
-
-def screen_loose_text(session: Session, h: Heard, participant: Participant, text: str) -> list[int]:
-    """Screen a message sent outside any survey: it can hold a disclosure too."""
-    findings = h.analyse(text, None, participant.audience)
-    if not findings.safeguarding_reason:
-        return []
-    alert = SafeguardingAlert(service_id=session.get(Case, participant.case_id).service_id,
-                              participant_id=participant.id, tier=findings.safeguarding_tier,
-                              reason=findings.safeguarding_reason,
-                              text=text, created_at=h.now())
-    session.add(alert)
-    session.flush()
-    return [alert.id]
+TELEGRAM_LIMIT = 4096  # characters (UTF-16 code units) in one message
+ALERT_LIMIT = 4000  # leaves room for the "taken by" note added to the alert later
+PIECE_LIMIT = 3900  # each part of a full text, plus its heading, stays under TELEGRAM_LIMIT
+CUT_LOOKBACK = 300  # split a long text at a space if one is this close to the limit
 
 
-async def after_disclosure(bot: Bot, h: Heard, chat_id: int, alert_ids: list[int], lang: str) -> None:
-    """Help first; then the duty workers. With no alert we don't know who this is, so we say so."""
-    key = "safeguarding.help_now" if alert_ids else "safeguarding.help_unknown_person"
-    await bot.send_message(chat_id, t(key, lang), parse_mode=ParseMode.HTML)
-    for alert_id in alert_ids:
-        await notify_duty(bot, h, alert_id)
+def help_text_key(audience: str | None, tier: str | None) -> str:
+    """Children are pointed to Childline; parents, carers and victims to adult services."""
+    if audience is None:
+        return "safeguarding.help_anyone"
+    who = "child" if audience == Audience.young_person else "adult"
+    return f"safeguarding.{'review' if tier == AlertTier.review else 'help'}_{who}"
 
 
-def _duty_staff(session: Session, service_id: int, roles=(Role.duty,)) -> list[Staff]:
-    rows = session.exec(select(Staff).where(Staff.service_id == service_id, Staff.active.is_(True),
-                                            Staff.role.in_([r.value for r in roles]))).all()
-    unique: dict[int, Staff] = {}
-    for staff in rows:
-        unique.setdefault(staff.telegram_user_id, staff)
-    return list(unique.values())
+# --- help for the person --------------------------------------------------------------------
+
+async def send_help(bot: Bot, h: Heard, alert_id: int) -> bool:
+    """Show the person behind an alert where to get help; record it once it has gone. True if sent."""
+    with session_scope(h.engine) as session:
+        alert = session.get(SafeguardingAlert, alert_id)
+        participant = session.get(Participant, alert.participant_id) if alert else None
+        if participant is None or participant.chat_id is None or participant.erased_at is not None:
+            return False
+        chat_id, lang, participant_id = int(participant.chat_id), participant.language, participant.id
+        key = help_text_key(participant.audience, alert.tier)
+    try:
+        await bot.send_message(chat_id, t(key, lang), parse_mode=ParseMode.HTML)
+    except TelegramError as error:
+        log.warning("help for safeguarding alert %s not delivered (%s); the dispatcher will try again",
+                    alert_id, type(error).__name__)
+        if refused(error):
+            with session_scope(h.engine) as session:
+                session.get(Participant, participant_id).unreachable_at = h.now()
+        return False
+    with session_scope(h.engine) as session:
+        mark_help_sent(session, participant_id, now=h.now())
+    return True
 
 
-def alert_message(session: Session, h: Heard, alert: SafeguardingAlert) -> str:
-    """What the duty worker reads: enough to act on, nothing more."""
+async def send_missing_help(bot: Bot, h: Heard) -> int:
+    """Help for everyone who disclosed recently but was never shown it (the process died, or a send failed)."""
+    with session_scope(h.engine) as session:
+        waiting = alerts_needing_help(session, h.service_id, now=h.now())
+    sent = 0
+    for alert_id in waiting:
+        sent += await send_help(bot, h, alert_id)
+    if waiting:
+        log.info("help sent late for %s of %s safeguarding alerts", sent, len(waiting))
+    return sent
+
+
+# --- the message to staff -------------------------------------------------------------------
+
+def utf16_len(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units: an emoji can count as two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit_quote(text: str, budget: int) -> tuple[str, int]:
+    """``text`` HTML-escaped and cut to ``budget`` units, never inside an entity; and how many characters were cut."""
+    shown: list[str] = []
+    used = 0
+    for index, char in enumerate(text):
+        piece = escape(char)
+        used += utf16_len(piece)
+        if used > budget:
+            return "".join(shown), len(text) - index
+        shown.append(piece)
+    return "".join(shown), 0
+
+
+def _alert_fields(session: Session, h: Heard, alert: SafeguardingAlert) -> dict[str, str]:
     participant = session.get(Participant, alert.participant_id)
     case = session.get(Case, participant.case_id)
     survey, question = t("staff.no_survey"), "-"
@@ -64,35 +107,147 @@ def alert_message(session: Session, h: Heard, alert: SafeguardingAlert) -> str:
         if definition is not None:
             survey = definition.title.get("en")
             question = next((q.text.get("en") for q in definition.questions if q.id == alert.question_id), "-")
-    return t("staff.alert", case_ref=escape(case.case_ref), audience=participant.audience.replace("_", " "),
-             survey=escape(survey), question=escape(question), reason=escape(alert.reason),
-             text=escape(alert.text or ""), at=alert.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
+    return dict(case_ref=escape(case.case_ref), audience=participant.audience.replace("_", " "),
+                survey=escape(survey), question=escape(question), reason=escape(alert.reason),
+                at=alert.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
 
 
-async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, escalate: bool = False) -> bool:
-    """Message every duty worker (or, escalating, managers too). True if at least one got it."""
-    roles = (Role.duty, Role.manager, Role.admin) if escalate else (Role.duty,)
+def compose_alert(session: Session, h: Heard, alert: SafeguardingAlert, heading: str = "") -> tuple[str, int]:
+    """What staff read, under ALERT_LIMIT; and how many characters of what they wrote did not fit."""
+    fields = _alert_fields(session, h, alert)
+    prefix = f"{heading}\n\n" if heading else ""
+    render = lambda quote: prefix + t("staff.alert", text=quote, **fields)  # noqa: E731
+    text = alert.text or ""
+    whole = render(escape(text))
+    if utf16_len(whole) <= ALERT_LIMIT:
+        return whole, 0
+    widest_note = "…\n" + t("alert.more_text", count=len(text))
+    shown, hidden = fit_quote(text, ALERT_LIMIT - utf16_len(render(widest_note)))
+    return render(shown + "…\n" + t("alert.more_text", count=hidden)), hidden
+
+
+def alert_message(session: Session, h: Heard, alert: SafeguardingAlert) -> str:
+    """The alert as a duty worker first reads it (long texts cut: see compose_alert)."""
+    return compose_alert(session, h, alert)[0]
+
+
+def alert_keyboard(alert_id: int, *, cut: bool) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]]
+    if cut:
+        rows.append([InlineKeyboardButton(t("alert.full_text_button"), callback_data=f"alerttext:{alert_id}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def split_text(text: str, limit: int = PIECE_LIMIT) -> list[str]:
+    """``text`` in consecutive pieces of at most ``limit`` units, split at a space where one is near."""
+    pieces: list[str] = []
+    while utf16_len(text) > limit:
+        cut = _cut_at(text, limit)
+        pieces.append(text[:cut])
+        text = text[cut:]
+    return pieces + [text] if text else pieces
+
+
+def _cut_at(text: str, limit: int) -> int:
+    used = 0
+    for index, char in enumerate(text):
+        used += utf16_len(char)
+        if used > limit:
+            break
+    start = max(0, index - CUT_LOOKBACK)
+    space = max(text.rfind(" ", start, index), text.rfind("\n", start, index))
+    return space + 1 if space > 0 else index
+
+
+def full_text_messages(case_ref: str, text: str) -> list[str]:
+    """The whole of what someone wrote, as plain-text messages that each fit in Telegram."""
+    pieces = split_text(text)
+    return [t("alert.full_text_part", case_ref=case_ref, number=number, total=len(pieces), text=piece)
+            for number, piece in enumerate(pieces, start=1)]
+
+
+def digest_message(total: int, categories: Counter) -> str:
+    """The daily review digest: counts and categories only, never what anyone wrote."""
+    heading = t("alert.digest_one") if total == 1 else t("alert.digest_many", count=total)
+    lines = [t("alert.digest_category", category=escape(category), count=count)
+             for category, count in sorted(categories.items(), key=lambda item: (-item[1], item[0]))]
+    return "\n".join([heading, *lines, "", t("alert.digest_action")])
+
+
+# --- sending to staff -----------------------------------------------------------------------
+
+def refused(error: TelegramError) -> bool:
+    """Telegram will not deliver to this chat until the person opens it (or unblocks the bot)."""
+    return isinstance(error, Forbidden) or (isinstance(error, BadRequest) and "chat not found" in error.message.lower())
+
+
+async def send_to_staff(bot: Bot, h: Heard, user_id: int, text: str, **options) -> Message | None:
+    """Send one message to a staff member and note whether the bot can reach them. None if it failed."""
+    try:
+        message = await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, **options)
+    except TelegramError as error:
+        log.warning("a message to one staff member failed: %s", type(error).__name__)
+        if refused(error):
+            with session_scope(h.engine) as session:
+                mark_unreachable(session, h.service_id, user_id, now=h.now())
+        return None
+    with session_scope(h.engine) as session:
+        mark_reachable(session, h.service_id, user_id, now=h.now())
+    return message
+
+
+async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, round_number: int = 0) -> bool:
+    """Message every duty worker (round 0) or, escalating (round 1, 2, ...), managers and admins too.
+
+    Each message is claimed first, so a race or a second process sends nobody a second copy.
+    True if at least one person got it from this call.
+    """
+    now = h.now()
     with session_scope(h.engine) as session:
         alert = session.get(SafeguardingAlert, alert_id)
-        text = alert_message(session, h, alert)
-        recipients = [s.telegram_user_id for s in _duty_staff(session, alert.service_id, roles)]
-    if escalate:
-        text = t("staff.alert_escalated") + "\n\n" + text
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]])
-    delivered = 0
-    for user_id in recipients:
-        try:
-            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-            delivered += 1
-        except TelegramError as error:
-            log.warning("safeguarding alert %s not delivered to one duty worker: %s", alert_id, type(error).__name__)
+        if alert is None or alert.acknowledged_at is not None:
+            return False
+        heading = t("alert.escalation", number=round_number) if round_number else ""
+        text, cut = compose_alert(session, h, alert, heading)
+        people = recipients(session, alert.service_id, ALERT_ROLES) if round_number else \
+            duty_or_managers(session, alert.service_id)
+        claims = [(user_id, claim) for user_id in people
+                  if (claim := claim_delivery(session, alert_id, user_id, round_number, now=now)) is not None]
+    if not people:
+        log.warning("safeguarding alert %s: no active staff to tell", alert_id)
+    keyboard = alert_keyboard(alert_id, cut=bool(cut))
+    sent = [await send_to_staff(bot, h, user_id, text, reply_markup=keyboard) for user_id, _ in claims]
     with session_scope(h.engine) as session:
-        alert = session.get(SafeguardingAlert, alert_id)
+        return _record_round(session, h, alert_id, round_number, [claim for _, claim in claims], sent)
+
+
+def _record_round(session: Session, h: Heard, alert_id: int, round_number: int, claims: list[int],
+                  sent: list[Message | None]) -> bool:
+    now = h.now()
+    for claim, message in zip(claims, sent):
+        if message is None:
+            release_claim(session, claim)
+        else:
+            mark_delivered(session, claim, now=now, message_id=message.message_id)
+    delivered = any(message is not None for message in sent)
+    alert = session.get(SafeguardingAlert, alert_id)
+    if claims:
         alert.notify_attempts += 1
-        if delivered and alert.notified_at is None:
-            alert.notified_at = h.now()
-        if escalate and delivered:
-            alert.escalated_at = h.now()
-    if not recipients:
-        log.error("safeguarding alert %s: no active duty staff to tell", alert_id)
-    return delivered > 0
+    if delivered and alert.notified_at is None:
+        alert.notified_at = now
+    if delivered and round_number > alert.escalations:
+        alert.escalations, alert.escalated_at = round_number, now
+    return delivered
+
+
+def warn_if_duty_unreachable(h: Heard) -> str | None:
+    """Log (no names or ids) when alerts could not reach a duty worker right now; the problem, or None."""
+    with session_scope(h.engine) as session:
+        problem = duty_reach_problem(session, h.service_id)
+    if problem == "none":
+        log.warning("there is no active duty worker: urgent safeguarding alerts go to managers and admins. "
+                    "Add one with: heard staff add --role duty")
+    elif problem == "unreachable":
+        log.warning("no active duty worker can get messages from the bot yet: each must open the bot in "
+                    "Telegram and press Start (heard staff list shows who)")
+    return problem

@@ -70,7 +70,7 @@ async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYP
     if stored is None:
         await _when_storing_failed(context, h, chat.id, text, flag, person)
         return
-    await _help_then_tell(context, h, chat.id, stored, audience, person.lang if person else "en")
+    await _help_then_tell(context, h, stored)
 
 
 class _Writer:
@@ -122,14 +122,6 @@ async def _store(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert |
     return None
 
 
-def help_key(audience: str | None, tier: AlertTier | None) -> str:
-    """Children are pointed to Childline; parents, carers and victims to adult services."""
-    if audience is None:
-        return "safeguarding.help_anyone"
-    who = "child" if audience == Audience.young_person else "adult"
-    return f"safeguarding.{'review' if tier == AlertTier.review else 'help'}_{who}"
-
-
 async def _help(context, chat_id: int, key: str, lang: str) -> bool:
     try:
         await context.bot.send_message(chat_id, t(key, lang), parse_mode=ParseMode.HTML)
@@ -140,10 +132,8 @@ async def _help(context, chat_id: int, key: str, lang: str) -> bool:
         return False
 
 
-async def _help_then_tell(context, h: Heard, chat_id: int, stored: StoredAlert, audience: str | None,
-                          lang: str) -> None:
-    if await _help(context, chat_id, help_key(audience, stored.tier), lang):
-        _mark_help_sent(h, stored.alert_id)
+async def _help_then_tell(context, h: Heard, stored: StoredAlert) -> None:
+    await safeguarding.send_help(context.bot, h, stored.alert_id)  # if it fails, the tick sends it again
     if stored.new and stored.tier == AlertTier.urgent:
         await safeguarding.notify_duty(context.bot, h, stored.alert_id)
 
@@ -161,7 +151,7 @@ def _mark_help_sent(h: Heard, alert_id: int) -> None:
 async def _when_storing_failed(context, h: Heard, chat_id: int, text: str, flag: Flag, person: _Writer | None) -> None:
     """The database is failing: help now, duty workers told from memory, and keep trying to store."""
     audience, lang = (person.audience, person.lang) if person else (None, "en")
-    await _help(context, chat_id, help_key(audience, flag.tier), lang)
+    await _help(context, chat_id, safeguarding.help_text_key(audience, flag.tier), lang)
     for user_id in h.duty_roster:
         try:
             await context.bot.send_message(user_id, t("staff.alert_not_stored", tier=flag.tier.value),

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from html import escape
 
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.context import heard
+from bot.context import Heard, heard
+from bot.safeguarding import TELEGRAM_LIMIT, full_text_messages, utf16_len
 from bot.texts import t
 from surveys import alerts
-from surveys.models import AlertTier, Audience, Role, SafeguardingAlert, Staff
+from surveys.alert_delivery import mark_reachable, staff_user_ids
+from surveys.models import AlertTier, Audience, Case, Participant, Role, SafeguardingAlert, Staff
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -75,8 +78,94 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     when = when.astimezone(h.settings.zone).strftime("%H:%M")
     note = t("staff.alert_taken", name=escape(owner_name or t("staff.someone")), time=when)
     await query.answer(t("staff.you_took_it") if first else note)
-    if query.message is not None:
-        await query.edit_message_text(f"{query.message.text_html}\n\n{note}", parse_mode=ParseMode.HTML)
+    if query.message is None:
+        return
+    edited = f"{query.message.text_html}\n\n{note}"
+    keep = _full_text_button_only(query.message.reply_markup)
+    if utf16_len(edited) <= TELEGRAM_LIMIT:
+        await query.edit_message_text(edited, parse_mode=ParseMode.HTML, reply_markup=keep)
+    else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
+        await query.edit_message_reply_markup(reply_markup=keep)
+        await query.message.reply_text(note, parse_mode=ParseMode.HTML)
+
+
+def _full_text_button_only(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """Once an alert is taken its 'I'm dealing with this' button goes; 'Show full text' stays."""
+    rows = [[button for button in row if (button.callback_data or "").startswith("alerttext:")]
+            for row in (markup.inline_keyboard if markup else ())]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+ALERT_TEXT_BUTTON = re.compile(r"^alerttext:([0-9]{1,9})$")
+
+
+def full_text_for(session: Session, service_id: int, alert_id: int, user_id: int, *, now):
+    """(case ref, what they wrote) of an alert, for staff with an alert role in its service; None otherwise.
+
+    Each showing is audited. The text is None once retention or erasure has removed it.
+    """
+    if not roles_of(session, service_id, user_id) & ALERT_ROLES:
+        return None
+    alert = session.get(SafeguardingAlert, alert_id)
+    if alert is None or alert.service_id != service_id:
+        return None
+    me = staff_member(session, service_id, user_id)
+    audit(session, f"staff:{me.id}", "alert.text_shown", subject=f"alert:{alert_id}", service_id=service_id, at=now)
+    case = session.get(Case, session.get(Participant, alert.participant_id).case_id)
+    return case.case_ref, alert.text
+
+
+async def show_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """'Show full text' under a long alert: the whole of what they wrote, in as many messages as it takes."""
+    query, h, user_id = update.callback_query, heard(context), update.effective_user.id
+    match = ALERT_TEXT_BUTTON.match(query.data or "")
+    with session_scope(h.engine) as session:
+        found = full_text_for(session, h.service_id, int(match.group(1)), user_id, now=h.now()) if match else None
+    if found is None:
+        log.warning("refused a show-full-text press from someone without an alert role, or for another service")
+        await query.answer(t("alert.full_text_refused"))
+        return
+    case_ref, text = found
+    await query.answer()
+    if text is None:
+        await context.bot.send_message(user_id, t("alert.full_text_gone"))
+        return
+    for piece in full_text_messages(case_ref, text):
+        await context.bot.send_message(user_id, piece)  # plain text: nothing in it is read as markup
+
+
+# --- reachability -----------------------------------------------------------------------------
+
+STAFF_IDS_CACHE_SECONDS = 60
+
+
+async def note_staff_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before everything else: a staff member who writes to the bot privately can be sent alerts."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != ChatType.PRIVATE:
+        return
+    h = heard(context)
+    message = update.effective_message
+    asked_start = bool(message and (message.text or "").startswith("/"))
+    if not _is_staff(context, h, user.id, recheck=asked_start):
+        return
+    with session_scope(h.engine) as session:
+        mark_reachable(session, h.service_id, user.id, now=h.now())
+
+
+def _is_staff(context: ContextTypes.DEFAULT_TYPE, h: Heard, user_id: int, *, recheck: bool) -> bool:
+    """Staff ids, cached for a minute so a participant's every answer costs no query.
+
+    A command (such as /start, which a new duty worker is told to press) from someone not in the
+    cache looks again, so a staff member added a moment ago is recognised at once.
+    """
+    cached = context.application.bot_data.get("staff_ids")
+    if cached is None or cached[0] < time.monotonic() or (recheck and user_id not in cached[1]):
+        with session_scope(h.engine) as session:
+            cached = (time.monotonic() + STAFF_IDS_CACHE_SECONDS, staff_user_ids(session, h.service_id))
+        context.application.bot_data["staff_ids"] = cached
+    return user_id in cached[1]
 
 
 # --- staff commands ------------------------------------------------------------------------

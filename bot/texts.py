@@ -104,7 +104,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "safeguarding.help_adult": "Thank you for telling us. We have passed this to a member of the team, who will contact you soon.\n\n<b>If you need support now:</b>\n• Samaritans: free on <b>116 123</b>, any time\n• Victim Support: free on <b>08 08 16 89 111</b>\n• If you are in danger, call <b>999</b>",
         "safeguarding.review_adult": "Thank you for sharing this. A member of the team will read it.\n\n<b>If you would like support at any time:</b>\n• Samaritans: free on <b>116 123</b>, any time\n• Victim Support: free on <b>08 08 16 89 111</b>\n• If you are in danger, call <b>999</b>",
         "safeguarding.help_anyone": "Thank you for telling us. Someone from the team will get in touch.\n\n<b>If you need help now:</b>\n• Under 18? Childline: free on <b>0800 1111</b>\n• Samaritans: free on <b>116 123</b>, any time\n• If you are in danger, call <b>999</b>",
-        "safeguarding.help_now": "Thank you for telling us. You are not in trouble. 💙\nA worker from your team will get in touch with you soon.\n\n<b>If you need help now:</b>\n• Childline: call free on <b>0800 1111</b> (any time)\n• Samaritans: call free on <b>116 123</b> (any time)\n• In an emergency, call <b>999</b>",
         "safeguarding.help_unknown_person": "Thank you for telling me. 💙 I don't know who you are yet, so I can't ask a worker to contact you.\nPlease tell an adult you trust, or your worker.\n\n<b>If you need help now:</b>\n• Childline: call free on <b>0800 1111</b> (any time)\n• Samaritans: call free on <b>116 123</b> (any time)\n• In an emergency, call <b>999</b>",
         # --- commands menu
         "command.start": "Start or carry on",
@@ -140,6 +139,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.review_open": "Open #{id}",
         "staff.more_review": "…and {count} more. heard alerts list shows them all.",
         "staff.callbacks": "<b>Asked for a call</b>\n{calls}\n\n<b>Safeguarding alerts nobody has taken</b>\n{alerts}",
+        # --- alert delivery (safeguarding alerts to staff: long texts, escalation, digest, reachability)
+        "alert.more_text": "<i>({count} more characters: press Show full text)</i>",
+        "alert.full_text_button": "Show full text",
+        "alert.full_text_part": "Full text of the alert for case {case_ref}, part {number} of {total}:\n\n{text}",
+        "alert.full_text_gone": "The text of this alert is no longer kept (it was erased).",
+        "alert.full_text_refused": "Sorry, this button only works for the duty team.",
+        "alert.escalation": "⏰ <b>Nobody has taken this alert yet.</b> Reminder {number}: please take it, or make sure a colleague does.",
+        "alert.digest_one": "📋 <b>1 safeguarding alert is waiting for review</b>",
+        "alert.digest_many": "📋 <b>{count} safeguarding alerts are waiting for review</b>",
+        "alert.digest_category": "• {category}: {count}",
+        "alert.digest_action": "Please read them today: send /review.",
+        "alert.reach_yes": "the bot can reach them",
+        "alert.reach_never": "has not opened a chat with the bot yet: ask them to open {link} and press Start",
+        "alert.reach_lost": "the bot could not reach them on {day} (they may have blocked it): ask them to open {link} and press Start",
+        "alert.bot_link_unknown": "the bot in Telegram",
     },
 }
 

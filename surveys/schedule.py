@@ -111,3 +111,15 @@ def alert_overdue(created_at: datetime, now: datetime, zone: ZoneInfo, window: t
                   minutes: int) -> bool:
     """An unacknowledged alert is overdue once ``minutes`` of send-window time have passed since it came in."""
     return window_minutes(created_at, now, zone, window) >= minutes
+
+
+def escalation_due(created_at: datetime, escalated_at: datetime | None, now: datetime, zone: ZoneInfo,
+                   window: tuple[time, time], minutes: int) -> bool:
+    """The next escalation of an untaken alert: ``minutes`` of send-window time after it came in,
+    then the same again after each escalation, until someone takes it."""
+    return alert_overdue(escalated_at or created_at, now, zone, window, minutes)
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> date:
+    """The local calendar day of ``moment`` (the review digest goes once per local day)."""
+    return moment.astimezone(zone).date()

@@ -1,4 +1,4 @@
-"""Safeguarding alerts: delivered despite Telegram errors, and escalated once when nobody takes them.
+"""Safeguarding alerts: delivered despite Telegram errors, and escalated until somebody takes them.
 
 The escalation clock only runs inside the send window (09:00-20:00 UK time), across nights
 and clock changes.
@@ -14,7 +14,7 @@ import pytest
 from surveys.models import Role, SafeguardingAlert
 from surveys.schedule import alert_overdue, window_minutes
 from surveys.store import session_scope
-from tests.bot_world import FakeClock, world
+from tests.bot_world import FakeClock, asks, world
 
 UK = ZoneInfo("Europe/London")
 WINDOW = (time(9), time(20))
@@ -47,7 +47,7 @@ def test_an_alert_is_overdue_at_thirty_window_minutes_not_before():
 def _alert(w, *, notified: bool) -> int:
     with session_scope(w.heard.engine) as session:
         alert = SafeguardingAlert(service_id=w.heard.service_id, participant_id=1, reason="harm at home",
-                                  text="a disclosure", created_at=w.clock(),
+                                  text="a disclosure", created_at=w.clock(), help_sent_at=w.clock(),
                                   notified_at=w.clock() if notified else None, notify_attempts=int(notified))
         session.add(alert)
         session.flush()
@@ -66,15 +66,21 @@ def _add_team(w):
     return w.user(900), w.user(901), w.user(902), w.user(903)
 
 
-async def test_an_untaken_alert_goes_to_managers_once_after_thirty_window_minutes(db_url):
+async def _disclose(w, user_id: int):
+    """A young person tells the bot something worrying in their exit survey."""
+    child = await w.join(user_id, "YJ-24-0117", "young_person")
+    await w.skip_until(child, asks("anything else"))
+    await child.send_text("my stepdad hurts me when he is drunk")
+    await w.settle()
+    return child
+
+
+async def test_an_untaken_alert_escalates_every_thirty_window_minutes_to_whoever_holds_a_role(db_url):
     clock = FakeClock(utc(2026, 12, 1, 19, 45))  # a Tuesday evening, 15 minutes before the window closes
     async with world(db_url, clock=clock) as w:
         duty, manager, admin, case_worker = _add_team(w)
-        await w.join(611, "YJ-24-0117", "young_person")
-        alert_id = _alert(w, notified=True)
-        taken = _alert(w, notified=True)
-        with session_scope(w.heard.engine) as session:
-            session.get(SafeguardingAlert, taken).acknowledged_at = clock()
+        await _disclose(w, 611)
+        assert len(_alert_messages(duty)) == 1 and _alert_messages(manager) == []
 
         clock.now = utc(2026, 12, 2, 9, 14)  # 15 + 14 window minutes: not yet
         assert (await w.tick()).escalated == 0
@@ -82,19 +88,41 @@ async def test_an_untaken_alert_goes_to_managers_once_after_thirty_window_minute
         clock.now = utc(2026, 12, 2, 9, 15)
         assert (await w.tick()).escalated == 1
         for person in (manager, admin, duty):
-            [message] = _alert_messages(person)
-            assert "Nobody has taken this alert yet" in message
+            assert "Nobody has taken this alert yet" in _alert_messages(person)[-1]
+            assert "Reminder 1" in _alert_messages(person)[-1]
         assert _alert_messages(case_worker) == []
-        [alert] = w.rows(SafeguardingAlert, SafeguardingAlert.id == alert_id)
-        assert alert.escalated_at == clock.now
+        [alert] = w.rows(SafeguardingAlert)
+        assert (alert.escalations, alert.escalated_at) == (1, clock.now)
 
-        clock.advance(hours=2)
-        assert (await w.tick()).escalated == 0  # once only
-        assert len(_alert_messages(manager)) == 1
-        await manager.press("I'm dealing with this")
+        w.add_staff(950, Role.admin, "Ade")  # joins the team after the alert was raised
+        newcomer = w.user(950)
+        clock.advance(minutes=29)
+        assert (await w.tick()).escalated == 0
+        clock.advance(minutes=1)
+        assert (await w.tick()).escalated == 1
+        assert len(_alert_messages(manager)) == 2 and "Reminder 2" in _alert_messages(manager)[-1]
+        [for_newcomer] = _alert_messages(newcomer)
+        assert "Reminder 2" in for_newcomer and "YJ-24-0117" in for_newcomer
+        assert len(_alert_messages(duty)) == 3  # the first alert and both reminders
+
+        await newcomer.press("I'm dealing with this")
         await w.settle()
-        [alert] = w.rows(SafeguardingAlert, SafeguardingAlert.id == alert_id)
-        assert alert.acknowledged_at is not None
+        clock.advance(hours=3)
+        assert (await w.tick()).escalated == 0
+        assert [len(_alert_messages(p)) for p in (duty, manager, admin, newcomer)] == [3, 2, 2, 1]
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.acknowledged_at is not None and alert.escalations == 2
+
+
+async def test_a_taken_alert_is_never_escalated(db_url):
+    async with world(db_url) as w:
+        duty, manager, *_ = _add_team(w)
+        await _disclose(w, 613)
+        await duty.press("I'm dealing with this")
+        await w.settle()
+        w.clock.advance(hours=2)
+        assert (await w.tick()).escalated == 0
+        assert _alert_messages(manager) == []
 
 
 @pytest.mark.parametrize("fault", [{"status": 500}, {"status": 429, "retry_after": 1}, {"status": 502}])

@@ -1,0 +1,374 @@
+"""Safeguarding alerts that always land: help first even across a crash, one copy per person,
+retries that never stop, long texts, the daily review digest, and knowing who the bot can reach.
+
+Each test drives the real bot over HTTP against the Bot API emulator, with a fake clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from bot import dispatch
+from bot.cli import app as cli
+from bot.safeguarding import notify_duty, split_text, utf16_len
+from surveys.alert_delivery import alerts_needing_help, claim_digest
+from surveys.models import AlertDelivery, Audience, AuditEvent, Participant, Role, SafeguardingAlert, Staff
+from surveys.store import create_all, ensure_service, make_engine, session_scope
+from tests.bot_world import FakeClock, asks, buttons, world
+
+YP = ("YJ-24-0117", Audience.young_person)
+DISCLOSURE = "my stepdad hurts me when he is drunk"
+
+
+def utc(*parts) -> datetime:
+    return datetime(*parts, tzinfo=timezone.utc)
+
+
+def _alert(w, *, tier: str = "urgent", reason: str = "harm at home", help_sent: bool = True,
+           created_at: datetime | None = None, participant_id: int = 1) -> int:
+    """An alert as the answering code stores it, before anything is sent."""
+    created_at = created_at or w.clock()
+    with session_scope(w.heard.engine) as session:
+        alert = SafeguardingAlert(service_id=w.heard.service_id, participant_id=participant_id, tier=tier,
+                                  reason=reason, text="a private disclosure", created_at=created_at,
+                                  help_sent_at=created_at if help_sent else None)
+        session.add(alert)
+        session.flush()
+        return alert.id
+
+
+def _alerts_to(user) -> list[str]:
+    return [m["text"] for m in user.messages if "safeguarding disclosure" in (m.get("text") or "")]
+
+
+def _help_messages(user) -> list[str]:
+    return [m["text"] for m in user.messages if "0800 1111" in (m.get("text") or "")]
+
+
+async def _disclose(w, child, text: str = DISCLOSURE) -> None:
+    await w.skip_until(child, asks("anything else"))
+    await child.send_text(text)
+    await w.settle()
+
+
+# --- 1. help first, even across a crash ---------------------------------------------------------
+
+async def test_help_kept_from_someone_by_a_crash_is_sent_at_start_up_and_only_once(db_url):
+    async with world(db_url) as w:
+        child = await w.join(630, *YP)
+        alert_id = _alert(w, help_sent=False)  # stored; then the process died before replying
+        w.clock.advance(minutes=2)
+        await w.app.post_init(w.app)  # what `heard run` does as it starts
+        await w.settle()
+        [shown] = _help_messages(child)
+        assert "You did the right thing" in shown
+        [alert] = w.rows(SafeguardingAlert, SafeguardingAlert.id == alert_id)
+        assert alert.help_sent_at == w.clock()
+        assert (await w.tick()).helped == 0
+        assert len(_help_messages(child)) == 1
+
+
+async def test_help_that_failed_to_send_goes_out_on_a_later_tick(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        child = await w.join(631, *YP)
+        await w.skip_until(child, asks("anything else"))
+        w.emu.fail_next("sendMessage", status=500)  # the first message after the answer is the help
+        await child.send_text(DISCLOSURE)
+        await w.settle()
+        assert _help_messages(child) == []
+        assert len(_alerts_to(duty)) == 1  # the duty worker is told all the same
+        assert (await w.tick()).helped == 0  # the live path may still be sending: wait a moment
+        w.clock.advance(minutes=2)
+        assert (await w.tick()).helped == 1
+        assert len(_help_messages(child)) == 1
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.help_sent_at == w.clock()
+
+
+async def test_help_is_not_sent_late_to_someone_erased_or_days_later(db_url):
+    async with world(db_url) as w:
+        await w.join(632, *YP)
+        await w.join(633, "YJ-24-0117", Audience.parent_carer)
+        old = _alert(w, help_sent=False, created_at=w.clock() - timedelta(days=4))
+        erased = _alert(w, help_sent=False, participant_id=2)
+        waiting = _alert(w, help_sent=False)
+        with session_scope(w.heard.engine) as session:
+            session.get(Participant, 2).erased_at = w.clock()
+        with session_scope(w.heard.engine) as session:
+            now = w.clock() + timedelta(minutes=2)
+            assert alerts_needing_help(session, w.heard.service_id, now=now) == [waiting]
+        assert {old, erased}.isdisjoint({waiting})
+
+
+# --- 3. never twice to one person -------------------------------------------------------------
+
+async def test_two_sends_at_once_give_each_duty_worker_one_copy(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(904, Role.duty, "Lee")
+        first, second = w.user(900), w.user(904)
+        await w.join(635, *YP)
+        alert_id = _alert(w)
+        results = await asyncio.gather(notify_duty(w.app.bot, w.heard, alert_id),
+                                       notify_duty(w.app.bot, w.heard, alert_id))
+        await w.settle()
+        assert sorted(results) == [False, True]
+        assert len(_alerts_to(first)) == 1 and len(_alerts_to(second)) == 1
+        assert all(d.sent_at is not None for d in w.rows(AlertDelivery))
+
+
+async def test_a_tick_racing_a_slow_first_send_does_not_send_it_again(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        await w.join(636, *YP)
+        alert_id = _alert(w)
+        w.emu.delay_next("sendMessage", 0.3)  # the first send is still in flight when the tick runs
+        await asyncio.gather(notify_duty(w.app.bot, w.heard, alert_id), w.tick())
+        await w.settle()
+        assert len(_alerts_to(duty)) == 1
+        await w.tick()
+        assert len(_alerts_to(duty)) == 1
+
+
+async def test_a_claim_left_by_a_crashed_send_is_retried_after_five_minutes(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        await w.join(637, *YP)
+        alert_id = _alert(w)
+        with session_scope(w.heard.engine) as session:  # a send that died after claiming
+            session.add(AlertDelivery(alert_id=alert_id, telegram_user_id=900, round=0, claimed_at=w.clock()))
+        w.clock.advance(minutes=4)
+        assert (await w.tick()).alerts == 0  # it may still be sending
+        assert _alerts_to(duty) == []
+        w.clock.advance(minutes=2)
+        assert (await w.tick()).alerts == 1
+        assert len(_alerts_to(duty)) == 1
+
+
+# --- 4. retries don't stop ----------------------------------------------------------------------
+
+async def test_an_urgent_alert_is_retried_past_twenty_failures_and_logged_after_ten_minutes(db_url, caplog):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        await w.join(638, *YP)
+        alert_id = _alert(w)
+        w.emu.fail_next("sendMessage", status=500, times=25)
+        with caplog.at_level(logging.WARNING):
+            for _ in range(25):
+                w.clock.advance(seconds=60)
+                assert (await w.tick()).alerts == 0
+        alarms = [r for r in caplog.records if r.levelno == logging.ERROR and "reached no staff member" in r.getMessage()]
+        assert len(alarms) == 15  # minutes 11 to 25
+        assert all(str(alert_id) in r.getMessage() and "private disclosure" not in r.getMessage() for r in alarms)
+        w.clock.advance(seconds=60)
+        assert (await w.tick()).alerts == 1
+        assert len(_alerts_to(duty)) == 1
+
+
+# --- 6. the review digest -----------------------------------------------------------------------
+
+async def test_the_review_digest_goes_once_a_day_inside_the_window_with_counts_only(db_url):
+    clock = FakeClock(utc(2026, 12, 1, 8, 30))  # before the window opens
+    async with world(db_url, clock=clock) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(901, Role.manager, "Sam")
+        duty, manager = w.user(900), w.user(901)
+        await w.join(640, *YP)
+        for reason in ("harm at home", "harm at home", "exploitation; threats"):
+            _alert(w, tier="review", reason=reason)
+        assert (await w.tick()).digests == 0
+
+        clock.now = utc(2026, 12, 1, 9, 0)
+        assert (await w.tick()).digests == 1
+        [digest] = [m["text"] for m in duty.messages]
+        assert "3 safeguarding alerts are waiting for review" in digest
+        assert "• harm at home: 2" in digest and "• exploitation: 1" in digest and "• threats: 1" in digest
+        assert "/review" in digest and "private disclosure" not in digest
+        assert manager.messages == []  # there is a duty worker, so managers are not bothered
+        clock.advance(minutes=1)
+        assert (await w.tick()).digests == 0
+        [event] = w.rows(AuditEvent, AuditEvent.action == "alert.digest")
+        assert event.detail == "2026-12-01"
+
+        clock.now = utc(2026, 12, 2, 9, 5)  # still waiting the next day: told again
+        assert (await w.tick()).digests == 1
+        with session_scope(w.heard.engine) as session:
+            for alert in session.exec(select(SafeguardingAlert)).all():
+                alert.acknowledged_at = clock()
+        clock.now = utc(2026, 12, 3, 9, 5)  # all taken: nothing to say
+        assert (await w.tick()).digests == 0
+        assert len(duty.messages) == 2
+
+
+def test_the_digest_is_claimed_once_per_local_day(db_url):
+    engine = make_engine(db_url)
+    create_all(engine)
+    day, now = date(2026, 12, 1), utc(2026, 12, 1, 9, 0)
+    try:
+        with session_scope(engine) as session:
+            service_id = ensure_service(session, "yot", "YOT").id
+        claims = []
+        for when in (day, day, date(2026, 12, 2)):
+            with session_scope(engine) as session:
+                claims.append(claim_digest(session, service_id, when, now=now))
+        assert claims == [True, False, True]
+    finally:
+        engine.dispose()
+
+
+async def test_without_a_duty_worker_the_digest_goes_to_managers(db_url):
+    async with world(db_url) as w:
+        w.add_staff(901, Role.manager, "Sam")
+        manager = w.user(901)
+        await w.join(641, *YP)
+        _alert(w, tier="review", reason="threats")
+        assert (await w.tick()).digests == 1
+        assert "1 safeguarding alert is waiting for review" in manager.messages[-1]["text"]
+
+
+# --- 7. long texts ------------------------------------------------------------------------------
+
+def _long_disclosure(length: int = 10_000) -> str:
+    words, n = [DISCLOSURE, "&", "he", "said", "<don't", "tell>"], 0
+    while len(" ".join(words)) < length:
+        words.append(f"w{n}")
+        n += 1
+    return " ".join(words)[:length]
+
+
+async def test_a_ten_thousand_character_disclosure_reaches_the_duty_worker_and_can_be_read_in_full(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        child = w.user(642)
+        await child.send_command(f"/start {w.invite(*YP)}")
+        await w.settle()
+        long_text = _long_disclosure()  # outside a survey nothing is cut from what they send
+        await child.send_text(long_text)
+        await w.settle()
+        assert [a.text for a in w.rows(SafeguardingAlert)] == [long_text]
+        [alert] = _alerts_to(duty)
+        assert len(alert) < 4000 and "YJ-24-0117" in alert and "he said <don't tell>" in alert
+        assert "more characters: press Show full text" in alert
+        assert buttons(duty.last_message) == ["I'm dealing with this", "Show full text"]
+
+        await duty.press("Show full text")
+        await w.settle()
+        parts = [m["text"] for m in duty.messages if m["text"].startswith("Full text of the alert")]
+        assert len(parts) == 3 and all(len(part) < 4096 for part in parts)
+        assert [p.split(":")[0] for p in parts] == [
+            f"Full text of the alert for case YJ-24-0117, part {n} of 3" for n in (1, 2, 3)]
+        rebuilt = "".join(part.split(":\n\n", 1)[1] for part in parts)
+        assert rebuilt.split() == long_text.split()
+        [shown] = w.rows(AuditEvent, AuditEvent.action == "alert.text_shown")
+        assert shown.actor.startswith("staff:")
+
+        alert_message = next(m for m in duty.messages if "safeguarding disclosure" in m["text"])
+        await duty.press("I'm dealing with this", alert_message)
+        await w.settle()
+        assert "Taken by Priya" in alert_message["text"] and buttons(alert_message) == ["Show full text"]
+
+
+async def test_someone_who_is_not_staff_cannot_see_an_alert_text(db_url):
+    async with world(db_url) as w:
+        child = await w.join(643, *YP)
+        alert_id = _alert(w)
+        before = len(child.messages)
+        query = await child.press_data(f"alerttext:{alert_id}")
+        await w.settle()
+        assert w.emu.callback_answers[query]["text"] == "Sorry, this button only works for the duty team."
+        assert len(child.messages) == before
+        assert w.rows(AuditEvent, AuditEvent.action == "alert.text_shown") == []
+
+
+@pytest.mark.parametrize("text", ["a" * 9000, "😢" * 5000, ("word " * 3000).strip(), "x" * 3900])
+def test_split_pieces_fit_and_lose_nothing(text):
+    pieces = split_text(text)
+    assert all(utf16_len(piece) <= 3900 for piece in pieces)
+    assert "".join(pieces) == text
+
+
+# --- 8. reachability ----------------------------------------------------------------------------
+
+def _cli(monkeypatch, db_url, *args):
+    monkeypatch.setenv("HEARD_DATABASE_URL", db_url)
+    monkeypatch.setenv("HEARD_SERVICE", "test-yot")
+    monkeypatch.setenv("HEARD_BOT_USERNAME", "heard_test_bot")
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+async def test_staff_list_tells_who_the_bot_can_reach_as_it_learns(db_url, monkeypatch):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        await w.join(644, *YP)
+        never = "has not opened a chat with the bot yet: ask them to open t.me/heard_test_bot and press Start"
+        assert never in _cli(monkeypatch, db_url, "staff", "list")
+
+        _alert(w)
+        await w.tick()  # Telegram: chat not found
+        [priya] = w.rows(Staff, Staff.telegram_user_id == 900)
+        assert priya.unreachable_at == w.clock() and priya.reachable_at is None
+        assert never in _cli(monkeypatch, db_url, "staff", "list")
+
+        duty = w.user(900, "Priya")
+        await duty.send_command("/start")
+        await w.settle()
+        [priya] = w.rows(Staff, Staff.telegram_user_id == 900)
+        assert priya.reachable_at == w.clock()
+        assert "the bot can reach them" in _cli(monkeypatch, db_url, "staff", "list")
+        w.clock.advance(minutes=1)
+        assert (await w.tick()).alerts == 1  # and the waiting alert reaches her now
+        assert len(_alerts_to(duty)) == 1
+
+        w.emu.block(900)
+        w.clock.advance(minutes=1)
+        _alert(w)
+        await w.tick()
+        assert "the bot could not reach them on 01 Dec 2026 (they may have blocked it)" in _cli(
+            monkeypatch, db_url, "staff", "list")
+
+
+def test_staff_add_says_whether_a_duty_worker_can_get_alerts(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    added = _cli(monkeypatch, url, "staff", "add", "--telegram-id", "555", "--role", "duty", "--name", "Priya")
+    assert "555 is now duty." in added
+    assert "Alerts: has not opened a chat with the bot yet: ask them to open t.me/heard_test_bot and press Start" in added
+    case_worker = _cli(monkeypatch, url, "staff", "add", "--telegram-id", "556", "--role", "case_worker")
+    assert "Alerts:" not in case_worker  # case workers get no alerts
+
+
+async def test_start_up_and_the_first_tick_warn_when_no_duty_worker_can_be_reached(db_url, caplog):
+    async with world(db_url) as w:
+        context = SimpleNamespace(bot=w.app.bot, application=w.app)
+        with caplog.at_level(logging.WARNING, logger="bot.safeguarding"):
+            await w.app.post_init(w.app)
+            await dispatch.tick(context)
+            await dispatch.tick(context)  # only the first tick checks
+        assert [r.getMessage().startswith("there is no active duty worker") for r in caplog.records] == [True, True]
+
+        w.add_staff(900, Role.duty, "Priya")
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="bot.safeguarding"):
+            await w.app.post_init(w.app)
+        assert "no active duty worker can get messages from the bot yet" in caplog.text
+
+        await w.user(900).send_command("/start")
+        await w.settle()
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="bot.safeguarding"):
+            await w.app.post_init(w.app)
+        assert caplog.records == []
