@@ -191,6 +191,7 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\b(?:cant|dont) see the point (?:of|in) (?:living|life|anything|going on|being here)\b|\bwhats (?:even )?the point (?:of|in) (?:me|waking|living|life|being|going on|carrying on)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:cant|can not|cannot) (?:go on|carry on|cope|take it)(?: anymore| any more| like this)?\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bbetter off (?:without me|if i was(?:nt| not)? (?:here|dead|gone|around))\b|\bbetter off dead\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:happier|easier|relieved|better|fine|care|notice)\b(?: \w+){0,2} (?:without me|if i (?:was|were)(?:nt| not)? (?:gone|dead|here|around|alive|not here|not around|never born))\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:nobody|no one|noone) would (?:care|notice|miss me)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:took|take|taking|swallowed|necked|saving|stockpil\w*|hoard\w*) (?:a lot of |loads of |all my |all of my |some |up )?(?:my )?(?:tablets|pills|paracetamol|meds|medication)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:cut\w*|burn\w*|scratch\w*|hurt\w*) (?:my|his|her|their) (?:arms?|legs?|wrists?|thighs?|skin)\b", False, Tier.URGENT),
@@ -333,8 +334,9 @@ def _model() -> _Model:
 
 
 def _nearest_by_class(similarities: np.ndarray, bank_classes: np.ndarray, n_classes: int) -> np.ndarray:
-    """For each row, its cosine to the nearest bank sentence of each class."""
-    return np.stack([similarities[:, bank_classes == index].max(axis=1) for index in range(n_classes)], axis=1)
+    """For each row, its cosine to the nearest bank sentence of each class (the bank is grouped by class)."""
+    starts = np.searchsorted(bank_classes, np.arange(n_classes))
+    return np.maximum.reduceat(similarities, starts, axis=1)
 
 
 def _train_softmax(features: np.ndarray, labels: np.ndarray, n_classes: int, *, steps: int = 300,
