@@ -1,17 +1,24 @@
-"""How well sentiment labels match hand labels, ours against plain TextBlob.
+"""How well the analysis matches hand labels, each beside a baseline from the same run.
 
-Run `python -m analysis.evaluate` for a table over the tuning set and the held-out set.
+Run `python -m analysis.evaluate` for: sentiment (ours against plain TextBlob) over the tuning and
+held-out sets; the safeguarding screen (ours against its rules alone) over every safeguarding set.
+Only aggregate figures are printed, never which answers were missed: blind sets stay blind.
+`--skip-blind` leaves the blind set out (every run over it counts against its budget).
 """
 
 from __future__ import annotations
 
 import csv
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from textblob import TextBlob
 
+from analysis.safeguarding import screen
 from analysis.sentiment import score
 
 LABELS = ("negative", "neutral", "positive")
@@ -68,6 +75,109 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
     return sum(f1s) / len(f1s)
 
 
+# --- safeguarding -------------------------------------------------------------------------------
+
+DEMO_ANSWERS = Path(__file__).resolve().parent.parent / "bot" / "demo_answers.yaml"
+SAFEGUARDING_SETS = ("safeguarding_cases.csv", "safeguarding_holdout.csv", "safeguarding_dev.csv",
+                     "safeguarding_blind_a.csv")
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One answer with the tier a person gave it: "urgent", "review" or None."""
+    text: str
+    audience: str | None
+    tier: str | None
+
+
+@dataclass(frozen=True)
+class ScreenScores:
+    n_disclosures: int
+    n_ordinary: int
+    any_recall: float
+    urgent_recall: float | None  # None when the set marks no answer urgent
+    urgent_precision: float | None  # None when nothing was flagged urgent
+    any_precision: float | None
+    false_alarm_rate: float | None  # on the set's own ordinary answers
+    texts_per_second: float
+
+
+def read_screened(path: Path) -> list[Screened]:
+    """A safeguarding set: `tier` (urgent/review/none) or, in the older sets, `flag` (1 = urgent)."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    def tier(row: dict[str, str]) -> str | None:
+        if "tier" in row:
+            return None if row["tier"] in ("", "none") else row["tier"]
+        return "urgent" if row["flag"] == "1" else None
+    return [Screened(row["text"], row.get("audience") or None, tier(row)) for row in rows]
+
+
+def ordinary_feedback(safeguarding_sets: Sequence[Sequence[Screened]] = ()) -> list[Screened]:
+    """Every non-disclosure answer the project holds: the sentiment sets, the ordinary demo answers
+    and the negatives of the safeguarding sets given."""
+    answers = [Screened(a.text, a.audience, None) for path in DATASETS.values() for a in read_labelled(path)]
+    answers += [answer for answers_ in safeguarding_sets for answer in answers_ if answer.tier is None]
+    demo = yaml.safe_load(DEMO_ANSWERS.read_text(encoding="utf-8"))
+    answers += [Screened(text, audience, None) for audience, kinds in demo.items()
+                for kind, texts in kinds.items() if kind != "disclosure" for text in texts]
+    return answers
+
+
+def evaluate_screen(answers: Sequence[Screened], predict: Callable[[Screened], str | None]) -> ScreenScores:
+    start = time.perf_counter()
+    predicted = [predict(answer) for answer in answers]
+    elapsed = time.perf_counter() - start
+    gold = [answer.tier for answer in answers]
+    disclosures = [p for g, p in zip(gold, predicted) if g is not None]
+    ordinary = [p for g, p in zip(gold, predicted) if g is None]
+    urgent_gold = [p for g, p in zip(gold, predicted) if g == "urgent"]
+    urgent_said = [g for g, p in zip(gold, predicted) if p == "urgent"]
+    any_said = [g for g, p in zip(gold, predicted) if p is not None]
+    return ScreenScores(
+        n_disclosures=len(disclosures), n_ordinary=len(ordinary),
+        any_recall=_share(disclosures, lambda p: p is not None) or 0.0,
+        urgent_recall=_share(urgent_gold, lambda p: p == "urgent"),
+        urgent_precision=_share(urgent_said, lambda g: g == "urgent"),
+        any_precision=_share(any_said, lambda g: g is not None),
+        false_alarm_rate=_share(ordinary, lambda p: p is not None),
+        texts_per_second=len(answers) / elapsed if elapsed else float("inf"))
+
+
+def _share(items: Sequence, test: Callable) -> float | None:
+    return sum(1 for item in items if test(item)) / len(items) if items else None
+
+
+def screen_full(answer: Screened) -> str | None:
+    return screen(answer.text, answer.audience).tier
+
+
+def screen_rules_only(answer: Screened) -> str | None:
+    return screen(answer.text, answer.audience, semantic=False).tier
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def print_safeguarding(include_blind: bool = True) -> None:
+    screen("this warms the model up")  # loads and trains it once, so speed is measured on screening alone
+    print(f"\n{'set':<24} {'n+':>4} {'n-':>4}  {'method':<10} {'recall':>7} {'urg-rec':>7} {'urg-prec':>8} "
+          f"{'precision':>9} {'false-al':>8} {'texts/s':>8}")
+    sets = [(name.removesuffix(".csv").removeprefix("safeguarding_"), read_screened(DATA_DIR / name))
+            for name in SAFEGUARDING_SETS
+            if (DATA_DIR / name).exists() and (include_blind or "blind" not in name)]
+    sets.append(("ordinary feedback (all)", ordinary_feedback([answers for _, answers in sets])))
+    for name, answers in sets:
+        for method, predict in (("rules", screen_rules_only), ("heard", screen_full)):
+            r = evaluate_screen(answers, predict)
+            print(f"{name:<24} {r.n_disclosures:>4} {r.n_ordinary:>4}  {method:<10} "
+                  f"{_figure(r.any_recall if r.n_disclosures else None):>7} {_figure(r.urgent_recall):>7} "
+                  f"{_figure(r.urgent_precision):>8} {_figure(r.any_precision):>9} "
+                  f"{_figure(r.false_alarm_rate):>8} {r.texts_per_second:>8.0f}")
+    print("recall: any tier; urg-rec/urg-prec: the urgent tier; false-al: ordinary answers flagged at any tier")
+
+
 def main() -> None:
     print(f"{'set':<8} {'n':>4}  {'method':<16} {'accuracy':>8} {'macro-F1':>8}")
     for name, path in DATASETS.items():
@@ -75,6 +185,8 @@ def main() -> None:
         for method, predict in (("plain TextBlob", plain_textblob), ("heard", ours)):
             result = evaluate(answers, predict)
             print(f"{name:<8} {result.n:>4}  {method:<16} {result.accuracy:>8.3f} {result.macro_f1:>8.3f}")
+    # --skip-blind: figures without touching the blind set (each run over it counts; see EVALUATION.md)
+    print_safeguarding(include_blind="--skip-blind" not in sys.argv[1:])
 
 
 if __name__ == "__main__":

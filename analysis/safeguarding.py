@@ -1,112 +1,90 @@
-"""Safeguarding screen: does an answer need a duty worker today?
+"""Safeguarding screen: does an answer need a duty worker, now or today?
 
-Tuned for recall: a missed disclosure costs far more than a worker reading a false alarm. So the
-rules are broad, but anchored on the person themselves ("me", "my", "i") so that talk about
-course content ("we learned about county lines") does not fire, and common idioms ("my mum will
-kill me if i'm late", "died laughing") are removed before the rules run. Separate from sentiment
-on purpose: a disclosure can come with a happy emoji.
+Tuned for recall: a missed disclosure costs far more than a worker reading a false alarm. Two
+layers, both run on every sentence (and on overlapping windows of a long unpunctuated one), so a
+long friendly answer cannot dilute one worrying line:
 
-Rules are regular expressions over the normalised answer (lower case, apostrophes removed:
-"they'd" reads "theyd"). Each rule belongs to one category; the reason lists every category hit.
+1. **Rules**: regular expressions for the plain ways people say it ("my stepdad hits me"),
+   anchored on the person themselves so talk about course content does not fire. A rule hit is
+   explained by its category alone.
+2. **Meaning**: each sentence is embedded with wordllama (static embeddings shipped in its
+   wheel, so it works offline) and scored by a small logistic regression trained, on first use,
+   on the exemplar banks in `safeguarding_banks.yaml`, with the cosine to the nearest exemplar
+   of every category as extra features. It catches wording nobody listed; its reason names the
+   nearest exemplar so a worker can see why.
+
+Cues from the same YAML then adjust a hit: idioms are removed before screening ("my mum will
+kill me if"), course content with nothing personal in it drops a hit, and harm told as over and
+dealt with ("that was years ago, it's all sorted now") moves it to the review tier, never to
+nothing. Separate from sentiment on purpose: a disclosure can come with a happy emoji.
+
+Rules read the normalised answer (lower case, apostrophes removed: "they'd" reads "theyd").
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from analysis.patterns import normalise
 
-SELF_HARM = "self-harm or suicide"
-HARM_AT_HOME = "harm at home"
-THREATS = "threats or violence"
-EXPLOITATION = "exploitation"
-SEXUAL_EXPLOITATION = "sexual exploitation"
-VICTIM_INTIMIDATION = "victim intimidation"
-
-_ME = r"(?:me|us|my|him|her|them)"
-_FAMILY = (r"(?:step ?dad|step ?father|dad|father|step ?mum|step ?mom|mum|mom|mam|mother|brother|sister|uncle|"
-           r"aunt(?:ie|y)?|nan|grandad|grandma|carer|foster \w+|partner|husband|wife|boyfriend|girlfriend|"
-           r"(?:mums|dads|moms|mams) (?:new )?(?:boyfriend|girlfriend|partner|fella|bf|gf))")
-_HITS = (r"(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|slap\w*|hurt|hurts|hurting|chok\w*|strangl\w*|"
-         r"attack\w*|batter\w*|smack\w*|throttl\w*|burn\w*|thump\w*)")
-_WEAPON = r"(?:knife|knives|blade|shank|nank|machete|gun|strap|weapon|ting)"
-_SOMEONE_HOSTILE = r"(?:they|theyre|theyll|theyd|he|hes|she|people|someone|some \w+|the opps|opps|his \w+|lads|a gang)"
-
-# Idioms and figures of speech that use dangerous words harmlessly; removed before the rules run.
-_IDIOMS = re.compile("|".join([
-    r"\b(?:kill|murder|batter|strangle|slaughter|ground|disown)(?:s)? (?:me|us) if\b",  # mum will kill me if...
-    r"\b(?:died|dying|dead|die) (?:laughing|of laughter|of boredom|of embarrassment|of shame|to|for)\b",
-    r"\bkill(?:ing|ed)? it\b", r"\bkill(?:ing)? time\b", r"\bkiller\b", r"\bkilled me\b", r"\bcrying laughing\b",
-    r"\blife ?saver\b", r"\bdead (?:good|nice|funny|boring|bad|easy|hard|long|interesting|sound|safe)\b",
-]))
-
-# Talk about the programme rather than the person: only topic-word rules check for it.
-_COURSE_CONTEXT = re.compile(
-    r"\b(?:learn\w*|taught|talk\w* about|discuss\w*|session|course|workshop|video|film|watch\w*|group work|"
-    r"awareness|quiz|leaflet|about|what (?:is|to do)|how to|the signs)\b")
-
-# (category, regex source, is_topic_word): topic-word rules are skipped in course context.
-_RULES: tuple[tuple[str, str, bool], ...] = (
-    (SELF_HARM, r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|burn\w*|starv\w*|hang\w*) (?:my ?self|meself|myslf|himself|herself|themselves)\b", False),
-    (SELF_HARM, r"\bk ?m ?s\b", False),
-    (SELF_HARM, r"\bself[ -]?harm\w*|\bsuicid\w*|\boverdos\w*|\bod(?:d|ed)\b", True),
-    (SELF_HARM, r"\b(?:want|wants|wanted|wanna|going|gonna|gunna|try|tried|trying)(?: to)? (?:die|end it|end my life|disappear|not wake up|not be here)\b", False),
-    (SELF_HARM, r"\bend(?:ing)? (?:it all|my life|his life|her life|their life|my own life|things)\b|\bwant\w* to end it\b", False),
-    (SELF_HARM, r"\bwish (?:i|id) (?:was|were|wasnt|werent|was never|had never been|could) ?(?:dead|born|alive|here|gone|disappear)", False),
-    (SELF_HARM, r"\b(?:dont|do not|didnt|dont really|never) want to (?:be alive|live|wake up|exist|be here (?:anymore|any more|no more)|be here$)", False),
-    (SELF_HARM, r"\bno (?:point|reason) (?:in |to |of )?(?:anything|living|life|live|going on|carrying on|being here|being alive|it all|me being here)\b", False),
-    (SELF_HARM, r"\b(?:cant|dont) see the point (?:of|in) (?:living|life|anything|going on|being here)\b", False),
-    (SELF_HARM, r"\b(?:cant|can not|cannot) (?:go on|carry on|cope|take it)(?: anymore| any more| like this)?\b", False),
-    (SELF_HARM, r"\bbetter off (?:without me|if i was(?:nt| not)? (?:here|dead|gone|around))\b|\bbetter off dead\b", False),
-    (SELF_HARM, r"\b(?:nobody|no one|noone) would (?:care|notice|miss me)\b", False),
-    (SELF_HARM, r"\b(?:took|take|taking|swallowed) (?:a lot of |loads of |all my |some )?(?:tablets|pills|paracetamol)\b", False),
-    (SELF_HARM, r"\b(?:cut\w*|burn\w*|scratch\w*|hurt\w*) (?:my|his|her|their) (?:arms?|legs?|wrists?|thighs?|skin)\b", False),
-    (SELF_HARM, r"\bcutting (?:again|myself)\b|\b(?:been|started|start|keep|still|back to) cutting\b(?! (?:hair|down|back|grass|wood))", False),
-    (SELF_HARM, r"\b(?:wish i was|wanna be|want to be|rather be|should be) dead\b", False),
-    (HARM_AT_HOME, rf"\b{_FAMILY}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? {_ME}|lock\w* (?:me|us) (?:out|in))\b", False),
-    (HARM_AT_HOME, r"\b(?:scared|afraid|frightened|terrified) (?:to go|of going|to be) (?:back )?(?:home|at home)\b|\bnot safe (?:at|going) home\b|\bdont (?:want to|feel safe) (?:go )?home\b", False),
-    (HARM_AT_HOME, r"\b(?:i|we) (?:get|got|keep getting) (?:hurt|hit|beaten|battered|slapped|punched|kicked)\b", False),
-    (HARM_AT_HOME, r"\bdomestic (?:abuse|violence)\b|\babus\w* (?:me|us)\b|\b(?:i|we) (?:am|are|was|were|get|got|being) abused\b", True),
-    (THREATS, r"\b(?:stab|shank|shoot|merk|wet|kill|murder|batter|jump|finish|slash|ching|rush|do|bang|smoke) (?:me|us|my \w+)\b(?! (?:good|proud|up|out|a favour|in laughing))", False),
-    (THREATS, r"\b(?:theyll|theyd|hell|hed|shell|will|would|gonna|gunna|going to|threatened to|threatening to) (?:hurt|get|beat up|do in|come for|sort out) (?:me|us|my \w+)\b", False),
-    (THREATS, r"\b(?:after|looking for|coming for|out for|hunting|waiting for) me\b", False),
-    (THREATS, rf"\b(?:pull\w*|flash\w*|had|got|waved|held) (?:a |his |their )?{_WEAPON} (?:on|at|to) (?:me|us|my)\b", False),
-    (THREATS, rf"\bthreatened (?:me )?with (?:a )?{_WEAPON}\b|\bthreat\w* (?:me|us|my|to)\b", False),
-    (THREATS, r"\b(?:i|we|me|my \w+|im|ive|weve)\b(?: \w+){0,2} threatened\b(?! with (?:exclusion|eviction|being excluded|court|a fine|detention))", False),
-    (THREATS, rf"\b(?:i|we) (?:still |have to |got to |need to |always |keep |now )?(?:carry|carried|carrying|keep|have|got) (?:a )?{_WEAPON}\b", False),
-    (THREATS, r"\b(?:price|hit|green light) on my head\b|\bhit out on me\b", False),
-    (THREATS, r"(?<!who )(?<!that )\b(?:i |ive |we |me )?(?:got|been|was|get|keep getting) (?:stabbed|shanked|shot|jumped|robbed|attacked|beaten up|battered|chinged|slashed|rushed|merked|mugged|glassed)\b", False),
-    (EXPLOITATION, r"\b(?:make|makes|made|making|force\w*|forcing|pressur\w*|got) (?:me|us) (?:to )?(?:hold|carry|sell|run|deal|shot|drop|move|stash|keep|deliver|answer|go (?:country|cunch|county|up|out)|work)\b", False),
-    (EXPLOITATION, r"\b(?:being|been|was|im|i am|am|were) (?:forced|made|told|pressured) to (?:shot|sell|deal|carry|run|hold|stash|deliver|work)\b", False),
-    (EXPLOITATION, r"\b(?:i|we) (?:still )?(?:owe|owed) (?:them|him|em|money|a debt|people|the \w+)\b|\bsay(?:s|ing)? i owe\b|\bsaid i owe\b", False),
-    (EXPLOITATION, r"\b(?:got|have|in|owe) (?:a )?(?:drug )?debt\b|\bwork (?:it|the debt) off\b|\bpay (?:it|them|him) back\b", False),
-    (EXPLOITATION, r"\b(?:have|got|had|has) to (?:sell|shot|run|deal|carry|hold|go country|go up county|work|do runs) for\b", False),
-    (EXPLOITATION, r"\b(?:sell\w*|shot\w*|runs?|running|deal\w*|hold\w*|carry\w*|country|county|cunch|line\w*|stash\w*|driv\w*)(?: (?:stuff|things|drugs|packages|bits|food|it))? for (?:them|him|em|the olders|olders|my elders|the elders|a gang)\b", False),
-    (EXPLOITATION, r"\b(?:going|go|goes|went|sent|sending|send|sends|out|up|to) (?:country|cunch|county|ots|out of town)\b", False),
-    (EXPLOITATION, r"\b(?:use|uses|using|used|took over|taken over|deal\w* from|sell\w* from) (?:my|our) (?:flat|house|place|home|mums house|nans house)\b", False),
-    (EXPLOITATION, r"\b(?:take|takes|took) my phone and\b|\banswer the (?:line|phone) for\b", False),
-    (SEXUAL_EXPLOITATION, r"\bnudes?\b|\bnaked\b|\bsexting\b|\bsexual\w*|\bsex\b|\braped?\b|\bmolest\w*|\bgroom\w*", True),
-    (SEXUAL_EXPLOITATION, r"\b(?:ask\w*|want\w*|made|make\w*|pressur\w*|forc\w*|beg\w*)(?: me)? (?:to send |to take |for |send )(?:some |my )?(?:pics|pictures|photos|images|videos|vids)\b", False),
-    (SEXUAL_EXPLOITATION, r"\b(?:made|make|makes|making|forc\w*|pressur\w*) (?:me|us) (?:to )?(?:sleep with|have sex|do stuff|do things|go to parties|meet (?:men|older))\b", False),
-    (SEXUAL_EXPLOITATION, r"\b(?:share|post|leak|send|spread)\w* (?:my|our) (?:photos|pics|pictures|nudes|videos|vids)\b", False),
-    (SEXUAL_EXPLOITATION, r"\bolder (?:man|men|guy|guys|bloke|blokes|boyfriend|woman|women)\b", False),
-    (SEXUAL_EXPLOITATION, r"\b(?:touches|touching|keeps touching|tries to touch|tried to touch)(?: me| my)\b|\btouched (?:me|my) (?:up|inappropriate\w*|where|when|private\w*)", False),
-    (VICTIM_INTIMIDATION, r"\b(?:turned up|turn up|turns up|turning up|came|come|comes|coming|hanging around|hangs around|hang about|waiting|wait\w*|shouting|knock\w*) (?:at|outside|near|round|by|on) (?:my|our) (?:door|house|home|flat|work|school|street|road|window)\b", False),
-    (VICTIM_INTIMIDATION, r"\b(?:following|followed|follow|follows|stalk\w*) (?:me|us)\b", False),
-    (VICTIM_INTIMIDATION, r"\b(?:drive|drives|driving|drove|walk\w*|hang\w*|park\w*) (?:past|round|around|outside|by) (?:my|our) (?:house|home|flat|door|work|street|road)\b", False),
-    (VICTIM_INTIMIDATION, r"\b(?:tell\w*|told|saying|said|warn\w*)(?: me| us)? (?:to )?(?:drop it|drop the charges|keep quiet|keep my mouth shut|shut up|not to (?:go|speak|tell|give)|withdraw|back off)\b", False),
-    (VICTIM_INTIMIDATION, r"\b(?:regret|pay for|sorry for) (?:going to|talking to|speaking to|telling|ringing|calling) the (?:police|feds|court|coppers)\b|\bsnitch\w*|\bgrass(?:ed|ing)?\b", False),
-    (VICTIM_INTIMIDATION, r"\b(?:smash\w*|broke|broken|damag\w*|egg\w*|key\w*|graffiti\w*|slash\w*|put through) (?:my|our) (?:window\w*|car|door|house|fence|tyres|letterbox)\b", False),
-    (VICTIM_INTIMIDATION, r"\bintimidat\w*|\bharass\w*", True),
-    (VICTIM_INTIMIDATION, r"\b(?:shout\w*|swear\w*|spat|spit\w*|sworn) at (?:me|us)\b", False),
-)
-
-_COMPILED = tuple((category, re.compile(source), topic) for category, source, topic in _RULES)
-_CATEGORY_ORDER = (SELF_HARM, SEXUAL_EXPLOITATION, HARM_AT_HOME, EXPLOITATION, VICTIM_INTIMIDATION, THREATS)
+BANKS_PATH = Path(__file__).with_name("safeguarding_banks.yaml")
 
 
-URGENT, REVIEW = "urgent", "review"
+class Category(StrEnum):
+    """What a disclosure is about, most urgent first (the order a reason lists them in)."""
+
+    SELF_HARM = "self_harm_suicide"
+    SEXUAL_ABUSE = "sexual_abuse"
+    HARM_AT_HOME = "abuse_at_home"
+    SEXUAL_EXPLOITATION = "grooming_sexual_exploitation"
+    IMAGE_ABUSE = "image_abuse_sextortion"
+    DOMESTIC_ABUSE = "domestic_abuse_partner"
+    CHILD_TO_PARENT = "child_to_parent_violence"
+    CRIMINAL_EXPLOITATION = "criminal_exploitation_drug_debt"
+    WEAPON_FEAR = "weapon_carrying_fear"
+    THREATS = "threats_violence"
+    VICTIM_INTIMIDATION = "victim_witness_intimidation"
+    NEGLECT = "neglect"
+    HELP_SEEKING = "help_seeking"
+
+    @property
+    def label(self) -> str:
+        """What the duty worker reads."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    Category.SELF_HARM: "self-harm or suicide",
+    Category.SEXUAL_ABUSE: "sexual abuse",
+    Category.HARM_AT_HOME: "harm at home",
+    Category.SEXUAL_EXPLOITATION: "sexual exploitation or grooming",
+    Category.IMAGE_ABUSE: "image abuse or sextortion",
+    Category.DOMESTIC_ABUSE: "domestic abuse",
+    Category.CHILD_TO_PARENT: "violence from a child to a parent",
+    Category.CRIMINAL_EXPLOITATION: "criminal exploitation or drug debt",
+    Category.WEAPON_FEAR: "carrying a weapon for protection",
+    Category.THREATS: "threats or violence",
+    Category.VICTIM_INTIMIDATION: "victim intimidation",
+    Category.NEGLECT: "neglect",
+    Category.HELP_SEEKING: "asking for help",
+}
+
+
+class Tier(StrEnum):
+    URGENT = "urgent"  # the person is shown help now; the duty worker gets an alert now
+    REVIEW = "review"  # a worker reads it the same day
+
+
+URGENT, REVIEW = Tier.URGENT.value, Tier.REVIEW.value
 
 
 @dataclass(frozen=True)
@@ -120,33 +98,409 @@ class Screen:
         return self.tier is not None
 
 
-def screen(text: str, audience: str | None = None) -> Screen:
-    """Screen one answer; `audience` decides whether a threat is reported as victim intimidation."""
-    plain = _IDIOMS.sub(" ", normalise(text))
-    categories: set[str] = set()
-    matched: list[str] = []
-    for category, pattern, topic in _COMPILED:
-        for hit in pattern.finditer(plain):
-            if topic and _is_course_content(plain, hit.start()):
-                continue
-            categories.add(_for_audience(category, audience))
-            matched.append(hit.group(0).strip())
-    if not categories:
+# --- the banks (YAML), validated on load ------------------------------------------------------
+
+class BankError(ValueError):
+    """The banks file is wrong; the message says where and how."""
+
+
+class _CategoryBank(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tier: Tier
+    exemplars: list[str] = Field(min_length=5)
+
+    @field_validator("exemplars")
+    @classmethod
+    def _no_blank_exemplars(cls, exemplars: list[str]) -> list[str]:
+        if any(not str(text).strip() for text in exemplars):
+            raise ValueError("an exemplar is empty")
+        return exemplars
+
+
+class _Cues(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    past_resolved: list[str] = Field(min_length=1)
+    still_happening: list[str] = Field(min_length=1)
+    course_content: list[str] = Field(min_length=1)
+    idioms: list[str] = Field(min_length=1)
+
+    @field_validator("*")
+    @classmethod
+    def _each_cue_is_a_regex(cls, cues: list[str]) -> list[str]:
+        for cue in cues:
+            try:
+                re.compile(cue)
+            except re.error as error:
+                raise ValueError(f"cue {cue!r} is not a valid pattern: {error}") from None
+        return cues
+
+
+class Banks(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    categories: dict[Category, _CategoryBank]
+    negatives: list[str] = Field(min_length=20)
+    cues: _Cues
+
+    @field_validator("categories")
+    @classmethod
+    def _every_category_has_a_bank(cls, banks: dict[Category, _CategoryBank]) -> dict[Category, _CategoryBank]:
+        missing = [category.value for category in Category if category not in banks]
+        if missing:
+            raise ValueError(f"no bank for: {', '.join(missing)}")
+        return banks
+
+
+def load_banks(path: Path = BANKS_PATH) -> Banks:
+    """Read and check the banks; any mistake raises BankError naming the file and the place."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError) as error:
+        raise BankError(f"{path}: cannot read it: {error}") from None
+    try:
+        return Banks.model_validate(raw)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+                             for problem in error.errors())
+        raise BankError(f"{path}: {problems}") from None
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+_ME = r"(?:me|us|my|him|her|them)"
+_CARER = (r"(?:step ?dad|step ?father|dad|father|step ?mum|step ?mom|mum|mom|mam|mother|brother|sister|uncle|"
+          r"aunt(?:ie|y)?|nan|grandad|grandma|carer|foster \w+|"
+          r"(?:mums|dads|moms|mams) (?:new )?(?:boyfriend|girlfriend|partner|fella|bf|gf))")
+_PARTNER = r"(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|ex|ex partner|ex husband|fella)"
+_CHILD = r"(?:son|daughter|lad|boy|girl|child|kid|teenager|grandson|granddaughter)"
+_HITS = (r"(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|slap\w*|hurt|hurts|hurting|chok\w*|strangl\w*|"
+         r"attack\w*|batter\w*|smack\w*|throttl\w*|burn\w*|thump\w*|headbutt\w*|whack\w*|leather\w*|spat at|spit\w* at)")
+_WEAPON = r"(?:knife|knives|blade|shank|nank|machete|gun|strap|weapon|ting)"
+_PEOPLE = r"(?:mum|mam|dad|brother|sister|family|nan|mate|mates|bro|cousin|kids|son|daughter|boy|girl|little \w+)"
+
+# (category, regex source, topic word?, tier): topic-word rules are skipped in course context;
+# rules whose words are often innocent raise the review tier only.
+_RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
+    (Category.SELF_HARM, r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|burn\w*|starv\w*|hang\w*) (?:my ?self|meself|myslf|himself|herself|themselves)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\bk ?m ?s\b|\bunalive\w*", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\bself[ -]?harm\w*|\bsuicid\w*|\boverdos\w*|\bod(?:d|ed)\b", True, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:want|wants|wanted|wanna|going|gonna|gunna|try|tried|trying)(?: to)? (?:die|end it|end my life|disappear|not wake up|not be here)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\bend(?:ing)? (?:it all|my life|his life|her life|their life|my own life|things\b(?! with))\b|\bwant\w* to end it\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\bwish (?:i|id) (?:was|were|wasnt|werent|was never|had never been|could) ?(?:dead|born|alive|here|gone|disappear)", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:dont|do not|didnt|dont really|never) (?:want|wanna) (?:to )?(?:be alive|live|wake up|exist|be here (?:anymore|any more|no more)|be here$)", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\bno (?:point|reason) (?:in |to |of )?(?:anything|living|life|live|going on|carrying on|being here|being alive|it all|me being here)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:cant|dont) see the point (?:of|in) (?:living|life|anything|going on|being here)\b|\bwhats (?:even )?the point (?:of|in) (?:me|waking|living|life|being|going on|carrying on)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:cant|can not|cannot) (?:go on|carry on|cope|take it)(?: anymore| any more| like this)?\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\bbetter off (?:without me|if i was(?:nt| not)? (?:here|dead|gone|around))\b|\bbetter off dead\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:happier|easier|relieved|better|fine|care|notice)\b(?: \w+){0,2} (?:without me|if i (?:was|were)(?:nt| not)? (?:gone|dead|here|around|alive|not here|not around|never born))\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:nobody|no one|noone) would (?:care|notice|miss me)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:took|take|taking|swallowed|necked|saving|stockpil\w*|hoard\w*) (?:a lot of |loads of |all my |all of my |some |up )?(?:my )?(?:tablets|pills|paracetamol|meds|medication)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:cut\w*|burn\w*|scratch\w*|hurt\w*) (?:my|his|her|their) (?:arms?|legs?|wrists?|thighs?|skin)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\bcutting (?:again|myself)\b|\b(?:been|started|start|keep|still|back to) cutting\b(?! (?:hair|down|back|grass|wood))", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:wish i was|wanna be|want to be|rather be|should be) dead\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, rf"\b{_CARER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? {_ME}|lock\w* (?:me|us) (?:out|in))\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:scared|afraid|frightened|terrified) (?:to go|of going|to be) (?:back )?(?:home|at home)\b|\bnot safe (?:at|going) home\b|\bdont (?:want to|feel safe) (?:go )?home\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:i|we) (?:get|got|keep getting) (?:hurt|hit|beaten|battered|slapped|punched|kicked|whacked|leathered|smacked)\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\babus\w* (?:me|us)\b|\b(?:i|we) (?:am|are|was|were|get|got|being) abused\b", False, Tier.URGENT),
+    (Category.DOMESTIC_ABUSE, r"\bdomestic (?:abuse|violence)\b", True, Tier.URGENT),
+    (Category.DOMESTIC_ABUSE, rf"\bmy {_PARTNER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? (?:me|us|my mum|mum)|strangled|throttled)\b", False, Tier.URGENT),
+    (Category.DOMESTIC_ABUSE, rf"\b(?:mums|mams|moms) (?:new )?{_PARTNER} (?:\w+ ){{0,2}}(?:hits|hit|beats|beat|punched|hurts|attacked|strangled|chokes|choked) (?:her|my mum|mum)\b", False, Tier.URGENT),
+    (Category.CHILD_TO_PARENT, rf"\bmy {_CHILD}\b(?: \w+){{0,4}} (?:{_HITS}(?: \w+)? (?:me|us|his dad|her dad|his mum|her mum))\b", False, Tier.URGENT),
+    (Category.CHILD_TO_PARENT, rf"\b(?:scared|afraid|frightened|terrified) of (?:my|our) (?:own )?{_CHILD}\b", False, Tier.URGENT),
+    (Category.CHILD_TO_PARENT, r"\bi (?:hit|punch|kick|attack|hurt)\w* my (?:mum|mam|mom|dad|nan|gran)\b", False, Tier.URGENT),
+    (Category.THREATS, rf"\b(?:stab|shank|shoot|merk|wet|kill|murder|batter|jump|slash|ching|bang) (?:me|us|my {_PEOPLE})\b(?! (?:good|proud|up|out|a favour|in laughing))", False, Tier.URGENT),
+    (Category.THREATS, r"\b(?:theyll|theyd|hell|hed|shell|will|would|gonna|gunna|going to|threatened to|threatening to) (?:hurt|get|beat up|do in|come for|sort out) (?:me|us|my \w+)\b", False, Tier.URGENT),
+    (Category.THREATS, r"\b(?:looking for|coming for|out for|hunting|(?:people|they|theyre|lads|opps|someone) (?:are |is )?after) me\b", False, Tier.URGENT),
+    (Category.THREATS, rf"\b(?:pull\w*|flash\w*|had|got|waved|held) (?:a |his |their )?{_WEAPON} (?:on|at|to) (?:me|us|my)\b", False, Tier.URGENT),
+    (Category.THREATS, rf"\bthreatened (?:me )?with (?:a )?{_WEAPON}\b|\bthreat\w* (?:me|us|my)\b", False, Tier.URGENT),
+    (Category.THREATS, r"\b(?:i|we|me|my \w+|im|ive|weve)\b(?: \w+){0,2} threatened\b(?! with (?:exclusion|eviction|being excluded|court|a fine|detention))", False, Tier.URGENT),
+    (Category.WEAPON_FEAR, rf"\b(?:i|we) (?:still |have to |got to |need to |always |keep |now )?(?:carry|carried|carrying|keep|have|got) (?:a )?{_WEAPON}\b", False, Tier.URGENT),
+    (Category.WEAPON_FEAR, rf"\b(?:carry\w*|keep\w*|bring\w*) (?:a |my )?{_WEAPON} (?:for|to) (?:protection|protect|be safe)\b", False, Tier.URGENT),
+    (Category.THREATS, r"\b(?:price|hit|green light) on my head\b|\bhit out on me\b", False, Tier.URGENT),
+    (Category.THREATS, r"(?:^|\b(?:i|ive|we|me|im) )(?:got|been|was|get|keep getting|keep|(?:got|been) \w+) (?:stabbed|shanked|shot|jumped|robbed|attacked|beaten up|battered|chinged|slashed|rushed|merked|mugged|glassed)\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:make|makes|made|making|force\w*|forcing|pressur\w*|got) (?:me|us) (?:to )?(?:hold|carry|sell|run|deal|shot|drop|move|stash|keep|deliver|answer|go (?:country|cunch|county|up|out)|work)\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:being|been|was|im|i am|am|were) (?:forced|made|told|pressured) to (?:shot|sell|deal|carry|run|hold|stash|deliver|work)\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:i|we) (?:still )?(?:owe|owed) (?:them|him|em|money|a debt|people|the (?:olders|elders|mandem|gang|lads|man))\b|\bsay(?:s|ing)? i owe\b|\bsaid i owe\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:got|have|in|owe) (?:a )?(?:drug )?debt\b|\bwork (?:it|the debt) off\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:have|got|had|has) to (?:sell|shot|run|deal|carry|hold|go country|go up county|work|do runs) for\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:sell\w*|shot\w*|runs?|running|deal\w*|hold\w*|carry\w*|country|county|cunch|line\w*|stash\w*|driv\w*)(?: (?:stuff|things|drugs|packages|bits|food|it))? for (?:them|him|em|the olders|olders|my elders|the elders|a gang)\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:going|go|goes|went|sent|sending|send|sends|out|up|to) (?:country|cunch|county|ots|out of town)\b(?! (?:court|council|hall|show|cup|championship|team))", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:use|uses|using|used|took over|taken over|deal\w* from|sell\w* from) (?:my|our) (?:flat|house|place|home|mums house|nans house)\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:take|takes|took) my phone and\b|\banswer the (?:line|phone) for\b", False, Tier.URGENT),
+    (Category.SEXUAL_ABUSE, r"\braped?\b|\bmolest\w*|\bsexual(?:ly)? (?:abus\w*|assault\w*)|\babus\w* (?:me|him|her|them) sexually\b", True, Tier.URGENT),
+    (Category.SEXUAL_ABUSE, r"\b(?:touches|touching|keeps touching|tries to touch|tried to touch)(?: me| my)\b|\btouched (?:me|my) (?:up|inappropriate\w*|where|when|private\w*)", False, Tier.URGENT),
+    (Category.SEXUAL_ABUSE, r"\b(?:made|make|makes|making|forc\w*|pressur\w*) (?:me|us) (?:to )?(?:have sex|do sexual|touch him|touch her)\b", False, Tier.URGENT),
+    (Category.SEXUAL_EXPLOITATION, r"\bgroom\w*|\bsexual exploit\w*", True, Tier.URGENT),
+    (Category.SEXUAL_EXPLOITATION, r"\b(?:made|make|makes|making|forc\w*|pressur\w*) (?:me|us) (?:to )?(?:sleep with|do stuff|do things|go to parties|meet (?:men|older))\b", False, Tier.URGENT),
+    (Category.SEXUAL_EXPLOITATION, r"\b(?:ask\w*|want\w*|beg\w*)(?: me)? (?:to send |for |send )(?:some |my )?(?:nudes|pics|pictures|photos|images|videos|vids)\b", False, Tier.URGENT),
+    (Category.SEXUAL_EXPLOITATION, r"\bolder (?:man|men|guy|guys|bloke|blokes|boyfriend|woman|women)\b", False, Tier.REVIEW),
+    (Category.SEXUAL_EXPLOITATION, r"\bmy (?:bf|boyfriend|gf|girlfriend|fella|man) (?:is|whos|who is) (?:1[89]|[2-6]\d)\b", False, Tier.URGENT),
+    (Category.IMAGE_ABUSE, r"\b(?:share|post|leak|send|spread|show)\w* (?:my|our|his|her) (?:photos|pics|pictures|nudes|videos|vids)\b", False, Tier.URGENT),
+    (Category.IMAGE_ABUSE, r"\b(?:made|make|makes|making|forc\w*|pressur\w*) (?:me|us) (?:to )?(?:send|take) (?:some |more )?(?:nudes|pics|pictures|photos|videos)\b", False, Tier.URGENT),
+    (Category.IMAGE_ABUSE, r"\b(?:videos?|vids?|pics?|pictures?|photos?|images?) of me\b(?: \w+){0,3} (?:going round|passed round|being passed|shared|posted|sent round|sent to|leaked|online)\b", False, Tier.URGENT),
+    (Category.IMAGE_ABUSE, r"\bnudes?\b|\bsextort\w*|\bsexting\b", True, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:turned up|turn up|turns up|turning up|came|come|comes|coming|hanging around|hangs around|hang about|waiting|wait\w*|shouting|knock\w*) (?:at|outside|near|round|by|on) (?:my|our) (?:door|house|home|flat|work|school|street|road|window)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:following|followed|follow|follows|stalk\w*) (?:me|us)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:drive|drives|driving|drove|walk\w*|hang\w*|park\w*|sit\w*) (?:past|round|around|outside|by|opposite) (?:my|our) (?:house|home|flat|door|work|street|road)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:tell\w*|told|saying|said|warn\w*)(?: me| us)? (?:to )?(?:drop it|drop the charges|keep quiet|keep my mouth shut|not to (?:go|speak|tell|give)|withdraw|back off)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:regret|pay for|sorry for) (?:going to|talking to|speaking to|telling|ringing|calling) the (?:police|feds|court|coppers)\b|\bsnitch\w*|\bgrass(?:ed)? on\b|\bcall\w* me a grass\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:smash\w*|broke|broken|damag\w*|egg\w*|key\w*|graffiti\w*|slash\w*|put through) (?:my|our) (?:window\w*|car|door|house|fence|tyres|letterbox)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\bintimidat\w*|\bharass\w*", True, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\btold (?:me |us )?to (?:think (?:carefully|twice)|be careful|watch (?:myself|my back|out))\b|\b(?:feel|feeling|being|am|im) (?:\w+ )?watched\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:shout\w*|swear\w*|spat|spit\w*|sworn) at (?:me|us)\b", False, Tier.REVIEW),
+    (Category.HELP_SEEKING, r"\b(?:please|pls|plz) help\b|\bhelp me\b|\bi need help\b(?! (?:with|to|getting|for|on))", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\bi(?:m| am) not safe\b|\b(?:get|take) me out of here\b", False, Tier.URGENT),
+)
+
+_COMPILED_RULES = tuple((category, re.compile(source), topic, tier) for category, source, topic, tier in _RULES)
+
+
+# --- the semantic layer -----------------------------------------------------------------------
+
+_NONE = "none"
+_WINDOW, _STRIDE, _LONG = 8, 4, 12  # words per window, step between windows, longest unwindowed sentence
+_FEWEST_WORDS = 3  # shorter fragments carry too little meaning to embed; the rules still read them
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s[-–]\s|,? but |,? tho(?:ugh)? ")
+# Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev set.
+URGENT_AT, REVIEW_AT = 0.6, 0.35
+_PERSONAL = re.compile(r"\b(?:me|my|myself|mine|im|ive|id|us|our)\b")
+
+
+@dataclass(frozen=True)
+class _Model:
+    embed: object  # str list -> normalised float32 matrix
+    classes: tuple[str, ...]  # Category values, then "none"
+    bank_vectors: np.ndarray  # every exemplar and negative, normalised
+    bank_texts: tuple[str, ...]
+    bank_classes: np.ndarray  # class index of each bank row
+    weights: np.ndarray
+    bias: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Cues:
+    past: re.Pattern[str]
+    still: re.Pattern[str]
+    course: re.Pattern[str]
+    idioms: re.Pattern[str]
+    tiers: dict[Category, Tier]
+
+
+def _cue_regex(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(rf"\b(?:{pattern})\b" for pattern in patterns))
+
+
+@cache
+def _banks() -> Banks:
+    return load_banks()
+
+
+@cache
+def _cues() -> _Cues:
+    banks = _banks()
+    return _Cues(_cue_regex(banks.cues.past_resolved), _cue_regex(banks.cues.still_happening),
+                 _cue_regex(banks.cues.course_content), _cue_regex(banks.cues.idioms),
+                 {category: bank.tier for category, bank in banks.categories.items()})
+
+
+@cache
+def _model() -> _Model:
+    """Load wordllama from its own wheel (never the network) and train on the banks, once."""
+    import wordllama  # imported here: the rules work, and import fast, without it
+    from wordllama import WordLlama
+
+    embedder = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        vectors = np.asarray(embedder.embed(list(texts)), dtype=np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+
+    banks = _banks()
+    classes = tuple(category.value for category in Category) + (_NONE,)
+    texts, labels = [], []
+    for category in Category:
+        for exemplar in banks.categories[category].exemplars:
+            texts.append(normalise(exemplar))
+            labels.append(classes.index(category.value))
+    for negative in banks.negatives:
+        texts.append(normalise(negative))
+        labels.append(classes.index(_NONE))
+    vectors = embed(texts)
+    bank_classes = np.asarray(labels)
+    similarities = vectors @ vectors.T
+    np.fill_diagonal(similarities, -1.0)  # leave-one-out: an exemplar is not its own neighbour
+    features = np.hstack([vectors, _nearest_by_class(similarities, bank_classes, len(classes))])
+    weights, bias = _train_softmax(features, bank_classes, len(classes))
+    return _Model(embed, classes, vectors, tuple(texts), bank_classes, weights, bias)
+
+
+def _nearest_by_class(similarities: np.ndarray, bank_classes: np.ndarray, n_classes: int) -> np.ndarray:
+    """For each row, its cosine to the nearest bank sentence of each class (the bank is grouped by class)."""
+    starts = np.searchsorted(bank_classes, np.arange(n_classes))
+    return np.maximum.reduceat(similarities, starts, axis=1)
+
+
+def _train_softmax(features: np.ndarray, labels: np.ndarray, n_classes: int, *, steps: int = 300,
+                   rate: float = 0.1, l2: float = 1e-4) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by full-batch Adam.
+
+    The last class ("none") weighs as much as all the others together, and the others equally, so
+    "is this a disclosure at all" is a balanced question however big each bank is.
+    """
+    n, d = features.shape
+    onehot = np.eye(n_classes, dtype=np.float32)[labels]
+    counts = onehot.sum(axis=0)
+    class_weight = np.full(n_classes, 0.5 / (n_classes - 1), dtype=np.float32)
+    class_weight[-1] = 0.5
+    row_weight = (n * class_weight[labels] / counts[labels])[:, None].astype(np.float32)
+    weights = np.zeros((d, n_classes), dtype=np.float32)
+    bias = np.zeros(n_classes, dtype=np.float32)
+    moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias), np.zeros_like(bias)]
+    for step in range(1, steps + 1):
+        probabilities = _softmax(features @ weights + bias)
+        error = (probabilities - onehot) * row_weight / n
+        gradients = (features.T @ error + l2 * weights, error.sum(axis=0))
+        for index, (param, grad) in enumerate(zip((weights, bias), gradients)):
+            first, second = moments[2 * index], moments[2 * index + 1]
+            first *= 0.9
+            first += 0.1 * grad
+            second *= 0.999
+            second += 0.001 * grad * grad
+            param -= rate * (first / (1 - 0.9 ** step)) / (np.sqrt(second / (1 - 0.999 ** step)) + 1e-8)
+    return weights, bias
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    category: Category
+    tier: Tier
+    evidence: str  # the words a rule matched, or the nearest exemplar
+    semantic: bool
+    past: bool
+
+
+def _sentences(plain: str) -> list[str]:
+    return [" ".join(sentence.split()) for sentence in _SENTENCE_BREAK.split(plain) if sentence.split()]
+
+
+def _segments(sentences: Sequence[str]) -> list[tuple[int, str]]:
+    """(sentence index, text): each sentence, plus overlapping windows of a long one, so one
+    worrying line stands alone however long the answer around it."""
+    pieces: list[tuple[int, str]] = []
+    for index, sentence in enumerate(sentences):
+        pieces.append((index, sentence))
+        words = sentence.split()
+        if len(words) > _LONG:
+            pieces.extend((index, " ".join(words[start:start + _WINDOW]))
+                          for start in range(0, len(words) - _WINDOW + _STRIDE, _STRIDE))
+    return pieces
+
+
+def _semantic_hits(segments: Sequence[str], skip: Sequence[bool]) -> list[tuple[int, Category, float, str]]:
+    """(segment index, category, probability, nearest exemplar) for each worrying segment."""
+    wanted = [index for index, skipped in enumerate(skip) if not skipped]
+    if not wanted:
+        return []
+    model = _model()
+    vectors = model.embed([segments[index] for index in wanted])
+    similarities = vectors @ model.bank_vectors.T
+    nearest = _nearest_by_class(similarities, model.bank_classes, len(model.classes))
+    probabilities = _softmax(np.hstack([vectors, nearest]) @ model.weights + model.bias)
+    hits = []
+    for row, index in enumerate(wanted):
+        concern = 1.0 - float(probabilities[row, -1])
+        if concern < REVIEW_AT:
+            continue
+        best = int(np.argmax(probabilities[row, :-1]))
+        in_class = np.flatnonzero(model.bank_classes == best)
+        exemplar = model.bank_texts[in_class[int(np.argmax(similarities[row, in_class]))]]
+        hits.append((index, Category(model.classes[best]), concern, exemplar))
+    return hits
+
+
+def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> Screen:
+    """Screen one answer. `audience` decides whether a threat is reported as victim intimidation.
+
+    `semantic=False` runs the rules alone (the baseline `python -m analysis.evaluate` reports).
+    """
+    cues = _cues()
+    sentences = _sentences(cues.idioms.sub(" ", normalise(text)))
+    hits: list[_Hit] = []
+    ruled = [False] * len(sentences)
+    for index, sentence in enumerate(sentences):
+        for category, pattern, topic, tier in _COMPILED_RULES:
+            for match in pattern.finditer(sentence):
+                if (topic or not _personal(sentence, cues)) and _is_course_content(sentence):
+                    continue
+                ruled[index] = True
+                hits.append(_Hit(_for_audience(category, audience), tier, match.group(0).strip(), False,
+                                 _told_as_past(sentences, index, cues)))
+    if semantic:
+        # A sentence a rule explained keeps the rule's plainer reason; course talk with nothing
+        # personal in it is left alone.
+        segments = _segments(sentences)
+        skip = [ruled[index] or len(segment.split()) < _FEWEST_WORDS
+                or (bool(cues.course.search(segment)) and not _personal(segment, cues))
+                for index, segment in segments]
+        for row, category, concern, exemplar in _semantic_hits([segment for _, segment in segments], skip):
+            tier = min(cues.tiers[category], Tier.URGENT if concern >= URGENT_AT else Tier.REVIEW, key=_rank)
+            hits.append(_Hit(_for_audience(category, audience), tier, exemplar, True,
+                             _told_as_past(sentences, segments[row][0], cues)))
+    return _summarise(hits)
+
+
+def _summarise(hits: Sequence[_Hit]) -> Screen:
+    if not hits:
         return Screen(None, None, ())
-    reason = "; ".join(category for category in _CATEGORY_ORDER if category in categories)
-    return Screen(URGENT, reason, tuple(dict.fromkeys(matched)))
+    tier_of: dict[Category, Tier] = {}
+    for hit in hits:
+        tier = Tier.REVIEW if hit.past else hit.tier
+        tier_of[hit.category] = max(tier_of.get(hit.category, tier), tier, key=_rank)
+    order = sorted(tier_of, key=lambda category: (-_rank(tier_of[category]), list(Category).index(category)))
+    parts = []
+    for category in order:
+        part = category.label
+        near = next((hit.evidence for hit in hits if hit.category == category and hit.semantic), None)
+        if near and not any(hit.category == category and not hit.semantic for hit in hits):
+            part += f" (near: '{near}')"
+        if tier_of[category] is Tier.REVIEW and all(hit.past for hit in hits if hit.category == category):
+            part += " (told as in the past)"
+        parts.append(part)
+    tier = max(tier_of.values(), key=_rank)
+    matched = tuple(dict.fromkeys(hit.evidence for hit in hits))
+    return Screen(tier.value, "; ".join(parts), matched)
 
 
-def _for_audience(category: str, audience: str | None) -> str:
+def _rank(tier: Tier) -> int:
+    return 2 if tier is Tier.URGENT else 1
+
+
+def _told_as_past(sentences: Sequence[str], index: int, cues: _Cues) -> bool:
+    """Is the harm told as over: a past cue in this sentence or one beside it, and nothing in this
+    sentence saying it goes on?"""
+    if cues.still.search(sentences[index]):
+        return False
+    return any(cues.past.search(neighbour) for neighbour in sentences[max(index - 1, 0):index + 2])
+
+
+def _personal(segment: str, cues: _Cues) -> bool:
+    """Does the sentence say anything about the person, beyond the words about the session?"""
+    return bool(_PERSONAL.search(cues.course.sub(" ", segment)))
+
+
+def _for_audience(category: Category, audience: str | None) -> Category:
     """Threats against a victim are intimidation; a child being followed home is a threat to them."""
-    if audience == "victim" and category == THREATS:
-        return VICTIM_INTIMIDATION
-    if audience not in (None, "victim") and category == VICTIM_INTIMIDATION:
-        return THREATS
+    if audience == "victim" and category is Category.THREATS:
+        return Category.VICTIM_INTIMIDATION
+    if audience not in (None, "victim") and category is Category.VICTIM_INTIMIDATION:
+        return Category.THREATS
     return category
 
 
-def _is_course_content(plain: str, start: int) -> bool:
+def _is_course_content(segment: str) -> bool:
     """Is the topic word part of talk about a session ("we did a session on self harm")?"""
-    sentence_start = max(plain.rfind(mark, 0, start) for mark in ".!?") + 1
-    return bool(_COURSE_CONTEXT.search(plain, sentence_start, start))
+    return bool(_cues().course.search(segment))

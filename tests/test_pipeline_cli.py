@@ -16,7 +16,7 @@ def test_analyse_combines_sentiment_themes_and_safeguarding():
     result = analyse("my worker lisened but the olders make me hold stuff", "anything_else", "young_person")
     assert result.to_json_dict().keys() == {"text", "sentiment", "score", "themes", "safeguarding", "reason"}
     assert "listened_to" in result.themes
-    assert result.safeguarding == "urgent" and result.reason == "exploitation"
+    assert result.safeguarding == "urgent" and result.reason == "criminal exploitation or drug debt"
     assert [match.theme_id for match in result.theme_matches] == result.themes
 
 
