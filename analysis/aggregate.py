@@ -10,7 +10,12 @@ somebody answered late into the next one.
 
 Suppression: a figure resting on fewer than :data:`MIN_PEOPLE` people is never carried
 in the model at all (value, count and n are ``None``, with a reason), so no renderer can
-leak it. In breakdowns, :func:`suppress_cells` adds secondary suppression.
+leak it. In breakdowns, :func:`suppress_cells` adds secondary suppression. The one
+exception is the safeguarding response figures, which count staff responses to alerts,
+not people, and are shown whatever their size (see :func:`safeguarding_figures`).
+
+Quotes: no quote ever comes from an answer that raised a safeguarding alert, nor from one
+the screen flags today (see :func:`choose_quotes`); those answers still count as feedback.
 
 Survey definitions, the theme catalogue and the quote redactor are parameters, so this
 module depends on nothing but the tables.
@@ -20,8 +25,9 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -43,6 +49,7 @@ QUOTES_PER_THEME = 3
 QUOTE_MAX_CHARS = 220
 
 Redactor = Callable[[str], str]
+Flagger = Callable[[str, str], bool]  # (text, audience) -> does the safeguarding screen flag it?
 
 
 # --- periods -------------------------------------------------------------------------
@@ -137,6 +144,7 @@ class AnswerRow:
 class AlertRow:
     created_at: datetime
     acknowledged_at: datetime | None
+    tier: str = "urgent"
 
 
 @dataclass(frozen=True)
@@ -152,10 +160,12 @@ class Rows:
     answers: list[AnswerRow]
     alerts: list[AlertRow]
     actions: list[ActionRow]
+    # (invitation id, question id) of every answer that raised an alert, at any time: never quoted.
+    alerted_answers: frozenset[tuple[int, str]] = frozenset()
 
 
 def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo) -> Rows:
-    """Everything the report needs, in four queries.
+    """Everything the report needs, in five queries.
 
     Invitations and answers are loaded from the start of the trend window (four quarters)
     so trends and distance travelled need no further queries. Erased cases and people,
@@ -178,15 +188,19 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
                                           .where(Answer.skipped.is_(False), Answer.complete.is_(True)).add_columns(
         Answer.id, Answer.invitation_id, Answer.question_id, Answer.value, Answer.free_text, Answer.sentiment,
         Answer.sentiment_score, Answer.themes, Answer.answered_at))]
+    alerted_answers = frozenset((row[0], row[1]) for row in session.execute(
+        joined.join(SafeguardingAlert, SafeguardingAlert.invitation_id == Invitation.id)
+        .where(SafeguardingAlert.question_id.is_not(None))
+        .add_columns(SafeguardingAlert.invitation_id, SafeguardingAlert.question_id)))
     alerts = [AlertRow(*row) for row in session.execute(
-        sa.select(SafeguardingAlert.created_at, SafeguardingAlert.acknowledged_at).where(
+        sa.select(SafeguardingAlert.created_at, SafeguardingAlert.acknowledged_at, SafeguardingAlert.tier).where(
             SafeguardingAlert.service_id == service_id, SafeguardingAlert.created_at >= start,
             SafeguardingAlert.created_at < end))]
     actions = [ActionRow(*row) for row in session.execute(
         sa.select(BoardAction.theme, BoardAction.text, BoardAction.created_at).where(
             BoardAction.service_id == service_id, BoardAction.created_at >= start, BoardAction.created_at < end)
         .order_by(BoardAction.created_at, BoardAction.id))]
-    return Rows(invitations, answers, alerts, actions)
+    return Rows(invitations, answers, alerts, actions, alerted_answers)
 
 
 # --- figures and suppression ---------------------------------------------------------
@@ -345,10 +359,38 @@ class VictimFigures:
 
 
 @dataclass
+class AlertResponses:
+    """How staff responded to the alerts of one tier ("urgent", "review") or of both ("all").
+
+    Counts of staff responses, not of people: never suppressed (a missed alert is exactly
+    what a board must see), and never holding a text, a category or a case reference.
+    """
+
+    tier: str
+    raised: Figure
+    taken_in_time: Figure
+    taken_late: Figure
+    never_taken: Figure  # still open when the report was made
+    in_time: Figure  # share of those raised that were taken within the target
+    median_minutes: float | None  # to take an alert, over those taken; None when none was
+
+
+@dataclass
 class SafeguardingFigures:
-    alerts: Figure
-    acknowledged_in_time: Figure
+    tiers: list[AlertResponses]  # urgent, review, then all
     target_minutes: int
+
+    @property
+    def all(self) -> AlertResponses:
+        return self.tiers[-1]
+
+    @property
+    def alerts(self) -> Figure:
+        return self.all.raised
+
+    @property
+    def acknowledged_in_time(self) -> Figure:
+        return self.all.in_time
 
 
 @dataclass
@@ -506,12 +548,15 @@ def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[Invitat
 
 
 def theme_figures(answers: list[tuple[InvitationRow, AnswerRow]], catalogue: Mapping[str, tuple[str, str]],
-                  redact: Redactor, case_refs: Iterable[str]) -> tuple[list[ThemeFigure], int]:
+                  redact: Redactor, case_refs: Iterable[str], alerted: Collection[tuple[int, str]] = frozenset(),
+                  flagged: Flagger | None = None) -> tuple[list[ThemeFigure], int]:
     """How often each theme came up among people who wrote something, its sentiment, and quotes.
 
     Counting is per person (someone who mentions a theme twice counts once); sentiment
-    shares are over the comments that mention the theme.
+    shares are over the comments that mention the theme. Answers that raised an alert
+    count like any other; they are only kept out of the quotes.
     """
+    flagged = _memo(flagged or screen_flags)
     texts = [(inv, a) for inv, a in answers if _wrote(a)]
     writers = len({inv.participant_id for inv, _ in texts})
     by_theme: dict[str, list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
@@ -529,7 +574,7 @@ def theme_figures(answers: list[tuple[InvitationRow, AnswerRow]], catalogue: Map
             theme, label, description, mentions,
             share("Positive", sum(a.sentiment == "positive" for a in scored), len(scored), people),
             share("Negative", sum(a.sentiment == "negative" for a in scored), len(scored), people),
-            choose_quotes(pairs, redact, refs) if people >= MIN_PEOPLE else []))
+            choose_quotes(pairs, redact, refs, alerted=alerted, flagged=flagged) if people >= MIN_PEOPLE else []))
     figures.sort(key=lambda f: (f.mentions.count is None, -(f.mentions.count or 0), f.label))
     return figures, writers
 
@@ -539,26 +584,61 @@ def _wrote(a: AnswerRow) -> bool:
     return bool(a.free_text) or a.sentiment is not None or bool(a.themes)
 
 
+def screen_flags(text: str, audience: str) -> bool:
+    """Whether the safeguarding screen flags ``text`` today (any tier)."""
+    from analysis.safeguarding import screen
+
+    return screen(text, audience).flagged
+
+
+def _memo(flagged: Flagger) -> Flagger:
+    """Screen each text once per report, however many themes it falls in."""
+    seen: dict[tuple[str, str], bool] = {}
+
+    def cached(text: str, audience: str) -> bool:
+        if (text, audience) not in seen:
+            seen[(text, audience)] = flagged(text, audience)
+        return seen[(text, audience)]
+
+    return cached
+
+
 def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor, case_refs: set[str],
-                  limit: int = QUOTES_PER_THEME) -> list[Quote]:
+                  limit: int = QUOTES_PER_THEME, alerted: Collection[tuple[int, str]] = frozenset(),
+                  flagged: Flagger | None = None) -> list[Quote]:
     """A few redacted comments showing the range of views, chosen the same way every time.
 
     Only comments from an audience with at least five people mentioning the theme are
     eligible (so a quote never comes from a small group); among those, the most
     positive, the most negative and the middle one, ties broken by answer id. A comment
     holding any case reference is never quoted.
+
+    A comment that raised a safeguarding alert (its invitation and question are in
+    ``alerted``) or that the screen flags now (``flagged``, default the real screen: a
+    second guard for alerts raised before a screen change) is never quoted: the next
+    comment in the same direction takes its place. The screen only runs on candidates.
     """
+    flagged = flagged or screen_flags
     people: dict[str, set[int]] = defaultdict(set)
     for inv, _ in pairs:
         people[inv.audience].add(inv.participant_id)
     eligible = sorted(((a.sentiment_score or 0.0, a.id, inv.audience, a) for inv, a in pairs
-                       if a.free_text and len(people[inv.audience]) >= MIN_PEOPLE), key=lambda item: (-item[0], item[1]))
-    picks = []
-    for index in dict.fromkeys([0, len(eligible) - 1, len(eligible) // 2]):
-        if 0 <= index < len(eligible):
-            picks.append(eligible[index])
+                       if a.free_text and len(people[inv.audience]) >= MIN_PEOPLE
+                       and (a.invitation_id, a.question_id) not in alerted), key=lambda item: (-item[0], item[1]))
+
+    def quotable(index: int) -> bool:
+        _, _, audience, answer = eligible[index]
+        return not flagged(answer.free_text, audience)
+
+    count = len(eligible)
+    orders = (range(count), range(count - 1, -1, -1), _outward(count // 2, count))
+    picks = {}
+    for order in orders:
+        index = next((i for i in order if i not in picks and quotable(i)), None)
+        if index is not None:
+            picks[index] = eligible[index]
     quotes, seen = [], set()
-    for _, _, audience, answer in sorted(picks, key=lambda item: item[1])[:limit]:
+    for _, _, audience, answer in sorted(picks.values(), key=lambda item: item[1])[:limit]:
         text = redact(" ".join(answer.free_text.split()))
         if text in seen or any(ref in answer.free_text for ref in case_refs):
             continue
@@ -567,6 +647,14 @@ def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor
             text = text[:QUOTE_MAX_CHARS].rsplit(" ", 1)[0] + "…"
         quotes.append(Quote(text, audience, answer.sentiment))
     return quotes
+
+
+def _outward(centre: int, count: int) -> Iterable[int]:
+    """Indexes 0..count-1 from ``centre`` outwards: centre, centre-1, centre+1, centre-2, ..."""
+    for step in range(count):
+        for index in (centre - step, centre + step) if step else (centre,):
+            if 0 <= index < count:
+                yield index
 
 
 def victim_figures(answers: list[tuple[InvitationRow, AnswerRow]], definitions: Mapping[str, object],
@@ -632,11 +720,39 @@ def _distribution(question, pairs: list[tuple[InvitationRow, AnswerRow]]) -> Que
     return QuestionDistribution(question.id, text, cells, len(pairs))
 
 
+ALERT_TIERS = ("urgent", "review")
+
+
+def response_count(label: str, count: int) -> Figure:
+    """A count of staff responses: shown whatever its size, as it describes no person."""
+    return Figure(label, "count", count, float(count), count)
+
+
+def response_share(label: str, count: int, n: int) -> Figure:
+    """A share of staff responses, unsuppressed; empty (no value, n 0) when there were none."""
+    if n == 0:
+        return Figure(label, "share", 0)
+    low, high = wilson(count, n)
+    return Figure(label, "share", n, count / n, count, low, high)
+
+
+def alert_responses(tier: str, alerts: list[AlertRow], target_minutes: int) -> AlertResponses:
+    """Raised, taken in time, taken late, never taken and the median minutes to take."""
+    target = timedelta(minutes=target_minutes)
+    waits = [alert.acknowledged_at - alert.created_at for alert in alerts if alert.acknowledged_at is not None]
+    in_time = sum(wait <= target for wait in waits)
+    return AlertResponses(
+        tier, response_count("Alerts raised", len(alerts)), response_count("Taken in time", in_time),
+        response_count("Taken later", len(waits) - in_time), response_count("Never taken", len(alerts) - len(waits)),
+        response_share("Taken in time", in_time, len(alerts)),
+        statistics.median(wait.total_seconds() / 60 for wait in waits) if waits else None)
+
+
 def safeguarding_figures(alerts: list[AlertRow], target_minutes: int) -> SafeguardingFigures:
-    in_time = sum(1 for alert in alerts if alert.acknowledged_at is not None
-                  and alert.acknowledged_at - alert.created_at <= timedelta(minutes=target_minutes))
-    return SafeguardingFigures(counted("Safeguarding alerts", len(alerts)),
-                               share("Acknowledged in time", in_time, len(alerts)), target_minutes)
+    """Staff responses to the period's alerts, per tier and in all. Never suppressed (see AlertResponses)."""
+    tiers = [alert_responses(tier, [a for a in alerts if a.tier == tier], target_minutes) for tier in ALERT_TIERS]
+    # An unknown tier is counted in "all" rather than lost.
+    return SafeguardingFigures([*tiers, alert_responses("all", alerts, target_minutes)], target_minutes)
 
 
 def action_groups(actions: list[ActionRow], catalogue: Mapping[str, tuple[str, str]]) -> list[ActionGroup]:
@@ -648,8 +764,13 @@ def action_groups(actions: list[ActionRow], catalogue: Mapping[str, tuple[str, s
 
 def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object],
                     catalogue: Mapping[str, tuple[str, str]], redact: Redactor, zone: ZoneInfo,
-                    safer_question_ids: Iterable[str] = (), alert_target_minutes: int = 30) -> Figures:
-    """Every figure in the report, from the loaded rows. Pure: no database, no clock."""
+                    safer_question_ids: Iterable[str] = (), alert_target_minutes: int = 30,
+                    flagged: Flagger | None = None) -> Figures:
+    """Every figure in the report, from the loaded rows. Pure: no database, no clock.
+
+    ``flagged(text, audience)`` is the safeguarding screen used to keep quotes safe
+    (default: :func:`screen_flags`, the real one).
+    """
     questions = _questions(definitions)
     by_invitation = {inv.id: inv for inv in rows.invitations}
     all_answers = [(by_invitation[a.invitation_id], a) for a in rows.answers if a.invitation_id in by_invitation]
@@ -662,7 +783,8 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         if a_invs:
             audiences.append(audience_figures(audience, a_invs, [p for p in answers if p[0].audience == audience],
                                               questions))
-    themes, writers = theme_figures(answers, catalogue, redact, (inv.case_ref for inv in rows.invitations))
+    themes, writers = theme_figures(answers, catalogue, redact, (inv.case_ref for inv in rows.invitations),
+                                    rows.alerted_answers, flagged)
     return Figures(
         period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, all_answers, questions),
         distance_figures(period, zone, all_answers, questions), themes, writers,

@@ -29,6 +29,8 @@ FORMATS = ("html", "pdf", "csv")
 # Okabe-Ito colours: distinguishable with colour-blindness, and each series also has its own marker.
 PALETTE = {"young_person": "#0072B2", "parent_carer": "#E69F00", "victim": "#009E73", "placement": "#CC79A7"}
 MARKERS = {"young_person": "o", "parent_carer": "s", "victim": "^", "placement": "D"}
+TIER_LABELS = {"urgent": "Urgent", "review": "Review", "all": "All alerts"}
+NO_ALERTS = Rating("grey", "No alerts this period")
 
 
 # --- the model -----------------------------------------------------------------------
@@ -66,9 +68,9 @@ def build_report(figures: Figures, targets: Targets, service_name: str, generate
     for distance in figures.distance:
         summary.append(SummaryLine(f"Improved: {distance.label}", "Young people", distance.improved,
                                    rate(distance.improved, targets.improved)))
-    ack = figures.safeguarding.acknowledged_in_time
-    summary.append(SummaryLine(f"Safeguarding alerts acknowledged within {figures.safeguarding.target_minutes} minutes",
-                               "All", ack, rate(ack, targets.alerts_acknowledged)))
+    ack, target = figures.safeguarding.acknowledged_in_time, figures.safeguarding.target_minutes
+    summary.append(SummaryLine(f"Safeguarding alerts taken by a duty worker within {target} minutes", "All", ack,
+                               NO_ALERTS if ack.n == 0 else rate(ack, targets.alerts_acknowledged)))
     return Report(service_name, figures.period, generated_on, figures, summary, targets,
                   key_points(figures))
 
@@ -126,6 +128,13 @@ def number(figure: Figure, digits: int = 1, signed: bool = False) -> str:
 
 def n_of(figure: Figure) -> str:
     return "" if figure.n is None else str(figure.n)
+
+
+def minutes(value: float | None) -> str:
+    """A median time to take an alert, for the board."""
+    if value is None:
+        return "none taken"
+    return "1 minute" if round(value) == 1 else f"{value:.0f} minutes"
 
 
 # --- charts (matplotlib, drawn off-screen, embedded as SVG) ---------------------------
@@ -247,8 +256,10 @@ def theme_chart(report: Report) -> str | None:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words)
-    env.globals.update(audience_label=lambda a: AUDIENCE_LABELS.get(a, a), MIN_PEOPLE=MIN_PEOPLE)
+    env.filters.update(short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words,
+                       minutes=minutes)
+    env.globals.update(audience_label=lambda a: AUDIENCE_LABELS.get(a, a), MIN_PEOPLE=MIN_PEOPLE,
+                       tier_label=lambda t: TIER_LABELS.get(t, t))
     return env
 
 
@@ -276,6 +287,11 @@ def _cells(figure: Figure) -> list:
 
     return [rounded(figure.value), rounded(figure.low), rounded(figure.high),
             "" if figure.count is None else figure.count, n_of(figure), suppression_words(figure)]
+
+
+def _minutes_cells(value: float | None) -> list:
+    """A median time in the figure columns: just the value (never suppressed)."""
+    return ["" if value is None else round(value, 1), "", "", "", "", ""]
 
 
 def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
@@ -313,9 +329,16 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                 ["callbacks", "asked for a call back", *_cells(f.victims.callbacks)]]
     tables["victims"] = (["question", "answer", *FIGURE_COLUMNS], victims)
     s = f.safeguarding
-    tables["safeguarding"] = (["measure", *FIGURE_COLUMNS],
-                              [["alerts raised", *_cells(s.alerts)],
-                               [f"acknowledged within {s.target_minutes} minutes", *_cells(s.acknowledged_in_time)]])
+    safeguarding = []
+    for t in s.tiers:
+        safeguarding += [[t.tier, "alerts raised", *_cells(t.raised)],
+                         [t.tier, f"taken within {s.target_minutes} minutes", *_cells(t.taken_in_time)],
+                         [t.tier, f"taken after {s.target_minutes} minutes", *_cells(t.taken_late)],
+                         [t.tier, "never taken (still open)", *_cells(t.never_taken)],
+                         [t.tier, f"share taken within {s.target_minutes} minutes", *_cells(t.in_time)],
+                         [t.tier, "median minutes to take" + ("" if t.median_minutes is not None else ": none taken"),
+                          *_minutes_cells(t.median_minutes)]]
+    tables["safeguarding"] = (["tier", "measure", *FIGURE_COLUMNS], safeguarding)
     tables["you_said_we_did"] = (["theme", "label", "action"], [[g.theme, g.label, text] for g in f.actions for text in g.actions])
     return tables
 

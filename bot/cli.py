@@ -152,9 +152,12 @@ def _read_line(prompt: str) -> str | None:
 @cases_app.command("import")
 def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
                                              help="CSV export, one row per participant.")) -> None:
-    """Import or update cases. All-or-nothing: one bad row and nothing changes."""
-    from surveys.enrol import ImportRejected, import_rows, parse_csv
-    from surveys.invitations import sync_cases
+    """Import or update cases. Every row is checked first: one bad row and nothing changes.
+
+    Rows are then saved a few hundred at a time, so the bot can store answers (and raise
+    alerts) while a long import runs. If it stops part way, running it again finishes it.
+    """
+    from surveys.enrol import ImportRejected, import_in_batches, parse_csv
     from surveys.models import utcnow
     from surveys.schema import load_all
     from surveys.store import audit, session_scope
@@ -167,10 +170,20 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
     except ImportRejected as rejected:
         lines = "\n".join(f"  line {line}: {reason}" for line, reason in rejected.problems)
         fail(f"Nothing was imported. Fix these rows and run the import again:\n{lines}")
+    done = {"cases": 0, "surveys": 0}
+
+    def progress(stage: str, count: int, total: int) -> None:
+        done[stage] = count
+
+    try:
+        summary, planned = import_in_batches(ctx.engine, ctx.service_id, records, load_all(), zone=ctx.settings.zone,
+                                             window=ctx.settings.window, now=utcnow(), progress=progress)
+    except (Exception, KeyboardInterrupt) as error:  # say how far it got; the error's text may hold case data
+        stage = (f"{done['cases']} of {len(records)} rows were saved" if done["cases"] < len(records)
+                 else f"all {len(records)} rows were saved and surveys were planned for {done['surveys']} cases")
+        fail(f"The import stopped ({type(error).__name__}): {stage}. Nothing saved is lost. "
+             f"Run the same import again to finish it; rows already saved will not be duplicated.")
     with session_scope(ctx.engine) as session:
-        summary = import_rows(session, ctx.service_id, records)
-        planned = sync_cases(session, summary.case_ids, load_all(), zone=ctx.settings.zone,
-                             window=ctx.settings.window, now=utcnow())
         audit(session, "cli", "cases.import", detail=f"rows={summary.rows}", service_id=ctx.service_id)
     typer.echo(f"Imported {summary.rows} rows: {summary.cases_created} new cases, {summary.cases_updated} updated, "
                f"{summary.participants_created} new participants.")

@@ -1,7 +1,11 @@
 """Bringing people in: the case-management CSV import and one-time invitation links.
 
-Parsing is pure (rows in, records or errors out); writing happens in one transaction so an
-import is all-or-nothing. Only an age band is kept, never a date of birth or a name.
+Parsing is pure (rows in, records or errors out) and checks every row first, so a file with
+any bad row imports nothing. Writing then happens in short transactions of a few hundred
+rows (:func:`import_in_batches`): on SQLite a long import never holds the write lock for more
+than a moment, so a disclosure arriving meanwhile is stored and alerted at once. Importing is
+idempotent, so running an interrupted import again finishes it. Only an age band is kept,
+never a date of birth or a name.
 """
 
 from __future__ import annotations
@@ -11,12 +15,18 @@ import hashlib
 import io
 import re
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from surveys.models import Audience, Case, InviteLink, Participant, utcnow
+from surveys.invitations import SyncResult, sync_cases
+from surveys.models import Audience, Case, Invitation, InviteLink, Participant, utcnow
+from surveys.store import session_scope
 
 REQUIRED_COLUMNS = ("case_ref", "audience", "disposal", "locality", "intervention_start",
                     "intervention_end", "age", "gender", "ethnicity", "send")
@@ -36,6 +46,14 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,59}$")
 _PARTICIPANT_REF = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+# Per transaction, so each commits in well under a second on SQLite (about 0.2 s and 0.3 s
+# here): rows written, then cases whose surveys are planned (a case has two or three people).
+IMPORT_BATCH = 500
+PLAN_BATCH = 80
+# SQLite's lock is not fair: a waiting writer's busy handler polls at most every 100 ms, so an
+# import that began its next batch at once could starve it. Pausing this long between batches
+# lets any waiting writer in first.
+SQLITE_PAUSE_SECONDS = 0.1
 
 
 class ImportRejected(Exception):
@@ -70,6 +88,13 @@ class ImportSummary:
     @property
     def cases_updated(self) -> int:
         return len(self.updated_case_ids - self.created_case_ids)
+
+    def add(self, batch: ImportSummary) -> None:
+        """Fold in one batch's summary (rows are counted once, up front)."""
+        self.participants_created += batch.participants_created
+        self.created_case_ids |= batch.created_case_ids
+        self.updated_case_ids |= batch.updated_case_ids
+        self.case_ids |= batch.case_ids
 
 
 def age_band(age: int) -> str:
@@ -185,31 +210,90 @@ def parse_csv(text: str) -> list[CaseRow]:
 
 
 def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> ImportSummary:
-    """Create or update cases and participants. Re-importing the same file changes nothing."""
+    """Create or update cases and participants. Re-importing the same file changes nothing.
+
+    Two look-ups and one flush for the whole list (not one per row), so a batch of a few
+    hundred rows holds the write lock for a moment only.
+    """
     summary = ImportSummary(rows=len(records))
+    cases = {case.case_ref: case for case in session.exec(select(Case).where(
+        Case.service_id == service_id, Case.case_ref.in_(sorted({record.case_ref for record in records}))))}
+    known = {(p.case_id, p.audience, p.participant_ref) for p in session.exec(select(Participant).where(
+        Participant.case_id.in_([case.id for case in cases.values()])))}
+    created, updated, people = [], [], []
     for record in records:
-        case = session.exec(select(Case).where(Case.service_id == service_id, Case.case_ref == record.case_ref)).first()
+        case = cases.get(record.case_ref)
         if case is not None and case.erased_at is not None:
             continue  # past retention (surveys/retention.py): an old export must not bring its details back
         if case is None:
-            case = Case(service_id=service_id, case_ref=record.case_ref, **record.case_fields)
+            case = cases[record.case_ref] = Case(service_id=service_id, case_ref=record.case_ref, **record.case_fields)
             session.add(case)
-            session.flush()
-            summary.created_case_ids.add(case.id)
+            created.append(case)
         elif any(getattr(case, name) != value for name, value in record.case_fields.items()):
             for name, value in record.case_fields.items():
                 setattr(case, name, value)
             case.updated_at = utcnow()
-            summary.updated_case_ids.add(case.id)
+            updated.append(case)
+        people.append((case, record))
+    session.flush()  # gives the new cases their ids
+    for case, record in people:
+        key = (case.id, record.audience, record.participant_ref)
         summary.case_ids.add(case.id)
-        participant = session.exec(select(Participant).where(
-            Participant.case_id == case.id, Participant.audience == record.audience,
-            Participant.participant_ref == record.participant_ref)).first()
-        if participant is None:
+        if key not in known:
+            known.add(key)
             session.add(Participant(case_id=case.id, audience=record.audience, participant_ref=record.participant_ref))
             summary.participants_created += 1
     session.flush()
+    summary.created_case_ids = {case.id for case in created}
+    summary.updated_case_ids = {case.id for case in updated}
     return summary
+
+
+Progress = Callable[[str, int, int], None]  # (stage: "cases" or "surveys", done, total)
+
+
+def import_in_batches(engine: Engine, service_id: int, records: list[CaseRow], definitions, *, zone, window,
+                      now: datetime, batch_size: int = IMPORT_BATCH, plan_batch: int = PLAN_BATCH,
+                      progress: Progress = lambda *_: None, pause: float | None = None) -> tuple[ImportSummary, SyncResult]:
+    """Write parsed ``records`` in short transactions, then plan their surveys the same way.
+
+    ``records`` must already be checked (:func:`parse_csv`). Each batch of ``batch_size`` rows,
+    then of ``plan_batch`` cases, is one transaction, reported to ``progress`` once committed,
+    with a ``pause`` between (default: :data:`SQLITE_PAUSE_SECONDS` on SQLite, none elsewhere).
+    If the import stops part way, what was committed stays and importing the same rows again
+    finishes the job with exactly the database a clean run would have made.
+    """
+    if pause is None:
+        pause = SQLITE_PAUSE_SECONDS if engine.dialect.name == "sqlite" else 0.0
+    summary = ImportSummary(rows=len(records))
+    for start in range(0, len(records), batch_size):
+        if start:
+            time.sleep(pause)
+        with session_scope(engine) as session:
+            summary.add(import_rows(session, service_id, records[start:start + batch_size]))
+        progress("cases", min(start + batch_size, len(records)), len(records))
+    planned = SyncResult()
+    case_ids = sorted(summary.case_ids)
+    for start in range(0, len(case_ids), plan_batch):
+        time.sleep(pause)
+        with session_scope(engine) as session:
+            batch = sync_cases(session, case_ids[start:start + plan_batch], definitions, zone=zone, window=window,
+                               now=now)
+        planned = SyncResult(planned.created + batch.created, planned.moved + batch.moved,
+                             planned.cancelled + batch.cancelled)
+        progress("surveys", min(start + plan_batch, len(case_ids)), len(case_ids))
+    refresh_planner_statistics(engine)
+    return summary, planned
+
+
+def refresh_planner_statistics(engine: Engine) -> None:
+    """On PostgreSQL, ANALYZE the tables an import grows, so queries keep good plans (cheap)."""
+    if engine.dialect.name != "postgresql":
+        return
+    quote = engine.dialect.identifier_preparer.quote
+    tables = ", ".join(quote(model.__tablename__) for model in (Case, Participant, Invitation))
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"ANALYZE {tables}"))
 
 
 # --- invitation links -------------------------------------------------------------------

@@ -63,8 +63,15 @@ def sync_participant(session: Session, participant: Participant, case: Case, def
 
 
 def sync_cases(session: Session, case_ids, definitions, *, zone, window, now: datetime) -> SyncResult:
+    """Plan the surveys of everyone in these cases, in one transaction (the caller's).
+
+    Keep ``case_ids`` to a few dozen per call on a busy database (``surveys.enrol.import_in_batches``
+    does): the transaction holds SQLite's write lock until it commits. People are taken in id
+    order, so running it again, or in other batches, creates the same rows.
+    """
     total = SyncResult()
-    rows = session.exec(select(Participant, Case).join(Case).where(Case.id.in_(list(case_ids)))).all()
+    rows = session.exec(select(Participant, Case).join(Case).where(Case.id.in_(list(case_ids)))
+                        .order_by(Participant.id)).all()
     for participant, case in rows:
         one = sync_participant(session, participant, case, definitions, zone=zone, window=window, now=now)
         total.created += one.created

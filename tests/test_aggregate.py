@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.aggregate import (SECONDARY, SMALL, AnswerRow, InvitationRow, Period, compute_figures, counted,
-                                choose_quotes, load_rows, parse_period, previous_quarters, share, suppress_cells,
-                                wilson)
-from surveys.models import Invitation
+from analysis.aggregate import (SECONDARY, SMALL, AlertRow, AnswerRow, InvitationRow, Period, choose_quotes,
+                                compute_figures, counted, load_rows, parse_period, previous_quarters,
+                                safeguarding_figures, share, suppress_cells, wilson)
+from surveys.models import Invitation, SafeguardingAlert
 from surveys.store import ensure_service, session_scope
 from tests.report_fakes import CATALOGUE, DEFINITIONS, Builder, redact
 
@@ -321,9 +321,117 @@ def test_victims_results(figures):
 
 def test_safeguarding_counts_and_acknowledgement(figures):
     s = figures.safeguarding
-    # Six alerts this quarter; acknowledged within 30 minutes: 10, 20, 30 and 5 = 4 of 6.
+    # Six urgent alerts this quarter, taken after 10, 20, 30, 45, never and 5 minutes:
+    # within 30 minutes 10, 20, 30 and 5 = 4 of 6; one late, one never; median of 5, 10, 20, 30, 45 is 20.
     assert s.alerts.count == 6
     assert (s.acknowledged_in_time.count, s.acknowledged_in_time.n) == (4, 6)
+    urgent, review, everything = s.tiers
+    assert (urgent.tier, review.tier, everything.tier) == ("urgent", "review", "all")
+    assert [(t.raised.count, t.taken_in_time.count, t.taken_late.count, t.never_taken.count, t.median_minutes)
+            for t in (urgent, review, everything)] == [(6, 4, 1, 1, 20.0), (0, 0, 0, 0, None), (6, 4, 1, 1, 20.0)]
+
+
+def _alert(minutes_to_take, tier="urgent"):
+    raised = at("2026-08-05")
+    return AlertRow(raised, None if minutes_to_take is None else raised + timedelta(minutes=minutes_to_take), tier)
+
+
+@pytest.mark.parametrize("alerts", [
+    [_alert(45)],
+    [_alert(12), _alert(None, "review")],
+    [_alert(3), _alert(31), _alert(None, "review")],
+], ids=["one", "two", "three"])
+def test_safeguarding_response_figures_are_never_hidden_however_few(alerts):
+    s = safeguarding_figures(alerts, 30)
+    figures = [f for t in s.tiers for f in (t.raised, t.taken_in_time, t.taken_late, t.never_taken, t.in_time)]
+    assert all(f.suppressed is None for f in figures)
+    everything = s.all
+    taken = [a for a in alerts if a.acknowledged_at]
+    assert everything.raised.count == len(alerts)
+    assert everything.taken_in_time.count + everything.taken_late.count == len(taken)
+    assert everything.never_taken.count == len(alerts) - len(taken)
+    assert everything.in_time.n == len(alerts)
+
+
+def test_safeguarding_response_figures_worked_by_hand():
+    alerts = [_alert(3), _alert(31), _alert(None, "review"), _alert(20, "review"), _alert(30)]
+    urgent, review, everything = safeguarding_figures(alerts, 30).tiers
+    # Urgent: 3, 31, 30 minutes: two within 30 (30 counts as in time), one later, median 30.
+    assert (urgent.raised.count, urgent.taken_in_time.count, urgent.taken_late.count, urgent.never_taken.count,
+            urgent.median_minutes) == (3, 2, 1, 0, 30.0)
+    # Review: 20 minutes and never: median over those taken only.
+    assert (review.raised.count, review.taken_in_time.count, review.never_taken.count, review.median_minutes) == (
+        2, 1, 1, 20.0)
+    # All: 3 of 5 in time; median of 3, 20, 30, 31 is 25.
+    assert (everything.in_time.count, everything.in_time.n, everything.median_minutes) == (3, 5, 25.0)
+    assert everything.in_time.low == pytest.approx(wilson(3, 5)[0])
+
+
+def test_no_alerts_gives_zeros_and_no_share():
+    everything = safeguarding_figures([], 30).all
+    assert (everything.raised.count, everything.never_taken.count, everything.median_minutes) == (0, 0, None)
+    assert (everything.in_time.value, everything.in_time.n, everything.in_time.suppressed) == (None, 0, None)
+
+
+# --- quotes never come from an alert -------------------------------------------------
+
+DISCLOSURE = "my worker listened to me even when my dad hits me at home"  # the real screen flags this
+
+
+def _listened(i, text, score, audience="young_person"):
+    return _inv(i, i, audience), _ans(i, text, score)
+
+
+def test_an_answer_that_raised_an_alert_is_never_quoted_and_the_next_takes_its_place():
+    pairs = [_listened(i, text, score) for i, (text, score) in enumerate(
+        [("listened to me every single week", 0.9), ("fine", 0.1), ("they listened", 0.5), ("too slow", -0.6),
+         ("listened sometimes", 0.3)], start=1)]
+    # Answer 1 is the most positive, but it raised an alert (its invitation 1, question "better").
+    quotes = choose_quotes(pairs, redact, set(), alerted={(1, "better")}, flagged=lambda text, audience: False)
+    # Left: 0.5 (3), 0.3 (5), 0.1 (2), -0.6 (4): the most positive is now answer 3, the middle answer 2.
+    assert [q.text for q in quotes] == ["fine", "they listened", "too slow"]
+
+
+def test_an_answer_the_screen_flags_now_is_never_quoted():
+    pairs = [_listened(i, text, score) for i, (text, score) in enumerate(
+        [(DISCLOSURE, 0.9), ("fine", 0.1), ("they listened", 0.5), ("too slow", -0.6), ("listened sometimes", 0.3)],
+        start=1)]
+    quotes = choose_quotes(pairs, redact, set())  # the real screen, no alert rows
+    assert DISCLOSURE not in [q.text for q in quotes] and len(quotes) == 3
+    assert quotes[0].text == "they listened"
+
+
+def test_the_screen_runs_only_on_candidates():
+    pairs = [_listened(i, f"comment {i}", i / 100) for i in range(1, 200)]
+    screened = []
+    choose_quotes(pairs, redact, set(), flagged=lambda text, audience: screened.append(text) or False)
+    assert len(screened) == 3
+
+
+def test_answers_that_raised_alerts_still_count_in_themes_but_are_not_quoted(engine):
+    with session_scope(engine) as session:
+        build = Builder(session)
+        people = [build.person(build.case(), "young_person") for _ in range(6)]
+        exits = [build.invite(person, "yp_exit", at("2026-08-03")) for person in people]
+        comments = [(DISCLOSURE, 0.9), ("listened to me every single week", 0.8), ("they listened", 0.5),
+                    ("listened sometimes", 0.3), ("listened a bit", 0.1), ("nobody listened", -0.5)]
+        for inv, (text, score) in zip(exits, comments):
+            build.answer(inv, "better", text=text, sentiment="positive" if score > 0 else "negative", score=score,
+                         themes=("listened_to",))
+        # An alert on answer 2 (a review raised by an older screen that would not flag it now),
+        # and one on answer 1 itself. An alert outside any survey names no answer.
+        for inv in exits[:2]:
+            session.add(SafeguardingAlert(service_id=build.service.id, participant_id=inv.participant_id,
+                                          invitation_id=inv.id, question_id="better", tier="review",
+                                          reason="test", created_at=at("2026-08-03")))
+        session.add(SafeguardingAlert(service_id=build.service.id, participant_id=exits[2].participant_id,
+                                      reason="test", created_at=at("2026-08-04")))
+    figures = q3_figures(engine)
+    (listened,) = figures.themes
+    assert (listened.mentions.count, listened.positive.count, listened.negative.count) == (6, 5, 1)
+    # Answers 1 and 2 are left out; of 0.5, 0.3, 0.1 and -0.5 the highest, lowest and middle are quoted.
+    assert [q.text for q in listened.quotes] == ["they listened", "listened a bit", "nobody listened"]
+    assert figures.safeguarding.alerts.count == 3
 
 
 def test_you_said_we_did_grouped_by_theme_for_the_period(figures):

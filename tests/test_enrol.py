@@ -1,13 +1,17 @@
-from datetime import date, datetime, timedelta, timezone
+import threading
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from time import monotonic, sleep
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import SQLModel, select
 
 from surveys.enrol import (ImportRejected, InviteProblem, age_band, create_invite, deep_link, find_participant,
-                           hash_code, import_rows, parse_csv, redeem_invite)
-from surveys.models import Audience, Case, InviteLink, Participant
-from surveys.store import ensure_service, session_scope
+                           hash_code, import_in_batches, import_rows, parse_csv, redeem_invite)
+from surveys.models import Audience, Case, Invitation, InviteLink, Participant, SafeguardingAlert
+from surveys.store import create_all, ensure_service, make_engine, session_scope
 
 EXAMPLE = (Path(__file__).parent / "data" / "cases_example.csv").read_text()
 HEADER = EXAMPLE.splitlines()[0]
@@ -170,3 +174,168 @@ def test_a_new_invite_replaces_the_old_one(engine):
             redeem_invite(session, old, now=NOW + timedelta(minutes=2))
         assert problem.value.reason == "expired"
         assert redeem_invite(session, new, now=NOW + timedelta(minutes=2)).id == participant.id
+
+
+# --- long imports: short transactions, resumable ----------------------------------------
+
+LONDON = ZoneInfo("Europe/London")
+WINDOW = (time(9), time(20))
+
+
+def _many_cases(rows: int) -> str:
+    """An export of ``rows`` people: each case a young person and a parent, every third a victim too."""
+    lines, case = [HEADER], 0
+    while len(lines) <= rows:
+        case += 1
+        end = date(2026, 12, 1) + timedelta(days=case % 90)
+        common = f"Referral Order,North,2026-06-01,{end.isoformat()},15,Male,White British,no,no"
+        lines.append(f"YJ-{case:06d},young_person,,{common},2026-09-01;{(end - timedelta(days=30)).isoformat()},")
+        lines.append(f"YJ-{case:06d},parent_carer,,{common},,")
+        if case % 3 == 0:
+            lines.append(f"YJ-{case:06d},victim,V1,{common},,{(end - timedelta(days=10)).isoformat()}")
+    return "\n".join(lines[:rows + 1]) + "\n"
+
+
+def _batched_import(engine, text, **options):
+    from surveys.schema import load_all
+
+    with session_scope(engine) as session:
+        service_id = ensure_service(session, "yot", "Test YOT").id
+    return import_in_batches(engine, service_id, parse_csv(text), load_all(), zone=LONDON, window=WINDOW, now=NOW,
+                             **options)
+
+
+def _snapshot(engine) -> dict[str, list[tuple]]:
+    """Every case, person and planned survey, ids included; only the wall-clock created/updated times left out."""
+    tables = {}
+    with engine.connect() as conn:
+        for model in (Case, Participant, Invitation):
+            table = model.__table__
+            wall_clock = {"created_at", "updated_at"} if model is not Invitation else set()  # invitations take `now`
+            columns = [c for c in table.columns if c.name not in wall_clock]
+            tables[table.name] = [tuple(row) for row in conn.execute(sa.select(*columns).order_by(table.c.id))]
+    return tables
+
+
+def _empty(engine) -> None:
+    SQLModel.metadata.drop_all(engine)
+    create_all(engine)
+
+
+class Interrupted(Exception):
+    pass
+
+
+@pytest.mark.parametrize("stop_after", ["cases", "surveys"])
+def test_an_import_stopped_after_its_first_batch_and_run_again_ends_like_a_clean_one(engine, stop_after):
+    export = _many_cases(700)
+    summary, planned = _batched_import(engine, export, batch_size=200, plan_batch=80, pause=0)
+    assert (summary.rows, summary.participants_created, planned.created) == (700, 700, 1100)
+    clean = _snapshot(engine)
+    _empty(engine)
+
+    def stop(stage, done, total):
+        if stage == stop_after:
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        _batched_import(engine, export, batch_size=200, plan_batch=80, pause=0, progress=stop)
+    partial = _snapshot(engine)
+    if stop_after == "cases":
+        assert len(partial["participant"]) == 200 and partial["invitation"] == []
+    else:
+        assert len(partial["participant"]) == 700 and 0 < len(partial["invitation"]) < 1100
+    again, planned_again = _batched_import(engine, export, batch_size=200, plan_batch=80, pause=0)
+    assert _snapshot(engine) == clean
+    assert again.participants_created == 700 - len(partial["participant"])
+    assert planned_again.created == 1100 - len(partial["invitation"])
+
+
+def test_batches_report_the_same_summary_as_one_transaction(engine):
+    moved = EXAMPLE.replace("2026-11-30", "2026-12-14")
+    _batched_import(engine, EXAMPLE, batch_size=2, plan_batch=1)
+    summary, planned = _batched_import(engine, moved, batch_size=2, plan_batch=1)
+    # YJ-24-0117's four rows span three batches; the case is counted once, as updated.
+    assert (summary.rows, summary.cases_created, summary.cases_updated, summary.participants_created) == (5, 0, 1, 0)
+    assert planned.moved > 0 and planned.created == 0
+
+
+def test_a_long_import_never_keeps_another_writer_waiting_on_sqlite(sqlite_url):
+    """A disclosure arriving mid-import is stored within the bot's patience (busy timeout 2 s)."""
+    engine = make_engine(sqlite_url)
+    create_all(engine)
+    _batched_import(engine, EXAMPLE)
+    with session_scope(engine) as session:
+        someone = session.exec(select(Participant)).first()
+    writer = make_engine(sqlite_url)
+    sa.event.listen(writer, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=2000"))
+    failures, finished = [], threading.Event()
+
+    def long_import():
+        try:
+            _batched_import(engine, _many_cases(5000))
+        except BaseException as error:  # surfaced by the assertion below
+            failures.append(error)
+        finally:
+            finished.set()
+
+    importer = threading.Thread(target=long_import)
+    importer.start()
+    waits = []
+    try:
+        while not finished.is_set():
+            started = monotonic()
+            with session_scope(writer) as session:
+                session.add(SafeguardingAlert(service_id=1, participant_id=someone.id, reason="test"))
+            waits.append(monotonic() - started)
+            sleep(0.02)
+    finally:
+        importer.join()
+    assert failures == []
+    assert len(waits) >= 20, "the import finished before the writer could overlap it"
+    assert max(waits) < 1.5, f"longest wait for the write lock: {max(waits):.2f} s"
+    with session_scope(engine) as session:
+        assert len(session.exec(select(SafeguardingAlert)).all()) == len(waits)
+        assert len(session.exec(select(Participant)).all()) == 5 + 5000
+    engine.dispose()
+    writer.dispose()
+
+
+def test_an_import_on_postgresql_refreshes_the_planner_statistics(postgres_url):
+    engine = make_engine(postgres_url)
+    create_all(engine)
+    _batched_import(engine, _many_cases(300))
+    with engine.connect() as conn:
+        # ANALYZE sets reltuples (-1 for a table never analysed) to the row count.
+        counted = dict(conn.execute(sa.text(
+            "SELECT relname, reltuples FROM pg_class WHERE relnamespace = current_schema()::regnamespace "
+            "AND relname IN ('case', 'participant', 'invitation')")).all())
+    engine.dispose()
+    assert counted == {"case": 129, "participant": 300, "invitation": 471}
+
+
+def test_cli_import_that_stops_says_how_far_it_got_and_finishes_when_run_again(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import surveys.enrol
+    from bot.cli import app
+
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    csv_file = tmp_path / "cases.csv"
+    csv_file.write_text(EXAMPLE)
+    real_sync = surveys.enrol.sync_cases
+
+    def broken_sync(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT ...", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(surveys.enrol, "sync_cases", broken_sync)
+    stopped = CliRunner().invoke(app, ["cases", "import", str(csv_file)])
+    assert stopped.exit_code == 1
+    assert ("The import stopped (OperationalError): all 5 rows were saved and surveys were planned for 0 cases"
+            in stopped.output)
+    assert "Run the same import again to finish it" in stopped.output and "YJ-24" not in stopped.output
+    monkeypatch.setattr(surveys.enrol, "sync_cases", real_sync)
+    again = CliRunner().invoke(app, ["cases", "import", str(csv_file)])
+    assert again.exit_code == 0, again.output
+    assert "Imported 5 rows: 0 new cases, 0 updated, 0 new participants." in again.output
+    assert "Surveys: 0 planned" not in again.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,9 +13,9 @@ from sqlmodel import select
 from analysis.aggregate import ActionGroup, parse_period
 from analysis.rag import Targets
 from analysis.report import build_report, csv_tables, generate_report, render_html, render_pdf, write_csv
-from surveys.models import AuditEvent
+from surveys.models import AuditEvent, SafeguardingAlert
 from surveys.store import session_scope
-from tests.report_fakes import CATALOGUE, DEFINITIONS, populate_realistic, redact
+from tests.report_fakes import CATALOGUE, DEFINITIONS, Builder, populate_realistic, redact
 from tests.test_aggregate import figures  # noqa: F401  (the hand-worked dataset fixture)
 
 LONDON = ZoneInfo("Europe/London")
@@ -43,7 +43,7 @@ def test_the_summary_rates_headline_figures(report):
     assert lines[("Improved: Education", "Young people")] == (pytest.approx(4 / 6), "green")
     assert lines[("Improved: Wellbeing", "Young people")] == (None, "grey")
     # 4 of 6 alerts in time is below the 90% amber line.
-    assert lines[("Safeguarding alerts acknowledged within 30 minutes", "All")] == (pytest.approx(4 / 6), "red")
+    assert lines[("Safeguarding alerts taken by a duty worker within 30 minutes", "All")] == (pytest.approx(4 / 6), "red")
     assert report.key_points[0] == "9 of 12 young people invited answered at least one question (75%)."
 
 
@@ -120,3 +120,119 @@ def test_generate_report_refuses_an_unknown_format_or_service(engine, tmp_path):
     with pytest.raises(LookupError, match="nowhere"):
         generate_report(engine, "nowhere", args[0], args[1], ["csv"], *args[2:])
     assert not (tmp_path / "out").exists()
+
+
+# --- safeguarding: what the board sees, in every format ------------------------------
+
+def _section(html: str, heading: str) -> str:
+    """The plain text of the section whose heading starts with ``heading``."""
+    match = re.search(r"<h2>" + re.escape(heading) + r".*?</section>", html, re.S)
+    assert match, heading
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))).strip()
+
+
+def _pdf_text(html: str) -> str:
+    """The text WeasyPrint lays out on the PDF's pages (the PDF itself stores glyph ids, not text)."""
+    from weasyprint import HTML
+
+    document = HTML(string=html).render()
+    boxes = [box.text for page in document.pages for box in page._page_box.descendants() if hasattr(box, "text")]
+    return re.sub(r"\s+", " ", " ".join(boxes))
+
+
+def _csv_text(report, folder) -> str:
+    return "\n".join(path.read_text(encoding="utf-8") for path in write_csv(report, folder))
+
+
+def _q3_report(engine):
+    from tests.test_aggregate import q3_figures
+
+    return build_report(q3_figures(engine), Targets(), "Riverside Youth Justice Service", date(2026, 10, 14))
+
+
+def test_no_output_quotes_an_answer_that_raised_an_alert_or_that_the_screen_flags(engine, tmp_path):
+    from tests.test_aggregate import at
+
+    alerted_but_not_flagged_now = "listened to me every single week, best worker ever"
+    disclosure = "my worker listened to me even when my dad hits me at home"  # raised an alert, and flagged
+    flagged_without_alert = "i want to kill myself but my worker listened"  # e.g. from before the screen was tuned
+    comments = [(disclosure, 0.95), (alerted_but_not_flagged_now, 0.9), ("they listened and explained", 0.5),
+                ("listened sometimes", 0.3), ("listened a bit", 0.1), ("nobody listened at the panel", -0.4),
+                (flagged_without_alert, -0.9)]
+    with session_scope(engine) as session:
+        build = Builder(session)
+        exits = [build.invite(build.person(build.case(), "young_person"), "yp_exit", at("2026-08-03"))
+                 for _ in comments]
+        for inv, (text, score) in zip(exits, comments):
+            build.answer(inv, "better", text=text, sentiment="positive" if score > 0 else "negative", score=score,
+                         themes=("listened_to",))
+        for inv, tier in ((exits[0], "urgent"), (exits[1], "review")):
+            session.add(SafeguardingAlert(service_id=build.service.id, participant_id=inv.participant_id,
+                                          invitation_id=inv.id, question_id="better", tier=tier, reason="test",
+                                          text="kept for the duty worker only", created_at=at("2026-08-03")))
+    report = _q3_report(engine)
+    (listened,) = report.figures.themes
+    assert (listened.mentions.count, listened.positive.count, listened.negative.count) == (7, 5, 2)  # all still count
+    html = render_html(report)
+    outputs = {"html": html, "pdf": _pdf_text(html), "csv": _csv_text(report, tmp_path / "csv")}
+    for name, text in outputs.items():
+        assert "they listened and explained" in text, name  # quotes are there: the check below can fail
+        for withheld in ("dad hits me", "every single week", "kill myself", "kept for the duty worker"):
+            assert withheld not in text, (name, withheld)
+
+
+def _alerts_report(engine, minutes_to_take):
+    from tests.test_aggregate import at
+
+    with session_scope(engine) as session:
+        build = Builder(session)
+        person = build.person(build.case(), "young_person")
+        build.invite(person, "yp_exit", at("2026-08-03"))
+        for minutes, tier in minutes_to_take:
+            session.add(SafeguardingAlert(
+                service_id=build.service.id, participant_id=person.id, tier=tier, reason="test",
+                created_at=at("2026-08-05"),
+                acknowledged_at=None if minutes is None else at("2026-08-05") + timedelta(minutes=minutes)))
+    return _q3_report(engine)
+
+
+@pytest.mark.parametrize("minutes_to_take,rows", [
+    ([(45, "urgent")], {
+        "Alerts raised": "1 0 1", "Taken within 30 minutes": "0 0 0", "Taken after 30 minutes": "1 0 1",
+        "Never taken (still open)": "0 0 0", "Share taken within 30 minutes": "0% no alerts 0%",
+        "Median time to take": "45 minutes no alerts 45 minutes"}),
+    ([(12, "urgent"), (None, "review")], {
+        "Alerts raised": "1 1 2", "Taken within 30 minutes": "1 0 1", "Taken after 30 minutes": "0 0 0",
+        "Never taken (still open)": "0 1 1", "Share taken within 30 minutes": "100% 0% 50%",
+        "Median time to take": "12 minutes none taken 12 minutes"}),
+    ([(3, "urgent"), (31, "urgent"), (None, "review")], {
+        "Alerts raised": "2 1 3", "Taken within 30 minutes": "1 0 1", "Taken after 30 minutes": "1 0 1",
+        "Never taken (still open)": "0 1 1", "Share taken within 30 minutes": "50% 0% 33%",
+        "Median time to take": "17 minutes none taken 17 minutes"}),
+], ids=["one", "two", "three"])
+def test_every_safeguarding_figure_is_shown_with_one_two_or_three_alerts(engine, tmp_path, minutes_to_take, rows):
+    report = _alerts_report(engine, minutes_to_take)
+    html = render_html(report)
+    section = _section(html, "9. Safeguarding alerts")
+    assert "fewer than" not in section and "hidden" not in section
+    for measure, cells in rows.items():
+        assert f"{measure} {cells}" in section, measure
+    assert " ".join(f"{measure} {cells}" for measure, cells in rows.items()) in _pdf_text(html)
+    write_csv(report, tmp_path / "csv")
+    with (tmp_path / "csv" / "safeguarding.csv").open() as handle:
+        table = {(r["tier"], r["measure"]): r for r in csv.DictReader(handle)}
+    raised = table[("all", "alerts raised")]
+    assert (raised["value"], raised["count"], raised["suppressed"]) == (f"{len(minutes_to_take)}.0",
+                                                                       str(len(minutes_to_take)), "")
+    assert all(r["suppressed"] == "" for r in table.values())
+    # The board's RAG rating rates these few alerts rather than greying them out.
+    (line,) = [s for s in report.summary if s.measure.startswith("Safeguarding alerts")]
+    assert line.rating.colour != "grey" and line.figure.n == len(minutes_to_take)
+
+
+def test_a_period_without_alerts_says_so(engine):
+    report = _alerts_report(engine, [])
+    section = _section(render_html(report), "9. Safeguarding alerts")
+    assert "Alerts raised 0 0 0" in section and "Median time to take no alerts no alerts no alerts" in section
+    (line,) = [s for s in report.summary if s.measure.startswith("Safeguarding alerts")]
+    assert (line.rating.colour, line.rating.words) == ("grey", "No alerts this period")
