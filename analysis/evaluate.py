@@ -79,7 +79,7 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
 
 DEMO_ANSWERS = Path(__file__).resolve().parent.parent / "bot" / "demo_answers.yaml"
 SAFEGUARDING_SETS = ("safeguarding_cases.csv", "safeguarding_holdout.csv", "safeguarding_dev.csv",
-                     "safeguarding_blind_a.csv")
+                     "safeguarding_blind_a.csv", "safeguarding_blind_b.csv")
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,9 @@ def print_safeguarding(include_blind: bool = True) -> None:
     sets = [(name.removesuffix(".csv").removeprefix("safeguarding_"), read_screened(DATA_DIR / name))
             for name in SAFEGUARDING_SETS
             if (DATA_DIR / name).exists() and (include_blind or "blind" not in name)]
-    sets.append(("ordinary feedback (all)", ordinary_feedback([answers for _, answers in sets])))
+    # The project's own ordinary answers: the blind sets' are reported on their own rows.
+    own = [answers for name, answers in sets if not name.startswith("blind")]
+    sets.append(("ordinary feedback (all)", ordinary_feedback(own)))
     for name, answers in sets:
         for method, predict in (("rules", screen_rules_only), ("heard", screen_full)):
             r = evaluate_screen(answers, predict)

@@ -57,12 +57,21 @@ def test_the_csv_goes_through_the_real_import_with_sensible_dates():
     assert {r.case_fields["send"] for r in rows} == {True, False}
 
 
-def test_only_the_disclosures_in_the_answer_texts_raise_a_safeguarding_alert():
+def test_every_disclosure_in_the_demo_is_flagged_and_no_ordinary_answer_pages_a_duty_worker():
+    """The screen is tuned for recall: a few ordinary answers may go to the same-day review queue
+    (a worker reads them), but none may be urgent, and not more than one in ten."""
+    ordinary_reviews = ordinary = 0
     for audience, kinds in ANSWERS.items():
         for kind, texts in kinds.items():
             for text in texts:
-                flagged = findings_for(text, None, audience).safeguarding_reason is not None
-                assert flagged == (kind == "disclosure"), (audience, kind, text)
+                tier = findings_for(text, None, audience).safeguarding_tier
+                if kind == "disclosure":
+                    assert tier is not None, (audience, text)
+                    continue
+                assert tier != "urgent", (audience, kind, text)
+                ordinary += 1
+                ordinary_reviews += tier == "review"
+    assert ordinary_reviews <= ordinary / 10
 
 
 def test_a_poor_experience_gets_low_ratings_and_a_good_one_high():
