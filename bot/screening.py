@@ -49,7 +49,8 @@ def disclosed_in(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat, text = update.effective_chat, text_of(update.effective_message)
+    # Only what the person sent: a button press carries the bot's own message, never screened.
+    chat, text = update.effective_chat, text_of(update.message or update.edited_message)
     if chat is None or chat.type != ChatType.PRIVATE or not text:
         return
     h = heard(context)

@@ -285,3 +285,10 @@ def test_heard_alerts_list_show_and_take(tmp_path, monkeypatch):
     with session_scope(engine) as session:
         actions = [e.action for e in session.exec(select(AuditEvent)).all()]
     assert "alert.text_shown" in actions and "alert.acknowledge" in actions
+
+
+async def test_pressing_buttons_never_screens_the_bots_own_questions(db_url):
+    async with world(db_url) as w:
+        user = await w.join(622, *YP)
+        await w.skip_until(user, finished, limit=30)
+        assert w.rows(SafeguardingAlert) == []
