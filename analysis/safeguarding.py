@@ -304,15 +304,10 @@ def _cues() -> _Cues:
 
 @cache
 def _model() -> _Model:
-    """Load wordllama from its own wheel (never the network) and train on the banks, once."""
-    import wordllama  # imported here: the rules work, and import fast, without it
-    from wordllama import WordLlama
+    """Load the embedder (analysis/embeddings.py) and train on the banks, once."""
+    from analysis.embeddings import embedder  # imported here: the rules work, and import fast, without it
 
-    embedder = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-
-    def embed(texts: Sequence[str]) -> np.ndarray:
-        vectors = np.asarray(embedder.embed(list(texts)), dtype=np.float32)
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+    embed = embedder()
 
     banks = _banks()
     classes = tuple(category.value for category in Category) + (_NONE,)
