@@ -112,7 +112,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "command.stop": "Stop getting questions",
         "command.delete": "Delete your answers",
         # --- staff (plain English for adults)
-        "staff.alert": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at}\n\nWhat they wrote:\n<blockquote>{text}</blockquote>\nThe person has been shown Childline, Samaritans and 999. Please follow your safeguarding procedure today.",
+        "staff.alert": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at}\n\nWhat they wrote:\n<blockquote>{text}</blockquote>\nThey have been shown where to get help now (Childline and 999 for a young person; Samaritans, Victim Support and 999 for an adult). Please follow your safeguarding procedure today.",
         "staff.alert_escalated": "⏰ <b>Nobody has taken this alert yet.</b>",
         "staff.no_survey": "(a message sent outside a survey)",
         "staff.ack_button": "I'm dealing with this",
