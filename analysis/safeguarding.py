@@ -123,6 +123,9 @@ class _Cues(BaseModel):
     still_happening: list[str] = Field(min_length=1)
     course_content: list[str] = Field(min_length=1)
     idioms: list[str] = Field(min_length=1)
+    everyday_context: list[str] = Field(min_length=1)
+    offence_dealt_with: list[str] = Field(min_length=1)
+    current_risk: list[str] = Field(min_length=1)
 
     @field_validator("*")
     @classmethod
@@ -260,8 +263,19 @@ _NONE = "none"
 _WINDOW, _STRIDE, _LONG = 8, 4, 12  # words per window, step between windows, longest unwindowed sentence
 _FEWEST_WORDS = 3  # shorter fragments carry too little meaning to embed; the rules still read them
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s[-–]\s|,? but |,? tho(?:ugh)? ")
-# Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev set.
+# Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev sets.
 URGENT_AT, REVIEW_AT = 0.6, 0.35
+# A sentence that reads as everyday talk (praise or thanks, sport and games, what a session
+# covered) must be much nearer a disclosure before meaning alone raises it: these share words
+# with harm far more often than they hide it. Rules still read such sentences as usual.
+EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT = 0.8, 0.75
+# What a victim's offence is about: told as dealt with (an apology accepted, repairs paid for),
+# with nothing saying it goes on, it is the process they are giving feedback on, not a disclosure.
+_OFFENCE_CATEGORIES = frozenset({
+    Category.THREATS, Category.VICTIM_INTIMIDATION, Category.CHILD_TO_PARENT, Category.HARM_AT_HOME,
+    Category.CRIMINAL_EXPLOITATION, Category.WEAPON_FEAR, Category.IMAGE_ABUSE, Category.SEXUAL_EXPLOITATION,
+    Category.NEGLECT,
+})
 _PERSONAL = re.compile(r"\b(?:me|my|myself|mine|im|ive|id|us|our)\b")
 
 
@@ -282,6 +296,9 @@ class _Cues:
     still: re.Pattern[str]
     course: re.Pattern[str]
     idioms: re.Pattern[str]
+    everyday: re.Pattern[str]
+    dealt_with: re.Pattern[str]
+    current_risk: re.Pattern[str]
     tiers: dict[Category, Tier]
 
 
@@ -297,8 +314,10 @@ def _banks() -> Banks:
 @cache
 def _cues() -> _Cues:
     banks = _banks()
-    return _Cues(_cue_regex(banks.cues.past_resolved), _cue_regex(banks.cues.still_happening),
-                 _cue_regex(banks.cues.course_content), _cue_regex(banks.cues.idioms),
+    cues = banks.cues
+    return _Cues(_cue_regex(cues.past_resolved), _cue_regex(cues.still_happening),
+                 _cue_regex(cues.course_content), _cue_regex(cues.idioms), _cue_regex(cues.everyday_context),
+                 _cue_regex(cues.offence_dealt_with), _cue_regex(cues.current_risk),
                  {category: bank.tier for category, bank in banks.categories.items()})
 
 
@@ -447,10 +466,28 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
                 or (bool(cues.course.search(segment)) and not _personal(segment, cues))
                 for index, segment in segments]
         for row, category, concern, exemplar in _semantic_hits([segment for _, segment in segments], skip):
-            tier = min(cues.tiers[category], Tier.URGENT if concern >= URGENT_AT else Tier.REVIEW, key=_rank)
+            urgent_at, review_at = _thresholds(segments[row][1], cues)
+            if concern < review_at:
+                continue
+            tier = min(cues.tiers[category], Tier.URGENT if concern >= urgent_at else Tier.REVIEW, key=_rank)
             hits.append(_Hit(_for_audience(category, audience), tier, exemplar, True,
                              _told_as_past(sentences, segments[row][0], cues)))
+    if audience == "victim" and _offence_told_as_dealt_with(" ".join(sentences), cues):
+        hits = [hit for hit in hits if hit.category not in _OFFENCE_CATEGORIES]
     return _summarise(hits)
+
+
+def _thresholds(segment: str, cues: _Cues) -> tuple[float, float]:
+    """(urgent, review) thresholds for a segment: higher for everyday talk with no sign of risk now."""
+    if cues.everyday.search(segment) and not cues.current_risk.search(segment):
+        return EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT
+    return URGENT_AT, REVIEW_AT
+
+
+def _offence_told_as_dealt_with(plain: str, cues: _Cues) -> bool:
+    """A victim recounting the offence the process dealt with ("he wrote me a letter and I accepted
+    it"), with nothing in the answer saying the danger goes on."""
+    return bool(cues.dealt_with.search(plain)) and not cues.current_risk.search(plain)
 
 
 def _summarise(hits: Sequence[_Hit]) -> Screen:
