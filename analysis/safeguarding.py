@@ -269,6 +269,9 @@ URGENT_AT, REVIEW_AT = 0.6, 0.35
 # covered) must be much nearer a disclosure before meaning alone raises it: these share words
 # with harm far more often than they hide it. Rules still read such sentences as usual.
 EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT = 0.8, 0.75
+_EVERYDAY_SENTENCE = 24  # up to this many words a sentence's everyday cue covers its windows too
+# An answer of a few words ("none of it", "cant think of anything") is judged on too little.
+_FRAGMENT, FRAGMENT_URGENT_AT, FRAGMENT_REVIEW_AT = 4, 0.8, 0.6
 # What a victim's offence is about: told as dealt with (an apology accepted, repairs paid for),
 # with nothing saying it goes on, it is the process they are giving feedback on, not a disclosure.
 _OFFENCE_CATEGORIES = frozenset({
@@ -459,14 +462,14 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
                 hits.append(_Hit(_for_audience(category, audience), tier, match.group(0).strip(), False,
                                  _told_as_past(sentences, index, cues)))
     if semantic:
-        # A sentence a rule explained keeps the rule's plainer reason; course talk with nothing
-        # personal in it is left alone.
+        # A sentence a rule explained keeps the rule's plainer reason; a sentence about course
+        # content with nothing personal in it is left alone, windows and all.
         segments = _segments(sentences)
-        skip = [ruled[index] or len(segment.split()) < _FEWEST_WORDS
-                or (bool(cues.course.search(segment)) and not _personal(segment, cues))
+        course = [bool(cues.course.search(sentence)) and not _personal(sentence, cues) for sentence in sentences]
+        skip = [ruled[index] or course[index] or len(segment.split()) < _FEWEST_WORDS
                 for index, segment in segments]
         for row, category, concern, exemplar in _semantic_hits([segment for _, segment in segments], skip):
-            urgent_at, review_at = _thresholds(segments[row][1], cues)
+            urgent_at, review_at = _thresholds(segments[row][1], sentences[segments[row][0]], cues)
             if concern < review_at:
                 continue
             tier = min(cues.tiers[category], Tier.URGENT if concern >= urgent_at else Tier.REVIEW, key=_rank)
@@ -477,10 +480,14 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
     return _summarise(hits)
 
 
-def _thresholds(segment: str, cues: _Cues) -> tuple[float, float]:
-    """(urgent, review) thresholds for a segment: higher for everyday talk with no sign of risk now."""
-    if cues.everyday.search(segment) and not cues.current_risk.search(segment):
+def _thresholds(segment: str, sentence: str, cues: _Cues) -> tuple[float, float]:
+    """(urgent, review) thresholds for a segment: higher for everyday talk with no sign of risk now,
+    and for a fragment of a few words, which carries too little to go on."""
+    context = sentence if len(sentence.split()) <= _EVERYDAY_SENTENCE else segment
+    if cues.everyday.search(context) and not cues.current_risk.search(segment):
         return EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT
+    if len(segment.split()) <= _FRAGMENT:
+        return FRAGMENT_URGENT_AT, FRAGMENT_REVIEW_AT
     return URGENT_AT, REVIEW_AT
 
 
