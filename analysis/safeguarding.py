@@ -268,10 +268,10 @@ URGENT_AT, REVIEW_AT = 0.6, 0.35
 # A sentence that reads as everyday talk (praise or thanks, sport and games, what a session
 # covered) must be much nearer a disclosure before meaning alone raises it: these share words
 # with harm far more often than they hide it. Rules still read such sentences as usual.
-EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT = 0.8, 0.75
+EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT = 0.8, 0.6
 _EVERYDAY_SENTENCE = 24  # up to this many words a sentence's everyday cue covers its windows too
 # An answer of a few words ("none of it", "cant think of anything") is judged on too little.
-_FRAGMENT, FRAGMENT_URGENT_AT, FRAGMENT_REVIEW_AT = 4, 0.8, 0.6
+_FRAGMENT, FRAGMENT_URGENT_AT, FRAGMENT_REVIEW_AT = 4, 0.8, 0.5
 # What a victim's offence is about: told as dealt with (an apology accepted, repairs paid for),
 # with nothing saying it goes on, it is the process they are giving feedback on, not a disclosure.
 _OFFENCE_CATEGORIES = frozenset({
