@@ -269,6 +269,7 @@ URGENT_AT, REVIEW_AT = 0.6, 0.35
 # covered) must be much nearer a disclosure before meaning alone raises it: these share words
 # with harm far more often than they hide it. Rules still read such sentences as usual.
 EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT = 0.8, 0.6
+_IDIOM = "idiomremoved"  # stands where an idiom was taken out, until the sentence is split
 _EVERYDAY_SENTENCE = 24  # up to this many words a sentence's everyday cue covers its windows too
 # An answer of a few words ("none of it", "cant think of anything") is judged on too little.
 _FRAGMENT, FRAGMENT_URGENT_AT, FRAGMENT_REVIEW_AT = 4, 0.8, 0.5
@@ -450,7 +451,11 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
     `semantic=False` runs the rules alone (the baseline `python -m analysis.evaluate` reports).
     """
     cues = _cues()
-    sentences = _sentences(cues.idioms.sub(" ", normalise(text)))
+    # An idiom is taken out, and the sentence it was in is then read as everyday talk: what is
+    # left ("my mum will ... my hair") is a fragment the model would otherwise over-read.
+    marked = _sentences(cues.idioms.sub(f" {_IDIOM} ", normalise(text)))
+    idiomatic = [_IDIOM in sentence for sentence in marked]
+    sentences = [" ".join(sentence.replace(_IDIOM, " ").split()) for sentence in marked]
     hits: list[_Hit] = []
     ruled = [False] * len(sentences)
     for index, sentence in enumerate(sentences):
@@ -466,10 +471,14 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
         # content with nothing personal in it is left alone, windows and all.
         segments = _segments(sentences)
         course = [bool(cues.course.search(sentence)) and not _personal(sentence, cues) for sentence in sentences]
-        skip = [ruled[index] or course[index] or len(segment.split()) < _FEWEST_WORDS
+        # What is left of a short sentence once its idiom is out ("got ... last night") is too
+        # little to read.
+        leftover = [idiom and len(sentence.split()) <= _FRAGMENT for idiom, sentence in zip(idiomatic, sentences)]
+        skip = [ruled[index] or course[index] or leftover[index] or len(segment.split()) < _FEWEST_WORDS
                 for index, segment in segments]
         for row, category, concern, exemplar in _semantic_hits([segment for _, segment in segments], skip):
-            urgent_at, review_at = _thresholds(segments[row][1], sentences[segments[row][0]], cues)
+            index = segments[row][0]
+            urgent_at, review_at = _thresholds(segments[row][1], sentences[index], idiomatic[index], cues)
             if concern < review_at:
                 continue
             tier = min(cues.tiers[category], Tier.URGENT if concern >= urgent_at else Tier.REVIEW, key=_rank)
@@ -480,11 +489,12 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
     return _summarise(hits)
 
 
-def _thresholds(segment: str, sentence: str, cues: _Cues) -> tuple[float, float]:
-    """(urgent, review) thresholds for a segment: higher for everyday talk with no sign of risk now,
-    and for a fragment of a few words, which carries too little to go on."""
+def _thresholds(segment: str, sentence: str, idiomatic: bool, cues: _Cues) -> tuple[float, float]:
+    """(urgent, review) thresholds for a segment: higher for everyday talk (or a sentence an idiom was
+    taken from) with no sign of risk now, and for a fragment of a few words, which carries too
+    little to go on."""
     context = sentence if len(sentence.split()) <= _EVERYDAY_SENTENCE else segment
-    if cues.everyday.search(context) and not cues.current_risk.search(segment):
+    if (idiomatic or cues.everyday.search(context)) and not cues.current_risk.search(segment):
         return EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT
     if len(segment.split()) <= _FRAGMENT:
         return FRAGMENT_URGENT_AT, FRAGMENT_REVIEW_AT
