@@ -16,7 +16,10 @@ long friendly answer cannot dilute one worrying line:
 Cues from the same YAML then adjust a hit: idioms are removed before screening ("my mum will
 kill me if"), course content with nothing personal in it drops a hit, and harm told as over and
 dealt with ("that was years ago, it's all sorted now") moves it to the review tier, never to
-nothing. Separate from sentiment on purpose: a disclosure can come with a happy emoji.
+nothing. Everyday talk (praise, sport and games, a sentence an idiom came from, a few-word answer)
+needs a stronger semantic score, and a victim recounting the offence the process dealt with raises
+no alert about that offence, unless something says the danger is here now. Separate from sentiment
+on purpose: a disclosure can come with a happy emoji.
 
 Rules read the normalised answer (lower case, apostrophes removed: "they'd" reads "theyd").
 """
