@@ -16,7 +16,10 @@ long friendly answer cannot dilute one worrying line:
 Cues from the same YAML then adjust a hit: idioms are removed before screening ("my mum will
 kill me if"), course content with nothing personal in it drops a hit, and harm told as over and
 dealt with ("that was years ago, it's all sorted now") moves it to the review tier, never to
-nothing. Separate from sentiment on purpose: a disclosure can come with a happy emoji.
+nothing. Everyday talk (praise, sport and games, a sentence an idiom came from, a few-word answer)
+needs a stronger semantic score, and a victim recounting the offence the process dealt with raises
+no alert about that offence, unless something says the danger is here now. Separate from sentiment
+on purpose: a disclosure can come with a happy emoji.
 
 Rules read the normalised answer (lower case, apostrophes removed: "they'd" reads "theyd").
 """
@@ -123,6 +126,9 @@ class _Cues(BaseModel):
     still_happening: list[str] = Field(min_length=1)
     course_content: list[str] = Field(min_length=1)
     idioms: list[str] = Field(min_length=1)
+    everyday_context: list[str] = Field(min_length=1)
+    offence_dealt_with: list[str] = Field(min_length=1)
+    current_risk: list[str] = Field(min_length=1)
 
     @field_validator("*")
     @classmethod
@@ -249,6 +255,12 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.VICTIM_INTIMIDATION, r"\b(?:shout\w*|swear\w*|spat|spit\w*|sworn) at (?:me|us)\b", False, Tier.REVIEW),
     (Category.HELP_SEEKING, r"\b(?:please|pls|plz) help\b|\bhelp me\b|\bi need help\b(?! (?:with|to|getting|for|on))", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\bi(?:m| am) not safe\b|\b(?:get|take) me out of here\b", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\b(?:im |i am |i\'m )?not coping\b|\bdont know who (?:to|i can|else to) (?:tell|talk to|turn to|go to)\b", False, Tier.URGENT),
+    (Category.IMAGE_ABUSE, r"\b(?:or|unless|else|otherwise) (?:they|he|she|theyll|hell|shell|they will|he will|she will)(?: \w+)? (?:post|share|send|leak|put up|show)\w*\b", False, Tier.URGENT),
+    (Category.NEGLECT, r"\b(?:electric|electricity|gas|heating|meter)\w* (?:ran out|run out|runs out|is off|been off|cut off|went off)\b|\bno (?:electric|gas|heating|food) (?:in|at) (?:the house|home|ours)\b", False, Tier.URGENT),
+    (Category.NEGLECT, r"\b(?:havent|hasnt|not) (?:had|got|been given) (?:clean clothes|a proper meal|proper food|any food|a meal|tea|dinner)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\bused to (?:cut|self harm|hurt myself|burn myself)\b(?! (?:my |his |her |the )?(?:hair|grass|hedge|wood|class|lessons|school))", False, Tier.REVIEW),
+    (Category.DOMESTIC_ABUSE, r"\bviolent (?:relationship|partner|ex|marriage|husband|boyfriend)\b|\b(?:partner|ex|husband|boyfriend|wife|girlfriend) (?:was|were|got|is|can be|has been) violent\b", False, Tier.URGENT),
 )
 
 _COMPILED_RULES = tuple((category, re.compile(source), topic, tier) for category, source, topic, tier in _RULES)
@@ -260,8 +272,23 @@ _NONE = "none"
 _WINDOW, _STRIDE, _LONG = 8, 4, 12  # words per window, step between windows, longest unwindowed sentence
 _FEWEST_WORDS = 3  # shorter fragments carry too little meaning to embed; the rules still read them
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s[-–]\s|,? but |,? tho(?:ugh)? ")
-# Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev set.
+# Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev sets.
 URGENT_AT, REVIEW_AT = 0.6, 0.35
+# A sentence that reads as everyday talk (praise or thanks, sport and games, what a session
+# covered) must be much nearer a disclosure before meaning alone raises it: these share words
+# with harm far more often than they hide it. Rules still read such sentences as usual.
+EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT = 0.8, 0.6
+_IDIOM = "idiomremoved"  # stands where an idiom was taken out, until the sentence is split
+_EVERYDAY_SENTENCE = 24  # up to this many words a sentence's everyday cue covers its windows too
+# An answer of a few words ("none of it", "cant think of anything") is judged on too little.
+_FRAGMENT, FRAGMENT_URGENT_AT, FRAGMENT_REVIEW_AT = 4, 0.8, 0.5
+# What a victim's offence is about: told as dealt with (an apology accepted, repairs paid for),
+# with nothing saying it goes on, it is the process they are giving feedback on, not a disclosure.
+_OFFENCE_CATEGORIES = frozenset({
+    Category.THREATS, Category.VICTIM_INTIMIDATION, Category.CHILD_TO_PARENT, Category.HARM_AT_HOME,
+    Category.CRIMINAL_EXPLOITATION, Category.WEAPON_FEAR, Category.IMAGE_ABUSE, Category.SEXUAL_EXPLOITATION,
+    Category.NEGLECT,
+})
 _PERSONAL = re.compile(r"\b(?:me|my|myself|mine|im|ive|id|us|our)\b")
 
 
@@ -282,6 +309,9 @@ class _Cues:
     still: re.Pattern[str]
     course: re.Pattern[str]
     idioms: re.Pattern[str]
+    everyday: re.Pattern[str]
+    dealt_with: re.Pattern[str]
+    current_risk: re.Pattern[str]
     tiers: dict[Category, Tier]
 
 
@@ -297,8 +327,10 @@ def _banks() -> Banks:
 @cache
 def _cues() -> _Cues:
     banks = _banks()
-    return _Cues(_cue_regex(banks.cues.past_resolved), _cue_regex(banks.cues.still_happening),
-                 _cue_regex(banks.cues.course_content), _cue_regex(banks.cues.idioms),
+    cues = banks.cues
+    return _Cues(_cue_regex(cues.past_resolved), _cue_regex(cues.still_happening),
+                 _cue_regex(cues.course_content), _cue_regex(cues.idioms), _cue_regex(cues.everyday_context),
+                 _cue_regex(cues.offence_dealt_with), _cue_regex(cues.current_risk),
                  {category: bank.tier for category, bank in banks.categories.items()})
 
 
@@ -423,7 +455,11 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
     `semantic=False` runs the rules alone (the baseline `python -m analysis.evaluate` reports).
     """
     cues = _cues()
-    sentences = _sentences(cues.idioms.sub(" ", normalise(text)))
+    # An idiom is taken out, and the sentence it was in is then read as everyday talk: what is
+    # left ("my mum will ... my hair") is a fragment the model would otherwise over-read.
+    marked = _sentences(cues.idioms.sub(f" {_IDIOM} ", normalise(text)))
+    idiomatic = [_IDIOM in sentence for sentence in marked]
+    sentences = [" ".join(sentence.replace(_IDIOM, " ").split()) for sentence in marked]
     hits: list[_Hit] = []
     ruled = [False] * len(sentences)
     for index, sentence in enumerate(sentences):
@@ -435,17 +471,44 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
                 hits.append(_Hit(_for_audience(category, audience), tier, match.group(0).strip(), False,
                                  _told_as_past(sentences, index, cues)))
     if semantic:
-        # A sentence a rule explained keeps the rule's plainer reason; course talk with nothing
-        # personal in it is left alone.
+        # A sentence a rule explained keeps the rule's plainer reason; a sentence about course
+        # content with nothing personal in it is left alone, windows and all.
         segments = _segments(sentences)
-        skip = [ruled[index] or len(segment.split()) < _FEWEST_WORDS
-                or (bool(cues.course.search(segment)) and not _personal(segment, cues))
+        course = [bool(cues.course.search(sentence)) and not _personal(sentence, cues) for sentence in sentences]
+        # What is left of a short sentence once its idiom is out ("got ... last night") is too
+        # little to read.
+        leftover = [idiom and len(sentence.split()) <= _FRAGMENT for idiom, sentence in zip(idiomatic, sentences)]
+        skip = [ruled[index] or course[index] or leftover[index] or len(segment.split()) < _FEWEST_WORDS
                 for index, segment in segments]
         for row, category, concern, exemplar in _semantic_hits([segment for _, segment in segments], skip):
-            tier = min(cues.tiers[category], Tier.URGENT if concern >= URGENT_AT else Tier.REVIEW, key=_rank)
+            index = segments[row][0]
+            urgent_at, review_at = _thresholds(segments[row][1], sentences[index], idiomatic[index], cues)
+            if concern < review_at:
+                continue
+            tier = min(cues.tiers[category], Tier.URGENT if concern >= urgent_at else Tier.REVIEW, key=_rank)
             hits.append(_Hit(_for_audience(category, audience), tier, exemplar, True,
                              _told_as_past(sentences, segments[row][0], cues)))
+    if audience == "victim" and _offence_told_as_dealt_with(" ".join(sentences), cues):
+        hits = [hit for hit in hits if hit.category not in _OFFENCE_CATEGORIES]
     return _summarise(hits)
+
+
+def _thresholds(segment: str, sentence: str, idiomatic: bool, cues: _Cues) -> tuple[float, float]:
+    """(urgent, review) thresholds for a segment: higher for everyday talk (or a sentence an idiom was
+    taken from) with no sign of risk now, and for a fragment of a few words, which carries too
+    little to go on."""
+    context = sentence if len(sentence.split()) <= _EVERYDAY_SENTENCE else segment
+    if (idiomatic or cues.everyday.search(context)) and not cues.current_risk.search(segment):
+        return EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT
+    if len(segment.split()) <= _FRAGMENT:
+        return FRAGMENT_URGENT_AT, FRAGMENT_REVIEW_AT
+    return URGENT_AT, REVIEW_AT
+
+
+def _offence_told_as_dealt_with(plain: str, cues: _Cues) -> bool:
+    """A victim recounting the offence the process dealt with ("he wrote me a letter and I accepted
+    it"), with nothing in the answer saying the danger goes on."""
+    return bool(cues.dealt_with.search(plain)) and not cues.current_risk.search(plain)
 
 
 def _summarise(hits: Sequence[_Hit]) -> Screen:

@@ -120,6 +120,35 @@ def test_a_disclosure_told_about_a_session_is_still_flagged():
     assert screen("in the session i told my worker my stepdad hits me").tier == "urgent"
 
 
+# --- fewer false alarms, nothing lost ------------------------------------------------------------
+
+def test_a_victim_recounting_the_offence_the_process_dealt_with_is_not_an_alert():
+    told = "the boy who threatened me at the bus stop wrote me a letter and I accepted his apology"
+    assert not screen(told, "victim").flagged
+
+
+def test_a_dealt_with_offence_with_danger_now_is_still_urgent_for_a_victim():
+    told = ("the boy who threatened me at the bus stop wrote me a letter and I accepted his apology, "
+            "but his mates still wait outside my house")
+    assert screen(told, "victim").tier == "urgent"
+
+
+def test_being_shot_in_a_video_game_is_not_being_shot():
+    assert not screen("got shot loads on warzone last night", "young_person").flagged
+    assert screen("i got shot last night", "young_person").tier == "urgent"
+
+
+@pytest.mark.parametrize("text", ["hes gonna kill me when he finds me", "my stepdad nearly strangled her last night"])
+def test_an_idiom_cue_never_swallows_a_real_threat(text):
+    assert screen(text, "young_person").tier == "urgent"
+
+
+def test_a_sentence_of_praise_needs_more_than_a_shared_word_to_raise_an_alert():
+    assert not screen("the worker was patient with my son even when he was rude to her", "parent_carer").flagged
+    assert screen("my worker was kind but i keep thinking everyone would be better off without me",
+                  "young_person").tier == "urgent"
+
+
 # --- per sentence --------------------------------------------------------------------------------
 
 def test_one_worrying_line_in_a_long_friendly_answer_is_caught():
@@ -217,3 +246,16 @@ def test_screening_is_fast_enough_to_run_on_every_message():
         screen(text)
     per_second = len(texts) / (time.perf_counter() - start)
     assert per_second >= 100  # a loose bound for a busy CI machine; the benchmark is >= 300 (evaluate)
+
+
+@pytest.mark.parametrize(("text", "tier"), [
+    ("im not coping and i dont know who to tell", "urgent"),
+    ("the electric ran out on monday and its still off", "urgent"),
+    ("i havent had clean clothes for ages and people at school say i smell", "urgent"),
+    ("my ex is violent and he knows where we live now", "urgent"),
+    ("i used to cut when i was 13 but i havent for ages", "review"),
+    ("my partner was violent years ago but we separated and I have been safe since", "review"),
+    ("i used to cut my hair really short", None),
+])
+def test_everyday_wording_of_help_seeking_neglect_and_harm_told_as_past(text, tier):
+    assert screen(text, "parent_carer" if "partner" in text or "ex " in text else "young_person").tier == tier
