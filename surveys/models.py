@@ -53,6 +53,13 @@ class Audience(StrEnum):
     placement = "placement"
 
 
+class QuestionKind(StrEnum):
+    """How a free-text question's answers are read (a survey question's `asks`; issue 12)."""
+    improve = "improve"  # "What could we do better?": a suggestion is not a complaint
+    good = "good"  # "What was good?": "nothing" is a criticism
+    anything_else = "anything_else"
+
+
 class Role(StrEnum):
     admin = "admin"
     case_worker = "case_worker"

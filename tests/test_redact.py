@@ -78,3 +78,32 @@ def test_case_references(text, expected):
 ])
 def test_ordinary_words_months_and_verbs_are_left_alone(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mr Patel was fair with me", "[name] was fair with me"),
+    ("ask Mrs O'Brien at the desk", "ask [name] at the desk"),
+    ("thanks to Bethany Clarke for everything", "thanks to [name] for everything"),
+    ("message me on snap: kai_2009", "message me on [handle]"),
+    ("follow @bigmandee on insta", "follow [handle] on insta"),
+    ("my dob is 14/03/2010", "my dob is [date of birth]"),
+    ("I was born on 3rd May 2009", "I was [date of birth]"),
+    ("we live on the Broadwater Farm estate", "we live on the [address]"),
+    ("Gwendolyn sorted my bus pass", "[name] sorted my bus pass"),
+])
+def test_titles_surnames_handles_dates_of_birth_estates_and_census_names(text, expected):
+    assert redact(text) == expected
+
+
+def test_the_staff_tables_names_are_removed_with_their_surnames():
+    assert redact("the duty worker Okonkwo rang back", known_names=["Okonkwo"]) == "the duty worker [name] rang back"
+
+
+@pytest.mark.parametrize("text", [
+    "We went to Paris on a school trip in June",
+    "I support Leeds United and play on a Sunday",
+    "the Rich Tea biscuits were nice",
+    "got my Maths and English at college",
+])
+def test_census_names_that_are_ordinary_words_are_left_alone(text):
+    assert redact(text) == text

