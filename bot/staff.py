@@ -443,7 +443,7 @@ async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: M
         if case is not None:
             view = case_view(session, case, h.definitions, audiences_seen_by(set(me.roles)))
             audit(session, f"staff:{me.id}", "case.view", subject=f"case:{case.id}",
-                  detail="telegram: " + ",".join(sorted(p.audience for p in view.people)), service_id=h.service_id)
+                  detail="telegram: " + ",".join(sorted({p.audience for p in view.people})), service_id=h.service_id)
     if case is None:
         await _reply(update, t("staff.case_not_found", case_ref=escape(case_ref)))
         return
