@@ -121,7 +121,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.you_took_it": "Thank you. It is yours now.",
         "staff.more": "…and {count} more. Use heard due on the command line for the full list.",
         "staff.nothing": "Nothing.",
-        "staff.invite_usage": "Use: /invite CASE_REF AUDIENCE [PARTICIPANT_REF]\nAUDIENCE is young_person, parent_carer, victim or placement.",
+        "staff.invite_usage": "Use: /invite CASE_REF AUDIENCE [PARTICIPANT_REF]\nAUDIENCE is young_person, parent_carer, victim or placement. Add force at the end to move someone already linked to a new Telegram account.",
         "staff.victims_only": "Victim workers can invite victims only.",
         "staff.no_such_person": "I can't find {who}. Check the case reference, or import the case first.",
         "staff.invite_link": "One-time link (works once, for {days} days):\n{link}\nShow the QR code or send the link. Only the newest link works.",
