@@ -10,9 +10,9 @@ actions_app = typer.Typer(help="'You said, we did': actions taken in answer to f
 
 
 def _settings():
-    from bot.cli import load_settings  # imported late: bot.cli imports this module
+    from bot.cli import load_settings, with_resolved_service  # imported late: bot.cli imports this module
 
-    return load_settings()
+    return with_resolved_service(load_settings())  # a database holding one service needs no HEARD_SERVICE
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:

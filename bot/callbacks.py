@@ -1,7 +1,8 @@
 """Someone asked the team to get in touch (a call back, or a victim who feels less safe): tell a worker now.
 
-The request row is stored with the answer; this sends the message, and the dispatcher's tick sends
-again any request nobody has been told about yet.
+The request row is stored with the answer; this sends the message (with a "Mark done" button), and
+the dispatcher's tick sends again any request nobody has been told about yet. A request still open
+after two working days goes to managers, once each working day, until someone marks it done.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import logging
 from html import escape
 
 from sqlmodel import select
-from telegram import Bot
+import sqlalchemy as sa
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -39,9 +41,13 @@ def _message(session, h: Heard, request: CallbackRequest) -> str:
     invitation = session.get(Invitation, request.invitation_id) if request.invitation_id else None
     definition = h.definitions.get(invitation.survey_id) if invitation else None
     who = case.case_ref + (f" / {participant.participant_ref}" if participant.participant_ref else "")
-    return t("staff.contact_request", who=escape(who), audience=participant.audience.replace("_", " "),
+    return t("staff.contact_request", id=request.id, who=escape(who), audience=participant.audience.replace("_", " "),
              reason=escape(request.reason), survey=escape(definition.title.get("en") if definition else "-"),
              at=request.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
+
+
+def done_keyboard(callback_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("callback.done_button"), callback_data=f"cbdone:{callback_id}")]])
 
 
 async def notify_workers(bot: Bot, h: Heard, callback_id: int) -> bool:
@@ -54,7 +60,7 @@ async def notify_workers(bot: Bot, h: Heard, callback_id: int) -> bool:
     delivered = 0
     for user_id in recipients:
         try:
-            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML)
+            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=done_keyboard(callback_id))
             delivered += 1
         except TelegramError as error:
             log.warning("contact request %s not delivered to one worker: %s", callback_id, type(error).__name__)
@@ -73,3 +79,65 @@ async def notify_waiting(bot: Bot, h: Heard) -> int:
             CallbackRequest.service_id == h.service_id, CallbackRequest.notified_at.is_(None),
             CallbackRequest.done_at.is_(None))).all()
     return sum([await notify_workers(bot, h, callback_id) for callback_id in waiting])
+
+
+# --- reminding managers of requests nobody has closed -------------------------------------------
+
+def _managers(session, service_id: int) -> list[int]:
+    """Managers; if the service has none, admins."""
+    for role in (Role.manager, Role.admin):
+        ids = session.exec(select(Staff.telegram_user_id).where(
+            Staff.service_id == service_id, Staff.active.is_(True), Staff.role == role.value)).all()
+        if ids:
+            return sorted(set(ids))
+    return []
+
+
+def _claim_escalation(session, request: CallbackRequest, now) -> bool:
+    """Mark today's reminder as ours before sending, so two bot processes never both send it."""
+    return session.execute(
+        sa.update(CallbackRequest)
+        .where(CallbackRequest.id == request.id, CallbackRequest.done_at.is_(None),
+               CallbackRequest.escalations == request.escalations)
+        .values(escalated_at=now, escalations=request.escalations + 1)).rowcount == 1
+
+
+async def escalate_waiting(bot: Bot, h: Heard) -> int:
+    """Open requests past two working days: remind the managers (once a working day). How many went out."""
+    from surveys.casework import callbacks_to_escalate
+
+    now = h.now()
+    with session_scope(h.engine) as session:
+        due = callbacks_to_escalate(session, h.service_id, now=now, zone=h.settings.zone)
+    sent = 0
+    for callback_id in due:
+        with session_scope(h.engine) as session:
+            request = session.get(CallbackRequest, callback_id)
+            before = (request.escalated_at, request.escalations)
+            if not _claim_escalation(session, request, now):
+                continue
+            text = _escalation_message(session, h, request, before[1] + 1)
+            recipients = _managers(session, h.service_id)
+        delivered = 0
+        for user_id in recipients:
+            try:
+                await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=done_keyboard(callback_id))
+                delivered += 1
+            except TelegramError as error:
+                log.warning("call-back reminder %s not delivered to one manager: %s", callback_id, type(error).__name__)
+        if not delivered:  # nobody got it: give the reminder back so the next tick tries again
+            log.error("call-back request %s is overdue and no manager or admin could be told", callback_id)
+            with session_scope(h.engine) as session:
+                request = session.get(CallbackRequest, callback_id)
+                request.escalated_at, request.escalations = before
+        sent += delivered > 0
+    return sent
+
+
+def _escalation_message(session, h: Heard, request: CallbackRequest, number: int) -> str:
+    participant = session.get(Participant, request.participant_id)
+    case = session.get(Case, participant.case_id)
+    who = case.case_ref + (f" / {participant.participant_ref}" if participant.participant_ref else "")
+    return t("callback.escalation", number=number, id=request.id, who=escape(who),
+             audience=participant.audience.replace("_", " "), reason=escape(request.reason),
+             at=request.created_at.astimezone(h.settings.zone).strftime("%a %d %b %H:%M"))

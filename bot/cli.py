@@ -40,6 +40,12 @@ app.add_typer(privacy_cli.participant_app, name="participant")
 app.command("purge")(privacy_cli.purge)
 app.command("backup")(privacy_cli.backup)
 app.command("restore")(privacy_cli.restore)
+# The staff loop: call-backs, a worker's view of a case, a subject access export.
+from bot import casework_cli  # noqa: E402
+
+app.add_typer(casework_cli.callbacks_app, name="callbacks")
+app.add_typer(casework_cli.case_app, name="case")
+privacy_cli.participant_app.command("export")(casework_cli.participant_export)
 
 
 @dataclass
@@ -59,21 +65,116 @@ def load_settings() -> Settings:
 
 
 def open_context(settings: Settings | None = None) -> Context:
+    """For commands that change things: migrates the database, and makes the service row on first use."""
     from surveys.store import current_revision, ensure_service, head_revision, make_engine, session_scope, upgrade
 
-    from surveys.crypto import Keyring
-
     settings = settings or load_settings()
-    try:
-        keys = Keyring.from_settings(settings)
-    except ValueError as error:
-        fail(f"HEARD_ENCRYPTION_KEY needs a fix: {error}")
-    engine = make_engine(settings.database_url, keys=keys)
+    engine = make_engine(settings.database_url, keys=_keys(settings))
     if current_revision(engine) != head_revision(settings.database_url):
         upgrade(settings.database_url)
+    codes = _service_codes(engine)
+    settings = _chosen_service(settings, codes, creating=True)
     with session_scope(engine) as session:
         service_id = ensure_service(session, settings.service, settings.service_name).id
+    if settings.service not in codes and codes:
+        typer.echo(f"Started a new service '{settings.service}' in this database (it also holds: {', '.join(codes)}).",
+                   err=True)
     return Context(settings, engine, service_id)
+
+
+def open_read_only(settings: Settings | None = None) -> Context:
+    """For commands that only look: never creates a database file, a table or a service row.
+
+    Says plainly when the database is missing or out of date, or the service code is wrong.
+    """
+    from surveys.store import current_revision, head_revision, make_engine
+
+    settings = settings or load_settings()
+    url = safe_url(settings.database_url)
+    database = _sqlite_path(settings.database_url)
+    if database is not None and not database.exists():
+        fail(f"There is no database at {database.resolve()}. Check HEARD_DATABASE_URL (now {url}), "
+             f"or run this where the bot's database is.")
+    engine = make_engine(settings.database_url, keys=_keys(settings))
+    try:
+        revision = current_revision(engine)
+    except Exception as error:  # noqa: BLE001 - a wrong URL, a server that is down: say which
+        fail(f"Could not open the database at {url} ({type(error).__name__}). Check HEARD_DATABASE_URL.")
+    if revision != head_revision(settings.database_url):
+        fail(f"The database at {url} is not up to date (migration {revision or 'none'}). Run: heard db upgrade")
+    settings = _chosen_service(settings, _service_codes(engine), creating=False)
+    with engine.connect() as connection:
+        service_id = connection.execute(sa_text("SELECT id FROM service WHERE code = :code"),
+                                        {"code": settings.service}).scalar_one()
+    return Context(settings, engine, service_id)
+
+
+def with_resolved_service(settings: Settings) -> Settings:
+    """``settings`` naming the one service the database holds when HEARD_SERVICE was not set.
+
+    Looks without writing: a missing database or table leaves the settings as they are.
+    """
+    if "service" in settings.model_fields_set:
+        return settings
+    database = _sqlite_path(settings.database_url)
+    if database is not None and not database.exists():
+        return settings
+    from surveys.store import make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        codes = _service_codes(engine)
+    except Exception:  # noqa: BLE001 - no schema yet: the command itself will say so
+        return settings
+    finally:
+        engine.dispose()
+    return settings.model_copy(update={"service": codes[0]}) if len(codes) == 1 else settings
+
+
+def _keys(settings: Settings):
+    from surveys.crypto import Keyring
+
+    try:
+        return Keyring.from_settings(settings)
+    except ValueError as error:
+        fail(f"HEARD_ENCRYPTION_KEY needs a fix: {error}")
+
+
+def _sqlite_path(url: str) -> Path | None:
+    import sqlalchemy as sa
+
+    parsed = sa.engine.make_url(url)
+    if not parsed.drivername.startswith("sqlite") or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _service_codes(engine) -> list[str]:
+    with engine.connect() as connection:
+        return sorted(connection.execute(sa_text("SELECT code FROM service")).scalars())
+
+
+def _chosen_service(settings: Settings, codes: list[str], *, creating: bool) -> Settings:
+    """Which service a command works for: HEARD_SERVICE, or the only one the database holds."""
+    explicit = "service" in settings.model_fields_set
+    if settings.service in codes:
+        return settings
+    if not explicit and len(codes) == 1:
+        return settings.model_copy(update={"service": codes[0]})
+    if creating and (explicit or not codes):
+        return settings
+    if not codes:
+        fail("This database holds no service yet: nothing has been imported. Start with: heard cases import FILE.csv")
+    if explicit:
+        fail(f"There is no service '{settings.service}' in this database; it holds: {', '.join(codes)}. "
+             f"Set HEARD_SERVICE to one of those.")
+    fail(f"This database holds several services ({', '.join(codes)}): set HEARD_SERVICE to the one you mean.")
+
+
+def sa_text(sql: str):
+    import sqlalchemy as sa
+
+    return sa.text(sql)
 
 
 def fail(message: str, code: int = 1):
@@ -199,8 +300,14 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
 @app.command("invite")
 def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, parent_carer, victim or placement"),
            participant_ref: str = typer.Option("", help="Which victim (or other person) of this case."),
-           qr: Path | None = typer.Option(None, help="Also write the link as a QR code PNG here.")) -> None:
-    """Make a one-time invitation link for one person."""
+           qr: Path | None = typer.Option(None, help="Also write the link as a QR code PNG here."),
+           force: bool = typer.Option(False, "--force", help="Move someone already linked to a new Telegram account.")) -> None:
+    """Make a one-time invitation link for one person.
+
+    Someone already linked keeps their chat: a new link for them needs --force, and when it is used
+    their old chat is told it was moved.
+    """
+    from surveys.casework import explain_missing
     from surveys.enrol import create_invite, deep_link, find_participant
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
@@ -213,10 +320,13 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
     with session_scope(ctx.engine) as session:
         participant = find_participant(session, ctx.service_id, case_ref, who, participant_ref)
         if participant is None:
-            fail(f"No {who.value} found for case {case_ref}" + (f" ({participant_ref})" if participant_ref else "")
-                 + ". Import the case first: heard cases import FILE.csv")
+            fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
+        if participant.chat_hash is not None and not force:
+            fail(f"The {who.value.replace('_', ' ')} of {case_ref} is already linked to a Telegram account, so they "
+                 f"need no link. To move them to a new account, run this again with --force (their old chat is told).", 2)
         code = create_invite(session, participant, now=utcnow(), days=ctx.settings.invite_days)
-        audit(session, "cli", "invite.create", subject=f"participant:{participant.id}", service_id=ctx.service_id)
+        audit(session, "cli", "invite.create", subject=f"participant:{participant.id}",
+              detail="move" if participant.chat_hash else None, service_id=ctx.service_id)
     link = deep_link(username, code)
     typer.echo(link)
     typer.echo(f"Works once, for {ctx.settings.invite_days} days.", err=True)
@@ -247,7 +357,8 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
     with session_scope(ctx.engine) as session:
         participant = find_participant(session, ctx.service_id, case_ref, who, participant_ref)
         if participant is None:
-            fail(f"No {who.value} found for case {case_ref}. Import the case first: heard cases import FILE.csv")
+            from surveys.casework import explain_missing
+            fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
         invitation = create_manual(session, participant, definition, now=utcnow())
         audit(session, "cli", "survey.send", subject=f"invitation:{invitation.id}", service_id=ctx.service_id)
         state = waiting_reason(participant)
@@ -257,17 +368,20 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
 @app.command("due")
 def due(days: int = typer.Option(7, help="How far ahead to look.")) -> None:
     """What goes out soon, and who has not answered."""
-    from surveys.casework import due_soon, not_answered
+    from surveys.casework import due_soon, needs_link, not_answered
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
 
-    ctx = open_context()
+    ctx = open_read_only()
     with session_scope(ctx.engine) as session:
         soon = due_soon(session, ctx.service_id, now=utcnow(), days=days)
+        stuck = needs_link(session, ctx.service_id, now=utcnow(), days=days)
         waiting = not_answered(session, ctx.service_id)
         audit(session, "cli", "staff.due", service_id=ctx.service_id)
     zone = ctx.settings.zone
-    for title, lines in ((f"Going out in the next {days} days", soon), ("Sent but not answered", waiting)):
+    for title, lines in ((f"Going out in the next {days} days", soon),
+                         ("Due, but their link has expired or was never made (run the command shown)", stuck),
+                         ("Sent but not answered", waiting)):
         typer.echo(f"{title} ({len(lines)})")
         for line in lines:
             when = line.when.astimezone(zone).strftime("%a %d %b %H:%M") if line.when else "-"
@@ -282,7 +396,7 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON for oth
     from surveys.casework import stats as count
     from surveys.store import session_scope
 
-    ctx = open_context()
+    ctx = open_read_only()
     with session_scope(ctx.engine) as session:
         figures = count(session, ctx.service_id)
     if as_json:
@@ -290,7 +404,7 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON for oth
         return
     for survey_id, row in figures["surveys"].items():
         typer.echo(f"{survey_id:<20} delivered {row['delivered']:>5}  responded {row['responded']:>5}  "
-                   f"completed {row['completed']:>5}")
+                   f"completed {row['completed']:>5}  never sent (link not used) {row['never_sent']:>5}")
     typer.echo(f"open invitations: {figures['open']}, call-backs waiting: {figures['callbacks_open']}, "
                f"alerts not taken: {figures['alerts_unacknowledged']}")
 
@@ -313,13 +427,24 @@ def staff_add(telegram_id: int = typer.Option(..., help="Their numeric Telegram 
     with session_scope(ctx.engine) as session:
         existing = session.exec(select(Staff).where(Staff.service_id == ctx.service_id, Staff.role == chosen,
                                                     Staff.telegram_user_id == telegram_id)).first()
+        others = session.exec(select(Staff).where(Staff.service_id == ctx.service_id,
+                                                  Staff.telegram_user_id == telegram_id)).all()
+        # Roles are a set: one row per role. A role added to someone already here keeps their name.
         staff = existing or Staff(service_id=ctx.service_id, telegram_user_id=telegram_id, role=chosen)
-        staff.active, staff.name = True, name or staff.name
+        staff.active = True
+        staff.name = name or staff.name or next((o.name for o in others if o.name and o.active), None)
+        if name:
+            for other in others:
+                other.name = name
         session.add(staff)
         audit(session, "cli", "staff.add", subject=f"telegram:{telegram_id}", detail=chosen.value,
               service_id=ctx.service_id)
+        session.flush()
+        held = sorted(role for role in session.exec(select(Staff.role).where(
+            Staff.service_id == ctx.service_id, Staff.telegram_user_id == telegram_id, Staff.active.is_(True))))
         reach = _reach_of(session, ctx.service_id).get(telegram_id)
-    typer.echo(f"{telegram_id} is now {chosen.value}.")
+    typer.echo(f"{telegram_id} is now {chosen.value}." if held == [chosen.value]
+               else f"{telegram_id} is now {chosen.value} (roles: {', '.join(held)}).")
     if chosen.value in _ALERT_ROLES:
         typer.echo(f"Alerts: {_reach_line(reach, ctx.settings)}")
 
@@ -350,7 +475,7 @@ def staff_list() -> None:
     from surveys.models import Staff
     from surveys.store import session_scope
 
-    ctx = open_context()
+    ctx = open_read_only()
     with session_scope(ctx.engine) as session:
         rows = session.exec(select(Staff).where(Staff.service_id == ctx.service_id, Staff.active.is_(True))
                             .order_by(Staff.telegram_user_id, Staff.role)).all()
@@ -371,7 +496,7 @@ def alerts_list(tier: str = typer.Option(None, help="Only this tier: urgent or r
     from surveys.store import audit, session_scope
 
     chosen = _parse_tier(tier) if tier else None
-    ctx = open_context()
+    ctx = open_read_only()
     now = utcnow()
     with session_scope(ctx.engine) as session:
         rows = waiting(session, ctx.service_id, chosen)
@@ -400,7 +525,7 @@ def alerts_show(alert_id: int) -> None:
     from surveys.models import SafeguardingAlert
     from surveys.store import audit, session_scope
 
-    ctx = open_context()
+    ctx = open_read_only()
     with session_scope(ctx.engine) as session:
         alert = session.get(SafeguardingAlert, alert_id)
         if alert is None or alert.service_id != ctx.service_id:
@@ -498,7 +623,7 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
     if api_url:
         base = api_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
-    heard = build_heard(settings)
+    heard = build_heard(with_resolved_service(settings))
     application = build_application(heard, builder)
     if webhook_url:
         import asyncio

@@ -47,6 +47,7 @@ class TickReport:
     helped: int = 0
     digests: int = 0
     contact_requests: int = 0
+    callbacks_escalated: int = 0
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,6 +73,7 @@ async def run_tick(bot: Bot, h: Heard, *, batch: int = 100) -> TickReport:
     if not in_window(now, h.settings.zone, h.settings.window):
         return report
     report.digests = await _send_review_digest(bot, h)
+    report.callbacks_escalated = await callbacks.escalate_waiting(bot, h)
     while True:
         with session_scope(h.engine) as session:
             claimed = claim_due(session, now=h.now(), worker=h.worker, limit=batch, service_id=h.service_id)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import callbacks
@@ -22,7 +22,7 @@ from bot.context import Heard, heard
 from bot.conversation import close_question, question_index, send_current, send_step
 from bot.render import button_values, parse_press, question_keyboard
 from bot.screening import disclosed_in
-from bot.texts import problem_text, t
+from bot.texts import for_audience, problem_text, t
 from surveys import engine
 from surveys.answering import load_answers, respond
 from surveys.crypto import chat_hash, chat_hashes, keyring_of
@@ -100,6 +100,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     h, chat_id = heard(context), update.effective_chat.id
     code = context.args[0] if context.args else None
     now = h.now()
+    moved_from = None
     with session_scope(h.engine) as session:
         participant = _participant(session, h, chat_id)
         if participant is not None:
@@ -108,8 +109,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         elif code is None:
             reply, lang, consent = t("start.no_link"), "en", None
         else:
-            reply, lang, consent, participant = _link(session, h, chat_id, code, now)
+            reply, lang, consent, participant, moved_from = _link(session, h, chat_id, code, now)
     await update.effective_message.reply_text(reply, parse_mode=ParseMode.HTML)
+    if moved_from is not None:  # a worker moved this person to a new account (heard invite --force)
+        await _tell_old_chat(context, moved_from, lang)
     if participant is None:
         return
     if consent == Consent.pending:
@@ -117,6 +120,13 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                        reply_markup=_consent_keyboard(lang))
     elif consent == Consent.given:
         await _offer_survey(context, h, chat_id, participant.id, lang)
+
+
+async def _tell_old_chat(context, chat_id: int, lang: str) -> None:
+    try:
+        await context.bot.send_message(chat_id, t("start.moved_away", lang))
+    except TelegramError as error:  # they may have blocked the bot or deleted the chat: nothing more to do
+        log.info("could not tell a chat it was moved (%s)", type(error).__name__)
 
 
 def _welcome_back(session: Session, participant: Participant, came_with_code: bool, now) -> str:
@@ -132,17 +142,18 @@ def _welcome_back(session: Session, participant: Participant, came_with_code: bo
 
 def _link(session: Session, h: Heard, chat_id: int, code: str, now):
     if _too_many_wrong_codes(session, chat_id, now):
-        return t("code.too_many_tries"), "en", None, None
+        return t("code.too_many_tries"), "en", None, None, None
     try:
         participant = redeem_invite(session, code, now=now, service_id=h.service_id)
     except InviteProblem as problem:
         audit(session, "chat", "invite.refused", subject=_chat_key(session, chat_id)[:16], detail=problem.reason, at=now)
-        return t(f"code.{problem.reason}"), "en", None, None
+        return t(f"code.{problem.reason}"), "en", None, None, None
+    moved_from = int(participant.chat_id) if participant.chat_id and participant.chat_id != str(chat_id) else None
     participant.chat_id, participant.chat_hash = str(chat_id), _chat_key(session, chat_id)
     participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
-    audit(session, f"participant:{participant.id}", "participant.linked", at=now)
+    audit(session, f"participant:{participant.id}", "participant.moved" if moved_from else "participant.linked", at=now)
     lang = _lang(participant)
-    return t("start.welcome", lang), lang, participant.consent, participant
+    return t(for_audience("start.welcome", participant.audience), lang), lang, participant.consent, participant, moved_from
 
 
 def _too_many_wrong_codes(session: Session, chat_id: int, now) -> bool:
@@ -397,8 +408,9 @@ async def _reply_then_resume(update: Update, context, key: str | None) -> None:
         participant = _participant(session, h, chat_id)
         invitation = active_invitation(session, participant.id) if participant else None
         lang = _lang(participant)
+        audience = participant.audience if participant else None
     if key is not None:
-        await update.effective_message.reply_text(t(key, lang), parse_mode=ParseMode.HTML)
+        await update.effective_message.reply_text(t(for_audience(key, audience), lang), parse_mode=ParseMode.HTML)
     if invitation is not None:
         await send_current(context.bot, h, chat_id, invitation, lang)
 

@@ -113,9 +113,15 @@ def _alert_fields(session: Session, h: Heard, alert: SafeguardingAlert) -> dict[
 
 
 def compose_alert(session: Session, h: Heard, alert: SafeguardingAlert, heading: str = "") -> tuple[str, int]:
-    """What staff read, under ALERT_LIMIT; and how many characters of what they wrote did not fit."""
+    """What staff read, under ALERT_LIMIT; and how many characters of what they wrote it leaves out.
+
+    With HEARD_ALERT_TEXT=hidden (the default) the message names the category, case and survey
+    only, so what a person wrote does not sit in staff's personal chats; it leaves out all of it.
+    """
     fields = _alert_fields(session, h, alert)
     prefix = f"{heading}\n\n" if heading else ""
+    if h.settings.alert_text == "hidden":
+        return prefix + t("staff.alert_hidden", **fields), max(1, len(alert.text or ""))  # always a button
     render = lambda quote: prefix + t("staff.alert", text=quote, **fields)  # noqa: E731
     text = alert.text or ""
     whole = render(escape(text))
@@ -131,10 +137,12 @@ def alert_message(session: Session, h: Heard, alert: SafeguardingAlert) -> str:
     return compose_alert(session, h, alert)[0]
 
 
-def alert_keyboard(alert_id: int, *, cut: bool) -> InlineKeyboardMarkup:
+def alert_keyboard(alert_id: int, *, cut: bool, hidden: bool = False) -> InlineKeyboardMarkup:
+    """'I'm dealing with this', and a button for the text when the message leaves some or all of it out."""
     rows = [[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]]
     if cut:
-        rows.append([InlineKeyboardButton(t("alert.full_text_button"), callback_data=f"alerttext:{alert_id}")])
+        label = t("alert.show_text_button" if hidden else "alert.full_text_button")
+        rows.append([InlineKeyboardButton(label, callback_data=f"alerttext:{alert_id}")])
     return InlineKeyboardMarkup(rows)
 
 
@@ -215,7 +223,7 @@ async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, round_number: int = 
                   if (claim := claim_delivery(session, alert_id, user_id, round_number, now=now)) is not None]
     if not people:
         log.warning("safeguarding alert %s: no active staff to tell", alert_id)
-    keyboard = alert_keyboard(alert_id, cut=bool(cut))
+    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
     sent = [await send_to_staff(bot, h, user_id, text, reply_markup=keyboard) for user_id, _ in claims]
     with session_scope(h.engine) as session:
         return _record_round(session, h, alert_id, round_number, [claim for _, claim in claims], sent)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import dataclass
 from html import escape
 
 from sqlmodel import Session, select
@@ -21,7 +22,9 @@ from bot.safeguarding import TELEGRAM_LIMIT, full_text_messages, utf16_len
 from bot.texts import t
 from surveys import alerts
 from surveys.alert_delivery import mark_reachable, staff_user_ids
-from surveys.models import AlertTier, Audience, Case, Participant, Role, SafeguardingAlert, Staff
+from surveys.casework import audiences_seen_by
+from surveys.models import (AlertTier, Audience, CallbackOutcome, CallbackRequest, Case, Participant, Role,
+                            SafeguardingAlert, Staff)
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -34,8 +37,12 @@ def roles_of(session: Session, service_id: int, telegram_user_id: int) -> set[Ro
 
 
 def staff_member(session: Session, service_id: int, telegram_user_id: int) -> Staff | None:
+    """The person's oldest active row: one id for them in the audit log, whatever roles they hold.
+
+    Roles are a set (one row per role); checks use :func:`roles_of`, never this row's own role.
+    """
     return session.exec(select(Staff).where(Staff.service_id == service_id, Staff.active.is_(True),
-                                            Staff.telegram_user_id == telegram_user_id)).first()
+                                            Staff.telegram_user_id == telegram_user_id).order_by(Staff.id)).first()
 
 
 ALERT_ROLES = {Role.duty, Role.manager, Role.admin}
@@ -178,6 +185,15 @@ REPORT_ROLES = {Role.admin, Role.manager}
 MAX_LINES = 30
 
 
+@dataclass(frozen=True)
+class Me:
+    """The staff member behind a command: one id, and every role they hold."""
+
+    id: int
+    name: str | None
+    roles: frozenset[Role]
+
+
 def staff_only(roles: set[Role]):
     """Run the handler for staff with one of ``roles``; anyone else gets the participant reply."""
     def wrap(handler):
@@ -185,12 +201,12 @@ def staff_only(roles: set[Role]):
             h = heard(context)
             with session_scope(h.engine) as session:
                 mine = roles_of(session, h.service_id, update.effective_user.id)
-                me = staff_member(session, h.service_id, update.effective_user.id) if mine & roles else None
-            if me is None:
+                row = staff_member(session, h.service_id, update.effective_user.id) if mine & roles else None
+            if row is None:
                 from bot.participant import unknown_command
                 await unknown_command(update, context)
                 return
-            await handler(update, context, me)
+            await handler(update, context, Me(row.id, row.name, frozenset(mine)))
         guarded.__name__ = handler.__name__
         return guarded
     return wrap
@@ -211,27 +227,35 @@ def _list(lines, empty: str, zone) -> str:
 
 
 @staff_only(INVITE_ROLES)
-async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/invite CASE_REF AUDIENCE [PARTICIPANT_REF]: a one-time link and its QR code."""
     from surveys.enrol import create_invite, deep_link, find_participant
 
     h = heard(context)
-    args = context.args or []
+    args = list(context.args or [])
+    force = bool(args) and args[-1].lower() in ("force", "--force")
+    args = args[:-1] if force else args
     if len(args) not in (2, 3) or args[1] not in {a.value for a in Audience}:
         await _reply(update, t("staff.invite_usage"))
         return
     case_ref, audience, participant_ref = args[0], Audience(args[1]), (args[2] if len(args) == 3 else "")
-    if me.role == Role.victim_worker and audience != Audience.victim:
-        await _reply(update, t("staff.victims_only"))
+    if audience not in audiences_seen_by(set(me.roles)):
+        # Only the role that covers this audience counts: a victim worker who is also a manager
+        # still invites victims only.
+        await _reply(update, t("staff.victims_only" if Role.victim_worker in me.roles else "staff.not_your_audience"))
         return
-    code = None
+    code = linked = None
     with session_scope(h.engine) as session:
         participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
-        if participant is not None:
+        linked = participant is not None and participant.chat_hash is not None and not force
+        if participant is not None and not linked:
             code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days,
                                  created_by=f"staff:{me.id}")
             audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}",
                   service_id=h.service_id)
+    if linked:
+        await _reply(update, t("staff.invite_usage_force", who=escape(f"{case_ref} {audience.value} {participant_ref}".strip())))
+        return
     if code is None:
         await _reply(update, t("staff.no_such_person", who=escape(f"{case_ref} {audience.value} {participant_ref}")))
         return
@@ -251,21 +275,23 @@ def _qr_png(link: str) -> bytes:
 
 
 @staff_only(CASEWORK_ROLES)
-async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/due: what goes out in the next 7 days, and who has not answered."""
-    from surveys.casework import due_soon, not_answered
+    from surveys.casework import due_soon, needs_link, not_answered
 
     h = heard(context)
     with session_scope(h.engine) as session:
         soon, waiting = due_soon(session, h.service_id, now=h.now()), not_answered(session, h.service_id)
+        stuck = needs_link(session, h.service_id, now=h.now())
         audit(session, f"staff:{me.id}", "staff.due", service_id=h.service_id)
     zone = h.settings.zone
     await _reply(update, t("staff.due", soon=_list(soon, t("staff.nothing"), zone),
+                           needs_link=_list(stuck, t("staff.nothing"), zone),
                            waiting=_list(waiting, t("staff.nothing"), zone)))
 
 
 @staff_only(FOLLOWUP_ROLES)
-async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/followup CASE_REF [PARTICIPANT_REF]: send the victim follow-up now."""
     from surveys.enrol import find_participant
     from surveys.invitations import create_manual
@@ -275,9 +301,9 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     if len(args) not in (1, 2):
         await _reply(update, t("staff.followup_usage"))
         return
-    definition = next((d for d in h.definitions.values() if d.audience == Audience.victim), None)
     with session_scope(h.engine) as session:
         participant = find_participant(session, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
+        definition = next_victim_survey(session, participant, h.definitions) if participant else None
         if participant is not None and definition is not None:
             create_manual(session, participant, definition, now=h.now())
             audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
@@ -291,22 +317,149 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     await deliver_due_for(context.bot, h, participant.id)
 
 
+def next_victim_survey(session: Session, participant: Participant, definitions: dict):
+    """The victim survey to send by hand: the first in the journey (check-in, then follow-up) they have not been sent."""
+    from surveys.models import Invitation
+
+    journey = sorted((d for d in definitions.values() if d.audience == Audience.victim),
+                     key=lambda d: min(d.schedule.offsets) if d.schedule and d.schedule.offsets else 10_000)
+    sent = set(session.exec(select(Invitation.survey_id).where(Invitation.participant_id == participant.id,
+                                                               Invitation.sent_at.is_not(None))).all())
+    return next((d for d in journey if d.id not in sent), journey[-1] if journey else None)
+
+
 @staff_only(CALLBACK_ROLES)
-async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
-    """/callbacks: people who asked for a call, and alerts nobody has taken."""
-    from surveys.casework import open_alerts, open_callbacks
+async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
+    """/callbacks: people waiting for contact (oldest first, how long each has waited), and alerts nobody has taken."""
+    from surveys.alerts import waited
+    from surveys.casework import open_alerts, waiting_callbacks
 
     h = heard(context)
     with session_scope(h.engine) as session:
-        calls, alerts = open_callbacks(session, h.service_id), open_alerts(session, h.service_id)
+        calls = [call for call in waiting_callbacks(session, h.service_id) if may_close_callback(me.roles, call.audience)]
+        alerts = open_alerts(session, h.service_id)
         audit(session, f"staff:{me.id}", "staff.callbacks", service_id=h.service_id)
-    zone = h.settings.zone
-    await _reply(update, t("staff.callbacks", calls=_list(calls, t("staff.nothing"), zone),
-                           alerts=_list(alerts, t("staff.nothing"), zone)))
+    now, zone = h.now(), h.settings.zone
+    lines = [t("callback.line", id=c.callback_id, who=escape(c.who()), reason=escape(c.reason),
+               waited=waited(c.created_at, now)) for c in calls[:MAX_LINES]]
+    if len(calls) > MAX_LINES:
+        lines.append(t("staff.more", count=len(calls) - MAX_LINES))
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("callback.mark_button", id=c.callback_id),
+                                                           callback_data=f"cbdone:{c.callback_id}")]
+                                     for c in calls[:REVIEW_BUTTONS]]) if calls else None
+    await _reply(update, t("staff.callbacks", calls="\n".join(lines) or t("staff.nothing"),
+                           alerts=_list(alerts, t("staff.nothing"), zone)), reply_markup=keyboard)
+
+
+# --- closing a call-back ----------------------------------------------------------------------
+
+CALLBACK_DONE_BUTTON = re.compile(r"^cbdone:([0-9]{1,9})$")
+CALLBACK_OUTCOME_BUTTON = re.compile(r"^cbout:([0-9]{1,9}):(called|no_answer|declined)$")
+
+
+def may_close_callback(roles, audience: str) -> bool:
+    """Managers (who are reminded of late ones) and whoever works with that audience: victim workers for victims."""
+    return bool({Role.manager, Role.admin} & set(roles)) or Audience(audience) in audiences_seen_by(set(roles))
+
+
+def _callback_audience(session: Session, service_id: int, callback_id: int) -> str | None:
+    request = session.get(CallbackRequest, callback_id)
+    if request is None or request.service_id != service_id:
+        return None
+    return session.get(Participant, request.participant_id).audience
+
+
+async def callback_done_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """'Mark done' under a request for contact: ask how it went."""
+    query, h, user_id = update.callback_query, heard(context), update.effective_user.id
+    match = CALLBACK_DONE_BUTTON.match(query.data or "")
+    with session_scope(h.engine) as session:
+        audience = _callback_audience(session, h.service_id, int(match.group(1))) if match else None
+        allowed = audience is not None and may_close_callback(roles_of(session, h.service_id, user_id), audience)
+        open_now = allowed and session.get(CallbackRequest, int(match.group(1))).done_at is None
+    if not allowed:
+        await query.answer(t("callback.refused"))
+        return
+    if not open_now:
+        await query.answer(t("callback.already_closed"))
+        return
+    await query.answer()
+    callback_id = int(match.group(1))
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t(f"callback.outcome_{outcome.value}"),
+                                                           callback_data=f"cbout:{callback_id}:{outcome.value}")]
+                                     for outcome in CallbackOutcome])
+    await context.bot.send_message(user_id, t("callback.ask_outcome", id=callback_id), reply_markup=keyboard)
+
+
+async def callback_outcome_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An outcome button: the first worker to record one closes the request."""
+    from surveys.casework import close_callback
+
+    query, h, user_id = update.callback_query, heard(context), update.effective_user.id
+    match = CALLBACK_OUTCOME_BUTTON.match(query.data or "")
+    now = h.now()
+    with session_scope(h.engine) as session:
+        callback_id = int(match.group(1)) if match else 0
+        audience = _callback_audience(session, h.service_id, callback_id) if match else None
+        allowed = audience is not None and may_close_callback(roles_of(session, h.service_id, user_id), audience)
+        if allowed:
+            me = staff_member(session, h.service_id, user_id)
+            outcome = CallbackOutcome(match.group(2))
+            closed = close_callback(session, h.service_id, callback_id, outcome, staff_id=me.id, now=now)
+            if closed:
+                audit(session, f"staff:{me.id}", "callback.done", subject=f"callback:{callback_id}",
+                      detail=outcome.value, service_id=h.service_id, at=now)
+    if not allowed:
+        await query.answer(t("callback.refused"))
+        return
+    if not closed:
+        await query.answer(t("callback.already_closed"))
+        return
+    await query.answer()
+    note = t("callback.closed", outcome=t(f"callback.outcome_{outcome.value}_words"),
+             name=escape(me.name or t("staff.someone")), time=now.astimezone(h.settings.zone).strftime("%H:%M"))
+    if query.message is not None:
+        await query.edit_message_text(f"{escape(query.message.text or '')}\n\n{note}", parse_mode=ParseMode.HTML)
+
+
+# --- a worker's view of a case ----------------------------------------------------------------
+
+CASE_ROLES = {Role.admin, Role.case_worker, Role.victim_worker}
+
+
+@staff_only(CASE_ROLES)
+async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
+    """/case CASE_REF: every answer, alert and call-back of the people on the case this worker works with."""
+    from bot.safeguarding import split_text
+    from surveys.case_record import case_lines, case_view, find_case
+
+    h = heard(context)
+    if len(context.args or []) != 1:
+        await _reply(update, t("staff.case_usage"))
+        return
+    case_ref = context.args[0]
+    with session_scope(h.engine) as session:
+        case = find_case(session, h.service_id, case_ref)
+        if case is not None:
+            view = case_view(session, case, h.definitions, audiences_seen_by(set(me.roles)))
+            audit(session, f"staff:{me.id}", "case.view", subject=f"case:{case.id}",
+                  detail="telegram: " + ",".join(sorted({p.audience for p in view.people})), service_id=h.service_id)
+    if case is None:
+        await _reply(update, t("staff.case_not_found", case_ref=escape(case_ref)))
+        return
+    pieces = split_text("\n".join(case_lines(view, h.settings.zone)), 3800)
+    await _reply(update, t("staff.case_heading", case_ref=escape(case_ref)))
+    for piece in pieces[:MAX_CASE_MESSAGES]:
+        await update.effective_message.reply_text(piece)  # plain text: what people wrote is never read as markup
+    if len(pieces) > MAX_CASE_MESSAGES:
+        await _reply(update, t("staff.case_more", case_ref=escape(case_ref)))
+
+
+MAX_CASE_MESSAGES = 5
 
 
 @staff_only(ALERT_ROLES)
-async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/review: the alerts waiting to be read today, oldest first, each one a button away."""
     from surveys.alerts import waited, waiting
 
@@ -331,7 +484,7 @@ REVIEW_BUTTONS = 10
 
 async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A worker opens one waiting alert: the full alert, with its 'I'm dealing with this' button."""
-    from bot.safeguarding import alert_message
+    from bot.safeguarding import alert_keyboard, compose_alert
 
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
     match = REVIEW_BUTTON.match(query.data or "")
@@ -341,14 +494,15 @@ async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         if alert is None or alert.service_id != h.service_id:
             alert = None
         else:
-            text = alert_message(session, h, alert)
+            text, cut = compose_alert(session, h, alert)
             me = staff_member(session, h.service_id, user_id)
-            audit(session, f"staff:{me.id}", "alert.text_shown", subject=f"alert:{alert.id}", service_id=h.service_id)
+            action = "alert.opened" if h.settings.alert_text == "hidden" else "alert.text_shown"
+            audit(session, f"staff:{me.id}", action, subject=f"alert:{alert.id}", service_id=h.service_id)
     if alert is None:
         await query.answer(t("survey.old_button"))
         return
     await query.answer()
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert.id}")]])
+    keyboard = alert_keyboard(alert.id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
     await context.bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
@@ -357,13 +511,16 @@ def register(application) -> None:
 
     private = filters.ChatType.PRIVATE
     for name, handler in (("invite", invite_command), ("due", due_command), ("followup", followup_command),
-                          ("callbacks", callbacks_command), ("report", report_command), ("review", review_command)):
+                          ("callbacks", callbacks_command), ("report", report_command), ("review", review_command),
+                          ("case", case_command)):
         application.add_handler(CommandHandler(name, handler, filters=private))
     application.add_handler(CallbackQueryHandler(review_opened, pattern=r"^review:"))
+    application.add_handler(CallbackQueryHandler(callback_done_pressed, pattern=r"^cbdone:"))
+    application.add_handler(CallbackQueryHandler(callback_outcome_pressed, pattern=r"^cbout:"))
 
 
 @staff_only(REPORT_ROLES)
-async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Staff) -> None:
+async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/report [PERIOD]: the board report as a PDF (default: the last full quarter)."""
     import asyncio
     import tempfile

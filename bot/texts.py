@@ -57,7 +57,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "survey.none_open": "Thanks for your message. There is no survey open for you right now, so nobody will read this here.\nIf you need to talk to your worker, please contact them in the usual way.",
         # --- first contact and consent
         "start.no_link": "Hi! I am a feedback bot for youth justice teams.\nTo use me, please tap the link your worker sent you. If you don't have one, ask your worker.",
-        "start.welcome": "Hi, and welcome! 👋\nI ask short questions about how things went with your youth justice team.\n\n<b>Who sees your answers?</b> The team that works with you. Reports to managers never use your name.\n<b>Skip anything.</b> Every question can be skipped.\n<b>Stop any time.</b> Send /stop. Send /delete to wipe your answers.\nSend /privacy to read more.",
+        "start.welcome": "Hi, and welcome! 👋\nI ask short questions about how things went with your youth justice team.\n\n<b>Who sees your answers?</b> Your case worker and the team's admin. Reports to managers only add up answers and never use your name.\n<b>Skip anything.</b> Every question can be skipped.\n<b>Stop any time.</b> Send /stop. Send /delete to wipe your answers.\nSend /privacy to read more.",
         "consent.question": "Is it OK for us to send you a few questions now and then?",
         "consent.yes": "Yes, that's OK",
         "consent.no": "No thanks",
@@ -85,7 +85,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "chat.unknown_command": "I don't know that command. Send /help to see what I can do.",
         # --- help, privacy, stop, delete
         "info.help": "<b>How this works</b>\nI send you a few short questions. Tap a button or type your answer.\n• <b>Skip</b> jumps a question.\n• <b>Back</b> lets you change your last answer.\n\n/privacy – who sees your answers\n/stop – stop getting questions\n/delete – wipe your answers\n\nNeed help right now? Call Childline free on 0800 1111, or 999 in an emergency.",
-        "info.privacy": "<b>Your answers and your privacy</b>\n• Your youth justice team can see your answers, so they can make things better.\n• Reports for managers add up everyone's answers. They never use your name.\n• If you tell us something that makes us worried about your safety, a worker will get in touch to help.\n• After a set time we delete what you typed and anything that shows who you are. Only button answers stay, with no name.\n• Send /delete to wipe your answers now. Send /stop to stop getting questions.",
+        "info.privacy": "<b>Your answers and your privacy</b>\n• Your case worker and the team's admin can read your answers, so they can make things better for you.\n• People who were hurt by a crime never see your answers. Your parent or carer does not see them either.\n• If you tell us something that makes us worried about your safety, the duty worker reads it and will get in touch to help. If they are busy, a manager reads it too.\n• Reports for managers add up everyone's answers. They never use your name.\n• After a set time we delete what you typed and anything that shows who you are. Only button answers stay, with no name.\n• Send /delete to wipe your answers now. Send /stop to stop getting questions.",
         "stop.question": "Do you want to stop getting questions from me?",
         "stop.confirm": "Yes, stop",
         "stop.done": "OK, I won't send you anything else. 👋\nIf you change your mind, send /start.",
@@ -121,24 +121,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.you_took_it": "Thank you. It is yours now.",
         "staff.more": "…and {count} more. Use heard due on the command line for the full list.",
         "staff.nothing": "Nothing.",
-        "staff.invite_usage": "Use: /invite CASE_REF AUDIENCE [PARTICIPANT_REF]\nAUDIENCE is young_person, parent_carer, victim or placement.",
+        "staff.invite_usage": "Use: /invite CASE_REF AUDIENCE [PARTICIPANT_REF]\nAUDIENCE is young_person, parent_carer, victim or placement. Add force at the end to move someone already linked to a new Telegram account.",
         "staff.victims_only": "Victim workers can invite victims only.",
         "staff.no_such_person": "I can't find {who}. Check the case reference, or import the case first.",
         "staff.invite_link": "One-time link (works once, for {days} days):\n{link}\nShow the QR code or send the link. Only the newest link works.",
-        "staff.due": "<b>Going out in the next 7 days</b>\n{soon}\n\n<b>Sent but not answered</b>\n{waiting}",
+        "staff.due": "<b>Going out in the next 7 days</b>\n{soon}\n\n<b>Due, but their link has expired or was never made</b> (make a new one to reach them)\n{needs_link}\n\n<b>Sent but not answered</b>\n{waiting}",
         "staff.followup_usage": "Use: /followup CASE_REF [PARTICIPANT_REF]",
         "staff.followup_queued": "The follow-up is on its way (inside the send window).",
         "staff.followup_waiting": "The follow-up is ready. It will go as soon as the victim taps their link and agrees.",
         "staff.report_usage": "Use: /report 2026-Q3 (or /report on its own for the last full quarter).",
         "staff.report_wait": "Making the feedback report for {period}. This can take a minute…",
         "staff.report_ready": "Feedback report for {period}. Counts under 5 are hidden; no names are in it.",
-        "staff.contact_request": "📞 <b>Please get in touch</b>\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nSurvey: {survey}\nAt: {at}\n\n/callbacks lists everyone waiting.",
+        "staff.contact_request": "📞 <b>Please get in touch</b>\nRequest #{id}\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nSurvey: {survey}\nAt: {at}\n\nWhen you have tried, press Mark done and say how it went. /callbacks lists everyone waiting.",
         "staff.alert_not_stored": "🚨 <b>A possible safeguarding disclosure ({tier}) has just arrived, but the database could not save it.</b>\nheard keeps trying and will send the full alert once it is saved. If it has not come within a few minutes, check the bot and its database now.",
         "staff.review_heading": "<b>Waiting to be read today ({count})</b>\nOldest first. Open one to read it and take it.",
         "staff.review_empty": "Nothing is waiting for review. 👍",
         "staff.review_open": "Open #{id}",
         "staff.more_review": "…and {count} more. heard alerts list shows them all.",
-        "staff.callbacks": "<b>Asked for a call</b>\n{calls}\n\n<b>Safeguarding alerts nobody has taken</b>\n{alerts}",
+        "staff.callbacks": "<b>Asked for contact</b> (oldest first)\n{calls}\n\n<b>Safeguarding alerts nobody has taken</b>\n{alerts}",
         # --- alert delivery (safeguarding alerts to staff: long texts, escalation, digest, reachability)
         "alert.more_text": "<i>({count} more characters: press Show full text)</i>",
         "alert.full_text_button": "Show full text",
@@ -154,8 +154,41 @@ TEXTS: dict[str, dict[str, str]] = {
         "alert.reach_never": "has not opened a chat with the bot yet: ask them to open {link} and press Start",
         "alert.reach_lost": "the bot could not reach them on {day} (they may have blocked it): ask them to open {link} and press Start",
         "alert.bot_link_unknown": "the bot in Telegram",
+        # --- the staff loop: call-backs, victims' own wording, a worker's view of a case, roles, alert text
+        "callback.done_button": "Mark done",
+        "callback.ask_outcome": "How did it go with request #{id}?",
+        "callback.outcome_called": "Called them",
+        "callback.outcome_no_answer": "No answer, tried again",
+        "callback.outcome_declined": "They declined",
+        "callback.outcome_called_words": "called",
+        "callback.outcome_no_answer_words": "no answer, tried again",
+        "callback.outcome_declined_words": "declined",
+        "callback.closed": "✅ Done: {outcome} (recorded by {name} at {time}).",
+        "callback.already_closed": "This request was already marked done.",
+        "callback.refused": "Sorry, only victim workers, managers and admins can mark a request done.",
+        "callback.line": "#{id} · {who} · {reason} · waiting {waited}",
+        "callback.mark_button": "Mark #{id} done",
+        "callback.escalation": "⏰ <b>A request for contact has waited over 2 working days</b> (reminder {number})\nRequest #{id}\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nAsked: {at}\n\nPlease make sure someone calls today, then press Mark done.",
+        "start.welcome_victim": "Hello, and welcome.\nThis is the victim service at your local youth justice team. From time to time we will ask a few short questions about the support you have had.\n\n<b>Who sees your answers?</b> Your victim worker and the service's admin. The young person and their workers never see them.\n<b>Every question is optional.</b> You can skip anything you would rather not answer.\n<b>You are in control.</b> Send /stop at any time, or /delete to remove your answers.\nSend /privacy for more detail.",
+        "info.help_victim": "<b>How this works</b>\nWe send a few short questions: two weeks after your case closed, and again a few months later. Tap a button or type a reply.\n• <b>Skip</b> moves past a question.\n• <b>Back</b> lets you change your last answer.\n\n/privacy – who sees your answers\n/stop – stop receiving questions\n/delete – remove your answers\n\nIf you need support now: Victim Support, free on 08 08 16 89 111, or Samaritans on 116 123. In an emergency, call 999.",
+        "info.privacy_victim": "<b>Your answers and your privacy</b>\n• Your victim worker and the service's admin can read your answers. The young person, their family and their workers never see them, and nothing you say is passed to them.\n• If you ask for a call, or tell us you feel less safe, your victim worker is told straight away, and a manager is told if nobody has called you within two working days.\n• If something you write suggests you or someone else may be at risk, the duty worker reads it so they can offer help. If they are busy, a manager reads it too.\n• Reports to managers and the board only show totals. Your name is never in them, and we hold no name, only a case reference.\n• After a set period we delete what you typed and anything that could identify you.\n• Send /delete to remove your answers now, or /stop to stop receiving questions.",
+        "info.privacy_parent_carer": "<b>Your answers and your privacy</b>\n• Your child's case worker and the team's admin can read your answers. Your child does not see them, and nor does anyone harmed by the offence.\n• If something you write suggests someone may be at risk, the duty worker reads it so they can offer help. If they are busy, a manager reads it too.\n• Reports to managers and the board only show totals, never your name.\n• After a set period we delete what you typed and anything that could identify you.\n• Send /delete to remove your answers now, or /stop to stop receiving questions.",
+        "start.moved_away": "This chat is no longer linked to the feedback service: your worker has moved it to another Telegram account. If you did not ask for that, please contact your worker.",
+        "staff.invite_usage_force": "{who} is already linked to a Telegram account. To move them to a new one, send the same command with force at the end. Their current chat will be told it was moved.",
+        "staff.not_your_audience": "Your role does not cover that group of people. Victims are invited by victim workers; young people and their families by case workers.",
+        "staff.case_usage": "Use: /case CASE_REF",
+        "staff.case_not_found": "There is no case {case_ref} here.",
+        "staff.case_heading": "<b>Case {case_ref}</b> (this viewing is recorded)",
+        "staff.case_more": "…more than fits here. heard case show {case_ref} on the command line shows it all.",
+        "staff.alert_hidden": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at}\n\nWhat they wrote is not shown in this chat. Press <b>Show text</b> to read it (each reading is recorded).\nThe person has been shown where to get help. Please follow your safeguarding procedure today.",
+        "alert.show_text_button": "Show text",
     },
 }
+
+
+def for_audience(key: str, audience: str | None) -> str:
+    """``key`` in the wording written for this audience when there is one (victims are adults, not children)."""
+    return f"{key}_{audience}" if audience and f"{key}_{audience}" in TEXTS["en"] else key
 
 
 def t(key: str, lang: str = "en", **values: object) -> str:

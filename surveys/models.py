@@ -68,6 +68,12 @@ class Role(StrEnum):
     duty = "duty"
 
 
+class CallbackOutcome(StrEnum):
+    called = "called"  # spoke to them
+    no_answer = "no_answer"  # rang, no answer, tried again, still no answer
+    declined = "declined"  # they no longer wanted a call
+
+
 class AlertTier(StrEnum):
     urgent = "urgent"  # help now, the duty worker now
     review = "review"  # a duty worker reads it today (the /review queue)
@@ -258,6 +264,10 @@ class CallbackRequest(SQLModel, table=True):
     notified_at: datetime | None = _when(description="When a victim worker was told.")
     done_by: int | None = Field(default=None, foreign_key="staff.id")
     done_at: datetime | None = _when()
+    # --- the staff loop: how it ended, and reminders to managers while it waits
+    outcome: str | None = Field(default=None, max_length=20, description="called, no_answer or declined (CallbackOutcome).")
+    escalated_at: datetime | None = _when(description="The latest reminder to managers that it is still waiting.")
+    escalations: int = Field(default=0, description="How many working days managers have been reminded.")
 
 
 class BoardAction(SQLModel, table=True):

@@ -123,3 +123,34 @@ def escalation_due(created_at: datetime, escalated_at: datetime | None, now: dat
 def local_day(moment: datetime, zone: ZoneInfo) -> date:
     """The local calendar day of ``moment`` (the review digest goes once per local day)."""
     return moment.astimezone(zone).date()
+
+
+# --- call-backs (the staff loop) ----------------------------------------------------------
+# A call-back request is reminded to managers once it has waited this many working days.
+CALLBACK_WORKING_DAYS = 2
+
+
+def add_working_days(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """``moment`` plus ``days`` working days (Monday to Friday, local time; bank holidays not known).
+
+    A moment at the weekend counts from the start of the Monday after it.
+    """
+    local = moment.astimezone(zone)
+    while local.weekday() >= 5:
+        local = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+    day, left = local.date(), days
+    while left:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return datetime.combine(day, local.time(), tzinfo=zone).astimezone(timezone.utc)
+
+
+def callback_escalation_due(created_at: datetime, escalated_at: datetime | None, now: datetime,
+                            zone: ZoneInfo) -> bool:
+    """An open call-back goes to managers once it is CALLBACK_WORKING_DAYS working days old,
+    then once on each working day after that until it is done."""
+    today = now.astimezone(zone).date()
+    if today.weekday() >= 5 or now < add_working_days(created_at, CALLBACK_WORKING_DAYS, zone):
+        return False
+    return escalated_at is None or escalated_at.astimezone(zone).date() < today

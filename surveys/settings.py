@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import time
 from zoneinfo import ZoneInfo
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -46,6 +48,9 @@ class Settings(BaseSettings):
     retention_months: int = 24
     alert_escalation_minutes: int = 30
     encryption_key: SecretStr | None = None
+    # Whether a safeguarding alert quotes what was written in the duty worker's own Telegram chat,
+    # or shows it only when they press "Show text" (audited).
+    alert_text: Literal["shown", "hidden"] = "hidden"
 
     @field_validator("timezone")
     @classmethod

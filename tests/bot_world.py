@@ -133,11 +133,16 @@ class World:
 
 @contextlib.asynccontextmanager
 async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CASES, service: str = "test-yot",
-                emu: Emulator | None = None, token: str = DEFAULT_TOKEN, encryption_key: str | None = None):
-    """One YOT's bot. Pass ``emu`` (with ``token`` added to it) to run several YOTs side by side."""
+                emu: Emulator | None = None, token: str = DEFAULT_TOKEN, encryption_key: str | None = None,
+                alert_text: str = "shown"):
+    """One YOT's bot. Pass ``emu`` (with ``token`` added to it) to run several YOTs side by side.
+
+    Alerts quote what was written unless ``alert_text="hidden"`` (production's default), so tests
+    about the screen can read the alert; tests of the hidden text pass it.
+    """
     clock = clock or FakeClock()
     settings = Settings(database_url=db_url, service=service, bot_username=f"emulated_{token.split(':')[0]}_bot",
-                        encryption_key=encryption_key, _env_file=None)
+                        encryption_key=encryption_key, alert_text=alert_text, _env_file=None)
     h = build_heard(settings, clock=clock)
     with session_scope(h.engine) as session:
         summary = import_rows(session, h.service_id, parse_csv(cases))

@@ -11,7 +11,7 @@ runner = CliRunner()
 
 def test_check_shipped_surveys():
     result = runner.invoke(app, ["surveys", "check"])
-    assert (result.exit_code, result.stdout) == (0, "5 surveys OK\n")
+    assert (result.exit_code, result.stdout) == (0, "6 surveys OK\n")
 
 
 def test_check_lists_every_problem_and_fails(tmp_path):
@@ -43,4 +43,4 @@ def test_preview_runs_to_the_end():
 def test_preview_of_an_unknown_survey_lists_the_known_ones():
     result = runner.invoke(app, ["surveys", "preview", "exit_poll"])
     assert result.exit_code == 2
-    assert "Known surveys: parent_exit, placement_feedback, victim_followup, yp_exit, yp_review" in result.stderr
+    assert "Known surveys: parent_exit, placement_feedback, victim_checkin, victim_followup, yp_exit, yp_review" in result.stderr

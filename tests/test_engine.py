@@ -306,9 +306,9 @@ def test_answered_condition():
 # --- resume --------------------------------------------------------------------------------
 
 def test_resume_from_stored_answers_gives_the_same_step():
-    answers = run(SHIPPED["victim_followup"], Reply("4"), Choose("3"), Reply("safer"), Toggle("letter"))
+    answers = run(SHIPPED["victim_checkin"], Reply("4"), Choose("3"), Reply("safer"), Toggle("talk"))
     stored = {qid: Answer(a.value, a.skipped, a.complete) for qid, a in answers.items()}
-    assert next_step(SHIPPED["victim_followup"], stored) == next_step(SHIPPED["victim_followup"], answers)
+    assert next_step(SHIPPED["victim_checkin"], stored) == next_step(SHIPPED["victim_checkin"], answers)
 
 
 # --- properties over the shipped surveys ---------------------------------------------------

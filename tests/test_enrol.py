@@ -148,7 +148,7 @@ def test_cli_import_and_invite(tmp_path, monkeypatch):
     assert qr.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     missing = runner.invoke(app, ["invite", "YJ-99", "--audience", "victim"])
-    assert missing.exit_code == 1 and "No victim found for case YJ-99" in missing.output
+    assert missing.exit_code == 1 and "There is no case YJ-99 in this service" in missing.output
 
 
 def test_cli_import_reports_bad_rows(tmp_path, monkeypatch):

@@ -61,8 +61,8 @@ def test_end_of_input_stops_like_quit():
 
 
 def test_low_score_shows_the_follow_up_and_call_back_is_flagged():
-    output, _ = preview("victim_followup", "1", "3", "safer", "4", "They never rang", "yes", "skip")
-    assert "What could we do better?" in output
+    output, _ = preview("victim_checkin", "1", "3", "safer", "4", "They never rang", "yes", "skip")
+    assert "What could we have done better?" in output
     assert "Yes (would like a call back)" in output
 
 

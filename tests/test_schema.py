@@ -39,7 +39,8 @@ def only_error(path) -> DefinitionError:
 
 def test_shipped_definitions_all_load():
     definitions = load_all()
-    assert set(definitions) == {"yp_exit", "parent_exit", "victim_followup", "yp_review", "placement_feedback"}
+    assert set(definitions) == {"yp_exit", "parent_exit", "victim_checkin", "victim_followup", "yp_review",
+                                "placement_feedback"}
 
 
 def test_shipped_definitions_end_with_an_open_question():
@@ -54,12 +55,17 @@ def test_exit_and_review_rate_the_same_journey_areas():
     assert len(areas["yp_exit"]) >= 2
 
 
-def test_victim_followup_offers_a_call_back_and_follows_up_twice():
-    victim = load_all()["victim_followup"]
-    assert [q.id for q in victim.questions if q.callback] == ["call_back"]
-    assert victim.audience == Audience.victim
-    assert victim.schedule.trigger == Trigger.restorative_closed
-    assert victim.schedule.offsets == [14, 90]
+def test_victims_get_a_day_14_check_in_and_a_different_day_90_follow_up():
+    definitions = load_all()
+    checkin, followup = definitions["victim_checkin"], definitions["victim_followup"]
+    for victim in (checkin, followup):
+        assert victim.audience == Audience.victim
+        assert victim.schedule.trigger == Trigger.restorative_closed
+        assert [q.id for q in victim.questions if q.callback] == ["call_back"]
+    assert (checkin.schedule.offsets, followup.schedule.offsets) == ([14], [90])
+    asked_twice = ({q.text.get() for q in checkin.questions} & {q.text.get() for q in followup.questions})
+    assert asked_twice == {"Would you like your victim worker to call you?"}  # only the offer of a call repeats
+    assert "took_part_in" not in {q.id for q in checkin.questions}
 
 
 def test_schedule_defaults():

@@ -83,7 +83,9 @@ async def test_due_and_callbacks_list_what_a_worker_must_act_on(db_url):
         await manager.send_command("/due")
         await w.settle()
         due = manager.last_message["text"]
-        assert "has not tapped their link yet" in due  # the parent/carer of the same case
+        # The parent/carer of the same case has never had a link: listed apart, with the command that makes one.
+        assert "no link made yet: heard invite YJ-24-0117 --audience parent_carer" in due.split("Sent but not")[0]
+        assert "parent" not in due.split("Due, but")[0]
 
 
 async def test_a_manager_gets_the_report_as_a_pdf(db_url):
@@ -119,7 +121,8 @@ def test_cli_staff_send_due_and_stats(tmp_path, monkeypatch):
     assert wrong.exit_code == 2 and "is for young_person" in wrong.output
 
     due = runner.invoke(app, ["due", "--days", "400"])
-    assert due.exit_code == 0 and "YJ-24-0203 (young person)" in due.output
+    assert due.exit_code == 0 and "no link made yet: heard invite YJ-24-0203 --audience young_person" in due.output
+    assert "Going out in the next 400 days (0)" in due.output  # nobody can get one until they have a link
 
     stats = json.loads(runner.invoke(app, ["stats", "--json"]).output)
     assert stats["surveys"]["placement_feedback"]["by_status"]["scheduled"] == 1
