@@ -20,7 +20,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or dates like 2026-07-01..2026-09-30."),
+def report(period: str = typer.Option(..., help="A financial quarter like 2026-27-Q3 (Oct-Dec 2026), a financial "
+                                                 "year like 2026-27, a calendar quarter like 2026-Q3 or year like "
+                                                 "2026, or dates like 2026-07-01..2026-09-30."),
            out: Path = typer.Option(..., help="Folder to write the report into."),
            format: str = typer.Option("html,pdf,csv", "--format", help="Any of html, pdf, csv, comma-separated."),
            targets: Path | None = typer.Option(None, help="A targets YAML file (default: the packaged one).")) -> None:
@@ -36,7 +38,7 @@ def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or date
     settings = _settings()
     try:
         keys = Keyring.from_settings(settings)  # the report quotes free text, which may be encrypted
-        chosen_period = parse_period(period)
+        chosen_period = parse_period(period, settings.year_start_month)
         formats = [part.strip().lower() for part in format.split(",") if part.strip()]
         chosen_targets = load_targets(targets)
     except (ValueError, OSError) as error:

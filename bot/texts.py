@@ -129,7 +129,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.followup_usage": "Use: /followup CASE_REF [PARTICIPANT_REF]",
         "staff.followup_queued": "The follow-up is on its way (inside the send window).",
         "staff.followup_waiting": "The follow-up is ready. It will go as soon as the victim taps their link and agrees.",
-        "staff.report_usage": "Use: /report 2026-Q3 (or /report on its own for the last full quarter).",
+        "staff.report_usage": ("Use: /report 2026-27-Q3 for a financial quarter (October to December 2026), "
+                               "/report 2026-27 for a financial year, /report 2026-Q3 for a calendar quarter, "
+                               "or /report on its own for the last full quarter."),
         "staff.report_wait": "Making the feedback report for {period}. This can take a minute…",
         "staff.report_ready": "Feedback report for {period}. Counts under 5 are hidden; no names are in it.",
         "staff.contact_request": "📞 <b>Please get in touch</b>\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nSurvey: {survey}\nAt: {at}\n\n/callbacks lists everyone waiting.",
