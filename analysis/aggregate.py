@@ -48,6 +48,7 @@ DIMENSIONS = {"ethnicity": "Ethnicity", "gender": "Gender", "age_band": "Age", "
               "send": "Special educational needs (SEND)", "locality": "Locality"}
 NOT_RECORDED = "Not recorded"
 QUOTES_PER_THEME = 3
+DISTANCE_LOOKBACK = timedelta(days=730)
 QUOTE_MAX_CHARS = 220
 
 Redactor = Callable[[str], str]
@@ -259,7 +260,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
     skipped answers and unfinished multi-selects are left out here, once.
     """
     window_start, _ = previous_quarters(period)[0].bounds(zone)
-    window_start = min(window_start, period.bounds(zone)[0])
+    # Distance travelled pairs an exit with a start rating that may be from a long order's first weeks.
+    window_start = min(window_start, period.bounds(zone)[0]) - DISTANCE_LOOKBACK
     start, end = period.bounds(zone)
     # Cases past retention (Case.erased_at) still count: only their details and free text are gone.
     in_window = sa.and_(Case.service_id == service_id, Participant.erased_at.is_(None),
@@ -411,10 +413,17 @@ class TrendPoint:
 class DistanceFigure:
     area: str
     label: str
-    before: Figure  # mean first rating
-    after: Figure  # mean latest rating
+    before: Figure  # mean rating at the start (start survey, else first review)
+    after: Figure  # mean rating at the end (exit survey in the period)
     change: Figure  # mean change
     improved: Figure  # share whose rating went up
+    ended: Figure  # people who gave an end rating this period
+    from_start: Figure  # of those, people paired with their start-of-intervention rating
+    from_review: Figure  # people paired with their first review instead (no start rating)
+
+    @property
+    def paired(self) -> Figure:
+        return self.improved  # its n is the people with both a start and an end rating
 
 
 @dataclass
@@ -758,13 +767,13 @@ def trend_figures(quarters: list[Period], zone: ZoneInfo, invs: list[InvitationR
 
 def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[InvitationRow, AnswerRow]],
                      questions: Mapping[tuple[str, str], object]) -> list[DistanceFigure]:
-    """Journey-of-change ratings: each young person's first against their latest, per life area.
+    """Journey-of-change ratings: each young person's start against their end, per life area.
 
-    Only people whose latest rating was given on an invitation sent in the period count,
-    and the two ratings must come from different invitations (e.g. a review and the exit).
-    The first rating may come from up to a year earlier (the loaded window).
+    The end is their rating in an exit survey sent in the period. The start is their rating in
+    the start-of-intervention survey or, for those who have none, at their first review. Both
+    come from different invitations; the start may be up to two years earlier (the loaded window).
     """
-    ratings: dict[tuple[str, int], list[tuple[datetime, int, int]]] = defaultdict(list)
+    ratings: dict[tuple[str, int], list[tuple[datetime, int, str, int]]] = defaultdict(list)
     labels: dict[str, str] = {}
     for inv, a in answers:
         question = questions.get((inv.survey_id, a.question_id))
@@ -772,20 +781,30 @@ def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[Invitat
             continue
         area = question.area or question.id
         labels.setdefault(area, area.replace("_", " ").capitalize())
-        ratings[(area, inv.participant_id)].append((a.answered_at, inv.id, int(a.value)))
-    changes: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    latest_in_period = _sent_in(period, zone, (inv for inv, _ in answers))
-    for (area, _), found in ratings.items():
+        ratings[(area, inv.participant_id)].append((a.answered_at, inv.id, inv.occasion, int(a.value)))
+    ended_in_period = _sent_in(period, zone, (inv for inv, _ in answers))
+    pairs: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    ended: dict[str, int] = defaultdict(int)
+    for (area, _), found in sorted(ratings.items()):
         found.sort()
-        (_, first_inv, first), (_, last_inv, last) = found[0], found[-1]
-        if first_inv != last_inv and last_inv in latest_in_period:
-            changes[area].append((first, last))
+        ends = [r for r in found if r[2] == "exit" and r[1] in ended_in_period]
+        if not ends:
+            continue
+        ended[area] += 1
+        end = ends[-1]
+        start = next((r for r in found if r[2] == "start" and r[1] != end[1]), None) \
+            or next((r for r in found if r[2].startswith("review") and r[1] != end[1] and r[0] < end[0]), None)
+        if start is not None:
+            pairs[area].append((start[3], end[3], "start" if start[2] == "start" else "review"))
     result = []
-    for area in sorted(changes):
-        pairs = changes[area]
+    for area in sorted(ended):
+        both = pairs[area]
         result.append(DistanceFigure(
-            area, labels[area], mean("First rating", [b for b, _ in pairs]), mean("Latest rating", [a for _, a in pairs]),
-            mean("Change", [a - b for b, a in pairs]), share("Improved", sum(a > b for b, a in pairs), len(pairs))))
+            area, labels[area], mean("At the start", [b for b, _, _ in both]), mean("At the end", [a for _, a, _ in both]),
+            mean("Change", [a - b for b, a, _ in both]), share("Improved", sum(a > b for b, a, _ in both), len(both)),
+            counted("Gave an end rating", ended[area]),
+            counted("From the start survey", sum(kind == "start" for _, _, kind in both)),
+            counted("From their first review", sum(kind == "review" for _, _, kind in both))))
     return result
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.aggregate import (SECONDARY, SMALL, AlertRow, AnswerRow, InvitationRow, Period, audience_figures,
-                                choose_quotes, disposal_tier, ons_group,
+                                choose_quotes, disposal_tier, distance_figures, ons_group,
                                 compute_figures, counted, last_full_quarter, load_rows, parse_period, previous_quarters,
                                 safeguarding_figures, share, suppress_cells, wilson)
 from surveys.models import Invitation, SafeguardingAlert
@@ -224,7 +224,7 @@ def build_hand_worked(engine) -> None:
             build.answer(reviews[i], "j_feel", "5")
             build.answer(exits[i], "j_feel", "6")
         build.answer(exits[6], "j_school", "9")  # only one rating: no distance
-        old = build.invite(yp[0], "yp_review", at("2025-08-01"), occasion="review:old")  # before the trend window
+        old = build.invite(yp[0], "yp_review", at("2023-05-01"), occasion="review:old")  # over two years before the trend window
         build.answer(old, "j_school", "1")
         # Parents and carers of the first five.
         parents = [build.invite(build.person(cases[i], "parent_carer"), "pc_exit", at("2026-08-04")) for i in range(5)]
@@ -334,10 +334,12 @@ def test_trend_over_four_quarters(figures):
 def test_distance_travelled(figures):
     (school,) = [d for d in figures.distance if d.area == "education"]
     # First 3,4,5,6,2,5 (mean 25/6) and latest 6,4,7,5,5,8 (35/6): changes +3,0,+2,-1,+3,+3 = 10/6;
-    # improved 4 of 6. The 2025 rating of 1 is outside the window; the lone exit rating does not count.
+    # improved 4 of 6. The 2023 rating of 1 is outside the window; the lone exit rating does not count.
     assert school.before.value == pytest.approx(25 / 6) and school.after.value == pytest.approx(35 / 6)
     assert (school.change.value, school.change.n) == (pytest.approx(10 / 6), 6)
     assert (school.improved.count, school.improved.n) == (4, 6)
+    # Seven gave an end rating; six have a start to pair it with, all from a first review (no start survey).
+    assert (school.ended.count, school.from_start.count, school.from_review.count) == (7, 0, 6)
     (feel,) = [d for d in figures.distance if d.area == "wellbeing"]
     assert feel.change.suppressed == SMALL and feel.improved.suppressed == SMALL  # four young people
 
@@ -582,3 +584,28 @@ def test_someone_who_rated_many_times_counts_once():
     (listened,) = figures.question_means
     assert (listened.value, listened.n) == (pytest.approx((5 + 1 + 1 + 1 + 1) / 5), 5)
     assert figures.satisfaction_scale.high == pytest.approx(wilson(1, 5)[1])  # the range is over people too
+
+
+def test_distance_pairs_the_start_survey_with_the_exit_and_falls_back_to_the_first_review():
+    q = {("yp_start", "j_school"): DEFINITIONS["yp_review"].questions[0], **_DEF_QUESTIONS}
+    rows, answers = [], []
+
+    def rated(person, occasion, survey, day, value):
+        row = _row(len(rows) + 1, person=person, survey_id=survey, occasion=occasion, sent=day)
+        rows.append(row)
+        answers.append((row, AnswerRow(row.id, row.id, "j_school", str(value), None, None, None, (), at(day))))
+
+    for person in range(5):  # started at 3, a review at 5, ended at 7: measured from the start, +4
+        rated(person, "start", "yp_start", "2025-11-03", 3)
+        rated(person, "review:2026-03-02", "yp_review", "2026-03-02", 5)
+        rated(person, "exit", "yp_exit", "2026-08-03", 7)
+    for person in range(5, 10):  # no start survey: from the first review (4) to the end (6), +2
+        rated(person, "review:2026-02-02", "yp_review", "2026-02-02", 4)
+        rated(person, "review:2026-05-04", "yp_review", "2026-05-04", 8)
+        rated(person, "exit", "yp_exit", "2026-08-03", 6)
+    rated(10, "exit", "yp_exit", "2026-08-03", 9)  # an end with nothing to compare it with
+    (school,) = distance_figures(Q3, LONDON, answers, q)
+    assert (school.ended.count, school.from_start.count, school.from_review.count) == (11, 5, 5)
+    assert (school.before.value, school.after.value) == (pytest.approx(3.5), pytest.approx(6.5))
+    assert (school.change.value, school.change.n) == (pytest.approx(3.0), 10)
+    assert (school.improved.count, school.improved.n) == (10, 10)
