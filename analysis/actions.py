@@ -7,11 +7,13 @@ and a status, so the board can follow it from planned to done. Every change is a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from surveys.models import BoardAction
+from surveys.models import ActionNews, Answer, BoardAction, Case, Consent, Invitation, Participant
 from surveys.store import audit
 
 STATUSES = ("planned", "in_progress", "done")
@@ -123,3 +125,70 @@ def list_actions(session: Session, service_id: int, actor: str = "cli", open_onl
     if open_only:
         query = query.where(BoardAction.status.in_(OPEN))
     return list(session.exec(query.order_by(BoardAction.action_on, BoardAction.id)))
+
+
+# --- telling people what changed ---------------------------------------------------------
+
+HEAR_BACK_QUESTION = "hear_what_changed"  # the yes/no at the end of the exit surveys
+NEWS_ITEMS = 3  # a short message: the three most recent actions done last quarter
+
+
+@dataclass(frozen=True)
+class NewsDue:
+    quarter: str
+    items: list[tuple[str, str]]  # (theme label, what was done)
+    people: list[tuple[int, str, str]]  # (news id, chat id, language), already claimed
+
+
+def claim_action_news(session: Session, service_id: int, *, now: datetime, zone, year_start_month: int,
+                      labels: Mapping[str, str], limit: int = 100) -> NewsDue | None:
+    """Claim the "you said, we did" messages due: last quarter's done actions, once per person per quarter.
+
+    Only people whose latest answer to :data:`HEAR_BACK_QUESTION` is yes, and whom we may message
+    (linked, consenting, not stopped, not erased, reachable). Each claim is a row unique per person
+    and quarter, so a second worker or a restart never sends the same news twice.
+    """
+    from analysis.aggregate import last_full_quarter
+
+    quarter = last_full_quarter(now.astimezone(zone).date(), year_start_month)
+    done = list(session.exec(select(BoardAction).where(
+        BoardAction.service_id == service_id, BoardAction.status == "done",
+        BoardAction.action_on >= quarter.start, BoardAction.action_on < quarter.end)
+        .order_by(BoardAction.action_on.desc(), BoardAction.id.desc()).limit(NEWS_ITEMS)))
+    if not done:
+        return None
+    latest = (select(Answer.value).join(Invitation, Invitation.id == Answer.invitation_id)
+              .where(Invitation.participant_id == Participant.id, Answer.question_id == HEAR_BACK_QUESTION,
+                     Answer.skipped.is_(False))
+              .order_by(Answer.answered_at.desc(), Answer.id.desc()).limit(1).scalar_subquery())
+    already = sa.exists().where(ActionNews.participant_id == Participant.id, ActionNews.quarter == quarter.label)
+    wanted = session.exec(select(Participant.id).join(Case, Case.id == Participant.case_id).where(
+        Case.service_id == service_id, Case.erased_at.is_(None), Participant.chat_hash.is_not(None),
+        Participant.consent == Consent.given, Participant.opted_out_at.is_(None), Participant.erased_at.is_(None),
+        Participant.unreachable_at.is_(None), latest == "yes", ~already).order_by(Participant.id).limit(limit)).all()
+    people = []
+    for participant_id in wanted:
+        claimed = session.execute(_insert_ignoring_duplicates(session).values(
+            participant_id=participant_id, quarter=quarter.label, claimed_at=now).returning(ActionNews.id)).first()
+        if claimed is not None:  # another worker may have claimed it first
+            person = session.get(Participant, participant_id)
+            people.append((claimed[0], person.chat_id, person.language))
+    items = [(labels.get(a.theme, a.theme.replace("_", " ").capitalize()), a.text) for a in reversed(done)]
+    return NewsDue(quarter.label, items, people)
+
+
+def _insert_ignoring_duplicates(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(ActionNews).on_conflict_do_nothing(index_elements=["participant_id", "quarter"])
+
+
+def news_sent(session: Session, news_id: int, *, now: datetime) -> None:
+    session.get(ActionNews, news_id).sent_at = now
+
+
+def news_not_sent(session: Session, news_id: int) -> None:
+    """A passing failure (flood limit, network): let a later tick try again."""
+    session.delete(session.get(ActionNews, news_id))

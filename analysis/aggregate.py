@@ -240,6 +240,9 @@ class ActionRow:
     theme: str
     text: str
     created_at: datetime
+    action_on: date | None = None
+    owner: str | None = None
+    status: str = "done"
 
 
 @dataclass
@@ -285,10 +288,13 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
         sa.select(SafeguardingAlert.created_at, SafeguardingAlert.acknowledged_at, SafeguardingAlert.tier).where(
             SafeguardingAlert.service_id == service_id, SafeguardingAlert.created_at >= start,
             SafeguardingAlert.created_at < end))]
+    # This period's actions, and any still open (planned or in progress) from before it ends.
     actions = [ActionRow(*row) for row in session.execute(
-        sa.select(BoardAction.theme, BoardAction.text, BoardAction.created_at).where(
-            BoardAction.service_id == service_id, BoardAction.created_at >= start, BoardAction.created_at < end)
-        .order_by(BoardAction.created_at, BoardAction.id))]
+        sa.select(BoardAction.theme, BoardAction.text, BoardAction.created_at, BoardAction.action_on,
+                  BoardAction.owner, BoardAction.status).where(
+            BoardAction.service_id == service_id, BoardAction.action_on < period.end,
+            sa.or_(BoardAction.action_on >= period.start, BoardAction.status != "done"))
+        .order_by(BoardAction.action_on, BoardAction.id))]
     return Rows(invitations, answers, alerts, actions, alerted_answers)
 
 
@@ -495,10 +501,17 @@ class SafeguardingFigures:
 
 
 @dataclass
-class ActionGroup:
+class ActionLine:
     theme: str
-    label: str
-    actions: list[str]
+    label: str  # the theme's label: what people said
+    text: str  # what was done
+    on: date | None
+    owner: str | None
+    status: str  # planned, in_progress or done
+
+    @property
+    def open(self) -> bool:
+        return self.status != "done"
 
 
 @dataclass
@@ -511,7 +524,7 @@ class Figures:
     free_text_people: int
     victims: VictimFigures
     safeguarding: SafeguardingFigures
-    actions: list[ActionGroup]
+    actions: list[ActionLine]  # done this period, then those still open
 
 
 def _questions(definitions: Mapping[str, object]) -> dict[tuple[str, str], object]:
@@ -1024,11 +1037,11 @@ def safeguarding_figures(alerts: list[AlertRow], target_minutes: int) -> Safegua
     return SafeguardingFigures([*tiers, alert_responses("all", alerts, target_minutes)], target_minutes)
 
 
-def action_groups(actions: list[ActionRow], catalogue: Mapping[str, tuple[str, str]]) -> list[ActionGroup]:
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for action in actions:
-        grouped[action.theme].append(action.text)
-    return [ActionGroup(theme, catalogue.get(theme, (theme, ""))[0], texts) for theme, texts in sorted(grouped.items())]
+def action_lines(actions: list[ActionRow], catalogue: Mapping[str, tuple[str, str]]) -> list[ActionLine]:
+    """This period's actions and the open ones, each with its theme's label; done ones first, by date."""
+    lines = [ActionLine(a.theme, catalogue.get(a.theme, (a.theme.replace("_", " ").capitalize(), ""))[0], a.text,
+                        a.action_on or a.created_at.date(), a.owner, a.status) for a in actions]
+    return sorted(lines, key=lambda line: (line.open, line.on or date.min))
 
 
 def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object],
@@ -1058,4 +1071,4 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, all_answers, questions),
         distance_figures(period, zone, all_answers, questions), themes, writers,
         victim_figures(answers, definitions, safer_question_ids),
-        safeguarding_figures(rows.alerts, alert_target_minutes), action_groups(rows.actions, catalogue))
+        safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue))

@@ -156,6 +156,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "alert.reach_never": "has not opened a chat with the bot yet: ask them to open {link} and press Start",
         "alert.reach_lost": "the bot could not reach them on {day} (they may have blocked it): ask them to open {link} and press Start",
         "alert.bot_link_unknown": "the bot in Telegram",
+        # --- board report (issue 14): "you said, we did" back to the people who asked to hear
+        "news.intro": "🌱 <b>You said, we did</b>\nYou told us what you thought of the youth justice team. Here is what we changed because of what people said:",
+        "news.item": "• <b>You said:</b> {said}\n<b>We did:</b> {did}",
+        "news.outro": "Thank you for helping us do better. You do not need to reply. Send /stop if you don't want messages from us.",
     },
 }
 

@@ -109,8 +109,9 @@ class Builder:
             service_id=self.service.id, participant_id=person.id, reason="possible disclosure", created_at=created_at,
             acknowledged_at=None if acknowledged_after_min is None else created_at + timedelta(minutes=acknowledged_after_min)))
 
-    def action(self, theme, text, created_at):
-        self.session.add(BoardAction(service_id=self.service.id, theme=theme, text=text, created_at=created_at))
+    def action(self, theme, text, created_at, status="done", owner=None):
+        self.session.add(BoardAction(service_id=self.service.id, theme=theme, text=text, created_at=created_at,
+                                     action_on=created_at.date(), status=status, owner=owner))
 
 
 # Short comments in the voice of the people who write them, with a theme and a sentiment each.

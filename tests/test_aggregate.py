@@ -255,6 +255,8 @@ def build_hand_worked(engine) -> None:
         build.action("listened_to", "Panels now start by asking the young person what matters to them.", at("2026-07-20"))
         build.action("fairness_speed", "First appointments within ten working days.", at("2026-07-10"))
         build.action("fairness_speed", "Last quarter's action.", at("2026-06-10"))
+        build.action("practical_access", "Bus passes for long journeys.", at("2026-05-10"), "in_progress", "Service manager")
+        build.action("education_school", "Next quarter's plan.", at("2026-11-10"), "planned")
 
 
 def q3_figures(engine, service_code: str = "yot"):
@@ -485,10 +487,12 @@ def test_answers_that_raised_alerts_still_count_in_themes_but_are_not_quoted(eng
     assert figures.safeguarding.alerts.count == 3
 
 
-def test_you_said_we_did_grouped_by_theme_for_the_period(figures):
-    assert [(g.theme, g.actions) for g in figures.actions] == [
-        ("fairness_speed", ["First appointments within ten working days."]),
-        ("listened_to", ["Panels now start by asking the young person what matters to them."])]
+def test_you_said_we_did_shows_the_periods_actions_and_the_open_ones_by_theme_label(figures):
+    assert [(a.label, a.text, a.on, a.status, a.owner) for a in figures.actions] == [
+        ("Fairness speed", "First appointments within ten working days.", date(2026, 7, 10), "done", None),
+        ("Listened to", "Panels now start by asking the young person what matters to them.", date(2026, 7, 20), "done", None),
+        # Still open from last quarter; last quarter's done action and next quarter's plan are left out.
+        ("Practical access", "Bus passes for long journeys.", date(2026, 5, 10), "in_progress", "Service manager")]
 
 
 # --- equality that shows: merge before suppressing -------------------------------------
