@@ -526,6 +526,11 @@ class Figures:
     safeguarding: SafeguardingFigures
     actions: list[ActionLine]  # done this period, then those still open
 
+    @property
+    def empty(self) -> bool:
+        """Nothing happened: no survey sent and no alert raised in the period."""
+        return not self.audiences and not self.safeguarding.alerts.count
+
 
 def _questions(definitions: Mapping[str, object]) -> dict[tuple[str, str], object]:
     return {(survey_id, q.id): q for survey_id, d in definitions.items() for q in d.questions}
