@@ -363,24 +363,29 @@ def counted(label: str, count: int) -> Figure:
     return Figure(label, "count", count, float(count), count)
 
 
-def suppress_cells(sizes: Mapping[str, int], total_shown: bool = True, threshold: int = MIN_PEOPLE) -> dict[str, str | None]:
+def suppress_cells(sizes: Mapping[str, int], total_shown: bool = True, threshold: int = MIN_PEOPLE,
+                   protect_with: Collection[str] = ()) -> dict[str, str | None]:
     """Which cells of a breakdown to hide, and why.
 
     Primary: a cell of 1 to ``threshold - 1`` people. Secondary: when exactly one cell is
     hidden and the total is shown, the hidden one could be recovered by subtraction, so
     the next-smallest shown cell is hidden too (ties go to the first in ``sizes`` order).
+    ``protect_with`` names cells to hide for that first (e.g. White, or Male), so the
+    groups a board asks about (minority ethnic groups, girls) are not the ones lost.
     """
     reasons: dict[str, str | None] = {key: SMALL if 0 < size < threshold else None for key, size in sizes.items()}
     hidden = [key for key, reason in reasons.items() if reason]
     shown = [key for key, reason in reasons.items() if not reason]
     if total_shown and len(hidden) == 1 and shown:
-        reasons[min(shown, key=lambda key: sizes[key])] = SECONDARY
+        candidates = [key for key in shown if key in protect_with] or shown
+        reasons[min(candidates, key=lambda key: sizes[key])] = SECONDARY
     return reasons
 
 
-def apply_suppression(cells: list[tuple[str, Figure, int]], total_shown: bool = True) -> list[Figure]:
+def apply_suppression(cells: list[tuple[str, Figure, int]], total_shown: bool = True,
+                      protect_with: Collection[str] = ()) -> list[Figure]:
     """Hide cells (label, figure, people) per :func:`suppress_cells`, keeping their order."""
-    reasons = suppress_cells({label: people for label, _, people in cells}, total_shown)
+    reasons = suppress_cells({label: people for label, _, people in cells}, total_shown, protect_with=protect_with)
     return [figure.hidden(reasons[label]) if reasons[label] else figure for label, figure, _ in cells]
 
 
@@ -625,6 +630,8 @@ OUT_OF_COURT = ("community resolution", "youth caution", "youth conditional caut
 FIRST_TIER = ("referral order", "reparation order", "fine", "discharge", "conditional discharge",
               "absolute discharge", "parenting order")
 TIERS = ("Out-of-court disposal", "First-tier court order", "Community order or custody")
+# The largest group of a breakdown, hidden first when one more cell must go to protect a small one.
+PROTECT_WITH = {"ethnicity": ("White",), "gender": ("Male",)}
 WIDER_AGES = {"10-13": "10-15", "14-15": "10-15", "16-17": "16 and over", "18+": "16 and over"}
 
 
@@ -748,7 +755,9 @@ def _breakdown(dimension: str, label: str, invs: list[InvitationRow],
         rate, _, people = _response_figures(groups_inv[group], group)
         response.append((group, rate, people))
     satisfaction = [(group, *_scale_satisfaction(groups_ans[group], group)) for group in _ordered(groups_ans)]
-    return Breakdown(dimension, label, apply_suppression(response), apply_suppression(satisfaction), notes)
+    protect = PROTECT_WITH.get(dimension, ())
+    return Breakdown(dimension, label, apply_suppression(response, protect_with=protect),
+                     apply_suppression(satisfaction, protect_with=protect), notes)
 
 
 _ORDER = {name: i for i, name in enumerate((*ONS_GROUPS, ALL_MINORITY, "Male", "Female", OTHER_GENDER, *TIERS))}

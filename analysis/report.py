@@ -197,7 +197,7 @@ def audience_chart(report: Report) -> str | None:
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 0.5 + 0.55 * len(blocks)), sharey=True)
     names = [AUDIENCE_LABELS.get(b.audience, b.audience) for b in blocks]
     for ax, title, pick in ((axes[0], "Response rate", lambda b: b.response_rate),
-                            (axes[1], "Ratings of 4 or 5", lambda b: b.satisfaction_scale)):
+                            (axes[1], "Satisfied (average 4 or 5)", lambda b: b.satisfaction_scale)):
         for row, block in enumerate(blocks):
             figure = pick(block)
             if figure.value is None:

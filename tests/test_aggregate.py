@@ -126,6 +126,11 @@ def test_no_cell_is_hidden_when_all_are_large_enough():
     assert suppress_cells({"a": 5, "b": 9}) == {"a": None, "b": None}
 
 
+def test_a_preferred_cell_protects_a_small_one_before_the_next_smallest():
+    assert suppress_cells({"White": 40, "Minority": 9, "Not recorded": 2}, protect_with=("White",)) == {
+        "White": SECONDARY, "Minority": None, "Not recorded": SMALL}
+
+
 def test_one_small_cell_takes_the_next_smallest_with_it():
     assert suppress_cells({"a": 20, "b": 3, "c": 7, "d": 9}) == {"a": None, "b": SMALL, "c": SECONDARY, "d": None}
 
@@ -550,7 +555,18 @@ def test_a_merged_group_still_under_five_is_hidden_and_protected():
     by_gender = {f.label: f for f in _by(_yp_figures([_row(i, gender=g) for i, g in enumerate(genders)]),
                                          "gender").response}
     assert by_gender["Other or not stated"].suppressed == SMALL
-    assert by_gender["Female"].suppressed == SECONDARY  # or 18 - 10 - 6 would give the two away
+    # One more cell must go, or 18 - 10 - 6 would give the two away: boys' figure, not girls'.
+    assert by_gender["Male"].suppressed == SECONDARY
+    assert (by_gender["Female"].n, by_gender["Female"].suppressed) == (6, None)
+
+
+def test_minority_ethnic_groups_are_not_hidden_to_protect_a_few_not_recorded():
+    ethnicities = ["White British"] * 20 + ["Black British African"] * 6 + ["Asian"] * 5 + [None] * 2
+    by_ethnicity = {f.label: f for f in _by(_yp_figures([_row(i, ethnicity=e) for i, e in enumerate(ethnicities)]),
+                                           "ethnicity").response}
+    assert by_ethnicity["Not recorded"].suppressed == SMALL and by_ethnicity["White"].suppressed == SECONDARY
+    assert by_ethnicity["Black, Black British, Caribbean or African"].n == 6
+    assert by_ethnicity["Asian or Asian British"].n == 5
 
 
 def test_ages_go_into_wider_bands_when_a_band_is_small():
