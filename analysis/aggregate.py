@@ -631,7 +631,7 @@ FIRST_TIER = ("referral order", "reparation order", "fine", "discharge", "condit
               "absolute discharge", "parenting order")
 TIERS = ("Out-of-court disposal", "First-tier court order", "Community order or custody")
 # The largest group of a breakdown, hidden first when one more cell must go to protect a small one.
-PROTECT_WITH = {"ethnicity": ("White",), "gender": ("Male",)}
+PROTECT_WITH = {"ethnicity": ("White",), "gender": ("Male",), "send": ("No SEND",), "looked_after": ("Not looked after",)}
 WIDER_AGES = {"10-13": "10-15", "14-15": "10-15", "16-17": "16 and over", "18+": "16 and over"}
 
 
