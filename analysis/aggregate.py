@@ -42,10 +42,13 @@ SMALL = "small"  # fewer than MIN_PEOPLE people
 SECONDARY = "secondary"  # hidden so that a small cell cannot be worked out by subtraction
 AUDIENCES = ("young_person", "parent_carer", "victim", "placement")
 BREAKDOWN_AUDIENCES = ("young_person", "parent_carer")  # the case details describe the child
-DIMENSIONS = {"disposal": "Disposal type", "locality": "Locality", "gender": "Gender",
-              "ethnicity": "Ethnicity", "age_band": "Age band", "send": "Special educational needs (SEND)"}
+# The breakdowns boards ask for, most asked first (HMIP found ethnicity and disposal tier matter most).
+DIMENSIONS = {"ethnicity": "Ethnicity", "gender": "Gender", "age_band": "Age", "disposal_tier": "Type of disposal",
+              "disposal": "Disposal", "looked_after": "Looked-after children",
+              "send": "Special educational needs (SEND)", "locality": "Locality"}
 NOT_RECORDED = "Not recorded"
 QUOTES_PER_THEME = 3
+DISTANCE_LOOKBACK = timedelta(days=730)
 QUOTE_MAX_CHARS = 220
 
 Redactor = Callable[[str], str]
@@ -54,34 +57,111 @@ Flagger = Callable[[str, str], bool]  # (text, audience) -> does the safeguardin
 
 # --- periods -------------------------------------------------------------------------
 
+FINANCIAL_YEAR_START = 4  # April: YOT boards, the YJB and councils work in financial years
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
 @dataclass(frozen=True)
 class Period:
     label: str
     start: date  # first day, inclusive
     end: date  # day after the last day, exclusive
+    kind: str = "range"  # "quarter", "year" or "range"
+    year_start_month: int = FINANCIAL_YEAR_START  # 1 for calendar quarters and years
 
     @property
     def last_day(self) -> date:
         return self.end - timedelta(days=1)
 
+    @property
+    def calendar(self) -> bool:
+        return self.year_start_month == 1
+
+    @property
+    def description(self) -> str:
+        """What the label means, in words: "financial quarter 3 of 2026-27 (October to December 2026)"."""
+        span = _span_words(self.start, self.last_day)
+        if self.kind == "range":
+            return span
+        which = "calendar" if self.calendar else "financial"
+        if self.kind == "year":
+            return f"{which} year {self.label} ({span})"
+        year, number = self.label.rsplit("-Q", 1)
+        return f"{which} quarter {number} of {year} ({span})"
+
     def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
         return (datetime.combine(self.start, time(), zone), datetime.combine(self.end, time(), zone))
 
 
-_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+def _span_words(first: date, last: date) -> str:
+    if first.day == 1 and (last + timedelta(days=1)).day == 1:  # whole months
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{_MONTHS[last.month - 1]} {last.year}"
+        begin = _MONTHS[first.month - 1] + ("" if first.year == last.year else f" {first.year}")
+        return f"{begin} to {_MONTHS[last.month - 1]} {last.year}"
+    return f"{first.day} {_MONTHS[first.month - 1]} {first.year} to {last.day} {_MONTHS[last.month - 1]} {last.year}"
 
 
-def quarter(year: int, number: int) -> Period:
-    start = date(year, 3 * number - 2, 1)
-    end = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
-    return Period(f"{year}-Q{number}", start, end)
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
-def parse_period(text: str) -> Period:
-    """``"2026-Q3"`` (a calendar quarter) or ``"2026-07-01..2026-09-30"`` (both days inclusive)."""
+def year_label(first_year: int, year_start_month: int) -> str:
+    """``2026-27`` for a financial year starting in April 2026; ``2026`` for a calendar one."""
+    return str(first_year) if year_start_month == 1 else f"{first_year}-{(first_year + 1) % 100:02d}"
+
+
+def quarter(year: int, number: int, year_start_month: int = 1) -> Period:
+    """Quarter ``number`` of the year that starts in ``year_start_month`` of ``year`` (1: calendar)."""
+    start = _add_months(date(year, year_start_month, 1), 3 * (number - 1))
+    return Period(f"{year_label(year, year_start_month)}-Q{number}", start, _add_months(start, 3), "quarter",
+                  year_start_month)
+
+
+def whole_year(year: int, year_start_month: int = 1) -> Period:
+    start = date(year, year_start_month, 1)
+    return Period(year_label(year, year_start_month), start, _add_months(start, 12), "year", year_start_month)
+
+
+def quarter_of(day: date, year_start_month: int = FINANCIAL_YEAR_START) -> Period:
+    """The quarter (financial by default) that ``day`` falls in."""
+    offset = (day.month - year_start_month) % 12
+    first_year = day.year if day.month >= year_start_month else day.year - 1
+    return quarter(first_year, offset // 3 + 1, year_start_month)
+
+
+_CALENDAR_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_FINANCIAL_QUARTER = re.compile(r"^(\d{4})[-/](\d{2})-?Q([1-4])$", re.IGNORECASE)
+_FINANCIAL_YEAR = re.compile(r"^(\d{4})[-/](\d{2})$")
+_CALENDAR_YEAR = re.compile(r"^(\d{4})$")
+PERIOD_EXAMPLES = ("a financial quarter like 2026-27-Q3, a financial year like 2026-27, a calendar quarter "
+                   "like 2026-Q3, a calendar year like 2026, or dates like 2026-07-01..2026-09-30")
+
+
+def parse_period(text: str, year_start_month: int = FINANCIAL_YEAR_START) -> Period:
+    """Financial quarters and years by default; calendar ones and date ranges when asked.
+
+    ``2026-27-Q3`` is the third quarter of the financial year starting in ``year_start_month``
+    2026 (April: October to December 2026); ``2026-27`` the whole financial year; ``2026-Q3`` and
+    ``2026`` are calendar; ``2026-07-01..2026-09-30`` includes both days.
+    """
     text = text.strip()
-    if match := _QUARTER.match(text):
+    if match := _FINANCIAL_QUARTER.match(text) or _FINANCIAL_YEAR.match(text):
+        first = int(match[1])
+        if int(match[2]) != (first + 1) % 100:
+            raise ValueError(f"period {text!r}: a financial year runs from one year into the next, "
+                             f"like {first}-{(first + 1) % 100:02d}")
+        if year_start_month == 1:
+            raise ValueError(f"period {text!r}: the year starts in January here (HEARD_YEAR_START_MONTH=1), "
+                             f"so give a calendar period like {first}-Q3 or {first}")
+        return quarter(first, int(match[3]), year_start_month) if match.re is _FINANCIAL_QUARTER \
+            else whole_year(first, year_start_month)
+    if match := _CALENDAR_QUARTER.match(text):
         return quarter(int(match[1]), int(match[2]))
+    if match := _CALENDAR_YEAR.match(text):
+        return whole_year(int(match[1]))
     if ".." in text:
         first, _, last = text.partition("..")
         try:
@@ -90,19 +170,26 @@ def parse_period(text: str) -> Period:
             raise ValueError(f"period {text!r}: dates should look like 2026-07-01..2026-09-30") from None
         if last_day < start:
             raise ValueError(f"period {text!r} ends before it starts")
-        return Period(f"{start.isoformat()} to {last_day.isoformat()}", start, last_day + timedelta(days=1))
-    raise ValueError(f"period {text!r} should be a quarter like 2026-Q3 or dates like 2026-07-01..2026-09-30")
+        return Period(f"{start.isoformat()} to {last_day.isoformat()}", start, last_day + timedelta(days=1),
+                      "range", year_start_month)
+    raise ValueError(f"period {text!r} should be {PERIOD_EXAMPLES}")
 
 
 def previous_quarters(period: Period, count: int = 4) -> list[Period]:
-    """The ``count`` quarters ending with the one ``period`` ends in, oldest first."""
-    last = period.end - timedelta(days=1)
-    year, number = last.year, (last.month - 1) // 3 + 1
-    quarters = []
-    for _ in range(count):
-        quarters.append(quarter(year, number))
-        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    """The ``count`` quarters ending with the one ``period`` ends in, oldest first.
+
+    Quarters of the same kind as the period: calendar for a calendar period, else financial.
+    """
+    current = quarter_of(period.last_day, period.year_start_month)
+    quarters = [current]
+    for _ in range(count - 1):
+        quarters.append(quarter_of(quarters[-1].start - timedelta(days=1), period.year_start_month))
     return quarters[::-1]
+
+
+def last_full_quarter(today: date, year_start_month: int = FINANCIAL_YEAR_START) -> Period:
+    """The most recent quarter (financial by default) that has ended by ``today``."""
+    return quarter_of(quarter_of(today, year_start_month).start - timedelta(days=1), year_start_month)
 
 
 # --- rows (the only database access) -------------------------------------------------
@@ -125,6 +212,7 @@ class InvitationRow:
     ethnicity: str | None
     age_band: str | None
     send: bool | None
+    looked_after: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +240,9 @@ class ActionRow:
     theme: str
     text: str
     created_at: datetime
+    action_on: date | None = None
+    owner: str | None = None
+    status: str = "done"
 
 
 @dataclass
@@ -172,7 +263,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
     skipped answers and unfinished multi-selects are left out here, once.
     """
     window_start, _ = previous_quarters(period)[0].bounds(zone)
-    window_start = min(window_start, period.bounds(zone)[0])
+    # Distance travelled pairs an exit with a start rating that may be from a long order's first weeks.
+    window_start = min(window_start, period.bounds(zone)[0]) - DISTANCE_LOOKBACK
     start, end = period.bounds(zone)
     # Cases past retention (Case.erased_at) still count: only their details and free text are gone.
     in_window = sa.and_(Case.service_id == service_id, Participant.erased_at.is_(None),
@@ -182,7 +274,7 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
     invitations = [InvitationRow(*row) for row in session.execute(joined.add_columns(
         Invitation.id, Invitation.participant_id, Participant.audience, Invitation.survey_id, Invitation.occasion,
         Invitation.status, Invitation.sent_at, Invitation.started_at, Invitation.completed_at, Case.case_ref,
-        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send))]
+        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after))]
     answers = [AnswerRow(*row[:7], tuple(t for t in (row[7] or "").split(";") if t), row[8])
                for row in session.execute(joined.join(Answer, Answer.invitation_id == Invitation.id)
                                           .where(Answer.skipped.is_(False), Answer.complete.is_(True)).add_columns(
@@ -196,10 +288,13 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
         sa.select(SafeguardingAlert.created_at, SafeguardingAlert.acknowledged_at, SafeguardingAlert.tier).where(
             SafeguardingAlert.service_id == service_id, SafeguardingAlert.created_at >= start,
             SafeguardingAlert.created_at < end))]
+    # This period's actions, and any still open (planned or in progress) from before it ends.
     actions = [ActionRow(*row) for row in session.execute(
-        sa.select(BoardAction.theme, BoardAction.text, BoardAction.created_at).where(
-            BoardAction.service_id == service_id, BoardAction.created_at >= start, BoardAction.created_at < end)
-        .order_by(BoardAction.created_at, BoardAction.id))]
+        sa.select(BoardAction.theme, BoardAction.text, BoardAction.created_at, BoardAction.action_on,
+                  BoardAction.owner, BoardAction.status).where(
+            BoardAction.service_id == service_id, BoardAction.action_on < period.end,
+            sa.or_(BoardAction.action_on >= period.start, BoardAction.status != "done"))
+        .order_by(BoardAction.action_on, BoardAction.id))]
     return Rows(invitations, answers, alerts, actions, alerted_answers)
 
 
@@ -245,6 +340,8 @@ def share(label: str, count: int, n: int, people: int | None = None, as_counts: 
     reveal a cell the table hides.
     """
     small_cell = as_counts and (0 < count < MIN_PEOPLE or 0 < n - count < MIN_PEOPLE)
+    if n == 0:
+        return Figure(label, "share", 0)  # nobody to count: shown as "none", not as a hidden number
     if (n if people is None else people) < MIN_PEOPLE or small_cell:
         return Figure(label, "share", None, suppressed=SMALL)
     low, high = wilson(count, n)
@@ -252,6 +349,8 @@ def share(label: str, count: int, n: int, people: int | None = None, as_counts: 
 
 
 def mean(label: str, values: list[float], people: int | None = None) -> Figure:
+    if not values and not people:
+        return Figure(label, "mean", 0)
     if (len(values) if people is None else people) < MIN_PEOPLE:
         return Figure(label, "mean", None, suppressed=SMALL)
     return Figure(label, "mean", len(values), sum(values) / len(values))
@@ -264,24 +363,29 @@ def counted(label: str, count: int) -> Figure:
     return Figure(label, "count", count, float(count), count)
 
 
-def suppress_cells(sizes: Mapping[str, int], total_shown: bool = True, threshold: int = MIN_PEOPLE) -> dict[str, str | None]:
+def suppress_cells(sizes: Mapping[str, int], total_shown: bool = True, threshold: int = MIN_PEOPLE,
+                   protect_with: Collection[str] = ()) -> dict[str, str | None]:
     """Which cells of a breakdown to hide, and why.
 
     Primary: a cell of 1 to ``threshold - 1`` people. Secondary: when exactly one cell is
     hidden and the total is shown, the hidden one could be recovered by subtraction, so
     the next-smallest shown cell is hidden too (ties go to the first in ``sizes`` order).
+    ``protect_with`` names cells to hide for that first (e.g. White, or Male), so the
+    groups a board asks about (minority ethnic groups, girls) are not the ones lost.
     """
     reasons: dict[str, str | None] = {key: SMALL if 0 < size < threshold else None for key, size in sizes.items()}
     hidden = [key for key, reason in reasons.items() if reason]
     shown = [key for key, reason in reasons.items() if not reason]
     if total_shown and len(hidden) == 1 and shown:
-        reasons[min(shown, key=lambda key: sizes[key])] = SECONDARY
+        candidates = [key for key in shown if key in protect_with] or shown
+        reasons[min(candidates, key=lambda key: sizes[key])] = SECONDARY
     return reasons
 
 
-def apply_suppression(cells: list[tuple[str, Figure, int]], total_shown: bool = True) -> list[Figure]:
+def apply_suppression(cells: list[tuple[str, Figure, int]], total_shown: bool = True,
+                      protect_with: Collection[str] = ()) -> list[Figure]:
     """Hide cells (label, figure, people) per :func:`suppress_cells`, keeping their order."""
-    reasons = suppress_cells({label: people for label, _, people in cells}, total_shown)
+    reasons = suppress_cells({label: people for label, _, people in cells}, total_shown, protect_with=protect_with)
     return [figure.hidden(reasons[label]) if reasons[label] else figure for label, figure, _ in cells]
 
 
@@ -291,8 +395,9 @@ def apply_suppression(cells: list[tuple[str, Figure, int]], total_shown: bool = 
 class Breakdown:
     dimension: str
     label: str
-    response: list[Figure]
-    satisfaction: list[Figure]
+    response: list[Figure]  # share of the group's people who answered; n = people invited
+    satisfaction: list[Figure]  # share whose average rating was 4 or 5; n = people who gave a rating
+    merged: list[str] = field(default_factory=list)  # what was merged before suppression, in words
 
 
 @dataclass
@@ -301,8 +406,8 @@ class AudienceFigures:
     sent: Figure
     response_rate: Figure
     completion_rate: Figure
-    satisfaction_text: Figure  # share of free-text answers read as positive
-    satisfaction_scale: Figure  # share of 1-5 ratings that are 4 or 5
+    satisfaction_text: Figure  # share of people whose comments were mostly positive
+    satisfaction_scale: Figure  # share of people whose average 1-5 rating was 4 or 5
     question_means: list[Figure]
     breakdowns: list[Breakdown] = field(default_factory=list)
 
@@ -319,10 +424,17 @@ class TrendPoint:
 class DistanceFigure:
     area: str
     label: str
-    before: Figure  # mean first rating
-    after: Figure  # mean latest rating
+    before: Figure  # mean rating at the start (start survey, else first review)
+    after: Figure  # mean rating at the end (exit survey in the period)
     change: Figure  # mean change
     improved: Figure  # share whose rating went up
+    ended: Figure  # people who gave an end rating this period
+    from_start: Figure  # of those, people paired with their start-of-intervention rating
+    from_review: Figure  # people paired with their first review instead (no start rating)
+
+    @property
+    def paired(self) -> Figure:
+        return self.improved  # its n is the people with both a start and an end rating
 
 
 @dataclass
@@ -394,10 +506,17 @@ class SafeguardingFigures:
 
 
 @dataclass
-class ActionGroup:
+class ActionLine:
     theme: str
-    label: str
-    actions: list[str]
+    label: str  # the theme's label: what people said
+    text: str  # what was done
+    on: date | None
+    owner: str | None
+    status: str  # planned, in_progress or done
+
+    @property
+    def open(self) -> bool:
+        return self.status != "done"
 
 
 @dataclass
@@ -410,7 +529,12 @@ class Figures:
     free_text_people: int
     victims: VictimFigures
     safeguarding: SafeguardingFigures
-    actions: list[ActionGroup]
+    actions: list[ActionLine]  # done this period, then those still open
+
+    @property
+    def empty(self) -> bool:
+        """Nothing happened: no survey sent and no alert raised in the period."""
+        return not self.audiences and not self.safeguarding.alerts.count
 
 
 def _questions(definitions: Mapping[str, object]) -> dict[tuple[str, str], object]:
@@ -435,60 +559,214 @@ def _sent_in(period: Period, zone: ZoneInfo, invs: Iterable[InvitationRow]) -> s
     return {inv.id for inv in invs if start <= inv.sent_at < end}
 
 
-def _group_value(inv: InvitationRow, dimension: str) -> str:
-    value = getattr(inv, dimension)
-    if dimension == "send":
-        return NOT_RECORDED if value is None else ("SEND" if value else "No SEND")
-    return value or NOT_RECORDED
+def _people(invs: Iterable[InvitationRow]) -> set[int]:
+    return {inv.participant_id for inv in invs}
 
 
 def _response_figures(invs: list[InvitationRow], label: str) -> tuple[Figure, Figure, int]:
-    people = len({inv.participant_id for inv in invs})
-    responded = sum(_responded(inv) for inv in invs)
-    completed = sum(_completed(inv) for inv in invs)
-    return (share(label, responded, len(invs), people), share(label, completed, len(invs), people), people)
+    """Per person: of the people invited, how many answered (or finished) at least one survey."""
+    people = _people(invs)
+    responded = _people(inv for inv in invs if _responded(inv))
+    completed = _people(inv for inv in invs if _completed(inv))
+    return share(label, len(responded), len(people)), share(label, len(completed), len(people)), len(people)
+
+
+def _per_person(pairs: Iterable[tuple[InvitationRow, AnswerRow]], score: Callable[[AnswerRow], float]) -> list[float]:
+    """Each person's mean score, where they answered several times: one value per person."""
+    scores: dict[int, list[float]] = defaultdict(list)
+    for inv, a in pairs:
+        scores[inv.participant_id].append(score(a))
+    return [sum(values) / len(values) for values in scores.values()]
 
 
 def _scale_satisfaction(answers: list[tuple[InvitationRow, AnswerRow]], label: str) -> tuple[Figure, int]:
-    people = len({inv.participant_id for inv, _ in answers})
-    return share(label, sum(int(a.value) >= 4 for _, a in answers), len(answers), people), people
+    """The share of people whose average 1-5 rating is 4 or more (n = people who gave a rating)."""
+    means = _per_person(answers, lambda a: int(a.value))
+    return share(label, sum(m >= 4 for m in means), len(means)), len(means)
+
+
+_LEANING = {"positive": 1.0, "negative": -1.0}
+
+
+def _leanings(pairs: Iterable[tuple[InvitationRow, AnswerRow]]) -> list[float]:
+    """Per person, the balance of their comments: above 0 mostly positive, below 0 mostly negative."""
+    return _per_person(((inv, a) for inv, a in pairs if a.sentiment), lambda a: _LEANING.get(a.sentiment, 0.0))
 
 
 def audience_figures(audience: str, invs: list[InvitationRow], answers: list[tuple[InvitationRow, AnswerRow]],
                      questions: Mapping[tuple[str, str], object]) -> AudienceFigures:
-    """Response, completion, satisfaction and question means for one audience."""
+    """Response, completion, satisfaction and question means for one audience; every n is people."""
     response, completion, people = _response_figures(invs, "All")
-    texts = [(inv, a) for inv, a in answers if a.sentiment]  # kept when retention erases the text
+    leanings = _leanings(answers)  # sentiment is kept when retention erases the text
     scale = [(inv, a) for inv, a in answers if _qtype(questions, inv, a) == "scale5" and a.value]
     by_question: dict[tuple[str, str], list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
     for inv, a in scale:
         by_question[(inv.survey_id, a.question_id)].append((inv, a))
-    means = [mean(_en(questions[key].text, key[1]), [float(a.value) for _, a in pairs],
-                  len({inv.participant_id for inv, _ in pairs})) for key, pairs in sorted(by_question.items())]
+    means = [mean(_en(questions[key].text, key[1]), _per_person(pairs, lambda a: float(a.value)))
+             for key, pairs in sorted(by_question.items())]
     figures = AudienceFigures(
-        audience, counted("Invitations sent", len(invs)), response, completion,
-        share("Positive free-text comments", sum(a.sentiment == "positive" for _, a in texts), len(texts),
-              len({inv.participant_id for inv, _ in texts})),
-        _scale_satisfaction(scale, "Ratings of 4 or 5")[0], means)
+        audience, counted("People invited", people), response, completion,
+        share("Comments mostly positive", sum(v > 0 for v in leanings), len(leanings)),
+        _scale_satisfaction(scale, "Average rating of 4 or 5")[0], means)
     if audience in BREAKDOWN_AUDIENCES:
         figures.breakdowns = [_breakdown(dim, label, invs, scale) for dim, label in DIMENSIONS.items()]
     return figures
 
 
+# --- equality breakdowns: groups merged the way official statistics do, then suppressed ---
+
+ONS_GROUPS = ("White", "Mixed or multiple ethnic groups", "Asian or Asian British",
+              "Black, Black British, Caribbean or African", "Other ethnic group")
+ALL_MINORITY = "All minority ethnic groups"
+OTHER_GENDER = "Other or not stated"
+_ONS_WORDS = (("mixed", ONS_GROUPS[1]), ("multiple", ONS_GROUPS[1]), ("white", ONS_GROUPS[0]),
+              ("black", ONS_GROUPS[3]), ("african", ONS_GROUPS[3]), ("caribbean", ONS_GROUPS[3]),
+              ("asian", ONS_GROUPS[2]), ("indian", ONS_GROUPS[2]), ("pakistani", ONS_GROUPS[2]),
+              ("bangladeshi", ONS_GROUPS[2]), ("chinese", ONS_GROUPS[2]), ("arab", ONS_GROUPS[4]),
+              ("gypsy", ONS_GROUPS[0]), ("traveller", ONS_GROUPS[0]), ("roma", ONS_GROUPS[0]),
+              ("other", ONS_GROUPS[4]))
+_NOT_STATED = {"", "not stated", "not known", "unknown", "prefer not to say", "refused", "not recorded"}
+OUT_OF_COURT = ("community resolution", "youth caution", "youth conditional caution", "outcome 22", "triage")
+FIRST_TIER = ("referral order", "reparation order", "fine", "discharge", "conditional discharge",
+              "absolute discharge", "parenting order")
+TIERS = ("Out-of-court disposal", "First-tier court order", "Community order or custody")
+# The largest group of a breakdown, hidden first when one more cell must go to protect a small one.
+PROTECT_WITH = {"ethnicity": ("White",), "gender": ("Male",), "send": ("No SEND",), "looked_after": ("Not looked after",)}
+WIDER_AGES = {"10-13": "10-15", "14-15": "10-15", "16-17": "16 and over", "18+": "16 and over"}
+
+
+def ons_group(ethnicity: str | None) -> str:
+    """One of the ONS's five ethnic groups (or "Not recorded") for a case system's ethnicity.
+
+    Mixed is checked first, so "Mixed White and Black Caribbean" is Mixed, not White.
+    """
+    text = (ethnicity or "").strip().lower()
+    if text in _NOT_STATED:
+        return NOT_RECORDED
+    return next((group for word, group in _ONS_WORDS if word in text), ONS_GROUPS[4])
+
+
+def disposal_tier(disposal: str | None) -> str:
+    """Out-of-court, first-tier court orders (HMIP found these children more positive), or the rest."""
+    text = (disposal or "").strip().lower()
+    if not text:
+        return NOT_RECORDED
+    if any(text.startswith(name) for name in OUT_OF_COURT):
+        return TIERS[0]
+    return TIERS[1] if any(text.startswith(name) for name in FIRST_TIER) else TIERS[2]
+
+
+def _gender(value: str | None) -> str:
+    text = (value or "").strip().lower()
+    if text in ("male", "m", "boy"):
+        return "Male"
+    if text in ("female", "f", "girl"):
+        return "Female"
+    return NOT_RECORDED if text in _NOT_STATED else (value or "").strip()
+
+
+def _yes_no(value: bool | None, yes: str, no: str) -> str:
+    return NOT_RECORDED if value is None else (yes if value else no)
+
+
+def group_value(inv: InvitationRow, dimension: str) -> str:
+    """The group a case belongs to, before any merging."""
+    if dimension == "ethnicity":
+        return ons_group(inv.ethnicity)
+    if dimension == "gender":
+        return _gender(inv.gender)
+    if dimension == "disposal_tier":
+        return disposal_tier(inv.disposal)
+    if dimension == "send":
+        return _yes_no(inv.send, "SEND", "No SEND")
+    if dimension == "looked_after":
+        return _yes_no(inv.looked_after, "Looked after", "Not looked after")
+    return getattr(inv, dimension) or NOT_RECORDED
+
+
+def _small(size: int) -> bool:
+    return 0 < size < MIN_PEOPLE
+
+
+def _fold(sizes: Mapping[str, int], keep: Collection[str], into: str) -> dict[str, str]:
+    """Fold small groups outside ``keep`` into ``into``; while that is still small, fold the next smallest."""
+    mapping = {group: group for group in sizes}
+    folded = [g for g in sizes if g not in keep and g != into and _small(sizes[g])]
+    if not folded:
+        return mapping
+    rest = sorted((g for g in sizes if g not in keep and g not in folded and g != into), key=lambda g: (sizes[g], g))
+    total = sum(sizes[g] for g in folded) + sizes.get(into, 0)
+    while _small(total) and rest:
+        folded.append(rest.pop(0))
+        total += sizes[folded[-1]]
+    for group in folded:
+        mapping[group] = into
+    return mapping
+
+
+def merge_groups(dimension: str, sizes: Mapping[str, int]) -> tuple[dict[str, str], list[str]]:
+    """How to merge a breakdown's groups before suppression, and a sentence for each merge made.
+
+    Sizes are people. The sentences never name a group that was folded away, so they say
+    nothing about who is in it.
+    """
+    notes: list[str] = []
+    mapping = {group: group for group in sizes}
+    if dimension == "ethnicity":
+        notes.append("Ethnicity is shown in the five groups the Office for National Statistics uses.")
+        minority = [g for g in ONS_GROUPS[1:] if g in sizes]
+        if any(_small(sizes[g]) for g in minority):
+            mapping.update({g: ALL_MINORITY for g in minority})
+            notes.append(f"Mixed, Asian, Black and other ethnic groups are shown together as “{ALL_MINORITY}”, "
+                         f"because at least one of them had fewer than {MIN_PEOPLE} people.")
+    elif dimension == "gender":
+        mapping = _fold(sizes, ("Male", "Female"), OTHER_GENDER)
+        if any(shown != group for group, shown in mapping.items()):
+            notes.append(f"Other genders and gender not recorded are shown together as “{OTHER_GENDER}” where "
+                         f"a group had fewer than {MIN_PEOPLE} people.")
+    elif dimension == "age_band":
+        if any(_small(size) for size in sizes.values()):
+            mapping = {group: WIDER_AGES.get(group, group) for group in sizes}
+            notes.append(f"Ages are shown in wider bands (10 to 15, 16 and over) because a narrower band had "
+                         f"fewer than {MIN_PEOPLE} people.")
+    elif dimension in ("disposal", "locality"):
+        other = "Other disposals" if dimension == "disposal" else "Other localities"
+        mapping = _fold(sizes, (), other)
+        if any(shown != group for group, shown in mapping.items()):
+            notes.append(f"Groups with fewer than {MIN_PEOPLE} people are shown together as “{other}”.")
+    return mapping, notes
+
+
 def _breakdown(dimension: str, label: str, invs: list[InvitationRow],
                scale: list[tuple[InvitationRow, AnswerRow]]) -> Breakdown:
+    """Response and satisfaction by group: groups merged first, then small cells suppressed."""
+    raw: dict[str, set[int]] = defaultdict(set)
+    for inv in invs:
+        raw[group_value(inv, dimension)].add(inv.participant_id)
+    mapping, notes = merge_groups(dimension, {group: len(people) for group, people in raw.items()})
     groups_inv: dict[str, list[InvitationRow]] = defaultdict(list)
     for inv in invs:
-        groups_inv[_group_value(inv, dimension)].append(inv)
+        groups_inv[mapping[group_value(inv, dimension)]].append(inv)
     groups_ans: dict[str, list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
     for inv, a in scale:
-        groups_ans[_group_value(inv, dimension)].append((inv, a))
+        groups_ans[mapping.get(group_value(inv, dimension), group_value(inv, dimension))].append((inv, a))
     response = []
-    for group in sorted(groups_inv):
+    for group in _ordered(groups_inv):
         rate, _, people = _response_figures(groups_inv[group], group)
         response.append((group, rate, people))
-    satisfaction = [(group, *_scale_satisfaction(groups_ans[group], group)) for group in sorted(groups_ans)]
-    return Breakdown(dimension, label, apply_suppression(response), apply_suppression(satisfaction))
+    satisfaction = [(group, *_scale_satisfaction(groups_ans[group], group)) for group in _ordered(groups_ans)]
+    protect = PROTECT_WITH.get(dimension, ())
+    return Breakdown(dimension, label, apply_suppression(response, protect_with=protect),
+                     apply_suppression(satisfaction, protect_with=protect), notes)
+
+
+_ORDER = {name: i for i, name in enumerate((*ONS_GROUPS, ALL_MINORITY, "Male", "Female", OTHER_GENDER, *TIERS))}
+_RESIDUAL = ("Other disposals", "Other localities")
+
+
+def _ordered(groups: Iterable[str]) -> list[str]:
+    """Known groups in their usual order, others alphabetically, merged and "Not recorded" groups last."""
+    return sorted(groups, key=lambda g: (g == NOT_RECORDED, g in _RESIDUAL, _ORDER.get(g, len(_ORDER)), g))
 
 
 def _qtype(questions: Mapping[tuple[str, str], object], inv: InvitationRow, a: AnswerRow) -> str | None:
@@ -499,16 +777,16 @@ def _qtype(questions: Mapping[tuple[str, str], object], inv: InvitationRow, a: A
 def trend_figures(quarters: list[Period], zone: ZoneInfo, invs: list[InvitationRow],
                   answers: list[tuple[InvitationRow, AnswerRow]],
                   questions: Mapping[tuple[str, str], object]) -> list[TrendPoint]:
-    """Response rate and 1-5 satisfaction for each audience in each quarter."""
-    quarter_of = {inv_id: q.label for q in quarters for inv_id in _sent_in(q, zone, invs)}
+    """Response rate and 1-5 satisfaction for each audience in each quarter, per person."""
+    quarter_of_inv = {inv_id: q.label for q in quarters for inv_id in _sent_in(q, zone, invs)}
     sent: dict[tuple[str, str], list[InvitationRow]] = defaultdict(list)
     for inv in invs:
-        if inv.id in quarter_of:
-            sent[(quarter_of[inv.id], inv.audience)].append(inv)
+        if inv.id in quarter_of_inv:
+            sent[(quarter_of_inv[inv.id], inv.audience)].append(inv)
     scale: dict[tuple[str, str], list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
     for inv, a in answers:
-        if inv.id in quarter_of and a.value and _qtype(questions, inv, a) == "scale5":
-            scale[(quarter_of[inv.id], inv.audience)].append((inv, a))
+        if inv.id in quarter_of_inv and a.value and _qtype(questions, inv, a) == "scale5":
+            scale[(quarter_of_inv[inv.id], inv.audience)].append((inv, a))
     return [TrendPoint(q.label, audience, _response_figures(sent[(q.label, audience)], q.label)[0],
                        _scale_satisfaction(scale[(q.label, audience)], q.label)[0])
             for q in quarters for audience in AUDIENCES if (q.label, audience) in sent]
@@ -516,13 +794,13 @@ def trend_figures(quarters: list[Period], zone: ZoneInfo, invs: list[InvitationR
 
 def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[InvitationRow, AnswerRow]],
                      questions: Mapping[tuple[str, str], object]) -> list[DistanceFigure]:
-    """Journey-of-change ratings: each young person's first against their latest, per life area.
+    """Journey-of-change ratings: each young person's start against their end, per life area.
 
-    Only people whose latest rating was given on an invitation sent in the period count,
-    and the two ratings must come from different invitations (e.g. a review and the exit).
-    The first rating may come from up to a year earlier (the loaded window).
+    The end is their rating in an exit survey sent in the period. The start is their rating in
+    the start-of-intervention survey or, for those who have none, at their first review. Both
+    come from different invitations; the start may be up to two years earlier (the loaded window).
     """
-    ratings: dict[tuple[str, int], list[tuple[datetime, int, int]]] = defaultdict(list)
+    ratings: dict[tuple[str, int], list[tuple[datetime, int, str, int]]] = defaultdict(list)
     labels: dict[str, str] = {}
     for inv, a in answers:
         question = questions.get((inv.survey_id, a.question_id))
@@ -530,20 +808,30 @@ def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[Invitat
             continue
         area = question.area or question.id
         labels.setdefault(area, area.replace("_", " ").capitalize())
-        ratings[(area, inv.participant_id)].append((a.answered_at, inv.id, int(a.value)))
-    changes: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    latest_in_period = _sent_in(period, zone, (inv for inv, _ in answers))
-    for (area, _), found in ratings.items():
+        ratings[(area, inv.participant_id)].append((a.answered_at, inv.id, inv.occasion, int(a.value)))
+    ended_in_period = _sent_in(period, zone, (inv for inv, _ in answers))
+    pairs: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    ended: dict[str, int] = defaultdict(int)
+    for (area, _), found in sorted(ratings.items()):
         found.sort()
-        (_, first_inv, first), (_, last_inv, last) = found[0], found[-1]
-        if first_inv != last_inv and last_inv in latest_in_period:
-            changes[area].append((first, last))
+        ends = [r for r in found if r[2] == "exit" and r[1] in ended_in_period]
+        if not ends:
+            continue
+        ended[area] += 1
+        end = ends[-1]
+        start = next((r for r in found if r[2] == "start" and r[1] != end[1]), None) \
+            or next((r for r in found if r[2].startswith("review") and r[1] != end[1] and r[0] < end[0]), None)
+        if start is not None:
+            pairs[area].append((start[3], end[3], "start" if start[2] == "start" else "review"))
     result = []
-    for area in sorted(changes):
-        pairs = changes[area]
+    for area in sorted(ended):
+        both = pairs[area]
         result.append(DistanceFigure(
-            area, labels[area], mean("First rating", [b for b, _ in pairs]), mean("Latest rating", [a for _, a in pairs]),
-            mean("Change", [a - b for b, a in pairs]), share("Improved", sum(a > b for b, a in pairs), len(pairs))))
+            area, labels[area], mean("At the start", [b for b, _, _ in both]), mean("At the end", [a for _, a, _ in both]),
+            mean("Change", [a - b for b, a, _ in both]), share("Improved", sum(a > b for b, a, _ in both), len(both)),
+            counted("Gave an end rating", ended[area]),
+            counted("From the start survey", sum(kind == "start" for _, _, kind in both)),
+            counted("From their first review", sum(kind == "review" for _, _, kind in both))))
     return result
 
 
@@ -552,8 +840,9 @@ def theme_figures(answers: list[tuple[InvitationRow, AnswerRow]], catalogue: Map
                   flagged: Flagger | None = None) -> tuple[list[ThemeFigure], int]:
     """How often each theme came up among people who wrote something, its sentiment, and quotes.
 
-    Counting is per person (someone who mentions a theme twice counts once); sentiment
-    shares are over the comments that mention the theme. Answers that raised an alert
+    Counting is per person (someone who mentions a theme twice counts once); so is the
+    feeling: the share of those people whose comments on the theme were mostly positive
+    (or negative). Answers that raised an alert
     count like any other; they are only kept out of the quotes.
     """
     flagged = _memo(flagged or screen_flags)
@@ -568,12 +857,12 @@ def theme_figures(answers: list[tuple[InvitationRow, AnswerRow]], catalogue: Map
     for theme, pairs in by_theme.items():
         label, description = catalogue.get(theme, (theme.replace("_", " ").capitalize(), ""))
         people = len({inv.participant_id for inv, _ in pairs})
-        scored = [a for _, a in pairs if a.sentiment]
+        leanings = _leanings(pairs)
         mentions = share(label, people, writers) if people >= MIN_PEOPLE else Figure(label, "share", None, suppressed=SMALL)
         figures.append(ThemeFigure(
             theme, label, description, mentions,
-            share("Positive", sum(a.sentiment == "positive" for a in scored), len(scored), people),
-            share("Negative", sum(a.sentiment == "negative" for a in scored), len(scored), people),
+            share("Mostly positive", sum(v > 0 for v in leanings), len(leanings), people),
+            share("Mostly negative", sum(v < 0 for v in leanings), len(leanings), people),
             choose_quotes(pairs, redact, refs, alerted=alerted, flagged=flagged) if people >= MIN_PEOPLE else []))
     figures.sort(key=lambda f: (f.mentions.count is None, -(f.mentions.count or 0), f.label))
     return figures, writers
@@ -659,11 +948,18 @@ def _outward(centre: int, count: int) -> Iterable[int]:
 
 def victim_figures(answers: list[tuple[InvitationRow, AnswerRow]], definitions: Mapping[str, object],
                    safer_question_ids: Iterable[str]) -> VictimFigures:
-    """Victims' answers: the spread for each closed question, feeling safer, call-backs asked for."""
-    victim_answers = [(inv, a) for inv, a in answers if inv.audience == "victim"]
+    """Victims' answers: the spread for each closed question, feeling safer, call-backs asked for.
+
+    Per person: someone asked twice (e.g. two weeks and three months on) counts once, by their
+    latest answer, so every count is people.
+    """
+    latest: dict[tuple[str, str, int], tuple[InvitationRow, AnswerRow]] = {}
+    for inv, a in sorted(((inv, a) for inv, a in answers if inv.audience == "victim"),
+                         key=lambda pair: (pair[1].answered_at, pair[1].id)):
+        latest[(inv.survey_id, a.question_id, inv.participant_id)] = (inv, a)  # one answer per person
     by_question: dict[tuple[str, str], list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
-    for inv, a in victim_answers:
-        by_question[(inv.survey_id, a.question_id)].append((inv, a))
+    for (survey_id, question_id, _), pair in latest.items():
+        by_question[(survey_id, question_id)].append(pair)
     distributions = []
     safer = set(safer_question_ids)
     safer_pairs, callbacks = [], set()
@@ -678,9 +974,9 @@ def victim_figures(answers: list[tuple[InvitationRow, AnswerRow]], definitions: 
                 callbacks |= {inv.participant_id for inv, a in pairs if a.value == "yes"}
             if question.type in ("scale5", "choice", "multi", "yesno"):
                 distributions.append(_distribution(question, pairs))
-    safer_people = len({inv.participant_id for inv, _ in safer_pairs})
-    feeling_safer = share("Feel safer", sum(_is_positive(a.value) for _, a in safer_pairs), len(safer_pairs),
-                          safer_people, as_counts=True)
+    safer_now = {inv.participant_id: a for inv, a in sorted(safer_pairs, key=lambda p: (p[1].answered_at, p[1].id))}
+    feeling_safer = share("Feel safer", sum(_is_positive(a.value) for a in safer_now.values()), len(safer_now),
+                          as_counts=True)
     return VictimFigures(distributions, feeling_safer, counted("Asked for a call back", len(callbacks)))
 
 
@@ -755,11 +1051,11 @@ def safeguarding_figures(alerts: list[AlertRow], target_minutes: int) -> Safegua
     return SafeguardingFigures([*tiers, alert_responses("all", alerts, target_minutes)], target_minutes)
 
 
-def action_groups(actions: list[ActionRow], catalogue: Mapping[str, tuple[str, str]]) -> list[ActionGroup]:
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for action in actions:
-        grouped[action.theme].append(action.text)
-    return [ActionGroup(theme, catalogue.get(theme, (theme, ""))[0], texts) for theme, texts in sorted(grouped.items())]
+def action_lines(actions: list[ActionRow], catalogue: Mapping[str, tuple[str, str]]) -> list[ActionLine]:
+    """This period's actions and the open ones, each with its theme's label; done ones first, by date."""
+    lines = [ActionLine(a.theme, catalogue.get(a.theme, (a.theme.replace("_", " ").capitalize(), ""))[0], a.text,
+                        a.action_on or a.created_at.date(), a.owner, a.status) for a in actions]
+    return sorted(lines, key=lambda line: (line.open, line.on or date.min))
 
 
 def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object],
@@ -789,4 +1085,4 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, all_answers, questions),
         distance_figures(period, zone, all_answers, questions), themes, writers,
         victim_figures(answers, definitions, safer_question_ids),
-        safeguarding_figures(rows.alerts, alert_target_minutes), action_groups(rows.actions, catalogue))
+        safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue))

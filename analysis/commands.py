@@ -20,7 +20,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or dates like 2026-07-01..2026-09-30."),
+def report(period: str = typer.Option(..., help="A financial quarter like 2026-27-Q3 (Oct-Dec 2026), a financial "
+                                                 "year like 2026-27, a calendar quarter like 2026-Q3 or year like "
+                                                 "2026, or dates like 2026-07-01..2026-09-30."),
            out: Path = typer.Option(..., help="Folder to write the report into."),
            format: str = typer.Option("html,pdf,csv", "--format", help="Any of html, pdf, csv, comma-separated."),
            targets: Path | None = typer.Option(None, help="A targets YAML file (default: the packaged one).")) -> None:
@@ -36,7 +38,7 @@ def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or date
     settings = _settings()
     try:
         keys = Keyring.from_settings(settings)  # the report quotes free text, which may be encrypted
-        chosen_period = parse_period(period)
+        chosen_period = parse_period(period, settings.year_start_month)
         formats = [part.strip().lower() for part in format.split(",") if part.strip()]
         chosen_targets = load_targets(targets)
     except (ValueError, OSError) as error:
@@ -65,40 +67,93 @@ def report(period: str = typer.Option(..., help="A quarter like 2026-Q3, or date
         typer.echo(f"  {path}")
 
 
-@actions_app.command("add")
-def actions_add(theme: str = typer.Option(..., help="The theme the action answers, e.g. fairness_speed."),
-                text: str = typer.Option(..., help="What was done, in a sentence or two.")) -> None:
-    """Record what the service changed in answer to a feedback theme."""
-    from analysis.actions import add_action
+def _in_service(work):
+    """Run ``work(session, service_id)`` in one transaction; a refusal becomes a clear message and exit code."""
     from surveys.store import ensure_service, make_engine, session_scope
 
     settings = _settings()
     engine = make_engine(settings.database_url)
     try:
         with session_scope(engine) as session:
-            service = ensure_service(session, settings.service, settings.service_name)
-            action = add_action(session, service.id, theme, text)
+            return work(session, ensure_service(session, settings.service, settings.service_name).id)
     except ValueError as error:
         raise _fail(str(error)) from None
+    except LookupError as error:
+        raise _fail(str(error), 1) from None
     finally:
         engine.dispose()
+
+
+def _day(text: str | None):
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"date {text!r} should look like 2026-10-15") from None
+
+
+def _line(action) -> str:
+    from analysis.actions import STATUS_WORDS
+
+    return "\t".join([str(action.id), f"{action.action_on:%Y-%m-%d}" if action.action_on else "-",
+                      STATUS_WORDS.get(action.status, action.status), action.owner or "-", action.theme, action.text])
+
+
+THEME_HELP = "The theme it answers, by label or id, e.g. \"Felt listened to\" or listened_to."
+STATUS_HELP = "planned, in_progress or done."
+
+
+@actions_app.command("add")
+def actions_add(theme: str = typer.Option(..., help=THEME_HELP),
+                text: str = typer.Option(..., help="What was done (or will be), in a sentence or two."),
+                owner: str | None = typer.Option(None, help="The team or role responsible, e.g. \"Panel coordinator\"."),
+                status: str = typer.Option("done", help=STATUS_HELP),
+                date: str | None = typer.Option(None, "--date", help="When it was done or is due (default today).")) -> None:
+    """Record what the service changed (or will change) in answer to a feedback theme."""
+    from analysis.actions import add_action
+
+    on = _day(date)
+    action = _in_service(lambda session, service_id: add_action(session, service_id, theme, text, owner=owner,
+                                                                status=status, on=on))
     typer.echo(f"Recorded action {action.id} under {action.theme}.")
 
 
 @actions_app.command("list")
-def actions_list() -> None:
-    """Show every recorded action, oldest first."""
+def actions_list(open_only: bool = typer.Option(False, "--open", help="Only actions not done yet.")) -> None:
+    """Show the recorded actions by date: id, date, status, owner, theme, text."""
     from analysis.actions import list_actions
-    from surveys.store import ensure_service, make_engine, session_scope
 
-    settings = _settings()
-    engine = make_engine(settings.database_url)
-    try:
-        with session_scope(engine) as session:
-            actions = list_actions(session, ensure_service(session, settings.service, settings.service_name).id)
-    finally:
-        engine.dispose()
-    if not actions:
+    lines = _in_service(lambda session, service_id: [_line(a) for a in list_actions(session, service_id,
+                                                                                      open_only=open_only)])
+    if not lines:
         typer.echo("No actions recorded yet. Add one with: heard actions add --theme THEME --text \"...\"")
-    for action in actions:
-        typer.echo(f"{action.id}\t{action.created_at:%Y-%m-%d}\t{action.theme}\t{action.text}")
+    for line in lines:
+        typer.echo(line)
+
+
+@actions_app.command("edit")
+def actions_edit(action_id: int = typer.Argument(..., help="The id shown by heard actions list."),
+                 theme: str | None = typer.Option(None, help=THEME_HELP),
+                 text: str | None = typer.Option(None, help="The new wording."),
+                 owner: str | None = typer.Option(None, help="The team or role responsible."),
+                 status: str | None = typer.Option(None, help=STATUS_HELP),
+                 date: str | None = typer.Option(None, "--date", help="When it was done or is due.")) -> None:
+    """Change an action: its theme, text, owner, status or date."""
+    from analysis.actions import edit_action
+
+    on = _day(date)
+    line = _in_service(lambda session, service_id: _line(edit_action(
+        session, service_id, action_id, theme=theme, text=text, owner=owner, status=status, on=on)))
+    typer.echo(f"Changed action {action_id}:\n{line}")
+
+
+@actions_app.command("remove")
+def actions_remove(action_id: int = typer.Argument(..., help="The id shown by heard actions list.")) -> None:
+    """Remove an action recorded by mistake (the removal is audited)."""
+    from analysis.actions import remove_action
+
+    _in_service(lambda session, service_id: remove_action(session, service_id, action_id))
+    typer.echo(f"Removed action {action_id}.")

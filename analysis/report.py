@@ -41,6 +41,7 @@ class SummaryLine:
     audience: str
     figure: Figure
     rating: Rating
+    change: str = ""  # since the previous quarter, in percentage points, or why there is none
 
 
 @dataclass
@@ -54,15 +55,40 @@ class Report:
     key_points: list[str] = field(default_factory=list)
 
 
+def change_words(now: Figure, before: Figure | None) -> str:
+    """The change from the previous quarter in percentage points, only between two shown figures."""
+    if before is None or now.value is None or before.value is None:
+        return "not comparable"
+    points = round((now.value - before.value) * 100)
+    return "no change" if points == 0 else f"{points:+d} points".replace("-", "−")
+
+
+def _previous_points(figures: Figures) -> dict[str, object]:
+    """The previous quarter's trend points by audience (only when the report is for one quarter)."""
+    quarters = list(dict.fromkeys(p.period for p in figures.trend))
+    if figures.period.kind != "quarter" or figures.period.label not in quarters:
+        return {}
+    index = quarters.index(figures.period.label)
+    if index == 0:
+        return {}
+    return {p.audience: p for p in figures.trend if p.period == quarters[index - 1]}
+
+
 def build_report(figures: Figures, targets: Targets, service_name: str, generated_on: date) -> Report:
     """Rate the headline figures and write the key points; no formatting happens here."""
     summary = []
+    previous = _previous_points(figures)
+    comparable = figures.period.kind == "quarter"
     for block in figures.audiences:
         audience = AUDIENCE_LABELS.get(block.audience, block.audience)
-        for measure, figure, target in (("Response rate", block.response_rate, targets.response_rate),
-                                        ("Satisfaction (ratings of 4 or 5)", block.satisfaction_scale, targets.satisfaction),
-                                        ("Positive comments", block.satisfaction_text, targets.satisfaction)):
-            summary.append(SummaryLine(measure, audience, figure, rate(figure, target)))
+        before = previous.get(block.audience)
+        for measure, figure, target, earlier in (
+                ("Response rate", block.response_rate, targets.response_rate, before and before.response_rate),
+                ("Satisfied (average rating 4 or 5)", block.satisfaction_scale, targets.satisfaction,
+                 before and before.satisfaction_scale),
+                ("Comments mostly positive", block.satisfaction_text, targets.satisfaction, None)):
+            change = change_words(figure, earlier) if comparable and measure != "Comments mostly positive" else ""
+            summary.append(SummaryLine(measure, audience, figure, rate(figure, target), change))
     summary.append(SummaryLine("Feel safer after our contact", "Victims", figures.victims.feeling_safer,
                                rate(figures.victims.feeling_safer, targets.feeling_safer)))
     for distance in figures.distance:
@@ -81,7 +107,7 @@ def key_points(figures: Figures) -> list[str]:
     for block in figures.audiences:
         name = AUDIENCE_LABELS.get(block.audience, block.audience).lower()
         if block.response_rate.value is not None:
-            points.append(f"{block.response_rate.count} of {block.response_rate.n} {name} invited "
+            points.append(f"{block.response_rate.count} of the {block.response_rate.n} {name} we asked "
                           f"answered at least one question ({pct(block.response_rate)}).")
     shown = [t for t in figures.themes if t.mentions.value is not None]
     if shown:
@@ -92,7 +118,8 @@ def key_points(figures: Figures) -> list[str]:
         if distance.change.value is not None:
             direction = "rose" if distance.change.value > 0 else "fell" if distance.change.value < 0 else "did not change"
             points.append(f"Young people's own rating of “{distance.label}” {direction} by "
-                          f"{abs(distance.change.value):.1f} points on average (out of 10, n={distance.change.n}).")
+                          f"{abs(distance.change.value):.1f} points on average from the start of their work "
+                          f"with us to the end (out of 10, {distance.change.n} young people).")
     return points
 
 
@@ -110,7 +137,9 @@ def short_words(figure: Figure) -> str:
 
 
 def pct(figure: Figure) -> str:
-    return suppression_words(figure) if figure.value is None else f"{figure.value:.0%}"
+    if figure.value is None:
+        return suppression_words(figure) or "none"  # nobody to count: "none", never "fewer than 5"
+    return f"{figure.value:.0%}"
 
 
 def interval(figure: Figure) -> str:
@@ -120,14 +149,14 @@ def interval(figure: Figure) -> str:
 def number(figure: Figure, digits: int = 1, signed: bool = False) -> str:
     """A count, or a mean to ``digits`` places (with its sign for a change)."""
     if figure.value is None:
-        return suppression_words(figure)
+        return suppression_words(figure) or "none"
     if figure.kind == "count":
         return str(figure.count)
     return f"{figure.value:+.{digits}f}" if signed else f"{figure.value:.{digits}f}"
 
 
 def n_of(figure: Figure) -> str:
-    return "" if figure.n is None else str(figure.n)
+    return "" if figure.n is None else str(figure.n) if figure.n else "none"
 
 
 def minutes(value: float | None) -> str:
@@ -168,7 +197,7 @@ def audience_chart(report: Report) -> str | None:
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 0.5 + 0.55 * len(blocks)), sharey=True)
     names = [AUDIENCE_LABELS.get(b.audience, b.audience) for b in blocks]
     for ax, title, pick in ((axes[0], "Response rate", lambda b: b.response_rate),
-                            (axes[1], "Ratings of 4 or 5", lambda b: b.satisfaction_scale)):
+                            (axes[1], "Satisfied (average 4 or 5)", lambda b: b.satisfaction_scale)):
         for row, block in enumerate(blocks):
             figure = pick(block)
             if figure.value is None:
@@ -177,7 +206,10 @@ def audience_chart(report: Report) -> str | None:
             ax.barh(row, figure.value, color=PALETTE.get(block.audience, "#0072B2"), height=0.6)
             ax.errorbar(figure.value, row, xerr=[[figure.value - figure.low], [figure.high - figure.value]],
                         fmt="none", ecolor="#333333", capsize=3, lw=1)
-            ax.text(min(figure.high + 0.02, 0.9), row, f"{figure.value:.0%}", va="center", fontsize=8)
+            # The label sits past the end of the 95% range (or inside a long bar), never on the error bar.
+            inside = figure.high > 0.86
+            ax.text(0.02 if inside else figure.high + 0.03, row, f"{figure.value:.0%}", va="center", fontsize=8,
+                    color="white" if inside else "#1a1a1a", fontweight="bold" if inside else "normal")
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
         ax.set_title(title, fontsize=10, loc="left")
@@ -187,26 +219,45 @@ def audience_chart(report: Report) -> str | None:
     return _svg_data_uri(fig)
 
 
-def trend_chart(report: Report) -> str | None:
+MIN_TREND_POINTS = 3  # a line from two points is not a trend
+
+
+def trend_series(report: Report, pick) -> dict[str, list[float | None]]:
+    """Each audience's shown values over the quarters, kept only with at least three points."""
     points = report.figures.trend
-    if not points:
+    quarters = list(dict.fromkeys(p.period for p in points))
+    series = {}
+    for audience in dict.fromkeys(p.audience for p in points):
+        values = {p.period: pick(p).value for p in points if p.audience == audience}
+        ys = [values.get(q) for q in quarters]
+        if sum(y is not None for y in ys) >= MIN_TREND_POINTS:
+            series[audience] = ys
+    return series
+
+
+def trend_chart(report: Report) -> str | None:
+    """Lines only for series with three or more shown quarters; None when no series has them."""
+    picks = (("Response rate", lambda p: p.response_rate), ("Satisfied (average 4 or 5)", lambda p: p.satisfaction_scale))
+    drawn = [(title, trend_series(report, pick)) for title, pick in picks]
+    if not any(series for _, series in drawn):
         return None
     plt = _pyplot()
-    quarters = list(dict.fromkeys(p.period for p in points))
+    quarters = list(dict.fromkeys(p.period for p in report.figures.trend))
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.6), sharey=True)
-    for ax, title, pick in ((axes[0], "Response rate", lambda p: p.response_rate),
-                            (axes[1], "Ratings of 4 or 5", lambda p: p.satisfaction_scale)):
-        for audience in dict.fromkeys(p.audience for p in points):
-            series = {p.period: pick(p).value for p in points if p.audience == audience}
-            ys = [series.get(q) for q in quarters]
+    for ax, (title, series) in zip(axes, drawn):
+        for audience, ys in series.items():
             ax.plot(range(len(quarters)), [float("nan") if y is None else y for y in ys],
                     marker=MARKERS.get(audience, "o"), color=PALETTE.get(audience), label=AUDIENCE_LABELS.get(audience))
-        ax.set_xticks(range(len(quarters)), quarters)
+        if not series:
+            ax.text(0.5, 0.5, "Fewer than three quarters\nto draw a trend", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=8, color="#555555")
+        ax.set_xticks(range(len(quarters)), [q.replace("-Q", "\nQ") for q in quarters], fontsize=7)
         ax.set_ylim(0, 1.05)
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
         ax.set_title(title, fontsize=10, loc="left")
         ax.grid(axis="y", color="#dddddd", lw=0.6)
-    axes[0].legend(loc="lower left", fontsize=7, frameon=False)
+        if series:
+            ax.legend(loc="lower left", fontsize=7, frameon=False)
     fig.tight_layout()
     return _svg_data_uri(fig)
 
@@ -220,9 +271,9 @@ def distance_chart(report: Report) -> str | None:
     for row, d in enumerate(rows):
         ax.plot([d.before.value, d.after.value], [row, row], color="#999999", lw=2, zorder=1)
         ax.scatter([d.before.value], [row], marker="o", facecolor="white", edgecolor="#0072B2", s=45, zorder=2,
-                   label="First rating" if row == 0 else None)
+                   label="At the start" if row == 0 else None)
         ax.scatter([d.after.value], [row], marker="o", color="#0072B2", s=45, zorder=2,
-                   label="Latest rating" if row == 0 else None)
+                   label="At the end" if row == 0 else None)
     ax.set_yticks(range(len(rows)), [d.label for d in rows])
     ax.set_xlim(1, 10)
     ax.set_xlabel("Average self-rating (1 to 10)")
@@ -273,7 +324,8 @@ def render_html(report: Report) -> str:
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    # PDF/UA: a tagged PDF (headings, tables, reading order and alt text) for screen readers.
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf(pdf_variant="pdf/ua-1")
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -286,7 +338,7 @@ def _cells(figure: Figure) -> list:
         return "" if value is None else round(value, 4)
 
     return [rounded(figure.value), rounded(figure.low), rounded(figure.high),
-            "" if figure.count is None else figure.count, n_of(figure), suppression_words(figure)]
+            "" if figure.count is None else figure.count, "" if figure.n is None else figure.n, suppression_words(figure)]
 
 
 def _minutes_cells(value: float | None) -> list:
@@ -298,30 +350,37 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
     """Every figure group as (header, rows); each figure row carries its n and suppression."""
     f = report.figures
     tables: dict[str, tuple[list[str], list[list]]] = {}
-    tables["summary"] = (["measure", "audience", *FIGURE_COLUMNS, "rating", "rating_meaning"],
-                         [[s.measure, s.audience, *_cells(s.figure), s.rating.colour, s.rating.words] for s in report.summary])
+    tables["summary"] = (["measure", "audience", *FIGURE_COLUMNS, "rating", "rating_meaning", "change_since_last_quarter"],
+                         [[s.measure, s.audience, *_cells(s.figure), s.rating.colour, s.rating.words, s.change]
+                          for s in report.summary])
     rows, means, breakdowns = [], [], []
     for b in f.audiences:
-        for measure, figure in (("invitations sent", b.sent), ("response rate", b.response_rate),
-                                ("completion rate", b.completion_rate), ("ratings of 4 or 5", b.satisfaction_scale),
-                                ("positive comments", b.satisfaction_text)):
+        for measure, figure in (("people invited", b.sent), ("response rate (people)", b.response_rate),
+                                ("completion rate (people)", b.completion_rate),
+                                ("people whose average rating was 4 or 5", b.satisfaction_scale),
+                                ("people whose comments were mostly positive", b.satisfaction_text)):
             rows.append([b.audience, measure, *_cells(figure)])
         means += [[b.audience, m.label, *_cells(m)] for m in b.question_means]
         for bd in b.breakdowns:
-            for measure, cells in (("response rate", bd.response), ("ratings of 4 or 5", bd.satisfaction)):
-                breakdowns += [[b.audience, bd.dimension, c.label, measure, *_cells(c)] for c in cells]
+            for measure, cells in (("response rate (n = people invited)", bd.response),
+                                   ("average rating 4 or 5 (n = people who rated)", bd.satisfaction)):
+                breakdowns += [[b.audience, bd.dimension, c.label, measure, *_cells(c), " ".join(bd.merged)]
+                               for c in cells]
     tables["response_satisfaction"] = (["audience", "measure", *FIGURE_COLUMNS], rows)
     tables["question_means"] = (["audience", "question", *FIGURE_COLUMNS], means)
-    tables["breakdowns"] = (["audience", "dimension", "group", "measure", *FIGURE_COLUMNS], breakdowns)
+    tables["breakdowns"] = (["audience", "dimension", "group", "measure", *FIGURE_COLUMNS, "merged"], breakdowns)
     tables["trend"] = (["quarter", "audience", "measure", *FIGURE_COLUMNS],
                        [[p.period, p.audience, m, *_cells(x)] for p in f.trend
-                        for m, x in (("response rate", p.response_rate), ("ratings of 4 or 5", p.satisfaction_scale))])
+                        for m, x in (("response rate", p.response_rate),
+                                     ("average rating 4 or 5", p.satisfaction_scale))])
     tables["distance_travelled"] = (["area", "measure", *FIGURE_COLUMNS],
                                     [[d.area, x.label, *_cells(x)] for d in f.distance
-                                     for x in (d.before, d.after, d.change, d.improved)])
+                                     for x in (d.before, d.after, d.change, d.improved, d.ended, d.from_start,
+                                               d.from_review)])
     tables["themes"] = (["theme", "label", "measure", *FIGURE_COLUMNS],
                         [[t.theme, t.label, m, *_cells(x)] for t in f.themes
-                         for m, x in (("mentioned by", t.mentions), ("positive", t.positive), ("negative", t.negative))])
+                         for m, x in (("mentioned by", t.mentions), ("mostly positive", t.positive),
+                                     ("mostly negative", t.negative))])
     tables["quotes"] = (["theme", "audience", "sentiment", "quote"],
                         [[t.theme, q.audience, q.sentiment or "", q.text] for t in f.themes for q in t.quotes])
     victims = [[q.question_id, o.label, *_cells(o)] for q in f.victims.questions for o in q.options]
@@ -339,7 +398,9 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                          [t.tier, "median minutes to take" + ("" if t.median_minutes is not None else ": none taken"),
                           *_minutes_cells(t.median_minutes)]]
     tables["safeguarding"] = (["tier", "measure", *FIGURE_COLUMNS], safeguarding)
-    tables["you_said_we_did"] = (["theme", "label", "action"], [[g.theme, g.label, text] for g in f.actions for text in g.actions])
+    tables["you_said_we_did"] = (["date", "theme", "you_said", "we_did", "owner", "status"],
+                                 [[a.on.isoformat() if a.on else "", a.theme, a.label, a.text, a.owner or "", a.status]
+                                  for a in f.actions])
     return tables
 
 

@@ -2,7 +2,7 @@
 
 Fictional cases go in through the real CSV import. Simulated young people, parents and victims
 then use the real bot over the Bot API emulator while a controlled clock walks through the last
-two quarters, and the board report is written at the end. Generating the data is pure and seeded
+four financial quarters, and the board report is written at the end. Generating the data is pure and seeded
 (same seed, same service); running it is async and leaves nothing behind but files.
 """
 
@@ -88,21 +88,28 @@ class Person:
 
 
 def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    """The first day of the financial quarter (April to March year) that ``day`` falls in."""
+    from analysis.aggregate import quarter_of
+
+    return quarter_of(day).start
+
+
+HISTORY_QUARTERS = 4  # the board report's trend needs four quarters of data
 
 
 def history_start(today: date) -> date:
-    """The first day of the quarter two full quarters before today's."""
+    """The first day of the financial quarter four full quarters before today's."""
     start = quarter_start(today)
-    for _ in range(2):
+    for _ in range(HISTORY_QUARTERS):
         start = quarter_start(start - timedelta(days=1))
     return start
 
 
 def latest_full_quarter(today: date) -> str:
-    """Like '2026-Q3': the last quarter that has ended."""
-    last = quarter_start(today) - timedelta(days=1)
-    return f"{last.year}-Q{(last.month - 1) // 3 + 1}"
+    """Like '2026-27-Q2': the last financial quarter that has ended."""
+    from analysis.aggregate import last_full_quarter
+
+    return last_full_quarter(today).label
 
 
 def _pick(rng: random.Random, weights: dict[str, int] | dict[int, int]):
@@ -621,18 +628,20 @@ class Demo:
         from analysis.aggregate import parse_period
         from surveys.store import session_scope
 
-        # Dated inside the report's quarter, when the board would have agreed them.
+        # Dated inside the report's quarter, when the board would have agreed them; one is still open.
         start = parse_period(latest_full_quarter(self.today)).start
         with session_scope(self.heard.engine) as session:
-            for days, (theme, text) in zip((20, 45, 70), (
-                    ("fairness_speed", "Referral order panels are now booked within 15 working days of court, "
-                                       "and families get a text the day before."),
-                    ("worker_relationship", "A young person keeps the same worker from start to end unless they "
-                                            "ask to change."),
-                    ("education_school", "Appointments are offered after 3:30pm or at college, so nobody misses "
-                                         "lessons to see us."))):
-                action = add_action(session, self.heard.service_id, theme, text, actor="staff:demo")
-                action.created_at = local(start + timedelta(days=days), 14, 0, self.zone)
+            for days, (theme, owner, status, text) in zip((20, 45, 70), (
+                    ("fairness_speed", "Panel coordinator", "done",
+                     "Referral order panels are now booked within 15 working days of court, and families get a "
+                     "text the day before."),
+                    ("worker_relationship", "Operations manager", "done",
+                     "A young person keeps the same worker from start to end unless they ask to change."),
+                    ("education_school", "Education lead", "in_progress",
+                     "Appointments are offered after 3:30pm or at college, so nobody misses lessons to see us."))):
+                add_action(session, self.heard.service_id, theme, text, actor="staff:demo", owner=owner,
+                           status=status, on=start + timedelta(days=days),
+                           now=local(start + timedelta(days=days), 14, 0, self.zone))
 
     def write_report(self) -> list[Path]:
         from analysis.aggregate import parse_period
@@ -692,7 +701,7 @@ def fresh_database(directory: Path) -> bool:
 async def run_demo(directory: Path, *, cases: int = 120, seed: int = 2026, today: date | None = None,
                    rate_limit: bool = False, step: Callable[[str, float], None] = lambda words, share: None
                    ) -> Summary:
-    """Build the service, simulate two quarters of it, write the report; returns what happened."""
+    """Build the service, simulate four quarters of it, write the report; returns what happened."""
     demo = Demo(directory, cases, seed, today or date.today(), rate_limit, step)
     try:
         step("Creating a made-up youth justice service", 0)

@@ -16,6 +16,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks
+from bot.action_news import send_action_news
 from bot.context import Heard, heard
 from bot.conversation import send_step
 from bot.safeguarding import (digest_message, notify_duty, send_missing_help, send_to_staff,
@@ -74,6 +75,7 @@ async def run_tick(bot: Bot, h: Heard, *, batch: int = 100) -> TickReport:
         return report
     report.digests = await _send_review_digest(bot, h)
     report.callbacks_escalated = await callbacks.escalate_waiting(bot, h)
+    await send_action_news(bot, h)  # "you said, we did", once a quarter, to those who asked to hear
     while True:
         with session_scope(h.engine) as session:
             claimed = claim_due(session, now=h.now(), worker=h.worker, limit=batch, service_id=h.service_id)

@@ -532,7 +532,9 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
 
     h = heard(context)
     try:
-        period = parse_period(context.args[0]) if context.args else last_full_quarter(h.now(), h.settings.zone)
+        start_month = h.settings.year_start_month
+        period = (parse_period(context.args[0], start_month) if context.args
+                  else last_full_quarter(h.now(), h.settings.zone, start_month))
     except ValueError:
         await _reply(update, t("staff.report_usage"))
         return
@@ -547,9 +549,8 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
                                                       caption=t("staff.report_ready", period=period.label))
 
 
-def last_full_quarter(now, zone):
-    from analysis.aggregate import quarter
+def last_full_quarter(now, zone, year_start_month: int = 4):
+    """The last quarter that has ended, financial (April to March) unless the year starts elsewhere."""
+    from analysis.aggregate import last_full_quarter as ended
 
-    today = now.astimezone(zone).date()
-    number = (today.month - 1) // 3  # the quarter before this one, 0 meaning last year's Q4
-    return quarter(today.year, number) if number else quarter(today.year - 1, 4)
+    return ended(now.astimezone(zone).date(), year_start_month)

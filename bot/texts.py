@@ -129,7 +129,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.followup_usage": "Use: /followup CASE_REF [PARTICIPANT_REF]",
         "staff.followup_queued": "The follow-up is on its way (inside the send window).",
         "staff.followup_waiting": "The follow-up is ready. It will go as soon as the victim taps their link and agrees.",
-        "staff.report_usage": "Use: /report 2026-Q3 (or /report on its own for the last full quarter).",
+        "staff.report_usage": ("Use: /report 2026-27-Q3 for a financial quarter (October to December 2026), "
+                               "/report 2026-27 for a financial year, /report 2026-Q3 for a calendar quarter, "
+                               "or /report on its own for the last full quarter."),
         "staff.report_wait": "Making the feedback report for {period}. This can take a minute…",
         "staff.report_ready": "Feedback report for {period}. Counts under 5 are hidden; no names are in it.",
         "staff.contact_request": "📞 <b>Please get in touch</b>\nRequest #{id}\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nSurvey: {survey}\nAt: {at}\n\nWhen you have tried, press Mark done and say how it went. /callbacks lists everyone waiting.",
@@ -182,6 +184,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.case_more": "…more than fits here. heard case show {case_ref} on the command line shows it all.",
         "staff.alert_hidden": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at}\n\nWhat they wrote is not shown in this chat. Press <b>Show text</b> to read it (each reading is recorded).\nThe person has been shown where to get help. Please follow your safeguarding procedure today.",
         "alert.show_text_button": "Show text",
+        # --- board report (issue 14): "you said, we did" back to the people who asked to hear
+        "news.intro": "🌱 <b>You said, we did</b>\nYou told us what you thought of the youth justice team. Here is what we changed because of what people said:",
+        "news.item": "• <b>You said:</b> {said}\n<b>We did:</b> {did}",
+        "news.outro": "Thank you for helping us do better. You do not need to reply. Send /stop if you don't want messages from us.",
     },
 }
 

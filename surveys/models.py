@@ -279,6 +279,23 @@ class BoardAction(SQLModel, table=True):
     text: str = Field(max_length=1000)
     created_by: str = Field(default="cli", max_length=60)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    # Board report (issue 14): when, who and how far, so the board can follow an action through.
+    action_on: date | None = Field(default=None, description="When it was done (or is due, while open).")
+    owner: str | None = Field(default=None, max_length=120, description="A team or role, never a child's name.")
+    status: str = Field(default="done", max_length=12, description="planned, in_progress or done.")
+    updated_at: datetime | None = _when()
+
+
+class ActionNews(SQLModel, table=True):
+    """One "you said, we did" message to one person for one quarter: claimed before it is sent, so never twice."""
+
+    __table_args__ = (sa.UniqueConstraint("participant_id", "quarter"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    quarter: str = Field(max_length=20, description="The quarter whose actions it told them about, e.g. 2026-27-Q2.")
+    claimed_at: datetime = Field(sa_type=UTCDateTime(), nullable=False)
+    sent_at: datetime | None = _when()
 
 
 class AuditEvent(SQLModel, table=True):

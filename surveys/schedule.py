@@ -48,7 +48,7 @@ def opening(day: date, zone: ZoneInfo, window: tuple[time, time]) -> datetime:
 def occasions_for(case, audience: str, definitions) -> list[Occasion]:
     """Every scheduled survey this person should get, from the case's dates.
 
-    ``case`` needs intervention_end, review_dates (';'-joined ISO dates) and restorative_closed_on;
+    ``case`` needs intervention_start, intervention_end, review_dates (';'-joined ISO dates) and restorative_closed_on;
     ``definitions`` maps survey id to a definition with ``audience`` and ``schedule``.
     """
     found: list[Occasion] = []
@@ -65,6 +65,8 @@ def occasions_for(case, audience: str, definitions) -> list[Occasion]:
 
 
 def _anchors(trigger: str, case) -> list[tuple[str, date]]:
+    if trigger == "intervention_start" and getattr(case, "intervention_start", None):
+        return [("start", case.intervention_start)]
     if trigger == "intervention_end" and case.intervention_end:
         return [("exit", case.intervention_end)]
     if trigger == "review_date":

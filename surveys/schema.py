@@ -167,6 +167,7 @@ class Question(_Strict):
 
 
 class Trigger(StrEnum):
+    intervention_start = "intervention_start"  # the baseline for distance travelled
     intervention_end = "intervention_end"
     review_date = "review_date"
     restorative_closed = "restorative_closed"

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     invite_days: int = 30
     retention_months: int = 24
     alert_escalation_minutes: int = 30
+    # Board report: the month the reporting year starts (4: April, the financial year; 1: calendar).
+    year_start_month: int = Field(default=4, ge=1, le=12)
     encryption_key: SecretStr | None = None
     # Whether a safeguarding alert quotes what was written in the duty worker's own Telegram chat,
     # or shows it only when they press "Show text" (audited).

@@ -32,6 +32,10 @@ DEFINITIONS = {
         question("j_feel", "journey10", "How are you feeling in yourself?", area="wellbeing"),
         question("better", "text", "What could we do better?"),
     ]),
+    "yp_start": definition("yp_start", "young_person", "Starting out", [
+        question("j_school", "journey10", "How is school going?", area="education"),
+        question("j_feel", "journey10", "How are you feeling in yourself?", area="wellbeing"),
+    ]),
     "yp_review": definition("yp_review", "young_person", "Order review check-in", [
         question("j_school", "journey10", "How is school going?", area="education"),
         question("j_feel", "journey10", "How are you feeling in yourself?", area="wellbeing"),
@@ -109,8 +113,9 @@ class Builder:
             service_id=self.service.id, participant_id=person.id, reason="possible disclosure", created_at=created_at,
             acknowledged_at=None if acknowledged_after_min is None else created_at + timedelta(minutes=acknowledged_after_min)))
 
-    def action(self, theme, text, created_at):
-        self.session.add(BoardAction(service_id=self.service.id, theme=theme, text=text, created_at=created_at))
+    def action(self, theme, text, created_at, status="done", owner=None):
+        self.session.add(BoardAction(service_id=self.service.id, theme=theme, text=text, created_at=created_at,
+                                     action_on=created_at.date(), status=status, owner=owner))
 
 
 # Short comments in the voice of the people who write them, with a theme and a sentiment each.
@@ -158,12 +163,18 @@ def populate_realistic(engine, young_people=260, seed=7, period_start=date(2026,
                                       "Youth Conditional Caution", "Community Resolution", "Detention and Training Order"],
                                      [30, 20, 15, 12, 20, 3])[0],
                 locality=rng.choice(["North", "South", "East", "West"]),
-                gender=rng.choices(["Male", "Female", None], [75, 24, 1])[0],
+                gender=rng.choices(["Male", "Female", "Non-binary", None], [74, 23, 1, 2])[0],
+                looked_after=rng.random() < 0.12,
                 ethnicity=rng.choices(["White", "Black", "Asian", "Mixed", "Other", None], [62, 14, 10, 9, 3, 2])[0],
                 age_band=rng.choice(["10-13", "14-15", "16-17"]),
                 send=rng.choices([True, False, None], [35, 60, 5])[0])
             sent = start + timedelta(days=rng.uniform(0, span), hours=rng.uniform(9, 18))
             yp = build.person(case, "young_person")
+            if rng.random() < 0.5:  # the start-of-intervention survey, the baseline for distance travelled
+                begin = build.invite(yp, "yp_start", sent - timedelta(days=rng.randint(160, 300)), "completed",
+                                     occasion="start")
+                build.answer(begin, "j_school", str(rng.randint(1, 6)))
+                build.answer(begin, "j_feel", str(rng.randint(1, 6)))
             if rng.random() < 0.6:  # a review check-in some months before the exit
                 review = build.invite(yp, "yp_review", sent - timedelta(days=rng.randint(60, 150)), "completed",
                                       occasion="review")

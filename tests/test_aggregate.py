@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.aggregate import (SECONDARY, SMALL, AlertRow, AnswerRow, InvitationRow, Period, choose_quotes,
-                                compute_figures, counted, load_rows, parse_period, previous_quarters,
+from analysis.aggregate import (SECONDARY, SMALL, AlertRow, AnswerRow, InvitationRow, Period, audience_figures,
+                                choose_quotes, disposal_tier, distance_figures, ons_group,
+                                compute_figures, counted, last_full_quarter, load_rows, parse_period, previous_quarters,
                                 safeguarding_figures, share, suppress_cells, wilson)
 from surveys.models import Invitation, SafeguardingAlert
 from surveys.store import ensure_service, session_scope
@@ -27,20 +28,61 @@ def at(day: str) -> datetime:
 
 # --- periods -------------------------------------------------------------------------
 
-def test_a_quarter_and_a_date_range_parse_to_half_open_periods():
-    assert parse_period("2026-Q3") == Period("2026-Q3", date(2026, 7, 1), date(2026, 10, 1))
-    assert parse_period("2026q4") == Period("2026-Q4", date(2026, 10, 1), date(2027, 1, 1))
-    assert parse_period("2026-07-01..2026-07-31") == Period("2026-07-01 to 2026-07-31", date(2026, 7, 1), date(2026, 8, 1))
+def test_financial_quarters_and_years_are_the_default():
+    q3 = parse_period("2026-27-Q3")
+    assert (q3.start, q3.end, q3.label) == (date(2026, 10, 1), date(2027, 1, 1), "2026-27-Q3")
+    assert q3.description == "financial quarter 3 of 2026-27 (October to December 2026)"
+    q4 = parse_period("2026-27-q4")
+    assert (q4.start, q4.end) == (date(2027, 1, 1), date(2027, 4, 1))
+    year = parse_period("2026-27")
+    assert (year.start, year.end, year.kind) == (date(2026, 4, 1), date(2027, 4, 1), "year")
+    assert year.description == "financial year 2026-27 (April 2026 to March 2027)"
 
 
-@pytest.mark.parametrize("text", ["2026-Q5", "Q3", "2026-07-31..2026-07-01", "2026-07-01..soon"])
+def test_calendar_quarters_keep_working_and_say_they_are_calendar():
+    q3 = parse_period("2026-Q3")
+    assert (q3.start, q3.end, q3.label) == (date(2026, 7, 1), date(2026, 10, 1), "2026-Q3")
+    assert q3.description == "calendar quarter 3 of 2026 (July to September 2026)"
+    assert parse_period("2026q4").start == date(2026, 10, 1)
+    year = parse_period("2026")
+    assert (year.start, year.end) == (date(2026, 1, 1), date(2027, 1, 1))
+    assert year.description.startswith("calendar year 2026")
+
+
+def test_a_date_range_includes_both_days():
+    period = parse_period("2026-07-01..2026-07-31")
+    assert (period.label, period.start, period.end) == ("2026-07-01 to 2026-07-31", date(2026, 7, 1), date(2026, 8, 1))
+    assert period.description == "July 2026"
+
+
+def test_the_year_can_start_in_another_month():
+    # A council whose year starts in January: 2026-Q3 is calendar, and a financial label is refused kindly.
+    assert parse_period("2026-Q3", year_start_month=1).start == date(2026, 7, 1)
+    with pytest.raises(ValueError, match="HEARD_YEAR_START_MONTH"):
+        parse_period("2026-27-Q3", year_start_month=1)
+    # One starting in September (an academic year): its Q1 is September to November.
+    autumn = parse_period("2026-27-Q1", year_start_month=9)
+    assert (autumn.start, autumn.end) == (date(2026, 9, 1), date(2026, 12, 1))
+
+
+def test_the_last_full_quarter_is_financial_by_default():
+    assert last_full_quarter(date(2026, 11, 23)).label == "2026-27-Q2"
+    assert last_full_quarter(date(2026, 4, 2)).label == "2025-26-Q4"
+    assert last_full_quarter(date(2026, 11, 23), year_start_month=1).label == "2026-Q3"
+
+
+@pytest.mark.parametrize("text", ["2026-Q5", "Q3", "2026-28-Q1", "2026-07-31..2026-07-01", "2026-07-01..soon"])
 def test_a_bad_period_is_refused_with_an_example(text):
     with pytest.raises(ValueError, match="2026"):
         parse_period(text)
 
 
-def test_the_trend_covers_four_quarters_across_a_year_end():
+def test_the_trend_covers_four_quarters_of_the_same_kind_across_a_year_end():
     assert [q.label for q in previous_quarters(parse_period("2026-Q1"))] == ["2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1"]
+    assert [q.label for q in previous_quarters(parse_period("2026-27-Q1"))] == [
+        "2025-26-Q2", "2025-26-Q3", "2025-26-Q4", "2026-27-Q1"]
+    # A financial year's trend is its own four quarters.
+    assert [q.label for q in previous_quarters(parse_period("2026-27"))][-1] == "2026-27-Q4"
 
 
 def test_period_bounds_are_local_midnight():
@@ -58,9 +100,11 @@ def test_wilson_matches_published_values():
 
 
 def test_a_share_resting_on_fewer_than_five_people_holds_no_number():
-    assert share("x", 3, 4) == share("x", 0, 0) == share("x", 4, 9, people=4)
+    assert share("x", 3, 4) == share("x", 4, 9, people=4)
     hidden = share("x", 3, 4)
     assert (hidden.value, hidden.count, hidden.n, hidden.low, hidden.suppressed) == (None, None, None, None, SMALL)
+    nobody = share("x", 0, 0)  # nobody at all is "none", not a hidden small number
+    assert (nobody.value, nobody.n, nobody.suppressed) == (None, 0, None)
     shown = share("x", 3, 5)
     assert (shown.value, shown.count, shown.n) == (0.6, 3, 5)
 
@@ -80,6 +124,11 @@ def test_head_counts_of_one_to_four_are_hidden_but_zero_is_shown():
 
 def test_no_cell_is_hidden_when_all_are_large_enough():
     assert suppress_cells({"a": 5, "b": 9}) == {"a": None, "b": None}
+
+
+def test_a_preferred_cell_protects_a_small_one_before_the_next_smallest():
+    assert suppress_cells({"White": 40, "Minority": 9, "Not recorded": 2}, protect_with=("White",)) == {
+        "White": SECONDARY, "Minority": None, "Not recorded": SMALL}
 
 
 def test_one_small_cell_takes_the_next_smallest_with_it():
@@ -180,7 +229,7 @@ def build_hand_worked(engine) -> None:
             build.answer(reviews[i], "j_feel", "5")
             build.answer(exits[i], "j_feel", "6")
         build.answer(exits[6], "j_school", "9")  # only one rating: no distance
-        old = build.invite(yp[0], "yp_review", at("2025-08-01"), occasion="review:old")  # before the trend window
+        old = build.invite(yp[0], "yp_review", at("2023-05-01"), occasion="review:old")  # over two years before the trend window
         build.answer(old, "j_school", "1")
         # Parents and carers of the first five.
         parents = [build.invite(build.person(cases[i], "parent_carer"), "pc_exit", at("2026-08-04")) for i in range(5)]
@@ -211,6 +260,8 @@ def build_hand_worked(engine) -> None:
         build.action("listened_to", "Panels now start by asking the young person what matters to them.", at("2026-07-20"))
         build.action("fairness_speed", "First appointments within ten working days.", at("2026-07-10"))
         build.action("fairness_speed", "Last quarter's action.", at("2026-06-10"))
+        build.action("practical_access", "Bus passes for long journeys.", at("2026-05-10"), "in_progress", "Service manager")
+        build.action("education_school", "Next quarter's plan.", at("2026-11-10"), "planned")
 
 
 def q3_figures(engine, service_code: str = "yot"):
@@ -240,9 +291,10 @@ def test_response_and_completion_rates(figures):
 
 def test_satisfaction_from_ratings_and_from_comments(figures):
     yp = _audience(figures, "young_person")
-    # listened 5,5,4,4,4,3,2,5,4 (7 of 9 are 4+) and helped 4,4,2,5,1 (3 of 5); the skipped one is left out.
-    assert (yp.satisfaction_scale.count, yp.satisfaction_scale.n) == (10, 14)
-    # Comments: 3 positive of 6.
+    # Per person: listened 5,5,4,4,4,3,2,5,4 and helped 4,4,2,5,1 (the skipped one is left out) give
+    # averages 4.5, 4.5, 3, 4.5, 2.5, 3, 2, 5, 4: five of the nine people who rated averaged 4 or more.
+    assert (yp.satisfaction_scale.count, yp.satisfaction_scale.n) == (5, 9)
+    # Comments: 3 of the 6 people who wrote were mostly positive.
     assert (yp.satisfaction_text.count, yp.satisfaction_text.n, yp.satisfaction_text.value) == (3, 6, 0.5)
     # listened: 36/9 = 4.0; helped: 16/5 = 3.2.
     assert [(m.label, m.value, m.n) for m in yp.question_means] == [
@@ -251,20 +303,24 @@ def test_satisfaction_from_ratings_and_from_comments(figures):
     assert (parents.satisfaction_scale.count, parents.satisfaction_scale.n) == (4, 5)  # 5,4,4,3,5
     assert parents.satisfaction_text.suppressed == SMALL  # one comment
     victims = _audience(figures, "victim")
-    assert victims.satisfaction_scale.suppressed == SMALL  # no 1-5 questions at all
+    # No 1-5 questions at all: nothing to hide, so "none" rather than "fewer than 5".
+    assert (victims.satisfaction_scale.value, victims.satisfaction_scale.n, victims.satisfaction_scale.suppressed) == (None, 0, None)
 
 
 def test_breakdowns_with_primary_and_secondary_suppression(figures):
     yp = {b.dimension: b for b in _audience(figures, "young_person").breakdowns}
-    by_disposal = {f.label: f for f in yp["disposal"].response}
-    # Referral Order: 6 of 6 responded. DTO: 1 person (small), so the next smallest,
-    # Youth Caution (5 people), is hidden too, or 12 - 6 - 5 would reveal the DTO cell.
-    assert (by_disposal["Referral Order"].count, by_disposal["Referral Order"].n) == (6, 6)
-    assert by_disposal["Detention and Training Order"].suppressed == SMALL
-    assert by_disposal["Youth Caution"].suppressed == SECONDARY and by_disposal["Youth Caution"].n is None
-    # Ratings: Referral Order 6 people (listened 5,5,4,4,4,3 and helped 4,4,2,5,1: 8 of 11),
-    # Youth Caution 3 people (small), so Referral Order goes too.
+    # Disposal: the one DTO is merged with the next smallest (Youth Caution, 5) into "Other disposals"
+    # before suppression, so both groups show: Referral Order 6 of 6, the other six 3 of 6.
+    assert [(f.label, f.count, f.n) for f in yp["disposal"].response] == [("Referral Order", 6, 6),
+                                                                          ("Other disposals", 3, 6)]
+    assert yp["disposal"].merged == ["Groups with fewer than 5 people are shown together as “Other disposals”."]
+    # Ratings: Referral Order 6 people, the others 3 (small), so Referral Order is hidden too.
     assert [f.suppressed for f in yp["disposal"].satisfaction] == [SECONDARY, SMALL]
+    # Type of disposal is never merged: the lone custody case is hidden, and with it the out-of-court five.
+    tiers = {f.label: f for f in yp["disposal_tier"].response}
+    assert (tiers["First-tier court order"].count, tiers["First-tier court order"].n) == (6, 6)
+    assert tiers["Community order or custody"].suppressed == SMALL
+    assert tiers["Out-of-court disposal"].suppressed == SECONDARY and tiers["Out-of-court disposal"].n is None
     by_gender = {f.label: f for f in yp["gender"].response}
     assert (by_gender["Male"].count, by_gender["Male"].n) == (7, 7)
     assert (by_gender["Female"].count, by_gender["Female"].n, by_gender["Female"].value) == (2, 5, 0.4)
@@ -278,17 +334,19 @@ def test_trend_over_four_quarters(figures):
     points = [(p.period, p.audience, p.response_rate.count, p.response_rate.n, p.satisfaction_scale.count)
               for p in figures.trend]
     # Q2 holds only the six completed reviews, which have no 1-5 ratings; the 2025 review is outside.
-    assert points == [("2026-Q2", "young_person", 6, 6, None), ("2026-Q3", "young_person", 9, 12, 10),
+    assert points == [("2026-Q2", "young_person", 6, 6, None), ("2026-Q3", "young_person", 9, 12, 5),
                       ("2026-Q3", "parent_carer", 5, 5, 4), ("2026-Q3", "victim", 10, 11, None)]
 
 
 def test_distance_travelled(figures):
     (school,) = [d for d in figures.distance if d.area == "education"]
     # First 3,4,5,6,2,5 (mean 25/6) and latest 6,4,7,5,5,8 (35/6): changes +3,0,+2,-1,+3,+3 = 10/6;
-    # improved 4 of 6. The 2025 rating of 1 is outside the window; the lone exit rating does not count.
+    # improved 4 of 6. The 2023 rating of 1 is outside the window; the lone exit rating does not count.
     assert school.before.value == pytest.approx(25 / 6) and school.after.value == pytest.approx(35 / 6)
     assert (school.change.value, school.change.n) == (pytest.approx(10 / 6), 6)
     assert (school.improved.count, school.improved.n) == (4, 6)
+    # Seven gave an end rating; six have a start to pair it with, all from a first review (no start survey).
+    assert (school.ended.count, school.from_start.count, school.from_review.count) == (7, 0, 6)
     (feel,) = [d for d in figures.distance if d.area == "wellbeing"]
     assert feel.change.suppressed == SMALL and feel.improved.suppressed == SMALL  # four young people
 
@@ -434,7 +492,140 @@ def test_answers_that_raised_alerts_still_count_in_themes_but_are_not_quoted(eng
     assert figures.safeguarding.alerts.count == 3
 
 
-def test_you_said_we_did_grouped_by_theme_for_the_period(figures):
-    assert [(g.theme, g.actions) for g in figures.actions] == [
-        ("fairness_speed", ["First appointments within ten working days."]),
-        ("listened_to", ["Panels now start by asking the young person what matters to them."])]
+def test_you_said_we_did_shows_the_periods_actions_and_the_open_ones_by_theme_label(figures):
+    assert [(a.label, a.text, a.on, a.status, a.owner) for a in figures.actions] == [
+        ("Fairness speed", "First appointments within ten working days.", date(2026, 7, 10), "done", None),
+        ("Listened to", "Panels now start by asking the young person what matters to them.", date(2026, 7, 20), "done", None),
+        # Still open from last quarter; last quarter's done action and next quarter's plan are left out.
+        ("Practical access", "Bus passes for long journeys.", date(2026, 5, 10), "in_progress", "Service manager")]
+
+
+# --- equality that shows: merge before suppressing -------------------------------------
+
+def _row(i: int, audience="young_person", status="completed", survey_id="yp_exit", occasion="exit",
+         sent="2026-08-03", person=None, **case) -> InvitationRow:
+    details = {"disposal": "Referral Order", "locality": "North", "gender": "Male", "ethnicity": "White British",
+               "age_band": "14-15", "send": False, "looked_after": False, **case}
+    return InvitationRow(i, i if person is None else person, audience, survey_id, occasion, status, at(sent),
+                         at(sent) if status != "sent" else None, at(sent) if status == "completed" else None,
+                         f"YJ-{i}", details["disposal"], details["locality"], details["gender"],
+                         details["ethnicity"], details["age_band"], details["send"], details["looked_after"])
+
+
+def _yp_figures(rows, answers=()):
+    return audience_figures("young_person", rows, list(answers), {k: q for k, q in _DEF_QUESTIONS.items()})
+
+
+_DEF_QUESTIONS = {(sid, q.id): q for sid, d in DEFINITIONS.items() for q in d.questions}
+
+
+def _by(figures, dimension):
+    return next(b for b in figures.breakdowns if b.dimension == dimension)
+
+
+def test_ethnicities_fall_into_the_five_ons_groups():
+    assert ons_group("White British") == ons_group("White Other") == ons_group("Gypsy or Irish Traveller") == "White"
+    assert ons_group("Mixed White and Black Caribbean") == "Mixed or multiple ethnic groups"
+    assert ons_group("Black British African") == "Black, Black British, Caribbean or African"
+    assert ons_group("Asian British Pakistani") == "Asian or Asian British"
+    assert ons_group("Arab") == ons_group("Any other ethnic group") == "Other ethnic group"
+    assert ons_group("Not stated") == ons_group(None) == "Not recorded"
+
+
+def test_small_minority_groups_are_shown_together_instead_of_each_being_hidden():
+    ethnicities = ["White British"] * 10 + ["Black British Caribbean"] * 3 + ["Asian British Indian"] * 2 + ["Mixed"] * 4
+    rows = [_row(i, status="completed" if i % 2 else "sent", ethnicity=e) for i, e in enumerate(ethnicities)]
+    by_ethnicity = _by(_yp_figures(rows), "ethnicity")
+    # 3 + 2 + 4 = 9 children from minority ethnic groups: together they reach 5, so the board sees them.
+    assert [(f.label, f.n, f.suppressed) for f in by_ethnicity.response] == [
+        ("White", 10, None), ("All minority ethnic groups", 9, None)]
+    assert any("All minority ethnic groups" in note for note in by_ethnicity.merged)
+
+
+def test_girls_are_shown_when_the_small_genders_together_reach_five():
+    genders = ["Male"] * 10 + ["Female"] * 6 + ["Non-binary"] + [None] * 4
+    by_gender = _by(_yp_figures([_row(i, gender=g) for i, g in enumerate(genders)]), "gender")
+    assert [(f.label, f.n, f.suppressed) for f in by_gender.response] == [
+        ("Male", 10, None), ("Female", 6, None), ("Other or not stated", 5, None)]
+    assert by_gender.merged and "Non-binary" not in " ".join(by_gender.merged)  # the note names no small group
+
+
+def test_a_merged_group_still_under_five_is_hidden_and_protected():
+    genders = ["Male"] * 10 + ["Female"] * 6 + ["Non-binary"] * 2
+    by_gender = {f.label: f for f in _by(_yp_figures([_row(i, gender=g) for i, g in enumerate(genders)]),
+                                         "gender").response}
+    assert by_gender["Other or not stated"].suppressed == SMALL
+    # One more cell must go, or 18 - 10 - 6 would give the two away: boys' figure, not girls'.
+    assert by_gender["Male"].suppressed == SECONDARY
+    assert (by_gender["Female"].n, by_gender["Female"].suppressed) == (6, None)
+
+
+def test_minority_ethnic_groups_are_not_hidden_to_protect_a_few_not_recorded():
+    ethnicities = ["White British"] * 20 + ["Black British African"] * 6 + ["Asian"] * 5 + [None] * 2
+    by_ethnicity = {f.label: f for f in _by(_yp_figures([_row(i, ethnicity=e) for i, e in enumerate(ethnicities)]),
+                                           "ethnicity").response}
+    assert by_ethnicity["Not recorded"].suppressed == SMALL and by_ethnicity["White"].suppressed == SECONDARY
+    assert by_ethnicity["Black, Black British, Caribbean or African"].n == 6
+    assert by_ethnicity["Asian or Asian British"].n == 5
+
+
+def test_ages_go_into_wider_bands_when_a_band_is_small():
+    bands = ["10-13"] * 3 + ["14-15"] * 6 + ["16-17"] * 8
+    by_age = _by(_yp_figures([_row(i, age_band=b) for i, b in enumerate(bands)]), "age_band")
+    assert [(f.label, f.n) for f in by_age.response] == [("10-15", 9), ("16 and over", 8)]
+    wide = ["10-13"] * 5 + ["14-15"] * 6 + ["16-17"] * 8
+    assert [f.label for f in _by(_yp_figures([_row(i, age_band=b) for i, b in enumerate(wide)]), "age_band").response] \
+        == ["10-13", "14-15", "16-17"]
+
+
+def test_looked_after_first_tier_and_send_are_reported():
+    rows = [_row(i, looked_after=i < 5, send=i >= 5, disposal="Youth Caution" if i < 6 else "Referral Order")
+            for i in range(12)]
+    figures = _yp_figures(rows)
+    assert [(f.label, f.n) for f in _by(figures, "looked_after").response] == [("Looked after", 5), ("Not looked after", 7)]
+    assert [(f.label, f.n) for f in _by(figures, "send").response] == [("No SEND", 5), ("SEND", 7)]
+    assert [(f.label, f.n) for f in _by(figures, "disposal_tier").response] == [
+        ("Out-of-court disposal", 6), ("First-tier court order", 6)]
+    assert disposal_tier("Youth Rehabilitation Order") == disposal_tier("Detention and Training Order") \
+        == "Community order or custody"
+
+
+# --- people, not ratings ---------------------------------------------------------------
+
+def test_someone_who_rated_many_times_counts_once():
+    # Person 0 answered five surveys and rated 5 each time; four others rated 1 once.
+    rows = [_row(i, person=0) for i in range(5)] + [_row(i) for i in range(5, 9)]
+    answers = [(row, AnswerRow(row.id, row.id, "listened", "5" if row.participant_id == 0 else "1", None, None,
+                               None, (), at("2026-08-04"))) for row in rows]
+    figures = _yp_figures(rows, answers)
+    # Five people, one of whom averaged 4 or more: 20%, not the 5 of 9 ratings (56%).
+    assert (figures.satisfaction_scale.count, figures.satisfaction_scale.n) == (1, 5)
+    assert (figures.response_rate.count, figures.response_rate.n) == (5, 5)
+    (listened,) = figures.question_means
+    assert (listened.value, listened.n) == (pytest.approx((5 + 1 + 1 + 1 + 1) / 5), 5)
+    assert figures.satisfaction_scale.high == pytest.approx(wilson(1, 5)[1])  # the range is over people too
+
+
+def test_distance_pairs_the_start_survey_with_the_exit_and_falls_back_to_the_first_review():
+    q = {("yp_start", "j_school"): DEFINITIONS["yp_review"].questions[0], **_DEF_QUESTIONS}
+    rows, answers = [], []
+
+    def rated(person, occasion, survey, day, value):
+        row = _row(len(rows) + 1, person=person, survey_id=survey, occasion=occasion, sent=day)
+        rows.append(row)
+        answers.append((row, AnswerRow(row.id, row.id, "j_school", str(value), None, None, None, (), at(day))))
+
+    for person in range(5):  # started at 3, a review at 5, ended at 7: measured from the start, +4
+        rated(person, "start", "yp_start", "2025-11-03", 3)
+        rated(person, "review:2026-03-02", "yp_review", "2026-03-02", 5)
+        rated(person, "exit", "yp_exit", "2026-08-03", 7)
+    for person in range(5, 10):  # no start survey: from the first review (4) to the end (6), +2
+        rated(person, "review:2026-02-02", "yp_review", "2026-02-02", 4)
+        rated(person, "review:2026-05-04", "yp_review", "2026-05-04", 8)
+        rated(person, "exit", "yp_exit", "2026-08-03", 6)
+    rated(10, "exit", "yp_exit", "2026-08-03", 9)  # an end with nothing to compare it with
+    (school,) = distance_figures(Q3, LONDON, answers, q)
+    assert (school.ended.count, school.from_start.count, school.from_review.count) == (11, 5, 5)
+    assert (school.before.value, school.after.value) == (pytest.approx(3.5), pytest.approx(6.5))
+    assert (school.change.value, school.change.n) == (pytest.approx(3.0), 10)
+    assert (school.improved.count, school.improved.n) == (10, 10)

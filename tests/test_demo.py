@@ -46,7 +46,8 @@ def test_the_csv_goes_through_the_real_import_with_sensible_dates():
     rows = parse_csv(cases_csv(cases))
     assert len(rows) == len(people)
     first = history_start(TODAY)
-    assert first == date(2026, 4, 1) and latest_full_quarter(TODAY) == "2026-Q3"
+    # Four full financial quarters before today's (2026-27-Q3): from October 2025.
+    assert first == date(2025, 10, 1) and latest_full_quarter(TODAY) == "2026-27-Q2"
     assert all(first < c.end <= date(2026, 12, 14) for c in cases)
     reviewed = [c for c in cases if c.review_dates]
     assert len(reviewed) > 5 and all(c.disposal == "Referral Order" for c in reviewed)
@@ -110,6 +111,9 @@ async def test_a_small_demo_runs_the_real_bot_and_writes_the_report(tmp_path):
     assert len({i.sent_at.date() for i in sent}) > 5 and min(i.sent_at.date() for i in sent) < date(2026, 7, 1)
     assert len(actions) == 3 and callbacks
     names = sorted(path.name for path in tmp_path.iterdir())
-    assert "feedback-report-2026-Q3.html" in names and "feedback-report-2026-Q3-csv" in names
-    assert (tmp_path / "feedback-report-2026-Q3.pdf").read_bytes().startswith(b"%PDF")
+    assert "feedback-report-2026-27-Q2.html" in names and "feedback-report-2026-27-Q2-csv" in names
+    assert (tmp_path / "feedback-report-2026-27-Q2.pdf").read_bytes().startswith(b"%PDF")
+    # The history spans four financial quarters, so the trend has a point in each.
+    assert {i.sent_at.date() < date(2026, 1, 1) for i in sent} == {True, False}
+    assert "yp_start" in {i.survey_id for i in sent}
     assert set(threading.enumerate()) <= threads  # nothing left running

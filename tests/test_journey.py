@@ -26,7 +26,7 @@ async def test_a_young_person_completes_the_exit_survey(db_url):
         await user.press("Yes, that's OK")
         await w.settle()
         first = user.last_message
-        assert "Your time with us" in first["text"] and "Question 1 of 8" in first["text"]
+        assert "Your time with us" in first["text"] and "Question 1 of 9" in first["text"]
         assert buttons(first)[:5] == ["😢 1", "🙁 2", "😐 3", "🙂 4", "😄 5"] and "Skip ⏭" in buttons(first)
 
         await user.press("🙂 4")
@@ -48,6 +48,9 @@ async def test_a_young_person_completes_the_exit_survey(db_url):
             await w.settle()
         await user.press("Skip ⏭")
         await w.settle()
+        assert "what we changed" in user.last_message["text"].lower()
+        await user.press("Yes")
+        await w.settle()
         assert "anything else" in user.last_message["text"].lower()
         await user.send_text("my worker Jo listened and explained everything properly")
         await w.settle()
@@ -62,6 +65,7 @@ async def test_a_young_person_completes_the_exit_survey(db_url):
         assert answers["helped_with"].value == "school_or_work;home"
         assert answers["feeling_ok"].value == "7" and answers["getting_on_at_home"].value == "5"
         assert answers["school_or_work"].skipped
+        assert answers["hear_what_changed"].value == "yes"  # they will hear what changed
         assert answers["anything_else"].free_text.startswith("my worker Jo listened")
         assert answers["anything_else"].sentiment == "positive"
         assert {"listened_to", "explained_clearly"} <= set(answers["anything_else"].themes.split(";"))

@@ -28,7 +28,7 @@ def test_shows_intro_questions_closing_and_summary():
 
 
 def test_numbered_options_and_labels_in_the_summary():
-    output, _ = preview("parent_exit", "5", "5", "y", "2", "1", "skip")
+    output, _ = preview("parent_exit", "5", "5", "y", "2", "1", "skip", "skip")
     assert "  2. A bit" in output
     assert "- How much were you involved in the plans for your child?\n  A bit" in output
 

@@ -33,7 +33,7 @@ def test_a_first_scale_question_has_faces_and_skip_but_no_back():
     assert rows == [[("😢 1", "a:7:0:0"), ("🙁 2", "a:7:0:1"), ("😐 3", "a:7:0:2"), ("🙂 4", "a:7:0:3"),
                      ("😄 5", "a:7:0:4")], [("Skip ⏭", "s:7:0")]]
     text = question_text(step, "en")
-    assert text.startswith("Question 1 of 8\n<b>Overall, how was your time with us?</b>")
+    assert text.startswith("Question 1 of 9\n<b>Overall, how was your time with us?</b>")
 
 
 def test_a_later_question_offers_back_and_a_multi_select_shows_ticks():

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from analysis.aggregate import ActionGroup, parse_period
+from analysis.aggregate import ActionLine, compute_figures, load_rows, parse_period
 from analysis.rag import Targets
 from analysis.report import build_report, csv_tables, generate_report, render_html, render_pdf, write_csv
-from surveys.models import AuditEvent, SafeguardingAlert
+from surveys.models import AuditEvent, SafeguardingAlert, Service
 from surveys.store import session_scope
 from tests.report_fakes import CATALOGUE, DEFINITIONS, Builder, populate_realistic, redact
 from tests.test_aggregate import figures  # noqa: F401  (the hand-worked dataset fixture)
@@ -36,28 +36,41 @@ def _row(html: str, header: str) -> str:
 def test_the_summary_rates_headline_figures(report):
     lines = {(s.measure, s.audience): (s.figure.value, s.rating.colour) for s in report.summary}
     assert lines[("Response rate", "Young people")] == (0.75, "green")  # 9/12 against 60%
-    assert lines[("Satisfaction (ratings of 4 or 5)", "Young people")] == (pytest.approx(10 / 14), "amber")  # 71%
-    assert lines[("Positive comments", "Young people")] == (0.5, "red")  # 3/6 below 65%
-    assert lines[("Satisfaction (ratings of 4 or 5)", "Victims")] == (None, "grey")
+    assert lines[("Satisfied (average rating 4 or 5)", "Young people")] == (pytest.approx(5 / 9), "red")  # 56%
+    assert lines[("Comments mostly positive", "Young people")] == (0.5, "red")  # 3/6 below 65%
+    assert lines[("Satisfied (average rating 4 or 5)", "Victims")] == (None, "grey")
     assert lines[("Feel safer after our contact", "Victims")] == (0.5, "amber")  # 5/10 against 75%/50%
     assert lines[("Improved: Education", "Young people")] == (pytest.approx(4 / 6), "green")
     assert lines[("Improved: Wellbeing", "Young people")] == (None, "grey")
     # 4 of 6 alerts in time is below the 90% amber line.
     assert lines[("Safeguarding alerts taken by a duty worker within 30 minutes", "All")] == (pytest.approx(4 / 6), "red")
-    assert report.key_points[0] == "9 of 12 young people invited answered at least one question (75%)."
+    assert report.key_points[0] == "9 of the 12 young people we asked answered at least one question (75%)."
+
+
+def test_the_headline_table_gives_the_change_since_last_quarter(report):
+    changes = {(s.measure, s.audience): s.change for s in report.summary}
+    # Young people: 6 of 6 answered in Q2, 9 of 12 in Q3: down 25 points. Q2 had no ratings to compare.
+    assert changes[("Response rate", "Young people")] == "−25 points"
+    assert changes[("Satisfied (average rating 4 or 5)", "Young people")] == "not comparable"
+    assert changes[("Response rate", "Parents and carers")] == "not comparable"  # none invited in Q2
 
 
 def test_html_shows_the_headline_figures_with_n_and_marks_what_is_hidden(report):
     html = render_html(report)
     # Result, 95% range (Wilson 0.4677 to 0.9111), n, rating in words.
-    assert _row(html, "Response rate") == "Response rate Young people 75% 47% to 91% 12 GREEN On target (60%+)"
-    assert _row(html, "Satisfaction (ratings of 4 or 5)").startswith("Satisfaction (ratings of 4 or 5) Young people 71%")
-    assert _row(html, "Youth Caution") == "Youth Caution hidden fewer than 5"
-    assert _row(html, "Detention and Training Order") == "Detention and Training Order fewer than 5 no ratings"
+    assert _row(html, "Response rate") == ("Response rate Young people 75% 47% to 91% 12 GREEN On target (60%+) "
+                                           "−25 points")
+    assert _row(html, "Satisfied (average rating 4 or 5)").startswith(
+        "Satisfied (average rating 4 or 5) Young people 56%")
+    assert _row(html, "Out-of-court disposal") == "Out-of-court disposal hidden fewer than 5"
+    assert _row(html, "Community order or custody") == "Community order or custody fewer than 5 no ratings"
+    assert _row(html, "Other disposals") == "Other disposals 50% 6 fewer than 5"
+    assert "Groups with fewer than 5 people are shown together as “Other disposals”." in html
     assert _row(html, "Improved: Wellbeing") == ("Improved: Wellbeing Young people fewer than 5 GREY "
                                                  "Not enough answers to rate")
     # Distance travelled: 25/6, 35/6, +10/6; improved 4 of 6, Wilson 0.3000 to 0.9032.
     assert _row(html, "Education") == "Education 4.2 5.8 +1.7 67% 30% to 90% 6"
+    assert '<th scope="col" class="num">n</th>' not in html  # every n says what it counts
     assert "“[name] listened to me”" in html and "“listened, call me [phone]”" in html
 
 
@@ -68,9 +81,12 @@ def test_html_carries_no_names_case_refs_or_raw_text(report):
 
 
 def test_html_is_accessible_and_escapes_what_staff_typed(report):
-    report.figures.actions.append(ActionGroup("listened_to", "Listened to", ["<script>alert(1)</script> & more"]))
+    report.figures.actions.append(ActionLine("listened_to", "Listened to", "<script>alert(1)</script> & more",
+                                             date(2026, 8, 1), "Panel <b>team</b>", "in_progress"))
     html = render_html(report)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    assert "Panel &lt;b&gt;team&lt;/b&gt;" in html and "In progress" in html
+    assert '<meta name="viewport"' in html and "<main>" in html
     images = re.findall(r"<img [^>]*>", html)
     assert images and all(re.search(r'alt="[^"]{20,}"', image) for image in images)
     assert all(image.startswith('<img src="data:image/svg+xml;base64,') for image in images)
@@ -82,10 +98,12 @@ def test_csv_tables_carry_n_and_the_suppression_flag_for_every_figure(report, tm
     assert sorted(p.name for p in paths) == sorted(f"{name}.csv" for name in csv_tables(report))
     with (tmp_path / "csv" / "breakdowns.csv").open() as handle:
         rows = {(r["audience"], r["dimension"], r["group"], r["measure"]): r for r in csv.DictReader(handle)}
-    caution = rows[("young_person", "disposal", "Youth Caution", "response rate")]
+    caution = rows[("young_person", "disposal_tier", "Out-of-court disposal", "response rate (n = people invited)")]
     assert (caution["value"], caution["count"], caution["n"], caution["suppressed"]) == (
         "", "", "", "hidden to protect a small group")
-    female = rows[("young_person", "gender", "Female", "response rate")]
+    other = rows[("young_person", "disposal", "Other disposals", "response rate (n = people invited)")]
+    assert other["merged"] == "Groups with fewer than 5 people are shown together as “Other disposals”."
+    female = rows[("young_person", "gender", "Female", "response rate (n = people invited)")]
     assert (female["value"], female["ci_low"], female["count"], female["n"], female["suppressed"]) == (
         "0.4", "0.1176", "2", "5", "")  # Wilson for 2/5: 0.1176 to 0.7693
     with (tmp_path / "csv" / "quotes.csv").open() as handle:
@@ -236,3 +254,61 @@ def test_a_period_without_alerts_says_so(engine):
     assert "Alerts raised 0 0 0" in section and "Median time to take no alerts no alerts no alerts" in section
     (line,) = [s for s in report.summary if s.measure.startswith("Safeguarding alerts")]
     assert (line.rating.colour, line.rating.words) == ("grey", "No alerts this period")
+
+
+# --- periods, trends and accessibility (issue 14) ----------------------------------------
+
+def test_an_empty_period_gives_one_short_page_saying_so(engine):
+    from weasyprint import HTML
+
+    with session_scope(engine) as session:
+        Builder(session)
+    report = _q3_report(engine)
+    html = render_html(report)
+    assert "Nothing to report for this period" in html and "<h2>1. Summary" not in html
+    assert "fewer than 5" not in html.split("</header>")[1]
+    assert len(HTML(string=html).render().pages) == 1
+
+
+def test_the_report_says_which_kind_of_period_it_covers(engine):
+    populate_realistic(engine, young_people=40)
+    with session_scope(engine) as session:
+        service_id = session.exec(select(Service.id)).first()
+        period = parse_period("2026-27-Q2")
+        rows = load_rows(session, service_id, period, LONDON)
+    report = build_report(compute_figures(rows, period, DEFINITIONS, CATALOGUE, redact, LONDON), Targets(),
+                          "Riverside", date(2026, 10, 14))
+    html = render_html(report)
+    assert "Financial quarter 2 of 2026-27 (July to September 2026)" in html
+    assert [p.period for p in report.figures.trend][-1] == "2026-27-Q2"
+
+
+def test_no_trend_line_is_drawn_from_fewer_than_three_quarters(report):
+    from analysis.report import trend_chart, trend_series
+
+    # The hand-worked data have young people in two quarters only: a table, but no line.
+    assert trend_series(report, lambda p: p.response_rate) == {}
+    assert trend_chart(report) is None
+    assert "a line between two points is not a trend" in render_html(report)
+
+
+def test_a_trend_line_needs_three_shown_quarters(engine):
+    from analysis.report import trend_series
+
+    populate_realistic(engine, young_people=200)
+    report = _q3_report(engine)
+    series = trend_series(report, lambda p: p.response_rate)
+    assert "young_person" in series and all(sum(v is not None for v in ys) >= 3 for ys in series.values())
+
+
+def test_the_pdf_is_tagged_for_screen_readers(report, tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(render_html(report)))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M), info
+    assert 'pdfuaid:part="1"' in subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True).stdout

@@ -27,7 +27,7 @@ def test_an_action_is_added_listed_and_audited(cli_db):
     assert added.exit_code == 0, added.output
     assert "Recorded action 1 under fairness_speed." in added.output
     listed = runner.invoke(app, ["actions", "list"])
-    assert listed.exit_code == 0 and "fairness_speed\tPanels booked within two weeks." in listed.output
+    assert listed.exit_code == 0 and "\tDone\t-\tfairness_speed\tPanels booked within two weeks." in listed.output
     with session_scope(cli_db) as session:
         assert session.exec(select(BoardAction.text)).all() == ["Panels booked within two weeks."]
         events = session.exec(select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id)).all()
@@ -38,8 +38,34 @@ def test_an_unknown_theme_is_refused_with_the_valid_ids(cli_db):
     result = runner.invoke(app, ["actions", "add", "--theme", "speed", "--text", "Faster."])
     assert result.exit_code == 2
     assert "unknown theme 'speed'" in result.output and "fairness_speed" in result.output and "restorative_process" in result.output
+    assert "Fairness and speed of the process" in result.output  # labels are offered too
     with session_scope(cli_db) as session:
         assert session.exec(select(BoardAction)).all() == []
+
+
+def test_an_action_can_be_given_by_theme_label_with_a_date_owner_and_status(cli_db):
+    added = runner.invoke(app, ["actions", "add", "--theme", "felt listened TO", "--text", "Panels ask what matters first.",
+                                "--owner", "Panel coordinator", "--status", "in progress", "--date", "2026-10-15"])
+    assert added.exit_code == 0, added.output
+    assert "under listened_to" in added.output
+    listed = runner.invoke(app, ["actions", "list", "--open"])
+    assert "1\t2026-10-15\tIn progress\tPanel coordinator\tlistened_to\tPanels ask what matters first." in listed.output
+
+
+def test_an_action_is_edited_and_removed_and_both_are_audited(cli_db):
+    runner.invoke(app, ["actions", "add", "--theme", "fairness_speed", "--text", "Faster panels.", "--status", "planned"])
+    edited = runner.invoke(app, ["actions", "edit", "1", "--status", "done", "--date", "2026-11-02"])
+    assert edited.exit_code == 0, edited.output
+    assert "2026-11-02\tDone" in edited.output
+    assert runner.invoke(app, ["actions", "list", "--open"]).output.startswith("No actions")
+    assert runner.invoke(app, ["actions", "edit", "7", "--status", "done"]).exit_code == 1  # no such action
+    assert runner.invoke(app, ["actions", "edit", "1"]).exit_code == 2  # nothing to change
+    removed = runner.invoke(app, ["actions", "remove", "1"])
+    assert removed.exit_code == 0 and "Removed action 1." in removed.output
+    with session_scope(cli_db) as session:
+        assert session.exec(select(BoardAction)).all() == []
+        events = [e for e in session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()]
+    assert {"board_action.edit", "board_action.remove"} <= set(events)
 
 
 def test_an_empty_action_is_refused(cli_db):

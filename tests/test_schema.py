@@ -39,7 +39,7 @@ def only_error(path) -> DefinitionError:
 
 def test_shipped_definitions_all_load():
     definitions = load_all()
-    assert set(definitions) == {"yp_exit", "parent_exit", "victim_checkin", "victim_followup", "yp_review",
+    assert set(definitions) == {"yp_start", "yp_exit", "parent_exit", "victim_checkin", "victim_followup", "yp_review",
                                 "placement_feedback"}
 
 
@@ -48,10 +48,11 @@ def test_shipped_definitions_end_with_an_open_question():
         assert definition.questions[-1].type == QuestionType.text, definition.id
 
 
-def test_exit_and_review_rate_the_same_journey_areas():
+def test_start_review_and_exit_rate_the_same_journey_areas():
     definitions = load_all()
-    areas = {survey: {q.area for q in definitions[survey].questions if q.area} for survey in ("yp_exit", "yp_review")}
-    assert areas["yp_exit"] == areas["yp_review"]
+    areas = {survey: {q.area for q in definitions[survey].questions if q.area}
+             for survey in ("yp_start", "yp_exit", "yp_review")}
+    assert areas["yp_exit"] == areas["yp_review"] == areas["yp_start"]
     assert len(areas["yp_exit"]) >= 2
 
 

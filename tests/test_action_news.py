@@ -1,0 +1,81 @@
+"""'You said, we did' back to the people who asked: once a quarter, in the send window, never after /stop."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlmodel import select
+
+from analysis.actions import HEAR_BACK_QUESTION, add_action
+from surveys.models import ActionNews, Answer, Audience, Invitation
+from surveys.store import session_scope
+from tests.bot_world import FakeClock, world
+
+NIGHT = datetime(2026, 12, 1, 21, 30, tzinfo=timezone.utc)  # outside 09:00-20:00
+LABELS = {"fairness_speed": "Fairness and speed of the process"}
+
+
+def _said(w, participant_id: int, value: str) -> None:
+    """Store their answer to the hear-back question (as if given at the end of their exit survey)."""
+    with session_scope(w.heard.engine) as session:
+        invitation = session.exec(select(Invitation).where(Invitation.participant_id == participant_id)).first()
+        session.add(Answer(invitation_id=invitation.id, question_id=HEAR_BACK_QUESTION, value=value,
+                           answered_at=w.clock()))
+
+
+def _action(w, text: str, on: date, status: str = "done") -> None:
+    with session_scope(w.heard.engine) as session:
+        add_action(session, w.heard.service_id, "fairness_speed", text, themes=LABELS, status=status, on=on)
+
+
+async def test_people_who_asked_hear_what_changed_once_a_quarter_and_others_never(db_url):
+    clock = FakeClock(NIGHT)
+    async with world(db_url, clock=clock) as w:
+        yes = await w.join(701, "YJ-24-0117", Audience.young_person)
+        no = await w.join(702, "YJ-24-0117", Audience.parent_carer)
+        _said(w, 1, "yes")
+        _said(w, 2, "no")
+        # Last full quarter (financial): 2026-27-Q2, July to September 2026.
+        _action(w, "Panels are now booked within two weeks of court.", date(2026, 8, 14))
+        _action(w, "Still being planned, so not news yet.", date(2026, 9, 1), status="planned")
+        _action(w, "Done this quarter: next time.", date(2026, 11, 2))
+        before = len(yes.messages)
+        await w.tick()
+        assert len(yes.messages) == before  # at night nothing goes out
+        clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+        await w.tick()
+        news = [m["text"] for m in yes.messages[before:] if "You said, we did" in m["text"]]
+        assert len(news) == 1
+        assert "Panels are now booked within two weeks of court." in news[0]
+        assert "Fairness and speed of the process" in news[0]
+        assert "planned" not in news[0] and "next time" not in news[0]
+        assert not any("You said, we did" in m.get("text", "") for m in no.messages)
+        clock.advance(days=20)
+        await w.tick()
+        assert sum("You said, we did" in m.get("text", "") for m in yes.messages) == 1  # once per quarter
+        [row] = w.rows(ActionNews)
+        assert (row.participant_id, row.quarter, row.sent_at is not None) == (1, "2026-27-Q2", True)
+
+
+async def test_nobody_who_stopped_hears_anything(db_url):
+    async with world(db_url) as w:
+        user = await w.join(703, "YJ-24-0117", Audience.young_person)
+        _said(w, 1, "yes")
+        await user.send_command("/stop")
+        await w.settle()
+        await user.press("Yes, stop")
+        await w.settle()
+        assert "won't send you anything" in user.last_message["text"]
+        _action(w, "Panels are now booked within two weeks of court.", date(2026, 8, 14))
+        before = len(user.messages)
+        await w.tick()
+        assert not any("You said, we did" in m.get("text", "") for m in user.messages[before:])
+        assert w.rows(ActionNews) == []
+
+
+async def test_no_news_without_a_done_action_last_quarter(db_url):
+    async with world(db_url) as w:
+        user = await w.join(704, "YJ-24-0117", Audience.young_person)
+        _said(w, 1, "yes")
+        await w.tick()
+        assert not any("You said, we did" in m.get("text", "") for m in user.messages)
