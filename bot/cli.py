@@ -52,19 +52,30 @@ def load_settings() -> Settings:
         fail(f"Your settings need a fix:\n{error}")
 
 
-def open_context(settings: Settings | None = None) -> Context:
+def open_context(settings: Settings | None = None, *, adopt_hash_key: bool = True) -> Context:
     from surveys.store import current_revision, ensure_service, head_revision, make_engine, session_scope, upgrade
 
     from surveys.crypto import Keyring
+    from surveys.hashkey import HashKeyProblem, adopt, hash_key_from_settings
+    from surveys.models import utcnow
 
     settings = settings or load_settings()
     try:
         keys = Keyring.from_settings(settings)
     except ValueError as error:
         fail(f"HEARD_ENCRYPTION_KEY needs a fix: {error}")
-    engine = make_engine(settings.database_url, keys=keys)
+    try:
+        hash_key = hash_key_from_settings(settings)
+    except HashKeyProblem as problem:
+        fail(f"The hash key needs a fix: {problem}.")
+    engine = make_engine(settings.database_url, keys=keys, hash_key=hash_key)
     if current_revision(engine) != head_revision(settings.database_url):
         upgrade(settings.database_url)
+    if adopt_hash_key:
+        try:
+            adopt(engine, now=utcnow())
+        except HashKeyProblem as problem:
+            fail(f"{problem}.")
     with session_scope(engine) as session:
         service_id = ensure_service(session, settings.service, settings.service_name).id
     return Context(settings, engine, service_id)

@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from surveys.invitations import SyncResult, sync_cases
 from surveys.models import Audience, Case, Invitation, InviteLink, Participant, utcnow
 from surveys.store import session_scope
+from surveys.text import clean_text
 
 REQUIRED_COLUMNS = ("case_ref", "audience", "disposal", "locality", "intervention_start",
                     "intervention_end", "age", "gender", "ethnicity", "send")
@@ -46,6 +47,10 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,59}$")
 _PARTICIPANT_REF = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+# An export may carry long columns we never read (case notes): Python's csv refuses cells over
+# 131,072 characters, so allow more, and name the line of anything longer still.
+MAX_CELL_CHARS = 1_000_000
+csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
 # Per transaction, so each commits in well under a second on SQLite (about 0.2 s and 0.3 s
 # here): rows written, then cases whose surveys are planned (a case has two or three people).
 IMPORT_BATCH = 500
@@ -181,8 +186,21 @@ def parse_row(line: int, row: dict[str, str]) -> CaseRow:
 
 
 def parse_csv(text: str) -> list[CaseRow]:
-    """Parse a whole export; raise :class:`ImportRejected` listing every bad row."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    """Parse a whole export; raise :class:`ImportRejected` listing every bad row.
+
+    The text is cleaned first (surveys/text.py): a NUL or control character in a cell never
+    reaches the database. A cell too long to be a case detail stops the parse at its line.
+    """
+    reader = csv.DictReader(io.StringIO(clean_text(text.lstrip("\ufeff"))))
+    try:
+        return _parse_rows(reader)
+    except csv.Error as error:
+        reason = (f"a cell is longer than {MAX_CELL_CHARS:,} characters: is this the case export?"
+                  if "field larger" in str(error) else "this line cannot be read as CSV")
+        raise ImportRejected([(reader.line_num, reason)]) from None
+
+
+def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
     columns = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
@@ -365,6 +383,7 @@ def redeem_invite(session: Session, code: str, *, now: datetime, service_id: int
 
 def find_participant(session: Session, service_id: int, case_ref: str, audience: Audience,
                      participant_ref: str = "") -> Participant | None:
+    case_ref, participant_ref = clean_text(case_ref), clean_text(participant_ref)  # typed by staff
     return session.exec(
         select(Participant).join(Case).where(
             Case.service_id == service_id, Case.case_ref == case_ref,

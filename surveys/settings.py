@@ -7,6 +7,7 @@ name Telegram's own docs use). Nothing else in the project reads ``os.environ``.
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -46,6 +47,8 @@ class Settings(BaseSettings):
     retention_months: int = 24
     alert_escalation_minutes: int = 30
     encryption_key: SecretStr | None = None
+    hash_key: SecretStr | None = Field(default=None, description="Keys every identifier hash (surveys/hashkey.py).")
+    hash_key_file: Path | None = Field(default=None, description="Where the hash key is kept when HEARD_HASH_KEY is unset.")
 
     @field_validator("timezone")
     @classmethod
