@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from surveys.hashkey import erased_case_ref, hash_key_of
 from surveys.invitations import SyncResult, sync_cases
 from surveys.models import Audience, Case, Invitation, InviteLink, Participant, utcnow
 from surveys.store import session_scope
@@ -227,15 +228,16 @@ def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
     return records
 
 
-def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> ImportSummary:
-    """Create or update cases and participants. Re-importing the same file changes nothing.
+def import_rows(session: Session, service_id: int, records: list[CaseRow], *, now: datetime | None = None) -> ImportSummary:
+    """Create or update cases and participants. Re-importing the same file changes nothing but
+    each case's ``last_imported_at`` (retention counts from it for a case with no dates).
 
     Two look-ups and one flush for the whole list (not one per row), so a batch of a few
     hundred rows holds the write lock for a moment only.
     """
+    now = now or utcnow()
     summary = ImportSummary(rows=len(records))
-    cases = {case.case_ref: case for case in session.exec(select(Case).where(
-        Case.service_id == service_id, Case.case_ref.in_(sorted({record.case_ref for record in records}))))}
+    cases = _known_cases(session, service_id, {record.case_ref for record in records})
     known = {(p.case_id, p.audience, p.participant_ref) for p in session.exec(select(Participant).where(
         Participant.case_id.in_([case.id for case in cases.values()])))}
     created, updated, people = [], [], []
@@ -250,8 +252,9 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> Im
         elif any(getattr(case, name) != value for name, value in record.case_fields.items()):
             for name, value in record.case_fields.items():
                 setattr(case, name, value)
-            case.updated_at = utcnow()
+            case.updated_at = now
             updated.append(case)
+        case.last_imported_at = now  # listed by the case system: still current, changed or not
         people.append((case, record))
     session.flush()  # gives the new cases their ids
     for case, record in people:
@@ -265,6 +268,16 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> Im
     summary.created_case_ids = {case.id for case in created}
     summary.updated_case_ids = {case.id for case in updated}
     return summary
+
+
+def _known_cases(session: Session, service_id: int, case_refs: set[str]) -> dict[str, Case]:
+    """This service's cases by reference, including those past retention, which are stored under
+    a keyed hash of their reference (surveys/retention.py) so an old export cannot bring them back."""
+    key = hash_key_of(session)
+    erased = {erased_case_ref(key, ref): ref for ref in case_refs}
+    rows = session.exec(select(Case).where(Case.service_id == service_id,
+                                           Case.case_ref.in_(sorted(case_refs | set(erased)))))
+    return {erased.get(case.case_ref, case.case_ref): case for case in rows}
 
 
 Progress = Callable[[str, int, int], None]  # (stage: "cases" or "surveys", done, total)
@@ -288,7 +301,7 @@ def import_in_batches(engine: Engine, service_id: int, records: list[CaseRow], d
         if start:
             time.sleep(pause)
         with session_scope(engine) as session:
-            summary.add(import_rows(session, service_id, records[start:start + batch_size]))
+            summary.add(import_rows(session, service_id, records[start:start + batch_size], now=now))
         progress("cases", min(start + batch_size, len(records)), len(records))
     planned = SyncResult()
     case_ids = sorted(summary.case_ids)
