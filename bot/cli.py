@@ -473,6 +473,19 @@ def _reach_line(reach, settings: Settings) -> str:
     return t("alert.reach_yes")
 
 
+def main() -> None:
+    """The `heard` command: an error nothing handled is logged as JSON, never as a raw traceback."""
+    import sys
+
+    from bot import logs
+
+    try:
+        app()
+    except Exception as error:  # noqa: BLE001 - a raw traceback could print the values a query was given
+        print(logs.crash_line(error), file=sys.stderr)
+        sys.exit(1)
+
+
 @app.command("run")
 def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook mode (default: long polling)."),
         listen: str = typer.Option("127.0.0.1", help="Address for the webhook server."),
@@ -481,13 +494,10 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
                                     help="Another Bot API server, e.g. a self-hosted one.")) -> None:
     """Run the bot."""
     import logging
-    import secrets
 
-    from telegram import Update
-    from telegram.ext import ApplicationBuilder
+    from bot import logs
 
-    from bot.app import build_application, build_heard
-
+    logs.configure(logging.INFO)  # JSON lines, no tokens, texts or chat ids: from the first moment
     settings = load_settings()
     if settings.telegram_bot_token is None:
         fail("No Telegram bot token is set.\n"
@@ -495,9 +505,28 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
              "2. Put the token it gives you in the TELEGRAM_BOT_TOKEN environment variable.\n"
              "3. Run heard run again.\n"
              "To try heard without a token, run: heard demo", 2)
-    from bot import logs
+    try:
+        _run(settings, webhook_url=webhook_url, listen=listen, port=port, api_url=api_url)
+    except Exception as error:  # noqa: BLE001 - logged as type and frames; its message may quote data
+        logging.getLogger("heard").critical("heard stopped: %s", _stop_reason(error), exc_info=error)
+        raise typer.Exit(1) from None
 
-    logs.configure(logging.INFO)  # JSON lines, no tokens, texts or chat ids
+
+def _stop_reason(error: Exception) -> str:
+    from surveys.hashkey import HashKeyProblem
+
+    # Our own problems explain themselves in words we wrote; anything else is named by its type.
+    return str(error) if isinstance(error, HashKeyProblem) else f"an unexpected {type(error).__name__}"
+
+
+def _run(settings: Settings, *, webhook_url, listen, port, api_url) -> None:
+    import secrets
+
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder
+
+    from bot.app import build_application, build_heard
+
     token = settings.telegram_bot_token.get_secret_value()
     builder = ApplicationBuilder().token(token)
     if api_url:
@@ -533,4 +562,4 @@ def write_qr(link: str, path: Path) -> None:
 
 
 if __name__ == "__main__":
-    app()
+    main()

@@ -58,6 +58,25 @@ def keys_rotate(new_key: str = typer.Option(None, help="Encrypt under this key (
         typer.echo("Now set HEARD_ENCRYPTION_KEY to the new key alone and restart the bot.")
 
 
+@keys_app.command("rehash")
+def keys_rehash() -> None:
+    """Move every chat hash to this process's hash key (HEARD_HASH_KEY or its file).
+
+    Only for when the key the database was hashed with is lost: workers with the old key stop
+    recognising people until they are given the new one.
+    """
+    from bot.cli import fail, open_context
+    from surveys.hashkey import HashKeyProblem, adopt
+    from surveys.models import utcnow
+
+    ctx = open_context(adopt_hash_key=False)
+    try:
+        remade = adopt(ctx.engine, now=utcnow(), force=True)
+    except HashKeyProblem as problem:
+        fail(f"Nothing was changed: {problem}.")
+    typer.echo(f"Re-made {remade} chat hashes under the current hash key. Give every worker this key.")
+
+
 def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would go.")) -> None:
     """Erase what is past the retention period (HEARD_RETENTION_MONTHS after the case ended).
 
