@@ -69,7 +69,7 @@ def _csv_rows(content: str, column: str, question_column: str | None, audience_c
                 yield (text, (row.get(question_column) or "").strip() or None if question_column else None,
                        (row.get(audience_column) or "").strip() or None if audience_column else None)
     except csv.Error:
-        _fail(f"line {reader.line_num}: a cell is longer than {csv.field_size_limit():,} characters, "
+        _fail(f"line {reader.line_num + 1}: a cell is longer than {csv.field_size_limit():,} characters, "
               "or the file is not CSV")
 
 

@@ -198,7 +198,7 @@ def parse_csv(text: str) -> list[CaseRow]:
     except csv.Error as error:
         reason = (f"a cell is longer than {MAX_CELL_CHARS:,} characters: is this the case export?"
                   if "field larger" in str(error) else "this line cannot be read as CSV")
-        raise ImportRejected([(reader.line_num, reason)]) from None
+        raise ImportRejected([(reader.line_num + 1, reason)]) from None  # the line it was reading
 
 
 def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
