@@ -159,8 +159,8 @@ def parse_row(line: int, row: dict[str, str]) -> CaseRow:
 
     fields: dict = {}
     for column in ("disposal", "locality", "gender", "ethnicity"):
-        if get(column):
-            fields[column] = get(column)[:60]
+        if get(column):  # cut to the column's size: PostgreSQL refuses longer, SQLite would keep it
+            fields[column] = get(column)[:Case.__table__.c[column].type.length]
     for column, target in (("intervention_start", "intervention_start"), ("intervention_end", "intervention_end"),
                            ("restorative_closed", "restorative_closed_on")):
         if get(column):

@@ -43,12 +43,14 @@ def make_engine(url: str, *, keys: Keyring | None = None, hash_key: bytes | None
     return use_hash_key(use_keys(engine, keys), hash_key)
 
 
-def _storable_parameters(_conn, _cursor, statement, parameters, _context, executemany):
+def _storable_parameters(_conn, _cursor, statement, parameters, _context, _executemany):
     """The last line of defence behind the cleaning at the edges (surveys/text.py): no text that
     reaches the database, stored or searched for, can make it refuse the statement (PostgreSQL
     rejects NUL; neither database can encode a lone surrogate)."""
-    if executemany:
-        return statement, [_clean_row(row) for row in parameters]
+    # Shapes vary by driver and path (a batched insert may be one dict even when executemany is
+    # set), so go by what was given: one row of values, or a list of rows.
+    if isinstance(parameters, (list, tuple)) and parameters and isinstance(parameters[0], (dict, list, tuple)):
+        return statement, type(parameters)(_clean_row(row) for row in parameters)
     return statement, _clean_row(parameters)
 
 

@@ -100,8 +100,8 @@ def test_hostile_strings_through_every_command_that_takes_text(db_url, tmp_path,
     assert len(stored) == len(HOSTILE)
     for n, text in enumerate(in_files):  # every cell kept, cleaned, as far as its column allows
         read_back = text.replace("\r\n", "\n").replace("\r", "\n")  # files are read with universal newlines
-        expected = clean_text(read_back).strip()[:60] or None
-        assert stored[f"H-{n}"].disposal == expected, repr(text[:30])
+        case, cleaned = stored[f"H-{n}"], clean_text(read_back).strip()
+        assert (case.disposal, case.gender) == (cleaned[:60] or None, cleaned[:30] or None), repr(text[:30])
 
     lines = tmp_path / "answers.txt"
     lines.write_text("\n".join(in_files), encoding="utf-8")
