@@ -497,14 +497,14 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
 
     from bot import logs
 
-    logs.configure(logging.INFO)  # JSON lines, no tokens, texts or chat ids: from the first moment
-    settings = load_settings()
+    settings = load_settings()  # a settings mistake or a missing token is told in words, no traceback
     if settings.telegram_bot_token is None:
         fail("No Telegram bot token is set.\n"
              "1. In Telegram, message @BotFather and send /newbot.\n"
              "2. Put the token it gives you in the TELEGRAM_BOT_TOKEN environment variable.\n"
              "3. Run heard run again.\n"
              "To try heard without a token, run: heard demo", 2)
+    logs.configure(logging.INFO)  # JSON lines, no tokens, texts or chat ids: from here on, even if start-up fails
     try:
         _run(settings, webhook_url=webhook_url, listen=listen, port=port, api_url=api_url)
     except Exception as error:  # noqa: BLE001 - logged as type and frames; its message may quote data
