@@ -15,6 +15,7 @@ import typer
 from analysis.pipeline import analyse
 from analysis.sentiment import QUESTION_KINDS, question_kind_of
 from surveys.enrol import _parse_audience as parse_audience  # the import's own reading: one vocabulary
+from surveys.text import clean_text
 
 
 def analyse_command(
@@ -40,10 +41,11 @@ Row = tuple[str, Optional[str], Optional[str]]
 
 
 def _read(file: str) -> str:
+    # Cleaned as it comes in (surveys/text.py): nothing below sees a NUL or a lone surrogate.
     if file == "-":
-        return sys.stdin.read()
+        return clean_text(sys.stdin.read())
     try:
-        return Path(file).read_text(encoding="utf-8-sig")
+        return clean_text(Path(file).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as error:
         _fail(f"cannot read {file}: {error}")
 
@@ -60,11 +62,15 @@ def _csv_rows(content: str, column: str, question_column: str | None, audience_c
     for wanted in (column, question_column, audience_column):
         if wanted and wanted not in columns:
             _fail(f"no column '{wanted}'; the columns are: {', '.join(columns) or '(none: the file is empty)'}")
-    for row in reader:
-        text = (row.get(column) or "").strip()
-        if text:
-            yield (text, (row.get(question_column) or "").strip() or None if question_column else None,
-                   (row.get(audience_column) or "").strip() or None if audience_column else None)
+    try:
+        for row in reader:
+            text = (row.get(column) or "").strip()
+            if text:
+                yield (text, (row.get(question_column) or "").strip() or None if question_column else None,
+                       (row.get(audience_column) or "").strip() or None if audience_column else None)
+    except csv.Error:
+        _fail(f"line {reader.line_num + 1}: a cell is longer than {csv.field_size_limit():,} characters, "
+              "or the file is not CSV")
 
 
 def _question(value: str | None, row_number: int) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from surveys.crypto import plain_chat_hash
+from surveys.hashkey import chat_hash, hash_key_of
 from surveys.models import Audience, Case, Consent, Invitation, InvitationStatus, Participant
 from surveys.settings import Settings
 
@@ -57,7 +57,8 @@ def database(backend: str, postgres_admin_url: str | None = None) -> Iterator[st
 
 def settings_for(url: str) -> Settings:
     return Settings(database_url=url, service=SERVICE, service_name="Benchmark Youth Justice Service",
-                    bot_username="emulated_123_bot", _env_file=None)
+                    bot_username="emulated_123_bot", hash_key="benchmark-hash-key-not-for-production-use",
+                    _env_file=None)
 
 
 def chat_ids(count: int) -> list[int]:
@@ -67,7 +68,7 @@ def chat_ids(count: int) -> list[int]:
 def add_linked_people(engine, service_id: int, count: int, *, survey_id: str = "yp_exit",
                       due: datetime = NOW - timedelta(hours=1)) -> list[int]:
     """``count`` young people, linked to chats and consenting, each with one survey due. Returns chat ids."""
-    chats = chat_ids(count)
+    chats, key = chat_ids(count), hash_key_of(engine)
     with engine.begin() as conn:
         case_ids = conn.execute(sa.insert(Case).returning(Case.id, sort_by_parameter_order=True), [
             {"service_id": service_id, "case_ref": f"BENCH-{n:06d}", "disposal": "Referral Order",
@@ -76,7 +77,7 @@ def add_linked_people(engine, service_id: int, count: int, *, survey_id: str = "
         participant_ids = conn.execute(
             sa.insert(Participant).returning(Participant.id, sort_by_parameter_order=True), [
                 {"case_id": case_id, "audience": Audience.young_person.value, "participant_ref": "",
-                 "chat_id": str(chat), "chat_hash": plain_chat_hash(chat), "language": "en",
+                 "chat_id": str(chat), "chat_hash": chat_hash(key, chat), "language": "en",
                  "consent": Consent.given.value, "consent_at": NOW - timedelta(days=1), "created_at": NOW}
                 for case_id, chat in zip(case_ids, chats)]).scalars().all()
         conn.execute(sa.insert(Invitation), [

@@ -35,11 +35,14 @@ def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, a
     """Open the database (migrating it), load the surveys and the analysis."""
     from bot.screening import load_duty_roster
     from surveys.crypto import Keyring
+    from surveys.hashkey import adopt, hash_key_from_settings
     from surveys.schema import load_all
     from surveys.store import ensure_service, make_engine, session_scope, upgrade
 
+    hash_key = hash_key_from_settings(settings)  # before touching the database: a missing key is a setup error
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url, keys=Keyring.from_settings(settings))
+    engine = make_engine(settings.database_url, keys=Keyring.from_settings(settings), hash_key=hash_key)
+    adopt(engine, now=clock())
     with session_scope(engine) as session:
         service_id = ensure_service(session, settings.service, settings.service_name).id
         roster = load_duty_roster(session, service_id)

@@ -64,14 +64,21 @@ def load_settings() -> Settings:
         fail(f"Your settings need a fix:\n{error}")
 
 
-def open_context(settings: Settings | None = None) -> Context:
+def open_context(settings: Settings | None = None, *, adopt_hash_key: bool = True) -> Context:
     """For commands that change things: migrates the database, and makes the service row on first use."""
+    from surveys.hashkey import HashKeyProblem, adopt
+    from surveys.models import utcnow
     from surveys.store import current_revision, ensure_service, head_revision, make_engine, session_scope, upgrade
 
     settings = settings or load_settings()
-    engine = make_engine(settings.database_url, keys=_keys(settings))
+    engine = make_engine(settings.database_url, keys=_keys(settings), hash_key=_hash_key(settings))
     if current_revision(engine) != head_revision(settings.database_url):
         upgrade(settings.database_url)
+    if adopt_hash_key:
+        try:
+            adopt(engine, now=utcnow())
+        except HashKeyProblem as problem:
+            fail(f"{problem}.")
     codes = _service_codes(engine)
     settings = _chosen_service(settings, codes, creating=True)
     with session_scope(engine) as session:
@@ -95,7 +102,7 @@ def open_read_only(settings: Settings | None = None) -> Context:
     if database is not None and not database.exists():
         fail(f"There is no database at {database.resolve()}. Check HEARD_DATABASE_URL (now {url}), "
              f"or run this where the bot's database is.")
-    engine = make_engine(settings.database_url, keys=_keys(settings))
+    engine = make_engine(settings.database_url, keys=_keys(settings), hash_key=_hash_key(settings))
     try:
         revision = current_revision(engine)
     except Exception as error:  # noqa: BLE001 - a wrong URL, a server that is down: say which
@@ -138,6 +145,15 @@ def _keys(settings: Settings):
         return Keyring.from_settings(settings)
     except ValueError as error:
         fail(f"HEARD_ENCRYPTION_KEY needs a fix: {error}")
+
+
+def _hash_key(settings: Settings) -> bytes:
+    from surveys.hashkey import HashKeyProblem, hash_key_from_settings
+
+    try:
+        return hash_key_from_settings(settings)
+    except HashKeyProblem as problem:
+        fail(f"The hash key needs a fix: {problem}.")
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -593,6 +609,19 @@ def _reach_line(reach, settings: Settings) -> str:
     return t("alert.reach_yes")
 
 
+def main() -> None:
+    """The `heard` command: an error nothing handled is logged as JSON, never as a raw traceback."""
+    import sys
+
+    from bot import logs
+
+    try:
+        app()
+    except Exception as error:  # noqa: BLE001 - a raw traceback could print the values a query was given
+        print(logs.crash_line(error), file=sys.stderr)
+        sys.exit(1)
+
+
 @app.command("run")
 def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook mode (default: long polling)."),
         listen: str = typer.Option("127.0.0.1", help="Address for the webhook server."),
@@ -601,6 +630,32 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
                                     help="Another Bot API server, e.g. a self-hosted one.")) -> None:
     """Run the bot."""
     import logging
+
+    from bot import logs
+
+    settings = load_settings()  # a settings mistake or a missing token is told in words, no traceback
+    if settings.telegram_bot_token is None:
+        fail("No Telegram bot token is set.\n"
+             "1. In Telegram, message @BotFather and send /newbot.\n"
+             "2. Put the token it gives you in the TELEGRAM_BOT_TOKEN environment variable.\n"
+             "3. Run heard run again.\n"
+             "To try heard without a token, run: heard demo", 2)
+    logs.configure(logging.INFO)  # JSON lines, no tokens, texts or chat ids: from here on, even if start-up fails
+    try:
+        _run(settings, webhook_url=webhook_url, listen=listen, port=port, api_url=api_url)
+    except Exception as error:  # noqa: BLE001 - logged as type and frames; its message may quote data
+        logging.getLogger("heard").critical("heard stopped: %s", _stop_reason(error), exc_info=error)
+        raise typer.Exit(1) from None
+
+
+def _stop_reason(error: Exception) -> str:
+    from surveys.hashkey import HashKeyProblem
+
+    # Our own problems explain themselves in words we wrote; anything else is named by its type.
+    return str(error) if isinstance(error, HashKeyProblem) else f"an unexpected {type(error).__name__}"
+
+
+def _run(settings: Settings, *, webhook_url, listen, port, api_url) -> None:
     import secrets
 
     from telegram import Update
@@ -608,16 +663,6 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
 
     from bot.app import build_application, build_heard
 
-    settings = load_settings()
-    if settings.telegram_bot_token is None:
-        fail("No Telegram bot token is set.\n"
-             "1. In Telegram, message @BotFather and send /newbot.\n"
-             "2. Put the token it gives you in the TELEGRAM_BOT_TOKEN environment variable.\n"
-             "3. Run heard run again.\n"
-             "To try heard without a token, run: heard demo", 2)
-    from bot import logs
-
-    logs.configure(logging.INFO)  # JSON lines, no tokens, texts or chat ids
     token = settings.telegram_bot_token.get_secret_value()
     builder = ApplicationBuilder().token(token)
     if api_url:
@@ -653,4 +698,4 @@ def write_qr(link: str, path: Path) -> None:
 
 
 if __name__ == "__main__":
-    app()
+    main()

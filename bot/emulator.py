@@ -990,7 +990,8 @@ def _chat_key(params: _Params) -> int | str | None:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # \uXXXX escapes, so text holding a lone surrogate (an emoji cut in half) still travels as JSON.
+    return json.dumps(value, separators=(",", ":"))
 
 
 class SimUser:

@@ -40,6 +40,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def crash_line(error: BaseException, where: str = "heard") -> str:
+    """One JSON log line for an error nothing else caught: its type and frames, never its message."""
+    record = logging.LogRecord(where, logging.CRITICAL, __file__, 0, "stopped by an unexpected %s",
+                               (type(error).__name__,), (type(error), error, error.__traceback__))
+    return JsonFormatter().format(record)
+
+
 def configure(level: int = logging.INFO, stream=None) -> logging.Handler:
     """Send every log record to ``stream`` (stderr) as JSON lines; quiet the chatty libraries."""
     handler = logging.StreamHandler(stream or sys.stderr)

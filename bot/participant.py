@@ -21,11 +21,11 @@ from bot import callbacks
 from bot.context import Heard, heard
 from bot.conversation import close_question, question_index, send_current, send_step
 from bot.render import button_values, parse_press, question_keyboard
-from bot.screening import disclosed_in
+from bot.screening import disclosed_in, person_text
 from bot.texts import for_audience, problem_text, t
 from surveys import engine
 from surveys.answering import load_answers, respond
-from surveys.crypto import chat_hash, chat_hashes, keyring_of
+from surveys.hashkey import chat_hash, hash_key_of
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
 from surveys.models import (Audience, AuditEvent, Case, Consent, Invitation, InvitationStatus,
@@ -44,13 +44,12 @@ _ACTIVE = (InvitationStatus.sent, InvitationStatus.started)
 
 def _participant(session: Session, h: Heard, chat_id: int) -> Participant | None:
     """This chat's participant in this bot's YOT: another YOT sharing the database is invisible."""
-    hashes = chat_hashes(keyring_of(session), chat_id)  # several while keys are being rotated
     return session.exec(select(Participant).join(Case).where(
-        Participant.chat_hash.in_(hashes), Case.service_id == h.service_id)).first()
+        Participant.chat_hash == _chat_key(session, chat_id), Case.service_id == h.service_id)).first()
 
 
 def _chat_key(session: Session, chat_id: int) -> str:
-    return chat_hash(keyring_of(session), chat_id)
+    return chat_hash(hash_key_of(session), chat_id)
 
 
 def _lang(participant: Participant | None) -> str:
@@ -277,7 +276,7 @@ async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     The screen (bot/screening.py) has already read it; after a disclosure the replies here stay
     quiet about validation and "nobody reads this", and just show where the person is.
     """
-    h, chat_id, text = heard(context), update.effective_chat.id, update.effective_message.text
+    h, chat_id, text = heard(context), update.effective_chat.id, person_text(update)
     disclosed = disclosed_in(update, context)
     response = None
     with session_scope(h.engine) as session:

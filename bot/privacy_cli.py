@@ -58,22 +58,50 @@ def keys_rotate(new_key: str = typer.Option(None, help="Encrypt under this key (
         typer.echo("Now set HEARD_ENCRYPTION_KEY to the new key alone and restart the bot.")
 
 
+@keys_app.command("rehash")
+def keys_rehash() -> None:
+    """Move every chat hash to this process's hash key (HEARD_HASH_KEY or its file).
+
+    Only for when the key the database was hashed with is lost: workers with the old key stop
+    recognising people until they are given the new one.
+    """
+    from bot.cli import fail, open_context
+    from surveys.hashkey import HashKeyProblem, adopt
+    from surveys.models import utcnow
+
+    ctx = open_context(adopt_hash_key=False)
+    try:
+        remade = adopt(ctx.engine, now=utcnow(), force=True)
+    except HashKeyProblem as problem:
+        fail(f"Nothing was changed: {problem}.")
+    typer.echo(f"Re-made {remade} chat hashes under the current hash key. Give every worker this key.")
+
+
 def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only say what would go.")) -> None:
-    """Erase what is past the retention period (HEARD_RETENTION_MONTHS after the case ended)."""
+    """Erase what is past the retention period (HEARD_RETENTION_MONTHS after the case ended).
+
+    With --dry-run, also list every case with the date it will be erased.
+    """
     from bot.cli import open_context
     from surveys.models import utcnow
-    from surveys.retention import purge as run_purge
+    from surveys.retention import purge as run_purge, retention_schedule
     from surveys.store import session_scope
 
     ctx = open_context()
-    now = utcnow()
+    now, months = utcnow(), ctx.settings.retention_months
+    today = now.astimezone(ctx.settings.zone).date()
     with session_scope(ctx.engine) as session:
-        counts = run_purge(session, ctx.service_id, today=now.astimezone(ctx.settings.zone).date(),
-                           months=ctx.settings.retention_months, now=now, dry_run=dry_run, actor="cli")
-    if dry_run:
-        typer.echo(f"Would erase, for cases ended over {ctx.settings.retention_months} months ago: {counts.words()}.")
-    else:
+        counts = run_purge(session, ctx.service_id, today=today, months=months, now=now, dry_run=dry_run, actor="cli")
+        schedule = retention_schedule(session, ctx.service_id, months=months) if dry_run else []
+    if not dry_run:
         typer.echo(f"Erased {counts.words()}.")
+        return
+    typer.echo(f"Would erase now, for cases ended over {months} months ago: {counts.words()}.")
+    typer.echo(f"When each case will be erased ({len(schedule)}):")
+    for row in schedule:
+        when = "now" if row.erased_on <= today else row.erased_on.isoformat()
+        why = f"ended {row.ended.isoformat()}" if row.dated else f"no end date; last imported {row.ended.isoformat()}"
+        typer.echo(f"  {row.case_ref:<20} {when:<10}  ({why})")
 
 
 @participant_app.command("erase")

@@ -24,9 +24,10 @@ from bot import safeguarding
 from bot.context import Heard, heard
 from bot.texts import t
 from surveys.alerts import Flag, StoredAlert, record_alert
-from surveys.crypto import chat_hashes, keyring_of
+from surveys.hashkey import chat_hash, hash_key_of
 from surveys.models import AlertTier, Audience, Case, Participant, Role, SafeguardingAlert, Staff
 from surveys.store import session_scope
+from surveys.text import clean_optional
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,16 @@ DISCLOSED = "disclosed_update"  # chat_data key: the answer handlers skip their 
 
 
 def text_of(message: Message | None) -> str | None:
-    """What a person wrote: a message's text, or the caption of a photo, video or file."""
+    """What a person wrote: a message's text, or the caption of a photo, video or file, cleaned
+    of characters no database can store (surveys/text.py) before anything reads it."""
     if message is None:
         return None
-    return message.text or message.caption
+    return clean_optional(message.text or message.caption)
+
+
+def person_text(update: Update) -> str | None:
+    """The cleaned text of what a person sent in this update (a new or an edited message)."""
+    return text_of(update.message or update.edited_message)
 
 
 def disclosed_in(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -50,7 +57,7 @@ def disclosed_in(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Only what the person sent: a button press carries the bot's own message, never screened.
-    chat, text = update.effective_chat, text_of(update.message or update.edited_message)
+    chat, text = update.effective_chat, person_text(update)
     if chat is None or chat.type != ChatType.PRIVATE or not text:
         return
     h = heard(context)
@@ -99,9 +106,8 @@ def _who_is_writing(h: Heard, chat_id: int) -> _Writer | None:
 
 
 def _participant(session, h: Heard, chat_id: int) -> Participant | None:
-    hashes = chat_hashes(keyring_of(session), chat_id)
     return session.exec(select(Participant).join(Case).where(
-        Participant.chat_hash.in_(hashes), Case.service_id == h.service_id)).first()
+        Participant.chat_hash == chat_hash(hash_key_of(session), chat_id), Case.service_id == h.service_id)).first()
 
 
 def _store_once(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | None:

@@ -34,15 +34,29 @@ def database_ok(engine: Engine) -> bool:
         return False
 
 
+async def _update_from(request: web.Request, application: Application) -> Update | None:
+    """The update in a webhook body, or None when the body is not one (bad JSON, a list, a number...)."""
+    try:
+        body = await request.json()
+    except (ValueError, LookupError, RecursionError):  # not JSON, not UTF-8, an unknown charset, absurdly deep
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+        return None
+    try:
+        return Update.de_json(body, application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # a field of the wrong shape
+        return None
+
+
 def make_web_app(application: Application, engine: Engine, secret: str) -> web.Application:
     async def telegram(request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
             log.warning("webhook call without the right secret token refused")
             return web.Response(status=403)
-        try:
-            update = Update.de_json(await request.json(), application.bot)
-        except (ValueError, TypeError, KeyError):
+        update = await _update_from(request, application)
+        if update is None:
+            log.warning("webhook call with a body that is not an update refused")
             return web.Response(status=400)
         await application.update_queue.put(update)
         return web.Response()

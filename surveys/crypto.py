@@ -9,12 +9,14 @@ A stored value is either plain text (written while no key was set; still readabl
 a value under a key we do not hold, or a tampered one, raises :class:`EncryptionError`; it is
 never returned as garbage. Several keys may be given ("new,old", like MultiFernet): the first
 encrypts, all decrypt, and :func:`rotate` moves every value onto the first.
+
+The chat look-up hash is not made from these keys: it has a key of its own (surveys/hashkey.py),
+so it stays keyed when no encryption key is set and does not change when the keys rotate.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -75,30 +77,6 @@ class Keyring:
             return Fernet(key).decrypt(token.encode()).decode()
         except InvalidToken:
             raise EncryptionError(f"a value under key {kid} failed its integrity check (damaged or altered)") from None
-
-    def chat_hashes(self, chat_id: int | str) -> list[str]:
-        """Every hash a linked chat may be stored under: each key's, then the unkeyed one."""
-        return [_keyed_chat_hash(key, chat_id) for key in self.keys] + [plain_chat_hash(chat_id)]
-
-
-def plain_chat_hash(chat_id: int | str) -> str:
-    """The look-up hash used when no key is set (sha256; a leak could be brute-forced)."""
-    return hashlib.sha256(f"chat:{int(chat_id)}".encode()).hexdigest()
-
-
-def _keyed_chat_hash(key: str, chat_id: int | str) -> str:
-    # A subkey of its own, so the look-up hash never reuses the encryption key directly.
-    subkey = hmac.new(key.encode(), b"heard chat hash", hashlib.sha256).digest()
-    return hmac.new(subkey, f"chat:{int(chat_id)}".encode(), hashlib.sha256).hexdigest()
-
-
-def chat_hash(keyring: Keyring | None, chat_id: int | str) -> str:
-    """The hash to store for a chat: keyed by the first key when there is one."""
-    return _keyed_chat_hash(keyring.keys[0], chat_id) if keyring else plain_chat_hash(chat_id)
-
-
-def chat_hashes(keyring: Keyring | None, chat_id: int | str) -> list[str]:
-    return keyring.chat_hashes(chat_id) if keyring else [plain_chat_hash(chat_id)]
 
 
 def is_encrypted(stored: str | None) -> bool:

@@ -24,9 +24,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from surveys.hashkey import erased_case_ref, hash_key_of
 from surveys.invitations import SyncResult, sync_cases
 from surveys.models import Audience, Case, Invitation, InviteLink, Participant, utcnow
 from surveys.store import session_scope
+from surveys.text import clean_text
 
 REQUIRED_COLUMNS = ("case_ref", "audience", "disposal", "locality", "intervention_start",
                     "intervention_end", "age", "gender", "ethnicity", "send")
@@ -46,6 +48,10 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,59}$")
 _PARTICIPANT_REF = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+# An export may carry long columns we never read (case notes): Python's csv refuses cells over
+# 131,072 characters, so allow more, and name the line of anything longer still.
+MAX_CELL_CHARS = 1_000_000
+csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
 # Per transaction, so each commits in well under a second on SQLite (about 0.2 s and 0.3 s
 # here): rows written, then cases whose surveys are planned (a case has two or three people).
 IMPORT_BATCH = 500
@@ -153,8 +159,8 @@ def parse_row(line: int, row: dict[str, str]) -> CaseRow:
 
     fields: dict = {}
     for column in ("disposal", "locality", "gender", "ethnicity"):
-        if get(column):
-            fields[column] = get(column)[:60]
+        if get(column):  # cut to the column's size: PostgreSQL refuses longer, SQLite would keep it
+            fields[column] = get(column)[:Case.__table__.c[column].type.length]
     for column, target in (("intervention_start", "intervention_start"), ("intervention_end", "intervention_end"),
                            ("restorative_closed", "restorative_closed_on")):
         if get(column):
@@ -181,8 +187,21 @@ def parse_row(line: int, row: dict[str, str]) -> CaseRow:
 
 
 def parse_csv(text: str) -> list[CaseRow]:
-    """Parse a whole export; raise :class:`ImportRejected` listing every bad row."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    """Parse a whole export; raise :class:`ImportRejected` listing every bad row.
+
+    The text is cleaned first (surveys/text.py): a NUL or control character in a cell never
+    reaches the database. A cell too long to be a case detail stops the parse at its line.
+    """
+    reader = csv.DictReader(io.StringIO(clean_text(text.lstrip("\ufeff"))))
+    try:
+        return _parse_rows(reader)
+    except csv.Error as error:
+        reason = (f"a cell is longer than {MAX_CELL_CHARS:,} characters: is this the case export?"
+                  if "field larger" in str(error) else "this line cannot be read as CSV")
+        raise ImportRejected([(reader.line_num + 1, reason)]) from None  # the line it was reading
+
+
+def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
     columns = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
@@ -209,15 +228,16 @@ def parse_csv(text: str) -> list[CaseRow]:
     return records
 
 
-def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> ImportSummary:
-    """Create or update cases and participants. Re-importing the same file changes nothing.
+def import_rows(session: Session, service_id: int, records: list[CaseRow], *, now: datetime | None = None) -> ImportSummary:
+    """Create or update cases and participants. Re-importing the same file changes nothing but
+    each case's ``last_imported_at`` (retention counts from it for a case with no dates).
 
     Two look-ups and one flush for the whole list (not one per row), so a batch of a few
     hundred rows holds the write lock for a moment only.
     """
+    now = now or utcnow()
     summary = ImportSummary(rows=len(records))
-    cases = {case.case_ref: case for case in session.exec(select(Case).where(
-        Case.service_id == service_id, Case.case_ref.in_(sorted({record.case_ref for record in records}))))}
+    cases = _known_cases(session, service_id, {record.case_ref for record in records})
     known = {(p.case_id, p.audience, p.participant_ref) for p in session.exec(select(Participant).where(
         Participant.case_id.in_([case.id for case in cases.values()])))}
     created, updated, people = [], [], []
@@ -232,8 +252,9 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> Im
         elif any(getattr(case, name) != value for name, value in record.case_fields.items()):
             for name, value in record.case_fields.items():
                 setattr(case, name, value)
-            case.updated_at = utcnow()
+            case.updated_at = now
             updated.append(case)
+        case.last_imported_at = now  # listed by the case system: still current, changed or not
         people.append((case, record))
     session.flush()  # gives the new cases their ids
     for case, record in people:
@@ -247,6 +268,16 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow]) -> Im
     summary.created_case_ids = {case.id for case in created}
     summary.updated_case_ids = {case.id for case in updated}
     return summary
+
+
+def _known_cases(session: Session, service_id: int, case_refs: set[str]) -> dict[str, Case]:
+    """This service's cases by reference, including those past retention, which are stored under
+    a keyed hash of their reference (surveys/retention.py) so an old export cannot bring them back."""
+    key = hash_key_of(session)
+    erased = {erased_case_ref(key, ref): ref for ref in case_refs}
+    rows = session.exec(select(Case).where(Case.service_id == service_id,
+                                           Case.case_ref.in_(sorted(case_refs | set(erased)))))
+    return {erased.get(case.case_ref, case.case_ref): case for case in rows}
 
 
 Progress = Callable[[str, int, int], None]  # (stage: "cases" or "surveys", done, total)
@@ -270,7 +301,7 @@ def import_in_batches(engine: Engine, service_id: int, records: list[CaseRow], d
         if start:
             time.sleep(pause)
         with session_scope(engine) as session:
-            summary.add(import_rows(session, service_id, records[start:start + batch_size]))
+            summary.add(import_rows(session, service_id, records[start:start + batch_size], now=now))
         progress("cases", min(start + batch_size, len(records)), len(records))
     planned = SyncResult()
     case_ids = sorted(summary.case_ids)
@@ -365,6 +396,7 @@ def redeem_invite(session: Session, code: str, *, now: datetime, service_id: int
 
 def find_participant(session: Session, service_id: int, case_ref: str, audience: Audience,
                      participant_ref: str = "") -> Participant | None:
+    case_ref, participant_ref = clean_text(case_ref), clean_text(participant_ref)  # typed by staff
     return session.exec(
         select(Participant).join(Case).where(
             Case.service_id == service_id, Case.case_ref == case_ref,

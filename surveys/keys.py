@@ -1,4 +1,4 @@
-"""Key rotation: re-encrypt every protected value under the first key, and re-hash chat links.
+"""Key rotation: re-encrypt every protected value under the first key.
 
 Run it with an engine whose keyring is "new, old...": every value is read with whichever key it
 was written under (or as plain text) and written back under the new key, in one transaction,
@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from surveys.crypto import EncryptionError, chat_hash, keyring_of
+from surveys.crypto import EncryptionError, keyring_of
 from surveys.models import Answer, Participant, SafeguardingAlert
 from surveys.store import audit, session_scope
 
@@ -29,18 +29,15 @@ def rotate(engine: Engine, *, now: datetime, actor: str = "cli", batch: int = BA
     with session_scope(engine) as session:
         for model, name in PROTECTED:
             table, column = model.__table__, getattr(model.__table__.c, name)
-            values = {name: sa.bindparam("new_value")}
-            if model is Participant:
-                values["chat_hash"] = sa.bindparam("new_hash")
-            update = sa.update(table).where(table.c.id == sa.bindparam("row_id")).values(values)
+            # The chat hash has a key of its own (surveys/hashkey.py): it does not change here.
+            update = sa.update(table).where(table.c.id == sa.bindparam("row_id")).values({name: sa.bindparam("new_value")})
             done, last_id = 0, 0
             while True:
                 rows = session.execute(sa.select(table.c.id, column).where(column.is_not(None), table.c.id > last_id)
                                        .order_by(table.c.id).limit(batch)).all()
                 if not rows:
                     break
-                params = [{"row_id": row_id, "new_value": value, "new_hash": chat_hash(keyring, value)}
-                          if model is Participant else {"row_id": row_id, "new_value": value} for row_id, value in rows]
+                params = [{"row_id": row_id, "new_value": value} for row_id, value in rows]
                 session.execute(update, params)
                 done, last_id = done + len(rows), rows[-1][0]
             counts[f"{table.name}.{name}"] = done

@@ -140,6 +140,8 @@ class Case(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
     erased_at: datetime | None = _when()
+    # trust: retention of a case with no dates counts from the last import that listed it.
+    last_imported_at: datetime | None = _when(description="The last import that listed this case, changed or not.")
 
 
 class Participant(SQLModel, table=True):

@@ -11,27 +11,33 @@ Erasure: a person who asks (/delete in the chat, or ``heard participant erase``)
 answer, call-back request, alert text, invite link and their chat link; the participant row
 stays, marked erased, so the report leaves them out and imports do not invite them again.
 
-Both are audited with counts only, never content.
+Both are audited with counts only, never content. Nothing either leaves behind can be turned back
+into a chat id or a case reference: an erased case keeps only a keyed hash of its reference, and
+the audit log's traces of refused invite codes (a keyed hash prefix of the chat) are cleared.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from surveys.hashkey import erased_case_ref, hash_key_of
 from surveys.invitations import cancel_open
-from surveys.models import (Answer, CallbackRequest, Case, Consent, Invitation, InviteLink, Participant,
-                            SafeguardingAlert)
+from surveys.models import (Answer, AuditEvent, CallbackRequest, Case, Consent, Invitation, InviteLink, Participant,
+                            SafeguardingAlert, UTCDateTime)
 from surveys.store import audit
 
-# What a case keeps after retention: its id, service, pseudonymous case_ref (so a re-import of an
-# old export is recognised rather than invited again), created_at and erased_at.
+# What a case keeps after retention: its id, service, a keyed hash of its case_ref (so a re-import
+# of an old export is recognised rather than invited again), created_at and erased_at.
 ERASED_CASE_DETAILS = dict(disposal=None, locality=None, intervention_start=None, intervention_end=None,
                            age_band=None, gender=None, ethnicity=None, send=None, looked_after=None,
                            review_dates="", restorative_closed_on=None)
+# A refused invite code is recorded under the chat's hash prefix, for the wrong-code limit (15
+# minutes); after a day it has no use, so the purge clears it.
+REFUSED_CODE_TRACE = timedelta(days=1)
 
 
 # --- pure selection ----------------------------------------------------------------------------
@@ -49,17 +55,28 @@ def months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def case_end(intervention_end: date | None, restorative_closed_on: date | None, updated_at: datetime) -> date:
+def case_end(intervention_end: date | None, restorative_closed_on: date | None, last_imported: datetime) -> date:
     """When a case's work ended: the later of the intervention end and the restorative closure.
 
-    A case with neither counts from the last time an import touched it, so no case is kept forever.
+    A case with neither counts from the last import that listed it, so no case is kept forever
+    and none is erased while the case system still exports it.
     """
     ends = [d for d in (intervention_end, restorative_closed_on) if d is not None]
-    return max(ends) if ends else updated_at.date()
+    return max(ends) if ends else last_imported.date()
 
 
 def past_retention(end: date, today: date, months: int) -> bool:
     return end <= months_before(today, months)
+
+
+def erase_date(end: date, months: int) -> date:
+    """The first day on which a case that ended on ``end`` is past retention."""
+    day = months_before(end, -months)
+    while past_retention(end, day - timedelta(days=1), months):
+        day -= timedelta(days=1)
+    while not past_retention(end, day, months):
+        day += timedelta(days=1)
+    return day
 
 
 # --- the database --------------------------------------------------------------------------
@@ -80,16 +97,41 @@ class PurgeCounts:
         return " ".join(f"{name}={count}" for name, count in asdict(self).items())
 
 
-def cases_due(session: Session, service_id: int, *, today: date, months: int) -> list[int]:
-    rows = session.execute(sa.select(Case.id, Case.intervention_end, Case.restorative_closed_on, Case.updated_at)
+@dataclass(frozen=True)
+class CaseRetention:
+    """When one case will be erased, and what that date counts from."""
+
+    case_id: int
+    case_ref: str
+    ended: date
+    dated: bool  # False: no end dates, so it counts from the last import that listed the case
+    erased_on: date
+
+
+def retention_schedule(session: Session, service_id: int, *, months: int) -> list[CaseRetention]:
+    """Every case not yet erased, soonest to go first."""
+    seen = sa.func.coalesce(Case.last_imported_at, Case.updated_at, type_=UTCDateTime())
+    rows = session.execute(sa.select(Case.id, Case.case_ref, Case.intervention_end, Case.restorative_closed_on, seen)
                            .where(Case.service_id == service_id, Case.erased_at.is_(None)).order_by(Case.id))
-    return [case_id for case_id, end, closed, updated in rows if past_retention(case_end(end, closed, updated), today, months)]
+    schedule = []
+    for case_id, case_ref, end, closed, last_seen in rows:
+        ended = case_end(end, closed, last_seen)
+        schedule.append(CaseRetention(case_id, case_ref, ended, end is not None or closed is not None,
+                                      erase_date(ended, months)))
+    return sorted(schedule, key=lambda row: (row.erased_on, row.case_ref))
+
+
+def cases_due(session: Session, service_id: int, *, today: date, months: int) -> list[int]:
+    return sorted(row.case_id for row in retention_schedule(session, service_id, months=months)
+                  if row.erased_on <= today)
 
 
 def purge(session: Session, service_id: int, *, today: date, months: int, now: datetime, dry_run: bool = False,
           actor: str = "system") -> PurgeCounts:
     """Erase what retention says must go, for every case past it. A dry run only counts."""
     case_ids = cases_due(session, service_id, today=today, months=months)
+    if not dry_run:
+        _forget_refused_code_traces(session, before=now - REFUSED_CODE_TRACE)
     if not case_ids:
         return PurgeCounts()
     people = sa.select(Participant.id).where(Participant.case_id.in_(case_ids)).scalar_subquery()
@@ -113,8 +155,16 @@ def purge(session: Session, service_id: int, *, today: date, months: int, now: d
     for participant_id in session.exec(select(Participant.id).where(Participant.case_id.in_(case_ids))):
         counts.invitations_cancelled += cancel_open(session, participant_id)
     session.execute(sa.update(Case).where(Case.id.in_(case_ids)).values(**ERASED_CASE_DETAILS, erased_at=now))
+    key = hash_key_of(session)
+    for case_id, case_ref in session.execute(sa.select(Case.id, Case.case_ref).where(Case.id.in_(case_ids))).all():
+        session.execute(sa.update(Case).where(Case.id == case_id).values(case_ref=erased_case_ref(key, case_ref)))
     audit(session, actor, "retention.purge", detail=counts.detail(), service_id=service_id, at=now)
     return counts
+
+
+def _forget_refused_code_traces(session: Session, *, before: datetime) -> None:
+    session.execute(sa.update(AuditEvent).where(AuditEvent.action == "invite.refused", AuditEvent.subject.is_not(None),
+                                                AuditEvent.at < before).values(subject=None))
 
 
 def erase_participant(session: Session, participant: Participant, *, now: datetime, actor: str) -> int:
@@ -130,6 +180,10 @@ def erase_participant(session: Session, participant: Participant, *, now: dateti
                              .values(text=None)).rowcount
     session.execute(sa.delete(InviteLink).where(InviteLink.participant_id == participant.id))
     cancel_open(session, participant.id)
+    if participant.chat_hash is not None:  # wrong codes tried from their chat, recorded under its hash
+        session.execute(sa.update(AuditEvent).where(AuditEvent.action == "invite.refused",
+                                                    AuditEvent.subject == participant.chat_hash[:16])
+                        .values(subject=None))
     participant.chat_id = participant.chat_hash = None
     participant.consent, participant.erased_at = Consent.pending, now
     audit(session, actor, "participant.erase", subject=f"participant:{participant.id}",

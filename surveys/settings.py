@@ -7,6 +7,7 @@ name Telegram's own docs use). Nothing else in the project reads ``os.environ``.
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from typing import Literal
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     # Whether a safeguarding alert quotes what was written in the duty worker's own Telegram chat,
     # or shows it only when they press "Show text" (audited).
     alert_text: Literal["shown", "hidden"] = "hidden"
+    hash_key: SecretStr | None = Field(default=None, description="Keys every identifier hash (surveys/hashkey.py).")
+    hash_key_file: Path | None = Field(default=None, description="Where the hash key is kept when HEARD_HASH_KEY is unset.")
 
     @field_validator("timezone")
     @classmethod

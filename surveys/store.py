@@ -16,25 +16,52 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from surveys.crypto import Keyring, use_keys
+from surveys.hashkey import use_hash_key
 from surveys.models import AuditEvent, Service, utcnow
+from surveys.text import clean_text, needs_cleaning
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def make_engine(url: str, *, keys: Keyring | None = None, **kwargs) -> Engine:
+def make_engine(url: str, *, keys: Keyring | None = None, hash_key: bytes | None = None, **kwargs) -> Engine:
     """An engine with the pragmas and pool settings this project relies on.
 
     ``keys`` encrypt and decrypt the protected columns (see surveys/crypto.py); without them
-    those columns are written in the clear and encrypted values cannot be read.
+    those columns are written in the clear and encrypted values cannot be read. ``hash_key``
+    keys every identifier hash (surveys/hashkey.py); without it nothing that hashes a chat id or
+    a case reference will run.
     """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy's BEGIN reach SQLite, so a read-then-write takes its lock at BEGIN IMMEDIATE.
         sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
-        return use_keys(engine, keys)
-    return use_keys(sa.create_engine(url, pool_pre_ping=True, **kwargs), keys)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    sa.event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
+    return use_hash_key(use_keys(engine, keys), hash_key)
+
+
+def _storable_parameters(_conn, _cursor, statement, parameters, _context, _executemany):
+    """The last line of defence behind the cleaning at the edges (surveys/text.py): no text that
+    reaches the database, stored or searched for, can make it refuse the statement (PostgreSQL
+    rejects NUL; neither database can encode a lone surrogate)."""
+    # Shapes vary by driver and path (a batched insert may be one dict even when executemany is
+    # set), so go by what was given: one row of values, or a list of rows.
+    if isinstance(parameters, (list, tuple)) and parameters and isinstance(parameters[0], (dict, list, tuple)):
+        return statement, type(parameters)(_clean_row(row) for row in parameters)
+    return statement, _clean_row(parameters)
+
+
+def _clean_row(row):
+    if isinstance(row, dict):
+        if any(isinstance(value, str) and needs_cleaning(value) for value in row.values()):
+            return {key: clean_text(value) if isinstance(value, str) else value for key, value in row.items()}
+        return row
+    if isinstance(row, (tuple, list)) and any(isinstance(value, str) and needs_cleaning(value) for value in row):
+        return type(row)(clean_text(value) if isinstance(value, str) else value for value in row)
+    return row
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -44,6 +71,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Overwrite deleted and erased content with zeros rather than leave it in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

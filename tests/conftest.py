@@ -77,10 +77,22 @@ def postgres_url():
         yield url
 
 
+TEST_HASH_KEY = b"a-hash-key-for-tests-only-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def hash_key_file(tmp_path_factory, monkeypatch):
+    """Each test's own hash key file (made on first use, as in production), out of the working tree."""
+    path = tmp_path_factory.mktemp("keys") / "heard.hashkey"
+    monkeypatch.setenv("HEARD_HASH_KEY_FILE", str(path))
+    monkeypatch.delenv("HEARD_HASH_KEY", raising=False)
+    return path
+
+
 @pytest.fixture
 def engine(db_url):
     """An engine on a clean database with every table created."""
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, hash_key=TEST_HASH_KEY)
     create_all(engine)
     yield engine
     engine.dispose()

@@ -22,6 +22,7 @@ from surveys.alert_delivery import alerts_needing_help, claim_digest
 from surveys.models import AlertDelivery, Audience, AuditEvent, Participant, Role, SafeguardingAlert, Staff
 from surveys.store import create_all, ensure_service, make_engine, session_scope
 from tests.bot_world import FakeClock, asks, buttons, world
+from tests.conftest import TEST_HASH_KEY
 
 YP = ("YJ-24-0117", Audience.young_person)
 DISCLOSURE = "my stepdad hurts me when he is drunk"
@@ -213,7 +214,7 @@ async def test_the_review_digest_goes_once_a_day_inside_the_window_with_counts_o
 
 
 def test_the_digest_is_claimed_once_per_local_day(db_url):
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, hash_key=TEST_HASH_KEY)
     create_all(engine)
     day, now = date(2026, 12, 1), utc(2026, 12, 1, 9, 0)
     try:

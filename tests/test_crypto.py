@@ -11,12 +11,14 @@ from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from surveys.crypto import EncryptionError, Keyring, chat_hash, generate_key, key_id, plain_chat_hash, use_keys
+from surveys.crypto import EncryptionError, Keyring, generate_key, key_id, use_keys
+from surveys.hashkey import chat_hash, hash_key_of
 from surveys.keys import rotate
 from surveys.models import (Answer, AuditEvent, Case, Invitation, InvitationStatus, Participant, SafeguardingAlert,
                             Service)
 from surveys.store import create_all, make_engine, session_scope, upgrade
 from tests.bot_world import asks, world
+from tests.conftest import TEST_HASH_KEY
 from tests.test_aggregate import build_hand_worked, q3_figures
 from tests.test_journey import YP
 
@@ -37,7 +39,7 @@ def store_one_person(engine, texts=(WORDS,)) -> int:
         session.add(case)
         session.flush()
         person = Participant(case_id=case.id, audience="young_person", chat_id=str(CHAT),
-                             chat_hash=chat_hash(Keyring.parse(None), CHAT))
+                             chat_hash=chat_hash(TEST_HASH_KEY, CHAT))
         session.add(person)
         session.flush()
         invitation = Invitation(participant_id=person.id, survey_id="yp_exit", due_at=NOW,
@@ -95,12 +97,13 @@ def test_a_bad_key_setting_says_which_key_and_how_to_make_one():
     assert Keyring.parse(" ") is None
 
 
-def test_with_a_key_the_chat_hash_is_keyed_and_differs_per_key():
-    assert chat_hash(None, CHAT) == plain_chat_hash(CHAT)
-    keyed_a, keyed_b = chat_hash(Keyring.parse(KEY_A), CHAT), chat_hash(Keyring.parse(KEY_B), CHAT)
-    assert len({keyed_a, keyed_b, plain_chat_hash(CHAT)}) == 3
-    # While rotating ("new,old") a chat is found under either key's hash, or the unkeyed one.
-    assert Keyring.parse(f"{KEY_B},{KEY_A}").chat_hashes(CHAT) == [keyed_b, keyed_a, plain_chat_hash(CHAT)]
+def test_the_chat_hash_is_keyed_by_the_hash_key_alone():
+    import hashlib
+
+    keyed_a, keyed_b = chat_hash(KEY_A.encode(), CHAT), chat_hash(KEY_B.encode(), CHAT)
+    assert keyed_a != keyed_b
+    assert hashlib.sha256(f"chat:{CHAT}".encode()).hexdigest() not in (keyed_a, keyed_b)
+    assert chat_hash(KEY_A.encode(), str(CHAT)) == keyed_a  # however the id was held
 
 
 # --- in the database -----------------------------------------------------------------
@@ -140,7 +143,7 @@ def test_rotation_re_encrypts_everything_and_the_old_key_alone_no_longer_reads(k
     assert counts == {"answer.free_text": 7, "safeguardingalert.text": 1, "participant.chat_id": 1}
     stored = raw(keyed, "SELECT free_text FROM answer") + raw(keyed, "SELECT chat_id FROM participant")
     assert all(value.startswith(f"heard-enc:1:{key_id(KEY_B)}:") for value in stored)
-    assert raw(keyed, "SELECT chat_hash FROM participant") == [chat_hash(Keyring.parse(KEY_B), CHAT)]
+    assert raw(keyed, "SELECT chat_hash FROM participant") == [chat_hash(TEST_HASH_KEY, CHAT)]  # its own key
     only_new, only_old = (make_engine(db_url, keys=Keyring.parse(key)) for key in (KEY_B, KEY_A))
     try:
         assert read_back(only_new) == ([f"comment {n}" for n in range(7)], [DISCLOSURE], [str(CHAT)])
@@ -180,7 +183,7 @@ async def test_the_bot_keeps_chat_links_and_disclosures_encrypted_and_still_know
         [stored_chat] = raw(engine, "SELECT chat_id FROM participant WHERE chat_id IS NOT NULL")
         assert stored_chat.startswith("heard-enc:1:") and str(CHAT) not in stored_chat
         assert raw(engine, "SELECT chat_hash FROM participant WHERE chat_hash IS NOT NULL") == [
-            chat_hash(Keyring.parse(KEY_A), CHAT)]
+            chat_hash(hash_key_of(engine), CHAT)]
         stored_texts = raw(engine, "SELECT free_text FROM answer WHERE free_text IS NOT NULL") + \
             raw(engine, "SELECT text FROM safeguardingalert")
         assert stored_texts and not any(DISCLOSURE in value for value in stored_texts)

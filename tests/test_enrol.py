@@ -12,6 +12,7 @@ from surveys.enrol import (ImportRejected, InviteProblem, age_band, create_invit
                            hash_code, import_in_batches, import_rows, parse_csv, redeem_invite)
 from surveys.models import Audience, Case, Invitation, InviteLink, Participant, SafeguardingAlert
 from surveys.store import create_all, ensure_service, make_engine, session_scope
+from tests.conftest import TEST_HASH_KEY
 
 EXAMPLE = (Path(__file__).parent / "data" / "cases_example.csv").read_text()
 HEADER = EXAMPLE.splitlines()[0]
@@ -262,12 +263,12 @@ def test_batches_report_the_same_summary_as_one_transaction(engine):
 
 def test_a_long_import_never_keeps_another_writer_waiting_on_sqlite(sqlite_url):
     """A disclosure arriving mid-import is stored within the bot's patience (busy timeout 2 s)."""
-    engine = make_engine(sqlite_url)
+    engine = make_engine(sqlite_url, hash_key=TEST_HASH_KEY)
     create_all(engine)
     _batched_import(engine, EXAMPLE)
     with session_scope(engine) as session:
         someone = session.exec(select(Participant)).first()
-    writer = make_engine(sqlite_url)
+    writer = make_engine(sqlite_url, hash_key=TEST_HASH_KEY)
     sa.event.listen(writer, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout=2000"))
     failures, finished = [], threading.Event()
 
@@ -302,7 +303,7 @@ def test_a_long_import_never_keeps_another_writer_waiting_on_sqlite(sqlite_url):
 
 
 def test_an_import_on_postgresql_refreshes_the_planner_statistics(postgres_url):
-    engine = make_engine(postgres_url)
+    engine = make_engine(postgres_url, hash_key=TEST_HASH_KEY)
     create_all(engine)
     _batched_import(engine, _many_cases(300))
     with engine.connect() as conn:

@@ -146,9 +146,9 @@ async def test_two_yots_sharing_a_database_never_see_each_other(db_url):
 
 
 def _participant_id(w, user_id: int) -> int:
-    from surveys.crypto import plain_chat_hash
+    from surveys.hashkey import chat_hash, hash_key_of
 
-    [participant] = w.rows(Participant, Participant.chat_hash == plain_chat_hash(user_id))
+    [participant] = w.rows(Participant, Participant.chat_hash == chat_hash(hash_key_of(w.heard.engine), user_id))
     return participant.id
 
 

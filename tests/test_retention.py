@@ -15,8 +15,10 @@ from bot.cli import app
 from surveys.enrol import create_invite, import_rows, parse_csv
 from surveys.models import (Answer, AuditEvent, CallbackRequest, Case, Invitation, InvitationStatus, InviteLink,
                             Participant, SafeguardingAlert, Service)
-from surveys.retention import case_end, months_before, past_retention, purge
+from surveys.retention import case_end, erase_date, months_before, past_retention, purge, retention_schedule
+from surveys.hashkey import erased_case_ref
 from surveys.store import session_scope, upgrade
+from tests.conftest import TEST_HASH_KEY
 from tests.bot_world import world
 from tests.test_aggregate import build_hand_worked, q3_figures
 
@@ -42,6 +44,16 @@ def test_a_case_ends_at_its_latest_known_date_or_its_last_import():
     assert case_end(date(2024, 1, 31), date(2024, 6, 1), touched) == date(2024, 6, 1)
     assert case_end(date(2024, 1, 31), None, touched) == date(2024, 1, 31)
     assert case_end(None, None, touched) == date(2025, 3, 4)
+
+
+@pytest.mark.parametrize("ended, months, goes", [
+    (date(2024, 11, 30), 24, date(2026, 11, 30)),
+    (date(2024, 2, 29), 12, date(2025, 3, 1)),   # no 29 February in 2025: the day after
+    (date(2025, 1, 31), 3, date(2025, 5, 1)),    # no 30 April... 31st: the first day past it
+])
+def test_the_erase_date_is_the_first_day_past_retention(ended, months, goes):
+    assert erase_date(ended, months) == goes
+    assert past_retention(ended, goes, months) and not past_retention(ended, goes - timedelta(days=1), months)
 
 
 def test_retention_starts_the_day_the_period_is_over():
@@ -102,8 +114,10 @@ def test_the_purge_erases_details_and_texts_but_keeps_what_the_report_counts(eng
         counts = purge(session, two_cases, today=TODAY, months=24, now=NOW)
     assert (counts.cases, counts.free_texts, counts.invitations_cancelled) == (1, 1, 1)
     with session_scope(engine) as session:
-        old, new = (session.exec(select(Case).where(Case.case_ref == ref)).one() for ref in ("OLD-1", "NEW-1"))
+        old, new = session.exec(select(Case).order_by(Case.id)).all()
         assert old.erased_at == NOW and new.erased_at is None
+        # The reference is gone too: only a keyed hash stands for it, for recognising old exports.
+        assert old.case_ref == erased_case_ref(TEST_HASH_KEY, "OLD-1") and new.case_ref == "NEW-1"
         assert (old.disposal, old.locality, old.gender, old.ethnicity, old.age_band, old.send,
                 old.intervention_start, old.intervention_end, old.review_dates) == (None,) * 8 + ("",)
         assert new.gender == "Female" and new.intervention_end == date(2025, 6, 30)
@@ -135,8 +149,9 @@ def test_importing_an_old_export_again_does_not_bring_erased_details_back(engine
     with session_scope(engine) as session:
         summary = import_rows(session, two_cases, parse_csv(export))
         assert (summary.cases_created, summary.cases_updated, summary.case_ids) == (0, 0, set())
-        old = session.exec(select(Case).where(Case.case_ref == "OLD-1")).one()
+        [old] = session.exec(select(Case).where(Case.erased_at.is_not(None))).all()
         assert (old.gender, old.intervention_end) == (None, None)
+        assert session.exec(select(Case).where(Case.case_ref == "OLD-1")).all() == []
 
 
 def without_details(figures):
@@ -180,7 +195,7 @@ def cli_db(db_url, monkeypatch):
     monkeypatch.delenv("HEARD_ENCRYPTION_KEY", raising=False)
     from surveys.store import ensure_service, make_engine
 
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, hash_key=TEST_HASH_KEY)
     with session_scope(engine) as session:
         service_id = ensure_service(session, "yot", "YOT").id
         add_case(session, service_id, "OLD-1", date(2020, 1, 31))
@@ -192,9 +207,12 @@ def cli_db(db_url, monkeypatch):
 def test_heard_purge_dry_run_then_for_real(cli_db):
     dry = runner.invoke(app, ["purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert dry.stdout == ("Would erase, for cases ended over 24 months ago: cases: 1, chat links: 1, free texts: 1, "
-                          "alert texts: 1, invite links: 1, invitations cancelled: 0.\n")
-    assert "OLD-1" not in dry.stdout
+    goes = erase_date(date.today(), 24).isoformat()
+    assert dry.stdout == ("Would erase now, for cases ended over 24 months ago: cases: 1, chat links: 1, free texts: 1, "
+                          "alert texts: 1, invite links: 1, invitations cancelled: 0.\n"
+                          "When each case will be erased (2):\n"
+                          "  OLD-1                now         (ended 2020-01-31)\n"
+                          f"  NEW-1                {goes}  (ended {date.today().isoformat()})\n")
     real = runner.invoke(app, ["purge"])
     assert real.stdout == ("Erased cases: 1, chat links: 1, free texts: 1, alert texts: 1, invite links: 1, "
                            "invitations cancelled: 1.\n")
@@ -219,3 +237,30 @@ def test_heard_participant_erase_removes_one_person_completely(cli_db):
         assert other.chat_id is not None  # nobody else is touched
     missing = runner.invoke(app, ["participant", "erase", "NOPE-9", "victim", "--participant-ref", "V1"])
     assert missing.exit_code == 1 and "No victim found for case NOPE-9 (V1)." in missing.stderr
+
+
+UNDATED = ("case_ref,audience,participant_ref,disposal,locality,intervention_start,intervention_end,age,gender,"
+           "ethnicity,send\nOPEN-1,young_person,,Referral Order,North,,,15,Female,Mixed,yes\n")
+
+
+def test_a_case_without_dates_is_kept_while_imports_still_list_it(engine):
+    """Retention counts from the last import that listed the case, even one that changed nothing."""
+    with session_scope(engine) as session:
+        service_id = Service(code="yot", name="YOT")
+        session.add(service_id)
+        session.flush()
+        service_id = service_id.id
+    first = datetime(2024, 1, 10, 9, tzinfo=timezone.utc)
+    again = datetime(2026, 6, 1, 9, tzinfo=timezone.utc)
+    for when in (first, again):
+        with session_scope(engine) as session:
+            summary = import_rows(session, service_id, parse_csv(UNDATED), now=when)
+    assert (summary.cases_created, summary.cases_updated) == (0, 0)  # the second import changed nothing
+    with session_scope(engine) as session:
+        [row] = retention_schedule(session, service_id, months=24)
+        assert (row.case_ref, row.dated, row.ended, row.erased_on) == ("OPEN-1", False, date(2026, 6, 1),
+                                                                      date(2028, 6, 1))
+        # 24 months after the first import it would have gone; it is still listed, so it stays.
+        assert purge(session, service_id, today=date(2026, 12, 1), months=24, now=NOW).cases == 0
+    with session_scope(engine) as session:
+        assert purge(session, service_id, today=date(2028, 6, 1), months=24, now=NOW).cases == 1

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from surveys.models import Answer, Audience, AuditEvent, CallbackRequest, Role, SafeguardingAlert
 from tests.bot_world import asks, finished, world
+from tests.conftest import TEST_HASH_KEY
 
 YP = ("YJ-24-0117", Audience.young_person)
 VICTIM = ("YJ-24-0117", Audience.victim, "V1")
@@ -257,7 +258,7 @@ def test_heard_alerts_list_show_and_take(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("HEARD_DATABASE_URL", url)
     upgrade(url)
-    engine = make_engine(url)
+    engine = make_engine(url, hash_key=TEST_HASH_KEY)
     with session_scope(engine) as session:
         service = Service(code="yot", name="YOT")
         session.add(service)
