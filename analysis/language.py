@@ -18,6 +18,8 @@ _WELSH_WORDS = frozenset("""
     nawr rwan heddiw yfory ddoe fod bydd byddai gwneud siarad gwrando teulu ffrindiau dim byd neb
     cymraeg saesneg
 """.split())
+# Why the screen sends a Welsh answer it found nothing in to a person (analysis/safeguarding.py).
+WELSH_UNREAD = "written in Welsh: the screen cannot read it fully"
 _WELSH_LETTERS = re.compile("[ŵŷ]")
 # Mutated and doubled-consonant openings rare in English (ddim, llawer, nghartref, mhen, nhad).
 _WELSH_OPENING = re.compile(r"^(?:dd|ll|ngh|mh|nh)[aeiouwyâêîôûŵŷ]")

@@ -37,7 +37,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from analysis.language import looks_welsh
+from analysis.language import WELSH_UNREAD, looks_welsh
 from analysis.patterns import normalise
 
 BANKS_PATH = Path(__file__).with_name("safeguarding_banks.yaml")
@@ -269,7 +269,6 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
 # that looks Welsh and that nothing here flags goes to the review queue (see `screen`). Welsh
 # mutates the start of words after "fy" (my/me): taro -> nharo, brifo -> mrifo, curo -> nghuro.
 # Written without a Welsh speaker's review; docs/safeguarding.md says how to add words.
-WELSH_UNREAD = "written in Welsh: the screen cannot read it fully"
 _CY_CARER = r"(?:mam|dad|nhad|nhad i|tad|llystad|llysfam|mrawd|brawd|chwaer|ewythr|nain|taid|mamgu|tadcu)"
 _CY_HITS_ME = r"(?:nharo|mrifo|nghuro|nghicio|nghamdrin|ngham drin|ngham-drin|taro fi|brifo fi|curo fi|cicio fi)"
 _WELSH_RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
