@@ -55,8 +55,8 @@ REPORT_CY: dict[str, str] = {
     # notes
     "Ratings: GREEN on target, AMBER close to target, RED needs attention, GREY not enough answers to rate. The rating is written out, so it does not rely on colour. The 95% range shows how far the true figure could reasonably be from the one measured, given how few people answered.":
         "Sgoriau: GREEN (gwyrdd) ar y targed, AMBER (ambr) yn agos at y targed, RED (coch) angen sylw, GREY (llwyd) dim digon o atebion i roi sgôr. Mae'r sgôr wedi'i hysgrifennu, felly dydy hi ddim yn dibynnu ar liw. Mae'r ystod 95% yn dangos pa mor bell y gallai'r gwir ffigur fod o'r un a fesurwyd, o ystyried cyn lleied o bobl a atebodd.",
-    "{count} comments this period were written in Welsh. They are quoted in Welsh; the automatic feeling and theme coding reads English, so a person reads every Welsh comment.":
-        "Cafodd {count} o sylwadau y cyfnod hwn eu hysgrifennu yn Gymraeg. Maen nhw'n cael eu dyfynnu yn Gymraeg; mae'r codio awtomatig ar gyfer teimlad a themâu yn darllen Saesneg, felly mae person yn darllen pob sylw Cymraeg.",
+    "Comments written in Welsh this period: {count}. They are quoted in Welsh; the automatic feeling and theme coding reads English, so a person reads every Welsh comment.":
+        "Sylwadau a ysgrifennwyd yn Gymraeg y cyfnod hwn: {count}. Maen nhw'n cael eu dyfynnu yn Gymraeg; mae'r codio awtomatig ar gyfer teimlad a themâu yn darllen Saesneg, felly mae person yn darllen pob sylw Cymraeg.",
     "No comments were coded into themes this period.": "Ni chafodd unrhyw sylwadau eu codio i themâu y cyfnod hwn.",
     "No actions were recorded this period.": "Ni chofnodwyd unrhyw gamau gweithredu y cyfnod hwn.",
     "“Never taken” means no duty worker had taken the alert when this report was made. Times are counted from when the alert was raised, day or night. The median is the middle time: half of the alerts taken were taken faster than this.":
