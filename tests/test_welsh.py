@@ -280,3 +280,15 @@ def test_a_welsh_comment_is_quotable_in_welsh_once_a_worker_has_read_it(engine):
     unread, read = invitations
     assert (unread, "anything_else") in rows.alerted_answers  # nobody has read it yet: never quoted
     assert (read, "anything_else") not in rows.alerted_answers
+
+
+def test_welsh_wording_fills_in_the_same_values_as_the_english():
+    from string import Formatter
+
+    from bot.texts import TEXTS
+
+    def names(wording: str) -> set[str]:
+        return {field for _, field, _, _ in Formatter().parse(wording) if field}
+
+    different = [key for key, welsh in TEXTS["cy"].items() if names(welsh) != names(TEXTS["en"][key])]
+    assert different == []
