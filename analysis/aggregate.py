@@ -35,6 +35,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from analysis.language import WELSH_UNREAD, looks_welsh
+
 from surveys.models import Answer, BoardAction, Case, Invitation, Participant, SafeguardingAlert
 
 MIN_PEOPLE = 5
@@ -283,6 +285,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
     alerted_answers = frozenset((row[0], row[1]) for row in session.execute(
         joined.join(SafeguardingAlert, SafeguardingAlert.invitation_id == Invitation.id)
         .where(SafeguardingAlert.question_id.is_not(None))
+        # Cymraeg: a Welsh answer sent for reading only because it is Welsh is quotable once a worker has taken it.
+        .where(sa.or_(SafeguardingAlert.reason != WELSH_UNREAD, SafeguardingAlert.acknowledged_at.is_(None)))
         .add_columns(SafeguardingAlert.invitation_id, SafeguardingAlert.question_id)))
     alerts = [AlertRow(*row) for row in session.execute(
         sa.select(SafeguardingAlert.created_at, SafeguardingAlert.acknowledged_at, SafeguardingAlert.tier).where(
@@ -530,6 +534,7 @@ class Figures:
     victims: VictimFigures
     safeguarding: SafeguardingFigures
     actions: list[ActionLine]  # done this period, then those still open
+    welsh_answers: int = 0  # Cymraeg: written answers this period that look Welsh (analysis/language.py)
 
     @property
     def empty(self) -> bool:
@@ -877,7 +882,8 @@ def screen_flags(text: str, audience: str) -> bool:
     """Whether the safeguarding screen flags ``text`` today (any tier)."""
     from analysis.safeguarding import screen
 
-    return screen(text, audience).flagged
+    result = screen(text, audience)
+    return result.flagged and result.reason != WELSH_UNREAD  # "in Welsh" says nothing about what it says
 
 
 def _memo(flagged: Flagger) -> Flagger:
@@ -1085,4 +1091,5 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, all_answers, questions),
         distance_figures(period, zone, all_answers, questions), themes, writers,
         victim_figures(answers, definitions, safer_question_ids),
-        safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue))
+        safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue),
+        sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)))

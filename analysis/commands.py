@@ -25,7 +25,8 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
                                                  "2026, or dates like 2026-07-01..2026-09-30."),
            out: Path = typer.Option(..., help="Folder to write the report into."),
            format: str = typer.Option("html,pdf,csv", "--format", help="Any of html, pdf, csv, comma-separated."),
-           targets: Path | None = typer.Option(None, help="A targets YAML file (default: the packaged one).")) -> None:
+           targets: Path | None = typer.Option(None, help="A targets YAML file (default: the packaged one)."),
+           lang: str = typer.Option("en", "--lang", help="en, or cy for the report's headings and notes in Welsh.")) -> None:
     """Write the Management Board feedback report for a period."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -53,7 +54,7 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
             task = bar.add_task("Starting", total=None)
             paths = generate_report(engine, settings.service, chosen_period, out, formats, definitions, catalogue,
                                     redact, chosen_targets, settings.zone, settings.service_name,
-                                    step=lambda words: bar.update(task, description=words))
+                                    step=lambda words: bar.update(task, description=words), lang=lang)
     except ValueError as error:
         raise _fail(str(error)) from None
     except LookupError as error:

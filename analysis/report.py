@@ -304,20 +304,23 @@ def theme_chart(report: Report) -> str | None:
 
 # --- HTML and PDF --------------------------------------------------------------------
 
-def _environment() -> Environment:
+def _environment(lang: str = "en") -> Environment:
+    from analysis.report_cy import translator
+
+    _ = translator(lang)  # Cymraeg: `heard report --lang cy`
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words,
                        minutes=minutes)
-    env.globals.update(audience_label=lambda a: AUDIENCE_LABELS.get(a, a), MIN_PEOPLE=MIN_PEOPLE,
-                       tier_label=lambda t: TIER_LABELS.get(t, t))
+    env.globals.update(audience_label=lambda a: _(AUDIENCE_LABELS.get(a, a)), MIN_PEOPLE=MIN_PEOPLE,
+                       tier_label=lambda t: _(TIER_LABELS.get(t, t)), _=_, lang=lang)
     return env
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, lang: str = "en") -> str:
     charts = {"audiences": audience_chart(report), "trend": trend_chart(report),
               "distance": distance_chart(report), "themes": theme_chart(report)}
-    return _environment().get_template("report.html.j2").render(
+    return _environment(lang).get_template("report.html.j2").render(
         report=report, f=report.figures, charts=charts, css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))
 
 
@@ -434,7 +437,8 @@ def default_dependencies() -> tuple[Mapping[str, object], Mapping[str, tuple[str
 def generate_report(engine, service_code: str, period: Period, out_dir: Path, formats: Iterable[str],
                     definitions: Mapping[str, object], catalogue: Mapping[str, tuple[str, str]], redact: Redactor,
                     targets: Targets, zone: ZoneInfo, service_name: str | None = None, actor: str = "cli",
-                    step: Callable[[str], None] = lambda _: None, today: date | None = None) -> list[Path]:
+                    step: Callable[[str], None] = lambda _: None, today: date | None = None,
+                    lang: str = "en") -> list[Path]:
     """Load, compute and write the report in each of ``formats``; returns the paths written."""
     from sqlmodel import select
 
@@ -463,7 +467,7 @@ def generate_report(engine, service_code: str, period: Period, out_dir: Path, fo
     html = None
     if {"html", "pdf"} & set(formats):
         step("Drawing the charts")
-        html = render_html(report)
+        html = render_html(report, lang)
     if "html" in formats:
         paths.append(out_dir / f"{stem}.html")
         paths[-1].write_text(html, encoding="utf-8")

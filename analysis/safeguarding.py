@@ -37,6 +37,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from analysis.language import WELSH_UNREAD, looks_welsh
 from analysis.patterns import normalise
 
 BANKS_PATH = Path(__file__).with_name("safeguarding_banks.yaml")
@@ -263,7 +264,31 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.DOMESTIC_ABUSE, r"\bviolent (?:relationship|partner|ex|marriage|husband|boyfriend)\b|\b(?:partner|ex|husband|boyfriend|wife|girlfriend) (?:was|were|got|is|can be|has been) violent\b", False, Tier.URGENT),
 )
 
-_COMPILED_RULES = tuple((category, re.compile(source), topic, tier) for category, source, topic, tier in _RULES)
+# --- Cymraeg: Welsh help-seeking and harm words -------------------------------------------------
+# The semantic layer reads English only, so Welsh leans on these rules, and on a person: an answer
+# that looks Welsh and that nothing here flags goes to the review queue (see `screen`). Welsh
+# mutates the start of words after "fy" (my/me): taro -> nharo, brifo -> mrifo, curo -> nghuro.
+# Written without a Welsh speaker's review; docs/safeguarding.md says how to add words.
+_CY_CARER = r"(?:mam|dad|nhad|nhad i|tad|llystad|llysfam|mrawd|brawd|chwaer|ewythr|nain|taid|mamgu|tadcu)"
+_CY_HITS_ME = r"(?:nharo|mrifo|nghuro|nghicio|nghamdrin|ngham drin|ngham-drin|taro fi|brifo fi|curo fi|cicio fi)"
+_WELSH_RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
+    (Category.HELP_SEEKING, r"\bhelpwch fi\b|\bhelp fi\b|\b(?:dwi|dw i|rwy|rydw i|rwyn|dwin) angen help\b|\bhelpu fi plis\b", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\b(?:dwi|dw i|dydw i|rwy|dwin) ddim yn (?:saff|ddiogel)\b|\bddim yn (?:saff|ddiogel) (?:adref|adra|gartref|gartra|yn y tŷ)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:lladd|ladd|brifo|frifo|niweidio|torri|dorri|llosgi) fy hun\b|\bhunan ?-?(?:niweidio|anafu)\b|\bhunanladdiad\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:eisiau|isio|moyn|mo?yn) marw\b|\bdim pwynt (?:byw|bod yma|mynd ymlaen)\b|\bdim eisiau byw\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, rf"\b{_CY_CARER}\b(?: \w+){{0,4}} (?:yn )?(?:fy )?{_CY_HITS_ME}\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\bofn mynd adref\b|\bofn mynd adra\b|\bofn mynd gartref\b", False, Tier.URGENT),
+    (Category.THREATS, r"\b(?:trywanu|drywanu|saethu|lladd|ladd) fi\b|\b(?:bygwth|mygwth|fygwth)\b|\bar fy ôl i\b", False, Tier.URGENT),
+    (Category.WEAPON_FEAR, r"\b(?:cario|cadw|gario) (?:cyllell|gyllell|arf)\b", False, Tier.URGENT),
+    (Category.SEXUAL_ABUSE, r"\b(?:treisio|dreisio|threisio|treisiwyd)\w*|\bcam ?-?drin rhywiol\b|\bcyffwrdd (?:â |a )?fi\b", False, Tier.URGENT),
+    (Category.DOMESTIC_ABUSE, r"\bcam ?-?drin domestig\b|\btrais domestig\b", True, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\bdyled (?:cyffuriau|gyffuriau)\b|\bgwerthu (?:cyffuriau|gyffuriau) (?:iddyn|i)\b|\bgorfod (?:gwerthu|cario|dal)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:dilyn|nilyn) (?:fi|ni)\b|\btu allan (?:i|ir) (?:tŷ|ty|nhŷ|nhy)\b", False, Tier.URGENT),
+    (Category.NEGLECT, r"\bdim bwyd (?:yn y tŷ|yn y ty|adref|gartref|adra)\b", False, Tier.URGENT),
+)
+
+_COMPILED_RULES = tuple((category, re.compile(source), topic, tier)
+                        for category, source, topic, tier in _RULES + _WELSH_RULES)
 
 
 # --- the semantic layer -----------------------------------------------------------------------
@@ -490,7 +515,10 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
                              _told_as_past(sentences, segments[row][0], cues)))
     if audience == "victim" and _offence_told_as_dealt_with(" ".join(sentences), cues):
         hits = [hit for hit in hits if hit.category not in _OFFENCE_CATEGORIES]
-    return _summarise(hits)
+    result = _summarise(hits)
+    if not result.flagged and looks_welsh(text):
+        return Screen(Tier.REVIEW.value, WELSH_UNREAD, ())  # a person reads what the screen cannot
+    return result
 
 
 def _thresholds(segment: str, sentence: str, idiomatic: bool, cues: _Cues) -> tuple[float, float]:

@@ -24,7 +24,7 @@ from surveys.settings import Settings
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
-PARTICIPANT_COMMANDS = ("start", "help", "privacy", "stop", "delete")
+PARTICIPANT_COMMANDS = ("start", "help", "privacy", "language", "stop", "delete")
 # Telegram allows about 30 messages a second in all. AIORateLimiter's default bucket (30 per 1 s)
 # lets 30 go at once and 30 more within that second; a bucket of one refilled 29 times a second
 # never exceeds 30 in any second, with a message's worth of slack for network jitter.
@@ -87,6 +87,7 @@ def register_handlers(application: Application) -> None:
     add(CommandHandler("start", participant.start, filters=PRIVATE))
     add(CommandHandler("help", participant.help_command, filters=PRIVATE))
     add(CommandHandler("privacy", participant.privacy_command, filters=PRIVATE))
+    add(CommandHandler("language", participant.language_command, filters=PRIVATE))
     add(CommandHandler("stop", participant.stop_command, filters=PRIVATE))
     add(CommandHandler("delete", participant.delete_command, filters=PRIVATE))
     staff.register(application)
@@ -95,6 +96,7 @@ def register_handlers(application: Application) -> None:
     add(MessageHandler(~filters.TEXT & PRIVATE & ~filters.StatusUpdate.ALL, participant.not_text))
 
     add(CallbackQueryHandler(participant.consent_pressed, pattern=r"^consent:(yes|no)$"))
+    add(CallbackQueryHandler(participant.language_pressed, pattern=r"^lang:(en|cy)$"))
     add(CallbackQueryHandler(participant.confirm_pressed, pattern=r"^(stop|delete):(yes|no)$"))
     add(CallbackQueryHandler(staff.alert_taken, pattern=r"^ack:"))
     add(CallbackQueryHandler(staff.show_full_text, pattern=r"^alerttext:"))
@@ -123,6 +125,9 @@ async def _post_init(application: Application) -> None:
     warn_if_duty_unreachable(h)
     await application.bot.set_my_commands(
         [BotCommand(name, t(f"command.{name}")) for name in PARTICIPANT_COMMANDS])
+    # Telegram shows this menu to people whose app is set to Welsh.
+    await application.bot.set_my_commands(
+        [BotCommand(name, t(f"command.{name}", "cy")) for name in PARTICIPANT_COMMANDS], language_code="cy")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

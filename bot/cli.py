@@ -225,8 +225,10 @@ def safe_url(url: str) -> str:
 def surveys_check(
     files: Annotated[list[Path] | None, typer.Argument(help="YAML files (default: the shipped surveys).")] = None,
 ) -> None:
-    """Check survey definitions and list every mistake, with file and question."""
-    from surveys.schema import DEFINITIONS_FOLDER, check_files
+    """Check survey definitions and list every mistake, with file and question; and that every
+    survey field and every bot message has its Welsh (Cymraeg), unless bot/welsh_drafts.txt allows it."""
+    from bot.welsh import load_drafts, missing_welsh
+    from surveys.schema import DEFINITIONS_FOLDER, check_files, load_definition
 
     paths = files or sorted(DEFINITIONS_FOLDER.glob("*.yaml"))
     errors = check_files(paths)
@@ -235,7 +237,30 @@ def surveys_check(
     if errors:
         typer.secho(f"{len(errors)} problem(s) to fix.", fg="red", err=True)
         raise typer.Exit(1)
+    no_welsh, drafts = missing_welsh(map(load_definition, paths), load_drafts())
+    for name in no_welsh:
+        typer.echo(f"{name}: no Welsh (cy) wording")
+    if drafts:
+        typer.echo(f"{len(drafts)} string(s) have no Welsh yet but are allowed as drafts (bot/welsh_drafts.txt).")
+    if no_welsh:
+        typer.secho(f"{len(no_welsh)} string(s) need Welsh: add a cy: line to the survey field, or the key to "
+                    f"the \"cy\" wording in bot/texts.py.", fg="red", err=True)
+        raise typer.Exit(1)
     typer.echo(f"{len(paths)} surveys OK")
+
+
+@surveys_app.command("welsh")
+def surveys_welsh(
+    missing_only: Annotated[bool, typer.Option("--missing", help="Only strings with no Welsh yet.")] = False,
+) -> None:
+    """Every Welsh string beside its English, for a Welsh speaker to review and correct."""
+    from bot.welsh import all_strings
+    from surveys.schema import load_all
+
+    for name, english, welsh in all_strings(load_all().values()):
+        if missing_only and welsh:
+            continue
+        typer.echo(f"{name}\n  en: {english}\n  cy: {welsh or '(none yet)'}")
 
 
 @surveys_app.command("list")
@@ -256,6 +281,11 @@ def surveys_preview(
     from bot.preview import run_preview
     from surveys.schema import load_all
 
+    from bot.texts import TEXTS
+
+    if lang not in TEXTS:
+        typer.secho(f"heard has no wording in {lang!r}. Languages: {', '.join(TEXTS)}", fg="red", err=True)
+        raise typer.Exit(2)
     definitions = load_all()
     if survey_id not in definitions:
         typer.secho(f"There is no survey called {survey_id!r}. Known surveys: {', '.join(definitions)}",

@@ -551,7 +551,8 @@ class Demo:
         if person.behaviour == "never_taps":
             return Sitting(user, person, actions=[])
         answer = "No thanks" if person.behaviour == "declines" else "Yes, that's OK"
-        return Sitting(user, person, actions=[("command", f"/start {code}"), ("press", answer)])
+        # The demo's people read English: they answer "English or Cymraeg?" first.
+        return Sitting(user, person, actions=[("command", f"/start {code}"), ("press", "English"), ("press", answer)])
 
     def _answering_today(self, day: date) -> list[Sitting]:
         from sqlmodel import select

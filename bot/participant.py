@@ -69,6 +69,11 @@ def _consent_keyboard(lang: str) -> InlineKeyboardMarkup:
                                   InlineKeyboardButton(t("consent.no", lang), callback_data="consent:no")]])
 
 
+def _language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t("language.english"), callback_data="lang:en"),
+                                  InlineKeyboardButton(t("language.welsh"), callback_data="lang:cy")]])
+
+
 def _confirm_keyboard(action: str, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(t(f"{action}.confirm", lang), callback_data=f"{action}:yes"),
                                   InlineKeyboardButton(t("confirm.keep_going", lang), callback_data=f"{action}:no")]])
@@ -99,7 +104,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     h, chat_id = heard(context), update.effective_chat.id
     code = context.args[0] if context.args else None
     now = h.now()
-    moved_from = None
+    moved_from, just_linked = None, False
     with session_scope(h.engine) as session:
         participant = _participant(session, h, chat_id)
         if participant is not None:
@@ -109,10 +114,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply, lang, consent = t("start.no_link"), "en", None
         else:
             reply, lang, consent, participant, moved_from = _link(session, h, chat_id, code, now)
-    await update.effective_message.reply_text(reply, parse_mode=ParseMode.HTML)
+            just_linked = participant is not None
+        # First contact: English or Cymraeg comes before anything else (Welsh Language Standards).
+        ask_language = participant is not None and participant.language_chosen_at is None
+    if not (ask_language and just_linked):  # the welcome waits until they have chosen a language
+        await update.effective_message.reply_text(reply, parse_mode=ParseMode.HTML)
+    if ask_language:
+        await update.effective_message.reply_text(t("language.question"), parse_mode=ParseMode.HTML,
+                                                  reply_markup=_language_keyboard())
     if moved_from is not None:  # a worker moved this person to a new account (heard invite --force)
         await _tell_old_chat(context, moved_from, lang)
-    if participant is None:
+    if participant is None or ask_language:
         return
     if consent == Consent.pending:
         await context.bot.send_message(chat_id, t("consent.question", lang), parse_mode=ParseMode.HTML,
@@ -178,6 +190,47 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _edit_pressed(query, t("consent.given" if agreed else "consent.declined", lang))
     if agreed:
         await _offer_survey(context, h, chat_id, participant_id, lang)
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/language: English or Cymraeg, asked in both."""
+    h, chat_id = heard(context), update.effective_chat.id
+    with session_scope(h.engine) as session:
+        linked = _participant(session, h, chat_id) is not None
+    if not linked:
+        await update.effective_message.reply_text(t("start.no_link"), parse_mode=ParseMode.HTML)
+        return
+    await update.effective_message.reply_text(t("language.question"), parse_mode=ParseMode.HTML,
+                                              reply_markup=_language_keyboard())
+
+
+async def language_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """They chose English or Cymraeg: keep it, then carry on in it (the welcome, or where they were)."""
+    query, h, chat_id = update.callback_query, heard(context), update.effective_chat.id
+    lang = query.data.removeprefix("lang:")
+    invitation = None
+    with session_scope(h.engine) as session:
+        participant = _participant(session, h, chat_id)
+        if participant is not None:
+            now = h.now()
+            participant.language, participant.language_chosen_at = lang, now
+            audit(session, f"participant:{participant.id}", "participant.language", detail=lang, at=now)
+            consent, audience = participant.consent, participant.audience
+            if consent == Consent.given:
+                invitation = active_invitation(session, participant.id)
+    if participant is None:
+        await query.answer(t("survey.old_button"))
+        await _remove_buttons(query)
+        return
+    await query.answer()
+    await _edit_pressed(query, t("language.chosen", lang))
+    if consent == Consent.pending:
+        await context.bot.send_message(chat_id, t(for_audience("start.welcome", audience), lang),
+                                       parse_mode=ParseMode.HTML)
+        await context.bot.send_message(chat_id, t("consent.question", lang), parse_mode=ParseMode.HTML,
+                                       reply_markup=_consent_keyboard(lang))
+    elif invitation is not None:
+        await send_current(context.bot, h, chat_id, invitation, lang)
 
 
 def _record_consent(session: Session, participant: Participant, agreed: bool, now) -> None:
@@ -296,6 +349,9 @@ async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _after_answer(context, h, chat_id, invitation, definition, step, response, lang)
     elif participant is None:
         await update.effective_message.reply_text(t("start.no_link"), parse_mode=ParseMode.HTML)
+    elif participant.consent == Consent.pending and participant.language_chosen_at is None:
+        await update.effective_message.reply_text(t("language.question"), parse_mode=ParseMode.HTML,
+                                                  reply_markup=_language_keyboard())
     elif participant.consent == Consent.pending:
         await update.effective_message.reply_text(t("consent.first", lang), parse_mode=ParseMode.HTML,
                                                   reply_markup=_consent_keyboard(lang))

@@ -19,6 +19,9 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                  "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _YES = {"y", "yes", "yeah", "yep", "yh", "ya", "sure", "ok", "👍"}
 _NO = {"n", "no", "nah", "nope", "naw", "👎"}
+# Cymraeg: Welsh answers yes and no with the verb of the question (ydw, oedd, do...); these are the common ones.
+_YES |= {"ie", "do", "ydw", "ydy", "oes", "oedd", "iawn", "wrth gwrs"}
+_NO |= {"na", "naddo", "nac ydw", "nac ydy", "nac oes", "nac oedd", "dim"}
 # Emoji may arrive with a variation selector or a skin tone; neither changes the meaning.
 _EMOJI_MODIFIERS = re.compile("[\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]")
 _TRAILING_PUNCTUATION = re.compile(r"[\s.!?,]+$")

@@ -32,7 +32,7 @@ from surveys.text import clean_text
 
 REQUIRED_COLUMNS = ("case_ref", "audience", "disposal", "locality", "intervention_start",
                     "intervention_end", "age", "gender", "ethnicity", "send")
-OPTIONAL_COLUMNS = ("participant_ref", "review_dates", "looked_after", "restorative_closed")
+OPTIONAL_COLUMNS = ("participant_ref", "review_dates", "looked_after", "restorative_closed", "preferred_language")
 CASE_FIELDS = ("disposal", "locality", "intervention_start", "intervention_end", "age_band", "gender",
                "ethnicity", "send", "looked_after", "review_dates", "restorative_closed_on")
 
@@ -77,6 +77,7 @@ class CaseRow:
     audience: Audience
     participant_ref: str
     case_fields: dict = field(hash=False)
+    language: str | None = None  # Cymraeg: "en" or "cy" when the case system records it; then the bot doesn't ask
 
 
 @dataclass
@@ -183,7 +184,19 @@ def parse_row(line: int, row: dict[str, str]) -> CaseRow:
     if get("review_dates"):
         dates = sorted(parse_date(part) for part in get("review_dates").split(";") if part.strip())
         fields["review_dates"] = ";".join(d.isoformat() for d in dates)
-    return CaseRow(line, case_ref, _parse_audience(get("audience")), participant_ref, fields)
+    return CaseRow(line, case_ref, _parse_audience(get("audience")), participant_ref, fields,
+                   _parse_language(get("preferred_language")))
+
+
+_LANGUAGE_WORDS = {"en": "en", "english": "en", "saesneg": "en", "cy": "cy", "welsh": "cy", "cymraeg": "cy"}
+
+
+def _parse_language(text: str) -> str | None:
+    if not text:
+        return None
+    if text.lower() not in _LANGUAGE_WORDS:
+        raise ValueError(f"preferred_language should be en (English) or cy (Cymraeg), not '{text}'")
+    return _LANGUAGE_WORDS[text.lower()]
 
 
 def parse_csv(text: str) -> list[CaseRow]:
@@ -238,7 +251,7 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow], *, no
     now = now or utcnow()
     summary = ImportSummary(rows=len(records))
     cases = _known_cases(session, service_id, {record.case_ref for record in records})
-    known = {(p.case_id, p.audience, p.participant_ref) for p in session.exec(select(Participant).where(
+    known = {(p.case_id, p.audience, p.participant_ref): p for p in session.exec(select(Participant).where(
         Participant.case_id.in_([case.id for case in cases.values()])))}
     created, updated, people = [], [], []
     for record in records:
@@ -261,9 +274,11 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow], *, no
         key = (case.id, record.audience, record.participant_ref)
         summary.case_ids.add(case.id)
         if key not in known:
-            known.add(key)
-            session.add(Participant(case_id=case.id, audience=record.audience, participant_ref=record.participant_ref))
+            known[key] = Participant(case_id=case.id, audience=record.audience, participant_ref=record.participant_ref)
+            session.add(known[key])
             summary.participants_created += 1
+        if record.language and known[key].language_chosen_at is None:  # a choice they made themselves stands
+            known[key].language, known[key].language_chosen_at = record.language, now
     session.flush()
     summary.created_case_ids = {case.id for case in created}
     summary.updated_case_ids = {case.id for case in updated}

@@ -154,6 +154,9 @@ class Participant(SQLModel, table=True):
     chat_id: str | None = Field(default=None, unique=True, sa_type=EncryptedString(400), description="Telegram chat id once linked (may be encrypted).")
     chat_hash: str | None = Field(default=None, unique=True, max_length=64, description="Keyed hash of the chat id, for look-ups.")
     language: str = Field(default="en", max_length=5)
+    # Welsh Language Standards: when they chose English or Cymraeg (asked at first contact, or
+    # from the case import); None means the bot has not asked yet.
+    language_chosen_at: datetime | None = _when()
     consent: Consent = Field(default=Consent.pending, sa_type=sa.String(10))
     consent_at: datetime | None = _when()
     opted_out_at: datetime | None = _when()

@@ -108,11 +108,17 @@ class World:
         await self.settle()
         return report
 
-    async def join(self, user_id: int, case_ref: str, audience: Audience, participant_ref: str = "") -> SimUser:
-        """A person taps their link, agrees, and is shown whatever is due."""
-        user = self.user(user_id, "Alex")
-        await user.send_command(f"/start {self.invite(case_ref, audience, participant_ref)}")
+    async def link(self, user: SimUser, code: str, language: str = "English") -> None:
+        """A person taps their link and answers "English or Cymraeg?" (the welcome comes next)."""
+        await user.send_command(f"/start {code}")
         await self.settle()
+        await user.press(language)
+        await self.settle()
+
+    async def join(self, user_id: int, case_ref: str, audience: Audience, participant_ref: str = "") -> SimUser:
+        """A person taps their link, chooses English, agrees, and is shown whatever is due."""
+        user = self.user(user_id, "Alex")
+        await self.link(user, self.invite(case_ref, audience, participant_ref))
         await user.press("Yes, that's OK")
         await self.settle()
         return user

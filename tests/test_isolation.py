@@ -142,7 +142,7 @@ async def test_two_yots_sharing_a_database_never_see_each_other(db_url):
         # A's invite code is unknown at B's bot, and still works at A's afterwards.
         code = a.invite("YJ-24-0117", Audience.parent_carer)
         assert t("code.unknown") in await _say(b, b.user(612), f"/start {code}")
-        assert "Who sees your answers?" in await _say(a, a.user(612), f"/start {code}")
+        assert "English or Cymraeg?" in await _say(a, a.user(612), f"/start {code}")
 
 
 def _participant_id(w, user_id: int) -> int:

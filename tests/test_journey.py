@@ -19,6 +19,9 @@ async def test_a_young_person_completes_the_exit_survey(db_url):
         user = w.emu.user(501, "Alex")
         await user.send_command(f"/start {w.invite(*YP)}")
         await w.settle()
+        assert buttons(user.last_message) == ["English", "Cymraeg"]
+        await user.press("English")
+        await w.settle()
         welcome, consent = user.messages[-2:]
         assert "Who sees your answers?" in welcome["text"]
         assert buttons(consent) == ["Yes, that's OK", "No thanks"]
@@ -195,6 +198,7 @@ async def test_wrong_used_and_repeated_codes(db_url):
         await owner.send_command(f"/start {w.invite(*YP)}")  # a second link from a linked chat
         await w.settle()
         assert "already set up" in owner.messages[-2]["text"]
+        assert buttons(owner.last_message) == ["English", "Cymraeg"]  # still to choose a language
         [participant] = w.rows(Participant, Participant.chat_hash.is_not(None))
         assert participant.audience == Audience.young_person
 
@@ -311,5 +315,5 @@ async def test_the_audit_trail_uses_the_bots_clock_for_every_step(db_url):
         await w.settle()
         events = {e.action: e.at for e in w.rows(AuditEvent, AuditEvent.actor == "participant:1")}
         start = w.clock() - timedelta(days=3)
-        assert events == {"participant.linked": start, "participant.consent": start, "participant.stop": start,
-                          "participant.restart": w.clock()}
+        assert events == {"participant.linked": start, "participant.language": start, "participant.consent": start,
+                          "participant.stop": start, "participant.restart": w.clock()}

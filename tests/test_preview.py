@@ -66,9 +66,11 @@ def test_low_score_shows_the_follow_up_and_call_back_is_flagged():
     assert "Yes (would like a call back)" in output
 
 
-def test_welsh_falls_back_to_english_until_translated():
-    output, _ = preview("yp_review", "quit", lang="cy")
-    assert "Question 1 of 5" in output
+def test_the_welsh_preview_is_in_welsh_from_title_to_summary():
+    output, _ = preview("yp_review", "3", "skip", "skip", "skip", "skip", lang="cy")
+    assert "Sut mae pethau'n mynd?" in output and "Cwestiwn 1 o 5" in output  # title and counter
+    assert "Question" not in output and "Send a number" not in output
+    assert "Atebion:" in output and "(wedi'i hepgor)" in output
 
 
 def test_every_problem_key_has_wording():
@@ -81,9 +83,9 @@ def test_every_problem_key_has_wording():
 
 
 def test_missing_language_or_key_falls_back_to_english():
-    TEXTS["cy"] = {"preview.yesno": "Anfonwch ie neu na."}
+    TEXTS["xx"] = {"preview.yesno": "Send ja or nein."}
     try:
-        assert t("preview.yesno", "cy") == "Anfonwch ie neu na."
-        assert t("preview.text", "cy") == t("preview.text")
+        assert t("preview.yesno", "xx") == "Send ja or nein."
+        assert t("preview.text", "xx") == t("preview.text")
     finally:
-        del TEXTS["cy"]
+        del TEXTS["xx"]

@@ -49,9 +49,8 @@ async def test_a_case_worker_gets_a_link_and_qr_code(db_url):
         assert "photo" in photo and "https://t.me/emulated_123_bot?start=" in photo["caption"]
         code = photo["caption"].split("start=")[1].split()[0]
         young_person = w.emu.user(811)
-        await young_person.send_command(f"/start {code}")
-        await w.settle()
-        assert "Who sees your answers?" in young_person.messages[0]["text"]
+        await w.link(young_person, code)
+        assert "Who sees your answers?" in young_person.messages[1]["text"]
         assert [e.action for e in w.rows(AuditEvent, AuditEvent.actor == "staff:1")] == ["invite.create"]
 
 

@@ -138,9 +138,8 @@ async def test_a_worker_sees_the_answers_of_the_people_they_work_with_and_no_one
 async def test_victims_are_welcomed_as_adults_and_told_exactly_who_sees_their_answers(db_url):
     async with world(db_url) as w:
         victim = w.user(750)
-        await victim.send_command(f"/start {w.invite(*VICTIM)}")
-        await w.settle()
-        welcome = victim.messages[0]["text"]
+        await w.link(victim, w.invite(*VICTIM))
+        welcome = victim.messages[1]["text"]
         assert "victim service" in welcome and "young person and their workers never see them" in welcome
         assert "youth justice team that works with you" not in welcome
         await victim.send_command("/privacy")
@@ -150,9 +149,8 @@ async def test_victims_are_welcomed_as_adults_and_told_exactly_who_sees_their_an
         await w.settle()
         assert "Victim Support" in victim.last_message["text"] and "Childline" not in victim.last_message["text"]
         young_person = w.user(751)
-        await young_person.send_command(f"/start {w.invite(*YP)}")
-        await w.settle()
-        assert "Your case worker and the team's admin" in young_person.messages[0]["text"]
+        await w.link(young_person, w.invite(*YP))
+        assert "Your case worker and the team's admin" in young_person.messages[1]["text"]
 
 
 async def test_with_alert_text_hidden_the_duty_worker_reads_it_only_after_pressing_show_text(db_url):
@@ -189,7 +187,7 @@ async def test_moving_a_linked_person_to_a_new_account_needs_force_and_tells_the
         await w.settle()
         code = worker.last_message["caption"].split("start=")[1].split()[0]
         new_phone = w.user(772)
-        await new_phone.send_command(f"/start {code}")
+        await new_phone.send_command(f"/start {code}")  # they chose English before: not asked again
         await w.settle()
         assert "Who sees your answers?" in new_phone.messages[0]["text"]
         assert "moved it to another Telegram account" in old_phone.last_message["text"]

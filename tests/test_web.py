@@ -32,7 +32,9 @@ async def test_webhook_delivery_and_health(db_url, tmp_path):
             await application.bot.set_webhook(f"{base}/telegram", secret_token=SECRET)
             user = emu.user(4242)
             await user.send_command(f"/start {code}")
-            welcome = await user.wait_for_message()
+            assert "English or Cymraeg?" in (await user.wait_for_message())["text"]
+            await user.press("English")
+            welcome = await user.wait_for_message(lambda m: "Who sees your answers?" in m.get("text", ""))
             assert "Who sees your answers?" in welcome["text"]
             assert emu.webhook()["last_error_message"] is None
 
