@@ -8,7 +8,6 @@ and the model never holds a suppressed number. :func:`generate_report` is the I/
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from analysis.aggregate import (MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor, compute_figures,
                                 load_rows)
 from analysis.rag import Rating, Targets, rate
+from surveys.spreadsheets import csv_writer
 
 TEMPLATES = Path(__file__).with_name("templates")
 AUDIENCE_LABELS = {"young_person": "Young people", "parent_carer": "Parents and carers", "victim": "Victims",
@@ -86,7 +86,7 @@ def build_report(figures: Figures, targets: Targets, service_name: str, generate
                 ("Response rate", block.response_rate, targets.response_rate, before and before.response_rate),
                 ("Satisfied (average rating 4 or 5)", block.satisfaction_scale, targets.satisfaction,
                  before and before.satisfaction_scale),
-                ("Comments mostly positive", block.satisfaction_text, targets.satisfaction, None)):
+                ("Comments mostly positive", block.satisfaction_text, targets.comments_positive, None)):
             change = change_words(figure, earlier) if comparable and measure != "Comments mostly positive" else ""
             summary.append(SummaryLine(measure, audience, figure, rate(figure, target), change))
     summary.append(SummaryLine("Feel safer after our contact", "Victims", figures.victims.feeling_safer,
@@ -410,7 +410,7 @@ def write_csv(report: Report, folder: Path) -> list[Path]:
     for name, (header, rows) in csv_tables(report).items():
         path = folder / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(header)
             writer.writerows(rows)
         paths.append(path)
@@ -429,6 +429,20 @@ def default_dependencies() -> tuple[Mapping[str, object], Mapping[str, tuple[str
     themes = codebook.values() if isinstance(codebook, Mapping) else codebook
     catalogue = {theme.id: (theme.label, theme.description) for theme in themes}
     return load_all(), catalogue, redact
+
+
+def with_names(redact: Redactor, names: Iterable[str]) -> Redactor:
+    """The redactor, told the staff table's names (workers are named in comments)."""
+    names = tuple(names)
+    return (lambda text: redact(text, known_names=names)) if names else redact
+
+
+def reanalyse(text: str, question_kind: str | None, audience: str) -> tuple[bool, str | None]:
+    """The suggestion flag and best theme of an answer stored before they were kept."""
+    from analysis.pipeline import analyse
+
+    result = analyse(text, question_kind, audience)
+    return result.suggestion, result.best_theme
 
 
 def generate_report(engine, service_code: str, period: Period, out_dir: Path, formats: Iterable[str],
@@ -454,8 +468,8 @@ def generate_report(engine, service_code: str, period: Period, out_dir: Path, fo
         audit(session, actor, "report.generate", subject=f"period:{period.label}",
               detail=f"formats={','.join(formats)}", service_id=service.id)
     step("Working out the figures")
-    figures = compute_figures(rows, period, definitions, catalogue, redact, zone,
-                              targets.victim_safer_question_ids, targets.alert_ack_minutes)
+    figures = compute_figures(rows, period, definitions, catalogue, with_names(redact, rows.staff_names), zone,
+                              targets.victim_safer_question_ids, targets.alert_ack_minutes, reanalyse=reanalyse)
     report = build_report(figures, targets, service_name or service.name, today or date.today())
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"feedback-report-{period.label.replace(' ', '_')}"

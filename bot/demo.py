@@ -9,7 +9,6 @@ four financial quarters, and the board report is written at the end. Generating 
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import random
 import re
@@ -20,6 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+
+from surveys.spreadsheets import csv_writer
 
 LOCALITIES = ("Brackenford", "Eastholm Quay", "Thistlemoor")
 DISPOSALS = ("Community Resolution", "Community Resolution Plus", "Youth Caution", "Youth Conditional Caution",
@@ -154,7 +155,7 @@ CSV_COLUMNS = ("case_ref", "audience", "participant_ref", "disposal", "locality"
 def cases_csv(cases: list[DemoCase]) -> str:
     """The export a case-management system would give: one row per person, UK-style dates."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for case in cases:
         people = [("young_person", "")] + ([("parent_carer", "")] if case.has_parent else [])
