@@ -45,3 +45,28 @@ def decide(session: Session, service_id: int, answer_ids: Iterable[int], decisio
 def reviews(session: Session, service_id: int) -> dict[int, str]:
     return dict(session.execute(sa.select(QuoteReview.answer_id, QuoteReview.decision)
                                 .where(QuoteReview.service_id == service_id)).all())
+
+
+def review_figures(engine, service_code: str, period, definitions, catalogue, redact, targets, zone) -> Figures:
+    """The figures the report would hold for ``period``: their candidates are what the manager reviews."""
+    from analysis.aggregate import compute_figures, load_rows
+    from analysis.report import reanalyse, with_names
+    from surveys.models import Service
+    from surveys.store import session_scope
+
+    with session_scope(engine) as session:
+        service = session.exec(select(Service).where(Service.code == service_code)).first()
+        if service is None:
+            raise LookupError(f"no service with code {service_code!r} in this database")
+        rows = load_rows(session, service.id, period, zone)
+    return compute_figures(rows, period, definitions, catalogue, with_names(redact, rows.staff_names), zone,
+                           targets.victim_safer_question_ids, targets.alert_ack_minutes, reanalyse=reanalyse)
+
+
+REVIEW_WORDS = {None: "waiting", "approved": "approved", "dropped": "dropped"}
+
+
+def review_line(quote: Quote) -> str:
+    """One candidate for the terminal: id, status, theme, audience and the redacted words."""
+    return "\t".join([str(quote.answer_id), REVIEW_WORDS.get(quote.review, quote.review), quote.theme or "-",
+                      quote.audience, f"“{quote.text}”"])

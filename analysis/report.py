@@ -204,7 +204,7 @@ def audience_chart(report: Report) -> str | None:
                 ax.text(0.02, row, suppression_words(figure), va="center", fontsize=8, color="#555555", style="italic")
                 continue
             ax.barh(row, figure.value, color=PALETTE.get(block.audience, "#0072B2"), height=0.6)
-            ax.errorbar(figure.value, row, xerr=[[figure.value - figure.low], [figure.high - figure.value]],
+            ax.errorbar(figure.value, row, xerr=[[max(0.0, figure.value - figure.low)], [max(0.0, figure.high - figure.value)]],
                         fmt="none", ecolor="#333333", capsize=3, lw=1)
             # The label sits past the end of the 95% range (or inside a long bar), never on the error bar.
             inside = figure.high > 0.86
@@ -318,7 +318,7 @@ def render_html(report: Report) -> str:
     charts = {"audiences": audience_chart(report), "trend": trend_chart(report),
               "distance": distance_chart(report), "themes": theme_chart(report)}
     return _environment().get_template("report.html.j2").render(
-        report=report, f=report.figures, charts=charts, css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))
+        report=report, f=report.figures, targets=report.targets, charts=charts, css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))
 
 
 def render_pdf(html: str) -> bytes:
@@ -358,7 +358,8 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
         for measure, figure in (("people invited", b.sent), ("response rate (people)", b.response_rate),
                                 ("completion rate (people)", b.completion_rate),
                                 ("people whose average rating was 4 or 5", b.satisfaction_scale),
-                                ("people whose comments were mostly positive", b.satisfaction_text)):
+                                *((f"people whose comments were {c.label.lower()}", c) for c in
+                                  (b.comments.all() if b.comments else [b.satisfaction_text]))):
             rows.append([b.audience, measure, *_cells(figure)])
         means += [[b.audience, m.label, *_cells(m)] for m in b.question_means]
         for bd in b.breakdowns:
@@ -381,11 +382,13 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                         [[t.theme, t.label, m, *_cells(x)] for t in f.themes
                          for m, x in (("mentioned by", t.mentions), ("mostly positive", t.positive),
                                      ("mostly negative", t.negative))])
-    tables["quotes"] = (["theme", "audience", "sentiment", "quote"],
+    tables["quotes"] = (["theme", "audience", "sentiment", "quote"],  # approved quotes only
                         [[t.theme, q.audience, q.sentiment or "", q.text] for t in f.themes for q in t.quotes])
     victims = [[q.question_id, o.label, *_cells(o)] for q in f.victims.questions for o in q.options]
     victims += [["feeling_safer", "feel safer", *_cells(f.victims.feeling_safer)],
-                ["callbacks", "asked for a call back", *_cells(f.victims.callbacks)]]
+                ["callbacks", "people who asked us to contact them", *_cells(f.victims.callbacks)]]
+    victims += [["callbacks", f"requests: {o.label.lower()}", *_cells(o)] for o in f.victims.callback_outcomes]
+    victims += [["callbacks", "median hours from asking to the call", *_minutes_cells(f.victims.callback_median_hours)]]
     tables["victims"] = (["question", "answer", *FIGURE_COLUMNS], victims)
     s = f.safeguarding
     safeguarding = []
