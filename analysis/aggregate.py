@@ -16,6 +16,8 @@ not people, and are shown whatever their size (see :func:`safeguarding_figures`)
 
 Quotes: no quote ever comes from an answer that raised a safeguarding alert, nor from one
 the screen flags today (see :func:`choose_quotes`); those answers still count as feedback.
+A comment is a candidate under its best theme only, and is printed only once a manager has
+approved it (``Rows.quote_reviews``, see ``heard quotes``).
 
 Survey definitions, the theme catalogue and the quote redactor are parameters, so this
 module depends on nothing but the tables.
@@ -264,7 +266,7 @@ class Rows:
 
 
 def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo) -> Rows:
-    """Everything the report needs, in five queries.
+    """Everything the report needs, in a handful of queries (plus the call-back figures).
 
     Invitations and answers are loaded from the start of the trend window (four quarters)
     so trends and distance travelled need no further queries. Erased cases and people,

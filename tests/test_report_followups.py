@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from analysis.aggregate import SMALL, AnswerRow, InvitationRow, comment_shares, victim_figures
-from analysis.report import build_report, write_csv
+from analysis.report import build_report, render_html, write_csv
 from analysis.rag import Targets, load_targets
 from bot.cli import app
-from surveys.models import CallbackRequest, Staff
+from surveys.models import Answer, CallbackRequest, Staff
 from surveys.schema import load_all
 from surveys.spreadsheets import csv_writer, safe_cell
 from surveys.store import session_scope
@@ -70,10 +73,7 @@ def test_feeling_safer_reads_day_14_and_day_90_and_keeps_each_persons_latest_ans
         pairs.append((_person(pid, "victim", "victim_checkin"),
                       _comment(pid, "", question="feel_safer", value="safer", day="2026-07-10")))
     for pid in range(1, 6):  # at day 90, five of them said it had not changed: their latest answer
-        pairs.append((_person(100 + pid, "victim", "victim_followup")._replace(participant_id=pid)
-                      if hasattr(InvitationRow, "_replace") else
-                      InvitationRow(100 + pid, pid, "victim", "victim_followup", "exit", "completed", at("2026-09-10"),
-                                    None, None, f"YJ-{pid}", None, None, None, None, None, None),
+        pairs.append((replace(_person(pid, "victim", "victim_followup"), id=100 + pid),
                       _comment(100 + pid, "", question="safety_since", value="same", day="2026-09-10")))
     safer = victim_figures(pairs, definitions, load_targets().victim_safer_question_ids).feeling_safer
     assert (safer.count, safer.n) == (5, 10)
@@ -100,10 +100,7 @@ def test_callbacks_count_people_with_outcomes_and_the_median_time_to_call(engine
     assert by_label == {"Called": (6, None), "No answer, tried again": (None, SMALL),
                         "Declined a call": (None, "secondary"), "Still waiting": (7, None)}
     assert v.callback_median_hours == 4.5  # 2, 3, 4, 5, 6 and 7 hours
-    html_rows = build_report(q3_figures(engine), Targets(), "Riverside", date(2026, 10, 14))
-    from analysis.report import render_html
-
-    html = render_html(html_rows)
+    html = render_html(build_report(q3_figures(engine), Targets(), "Riverside", date(2026, 10, 14)))
     assert "People who asked us to contact them" in html and "4.5 hours (6 calls)" in html
 
 
@@ -121,8 +118,7 @@ def _six_comments(engine, texts_and_themes):
             inv = build.invite(build.person(build.case(), "young_person"), "yp_exit", at("2026-08-03"))
             build.answer(inv, "better", text=text, sentiment="positive", score=0.9 - index / 10, themes=themes)
             session.flush()
-            answer = session.exec(__import__("sqlmodel").select(__import__("surveys.models").models.Answer)
-                                  .where(__import__("surveys.models").models.Answer.invitation_id == inv.id)).one()
+            answer = session.exec(select(Answer).where(Answer.invitation_id == inv.id)).one()
             answer.best_theme = best
 
 
@@ -165,7 +161,7 @@ def test_the_report_gives_the_redactor_the_staff_tables_names(engine, tmp_path):
                            for i in range(6)])
     approve_every_quote(engine)
     (path,) = generate_report(engine, "yot", Q3, tmp_path, ["html"], DEFINITIONS, CATALOGUE, redact, Targets(),
-                              __import__("zoneinfo").ZoneInfo("Europe/London"), today=date(2026, 10, 14))
+                              ZoneInfo("Europe/London"), today=date(2026, 10, 14))
     html = path.read_text()
     assert "listened to me every week" in html and "Ffion" not in html
 
