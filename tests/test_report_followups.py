@@ -183,3 +183,32 @@ def test_report_csvs_neutralise_formulas_in_quotes(engine, tmp_path):
     with (tmp_path / "quotes.csv").open() as handle:
         quotes = [row["quote"] for row in csv.DictReader(handle)]
     assert quotes and all(q.startswith("'=") for q in quotes)
+
+
+def test_answers_stored_before_the_flag_was_kept_are_read_again_from_their_text(engine):
+    # Six negative comments with no suggestion flag stored (as before migration 0007).
+    with session_scope(engine) as session:
+        build = Builder(session)
+        for index in range(6):
+            inv = build.invite(build.person(build.case(), "young_person"), "yp_exit", at("2026-08-03"))
+            build.answer(inv, "better", text=f"more evening sessions please {index}", sentiment="negative",
+                         score=-0.2, themes=("listened_to", "fairness_speed"))
+    with session_scope(engine) as session:
+        from analysis.aggregate import compute_figures, load_rows
+        from surveys.store import ensure_service
+        from tests.report_fakes import CATALOGUE, DEFINITIONS, redact
+
+        rows = load_rows(session, ensure_service(session, "yot", "").id, Q3, ZoneInfo("Europe/London"))
+    read = []
+
+    def reanalyse(text, kind, audience):
+        read.append(text)
+        return True, "fairness_speed"
+
+    old = compute_figures(rows, Q3, DEFINITIONS, CATALOGUE, redact, ZoneInfo("Europe/London"))
+    again = compute_figures(rows, Q3, DEFINITIONS, CATALOGUE, redact, ZoneInfo("Europe/London"), reanalyse=reanalyse)
+    yp = lambda figures: next(b for b in figures.audiences if b.audience == "young_person")  # noqa: E731
+    assert yp(old).comments.negative.count == 6  # without the flag they read as complaints
+    assert (yp(again).comments.negative.count, yp(again).comments.mixed.count) == (0, 6)
+    assert len(read) == 6
+    assert {q.theme for t in again.themes for q in t.candidates} == {"fairness_speed"}  # the best theme, not the first
