@@ -158,3 +158,77 @@ def actions_remove(action_id: int = typer.Argument(..., help="The id shown by he
 
     _in_service(lambda session, service_id: remove_action(session, service_id, action_id))
     typer.echo(f"Removed action {action_id}.")
+
+
+# --- quotes: a manager approves each one before the board sees it ---------------------------
+
+quotes_app = typer.Typer(help="Quotes for the board report: only quotes a manager approved are printed.",
+                         no_args_is_help=True)
+
+
+@quotes_app.command("review")
+def quotes_review(period: str | None = typer.Option(None, help="The report's period, as for heard report "
+                                                             "(default: the last full financial quarter).")) -> None:
+    """List the quotes the report would print, redacted, with their id: approve or drop each."""
+    from datetime import date
+
+    from analysis.aggregate import last_full_quarter, parse_period
+    from analysis.quotes import candidates, review_figures, review_line
+    from analysis.rag import load_targets
+    from analysis.report import default_dependencies
+    from surveys.crypto import EncryptionError, Keyring
+    from surveys.store import make_engine
+
+    settings = _settings()
+    try:
+        keys = Keyring.from_settings(settings)
+        chosen = (parse_period(period, settings.year_start_month) if period
+                  else last_full_quarter(date.today(), settings.year_start_month))
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    engine = make_engine(settings.database_url, keys=keys)
+    try:
+        figures = review_figures(engine, settings.service, chosen, *default_dependencies(), load_targets(),
+                                 settings.zone)
+    except LookupError as error:
+        raise _fail(str(error), 1) from None
+    except EncryptionError as error:
+        raise _fail(f"Reading the quotes needs the right HEARD_ENCRYPTION_KEY: {error}.", 1) from None
+    finally:
+        engine.dispose()
+    quotes = candidates(figures)
+    if not quotes:
+        typer.echo(f"No quotes to review for {chosen.label}: a theme needs comments from at least 5 people.")
+        return
+    typer.echo(f"Quotes for {chosen.label} (id, status, theme, audience, words). Only approved ones are printed.")
+    for quote in quotes:
+        typer.echo(review_line(quote))
+    typer.echo("Approve: heard quotes approve ID...   Drop (the next comment takes its place): heard quotes drop ID...")
+
+
+def _decide(answer_ids: list[int], decision: str) -> None:
+    from datetime import datetime, timezone
+
+    from analysis.quotes import decide
+    from surveys.models import QuoteDecision
+
+    unknown = _in_service(lambda session, service_id: decide(
+        session, service_id, answer_ids, QuoteDecision(decision), "cli", datetime.now(timezone.utc)))
+    done = [i for i in answer_ids if i not in unknown]
+    if done:
+        typer.echo(f"{decision.capitalize()}: {', '.join(map(str, sorted(set(done))))}.")
+    if unknown:
+        raise _fail(f"Not a comment in this service: {', '.join(map(str, unknown))}. "
+                    "Use the ids shown by heard quotes review.", 1)
+
+
+@quotes_app.command("approve")
+def quotes_approve(answer_ids: list[int] = typer.Argument(..., help="Ids shown by heard quotes review.")) -> None:
+    """Approve quotes for the board report."""
+    _decide(answer_ids, "approved")
+
+
+@quotes_app.command("drop")
+def quotes_drop(answer_ids: list[int] = typer.Argument(..., help="Ids shown by heard quotes review.")) -> None:
+    """Drop quotes: they are never printed, and the next comment is offered in their place."""
+    _decide(answer_ids, "dropped")

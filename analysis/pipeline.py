@@ -41,4 +41,5 @@ def findings_for(text: str, question, audience: str | None) -> TextFindings:
     """The bot's view of one free-text answer (``question`` may be None outside a survey)."""
     result = analyse(text, getattr(question, "asks", None), audience)
     return TextFindings(sentiment=result.sentiment, score=result.score, themes=tuple(result.themes),
-                        safeguarding_tier=result.safeguarding, safeguarding_reason=result.reason)
+                        safeguarding_tier=result.safeguarding, safeguarding_reason=result.reason,
+                        suggestion=result.suggestion, best_theme=result.best_theme)

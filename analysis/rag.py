@@ -29,11 +29,13 @@ class Targets(BaseModel):
     model_config = ConfigDict(extra="forbid")
     response_rate: Target = Target(green=0.60, amber=0.40)
     satisfaction: Target = Target(green=0.80, amber=0.65)
+    comments_positive: Target = Target(green=0.50, amber=0.35)  # people whose comments were mostly positive
     feeling_safer: Target = Target(green=0.75, amber=0.50)
     improved: Target = Target(green=0.60, amber=0.40)
     alerts_acknowledged: Target = Target(green=1.0, amber=0.90)
     alert_ack_minutes: int = Field(default=30, gt=0)
-    victim_safer_question_ids: list[str] = ["feel_safer"]  # the victim_followup question id
+    # Day-14 check-in and day-90 follow-up; a person counts once, by their latest answer.
+    victim_safer_question_ids: list[str] = ["feel_safer", "safety_since"]
 
 
 def load_targets(path: Path | str | None = None) -> Targets:

@@ -8,7 +8,6 @@ and the model never holds a suppressed number. :func:`generate_report` is the I/
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from analysis.aggregate import (MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor, compute_figures,
                                 load_rows)
 from analysis.rag import Rating, Targets, rate
+from surveys.spreadsheets import csv_writer
 
 TEMPLATES = Path(__file__).with_name("templates")
 AUDIENCE_LABELS = {"young_person": "Young people", "parent_carer": "Parents and carers", "victim": "Victims",
@@ -86,7 +86,7 @@ def build_report(figures: Figures, targets: Targets, service_name: str, generate
                 ("Response rate", block.response_rate, targets.response_rate, before and before.response_rate),
                 ("Satisfied (average rating 4 or 5)", block.satisfaction_scale, targets.satisfaction,
                  before and before.satisfaction_scale),
-                ("Comments mostly positive", block.satisfaction_text, targets.satisfaction, None)):
+                ("Comments mostly positive", block.satisfaction_text, targets.comments_positive, None)):
             change = change_words(figure, earlier) if comparable and measure != "Comments mostly positive" else ""
             summary.append(SummaryLine(measure, audience, figure, rate(figure, target), change))
     summary.append(SummaryLine("Feel safer after our contact", "Victims", figures.victims.feeling_safer,
@@ -204,7 +204,7 @@ def audience_chart(report: Report) -> str | None:
                 ax.text(0.02, row, suppression_words(figure), va="center", fontsize=8, color="#555555", style="italic")
                 continue
             ax.barh(row, figure.value, color=PALETTE.get(block.audience, "#0072B2"), height=0.6)
-            ax.errorbar(figure.value, row, xerr=[[figure.value - figure.low], [figure.high - figure.value]],
+            ax.errorbar(figure.value, row, xerr=[[max(0.0, figure.value - figure.low)], [max(0.0, figure.high - figure.value)]],
                         fmt="none", ecolor="#333333", capsize=3, lw=1)
             # The label sits past the end of the 95% range (or inside a long bar), never on the error bar.
             inside = figure.high > 0.86
@@ -321,7 +321,7 @@ def render_html(report: Report, lang: str = "en") -> str:
     charts = {"audiences": audience_chart(report), "trend": trend_chart(report),
               "distance": distance_chart(report), "themes": theme_chart(report)}
     return _environment(lang).get_template("report.html.j2").render(
-        report=report, f=report.figures, charts=charts, css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))
+        report=report, f=report.figures, targets=report.targets, charts=charts, css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))
 
 
 def render_pdf(html: str) -> bytes:
@@ -361,7 +361,8 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
         for measure, figure in (("people invited", b.sent), ("response rate (people)", b.response_rate),
                                 ("completion rate (people)", b.completion_rate),
                                 ("people whose average rating was 4 or 5", b.satisfaction_scale),
-                                ("people whose comments were mostly positive", b.satisfaction_text)):
+                                *((f"people whose comments were {c.label.lower()}", c) for c in
+                                  (b.comments.all() if b.comments else [b.satisfaction_text]))):
             rows.append([b.audience, measure, *_cells(figure)])
         means += [[b.audience, m.label, *_cells(m)] for m in b.question_means]
         for bd in b.breakdowns:
@@ -384,11 +385,13 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                         [[t.theme, t.label, m, *_cells(x)] for t in f.themes
                          for m, x in (("mentioned by", t.mentions), ("mostly positive", t.positive),
                                      ("mostly negative", t.negative))])
-    tables["quotes"] = (["theme", "audience", "sentiment", "quote"],
+    tables["quotes"] = (["theme", "audience", "sentiment", "quote"],  # approved quotes only
                         [[t.theme, q.audience, q.sentiment or "", q.text] for t in f.themes for q in t.quotes])
     victims = [[q.question_id, o.label, *_cells(o)] for q in f.victims.questions for o in q.options]
     victims += [["feeling_safer", "feel safer", *_cells(f.victims.feeling_safer)],
-                ["callbacks", "asked for a call back", *_cells(f.victims.callbacks)]]
+                ["callbacks", "people who asked us to contact them", *_cells(f.victims.callbacks)]]
+    victims += [["callbacks", f"requests: {o.label.lower()}", *_cells(o)] for o in f.victims.callback_outcomes]
+    victims += [["callbacks", "median hours from asking to the call", *_minutes_cells(f.victims.callback_median_hours)]]
     tables["victims"] = (["question", "answer", *FIGURE_COLUMNS], victims)
     s = f.safeguarding
     safeguarding = []
@@ -413,7 +416,7 @@ def write_csv(report: Report, folder: Path) -> list[Path]:
     for name, (header, rows) in csv_tables(report).items():
         path = folder / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(header)
             writer.writerows(rows)
         paths.append(path)
@@ -432,6 +435,20 @@ def default_dependencies() -> tuple[Mapping[str, object], Mapping[str, tuple[str
     themes = codebook.values() if isinstance(codebook, Mapping) else codebook
     catalogue = {theme.id: (theme.label, theme.description) for theme in themes}
     return load_all(), catalogue, redact
+
+
+def with_names(redact: Redactor, names: Iterable[str]) -> Redactor:
+    """The redactor, told the staff table's names (workers are named in comments)."""
+    names = tuple(names)
+    return (lambda text: redact(text, known_names=names)) if names else redact
+
+
+def reanalyse(text: str, question_kind: str | None, audience: str) -> tuple[bool, str | None]:
+    """The suggestion flag and best theme of an answer stored before they were kept."""
+    from analysis.pipeline import analyse
+
+    result = analyse(text, question_kind, audience)
+    return result.suggestion, result.best_theme
 
 
 def generate_report(engine, service_code: str, period: Period, out_dir: Path, formats: Iterable[str],
@@ -458,8 +475,8 @@ def generate_report(engine, service_code: str, period: Period, out_dir: Path, fo
         audit(session, actor, "report.generate", subject=f"period:{period.label}",
               detail=f"formats={','.join(formats)}", service_id=service.id)
     step("Working out the figures")
-    figures = compute_figures(rows, period, definitions, catalogue, redact, zone,
-                              targets.victim_safer_question_ids, targets.alert_ack_minutes)
+    figures = compute_figures(rows, period, definitions, catalogue, with_names(redact, rows.staff_names), zone,
+                              targets.victim_safer_question_ids, targets.alert_ack_minutes, reanalyse=reanalyse)
     report = build_report(figures, targets, service_name or service.name, today or date.today())
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"feedback-report-{period.label.replace(' ', '_')}"

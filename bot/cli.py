@@ -46,6 +46,10 @@ from bot import casework_cli  # noqa: E402
 app.add_typer(casework_cli.callbacks_app, name="callbacks")
 app.add_typer(casework_cli.case_app, name="case")
 privacy_cli.participant_app.command("export")(casework_cli.participant_export)
+# Report follow-ups: a manager approves board quotes.
+from analysis.commands import quotes_app  # noqa: E402
+
+app.add_typer(quotes_app, name="quotes")
 
 
 @dataclass

@@ -9,7 +9,6 @@ four financial quarters, and the board report is written at the end. Generating 
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 import random
 import re
@@ -20,6 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+
+from surveys.spreadsheets import csv_writer
 
 LOCALITIES = ("Brackenford", "Eastholm Quay", "Thistlemoor")
 DISPOSALS = ("Community Resolution", "Community Resolution Plus", "Youth Caution", "Youth Conditional Caution",
@@ -154,7 +155,7 @@ CSV_COLUMNS = ("case_ref", "audience", "participant_ref", "disposal", "locality"
 def cases_csv(cases: list[DemoCase]) -> str:
     """The export a case-management system would give: one row per person, UK-style dates."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for case in cases:
         people = [("young_person", "")] + ([("parent_carer", "")] if case.has_parent else [])
@@ -644,6 +645,21 @@ class Demo:
                            status=status, on=start + timedelta(days=days),
                            now=local(start + timedelta(days=days), 14, 0, self.zone))
 
+    def review_quotes(self, period, dependencies, targets) -> None:
+        """A manager reads the candidates: approves those that read whole, drops those with words taken out."""
+        from analysis.quotes import candidates, decide, review_figures
+        from surveys.models import QuoteDecision
+        from surveys.store import session_scope
+
+        for _ in range(2):  # a dropped quote's place goes to the next comment, read in the second round
+            waiting = [q for q in candidates(review_figures(self.heard.engine, SERVICE_CODE, period, *dependencies,
+                                                            targets, self.zone)) if q.review is None]
+            now = local(period.last_day, 16, 0, self.zone)
+            with session_scope(self.heard.engine) as session:
+                for decision in QuoteDecision:
+                    chosen = [q.answer_id for q in waiting if ("[" in q.text) == (decision is QuoteDecision.dropped)]
+                    decide(session, self.heard.service_id, chosen, decision, "staff:demo", now)
+
     def write_report(self) -> list[Path]:
         from analysis.aggregate import parse_period
         from analysis.rag import load_targets
@@ -651,6 +667,7 @@ class Demo:
 
         definitions, catalogue, redact = default_dependencies()
         period = parse_period(latest_full_quarter(self.today))
+        self.review_quotes(period, (definitions, catalogue, redact), load_targets())
         return generate_report(self.heard.engine, SERVICE_CODE, period, self.directory, ["html", "pdf", "csv"],
                                definitions, catalogue, redact, load_targets(), self.zone, SERVICE_NAME,
                                actor="staff:demo", step=lambda words: self.step(words, (1 - SIMULATION_SHARE) / 5),

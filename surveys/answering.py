@@ -26,6 +26,8 @@ class TextFindings:
     themes: tuple[str, ...] = ()
     safeguarding_tier: str | None = None  # "urgent", "review" or None
     safeguarding_reason: str | None = None
+    suggestion: bool = False  # asks for something in answer to "what could we do better?": not negative
+    best_theme: str | None = None  # the one theme it may be quoted under
 
 
 Analyser = Callable[[str, object, str], TextFindings]  # (text, question, audience) -> findings
@@ -74,6 +76,7 @@ def respond(session: Session, invitation: Invitation, definition, given, *, now:
             findings = analyse(answer.value, question, participant.audience)
             row.sentiment, row.sentiment_score = findings.sentiment, findings.score
             row.themes = ";".join(findings.themes)
+            row.suggestion, row.best_theme = findings.suggestion, findings.best_theme
         reason = contact_reason(question, answer)
         if reason is not None:
             callback_id = _request_callback(session, participant, invitation, reason, now)
@@ -101,6 +104,7 @@ def _fill(row: Answer, question, answer: engine.Answer, now: datetime) -> None:
     if not is_text or answer.skipped:
         row.sentiment = row.sentiment_score = None
         row.themes = ""
+        row.suggestion = row.best_theme = None
 
 
 def _service_id(session: Session, participant: Participant) -> int:

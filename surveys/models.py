@@ -222,6 +222,9 @@ class Answer(SQLModel, table=True):
     sentiment_score: float | None = None
     themes: str = Field(default="", max_length=400, description="Theme ids joined by ';'.")
     answered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    # Report follow-ups (issue 12): kept when retention erases the text; None on rows from before 0007.
+    suggestion: bool | None = Field(default=None, description="A suggestion, not a complaint (never counted as negative).")
+    best_theme: str | None = Field(default=None, max_length=40, description="The one theme the answer may be quoted under.")
 
 
 class SafeguardingAlert(SQLModel, table=True):
@@ -301,6 +304,24 @@ class ActionNews(SQLModel, table=True):
     quarter: str = Field(max_length=20, description="The quarter whose actions it told them about, e.g. 2026-27-Q2.")
     claimed_at: datetime = Field(sa_type=UTCDateTime(), nullable=False)
     sent_at: datetime | None = _when()
+
+
+class QuoteDecision(StrEnum):
+    approved = "approved"
+    dropped = "dropped"
+
+
+class QuoteReview(SQLModel, table=True):
+    """A manager's decision on one answer as a board quote: only approved ones are printed."""
+
+    __table_args__ = (sa.UniqueConstraint("answer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    answer_id: int = Field(foreign_key="answer.id")
+    decision: QuoteDecision = Field(sa_type=sa.String(10))
+    decided_by: str = Field(max_length=60, description="'cli', 'staff:<id>' or 'demo'.")
+    decided_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
 
 
 class AuditEvent(SQLModel, table=True):

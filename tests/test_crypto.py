@@ -167,7 +167,7 @@ def test_report_figures_are_identical_with_and_without_a_key(db_url):
         figures[keys is not None] = q3_figures(engine)
         engine.dispose()
     assert figures[True] == figures[False]
-    assert any(theme.quotes for theme in figures[True].themes)  # quotes were decrypted, not dropped
+    assert any(theme.candidates for theme in figures[True].themes)  # quotes were decrypted, not dropped
 
 
 # --- the bot and the command line ----------------------------------------------------
@@ -229,10 +229,11 @@ def test_keys_rotate_from_the_command_line_encrypts_data_written_in_the_clear(db
 def test_the_report_command_reads_encrypted_quotes_with_the_key_and_explains_without_it(keyed, db_url, tmp_path,
                                                                                         monkeypatch):
     import analysis.report
-    from tests.report_fakes import CATALOGUE, DEFINITIONS, redact
+    from tests.report_fakes import CATALOGUE, DEFINITIONS, approve_every_quote, redact
 
     monkeypatch.setattr(analysis.report, "default_dependencies", lambda: (DEFINITIONS, CATALOGUE, redact))
     build_hand_worked(keyed)
+    approve_every_quote(keyed)  # only approved quotes are printed
     monkeypatch.setenv("HEARD_DATABASE_URL", db_url)
     monkeypatch.setenv("HEARD_SERVICE", "yot")
     monkeypatch.delenv("HEARD_ENCRYPTION_KEY", raising=False)

@@ -105,6 +105,11 @@ async def test_a_small_demo_runs_the_real_bot_and_writes_the_report(tmp_path):
     finally:
         engine.dispose()
     assert len(answers) > 30 and any(a.free_text and a.themes for a in answers)
+    # Analysis stores the suggestion flag and best theme with every comment (the report needs them after retention).
+    comments = [a for a in answers if a.free_text]
+    assert all(a.suggestion is not None for a in comments) and all(a.best_theme in a.themes.split(";")
+                                                                  for a in comments if a.best_theme)
+    assert any(a.best_theme for a in comments)
     assert alerts and any(a.acknowledged_at for a in alerts) and summary.alerts == len(alerts)
     assert {i.survey_id for i in sent} >= {"yp_exit", "parent_exit", "victim_followup"}
     # Surveys went out inside the send window on days across the history, not all today.

@@ -15,15 +15,20 @@ from analysis.rag import Targets
 from analysis.report import build_report, csv_tables, generate_report, render_html, render_pdf, write_csv
 from surveys.models import AuditEvent, SafeguardingAlert, Service
 from surveys.store import session_scope
-from tests.report_fakes import CATALOGUE, DEFINITIONS, Builder, populate_realistic, redact
+from tests.report_fakes import CATALOGUE, DEFINITIONS, Builder, approve_every_quote, populate_realistic, redact
 from tests.test_aggregate import figures  # noqa: F401  (the hand-worked dataset fixture)
 
 LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
-def report(figures):  # noqa: F811
-    return build_report(figures, Targets(), "Riverside Youth Justice Service", date(2026, 10, 14))
+def report(engine):
+    """The hand-worked dataset, with every quote approved by a manager."""
+    from tests.test_aggregate import build_hand_worked
+
+    build_hand_worked(engine)
+    approve_every_quote(engine)
+    return _q3_report(engine)
 
 
 def _row(html: str, header: str) -> str:
@@ -37,7 +42,7 @@ def test_the_summary_rates_headline_figures(report):
     lines = {(s.measure, s.audience): (s.figure.value, s.rating.colour) for s in report.summary}
     assert lines[("Response rate", "Young people")] == (0.75, "green")  # 9/12 against 60%
     assert lines[("Satisfied (average rating 4 or 5)", "Young people")] == (pytest.approx(5 / 9), "red")  # 56%
-    assert lines[("Comments mostly positive", "Young people")] == (0.5, "red")  # 3/6 below 65%
+    assert lines[("Comments mostly positive", "Young people")] == (None, "grey")  # 3 of 6: cells under 5 hidden
     assert lines[("Satisfied (average rating 4 or 5)", "Victims")] == (None, "grey")
     assert lines[("Feel safer after our contact", "Victims")] == (0.5, "amber")  # 5/10 against 75%/50%
     assert lines[("Improved: Education", "Young people")] == (pytest.approx(4 / 6), "green")
@@ -165,6 +170,7 @@ def _csv_text(report, folder) -> str:
 def _q3_report(engine):
     from tests.test_aggregate import q3_figures
 
+    approve_every_quote(engine)
     return build_report(q3_figures(engine), Targets(), "Riverside Youth Justice Service", date(2026, 10, 14))
 
 
