@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from analysis.language import WELSH_UNREAD, looks_welsh
 from analysis.patterns import normalise
+from analysis.softmax import softmax, train_softmax
 
 BANKS_PATH = Path(__file__).with_name("safeguarding_banks.yaml")
 
@@ -398,32 +399,13 @@ def _train_softmax(features: np.ndarray, labels: np.ndarray, n_classes: int, *, 
     The last class ("none") weighs as much as all the others together, and the others equally, so
     "is this a disclosure at all" is a balanced question however big each bank is.
     """
-    n, d = features.shape
+    n = features.shape[0]
     onehot = np.eye(n_classes, dtype=np.float32)[labels]
     counts = onehot.sum(axis=0)
     class_weight = np.full(n_classes, 0.5 / (n_classes - 1), dtype=np.float32)
     class_weight[-1] = 0.5
-    row_weight = (n * class_weight[labels] / counts[labels])[:, None].astype(np.float32)
-    weights = np.zeros((d, n_classes), dtype=np.float32)
-    bias = np.zeros(n_classes, dtype=np.float32)
-    moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias), np.zeros_like(bias)]
-    for step in range(1, steps + 1):
-        probabilities = _softmax(features @ weights + bias)
-        error = (probabilities - onehot) * row_weight / n
-        gradients = (features.T @ error + l2 * weights, error.sum(axis=0))
-        for index, (param, grad) in enumerate(zip((weights, bias), gradients)):
-            first, second = moments[2 * index], moments[2 * index + 1]
-            first *= 0.9
-            first += 0.1 * grad
-            second *= 0.999
-            second += 0.001 * grad * grad
-            param -= rate * (first / (1 - 0.9 ** step)) / (np.sqrt(second / (1 - 0.999 ** step)) + 1e-8)
-    return weights, bias
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    row_weight = (n * class_weight[labels] / counts[labels])[:, None].astype(np.float32) / n
+    return train_softmax(features, onehot, row_weight, steps=steps, rate=rate, l2=l2)
 
 
 @dataclass(frozen=True)
@@ -461,7 +443,7 @@ def _semantic_hits(segments: Sequence[str], skip: Sequence[bool]) -> list[tuple[
     vectors = model.embed([segments[index] for index in wanted])
     similarities = vectors @ model.bank_vectors.T
     nearest = _nearest_by_class(similarities, model.bank_classes, len(model.classes))
-    probabilities = _softmax(np.hstack([vectors, nearest]) @ model.weights + model.bias)
+    probabilities = softmax(np.hstack([vectors, nearest]) @ model.weights + model.bias)
     hits = []
     for row, index in enumerate(wanted):
         concern = 1.0 - float(probabilities[row, -1])

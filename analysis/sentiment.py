@@ -24,6 +24,7 @@ import numpy as np
 import yaml
 
 from analysis.patterns import alternation, normalise, phrase_regex
+from analysis.softmax import train_softmax
 from surveys.models import QuestionKind
 
 LEXICON_PATH = Path(__file__).with_name("sentiment_lexicon.yaml")
@@ -274,24 +275,11 @@ def train(answers: list[TrainingAnswer], embed) -> _Model:
 def _train_softmax(features: np.ndarray, labels: np.ndarray, n_classes: int, *, steps: int = 400,
                    rate: float = 0.05, l2: float = 1e-1) -> tuple[np.ndarray, np.ndarray]:
     """Multinomial logistic regression by full-batch Adam, classes weighted to count equally."""
-    n, d = features.shape
+    n = features.shape[0]
     targets = np.eye(n_classes)[labels]
     class_weight = n / (n_classes * np.maximum(targets.sum(axis=0), 1))
     row_weight = (targets * class_weight).sum(axis=1, keepdims=True) / n
-    weights, bias = np.zeros((d, n_classes)), np.zeros(n_classes)
-    moments = [np.zeros_like(weights), np.zeros_like(weights), np.zeros_like(bias), np.zeros_like(bias)]
-    for step in range(1, steps + 1):
-        logits = features @ weights + bias
-        logits = np.exp(logits - logits.max(axis=1, keepdims=True))
-        error = (logits / logits.sum(axis=1, keepdims=True) - targets) * row_weight
-        for index, (param, grad) in enumerate(((weights, features.T @ error + l2 * weights), (bias, error.sum(axis=0)))):
-            first, second = moments[2 * index], moments[2 * index + 1]
-            first *= 0.9
-            first += 0.1 * grad
-            second *= 0.999
-            second += 0.001 * grad * grad
-            param -= rate * (first / (1 - 0.9 ** step)) / (np.sqrt(second / (1 - 0.999 ** step)) + 1e-8)
-    return weights, bias
+    return train_softmax(features.astype(np.float64), targets, row_weight, steps=steps, rate=rate, l2=l2)
 
 
 @lru_cache(maxsize=8192)
