@@ -57,13 +57,7 @@ async def notify_workers(bot: Bot, h: Heard, callback_id: int) -> bool:
         if request is None or request.notified_at is not None or request.done_at is not None:
             return False
         text, recipients = _message(session, h, request), _workers(session, request.service_id)
-    delivered = 0
-    for user_id in recipients:
-        try:
-            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=done_keyboard(callback_id))
-            delivered += 1
-        except TelegramError as error:
-            log.warning("contact request %s not delivered to one worker: %s", callback_id, type(error).__name__)
+    delivered = await _send_to_each(bot, recipients, text, callback_id, "contact request")
     if not recipients:
         log.error("contact request %s: no victim worker, manager or admin to tell", callback_id)
     if delivered:
@@ -118,13 +112,7 @@ async def escalate_waiting(bot: Bot, h: Heard) -> int:
                 continue
             text = _escalation_message(session, h, request, before[1] + 1)
             recipients = _managers(session, h.service_id)
-        delivered = 0
-        for user_id in recipients:
-            try:
-                await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=done_keyboard(callback_id))
-                delivered += 1
-            except TelegramError as error:
-                log.warning("call-back reminder %s not delivered to one manager: %s", callback_id, type(error).__name__)
+        delivered = await _send_to_each(bot, recipients, text, callback_id, "call-back reminder")
         if not delivered:  # nobody got it: give the reminder back so the next tick tries again
             log.error("call-back request %s is overdue and no manager or admin could be told", callback_id)
             with session_scope(h.engine) as session:
@@ -141,3 +129,15 @@ def _escalation_message(session, h: Heard, request: CallbackRequest, number: int
     return t("callback.escalation", number=number, id=request.id, who=escape(who),
              audience=participant.audience.replace("_", " "), reason=escape(request.reason),
              at=request.created_at.astimezone(h.settings.zone).strftime("%a %d %b %H:%M"))
+
+
+async def _send_to_each(bot: Bot, recipients: list[int], text: str, callback_id: int, what: str) -> int:
+    """Send one message about a request, with its Mark done button, to each person; how many got it."""
+    delivered = 0
+    for user_id in recipients:
+        try:
+            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=done_keyboard(callback_id))
+            delivered += 1
+        except TelegramError as error:
+            log.warning("%s %s not delivered to one member of staff: %s", what, callback_id, type(error).__name__)
+    return delivered
