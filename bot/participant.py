@@ -26,9 +26,9 @@ from bot.texts import for_audience, problem_text, t
 from surveys import engine
 from surveys.answering import load_answers, respond
 from surveys.hashkey import chat_hash, hash_key_of
-from surveys.enrol import InviteProblem, redeem_invite
+from surveys.enrol import InviteProblem, participant_for_chat, redeem_invite
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
-from surveys.models import (Audience, AuditEvent, Case, Consent, Invitation, InvitationStatus,
+from surveys.models import (Audience, AuditEvent, Consent, Invitation, InvitationStatus,
                             Participant, ProcessedUpdate)
 from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
@@ -43,9 +43,7 @@ _ACTIVE = (InvitationStatus.sent, InvitationStatus.started)
 # --- look-ups ------------------------------------------------------------------------------
 
 def _participant(session: Session, h: Heard, chat_id: int) -> Participant | None:
-    """This chat's participant in this bot's YOT: another YOT sharing the database is invisible."""
-    return session.exec(select(Participant).join(Case).where(
-        Participant.chat_hash == _chat_key(session, chat_id), Case.service_id == h.service_id)).first()
+    return participant_for_chat(session, h.service_id, chat_id)
 
 
 def _chat_key(session: Session, chat_id: int) -> str:

@@ -24,8 +24,8 @@ from bot import safeguarding
 from bot.context import Heard, heard
 from bot.texts import t
 from surveys.alerts import Flag, StoredAlert, record_alert
-from surveys.hashkey import chat_hash, hash_key_of
-from surveys.models import AlertTier, Audience, Case, Participant, Role, SafeguardingAlert, Staff
+from surveys.enrol import participant_for_chat
+from surveys.models import AlertTier, Audience, Participant, Role, SafeguardingAlert, Staff
 from surveys.store import session_scope
 from surveys.text import clean_optional
 
@@ -106,8 +106,7 @@ def _who_is_writing(h: Heard, chat_id: int) -> _Writer | None:
 
 
 def _participant(session, h: Heard, chat_id: int) -> Participant | None:
-    return session.exec(select(Participant).join(Case).where(
-        Participant.chat_hash == chat_hash(hash_key_of(session), chat_id), Case.service_id == h.service_id)).first()
+    return participant_for_chat(session, h.service_id, chat_id)
 
 
 def _store_once(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | None:

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from surveys.hashkey import erased_case_ref, hash_key_of
+from surveys.hashkey import chat_hash, erased_case_ref, hash_key_of
 from surveys.invitations import SyncResult, sync_cases
 from surveys.models import Audience, Case, Invitation, InviteLink, Participant, utcnow
 from surveys.store import session_scope
@@ -407,6 +407,12 @@ def redeem_invite(session: Session, code: str, *, now: datetime, service_id: int
     if claimed != 1:
         raise InviteProblem("used")
     return session.get(Participant, link.participant_id)
+
+
+def participant_for_chat(session: Session, service_id: int, chat_id: int) -> Participant | None:
+    """The person linked to this chat in this YOT: another YOT sharing the database is invisible."""
+    return session.exec(select(Participant).join(Case).where(
+        Participant.chat_hash == chat_hash(hash_key_of(session), chat_id), Case.service_id == service_id)).first()
 
 
 def find_participant(session: Session, service_id: int, case_ref: str, audience: Audience,
