@@ -52,7 +52,7 @@ class Report:
     figures: Figures
     summary: list[SummaryLine]
     targets: Targets
-    key_points: list[str] = field(default_factory=list)
+    key_points: list[KeyPoint] = field(default_factory=list)
 
 
 def change_words(now: Figure, before: Figure | None) -> str:
@@ -101,25 +101,52 @@ def build_report(figures: Figures, targets: Targets, service_name: str, generate
                   key_points(figures))
 
 
-def key_points(figures: Figures) -> list[str]:
+def _english(wording: str, **values) -> str:
+    return wording.format(**values)
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One plain sentence for the top of the report, kept as wording and values so it can be said
+    in Welsh too (analysis/report_cy.py holds the Welsh wording, keyed by the English)."""
+
+    wording: str
+    values: dict
+    words: tuple[str, ...] = ()  # values that are themselves words to translate
+
+    def render(self, say=_english) -> str:
+        return say(self.wording, **{name: say(value) if name in self.words else value
+                                    for name, value in self.values.items()})
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def key_points(figures: Figures) -> list[KeyPoint]:
     """A few plain sentences for the top of the report, built only from shown figures."""
     points = []
     for block in figures.audiences:
-        name = AUDIENCE_LABELS.get(block.audience, block.audience).lower()
         if block.response_rate.value is not None:
-            points.append(f"{block.response_rate.count} of the {block.response_rate.n} {name} we asked "
-                          f"answered at least one question ({pct(block.response_rate)}).")
+            points.append(KeyPoint("{count} of the {n} {who} we asked answered at least one question ({share}).",
+                                   dict(count=block.response_rate.count, n=block.response_rate.n,
+                                        who=AUDIENCE_LABELS.get(block.audience, block.audience).lower(),
+                                        share=pct(block.response_rate)), words=("who",)))
     shown = [t for t in figures.themes if t.mentions.value is not None]
     if shown:
         top = shown[0]
-        points.append(f"The theme raised most often was “{top.label}”: {top.mentions.count} of "
-                      f"{top.mentions.n} people who wrote a comment ({pct(top.mentions)}).")
+        points.append(KeyPoint("The theme raised most often was “{theme}”: {count} of {n} people who wrote a comment "
+                               "({share}).", dict(theme=top.label, count=top.mentions.count, n=top.mentions.n,
+                                                  share=pct(top.mentions)), words=("theme",)))
     for distance in figures.distance:
         if distance.change.value is not None:
-            direction = "rose" if distance.change.value > 0 else "fell" if distance.change.value < 0 else "did not change"
-            points.append(f"Young people's own rating of “{distance.label}” {direction} by "
-                          f"{abs(distance.change.value):.1f} points on average from the start of their work "
-                          f"with us to the end (out of 10, {distance.change.n} young people).")
+            wording = ("Young people's own rating of “{area}” rose by {points} points on average from the start of "
+                       "their work with us to the end (out of 10, {n} young people)." if distance.change.value > 0 else
+                       "Young people's own rating of “{area}” fell by {points} points on average from the start of "
+                       "their work with us to the end (out of 10, {n} young people)." if distance.change.value < 0 else
+                       "Young people's own rating of “{area}” did not change on average from the start of their "
+                       "work with us to the end (out of 10, {n} young people).")
+            points.append(KeyPoint(wording, dict(area=distance.label, points=f"{abs(distance.change.value):.1f}",
+                                                 n=distance.change.n), words=("area",)))
     return points
 
 

@@ -9,6 +9,31 @@ Not yet reviewed by a Welsh speaker (docs/surveys.md says how to correct it).
 from __future__ import annotations
 
 REPORT_CY: dict[str, str] = {
+    # the key points at the top (analysis/report.py: key_points)
+    "{count} of the {n} {who} we asked answered at least one question ({share}).":
+        "Atebodd {count} o'r {n} o {who} y gofynnon ni iddyn nhw o leiaf un cwestiwn ({share}).",
+    "The theme raised most often was “{theme}”: {count} of {n} people who wrote a comment ({share}).":
+        "Y thema a godwyd amlaf oedd “{theme}”: {count} o'r {n} o bobl a ysgrifennodd sylw ({share}).",
+    "Young people's own rating of “{area}” rose by {points} points on average from the start of their work with us to the end (out of 10, {n} young people).":
+        "Cododd sgôr pobl ifanc eu hunain ar gyfer “{area}” {points} pwynt ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
+    "Young people's own rating of “{area}” fell by {points} points on average from the start of their work with us to the end (out of 10, {n} young people).":
+        "Gostyngodd sgôr pobl ifanc eu hunain ar gyfer “{area}” {points} pwynt ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
+    "Young people's own rating of “{area}” did not change on average from the start of their work with us to the end (out of 10, {n} young people).":
+        "Ni newidiodd sgôr pobl ifanc eu hunain ar gyfer “{area}” ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
+    # lower case only in the key points, after "o": so soft-mutated
+    "young people": "bobl ifanc", "parents and carers": "rieni a gofalwyr", "victims": "ddioddefwyr",
+    "reparation placements": "leoliadau gwneud iawn",
+    # journey areas and themes, as the key points name them
+    "Feeling ok": "Teimlo'n iawn", "Getting on at home": "Dod ymlaen gartref", "School or work": "Ysgol neu waith",
+    "Felt listened to": "Teimlo bod rhywun yn gwrando", "Relationship with the worker": "Y berthynas â'r gweithiwr",
+    "Things explained clearly": "Esbonio pethau'n glir", "Consequences and victims": "Canlyniadau a dioddefwyr",
+    "Education, school and training": "Addysg, ysgol a hyfforddiant",
+    "Emotional wellbeing and mental health": "Lles emosiynol ac iechyd meddwl", "Family support": "Cefnogaeth i'r teulu",
+    "Safety, gangs and exploitation": "Diogelwch, gangiau a chamfanteisio", "Drugs and alcohol": "Cyffuriau ac alcohol",
+    "Fairness and speed of the process": "Tegwch a chyflymder y broses", "Activities and skills": "Gweithgareddau a sgiliau",
+    "Practical access": "Mynediad ymarferol", "Support for victims": "Cefnogaeth i ddioddefwyr",
+    "Feeling safer": "Teimlo'n fwy diogel", "Apology and remorse": "Ymddiheuriad ac edifeirwch",
+    "Restorative process": "Y broses adferol",
     # headings
     "What children, families and victims told us": "Beth ddywedodd plant, teuluoedd a dioddefwyr wrthym ni",
     "feedback report": "adroddiad adborth",

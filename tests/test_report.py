@@ -49,7 +49,7 @@ def test_the_summary_rates_headline_figures(report):
     assert lines[("Improved: Wellbeing", "Young people")] == (None, "grey")
     # 4 of 6 alerts in time is below the 90% amber line.
     assert lines[("Safeguarding alerts taken by a duty worker within 30 minutes", "All")] == (pytest.approx(4 / 6), "red")
-    assert report.key_points[0] == "9 of the 12 young people we asked answered at least one question (75%)."
+    assert str(report.key_points[0]) == "9 of the 12 young people we asked answered at least one question (75%)."
 
 
 def test_the_headline_table_gives_the_change_since_last_quarter(report):

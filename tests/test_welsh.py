@@ -295,3 +295,13 @@ def test_welsh_wording_fills_in_the_same_values_as_the_english():
 
     different = [key for key, welsh in TEXTS["cy"].items() if names(welsh) != names(TEXTS["en"][key])]
     assert different == []
+
+
+def test_the_reports_key_points_can_be_said_in_welsh():
+    from analysis.report import KeyPoint
+    from analysis.report_cy import translator
+
+    point = KeyPoint("{count} of the {n} {who} we asked answered at least one question ({share}).",
+                     dict(count=9, n=12, who="young people", share="75%"), words=("who",))
+    assert str(point) == "9 of the 12 young people we asked answered at least one question (75%)."
+    assert point.render(translator("cy")) == "Atebodd 9 o'r 12 o bobl ifanc y gofynnon ni iddyn nhw o leiaf un cwestiwn (75%)."
