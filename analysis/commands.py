@@ -34,7 +34,7 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
     from analysis.rag import load_targets
     from analysis.report import default_dependencies, generate_report
     from surveys.crypto import EncryptionError, Keyring
-    from surveys.store import make_engine
+    from surveys.store import current_revision, head_revision, make_engine
 
     settings = _settings()
     try:
@@ -49,6 +49,10 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
     except ImportError as error:
         raise _fail(f"The survey definitions or theme codebook are not available ({error}).", 1) from None
     engine = make_engine(settings.database_url, keys=keys)
+    revision = current_revision(engine)
+    if revision is not None and revision != head_revision(settings.database_url):  # an older heard's migrations
+        engine.dispose()
+        raise _fail("The database is not up to date with this version of heard. Run: heard db upgrade", 1)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
             task = bar.add_task("Starting", total=None)

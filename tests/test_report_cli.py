@@ -89,3 +89,13 @@ def test_the_report_command_explains_bad_options(cli_db, tmp_path, monkeypatch, 
     monkeypatch.setattr(analysis.report, "default_dependencies", lambda: (DEFINITIONS, CATALOGUE, redact))
     result = runner.invoke(app, ["report", "--out", str(tmp_path / "out"), *args])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_the_report_command_asks_for_an_upgrade_on_an_older_database(tmp_path, monkeypatch):
+    from surveys.store import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0004")  # as an older heard left it
+    monkeypatch.setenv("HEARD_DATABASE_URL", url)
+    result = runner.invoke(app, ["report", "--period", "2026-Q3", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "Run: heard db upgrade" in result.output
