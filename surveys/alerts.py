@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from surveys import engine
 from surveys.answering import load_answers
 from surveys.invitations import active_invitation
-from surveys.models import AlertTier, Case, Consent, Participant, SafeguardingAlert
+from surveys.models import AlertTier, Case, Consent, Participant, SafeguardingAlert, person_label
 
 # The same words from the same person within this time are one disclosure (Telegram re-delivering an
 # update after a crash, or a worried person sending it twice): the duty worker is told once.
@@ -86,8 +86,7 @@ class WaitingAlert:
     created_at: datetime
 
     def who(self) -> str:
-        ref = f" {self.participant_ref}" if self.participant_ref else ""
-        return f"{self.case_ref} ({self.audience.replace('_', ' ')}{ref})"
+        return person_label(self.case_ref, self.audience, self.participant_ref)
 
 
 def waiting(session: Session, service_id: int, tier: AlertTier | None = None) -> list[WaitingAlert]:

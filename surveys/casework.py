@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.alerts import waiting
-from surveys.models import (OPEN_STATUSES, Audience, CallbackOutcome, CallbackRequest, Case, Consent, Invitation,
+from surveys.models import (OPEN_STATUSES, Audience, person_label, CallbackOutcome, CallbackRequest, Case, Consent, Invitation,
                             InviteLink, InvitationStatus, Participant, Role, SafeguardingAlert)
 from surveys.schedule import callback_escalation_due
 
@@ -32,8 +32,7 @@ class Line:
     note: str
 
     def who(self) -> str:
-        ref = f" {self.participant_ref}" if self.participant_ref else ""
-        return f"{self.case_ref} ({self.audience.replace('_', ' ')}{ref})"
+        return person_label(self.case_ref, self.audience, self.participant_ref)
 
 
 def _rows(session: Session, service_id: int, *where):
@@ -215,8 +214,7 @@ class OpenCallback:
     escalations: int
 
     def who(self) -> str:
-        ref = f" {self.participant_ref}" if self.participant_ref else ""
-        return f"{self.case_ref} ({self.audience.replace('_', ' ')}{ref})"
+        return person_label(self.case_ref, self.audience, self.participant_ref)
 
 
 def waiting_callbacks(session: Session, service_id: int) -> list[OpenCallback]:

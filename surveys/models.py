@@ -165,6 +165,12 @@ class Participant(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
 
 
+def person_label(case_ref: str, audience: str, participant_ref: str = "") -> str:
+    """How workers' lists name a person: "YJ-24-0117 (victim V1)". Never a name."""
+    ref = f" {participant_ref}" if participant_ref else ""
+    return f"{case_ref} ({audience.replace('_', ' ')}{ref})"
+
+
 class InviteLink(SQLModel, table=True):
     """A one-time code in a t.me deep link. Only its hash is kept."""
 
