@@ -93,7 +93,7 @@ def test_hostile_strings_through_every_command_that_takes_text(db_url, tmp_path,
     cases.write_text("\n".join(csv_rows) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["cases", "import", str(cases)])
     assert result.exit_code == 0, result.output
-    from bot.cli import open_context
+    from bot.cli.context import open_context
 
     with session_scope(open_context().engine) as session:
         stored = {case.case_ref: case for case in session.exec(select(Case))}

@@ -9,17 +9,22 @@ from typer.testing import CliRunner
 import analysis.report
 from bot.cli import app
 from surveys.models import AuditEvent, BoardAction
-from surveys.store import session_scope
+from surveys.store import make_engine, session_scope, upgrade
+from tests.conftest import TEST_HASH_KEY
 from tests.report_fakes import CATALOGUE, DEFINITIONS, populate_realistic, redact
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def cli_db(engine, db_url, monkeypatch):
+def cli_db(db_url, monkeypatch):
+    """A database made by its migrations, as `heard` leaves it (commands that change things migrate first)."""
     monkeypatch.setenv("HEARD_DATABASE_URL", db_url)
     monkeypatch.setenv("HEARD_SERVICE", "yot")
-    return engine
+    upgrade(db_url)
+    engine = make_engine(db_url, hash_key=TEST_HASH_KEY)
+    yield engine
+    engine.dispose()
 
 
 def test_an_action_is_added_listed_and_audited(cli_db):
@@ -31,7 +36,9 @@ def test_an_action_is_added_listed_and_audited(cli_db):
     with session_scope(cli_db) as session:
         assert session.exec(select(BoardAction.text)).all() == ["Panels booked within two weeks."]
         events = session.exec(select(AuditEvent.action, AuditEvent.detail).order_by(AuditEvent.id)).all()
-    assert events == [("board_action.add", "theme=fairness_speed"), ("board_action.list", None)]
+    # The first command that writes adopts the hash key, as every writing command does; then the actions.
+    assert [action for action, _ in events][0] == "hash_key.adopted"
+    assert events[1:] == [("board_action.add", "theme=fairness_speed"), ("board_action.list", None)]
 
 
 def test_an_unknown_theme_is_refused_with_the_valid_ids(cli_db):

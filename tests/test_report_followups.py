@@ -20,7 +20,8 @@ from bot.cli import app
 from surveys.models import Answer, CallbackRequest, Staff
 from surveys.schema import load_all
 from surveys.spreadsheets import csv_writer, safe_cell
-from surveys.store import session_scope
+from surveys.store import make_engine, session_scope, upgrade
+from tests.conftest import TEST_HASH_KEY
 from tests.report_fakes import Builder, approve_every_quote
 from tests.test_aggregate import Q3, at, q3_figures
 
@@ -125,7 +126,17 @@ def _six_comments(engine, texts_and_themes):
 TWO_THEMES = ("listened_to", "fairness_speed")
 
 
-def test_a_quote_appears_under_its_best_theme_only_and_only_once_approved(engine, db_url, monkeypatch):
+@pytest.fixture
+def migrated_engine(db_url):
+    """A database made by its migrations, as the `heard quotes` commands expect (they migrate before writing)."""
+    upgrade(db_url)
+    engine = make_engine(db_url, hash_key=TEST_HASH_KEY)
+    yield engine
+    engine.dispose()
+
+
+def test_a_quote_appears_under_its_best_theme_only_and_only_once_approved(migrated_engine, db_url, monkeypatch):
+    engine = migrated_engine
     _six_comments(engine, [(f"they listened and were quick {i}", TWO_THEMES, "fairness_speed" if i < 3 else "listened_to")
                            for i in range(6)])
     figures = q3_figures(engine)

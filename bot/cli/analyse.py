@@ -14,6 +14,7 @@ import typer
 
 from analysis.pipeline import analyse
 from analysis.sentiment import QUESTION_KINDS, question_kind_of
+from bot.cli.context import fail
 from surveys.enrol import _parse_audience as parse_audience  # the import's own reading: one vocabulary
 from surveys.text import clean_text
 
@@ -28,7 +29,7 @@ def analyse_command(
 ) -> None:
     """Analyse answers: sentiment, themes and safeguarding, one JSON object per line."""
     if (question_column or audience_column) and not column:
-        _fail("--question-column and --audience-column need --column (the answers come from a CSV)")
+        fail("--question-column and --audience-column need --column (the answers come from a CSV)", 2)
     content = _read(file)
     rows = _csv_rows(content, column, question_column, audience_column) if column else _lines(content)
     for row_number, (text, row_question, row_audience) in enumerate(rows, start=1):
@@ -47,7 +48,7 @@ def _read(file: str) -> str:
     try:
         return clean_text(Path(file).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as error:
-        _fail(f"cannot read {file}: {error}")
+        fail(f"cannot read {file}: {error}", 2)
 
 
 def _lines(content: str) -> Iterator[Row]:
@@ -61,7 +62,7 @@ def _csv_rows(content: str, column: str, question_column: str | None, audience_c
     columns = reader.fieldnames or []
     for wanted in (column, question_column, audience_column):
         if wanted and wanted not in columns:
-            _fail(f"no column '{wanted}'; the columns are: {', '.join(columns) or '(none: the file is empty)'}")
+            fail(f"no column '{wanted}'; the columns are: {', '.join(columns) or '(none: the file is empty)'}", 2)
     try:
         for row in reader:
             text = (row.get(column) or "").strip()
@@ -69,25 +70,21 @@ def _csv_rows(content: str, column: str, question_column: str | None, audience_c
                 yield (text, (row.get(question_column) or "").strip() or None if question_column else None,
                        (row.get(audience_column) or "").strip() or None if audience_column else None)
     except csv.Error:
-        _fail(f"line {reader.line_num + 1}: a cell is longer than {csv.field_size_limit():,} characters, "
-              "or the file is not CSV")
+        fail(f"line {reader.line_num + 1}: a cell is longer than {csv.field_size_limit():,} characters, "
+              "or the file is not CSV", 2)
 
 
 def _question(value: str | None, row_number: int) -> str | None:
     try:
         return question_kind_of(value)
     except ValueError:
-        _fail(f"answer {row_number}: unknown question kind '{value}'; use one of {', '.join(QUESTION_KINDS)} "
-              "or the question's own words")
+        fail(f"answer {row_number}: unknown question kind '{value}'; use one of {', '.join(QUESTION_KINDS)} "
+              "or the question's own words", 2)
 
 
 def _audience(value: str | None, row_number: int) -> str | None:
     try:
         return None if value is None else parse_audience(value).value
     except ValueError as error:
-        _fail(f"answer {row_number}: {error}")
+        fail(f"answer {row_number}: {error}", 2)
 
-
-def _fail(message: str):
-    typer.secho(message, fg="red", err=True)
-    raise typer.Exit(2)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import typer
 
+from bot.cli.context import fail, open_context, open_read_only, parse_audience, staff_id_of
+
 callbacks_app = typer.Typer(help="People who asked to be contacted: what is open, and recording the outcome.",
                             no_args_is_help=True)
 case_app = typer.Typer(help="One case: every answer, alert and call-back (audited).", no_args_is_help=True)
@@ -19,7 +21,6 @@ case_app = typer.Typer(help="One case: every answer, alert and call-back (audite
 @callbacks_app.command("list")
 def callbacks_list() -> None:
     """Open requests for contact, oldest first, with how long each has waited."""
-    from bot.cli import open_read_only
     from surveys.alerts import waited
     from surveys.casework import waiting_callbacks
     from surveys.models import utcnow
@@ -44,7 +45,6 @@ def callbacks_done(callback_id: int,
                    outcome: str = typer.Option(..., help="called, no_answer (no answer, tried again) or declined"),
                    by: int = typer.Option(None, help="Your Telegram user id, to record who made the call.")) -> None:
     """Record how a request for contact ended; it leaves the waiting list and reminders stop."""
-    from bot.cli import fail, open_context, select_staff
     from surveys.casework import close_callback
     from surveys.models import CallbackOutcome, CallbackRequest, utcnow
     from surveys.store import audit, session_scope
@@ -55,9 +55,7 @@ def callbacks_done(callback_id: int,
         fail(f"Unknown outcome '{outcome}'. Use one of: {', '.join(o.value for o in CallbackOutcome)}.", 2)
     ctx = open_context()
     with session_scope(ctx.engine) as session:
-        staff_id = session.exec(select_staff(ctx.service_id, by)).first() if by is not None else None
-        if by is not None and staff_id is None:
-            fail(f"{by} is not staff here. See 'heard staff list'.")
+        staff_id = staff_id_of(session, ctx.service_id, by)
         request = session.get(CallbackRequest, callback_id)
         if request is None or request.service_id != ctx.service_id:
             fail(f"There is no call-back request #{callback_id} in this service. 'heard callbacks list' shows the open ones.")
@@ -69,7 +67,6 @@ def callbacks_done(callback_id: int,
 
 
 def _case_or_fail(session, ctx, case_ref: str):
-    from bot.cli import fail
     from surveys.case_record import find_case
 
     case = find_case(session, ctx.service_id, case_ref)
@@ -81,7 +78,6 @@ def _case_or_fail(session, ctx, case_ref: str):
 @case_app.command("show")
 def case_show(case_ref: str) -> None:
     """Every answer, alert and call-back for a case, as written (the viewing is audited)."""
-    from bot.cli import open_read_only
     from surveys.case_record import case_lines, case_view
     from surveys.schema import load_all
     from surveys.store import audit, session_scope
@@ -99,7 +95,6 @@ def case_export(case_ref: str,
                 format: str = typer.Option("pdf", "--format", help="pdf, txt or both: pdf,txt"),
                 out: Path = typer.Option(Path("."), help="Folder to write into.")) -> None:
     """A one-page summary of a case's feedback, to attach to the case record (audited)."""
-    from bot.cli import fail, open_read_only
     from surveys.case_record import case_html, case_lines, case_view
     from surveys.models import utcnow
     from surveys.schema import load_all
@@ -140,7 +135,6 @@ def participant_export(case_ref: str, audience: str,
                        participant_ref: str = typer.Option("", help="Which victim (or other person) of this case."),
                        out: Path = typer.Option(None, help="Write the JSON here instead of printing it.")) -> None:
     """Everything held about one person, as JSON, for a subject access request (audited)."""
-    from bot.cli import fail, open_read_only, parse_audience
     from surveys.case_record import participant_export as export
     from surveys.casework import explain_missing
     from surveys.enrol import find_participant

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from bot.cli.context import fail, load_settings, open_context, parse_audience
+
 keys_app = typer.Typer(help="Encryption keys for what people write and their chat links.", no_args_is_help=True)
 participant_app = typer.Typer(help="One person's data.", no_args_is_help=True)
 
@@ -35,7 +37,6 @@ def keys_rotate(new_key: str = typer.Option(None, help="Encrypt under this key (
     Either set HEARD_ENCRYPTION_KEY="new,old" (restart the bot with it) and run this, or stop the
     bot and give --new-key; then set HEARD_ENCRYPTION_KEY to the new key alone.
     """
-    from bot.cli import fail, load_settings, open_context
     from surveys.crypto import EncryptionError, Keyring, use_keys
     from surveys.keys import rotate
     from surveys.models import utcnow
@@ -65,7 +66,6 @@ def keys_rehash() -> None:
     Only for when the key the database was hashed with is lost: workers with the old key stop
     recognising people until they are given the new one.
     """
-    from bot.cli import fail, open_context
     from surveys.hashkey import HashKeyProblem, adopt
     from surveys.models import utcnow
 
@@ -82,7 +82,6 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only say what w
 
     With --dry-run, also list every case with the date it will be erased.
     """
-    from bot.cli import open_context
     from surveys.models import utcnow
     from surveys.retention import purge as run_purge, retention_schedule
     from surveys.store import session_scope
@@ -108,7 +107,6 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only say what w
 def participant_erase(case_ref: str, audience: str,
                       participant_ref: str = typer.Option("", help="Which victim (or other person) of this case.")) -> None:
     """Erase one person completely: answers, call-backs, alert texts, links. Cannot be undone."""
-    from bot.cli import fail, open_context, parse_audience
     from surveys.enrol import find_participant
     from surveys.models import utcnow
     from surveys.retention import erase_participant
@@ -126,7 +124,6 @@ def participant_erase(case_ref: str, audience: str,
 
 def backup(file: Path = typer.Argument(..., dir_okay=False, help="Where to write the backup (a new file).")) -> None:
     """Take a consistent backup of the SQLite database (safe while the bot runs)."""
-    from bot.cli import fail, load_settings
     from surveys.backup import BackupProblem, backup as take_backup, sqlite_file
 
     database = sqlite_file(load_settings().database_url)
@@ -146,7 +143,6 @@ def restore(file: Path = typer.Argument(..., exists=True, dir_okay=False, readab
     """Replace the SQLite database with a backup. Stop the bot first."""
     from alembic.script import ScriptDirectory
 
-    from bot.cli import fail, load_settings
     from surveys.backup import BackupProblem, restore as run_restore, sqlite_file
     from surveys.store import alembic_config
 

@@ -1,4 +1,4 @@
-"""`heard report` and `heard actions`: thin shells over analysis.report and analysis.actions."""
+"""`heard report`, `heard actions` and `heard quotes`: thin shells over analysis.report, .actions and .quotes."""
 
 from __future__ import annotations
 
@@ -6,18 +6,9 @@ from pathlib import Path
 
 import typer
 
+from bot.cli.context import fail, open_context, open_engine, resolved_settings
+
 actions_app = typer.Typer(help="'You said, we did': actions taken in answer to feedback.", no_args_is_help=True)
-
-
-def _settings():
-    from bot.cli import load_settings, with_resolved_service  # imported late: bot.cli imports this module
-
-    return with_resolved_service(load_settings())  # a database holding one service needs no HEARD_SERVICE
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(message, fg="red", err=True)
-    return typer.Exit(code)
 
 
 def report(period: str = typer.Option(..., help="A financial quarter like 2026-27-Q3 (Oct-Dec 2026), a financial "
@@ -34,25 +25,20 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
     from analysis.rag import load_targets
     from analysis.report import default_dependencies, generate_report
     from surveys.crypto import EncryptionError, Keyring
-    from surveys.store import current_revision, head_revision, make_engine
 
-    settings = _settings()
+    settings = resolved_settings()  # a database holding one service needs no HEARD_SERVICE
     try:
-        keys = Keyring.from_settings(settings)  # the report quotes free text, which may be encrypted
+        Keyring.from_settings(settings)  # checked first: the report quotes free text, which may be encrypted
         chosen_period = parse_period(period, settings.year_start_month)
         formats = [part.strip().lower() for part in format.split(",") if part.strip()]
         chosen_targets = load_targets(targets)
     except (ValueError, OSError) as error:
-        raise _fail(str(error)) from None
+        fail(str(error), 2)
     try:
         definitions, catalogue, redact = default_dependencies()
     except ImportError as error:
-        raise _fail(f"The survey definitions or theme codebook are not available ({error}).", 1) from None
-    engine = make_engine(settings.database_url, keys=keys)
-    revision = current_revision(engine)
-    if revision is not None and revision != head_revision(settings.database_url):  # an older heard's migrations
-        engine.dispose()
-        raise _fail("The database is not up to date with this version of heard. Run: heard db upgrade", 1)
+        fail(f"The survey definitions or theme codebook are not available ({error}).", 1)
+    engine = open_engine(settings)
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
             task = bar.add_task("Starting", total=None)
@@ -60,11 +46,11 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
                                     redact, chosen_targets, settings.zone, settings.service_name,
                                     step=lambda words: bar.update(task, description=words), lang=lang)
     except ValueError as error:
-        raise _fail(str(error)) from None
+        fail(str(error), 2)
     except LookupError as error:
-        raise _fail(str(error), 1) from None
+        fail(str(error), 1)
     except EncryptionError as error:
-        raise _fail(f"The report needs the right HEARD_ENCRYPTION_KEY: {error}.", 1) from None
+        fail(f"The report needs the right HEARD_ENCRYPTION_KEY: {error}.", 1)
     finally:
         engine.dispose()
     typer.echo(f"Feedback report for {chosen_period.label}:")
@@ -74,19 +60,18 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
 
 def _in_service(work):
     """Run ``work(session, service_id)`` in one transaction; a refusal becomes a clear message and exit code."""
-    from surveys.store import ensure_service, make_engine, session_scope
+    from surveys.store import session_scope
 
-    settings = _settings()
-    engine = make_engine(settings.database_url)
+    ctx = open_context()
     try:
-        with session_scope(engine) as session:
-            return work(session, ensure_service(session, settings.service, settings.service_name).id)
+        with session_scope(ctx.engine) as session:
+            return work(session, ctx.service_id)
     except ValueError as error:
-        raise _fail(str(error)) from None
+        fail(str(error), 2)
     except LookupError as error:
-        raise _fail(str(error), 1) from None
+        fail(str(error), 1)
     finally:
-        engine.dispose()
+        ctx.engine.dispose()
 
 
 def _day(text: str | None):
@@ -97,7 +82,7 @@ def _day(text: str | None):
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _fail(f"date {text!r} should look like 2026-10-15") from None
+        fail(f"date {text!r} should look like 2026-10-15", 2)
 
 
 def _line(action) -> str:
@@ -181,23 +166,22 @@ def quotes_review(period: str | None = typer.Option(None, help="The report's per
     from analysis.rag import load_targets
     from analysis.report import default_dependencies
     from surveys.crypto import EncryptionError, Keyring
-    from surveys.store import make_engine
 
-    settings = _settings()
+    settings = resolved_settings()
     try:
-        keys = Keyring.from_settings(settings)
+        Keyring.from_settings(settings)  # checked first: the quotes may be encrypted
         chosen = (parse_period(period, settings.year_start_month) if period
                   else last_full_quarter(date.today(), settings.year_start_month))
     except ValueError as error:
-        raise _fail(str(error)) from None
-    engine = make_engine(settings.database_url, keys=keys)
+        fail(str(error), 2)
+    engine = open_engine(settings)
     try:
         figures = review_figures(engine, settings.service, chosen, *default_dependencies(), load_targets(),
                                  settings.zone)
     except LookupError as error:
-        raise _fail(str(error), 1) from None
+        fail(str(error), 1)
     except EncryptionError as error:
-        raise _fail(f"Reading the quotes needs the right HEARD_ENCRYPTION_KEY: {error}.", 1) from None
+        fail(f"Reading the quotes needs the right HEARD_ENCRYPTION_KEY: {error}.", 1)
     finally:
         engine.dispose()
     quotes = candidates(figures)
@@ -222,8 +206,8 @@ def _decide(answer_ids: list[int], decision: str) -> None:
     if done:
         typer.echo(f"{decision.capitalize()}: {', '.join(map(str, sorted(set(done))))}.")
     if unknown:
-        raise _fail(f"Not a comment in this service: {', '.join(map(str, unknown))}. "
-                    "Use the ids shown by heard quotes review.", 1)
+        fail(f"Not a comment in this service: {', '.join(map(str, unknown))}. "
+             "Use the ids shown by heard quotes review.", 1)
 
 
 @quotes_app.command("approve")
