@@ -35,7 +35,8 @@ def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, a
     """Open the database (migrating it), load the surveys and the analysis."""
     from bot.screening import load_duty_roster
     from surveys.crypto import Keyring
-    from surveys.hashkey import adopt, hash_key_from_settings
+    from surveys.hashkey import hash_key_from_settings
+    from surveys.keys import adopt
     from surveys.schema import load_all
     from surveys.store import ensure_service, make_engine, session_scope, upgrade
 

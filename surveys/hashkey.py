@@ -9,7 +9,8 @@ mode 0600). With the database alone, an erased person's traces cannot be turned 
 The key's public id is recorded in the audit log when a database first uses it
 (``hash_key.adopted``), so a worker started with another key refuses to run rather than fail to
 recognise everyone; and chat hashes made before (plain SHA-256, or keyed by the encryption key)
-are re-made under this key at that moment, from the stored chat ids.
+are re-made under this key at that moment, from the stored chat ids (`surveys.keys.adopt`, which
+works on the database; this module only knows keys and hashes).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import hashlib
 import hmac
 import os
 import secrets
-from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -26,7 +26,6 @@ from sqlalchemy.engine import Engine
 
 MIN_KEY_CHARS = 32
 ADOPTED = "hash_key.adopted"
-BATCH = 500
 
 
 class HashKeyProblem(RuntimeError):
@@ -122,41 +121,3 @@ def hash_key_of(bind) -> bytes:
     if key is None:
         raise HashKeyProblem("this database engine has no hash key (make_engine(..., hash_key=...))")
     return key
-
-
-# --- one key per database --------------------------------------------------------------------
-
-def adopt(engine: Engine, *, now: datetime, force: bool = False) -> int:
-    """Make sure the database's hashes are under this engine's key. Returns chat hashes re-made.
-
-    On first use of a key every linked chat's hash is re-made from its stored chat id. A database
-    already adopted by another key is refused unless ``force`` (the old key is lost: move to this one).
-    """
-    from surveys.models import AuditEvent, Participant
-    from surveys.store import audit, session_scope
-
-    key = hash_key_of(engine)
-    wanted = f"key={hash_key_id(key)}"
-    with session_scope(engine) as session:
-        recorded = session.execute(sa.select(AuditEvent.detail).where(AuditEvent.action == ADOPTED)
-                                   .order_by(AuditEvent.id.desc()).limit(1)).scalar()
-        if recorded == wanted:
-            return 0
-        if recorded is not None and not force:
-            raise HashKeyProblem(
-                f"this database's hashes were made with hash key {recorded[4:]}, not this one ({wanted[4:]}). "
-                "Give every worker the same HEARD_HASH_KEY (or key file). If that key is lost for good, "
-                "run: heard keys rehash")
-        remade, last_id = 0, 0
-        while True:
-            people = session.execute(sa.select(Participant).where(Participant.chat_id.is_not(None),
-                                                                  Participant.id > last_id)
-                                     .order_by(Participant.id).limit(BATCH)).scalars().all()
-            if not people:
-                break
-            for person in people:
-                person.chat_hash = chat_hash(key, person.chat_id)
-            session.flush()
-            remade, last_id = remade + len(people), people[-1].id
-        audit(session, "system", ADOPTED, detail=wanted, at=now)
-    return remade

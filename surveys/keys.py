@@ -1,4 +1,4 @@
-"""Key rotation: re-encrypt every protected value under the first key.
+"""Key rotation (re-encrypt every protected value under the first key), and adopting a hash key.
 
 Run it with an engine whose keyring is "new, old...": every value is read with whichever key it
 was written under (or as plain text) and written back under the new key, in one transaction,
@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from surveys.crypto import EncryptionError, keyring_of
-from surveys.models import Answer, Participant, SafeguardingAlert
+from surveys.hashkey import ADOPTED, HashKeyProblem, chat_hash, hash_key_id, hash_key_of
+from surveys.models import Answer, AuditEvent, Participant, SafeguardingAlert
 from surveys.store import audit, session_scope
 
 PROTECTED = ((Answer, "free_text"), (SafeguardingAlert, "text"), (Participant, "chat_id"))
@@ -45,3 +46,37 @@ def rotate(engine: Engine, *, now: datetime, actor: str = "cli", batch: int = BA
               + f" key={keyring.primary_id}", at=now)
     return counts
 
+
+# --- one key per database --------------------------------------------------------------------
+
+def adopt(engine: Engine, *, now: datetime, force: bool = False, batch: int = BATCH) -> int:
+    """Make sure the database's hashes are under this engine's key. Returns chat hashes re-made.
+
+    On first use of a key every linked chat's hash is re-made from its stored chat id. A database
+    already adopted by another key is refused unless ``force`` (the old key is lost: move to this one).
+    """
+    key = hash_key_of(engine)
+    wanted = f"key={hash_key_id(key)}"
+    with session_scope(engine) as session:
+        recorded = session.execute(sa.select(AuditEvent.detail).where(AuditEvent.action == ADOPTED)
+                                   .order_by(AuditEvent.id.desc()).limit(1)).scalar()
+        if recorded == wanted:
+            return 0
+        if recorded is not None and not force:
+            raise HashKeyProblem(
+                f"this database's hashes were made with hash key {recorded[4:]}, not this one ({wanted[4:]}). "
+                "Give every worker the same HEARD_HASH_KEY (or key file). If that key is lost for good, "
+                "run: heard keys rehash")
+        remade, last_id = 0, 0
+        while True:
+            people = session.execute(sa.select(Participant).where(Participant.chat_id.is_not(None),
+                                                                  Participant.id > last_id)
+                                     .order_by(Participant.id).limit(batch)).scalars().all()
+            if not people:
+                break
+            for person in people:
+                person.chat_hash = chat_hash(key, person.chat_id)
+            session.flush()
+            remade, last_id = remade + len(people), people[-1].id
+        audit(session, "system", ADOPTED, detail=wanted, at=now)
+    return remade

@@ -50,7 +50,8 @@ def resolved_settings() -> Settings:
 
 def open_context(settings: Settings | None = None, *, adopt_hash_key: bool = True) -> Context:
     """For commands that change things: migrates the database, and makes the service row on first use."""
-    from surveys.hashkey import HashKeyProblem, adopt
+    from surveys.hashkey import HashKeyProblem
+    from surveys.keys import adopt
     from surveys.models import utcnow
     from surveys.store import current_revision, ensure_service, head_revision, make_engine, session_scope, upgrade
 

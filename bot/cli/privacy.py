@@ -66,7 +66,8 @@ def keys_rehash() -> None:
     Only for when the key the database was hashed with is lost: workers with the old key stop
     recognising people until they are given the new one.
     """
-    from surveys.hashkey import HashKeyProblem, adopt
+    from surveys.hashkey import HashKeyProblem
+    from surveys.keys import adopt
     from surveys.models import utcnow
 
     ctx = open_context(adopt_hash_key=False)
