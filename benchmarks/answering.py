@@ -31,7 +31,7 @@ from telegram.ext import CallbackQueryHandler
 from analysis.safeguarding import screen
 from bot.app import build_application, build_heard
 from bot.dispatch import run_tick
-from bot.emulator import Emulator
+from bot.sandbox.emulator import Emulator
 from benchmarks.fixtures import add_linked_people, chat_ids, database, fixed_clock, invitation_statuses, settings_for
 from surveys.models import Answer
 from tests.telegram_harness import running_bot

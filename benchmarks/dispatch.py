@@ -13,7 +13,7 @@ import time
 
 from bot.app import build_application, build_heard
 from bot.dispatch import run_tick
-from bot.emulator import Emulator, peak_count
+from bot.sandbox.emulator import Emulator, peak_count
 from benchmarks.fixtures import add_linked_people, database, fixed_clock, invitation_statuses, settings_for
 from tests.telegram_harness import emulator_builder
 

@@ -16,7 +16,7 @@ from bot.app import build_application, build_heard
 from bot.context import Heard
 from bot.processing import PerChatUpdateProcessor
 from bot.dispatch import TickReport, run_tick
-from bot.emulator import DEFAULT_TOKEN, Emulator, SimUser
+from bot.sandbox.emulator import DEFAULT_TOKEN, Emulator, SimUser
 from surveys.enrol import create_invite, find_participant, import_rows, parse_csv
 from surveys.invitations import sync_cases
 from surveys.models import Audience, Role, Staff

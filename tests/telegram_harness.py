@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.emulator import DEFAULT_TOKEN, Emulator
+from bot.sandbox.emulator import DEFAULT_TOKEN, Emulator
 
 POLL_TIMEOUT = 1  # seconds a getUpdates long poll may wait; the emulator answers at once anyway
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from analysis.pipeline import findings_for
-from bot.demo import (ANSWERS, AUDIENCES, DISPOSALS, LOCALITIES, answer_actions, cases_csv, history_start,
+from bot.sandbox.demo import (ANSWERS, AUDIENCES, DISPOSALS, LOCALITIES, answer_actions, cases_csv, history_start,
                       latest_full_quarter, make_cases, make_people, run_demo)
 from surveys.enrol import parse_csv
 from surveys.models import Answer, BoardAction, CallbackRequest, Invitation, SafeguardingAlert

@@ -17,7 +17,7 @@ from telegram.error import (BadRequest, Conflict, EndPointNotFound, Forbidden, I
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler,
                           ContextTypes, MessageHandler, filters)
 
-from bot.emulator import Call, Emulator, peak_count
+from bot.sandbox.emulator import Call, Emulator, peak_count
 from tests.telegram_harness import emulator_builder, running_bot
 
 USER_ID = 4242

@@ -127,3 +127,11 @@ def test_the_layers_point_one_way(package, forbidden):
         if name.split(".")[0] in forbidden
     )
     assert offenders == []
+
+
+def test_the_live_bot_never_imports_the_sandbox():
+    """bot/sandbox/ (the emulator and the demo) is for tests, benchmarks and `heard demo` only."""
+    graph = import_graph()
+    users = sorted(module for module, targets in graph.items()
+                   if not module.startswith("bot.sandbox") and any(t.startswith("bot.sandbox") for t in targets))
+    assert users == ["bot.cli.run"]  # `heard demo`, which imports it only when run

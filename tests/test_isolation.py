@@ -10,7 +10,7 @@ import contextlib
 
 from sqlmodel import select
 
-from bot.emulator import DEFAULT_TOKEN, Emulator
+from bot.sandbox.emulator import DEFAULT_TOKEN, Emulator
 from bot.texts import t
 from surveys.models import (Answer, Audience, Case, Consent, Invitation, InvitationStatus, Participant, Role,
                             SafeguardingAlert)

@@ -7,7 +7,7 @@ import json
 import logging
 
 from bot import logs
-from bot.emulator import Emulator
+from bot.sandbox.emulator import Emulator
 from surveys.models import Audience, Role
 from tests.bot_world import finished, world
 

@@ -10,7 +10,7 @@ import sys
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.emulator import DEFAULT_TOKEN, Emulator
+from bot.sandbox.emulator import DEFAULT_TOKEN, Emulator
 
 
 def test_run_without_a_token_says_how_to_get_one(monkeypatch):

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from bot.app import build_application
 from bot.cli import app
-from bot.emulator import Emulator
+from bot.sandbox.emulator import Emulator
 from bot.web import running_webhook
 from surveys.enrol import ImportRejected, import_rows, parse_csv
 from surveys.hashkey import HashKeyProblem, chat_hash, hash_key_id, load_hash_key, use_hash_key

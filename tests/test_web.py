@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from bot.app import build_application, build_heard
-from bot.emulator import Emulator
+from bot.sandbox.emulator import Emulator
 from bot.web import running_webhook
 from surveys.enrol import create_invite, find_participant, import_rows, parse_csv
 from surveys.models import Audience

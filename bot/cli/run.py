@@ -72,6 +72,6 @@ def _run(settings: Settings, *, webhook_url, listen, port, api_url) -> None:
 def demo(directory: Path = typer.Option(Path("heard-demo"), "--dir", help="Folder for the demo database and report."),
          cases: int = typer.Option(120, help="How many made-up cases.")) -> None:
     """Try heard without a Telegram account: a made-up service, simulated people, a real report."""
-    from bot.demo import main
+    from bot.sandbox.demo import main
 
     main(directory, cases=cases)

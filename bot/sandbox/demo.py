@@ -456,7 +456,7 @@ class Demo:
         from telegram.ext import ApplicationBuilder
 
         from bot.app import build_application
-        from bot.emulator import DEFAULT_TOKEN, Emulator
+        from bot.sandbox.emulator import DEFAULT_TOKEN, Emulator
         from bot.processing import PerChatUpdateProcessor
 
         class Tracking(PerChatUpdateProcessor):
