@@ -6,6 +6,7 @@ open one per unit of work with :func:`session_scope`, which commits or rolls bac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -88,13 +89,43 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def alembic_config(url: str):
+def alembic_config(url: str, migrations: Path = MIGRATIONS):
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.set_main_option("file_template", "%%(rev)s_%%(slug)s")  # 0007_quote_reviews_and_suggestions.py
     return config
+
+
+def next_revision_id(revisions: list[str]) -> str:
+    """The number after the highest revision's: "0008" after "0007" (and after "0007s", a branch's)."""
+    numbers = [int(match.group()) for revision in revisions if (match := re.match(r"\d+", revision))]
+    return f"{max(numbers, default=0) + 1:04d}"
+
+
+def new_revision(message: str, *, migrations: Path = MIGRATIONS, autogenerate: bool = True) -> Path:
+    """Write the next migration file and return its path.
+
+    With ``autogenerate`` the file already holds what the models have that the migrations do not:
+    a scratch SQLite database is brought to the head revision and compared with ``surveys.models``.
+    It is a draft: read it, and add what autogenerate cannot see (data moves, renames).
+    """
+    import tempfile
+
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{Path(scratch) / 'scratch.db'}"
+        config = alembic_config(url, migrations)
+        script = ScriptDirectory.from_config(config)
+        revision_id = next_revision_id([s.revision for s in script.walk_revisions()])
+        if autogenerate:
+            command.upgrade(config, "head")
+        written = command.revision(config, message=message, autogenerate=autogenerate, rev_id=revision_id)
+    return Path(written.path)
 
 
 def upgrade(url: str, revision: str = "head") -> None:
