@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from surveys.hashkey import erased_case_ref, hash_key_of
 from surveys.invitations import cancel_open
 from surveys.models import (Answer, AuditEvent, CallbackRequest, Case, Consent, Invitation, InviteLink, Participant,
-                            SafeguardingAlert, UTCDateTime)
+                            ProcessedUpdate, SafeguardingAlert, UTCDateTime)
 from surveys.store import audit
 
 # What a case keeps after retention: its id, service, a keyed hash of its case_ref (so a re-import
@@ -38,6 +38,9 @@ ERASED_CASE_DETAILS = dict(disposal=None, locality=None, intervention_start=None
 # A refused invite code is recorded under the chat's hash prefix, for the wrong-code limit (15
 # minutes); after a day it has no use, so the purge clears it.
 REFUSED_CODE_TRACE = timedelta(days=1)
+# Telegram keeps an update it could not deliver for at most 24 hours, so an update id older than
+# that can never come again; a week leaves room for a bot that was down. Older ids only take space.
+PROCESSED_UPDATE_KEPT = timedelta(days=7)
 
 
 # --- pure selection ----------------------------------------------------------------------------
@@ -132,6 +135,7 @@ def purge(session: Session, service_id: int, *, today: date, months: int, now: d
     case_ids = cases_due(session, service_id, today=today, months=months)
     if not dry_run:
         _forget_refused_code_traces(session, before=now - REFUSED_CODE_TRACE)
+        forget_processed_updates(session, before=now - PROCESSED_UPDATE_KEPT)
     if not case_ids:
         return PurgeCounts()
     people = sa.select(Participant.id).where(Participant.case_id.in_(case_ids)).scalar_subquery()
@@ -165,6 +169,11 @@ def purge(session: Session, service_id: int, *, today: date, months: int, now: d
 def _forget_refused_code_traces(session: Session, *, before: datetime) -> None:
     session.execute(sa.update(AuditEvent).where(AuditEvent.action == "invite.refused", AuditEvent.subject.is_not(None),
                                                 AuditEvent.at < before).values(subject=None))
+
+
+def forget_processed_updates(session: Session, *, before: datetime) -> int:
+    """Drop the ids of updates handled before ``before`` (they can no longer be re-delivered)."""
+    return session.execute(sa.delete(ProcessedUpdate).where(ProcessedUpdate.handled_at < before)).rowcount
 
 
 def erase_participant(session: Session, participant: Participant, *, now: datetime, actor: str) -> int:

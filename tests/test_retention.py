@@ -14,8 +14,9 @@ from bot.app import purge_expired
 from bot.cli import app
 from surveys.enrol import create_invite, import_rows, parse_csv
 from surveys.models import (Answer, AuditEvent, CallbackRequest, Case, Invitation, InvitationStatus, InviteLink,
-                            Participant, SafeguardingAlert, Service)
-from surveys.retention import case_end, erase_date, months_before, past_retention, purge, retention_schedule
+                            Participant, ProcessedUpdate, SafeguardingAlert, Service)
+from surveys.retention import (PROCESSED_UPDATE_KEPT, case_end, erase_date, months_before, past_retention, purge,
+                               retention_schedule)
 from surveys.hashkey import erased_case_ref
 from surveys.store import session_scope, upgrade
 from tests.conftest import TEST_HASH_KEY
@@ -178,11 +179,28 @@ def test_an_old_quarter_report_gives_the_same_figures_after_the_purge(engine):
 async def test_the_bot_runs_the_purge_as_a_daily_job(db_url):
     async with world(db_url) as w:
         await w.join(520, "YJ-24-0117", "young_person")
+        with session_scope(w.heard.engine) as session:  # as a typed answer leaves it
+            session.add(ProcessedUpdate(bot_id=1, update_id=99, handled_at=w.heard.now()))
         w.clock.advance(days=3 * 365)
         await purge_expired(CallbackContext(w.app))
         cases = w.rows(Case)
         assert cases and all(case.erased_at is not None and case.gender is None for case in cases)
         assert w.rows(Participant, Participant.chat_hash.is_not(None)) == []
+        assert w.rows(ProcessedUpdate) == []  # the /start's update id is long past re-delivery
+
+
+def test_the_purge_forgets_update_ids_only_once_they_cannot_come_again(engine, two_cases):
+    with session_scope(engine) as session:
+        for update_id, age in ((1, timedelta(days=30)), (2, PROCESSED_UPDATE_KEPT + timedelta(minutes=1)),
+                               (3, PROCESSED_UPDATE_KEPT - timedelta(minutes=1)), (4, timedelta(0))):
+            session.add(ProcessedUpdate(bot_id=7, update_id=update_id, handled_at=NOW - age))
+    with session_scope(engine) as session:
+        purge(session, two_cases, today=TODAY, months=24, now=NOW, dry_run=True)
+    with session_scope(engine) as session:
+        assert len(session.exec(select(ProcessedUpdate)).all()) == 4  # a dry run changes nothing
+        purge(session, two_cases, today=TODAY, months=24, now=NOW)
+    with session_scope(engine) as session:
+        assert sorted(session.exec(select(ProcessedUpdate.update_id))) == [3, 4]
 
 
 # --- the command line ----------------------------------------------------------------
