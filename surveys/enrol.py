@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -146,46 +147,124 @@ def _parse_audience(text: str) -> Audience:
     return audience
 
 
-def parse_row(line: int, row: dict[str, str]) -> CaseRow:
-    """One CSV row to a record; raises ValueError with a reason a worker can act on."""
-    get = lambda name: (row.get(name) or "").strip()  # noqa: E731
-    case_ref = get("case_ref")
-    if not case_ref:
-        raise ValueError("case_ref is missing")
-    if not _CASE_REF.match(case_ref):
-        raise ValueError(f"case_ref '{case_ref}' has characters we can't use (letters, digits, / - _ . only)")
-    participant_ref = get("participant_ref")
-    if not _PARTICIPANT_REF.match(participant_ref):
-        raise ValueError(f"participant_ref '{participant_ref}' has characters we can't use")
+class CaseRowInput(BaseModel):
+    """One row of the case export as written, checked field by field in the order a worker reads it.
 
-    fields: dict = {}
-    for column in ("disposal", "locality", "gender", "ethnicity"):
-        if get(column):  # cut to the column's size: PostgreSQL refuses longer, SQLite would keep it
-            fields[column] = get(column)[:Case.__table__.c[column].type.length]
-    for column, target in (("intervention_start", "intervention_start"), ("intervention_end", "intervention_end"),
-                           ("restorative_closed", "restorative_closed_on")):
-        if get(column):
-            fields[target] = parse_date(get(column))
-    if fields.get("intervention_start") and fields.get("intervention_end") and \
-            fields["intervention_end"] < fields["intervention_start"]:
-        raise ValueError("intervention_end is before intervention_start")
-    if get("age"):
+    Each check raises ValueError with a reason a worker can act on; the first one is the line's
+    reason (:func:`parse_row`). What validates is what we keep: an age band, never the age.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    case_ref: str
+    participant_ref: str
+    disposal: str | None
+    locality: str | None
+    gender: str | None
+    ethnicity: str | None
+    intervention_start: date | None
+    intervention_end: date | None
+    restorative_closed: date | None
+    age_band: str | None
+    send: bool | None
+    looked_after: bool | None
+    review_dates: str | None
+    audience: Audience
+    preferred_language: str | None
+
+    @field_validator("case_ref", mode="before")
+    @classmethod
+    def _case_ref(cls, text: str) -> str:
+        if not text:
+            raise ValueError("case_ref is missing")
+        if not _CASE_REF.match(text):
+            raise ValueError(f"case_ref '{text}' has characters we can't use (letters, digits, / - _ . only)")
+        return text
+
+    @field_validator("participant_ref", mode="before")
+    @classmethod
+    def _participant_ref(cls, text: str) -> str:
+        if not _PARTICIPANT_REF.match(text):
+            raise ValueError(f"participant_ref '{text}' has characters we can't use")
+        return text
+
+    @field_validator("disposal", "locality", "gender", "ethnicity", mode="before")
+    @classmethod
+    def _detail(cls, text: str, info: ValidationInfo) -> str | None:
+        # Cut to the column's size: PostgreSQL refuses longer, SQLite would keep it.
+        return text[:Case.__table__.c[info.field_name].type.length] if text else None
+
+    @field_validator("intervention_start", "intervention_end", mode="before")
+    @classmethod
+    def _day(cls, text: str) -> date | None:
+        return parse_date(text) if text else None
+
+    @field_validator("restorative_closed", mode="before")
+    @classmethod
+    def _closed_and_dates_in_order(cls, text: str, info: ValidationInfo) -> date | None:
+        # The last of the three dates: once all are read, the intervention must end after it starts.
+        closed = parse_date(text) if text else None
+        start, end = info.data.get("intervention_start"), info.data.get("intervention_end")
+        if start and end and end < start:
+            raise ValueError("intervention_end is before intervention_start")
+        return closed
+
+    @field_validator("age_band", mode="before")
+    @classmethod
+    def _age_band(cls, text: str) -> str | None:
+        if not text:
+            return None
         try:
-            age = int(get("age"))
+            age = int(text)
         except ValueError:
-            raise ValueError(f"age should be a whole number, not '{get('age')}'") from None
+            raise ValueError(f"age should be a whole number, not '{text}'") from None
         if not 8 <= age <= 25:
             raise ValueError(f"age {age} is outside what a youth justice service works with")
-        fields["age_band"] = age_band(age)
-    for column in ("send", "looked_after"):
-        flag = _parse_flag(get(column), column)
-        if flag is not None:
-            fields[column] = flag
-    if get("review_dates"):
-        dates = sorted(parse_date(part) for part in get("review_dates").split(";") if part.strip())
-        fields["review_dates"] = ";".join(d.isoformat() for d in dates)
-    return CaseRow(line, case_ref, _parse_audience(get("audience")), participant_ref, fields,
-                   _parse_language(get("preferred_language")))
+        return age_band(age)
+
+    @field_validator("send", "looked_after", mode="before")
+    @classmethod
+    def _flag(cls, text: str, info: ValidationInfo) -> bool | None:
+        return _parse_flag(text, info.field_name)
+
+    @field_validator("review_dates", mode="before")
+    @classmethod
+    def _review_dates(cls, text: str) -> str | None:
+        if not text:
+            return None
+        return ";".join(d.isoformat() for d in sorted(parse_date(part) for part in text.split(";") if part.strip()))
+
+    @field_validator("audience", mode="before")
+    @classmethod
+    def _audience(cls, text: str) -> Audience:
+        return _parse_audience(text)
+
+    @field_validator("preferred_language", mode="before")
+    @classmethod
+    def _language(cls, text: str) -> str | None:
+        return _parse_language(text)
+
+
+# The row's columns as the model names them (the CSV says "age" and "restorative_closed").
+_INPUT_COLUMNS = {name: "age" if name == "age_band" else name for name in CaseRowInput.model_fields}
+# Case columns as the model names them, for the row's case_fields.
+_CASE_FIELD_NAMES = {"restorative_closed": "restorative_closed_on"}
+
+
+def parse_row(line: int, row: dict[str, str]) -> CaseRow:
+    """One CSV row to a record; raises ValueError with a reason a worker can act on."""
+    cells = {name: (row.get(column) or "").strip() for name, column in _INPUT_COLUMNS.items()}
+    try:
+        checked = CaseRowInput.model_validate(cells)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        cause = first.get("ctx", {}).get("error")
+        raise ValueError(str(cause) if cause is not None else first["msg"]) from None
+    values = checked.model_dump(exclude={"case_ref", "participant_ref", "audience", "preferred_language"},
+                                exclude_none=True)
+    fields = {_CASE_FIELD_NAMES.get(name, name): value for name, value in values.items()}
+    return CaseRow(line, checked.case_ref, checked.audience, checked.participant_ref, fields,
+                   checked.preferred_language)
 
 
 _LANGUAGE_WORDS = {"en": "en", "english": "en", "saesneg": "en", "cy": "cy", "welsh": "cy", "cymraeg": "cy"}

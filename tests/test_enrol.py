@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
-from surveys.enrol import (ImportRejected, InviteProblem, age_band, create_invite, deep_link, find_participant,
+from surveys.enrol import (ImportRejected, parse_row, InviteProblem, age_band, create_invite, deep_link, find_participant,
                            hash_code, import_in_batches, import_rows, parse_csv, redeem_invite)
 from surveys.models import Audience, Case, Invitation, InviteLink, Participant, SafeguardingAlert
 from surveys.store import create_all, ensure_service, make_engine, session_scope
@@ -69,6 +69,38 @@ def test_bad_rows_are_all_reported_with_line_numbers_and_nothing_is_imported(eng
     assert "case_ref is missing" in lines[5]
     with session_scope(engine) as session:
         assert session.exec(select(Case)).all() == []
+
+
+@pytest.mark.parametrize("column, value, reason", [
+    ("case_ref", "YJ 24!", "case_ref 'YJ 24!' has characters we can't use (letters, digits, / - _ . only)"),
+    ("participant_ref", "V 1", "participant_ref 'V 1' has characters we can't use"),
+    ("intervention_start", "someday", "'someday' is not a date (use 2026-03-31 or 31/03/2026)"),
+    ("intervention_end", "2025-01-01", "intervention_end is before intervention_start"),
+    ("age", "fifteen", "age should be a whole number, not 'fifteen'"),
+    ("age", "30", "age 30 is outside what a youth justice service works with"),
+    ("send", "maybe", "send should be yes or no, not 'maybe'"),
+    ("looked_after", "perhaps", "looked_after should be yes or no, not 'perhaps'"),
+    ("review_dates", "2026-06-01;June", "'June' is not a date (use 2026-03-31 or 31/03/2026)"),
+    ("audience", "judge", "unknown audience 'judge' (use young_person, parent_carer, victim or placement)"),
+    ("preferred_language", "fr", "preferred_language should be en (English) or cy (Cymraeg), not 'fr'"),
+])
+def test_each_bad_cell_gives_its_own_reason(column, value, reason):
+    good = {"case_ref": "YJ-1", "audience": "young_person", "participant_ref": "", "disposal": "Referral Order",
+            "locality": "North", "intervention_start": "2026-01-01", "intervention_end": "2026-06-01", "age": "15",
+            "gender": "Male", "ethnicity": "White British", "send": "no"}
+    with pytest.raises(ValueError) as error:
+        parse_row(7, {**good, column: value})
+    assert str(error.value) == reason
+
+
+def test_a_good_row_keeps_an_age_band_and_sorted_review_dates():
+    row = parse_row(2, {"case_ref": "YJ-1", "audience": "Parent", "participant_ref": "C1", "age": " 15 ",
+                        "intervention_start": "02/03/2026", "send": "Y", "review_dates": "2026-09-01; 2026-06-01",
+                        "restorative_closed": "2026-10-20", "disposal": "x" * 300, "preferred_language": "Cymraeg"})
+    assert (row.case_ref, row.audience, row.participant_ref, row.language) == ("YJ-1", Audience.parent_carer, "C1", "cy")
+    assert row.case_fields == {"disposal": "x" * 60, "intervention_start": date(2026, 3, 2),
+                               "restorative_closed_on": date(2026, 10, 20), "age_band": "14-15", "send": True,
+                               "review_dates": "2026-06-01;2026-09-01"}
 
 
 def test_a_missing_column_is_named():
