@@ -7,8 +7,9 @@ on the engine (:func:`use_keys`), set once at start-up from ``Settings.encryptio
 A stored value is either plain text (written while no key was set; still readable) or
 ``heard-enc:1:<key id>:<Fernet token>``. Fernet is authenticated (AES-128-CBC + HMAC-SHA256), so
 a value under a key we do not hold, or a tampered one, raises :class:`EncryptionError`; it is
-never returned as garbage. Several keys may be given ("new,old", like MultiFernet): the first
-encrypts, all decrypt, and :func:`rotate` moves every value onto the first.
+never returned as garbage. Several keys may be given ("new,old"): they are a ``MultiFernet``, so
+the first encrypts, all decrypt, and ``surveys.keys.rotate`` moves every value onto the first with
+``MultiFernet.rotate``.
 
 The chat look-up hash is not made from these keys: it has a key of its own (surveys/hashkey.py),
 so it stays keyed when no encryption key is set and does not change when the keys rotate.
@@ -17,10 +18,13 @@ so it stays keyed when no encryption key is set and does not change when the key
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 import sqlalchemy as sa
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy.types import TypeDecorator
 
 PREFIX = "heard-enc:1:"
@@ -64,17 +68,39 @@ class Keyring:
     def primary_id(self) -> str:
         return key_id(self.keys[0])
 
+    @cached_property
+    def _fernet(self) -> MultiFernet:
+        return MultiFernet([Fernet(key) for key in self.keys])
+
+    @cached_property
+    def _ids(self) -> frozenset[str]:
+        return frozenset(map(key_id, self.keys))
+
     def encrypt(self, plain: str) -> str:
-        token = Fernet(self.keys[0]).encrypt(plain.encode()).decode()
-        return f"{PREFIX}{self.primary_id}:{token}"
+        return self._stored(self._fernet.encrypt(plain.encode()))
 
     def decrypt(self, stored: str) -> str:
+        with self._reading(stored) as token:
+            return self._fernet.decrypt(token).decode()
+
+    def rotate(self, stored: str) -> str:
+        """A stored value under the first key: re-encrypted if it was encrypted, encrypted if it was plain."""
+        if not is_encrypted(stored):
+            return self.encrypt(stored)
+        with self._reading(stored) as token:
+            return self._stored(self._fernet.rotate(token))
+
+    def _stored(self, token: bytes) -> str:
+        return f"{PREFIX}{self.primary_id}:{token.decode()}"
+
+    @contextmanager
+    def _reading(self, stored: str) -> Iterator[bytes]:
+        """The Fernet token of a stored value; either failure names the key it was written under."""
         kid, _, token = stored[len(PREFIX):].partition(":")
-        key = next((k for k in self.keys if key_id(k) == kid), None)
-        if key is None:
+        if kid not in self._ids:
             raise EncryptionError(f"a value is encrypted with key {kid}, which is not in HEARD_ENCRYPTION_KEY")
         try:
-            return Fernet(key).decrypt(token.encode()).decode()
+            yield token.encode()
         except InvalidToken:
             raise EncryptionError(f"a value under key {kid} failed its integrity check (damaged or altered)") from None
 

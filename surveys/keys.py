@@ -31,14 +31,18 @@ def rotate(engine: Engine, *, now: datetime, actor: str = "cli", batch: int = BA
         for model, name in PROTECTED:
             table, column = model.__table__, getattr(model.__table__.c, name)
             # The chat hash has a key of its own (surveys/hashkey.py): it does not change here.
-            update = sa.update(table).where(table.c.id == sa.bindparam("row_id")).values({name: sa.bindparam("new_value")})
+            # Stored values are read and written as they are (no decrypting column type in the way):
+            # MultiFernet.rotate moves each token onto the first key.
+            stored = sa.type_coerce(column, sa.Text())
+            update = sa.update(table).where(table.c.id == sa.bindparam("row_id")).values(
+                {name: sa.bindparam("new_value", type_=sa.Text())})
             done, last_id = 0, 0
             while True:
-                rows = session.execute(sa.select(table.c.id, column).where(column.is_not(None), table.c.id > last_id)
+                rows = session.execute(sa.select(table.c.id, stored).where(column.is_not(None), table.c.id > last_id)
                                        .order_by(table.c.id).limit(batch)).all()
                 if not rows:
                     break
-                params = [{"row_id": row_id, "new_value": value} for row_id, value in rows]
+                params = [{"row_id": row_id, "new_value": keyring.rotate(value)} for row_id, value in rows]
                 session.execute(update, params)
                 done, last_id = done + len(rows), rows[-1][0]
             counts[f"{table.name}.{name}"] = done
