@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 
 from surveys.hashkey import chat_hash, erased_case_ref, hash_key_of
 from surveys.invitations import SyncResult, sync_cases
-from surveys.models import Audience, Case, Invitation, InviteLink, Participant, utcnow
+from surveys.models import Audience, Case, Invitation, InviteLink, Participant
 from surveys.store import session_scope
 from surveys.text import clean_text
 
@@ -320,14 +320,13 @@ def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
     return records
 
 
-def import_rows(session: Session, service_id: int, records: list[CaseRow], *, now: datetime | None = None) -> ImportSummary:
+def import_rows(session: Session, service_id: int, records: list[CaseRow], *, now: datetime) -> ImportSummary:
     """Create or update cases and participants. Re-importing the same file changes nothing but
     each case's ``last_imported_at`` (retention counts from it for a case with no dates).
 
     Two look-ups and one flush for the whole list (not one per row), so a batch of a few
     hundred rows holds the write lock for a moment only.
     """
-    now = now or utcnow()
     summary = ImportSummary(rows=len(records))
     cases = _known_cases(session, service_id, {record.case_ref for record in records})
     known = {(p.case_id, p.audience, p.participant_ref): p for p in session.exec(select(Participant).where(

@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel, select
 
 from surveys.crypto import Keyring, use_keys
 from surveys.hashkey import use_hash_key
-from surveys.models import AuditEvent, Service, utcnow
+from surveys.models import AuditEvent, Service
 from surveys.text import clean_text, needs_cleaning
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -171,6 +171,10 @@ def ensure_service(session: Session, code: str, name: str) -> Service:
 
 def audit(session: Session, actor: str, action: str, subject: str | None = None, detail: str | None = None,
           service_id: int | None = None, at: datetime | None = None) -> None:
-    """Record who did what. Never put a message text or a name in ``detail``."""
-    session.add(AuditEvent(service_id=service_id, actor=actor, action=action, subject=subject,
-                           detail=detail, at=at or utcnow()))
+    """Record who did what. Never put a message text or a name in ``detail``.
+
+    ``at`` is when it happened by the caller's clock (a fake one in tests); left out, the row is
+    stamped as it is written, like every ``created_at``.
+    """
+    stamp = {} if at is None else {"at": at}
+    session.add(AuditEvent(service_id=service_id, actor=actor, action=action, subject=subject, detail=detail, **stamp))

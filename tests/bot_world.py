@@ -151,7 +151,7 @@ async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CAS
                         encryption_key=encryption_key, alert_text=alert_text, _env_file=None)
     h = build_heard(settings, clock=clock)
     with session_scope(h.engine) as session:
-        summary = import_rows(session, h.service_id, parse_csv(cases))
+        summary = import_rows(session, h.service_id, parse_csv(cases), now=clock())
         sync_cases(session, summary.case_ids, h.definitions, zone=settings.zone, window=settings.window, now=clock())
     processor = TrackingProcessor()
     async with contextlib.AsyncExitStack() as stack:

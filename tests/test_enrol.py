@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 def _import(engine, text):
     with session_scope(engine) as session:
         service = ensure_service(session, "yot", "Test YOT")
-        return import_rows(session, service.id, parse_csv(text))
+        return import_rows(session, service.id, parse_csv(text), now=NOW)
 
 
 def test_example_file_creates_cases_and_participants(engine):

@@ -148,7 +148,7 @@ def test_importing_an_old_export_again_does_not_bring_erased_details_back(engine
     export = ("case_ref,audience,participant_ref,disposal,locality,intervention_start,intervention_end,age,gender,"
               "ethnicity,send\nOLD-1,young_person,,Referral Order,North,2024-05-01,2024-11-30,15,Female,Mixed,yes\n")
     with session_scope(engine) as session:
-        summary = import_rows(session, two_cases, parse_csv(export))
+        summary = import_rows(session, two_cases, parse_csv(export), now=NOW)
         assert (summary.cases_created, summary.cases_updated, summary.case_ids) == (0, 0, set())
         [old] = session.exec(select(Case).where(Case.erased_at.is_not(None))).all()
         assert (old.gender, old.intervention_end) == (None, None)

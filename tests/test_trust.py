@@ -58,7 +58,7 @@ def test_a_nul_in_an_imported_cell_is_cleaned_and_stored(engine):
         session.add(service)
         session.flush()
         import_rows(session, service.id, parse_csv(HEADER + "YJ-1,young_person,Ref\x00erral Order,No\x00rth,,,15,"
-                                                   "Fe\x00male,\ud800Mixed,yes\n"))
+                                                   "Fe\x00male,\ud800Mixed,yes\n"), now=NOW)
     with session_scope(engine) as session:
         [case] = session.exec(select(Case)).all()
     assert (case.disposal, case.locality, case.gender, case.ethnicity) == ("Referral Order", "North", "Female",

@@ -21,7 +21,7 @@ async def test_webhook_delivery_and_health(db_url, tmp_path):
     settings = Settings(database_url=db_url, service="test-yot", bot_username="emulated_123_bot", _env_file=None)
     h = build_heard(settings, clock=FakeClock(START))
     with session_scope(h.engine) as session:
-        import_rows(session, h.service_id, parse_csv(CASES))
+        import_rows(session, h.service_id, parse_csv(CASES), now=START)
         code = create_invite(session, find_participant(session, h.service_id, "YJ-24-0117", Audience.young_person),
                              now=START, days=30)
     async with Emulator() as emu:

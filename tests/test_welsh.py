@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from analysis.language import WELSH_UNREAD, looks_welsh
 from analysis.safeguarding import screen
 from surveys.enrol import ImportRejected, import_rows, parse_csv
-from surveys.models import Answer, Audience, Invitation, Participant, Role, SafeguardingAlert
+from surveys.models import Answer, Audience, Invitation, Participant, Role, SafeguardingAlert, utcnow
 from surveys.store import session_scope
 from tests.bot_world import CASES, buttons, world
 
@@ -165,13 +165,13 @@ def test_preferred_language_is_read_from_the_import_and_a_persons_own_choice_sta
         from surveys.store import ensure_service
 
         service_id = ensure_service(session, "yot", "Riverside").id
-        import_rows(session, service_id, parse_csv(_with_language(CASES, "YJ-24-0117")))
+        import_rows(session, service_id, parse_csv(_with_language(CASES, "YJ-24-0117")), now=utcnow())
         people = {(p.case_id, p.audience): p for p in session.exec(select(Participant))}
         welsh = [p for p in people.values() if p.language == "cy"]
         assert len(welsh) == 1 and welsh[0].language_chosen_at is not None
         assert all(p.language_chosen_at is None for p in people.values() if p.language != "cy")
         welsh[0].language = "en"  # they said English when they first wrote to the bot
-        import_rows(session, service_id, parse_csv(_with_language(CASES, "YJ-24-0117")))
+        import_rows(session, service_id, parse_csv(_with_language(CASES, "YJ-24-0117")), now=utcnow())
         assert welsh[0].language == "en"
 
 

@@ -442,7 +442,7 @@ class Demo:
         self.heard = build_heard(self.settings, clock=self.clock)
         h = self.heard
         with session_scope(h.engine) as session:
-            summary = import_rows(session, h.service_id, parse_csv(cases_csv(self.cases)))
+            summary = import_rows(session, h.service_id, parse_csv(cases_csv(self.cases)), now=self.clock())
             sync_cases(session, summary.case_ids, h.definitions, zone=self.zone, window=self.settings.window,
                        now=self.clock())
             audit(session, "cli", "cases.import", detail=f"rows={summary.rows}", service_id=h.service_id,
