@@ -63,7 +63,7 @@ def review_figures(engine, service_code: str, period, definitions, catalogue, re
                            targets.victim_safer_question_ids, targets.alert_ack_minutes, reanalyse=reanalyse)
 
 
-REVIEW_WORDS = {None: "waiting", "approved": "approved", "dropped": "dropped"}
+REVIEW_WORDS = {None: "waiting", QuoteDecision.approved: "approved", QuoteDecision.dropped: "dropped"}
 
 
 def review_line(quote: Quote) -> str:

@@ -13,6 +13,7 @@ the one it fits most closely, for quoting.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -151,8 +152,8 @@ def _closeness(plain: str, codebook: tuple[Theme, ...]) -> dict[str, tuple[float
     bank = _exemplar_bank(codebook)
     if bank is None:
         return {}
-    embed, vectors, owners, sentences = bank
-    similarities = vectors @ embed([plain])[0]
+    owners, sentences = bank.owners, bank.sentences
+    similarities = bank.vectors @ bank.embed([plain])[0]
     result = {}
     for theme_id in dict.fromkeys(owners):
         rows = [i for i, owner in enumerate(owners) if owner == theme_id]
@@ -162,8 +163,18 @@ def _closeness(plain: str, codebook: tuple[Theme, ...]) -> dict[str, tuple[float
     return result
 
 
+@dataclass(frozen=True)
+class ExemplarBank:
+    """Every theme's example sentences, embedded once: row i of ``vectors`` is ``sentences[i]``, of theme ``owners[i]``."""
+
+    embed: Callable[[list[str]], np.ndarray]
+    vectors: np.ndarray
+    owners: tuple[str, ...]
+    sentences: tuple[str, ...]
+
+
 @lru_cache(maxsize=4)
-def _exemplar_bank(codebook: tuple[Theme, ...]):
+def _exemplar_bank(codebook: tuple[Theme, ...]) -> ExemplarBank | None:
     sentences = [(theme.id, exemplar) for theme in codebook for exemplar in theme.exemplars]
     if not sentences:
         return None
@@ -171,4 +182,5 @@ def _exemplar_bank(codebook: tuple[Theme, ...]):
 
     embed = embedder()
     vectors = embed([normalise(sentence) for _, sentence in sentences])
-    return embed, vectors, tuple(owner for owner, _ in sentences), tuple(sentence for _, sentence in sentences)
+    return ExemplarBank(embed, vectors, tuple(owner for owner, _ in sentences),
+                        tuple(sentence for _, sentence in sentences))

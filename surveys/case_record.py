@@ -13,10 +13,11 @@ from html import escape
 
 from sqlmodel import Session, select
 
-from surveys.models import (Answer, AuditEvent, Audience, CallbackRequest, Case, Invitation, InviteLink, Participant,
-                            SafeguardingAlert, Staff)
+from surveys.models import (Answer, AuditEvent, Audience, CallbackOutcome, CallbackRequest, Case, Invitation,
+                            InviteLink, Participant, SafeguardingAlert, Staff)
 
-CALLBACK_OUTCOME_WORDS = {"called": "called", "no_answer": "no answer, tried again", "declined": "declined"}
+CALLBACK_OUTCOME_WORDS = {CallbackOutcome.called: "called", CallbackOutcome.no_answer: "no answer, tried again",
+                          CallbackOutcome.declined: "declined"}
 
 
 @dataclass(frozen=True)

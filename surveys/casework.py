@@ -21,11 +21,11 @@ from surveys.schedule import callback_escalation_due
 
 
 @dataclass(frozen=True)
-class Line:
-    """One row of a worker's list."""
+class WorklistEntry:
+    """One person on a worker's list (due soon, not answered, a call-back, an alert), and why."""
 
     case_ref: str
-    audience: str
+    audience: Audience
     participant_ref: str
     survey_id: str
     when: datetime | None
@@ -44,8 +44,8 @@ def _rows(session: Session, service_id: int, *where):
     ).all()
 
 
-def _line(invitation: Invitation, participant: Participant, case: Case, when, note: str) -> Line:
-    return Line(case.case_ref, participant.audience, participant.participant_ref, invitation.survey_id, when, note)
+def _entry(invitation: Invitation, participant: Participant, case: Case, when, note: str) -> WorklistEntry:
+    return WorklistEntry(case.case_ref, participant.audience, participant.participant_ref, invitation.survey_id, when, note)
 
 
 def waiting_reason(participant: Participant) -> str:
@@ -60,7 +60,7 @@ def waiting_reason(participant: Participant) -> str:
     return "will be sent"
 
 
-def due_soon(session: Session, service_id: int, *, now: datetime, days: int = 7) -> list[Line]:
+def due_soon(session: Session, service_id: int, *, now: datetime, days: int = 7) -> list[WorklistEntry]:
     """Surveys due to go out in the next ``days`` days (and any overdue), soonest first.
 
     People who cannot get them because their link expired (or none was made) are left out:
@@ -69,11 +69,11 @@ def due_soon(session: Session, service_id: int, *, now: datetime, days: int = 7)
     rows = _rows(session, service_id, Invitation.status == InvitationStatus.scheduled,
                  Invitation.due_at <= now + timedelta(days=days))
     stuck = _without_live_link(session, [p for _i, p, _c in rows], now)
-    lines = [_line(inv, p, c, inv.due_at, waiting_reason(p)) for inv, p, c in rows if p.id not in stuck]
+    lines = [_entry(inv, p, c, inv.due_at, waiting_reason(p)) for inv, p, c in rows if p.id not in stuck]
     return sorted(lines, key=lambda line: line.when)
 
 
-def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 7) -> list[Line]:
+def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 7) -> list[WorklistEntry]:
     """Surveys due (or overdue) for people whose invitation link has expired or was never made.
 
     Each line's note is the command that makes them a new link.
@@ -88,7 +88,7 @@ def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 
         expired = stuck[p.id]
         ref = f" --participant-ref {p.participant_ref}" if p.participant_ref else ""
         why = f"link expired {expired.strftime('%d %b %Y')}" if expired else "no link made yet"
-        lines.append(_line(inv, p, c, inv.due_at, f"{why}: heard invite {c.case_ref} --audience {p.audience}{ref}"))
+        lines.append(_entry(inv, p, c, inv.due_at, f"{why}: heard invite {c.case_ref} --audience {p.audience}{ref}"))
     return sorted(lines, key=lambda line: line.when)
 
 
@@ -105,7 +105,7 @@ def _without_live_link(session: Session, people: list[Participant], now: datetim
     return {pid: newest.get(pid) for pid in unlinked - live}
 
 
-def not_answered(session: Session, service_id: int) -> list[Line]:
+def not_answered(session: Session, service_id: int) -> list[WorklistEntry]:
     """Surveys sent but not finished, and people we could not reach."""
     rows = _rows(session, service_id, Invitation.status.in_(
         [InvitationStatus.sent, InvitationStatus.started, InvitationStatus.failed]))
@@ -117,22 +117,22 @@ def not_answered(session: Session, service_id: int) -> list[Line]:
             note = "started, not finished" if inv.status == InvitationStatus.started else "not opened yet"
             if inv.reminders_sent:
                 note += f" ({inv.reminders_sent} reminder{'s' if inv.reminders_sent > 1 else ''} sent)"
-        lines.append(_line(inv, p, c, inv.sent_at, note))
+        lines.append(_entry(inv, p, c, inv.sent_at, note))
     return sorted(lines, key=lambda line: (line.when is None, line.when))
 
 
-def open_callbacks(session: Session, service_id: int) -> list[Line]:
+def open_callbacks(session: Session, service_id: int) -> list[WorklistEntry]:
     rows = session.exec(
         select(CallbackRequest, Participant, Case)
         .join(Participant, Participant.id == CallbackRequest.participant_id)
         .join(Case, Case.id == Participant.case_id)
         .where(CallbackRequest.service_id == service_id, CallbackRequest.done_at.is_(None))
         .order_by(CallbackRequest.created_at)).all()
-    return [Line(c.case_ref, p.audience, p.participant_ref, "", r.created_at, r.reason) for r, p, c in rows]
+    return [WorklistEntry(c.case_ref, p.audience, p.participant_ref, "", r.created_at, r.reason) for r, p, c in rows]
 
 
-def open_alerts(session: Session, service_id: int) -> list[Line]:
-    return [Line(a.case_ref, a.audience, a.participant_ref, "", a.created_at, f"{a.tier}: {a.reason}")
+def open_alerts(session: Session, service_id: int) -> list[WorklistEntry]:
+    return [WorklistEntry(a.case_ref, a.audience, a.participant_ref, "", a.created_at, f"{a.tier}: {a.reason}")
             for a in waiting(session, service_id)]
 
 

@@ -17,7 +17,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, RootModel, V
                       field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
-from surveys.models import Audience
+from surveys.models import Audience, QuestionKind
 
 DEFINITIONS_FOLDER = Path(__file__).parent / "definitions"
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
@@ -127,7 +127,7 @@ class Question(_Strict):
     callback: bool = False  # on a yesno: "yes" means the person wants a call back
     contact_on: list[str] = []  # on a choice: answers that ask the victim worker to get in touch now
     area: Slug | None = None  # on a journey10: the life area rated, paired across surveys
-    asks: Literal["improve", "good", "anything_else"] | None = None  # on a text: how to read its answers
+    asks: QuestionKind | None = None  # on a text: how to read its answers
 
     @field_validator("type", mode="before")
     @classmethod

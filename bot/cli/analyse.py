@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NamedTuple, Optional
 
 import typer
 
@@ -32,13 +32,18 @@ def analyse_command(
         fail("--question-column and --audience-column need --column (the answers come from a CSV)", 2)
     content = _read(file)
     rows = _csv_rows(content, column, question_column, audience_column) if column else _lines(content)
-    for row_number, (text, row_question, row_audience) in enumerate(rows, start=1):
-        question_kind = _question(row_question or question, row_number)
-        who = _audience(row_audience or audience, row_number)
-        typer.echo(json.dumps(analyse(text, question_kind, who).to_json_dict(), ensure_ascii=False))
+    for row_number, row in enumerate(rows, start=1):
+        question_kind = _question(row.question or question, row_number)
+        who = _audience(row.audience or audience, row_number)
+        typer.echo(json.dumps(analyse(row.text, question_kind, who).to_json_dict(), ensure_ascii=False))
 
 
-Row = tuple[str, Optional[str], Optional[str]]
+class AnswerToRead(NamedTuple):
+    """One answer from the file, with its own question kind and audience when the CSV gives them."""
+
+    text: str
+    question: str | None = None
+    audience: str | None = None
 
 
 def _read(file: str) -> str:
@@ -51,13 +56,13 @@ def _read(file: str) -> str:
         fail(f"cannot read {file}: {error}", 2)
 
 
-def _lines(content: str) -> Iterator[Row]:
+def _lines(content: str) -> Iterator[AnswerToRead]:
     for line in content.splitlines():
         if line.strip():
-            yield line.strip(), None, None
+            yield AnswerToRead(line.strip())
 
 
-def _csv_rows(content: str, column: str, question_column: str | None, audience_column: str | None) -> Iterator[Row]:
+def _csv_rows(content: str, column: str, question_column: str | None, audience_column: str | None) -> Iterator[AnswerToRead]:
     reader = csv.DictReader(io.StringIO(content))
     columns = reader.fieldnames or []
     for wanted in (column, question_column, audience_column):
@@ -67,11 +72,14 @@ def _csv_rows(content: str, column: str, question_column: str | None, audience_c
         for row in reader:
             text = (row.get(column) or "").strip()
             if text:
-                yield (text, (row.get(question_column) or "").strip() or None if question_column else None,
-                       (row.get(audience_column) or "").strip() or None if audience_column else None)
+                yield AnswerToRead(text, _cell(row, question_column), _cell(row, audience_column))
     except csv.Error:
         fail(f"line {reader.line_num + 1}: a cell is longer than {csv.field_size_limit():,} characters, "
-              "or the file is not CSV", 2)
+             "or the file is not CSV", 2)
+
+
+def _cell(row: dict, column: str | None) -> str | None:
+    return ((row.get(column) or "").strip() or None) if column else None
 
 
 def _question(value: str | None, row_number: int) -> str | None:
@@ -79,7 +87,7 @@ def _question(value: str | None, row_number: int) -> str | None:
         return question_kind_of(value)
     except ValueError:
         fail(f"answer {row_number}: unknown question kind '{value}'; use one of {', '.join(QUESTION_KINDS)} "
-              "or the question's own words", 2)
+             "or the question's own words", 2)
 
 
 def _audience(value: str | None, row_number: int) -> str | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.context import fail, open_context, open_engine, resolved_settings
+from surveys.models import QuoteDecision
 
 actions_app = typer.Typer(help="'You said, we did': actions taken in answer to feedback.", no_args_is_help=True)
 
@@ -194,14 +195,12 @@ def quotes_review(period: str | None = typer.Option(None, help="The report's per
     typer.echo("Approve: heard quotes approve ID...   Drop (the next comment takes its place): heard quotes drop ID...")
 
 
-def _decide(answer_ids: list[int], decision: str) -> None:
-    from datetime import datetime, timezone
-
+def _decide(answer_ids: list[int], decision: QuoteDecision) -> None:
     from analysis.quotes import decide
-    from surveys.models import QuoteDecision
+    from surveys.models import utcnow
 
     unknown = _in_service(lambda session, service_id: decide(
-        session, service_id, answer_ids, QuoteDecision(decision), "cli", datetime.now(timezone.utc)))
+        session, service_id, answer_ids, decision, "cli", utcnow()))
     done = [i for i in answer_ids if i not in unknown]
     if done:
         typer.echo(f"{decision.capitalize()}: {', '.join(map(str, sorted(set(done))))}.")
@@ -213,10 +212,10 @@ def _decide(answer_ids: list[int], decision: str) -> None:
 @quotes_app.command("approve")
 def quotes_approve(answer_ids: list[int] = typer.Argument(..., help="Ids shown by heard quotes review.")) -> None:
     """Approve quotes for the board report."""
-    _decide(answer_ids, "approved")
+    _decide(answer_ids, QuoteDecision.approved)
 
 
 @quotes_app.command("drop")
 def quotes_drop(answer_ids: list[int] = typer.Argument(..., help="Ids shown by heard quotes review.")) -> None:
     """Drop quotes: they are never printed, and the next comment is offered in their place."""
-    _decide(answer_ids, "dropped")
+    _decide(answer_ids, QuoteDecision.dropped)

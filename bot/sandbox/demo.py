@@ -20,16 +20,17 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from surveys.models import Audience, Role
 from surveys.spreadsheets import csv_writer
 
 LOCALITIES = ("Brackenford", "Eastholm Quay", "Thistlemoor")
 DISPOSALS = ("Community Resolution", "Community Resolution Plus", "Youth Caution", "Youth Conditional Caution",
              "Referral Order", "Youth Rehabilitation Order", "Detention and Training Order")
-AUDIENCES = ("young_person", "parent_carer", "victim")
+AUDIENCES = (Audience.young_person, Audience.parent_carer, Audience.victim)
 SERVICE_CODE = "demo-yot"
 SERVICE_NAME = "Fernleigh Youth Justice Service (demo)"
-STAFF = ((990001, "admin", "Morwenna"), (990002, "duty", "Tariq"), (990003, "manager", "Bea"),
-         (990004, "victim_worker", "Ffion"))
+STAFF = ((990001, Role.admin, "Morwenna"), (990002, Role.duty, "Tariq"), (990003, Role.manager, "Bea"),
+         (990004, Role.victim_worker, "Ffion"))
 DUTY_ID = 990002
 ANSWERS = yaml.safe_load(Path(__file__).with_name("demo_answers.yaml").read_text(encoding="utf-8"))
 
@@ -43,7 +44,7 @@ _AGES = {10: 2, 11: 3, 12: 5, 13: 8, 14: 12, 15: 18, 16: 22, 17: 20}
 _GENDERS = {"Male": 76, "Female": 22, "Non-binary": 2}
 _ETHNICITIES = {"White British": 58, "Mixed White and Black Caribbean": 10, "Black British Caribbean": 8,
                 "Asian British Pakistani": 8, "White Other": 7, "Black British African": 5, "Not stated": 4}
-_RESPONDS = {"young_person": 0.72, "parent_carer": 0.62, "victim": 0.7}
+_RESPONDS = {Audience.young_person: 0.72, Audience.parent_carer: 0.62, Audience.victim: 0.7}
 _COUNTER = re.compile(r"Question \d+ of \d+")
 CONCURRENT_UPDATES = 4
 SIMULATION_SHARE = 0.85  # of the progress bar; writing the report (5 steps) takes the rest
