@@ -4,9 +4,12 @@ Timing targets are not checked here: they belong to a full run on a quiet machin
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks import answering, dispatch, reporting, run, text_analysis
 
 
+@pytest.mark.slow
 def test_every_benchmark_runs_small_and_checks_its_own_correctness():
     sent = dispatch.run(8)
     assert sent["correct"]

@@ -6,6 +6,7 @@ import random
 import threading
 from datetime import date
 
+import pytest
 from sqlmodel import Session, select
 
 from analysis.pipeline import findings_for
@@ -91,6 +92,7 @@ def test_a_poor_experience_gets_low_ratings_and_a_good_one_high():
     assert sum(ratings(good)) / len(ratings(good)) > sum(ratings(poor)) / len(ratings(poor)) + 1.5
 
 
+@pytest.mark.slow
 async def test_a_small_demo_runs_the_real_bot_and_writes_the_report(tmp_path):
     threads = set(threading.enumerate())
     summary = await run_demo(tmp_path, cases=12, seed=11, today=TODAY)

@@ -293,6 +293,7 @@ def test_batches_report_the_same_summary_as_one_transaction(engine):
     assert planned.moved > 0 and planned.created == 0
 
 
+@pytest.mark.slow
 def test_a_long_import_never_keeps_another_writer_waiting_on_sqlite(sqlite_url):
     """A disclosure arriving mid-import is stored within the bot's patience (busy timeout 2 s)."""
     engine = make_engine(sqlite_url, hash_key=TEST_HASH_KEY)

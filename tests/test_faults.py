@@ -73,6 +73,7 @@ async def test_a_bot_killed_after_storing_an_answer_shows_the_next_question_when
         assert f"Question {2 if how == 'press' else 4} of" in user.last_message["text"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", [dict(status=500), dict(status=502), "timeout"])
 async def test_a_bot_api_error_while_answering_loses_nothing(db_url, fault):
     async with world(db_url) as w:
@@ -106,6 +107,7 @@ async def test_a_flood_limit_while_answering_is_waited_out(db_url):
         assert t("chat.error") not in [m.get("text") for m in user.messages]
 
 
+@pytest.mark.slow
 async def test_a_dispatch_send_that_times_out_is_retried_and_answers_stay_single(db_url):
     async with world(db_url) as w:
         user = await w.join(704, *YP)

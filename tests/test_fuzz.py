@@ -188,6 +188,7 @@ def _check_database(fuzz: Fuzzing) -> None:
 
 # About 900 updates per database backend. Every example adds to one shared world, so shrinking
 # would replay against changed state: report the failing batch as generated instead.
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large])

@@ -46,6 +46,7 @@ def _answer(w, question_id: str) -> str | None:
         return row.free_text if row else None
 
 
+@pytest.mark.slow
 async def test_hostile_strings_through_every_participant_handler(db_url):
     async with world(db_url) as w:
         errors = Errors()
@@ -75,6 +76,7 @@ async def test_hostile_strings_through_every_participant_handler(db_url):
         assert not any(t("chat.error") == (m.get("text") or "") for m in user.messages)
 
 
+@pytest.mark.slow
 def test_hostile_strings_through_every_command_that_takes_text(db_url, tmp_path, monkeypatch):
     upgrade(db_url)
     monkeypatch.setenv("HEARD_DATABASE_URL", db_url)

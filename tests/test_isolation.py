@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
 from sqlmodel import select
 
 from bot.sandbox.emulator import DEFAULT_TOKEN, Emulator
@@ -39,6 +40,7 @@ def _forgeries(invitation_id: int) -> list[str]:
                     "ack:x", "ack:", "consent:yes", "consent:maybe", "stop:yes", "delete:yes"]
 
 
+@pytest.mark.slow
 async def test_forged_buttons_never_touch_someone_elses_survey(db_url):
     async with world(db_url) as w:
         w.add_staff(900, Role.duty, "Priya")

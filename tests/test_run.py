@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -20,6 +21,7 @@ def test_run_without_a_token_says_how_to_get_one(monkeypatch):
     assert "@BotFather" in result.output and "heard demo" in result.output
 
 
+@pytest.mark.slow
 async def test_run_polls_the_bot_api_it_is_pointed_at_and_stops_on_a_signal(tmp_path):
     async with Emulator() as emu:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN, "HEARD_BOT_API_URL": emu.base_url,

@@ -20,6 +20,7 @@ STAFF_COMMANDS = {
 }
 
 
+@pytest.mark.slow
 async def test_every_staff_command_refuses_every_role_without_it(db_url):
     async with world(db_url) as w:
         for number, role in enumerate(Role):
