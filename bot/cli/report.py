@@ -86,7 +86,7 @@ def _day(text: str | None):
         fail(f"date {text!r} should look like 2026-10-15", 2)
 
 
-def _line(action) -> str:
+def _tab_separated(action) -> str:
     from analysis.actions import STATUS_WORDS
 
     return "\t".join([str(action.id), f"{action.action_on:%Y-%m-%d}" if action.action_on else "-",
@@ -117,7 +117,7 @@ def actions_list(open_only: bool = typer.Option(False, "--open", help="Only acti
     """Show the recorded actions by date: id, date, status, owner, theme, text."""
     from analysis.actions import list_actions
 
-    lines = _in_service(lambda session, service_id: [_line(a) for a in list_actions(session, service_id,
+    lines = _in_service(lambda session, service_id: [_tab_separated(a) for a in list_actions(session, service_id,
                                                                                       open_only=open_only)])
     if not lines:
         typer.echo("No actions recorded yet. Add one with: heard actions add --theme THEME --text \"...\"")
@@ -136,7 +136,7 @@ def actions_edit(action_id: int = typer.Argument(..., help="The id shown by hear
     from analysis.actions import edit_action
 
     on = _day(date)
-    line = _in_service(lambda session, service_id: _line(edit_action(
+    line = _in_service(lambda session, service_id: _tab_separated(edit_action(
         session, service_id, action_id, theme=theme, text=text, owner=owner, status=status, on=on)))
     typer.echo(f"Changed action {action_id}:\n{line}")
 
