@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -89,20 +90,26 @@ def mark_unreachable(session: Session, service_id: int, telegram_user_id: int, *
                     .values(unreachable_at=now))
 
 
+class Reachability(StrEnum):
+    yes = "yes"  # a message went through, or they wrote to the bot, since any refusal
+    never = "never"  # they have not opened a chat with the bot
+    lost = "lost"  # Telegram refused a message since (blocked, or the chat was deleted)
+
+
 @dataclass(frozen=True)
 class Reach:
-    """Can the bot message this person? state is 'yes', 'never' (no chat opened) or 'lost' (refused since)."""
+    """Can the bot message this person, and since when not."""
 
-    state: str
+    state: Reachability
     refused_at: datetime | None = None
 
 
 def reach(reachable_at: datetime | None, unreachable_at: datetime | None) -> Reach:
     if reachable_at is None:
-        return Reach("never", unreachable_at)
+        return Reach(Reachability.never, unreachable_at)
     if unreachable_at is not None and unreachable_at > reachable_at:
-        return Reach("lost", unreachable_at)
-    return Reach("yes")
+        return Reach(Reachability.lost, unreachable_at)
+    return Reach(Reachability.yes)
 
 
 def reach_by_user(session: Session, service_id: int) -> dict[int, Reach]:
@@ -124,7 +131,7 @@ def duty_reach_problem(session: Session, service_id: int) -> str | None:
     if not duty:
         return "none"
     known = reach_by_user(session, service_id)
-    return None if any(known[user_id].state == "yes" for user_id in duty) else "unreachable"
+    return None if any(known[user_id].state is Reachability.yes for user_id in duty) else "unreachable"
 
 
 def staff_user_ids(session: Session, service_id: int) -> frozenset[int]:

@@ -107,11 +107,12 @@ def _reach_of(session, service_id: int) -> dict:
 
 def _reach_line(reach, settings: Settings) -> str:
     """Plain words for a worker: can alerts get to this person, and if not, what to do."""
+    from surveys.alert_delivery import Reachability
     from bot.texts import t
 
     link = f"t.me/{settings.bot_username}" if settings.bot_username else t("alert.bot_link_unknown")
-    if reach is None or reach.state == "never":
+    if reach is None or reach.state is Reachability.never:
         return t("alert.reach_never", link=link)
-    if reach.state == "lost":
+    if reach.state is Reachability.lost:
         return t("alert.reach_lost", link=link, day=reach.refused_at.astimezone(settings.zone).strftime("%d %b %Y"))
     return t("alert.reach_yes")
