@@ -20,15 +20,17 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from analysis.aggregate import (MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor, compute_figures,
                                 load_rows)
 from analysis.rag import Rating, Targets, rate
+from surveys.models import Audience
 from surveys.spreadsheets import csv_writer
 
 TEMPLATES = Path(__file__).with_name("templates")
-AUDIENCE_LABELS = {"young_person": "Young people", "parent_carer": "Parents and carers", "victim": "Victims",
-                   "placement": "Reparation placements"}
+AUDIENCE_LABELS = {Audience.young_person: "Young people", Audience.parent_carer: "Parents and carers",
+                   Audience.victim: "Victims", Audience.placement: "Reparation placements"}
 FORMATS = ("html", "pdf", "csv")
 # Okabe-Ito colours: distinguishable with colour-blindness, and each series also has its own marker.
-PALETTE = {"young_person": "#0072B2", "parent_carer": "#E69F00", "victim": "#009E73", "placement": "#CC79A7"}
-MARKERS = {"young_person": "o", "parent_carer": "s", "victim": "^", "placement": "D"}
+PALETTE = {Audience.young_person: "#0072B2", Audience.parent_carer: "#E69F00", Audience.victim: "#009E73",
+           Audience.placement: "#CC79A7"}
+MARKERS = {Audience.young_person: "o", Audience.parent_carer: "s", Audience.victim: "^", Audience.placement: "D"}
 TIER_LABELS = {"urgent": "Urgent", "review": "Review", "all": "All alerts"}
 NO_ALERTS = Rating("grey", "No alerts this period")
 
