@@ -12,11 +12,11 @@ Imports of the domain are late (inside functions) so `heard --help` stays quick.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NoReturn
 
 import typer
 
+from surveys.backup import sqlite_file
 from surveys.models import Audience
 from surveys.settings import Settings
 
@@ -83,7 +83,7 @@ def open_read_only(settings: Settings | None = None) -> Context:
 
     settings = settings or load_settings()
     url = safe_url(settings.database_url)
-    database = sqlite_path(settings.database_url)
+    database = sqlite_file(settings.database_url)
     if database is not None and not database.exists():
         fail(f"There is no database at {database.resolve()}. Check HEARD_DATABASE_URL (now {url}), "
              f"or run this where the bot's database is.")
@@ -123,7 +123,7 @@ def with_resolved_service(settings: Settings) -> Settings:
     """
     if "service" in settings.model_fields_set:
         return settings
-    database = sqlite_path(settings.database_url)
+    database = sqlite_file(settings.database_url)
     if database is not None and not database.exists():
         return settings
     from surveys.store import make_engine
@@ -165,15 +165,6 @@ def safe_url(url: str) -> str:
     import sqlalchemy as sa
 
     return sa.engine.make_url(url).render_as_string(hide_password=True)
-
-
-def sqlite_path(url: str) -> Path | None:
-    import sqlalchemy as sa
-
-    parsed = sa.engine.make_url(url)
-    if not parsed.drivername.startswith("sqlite") or not parsed.database or parsed.database == ":memory:":
-        return None
-    return Path(parsed.database)
 
 
 def _keys(settings: Settings):
