@@ -114,9 +114,13 @@ async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
 
     h: Heard = context.application.bot_data["heard"]
     now = h.now()
-    with session_scope(h.engine) as session:
-        counts = purge(session, h.service_id, today=now.astimezone(h.settings.zone).date(),
-                       months=h.settings.retention_months, now=now)
+    counts = None
+    def _in_thread():  # database work off the event loop (Heard.run)
+        nonlocal counts
+        with session_scope(h.engine) as session:
+            counts = purge(session, h.service_id, today=now.astimezone(h.settings.zone).date(),
+                           months=h.settings.retention_months, now=now)
+    await h.run(_in_thread)
     if counts.cases:
         log.info("retention: %s", counts.detail())
 

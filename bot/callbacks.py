@@ -52,26 +52,42 @@ def done_keyboard(callback_id: int) -> InlineKeyboardMarkup:
 
 async def notify_workers(bot: Bot, h: Heard, callback_id: int) -> bool:
     """Message the workers about one request; True if at least one of them got it."""
-    with session_scope(h.engine) as session:
-        request = session.get(CallbackRequest, callback_id)
-        if request is None or request.notified_at is not None or request.done_at is not None:
-            return False
-        text, recipients = _message(session, h, request), _workers(session, request.service_id)
+    found = await h.run(_request_to_tell, h, callback_id)
+    if found is None:
+        return False
+    text, recipients = found
     delivered = await _send_to_each(bot, recipients, text, callback_id, "contact request")
     if not recipients:
         log.error("contact request %s: no victim worker, manager or admin to tell", callback_id)
     if delivered:
-        with session_scope(h.engine) as session:
-            session.get(CallbackRequest, callback_id).notified_at = h.now()
+        await h.run(_mark_notified, h, callback_id)
     return delivered > 0
+
+
+def _request_to_tell(h: Heard, callback_id: int) -> tuple[str, list[int]] | None:
+    """(message, recipients) for a request nobody has been told about; None once told or closed."""
+    with session_scope(h.engine) as session:
+        request = session.get(CallbackRequest, callback_id)
+        if request is None or request.notified_at is not None or request.done_at is not None:
+            return None
+        return _message(session, h, request), _workers(session, request.service_id)
+
+
+def _mark_notified(h: Heard, callback_id: int) -> None:
+    with session_scope(h.engine) as session:
+        session.get(CallbackRequest, callback_id).notified_at = h.now()
 
 
 async def notify_waiting(bot: Bot, h: Heard) -> int:
     """Requests nobody has been told about yet (a send failed, or nobody held the role): try again."""
-    with session_scope(h.engine) as session:
-        waiting = session.exec(select(CallbackRequest.id).where(
-            CallbackRequest.service_id == h.service_id, CallbackRequest.notified_at.is_(None),
-            CallbackRequest.done_at.is_(None))).all()
+    waiting = None
+    def _in_thread():  # database work off the event loop (Heard.run)
+        nonlocal waiting
+        with session_scope(h.engine) as session:
+            waiting = session.exec(select(CallbackRequest.id).where(
+                CallbackRequest.service_id == h.service_id, CallbackRequest.notified_at.is_(None),
+                CallbackRequest.done_at.is_(None))).all()
+    await h.run(_in_thread)
     return sum([await notify_workers(bot, h, callback_id) for callback_id in waiting])
 
 
@@ -101,25 +117,40 @@ async def escalate_waiting(bot: Bot, h: Heard) -> int:
     from surveys.casework import callbacks_to_escalate
 
     now = h.now()
-    with session_scope(h.engine) as session:
-        due = callbacks_to_escalate(session, h.service_id, now=now, zone=h.settings.zone)
+    due = None
+    def _in_thread():  # database work off the event loop (Heard.run)
+        nonlocal due
+        with session_scope(h.engine) as session:
+            due = callbacks_to_escalate(session, h.service_id, now=now, zone=h.settings.zone)
+    await h.run(_in_thread)
     sent = 0
     for callback_id in due:
-        with session_scope(h.engine) as session:
-            request = session.get(CallbackRequest, callback_id)
-            before = (request.escalated_at, request.escalations)
-            if not _claim_escalation(session, request, now):
-                continue
-            text = _escalation_message(session, h, request, before[1] + 1)
-            recipients = _managers(session, h.service_id)
+        claimed = await h.run(_claim_reminder, h, callback_id, now)
+        if claimed is None:
+            continue  # another process took today's reminder
+        text, recipients, before = claimed
         delivered = await _send_to_each(bot, recipients, text, callback_id, "call-back reminder")
         if not delivered:  # nobody got it: give the reminder back so the next tick tries again
             log.error("call-back request %s is overdue and no manager or admin could be told", callback_id)
-            with session_scope(h.engine) as session:
-                request = session.get(CallbackRequest, callback_id)
-                request.escalated_at, request.escalations = before
+            await h.run(_give_reminder_back, h, callback_id, before)
         sent += delivered > 0
     return sent
+
+
+def _claim_reminder(h: Heard, callback_id: int, now):
+    """(message, managers, the request's reminder state before) once today's reminder is ours; else None."""
+    with session_scope(h.engine) as session:
+        request = session.get(CallbackRequest, callback_id)
+        before = (request.escalated_at, request.escalations)
+        if not _claim_escalation(session, request, now):
+            return None
+        return _escalation_message(session, h, request, before[1] + 1), _managers(session, h.service_id), before
+
+
+def _give_reminder_back(h: Heard, callback_id: int, before) -> None:
+    with session_scope(h.engine) as session:
+        request = session.get(CallbackRequest, callback_id)
+        request.escalated_at, request.escalations = before
 
 
 def _escalation_message(session, h: Heard, request: CallbackRequest, number: int) -> str:

@@ -8,7 +8,6 @@ recognised and refused instead of answering the wrong thing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
