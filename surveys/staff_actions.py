@@ -66,13 +66,22 @@ def take_alert(session: Session, *, service_id: int, alert_id: int, user_id: int
     if not roles_of(session, service_id, user_id) & ALERT_ROLES:
         return None
     me = staff_member(session, service_id, user_id)
-    first = alerts.take(session, service_id, alert_id, staff_id=me.id, now=now)
+    return record_alert_taken(session, service_id=service_id, alert_id=alert_id, staff_id=me.id,
+                              actor=f"staff:{me.id}", now=now)
+
+
+def record_alert_taken(session: Session, *, service_id: int, alert_id: int, staff_id: int | None, actor: str,
+                       now: datetime) -> AlertTaken | None:
+    """The first to take an alert owns it (audited); None if there is no such alert in this service.
+
+    No role check: the chat checks roles first (:func:`take_alert`); the staff CLI runs on the server.
+    """
+    first = alerts.take(session, service_id, alert_id, staff_id=staff_id, now=now)
     alert = session.get(SafeguardingAlert, alert_id)
     if alert is None or alert.service_id != service_id:
         return None
     if first:
-        audit(session, f"staff:{me.id}", "alert.acknowledge", subject=f"alert:{alert_id}",
-              service_id=service_id, at=now)
+        audit(session, actor, "alert.acknowledge", subject=f"alert:{alert_id}", service_id=service_id, at=now)
     owner = session.get(Staff, alert.acknowledged_by) if alert.acknowledged_by else None
     return AlertTaken(first, owner.name if owner else None, alert.acknowledged_at)
 
@@ -136,8 +145,16 @@ def close_callback_as(session: Session, *, service_id: int, callback_id: int, ou
     if not callback_state(session, service_id=service_id, callback_id=callback_id, user_id=user_id).allowed:
         return CallbackClosed(allowed=False)
     me = staff_member(session, service_id, user_id)
-    closed = close_callback(session, service_id, callback_id, outcome, staff_id=me.id, now=now)
-    if closed:
-        audit(session, f"staff:{me.id}", "callback.done", subject=f"callback:{callback_id}",
-              detail=outcome.value, service_id=service_id, at=now)
+    closed = record_callback_outcome(session, service_id=service_id, callback_id=callback_id, outcome=outcome,
+                                     staff_id=me.id, actor=f"staff:{me.id}", now=now)
     return CallbackClosed(True, closed, me.name)
+
+
+def record_callback_outcome(session: Session, *, service_id: int, callback_id: int, outcome: CallbackOutcome,
+                            staff_id: int | None, actor: str, now: datetime) -> bool:
+    """Close a request with how it ended (audited); False if it was closed already or is not this service's."""
+    closed = close_callback(session, service_id, callback_id, outcome, staff_id=staff_id, now=now)
+    if closed:
+        audit(session, actor, "callback.done", subject=f"callback:{callback_id}", detail=outcome.value,
+              service_id=service_id, at=now)
+    return closed
