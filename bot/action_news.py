@@ -42,7 +42,7 @@ async def send_action_news(bot: Bot, h: Heard) -> int:
     sent = 0
     for news_id, chat_id, lang in due.people:
         try:
-            await bot.send_message(int(chat_id), news_message(due.items, lang), parse_mode="HTML")
+            await bot.send_message(int(chat_id), news_message(due.items, lang))
         except Forbidden:
             continue  # they blocked the bot: the claim stays, so we never try this quarter again
         except (RetryAfter, TelegramError) as error:

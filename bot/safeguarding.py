@@ -49,6 +49,7 @@ async def send_help(bot: Bot, h: Heard, alert_id: int) -> bool:
         return False
     chat_id, lang, participant_id, key = target
     try:
+        # HTML said here too (not only in the Application's Defaults): help must read right from any Bot.
         await bot.send_message(chat_id, t(key, lang), parse_mode=ParseMode.HTML)
     except TelegramError as error:
         log.warning("help for safeguarding alert %s not delivered (%s); the dispatcher will try again",

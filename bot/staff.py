@@ -13,7 +13,7 @@ from html import escape
 
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.context import Heard, heard
@@ -64,10 +64,10 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     edited = f"{query.message.text_html}\n\n{note}"
     keep = _full_text_button_only(query.message.reply_markup)
     if utf16_len(edited) <= TELEGRAM_LIMIT:
-        await query.edit_message_text(edited, parse_mode=ParseMode.HTML, reply_markup=keep)
+        await query.edit_message_text(edited, reply_markup=keep)
     else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
         await query.edit_message_reply_markup(reply_markup=keep)
-        await query.message.reply_text(note, parse_mode=ParseMode.HTML)
+        await query.message.reply_text(note)
 
 
 def _full_text_button_only(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -468,7 +468,7 @@ async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     await query.answer()
     keyboard = alert_keyboard(alert.id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
-    await context.bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    await context.bot.send_message(user_id, text, reply_markup=keyboard)
 
 
 def register(application) -> None:

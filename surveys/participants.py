@@ -48,7 +48,7 @@ class Whereabouts:
     audience: Audience | None = None
     consent: Consent | None = None
     language_chosen: bool = False
-    survey: OpenSurvey | None = None  # only once they have said yes
+    survey: OpenSurvey | None = None  # the survey open now (only ever sent once they have said yes)
 
 
 def open_survey(session: Session, invitation: Invitation | None, definitions: dict) -> OpenSurvey | None:
@@ -63,9 +63,7 @@ def open_survey(session: Session, invitation: Invitation | None, definitions: di
 def _whereabouts(session: Session, participant: Participant | None, definitions: dict) -> Whereabouts:
     if participant is None:
         return Whereabouts(linked=False)
-    survey = None
-    if participant.consent == Consent.given:
-        survey = open_survey(session, active_invitation(session, participant.id), definitions)
+    survey = open_survey(session, active_invitation(session, participant.id), definitions)
     return Whereabouts(True, participant.id, participant.language, participant.audience, participant.consent,
                        participant.language_chosen_at is not None, survey)
 
