@@ -110,17 +110,11 @@ def register_handlers(application: Application) -> None:
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Once a day: erase what is past the retention period (surveys/retention.py)."""
     from surveys.retention import purge
-    from surveys.store import session_scope
 
     h: Heard = context.application.bot_data["heard"]
     now = h.now()
-    counts = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal counts
-        with session_scope(h.engine) as session:
-            counts = purge(session, h.service_id, today=now.astimezone(h.settings.zone).date(),
-                           months=h.settings.retention_months, now=now)
-    await h.run(_in_thread)
+    counts = await h.transaction(purge, h.service_id, today=now.astimezone(h.settings.zone).date(),
+                                 months=h.settings.retention_months, now=now)
     if counts.cases:
         log.info("retention: %s", counts.detail())
 

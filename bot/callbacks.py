@@ -18,15 +18,8 @@ from bot.context import Heard
 from bot.texts import t
 from surveys import callback_requests
 from surveys.callback_requests import RequestNotice
-from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
-
-
-def _in_transaction(h: Heard, work, *args, **kwargs):
-    """One step of surveys/callback_requests.py in one transaction; called through ``h.run``."""
-    with session_scope(h.engine) as session:
-        return work(session, *args, **kwargs)
 
 
 def _message(h: Heard, notice: RequestNotice) -> str:
@@ -42,20 +35,20 @@ def done_keyboard(callback_id: int) -> InlineKeyboardMarkup:
 
 async def notify_workers(bot: Bot, h: Heard, callback_id: int) -> bool:
     """Message the workers about one request; True if at least one of them got it."""
-    notice = await h.run(_in_transaction, h, callback_requests.request_to_tell, callback_id)
+    notice = await h.transaction(callback_requests.request_to_tell, callback_id)
     if notice is None:
         return False
     delivered = await _send_to_each(bot, notice.recipients, _message(h, notice), callback_id, "contact request")
     if not notice.recipients:
         log.error("contact request %s: no victim worker, manager or admin to tell", callback_id)
     if delivered:
-        await h.run(_in_transaction, h, callback_requests.mark_told, callback_id, now=h.now())
+        await h.transaction(callback_requests.mark_told, callback_id, now=h.now())
     return delivered > 0
 
 
 async def notify_waiting(bot: Bot, h: Heard) -> int:
     """Requests nobody has been told about yet (a send failed, or nobody held the role): try again."""
-    waiting = await h.run(_in_transaction, h, callback_requests.requests_not_told, h.service_id)
+    waiting = await h.transaction(callback_requests.requests_not_told, h.service_id)
     return sum([await notify_workers(bot, h, callback_id) for callback_id in waiting])
 
 
@@ -66,10 +59,10 @@ async def escalate_waiting(bot: Bot, h: Heard) -> int:
     from surveys.casework import callbacks_to_escalate
 
     now = h.now()
-    due = await h.run(_in_transaction, h, callbacks_to_escalate, h.service_id, now=now, zone=h.settings.zone)
+    due = await h.transaction(callbacks_to_escalate, h.service_id, now=now, zone=h.settings.zone)
     sent = 0
     for callback_id in due:
-        claimed = await h.run(_in_transaction, h, callback_requests.claim_reminder, callback_id, now=now)
+        claimed = await h.transaction(callback_requests.claim_reminder, callback_id, now=now)
         if claimed is None:
             continue  # another process took today's reminder
         notice = claimed.notice
@@ -77,7 +70,7 @@ async def escalate_waiting(bot: Bot, h: Heard) -> int:
                                         "call-back reminder")
         if not delivered:  # nobody got it: give the reminder back so the next tick tries again
             log.error("call-back request %s is overdue and no manager or admin could be told", callback_id)
-            await h.run(_in_transaction, h, callback_requests.give_reminder_back, callback_id, claimed.before)
+            await h.transaction(callback_requests.give_reminder_back, callback_id, claimed.before)
         sent += delivered > 0
     return sent
 

@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from surveys.answering import Analyser, ShownQuestion
 from surveys.models import utcnow
 from surveys.settings import Settings
+from surveys.store import session_scope
 
 # Database work and text analysis run in this many threads, never on the event loop. A few are
 # enough: SQLite takes one writer at a time, and each chat's updates run one after another anyway.
@@ -49,11 +50,20 @@ class Heard:
             self._pool = ThreadPoolExecutor(WORK_THREADS, thread_name_prefix="heard-work")
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(work, *args, **kwargs))
 
+    async def transaction(self, work: Callable[..., T], *args, **kwargs) -> T:
+        """``work(session, *args, **kwargs)`` in one transaction, in the worker threads."""
+        return await self.run(_in_transaction, self.engine, work, *args, **kwargs)
+
     def close(self) -> None:
         """Let the worker threads go (the engine is the caller's to dispose of)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+
+def _in_transaction(engine: Engine, work, *args, **kwargs):
+    with session_scope(engine) as session:
+        return work(session, *args, **kwargs)
 
 
 def heard(context: ContextTypes.DEFAULT_TYPE) -> Heard:

@@ -26,14 +26,16 @@ log = logging.getLogger(__name__)
 
 
 async def send_step(bot: Bot, heard: Heard, chat_id: int, invitation, step, lang: str,
-                    preface: str | None = None, *, write_later: bool = False) -> Message:
+                    preface: str | None = None, *, write_later: bool = False,
+                    recorded_by_caller: bool = False) -> Message:
     """Send the current question (or the thank-you) and remember which message holds it.
 
     ``invitation`` is anything with the invitation's ``id`` and ``survey_id``. A ``preface`` (an
     intro or a reminder) goes in the same message: one message per chat at a time keeps well
     inside Telegram's limit of about one a second to each chat. With ``write_later`` the message
     id waits in memory for the chat's next answer to write it (surveys/answering.py), so an answer
-    costs one transaction, not two.
+    costs one transaction, not two; with ``recorded_by_caller`` the caller writes it (the dispatcher,
+    with the invitation's other changes).
     """
     definition = heard.definitions[invitation.survey_id]
     lead = f"{preface}\n\n" if preface else ""
@@ -51,7 +53,8 @@ async def send_step(bot: Bot, heard: Heard, chat_id: int, invitation, step, lang
         heard.unsaved_shown.pop(chat_id, None)
     else:
         heard.unsaved_shown.pop(chat_id, None)  # this write is newer than anything waiting
-        await heard.run(_record_message, heard.engine, invitation.id, message_id)
+        if not recorded_by_caller:
+            await heard.run(_record_message, heard.engine, invitation.id, message_id)
     return message
 
 

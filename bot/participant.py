@@ -24,19 +24,13 @@ from surveys import answering, engine, participants
 from surveys.answering import Delivery, Turn, TurnKind
 from surveys.models import Audience, Consent
 from surveys.participants import OpenSurvey, Whereabouts
-from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
 
 
-def _in_transaction(use_case, h: Heard, **inputs):
-    """Run one use case in one transaction (in a worker thread: see Heard.run)."""
-    with session_scope(h.engine) as session:
-        return use_case(session, service_id=h.service_id, definitions=h.definitions, **inputs)
-
-
 async def _call(h: Heard, use_case, **inputs):
-    return await h.run(_in_transaction, use_case, h, **inputs)
+    """One use case (surveys/participants.py) for this service, in one transaction, off the loop."""
+    return await h.transaction(use_case, service_id=h.service_id, definitions=h.definitions, **inputs)
 
 
 def _consent_keyboard(lang: str) -> InlineKeyboardMarkup:
@@ -173,8 +167,9 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     press = parse_press(query.data)
     turn = Turn(TurnKind.forged)
     if press is not None:
-        turn = await h.run(_take_press, h, chat_id, press, Delivery(context.bot.id, update.update_id),
-                           h.unsaved_shown.pop(chat_id, None))
+        turn = await h.transaction(answering.take_press, service_id=h.service_id, chat_id=chat_id, press=press,
+                                   delivery=Delivery(context.bot.id, update.update_id), definitions=h.definitions,
+                                   now=h.now(), analyse=h.analyse, shown=h.unsaved_shown.pop(chat_id, None))
     if turn.kind == TurnKind.forged:
         log.warning("refused a button that is not this person's to press (update %s)", update.update_id)
         await query.answer(t("survey.old_button", turn.lang))
@@ -191,18 +186,6 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _after_answer(context, h, chat_id, turn, pressed_message_id=query.message.message_id if query.message else None)
 
 
-def _take_press(h: Heard, chat_id: int, press, delivery: Delivery, shown) -> Turn:
-    with session_scope(h.engine) as session:
-        return answering.take_press(session, service_id=h.service_id, chat_id=chat_id, press=press, delivery=delivery,
-                                    definitions=h.definitions, now=h.now(), analyse=h.analyse, shown=shown)
-
-
-def _take_typed(h: Heard, chat_id: int, text: str, delivery: Delivery, shown) -> Turn:
-    with session_scope(h.engine) as session:
-        return answering.take_typed(session, service_id=h.service_id, chat_id=chat_id, text=text, delivery=delivery,
-                                    definitions=h.definitions, now=h.now(), analyse=h.analyse, shown=shown)
-
-
 async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A typed message: the answer to the open question, or something said outside a survey.
 
@@ -211,8 +194,9 @@ async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """
     h, chat_id, text = heard(context), update.effective_chat.id, person_text(update)
     disclosed = disclosed_in(update, context)
-    turn = await h.run(_take_typed, h, chat_id, text, Delivery(context.bot.id, update.update_id),
-                       h.unsaved_shown.pop(chat_id, None))
+    turn = await h.transaction(answering.take_typed, service_id=h.service_id, chat_id=chat_id, text=text,
+                               delivery=Delivery(context.bot.id, update.update_id), definitions=h.definitions,
+                               now=h.now(), analyse=h.analyse, shown=h.unsaved_shown.pop(chat_id, None))
     reply, lang = update.effective_message.reply_text, turn.lang
     if turn.kind == TurnKind.repeat or (turn.kind == TurnKind.answered and turn.problem and disclosed):
         await _show(context, h, chat_id, turn, lang)  # re-delivered, or just disclosed

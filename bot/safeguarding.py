@@ -55,16 +55,14 @@ async def send_help(bot: Bot, h: Heard, alert_id: int) -> bool:
         log.warning("help for safeguarding alert %s not delivered (%s); the dispatcher will try again",
                     alert_id, type(error).__name__)
         if refused(error):
-            def _in_thread():  # database work off the event loop (Heard.run)
-                with session_scope(h.engine) as session:
-                    session.get(Participant, participant_id).unreachable_at = h.now()
-            await h.run(_in_thread)
+            await h.transaction(_mark_unreachable, participant_id, now=h.now())
         return False
-    def _in_thread():  # database work off the event loop (Heard.run)
-        with session_scope(h.engine) as session:
-            mark_help_sent(session, participant_id, now=h.now())
-    await h.run(_in_thread)
+    await h.transaction(mark_help_sent, participant_id, now=h.now())
     return True
+
+
+def _mark_unreachable(session: Session, participant_id: int, *, now) -> None:
+    session.get(Participant, participant_id).unreachable_at = now
 
 
 def _help_target(h: Heard, alert_id: int) -> tuple[int, str, int, str] | None:
@@ -79,12 +77,7 @@ def _help_target(h: Heard, alert_id: int) -> tuple[int, str, int, str] | None:
 
 async def send_missing_help(bot: Bot, h: Heard) -> int:
     """Help for everyone who disclosed recently but was never shown it (the process died, or a send failed)."""
-    waiting = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal waiting
-        with session_scope(h.engine) as session:
-            waiting = alerts_needing_help(session, h.service_id, now=h.now())
-    await h.run(_in_thread)
+    waiting = await h.transaction(alerts_needing_help, h.service_id, now=h.now())
     sent = 0
     for alert_id in waiting:
         sent += await send_help(bot, h, alert_id)
@@ -212,15 +205,9 @@ async def send_to_staff(bot: Bot, h: Heard, user_id: int, text: str, **options) 
     except TelegramError as error:
         log.warning("a message to one staff member failed: %s", type(error).__name__)
         if refused(error):
-            def _in_thread():  # database work off the event loop (Heard.run)
-                with session_scope(h.engine) as session:
-                    mark_unreachable(session, h.service_id, user_id, now=h.now())
-            await h.run(_in_thread)
+            await h.transaction(mark_unreachable, h.service_id, user_id, now=h.now())
         return None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        with session_scope(h.engine) as session:
-            mark_reachable(session, h.service_id, user_id, now=h.now())
-    await h.run(_in_thread)
+    await h.transaction(mark_reachable, h.service_id, user_id, now=h.now())
     return message
 
 

@@ -33,14 +33,9 @@ ALERT_ROLES = staff_actions.ALERT_ROLES
 ALERT_BUTTON = re.compile(r"^ack:([0-9]{1,9})$")  # an id that fits the column, so forged data cannot crash a query
 
 
-def _in_transaction(h: Heard, use_case, **inputs):
-    """One staff use case (surveys/staff_actions.py) in one transaction; called through ``h.run``."""
-    with session_scope(h.engine) as session:
-        return use_case(session, service_id=h.service_id, **inputs)
-
-
 async def _call(h: Heard, use_case, **inputs):
-    return await h.run(_in_transaction, h, use_case, **inputs)
+    """One staff use case (surveys/staff_actions.py) for this service, in one transaction, off the loop."""
+    return await h.transaction(use_case, service_id=h.service_id, **inputs)
 
 
 async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -184,7 +179,7 @@ def _list(lines, empty: str, zone) -> str:
 @staff_only(INVITE_ROLES)
 async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/invite CASE_REF AUDIENCE [PARTICIPANT_REF]: a one-time link and its QR code."""
-    from surveys.enrol import create_invite, deep_link, find_participant
+    from surveys.enrol import deep_link
 
     h = heard(context)
     args = list(context.args or [])
@@ -199,19 +194,7 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
         # still invites victims only.
         await _reply(update, t("staff.victims_only" if Role.victim_worker in me.roles else "staff.not_your_audience"))
         return
-    code = linked = None
-    participant = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal code, linked, participant
-        with session_scope(h.engine) as session:
-            participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
-            linked = participant is not None and participant.chat_hash is not None and not force
-            if participant is not None and not linked:
-                code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days,
-                                     created_by=f"staff:{me.id}")
-                audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}",
-                      service_id=h.service_id)
-    await h.run(_in_thread)
+    linked, code = await h.transaction(_new_invite, h, me, case_ref, audience, participant_ref, force=force)
     if linked:
         await _reply(update, t("staff.invite_usage_force", who=escape(f"{case_ref} {audience.value} {participant_ref}".strip())))
         return
@@ -221,6 +204,20 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     link = deep_link(context.bot.username, code)
     await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_link", link=link,
                                                                         days=h.settings.invite_days))
+
+
+def _new_invite(session: Session, h: Heard, me: Me, case_ref: str, audience: Audience, participant_ref: str, *,
+                force: bool) -> tuple[bool, str | None]:
+    """(already linked, the new one-time code): no code for someone linked (unless forced) or unknown."""
+    from surveys.enrol import create_invite, find_participant
+
+    participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
+    linked = participant is not None and participant.chat_hash is not None and not force
+    if participant is None or linked:
+        return linked, None
+    code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days, created_by=f"staff:{me.id}")
+    audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}", service_id=h.service_id)
+    return False, code
 
 
 def _qr_png(link: str) -> bytes:
@@ -239,14 +236,13 @@ async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
     from surveys.casework import due_soon, needs_link, not_answered
 
     h = heard(context)
-    soon = stuck = waiting = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal soon, stuck, waiting
-        with session_scope(h.engine) as session:
-            soon, waiting = due_soon(session, h.service_id, now=h.now()), not_answered(session, h.service_id)
-            stuck = needs_link(session, h.service_id, now=h.now())
-            audit(session, f"staff:{me.id}", "staff.due", service_id=h.service_id)
-    await h.run(_in_thread)
+
+    def lists(session: Session):
+        audit(session, f"staff:{me.id}", "staff.due", service_id=h.service_id)
+        return (due_soon(session, h.service_id, now=h.now()), needs_link(session, h.service_id, now=h.now()),
+                not_answered(session, h.service_id))
+
+    soon, stuck, waiting = await h.transaction(lists)
     zone = h.settings.zone
     await _reply(update, t("staff.due", soon=_list(soon, t("staff.nothing"), zone),
                            needs_link=_list(stuck, t("staff.nothing"), zone),
@@ -264,24 +260,26 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     if len(args) not in (1, 2):
         await _reply(update, t("staff.followup_usage"))
         return
-    definition = participant = ready = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal definition, participant, ready
-        with session_scope(h.engine) as session:
-            participant = find_participant(session, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
-            definition = next_victim_survey(session, participant, h.definitions) if participant else None
-            if participant is not None and definition is not None:
-                create_manual(session, participant, definition, now=h.now())
-                audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
-                      service_id=h.service_id)
-                ready = participant.chat_hash is not None and participant.consent == "given"
-    await h.run(_in_thread)
-    if participant is None or definition is None:
+
+    def queue(session: Session) -> tuple[int, bool] | None:
+        """(participant, ready to receive it now) once the follow-up is queued; None for nobody to send to."""
+        participant = find_participant(session, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
+        definition = next_victim_survey(session, participant, h.definitions) if participant else None
+        if participant is None or definition is None:
+            return None
+        create_manual(session, participant, definition, now=h.now())
+        audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
+              service_id=h.service_id)
+        return participant.id, participant.chat_hash is not None and participant.consent == "given"
+
+    queued = await h.transaction(queue)
+    if queued is None:
         await _reply(update, t("staff.no_such_person", who=escape(" ".join(args) + " victim")))
         return
+    participant_id, ready = queued
     await _reply(update, t("staff.followup_queued" if ready else "staff.followup_waiting"))
     from bot.dispatch import deliver_due_for
-    await deliver_due_for(context.bot, h, participant.id)
+    await deliver_due_for(context.bot, h, participant_id)
 
 
 def next_victim_survey(session: Session, participant: Participant, definitions: dict):
@@ -302,14 +300,13 @@ async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     from surveys.casework import open_alerts, waiting_callbacks
 
     h = heard(context)
-    alerts = calls = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal alerts, calls
-        with session_scope(h.engine) as session:
-            calls = [call for call in waiting_callbacks(session, h.service_id) if may_close_callback(me.roles, call.audience)]
-            alerts = open_alerts(session, h.service_id)
-            audit(session, f"staff:{me.id}", "staff.callbacks", service_id=h.service_id)
-    await h.run(_in_thread)
+
+    def lists(session: Session):
+        audit(session, f"staff:{me.id}", "staff.callbacks", service_id=h.service_id)
+        return ([call for call in waiting_callbacks(session, h.service_id) if may_close_callback(me.roles, call.audience)],
+                open_alerts(session, h.service_id))
+
+    calls, alerts = await h.transaction(lists)
     now, zone = h.now(), h.settings.zone
     lines = [t("callback.line", id=c.callback_id, who=escape(c.who()), reason=escape(c.reason),
                waited=waited(c.created_at, now)) for c in calls[:MAX_LINES]]
@@ -391,17 +388,18 @@ async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: M
         await _reply(update, t("staff.case_usage"))
         return
     case_ref = context.args[0]
-    case = view = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal case, view
-        with session_scope(h.engine) as session:
-            case = find_case(session, h.service_id, case_ref)
-            if case is not None:
-                view = case_view(session, case, h.definitions, audiences_seen_by(set(me.roles)))
-                audit(session, f"staff:{me.id}", "case.view", subject=f"case:{case.id}",
-                      detail="telegram: " + ",".join(sorted({p.audience for p in view.people})), service_id=h.service_id)
-    await h.run(_in_thread)
-    if case is None:
+
+    def look(session: Session):
+        case = find_case(session, h.service_id, case_ref)
+        if case is None:
+            return None
+        view = case_view(session, case, h.definitions, audiences_seen_by(set(me.roles)))
+        audit(session, f"staff:{me.id}", "case.view", subject=f"case:{case.id}",
+              detail="telegram: " + ",".join(sorted({p.audience for p in view.people})), service_id=h.service_id)
+        return view
+
+    view = await h.transaction(look)
+    if view is None:
         await _reply(update, t("staff.case_not_found", case_ref=escape(case_ref)))
         return
     pieces = split_text("\n".join(case_lines(view, h.settings.zone)), 3800)
@@ -421,13 +419,12 @@ async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     from surveys.alerts import waited, waiting
 
     h = heard(context)
-    rows = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal rows
-        with session_scope(h.engine) as session:
-            rows = waiting(session, h.service_id, AlertTier.review)
-            audit(session, f"staff:{me.id}", "alerts.review", service_id=h.service_id)
-    await h.run(_in_thread)
+
+    def queue(session: Session):
+        audit(session, f"staff:{me.id}", "alerts.review", service_id=h.service_id)
+        return waiting(session, h.service_id, AlertTier.review)
+
+    rows = await h.transaction(queue)
     if not rows:
         await _reply(update, t("staff.review_empty"))
         return
@@ -449,25 +446,25 @@ async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
     match = REVIEW_BUTTON.match(query.data or "")
-    action = alert = allowed = cut = me = text = None
-    def _in_thread():  # database work off the event loop (Heard.run)
-        nonlocal action, alert, allowed, cut, me, text
-        with session_scope(h.engine) as session:
-            allowed = bool(roles_of(session, h.service_id, user_id) & ALERT_ROLES)
-            alert = session.get(SafeguardingAlert, int(match.group(1))) if match and allowed else None
-            if alert is None or alert.service_id != h.service_id:
-                alert = None
-            else:
-                text, cut = compose_alert(session, h, alert)
-                me = staff_member(session, h.service_id, user_id)
-                action = "alert.opened" if h.settings.alert_text == "hidden" else "alert.text_shown"
-                audit(session, f"staff:{me.id}", action, subject=f"alert:{alert.id}", service_id=h.service_id)
-    await h.run(_in_thread)
-    if alert is None:
+
+    def open_alert(session: Session):
+        """(alert id, its message, how much was cut) for staff with an alert role; None otherwise."""
+        alert = session.get(SafeguardingAlert, int(match.group(1))) if match else None
+        if alert is None or alert.service_id != h.service_id or not roles_of(session, h.service_id, user_id) & ALERT_ROLES:
+            return None
+        text, cut = compose_alert(session, h, alert)
+        me = staff_member(session, h.service_id, user_id)
+        action = "alert.opened" if h.settings.alert_text == "hidden" else "alert.text_shown"
+        audit(session, f"staff:{me.id}", action, subject=f"alert:{alert.id}", service_id=h.service_id)
+        return alert.id, text, cut
+
+    opened = await h.transaction(open_alert)
+    if opened is None:
         await query.answer(t("survey.old_button"))
         return
+    alert_id, text, cut = opened
     await query.answer()
-    keyboard = alert_keyboard(alert.id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
+    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
     await context.bot.send_message(user_id, text, reply_markup=keyboard)
 
 
