@@ -347,9 +347,11 @@ def first_time(session: Session, delivery: Delivery, *, now: datetime) -> bool:
         session.add(ProcessedUpdate(bot_id=delivery.source, update_id=delivery.update_id, handled_at=now))
         return True
     statement = insert(ProcessedUpdate.__table__).values(
-        bot_id=delivery.source, update_id=delivery.update_id, handled_at=now).on_conflict_do_nothing()
+        bot_id=delivery.source, update_id=delivery.update_id, handled_at=now,
+    ).on_conflict_do_nothing().returning(ProcessedUpdate.__table__.c.update_id)
     # On the session's connection, not through the ORM: no early flush of what this update changes.
-    return session.connection().execute(statement).rowcount == 1
+    # A row comes back only when this insert wrote it (psycopg reports no rowcount here).
+    return session.connection().execute(statement).first() is not None
 
 
 def _answer(session: Session, participant: Participant, invitation: Invitation, definition,

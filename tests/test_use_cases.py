@@ -111,3 +111,24 @@ def test_stop_cancels_the_open_survey(engine):
         assert stopped.linked and stopped.survey is None
     with session_scope(engine) as session:
         assert session.get(Invitation, invitation_id).status == InvitationStatus.cancelled
+
+
+def test_two_chats_racing_one_code_link_exactly_one(engine):
+    """Chats now run side by side in worker threads: a code still links one chat, whoever is first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with session_scope(engine) as session:
+        service_id = ensure_service(session, "yot", "Test YOT").id
+        import_rows(session, service_id, parse_csv(CASES))
+        code = create_invite(session, find_participant(session, service_id, "YJ-24-0117", Audience.victim, "V1"),
+                             now=START, days=30)
+
+    def tap(chat_id):
+        with session_scope(engine) as session:
+            return participants.start(session, service_id=service_id, chat_id=chat_id, code=code, now=START,
+                                      definitions=DEFINITIONS)
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(tap, range(9100, 9108)))
+    assert sum(result.person.linked for result in results) == 1
+    assert {result.reply for result in results if not result.person.linked} == {"code.used"}
