@@ -1,7 +1,7 @@
 """Handlers for young people, parents/carers and victims.
 
 Each handler parses the update, calls one use case (surveys/answering.py, surveys/participants.py)
-in the worker threads (``h.run``), and renders what it returns. Nothing is kept in memory: the
+in one transaction in the worker threads (``h.transaction``), and renders what it returns. Nothing is kept in memory: the
 person's place in a survey is read from the database on every update.
 """
 
@@ -148,16 +148,10 @@ async def _offer_survey(context, h: Heard, chat_id: int, person: Whereabouts) ->
 
 
 async def _show(context, h: Heard, chat_id: int, survey: OpenSurvey | Turn, lang: str, preface: str | None = None):
-    """Show the step a person is on again (its message id is written with their next answer)."""
-    invitation = survey if isinstance(survey, OpenSurvey) else _Survey(survey.invitation_id, survey.survey_id)
-    return await send_step(context.bot, h, chat_id, invitation, survey.step, lang, preface, write_later=True)
-
-
-class _Survey:
-    """The two things send_step needs to know about an invitation."""
-
-    def __init__(self, invitation_id: int, survey_id: str):
-        self.id, self.survey_id = invitation_id, survey_id
+    """Show the step a person is on (its message id is written with their next answer)."""
+    if isinstance(survey, Turn):
+        survey = OpenSurvey(survey.invitation_id, survey.survey_id, survey.step)
+    return await send_step(context.bot, h, chat_id, survey, survey.step, lang, preface, write_later=True)
 
 
 # --- answering -----------------------------------------------------------------------------

@@ -15,12 +15,12 @@ import time
 import sqlalchemy as sa
 
 from surveys.models import Audience
-from tests.bot_world import world
+from tests.bot_world import buttons, world
 
 YP = ("YJ-24-0117", Audience.young_person)
 PARENT = ("YJ-24-0117", Audience.parent_carer)
 BURST = 50
-PRESS_DELAY = 0.05  # each of the busy chat's presses waits this long on the Bot API
+PRESS_DELAY = 0.1  # each press waits this long on the Bot API
 
 
 @contextlib.asynccontextmanager
@@ -47,27 +47,24 @@ async def test_a_burst_of_presses_in_one_chat_does_not_delay_another_chats_answe
     async with world(db_url) as w:
         busy = await w.join(701, *YP)
         other = await w.join(702, *PARENT)
-        await other.send_text("it was fine")  # the first sentence read loads the analysis models: not measured
-        await w.settle()
-        w.emu.delay_next("answerCallbackQuery", PRESS_DELAY, times=BURST)  # only the busy chat presses
-        target = busy.last_message
-        pressed_before = len(w.emu.calls_of("answerCallbackQuery"))
+        w.emu.delay_next("answerCallbackQuery", PRESS_DELAY, times=BURST + 1)  # every press waits on the Bot API
+        target, busy_sent = busy.last_message, len(w.emu.sends(busy.chat_id))
         for _ in range(BURST):  # the same button fifty times: one answer, then forty-nine old presses
             await busy.press("Skip ⏭", target)
-        before = len(other.messages)
-        started = time.monotonic()
-        await other.send_text("it was fine")  # queued behind the whole burst
-        while len(other.messages) < before + 1:
-            assert time.monotonic() - started < 5, "the other chat's answer never came"
+        before, started = len(other.messages), time.monotonic()
+        await other.press(buttons(other.last_message)[0])  # queued behind the whole burst
+        while len(other.messages) < before + 1:  # its next question has come
+            assert time.monotonic() - started < 10, "the other chat's answer never came"
             await asyncio.sleep(0.005)
         waited = time.monotonic() - started
-        busy_done = len(w.emu.calls_of("answerCallbackQuery")) - pressed_before  # only the busy chat presses
-        await w.settle(timeout=30)
-        # Behind the burst it would wait for at least BURST - 32 slow presses (about 0.9 s): it waited
-        # for a handful at most, and the busy chat's fifty were all answered, in order, afterwards.
+        busy_done = len(w.emu.sends(busy.chat_id)) - busy_sent  # each of its presses ends in one message
+        await w.settle(timeout=60)
+        # Queued behind the burst (as when a chat's updates waited inside python-telegram-bot's 32
+        # slots) it would wait for at least BURST - 32 + 1 slow presses: it waited for a few at most,
+        # and the busy chat's fifty were all answered afterwards.
         assert busy_done < 10, f"the other chat waited for {busy_done} of the busy chat's presses"
-        assert waited < (BURST - 32) * PRESS_DELAY
-        assert len(w.emu.calls_of("answerCallbackQuery")) - pressed_before == BURST
+        assert waited < (BURST - 32 + 1) * PRESS_DELAY
+        assert len(w.emu.sends(busy.chat_id)) - busy_sent == BURST
 
 
 async def test_slow_analysis_and_a_locked_database_never_stop_the_loop(tmp_path):
@@ -76,7 +73,7 @@ async def test_slow_analysis_and_a_locked_database_never_stop_the_loop(tmp_path)
         real = w.heard.analyse
 
         def slow_analysis(*args):
-            time.sleep(0.4)  # a long text through a slow model: CPU-bound work in the caller's thread
+            time.sleep(0.8)  # a long text through a slow model: blocking work in the caller's thread
             return real(*args)
 
         w.heard.analyse = slow_analysis
@@ -96,10 +93,10 @@ async def test_slow_analysis_and_a_locked_database_never_stop_the_loop(tmp_path)
             await asyncio.sleep(0.05)
             before = len(user.messages)
             await user.send_text("it was fine")
-            await asyncio.sleep(0.6)  # the screen's analysis is done; the answer waits for the lock
+            await asyncio.sleep(1.0)  # the screen's analysis is done; the answer waits for the lock
             assert len(user.messages) == before  # not answered yet: the database is still locked...
             release.set()
             await w.settle()
         holder.join()
         assert len(user.messages) > before  # ...and answered once it is free
-        assert lag["gap"] < 0.2, f"the event loop stalled for {lag['gap']:.2f} s"
+        assert lag["gap"] < 0.4, f"the event loop stalled for {lag['gap']:.2f} s"  # on the loop: 0.8 s or more
