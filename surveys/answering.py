@@ -229,7 +229,7 @@ def question_index(definition, question) -> int:
 def input_for(press: Press, question) -> engine.Input | None:
     """The engine input a button carries; None for an option the question does not have."""
     if press.verb in ("choose", "toggle"):
-        values = engine._button_values(question)  # noqa: SLF001 - the engine's own list of button values
+        values = engine.button_values(question)
         if press.option_index is None or press.option_index >= len(values):
             return None
         value = values[press.option_index]
