@@ -17,8 +17,7 @@ from telegram.error import BadRequest
 from bot.context import Heard
 from bot.render import answered_text, question_keyboard, question_text
 from surveys import engine
-from surveys.answering import ShownQuestion, current_step
-from surveys.answering import question_index as question_index
+from surveys.answering import ShownQuestion, question_index
 from surveys.models import Invitation
 from surveys.store import session_scope
 
@@ -61,17 +60,6 @@ async def send_step(bot: Bot, heard: Heard, chat_id: int, invitation, step, lang
 def _record_message(engine: Engine, invitation_id: int, message_id: int | None) -> None:
     with session_scope(engine) as session:
         session.execute(sa.update(Invitation).where(Invitation.id == invitation_id).values(message_id=message_id))
-
-
-def _current_step(heard: Heard, invitation_id: int, survey_id: str):
-    with session_scope(heard.engine) as session:
-        return current_step(session, session.get(Invitation, invitation_id), heard.definitions[survey_id])
-
-
-async def send_current(bot: Bot, heard: Heard, chat_id: int, invitation, lang: str,
-                       preface: str | None = None) -> Message:
-    step = await heard.run(_current_step, heard, invitation.id, invitation.survey_id)
-    return await send_step(bot, heard, chat_id, invitation, step, lang, preface)
 
 
 async def close_question(bot: Bot, chat_id: int, message_id: int | None, question, answer, lang: str) -> None:
