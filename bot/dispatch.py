@@ -102,7 +102,8 @@ async def deliver_due_for(bot: Bot, h: Heard, participant_id: int) -> None:
 
 async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     """Send a claimed invitation: its intro and first (or current) question."""
-    invitation, chat_id, lang, step = await h.transaction(_to_send, invitation_id, h.definitions)
+    out = await h.transaction(_to_send, invitation_id, h.definitions)
+    invitation, chat_id, lang, step = out.invitation, out.chat_id, out.lang, out.step
     definition = h.definitions.get(invitation.survey_id)
     if definition is None:
         log.error("invitation %s names a survey we do not have: %s", invitation_id, invitation.survey_id)
@@ -117,13 +118,22 @@ async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     return "sent"
 
 
-def _to_send(session, invitation_id: int, definitions: dict):
-    """(invitation, chat, language, step to show) for an invitation about to go out."""
+@dataclass(frozen=True)
+class _Outgoing:
+    """An invitation about to go out: where, in which language, and the step to show."""
+
+    invitation: Invitation
+    chat_id: int
+    lang: str
+    step: object
+
+
+def _to_send(session, invitation_id: int, definitions: dict) -> _Outgoing:
     invitation = session.get(Invitation, invitation_id)
     participant = session.get(Participant, invitation.participant_id)
     definition = definitions.get(invitation.survey_id)
     step = current_step(session, invitation, definition) if definition else None
-    return invitation, int(participant.chat_id), participant.language, step
+    return _Outgoing(invitation, int(participant.chat_id), participant.language, step)
 
 
 def _mark_sent(session, invitation_id: int, schedule, *, now, message_id: int | None) -> None:
@@ -132,7 +142,8 @@ def _mark_sent(session, invitation_id: int, schedule, *, now, message_id: int | 
 
 async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
     """A gentle nudge, then the question they stopped at."""
-    invitation, chat_id, lang, step = await h.transaction(_count_reminder, invitation_id, h.definitions)
+    out = await h.transaction(_count_reminder, invitation_id, h.definitions)
+    invitation, chat_id, lang, step = out.invitation, out.chat_id, out.lang, out.step
     definition, started = h.definitions[invitation.survey_id], invitation.status == InvitationStatus.started
     nudge = t("reminder.started" if started else "reminder.new", lang, title=escape(definition.title.get(lang)))
     try:
@@ -143,14 +154,14 @@ async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
     return True
 
 
-def _count_reminder(session, invitation_id: int, definitions: dict):
-    """Count a reminder before sending it (a crash mid-send must not turn into a stream of reminders);
-    (invitation, chat, language, step to show)."""
-    invitation, chat_id, lang, step = _to_send(session, invitation_id, definitions)
+def _count_reminder(session, invitation_id: int, definitions: dict) -> _Outgoing:
+    """Count a reminder before sending it: a crash mid-send must not turn into a stream of reminders."""
+    out = _to_send(session, invitation_id, definitions)
+    invitation = out.invitation
     invitation.reminders_sent += 1
     schedule = definitions[invitation.survey_id].schedule or _DEFAULT_SCHEDULE
     invitation.next_reminder_at = reminder_due(invitation.sent_at, schedule.reminders_days, invitation.reminders_sent)
-    return invitation, chat_id, lang, step
+    return out
 
 
 def _after_failure(h: Heard, invitation_id: int, error: TelegramError, *, reminder: bool = False) -> str:

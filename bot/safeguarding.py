@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from html import escape
 
 from sqlmodel import Session
@@ -47,10 +48,10 @@ async def send_help(bot: Bot, h: Heard, alert_id: int) -> bool:
     target = await h.run(_help_target, h, alert_id)
     if target is None:
         return False
-    chat_id, lang, participant_id, key = target
+    participant_id = target.participant_id
     try:
         # HTML said here too (not only in the Application's Defaults): help must read right from any Bot.
-        await bot.send_message(chat_id, t(key, lang), parse_mode=ParseMode.HTML)
+        await bot.send_message(target.chat_id, t(target.text_key, target.lang), parse_mode=ParseMode.HTML)
     except TelegramError as error:
         log.warning("help for safeguarding alert %s not delivered (%s); the dispatcher will try again",
                     alert_id, type(error).__name__)
@@ -65,14 +66,23 @@ def _mark_unreachable(session: Session, participant_id: int, *, now) -> None:
     session.get(Participant, participant_id).unreachable_at = now
 
 
-def _help_target(h: Heard, alert_id: int) -> tuple[int, str, int, str] | None:
-    """(chat, language, participant, help text key) for an alert's person; None if they cannot be reached."""
+@dataclass(frozen=True)
+class _HelpTarget:
+    chat_id: int
+    lang: str
+    participant_id: int
+    text_key: str  # the help wording for their audience and the alert's tier
+
+
+def _help_target(h: Heard, alert_id: int) -> _HelpTarget | None:
+    """Where an alert's person is shown help; None if they cannot be reached (erased, never linked)."""
     with session_scope(h.engine) as session:
         alert = session.get(SafeguardingAlert, alert_id)
         participant = session.get(Participant, alert.participant_id) if alert else None
         if participant is None or participant.chat_id is None or participant.erased_at is not None:
             return None
-        return int(participant.chat_id), participant.language, participant.id, help_text_key(participant.audience, alert.tier)
+        return _HelpTarget(int(participant.chat_id), participant.language, participant.id,
+                           help_text_key(participant.audience, alert.tier))
 
 
 async def send_missing_help(bot: Bot, h: Heard) -> int:
@@ -218,19 +228,26 @@ async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, round_number: int = 
     True if at least one person got it from this call.
     """
     now = h.now()
-    prepared = await h.run(_claim_round, h, alert_id, round_number, now)
-    if prepared is None:
+    round_ = await h.run(_claim_round, h, alert_id, round_number, now)
+    if round_ is None:
         return False
-    text, cut, people, claims = prepared
-    if not people:
+    if not round_.people:
         log.warning("safeguarding alert %s: no active staff to tell", alert_id)
-    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
-    sent = [await send_to_staff(bot, h, user_id, text, reply_markup=keyboard) for user_id, _ in claims]
-    return await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in claims], sent)
+    keyboard = alert_keyboard(alert_id, cut=bool(round_.cut), hidden=h.settings.alert_text == "hidden")
+    sent = [await send_to_staff(bot, h, user_id, round_.text, reply_markup=keyboard) for user_id, _ in round_.claims]
+    return await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in round_.claims], sent)
 
 
-def _claim_round(h: Heard, alert_id: int, round_number: int, now):
-    """(text, cut, people, [(user id, claim)]) for one round of an alert, or None if it was taken already."""
+@dataclass(frozen=True)
+class _AlertRound:
+    text: str
+    cut: int  # characters of the quote left out of the message
+    people: list[int]  # everyone this round is for
+    claims: list[tuple[int, int]]  # (user id, delivery claim) for those not already sent it
+
+
+def _claim_round(h: Heard, alert_id: int, round_number: int, now) -> _AlertRound | None:
+    """One round of an alert, each message claimed before sending; None if someone took the alert already."""
     with session_scope(h.engine) as session:
         alert = session.get(SafeguardingAlert, alert_id)
         if alert is None or alert.acknowledged_at is not None:
@@ -241,7 +258,7 @@ def _claim_round(h: Heard, alert_id: int, round_number: int, now):
             duty_or_managers(session, alert.service_id)
         claims = [(user_id, claim) for user_id in people
                   if (claim := claim_delivery(session, alert_id, user_id, round_number, now=now)) is not None]
-        return text, cut, people, claims
+        return _AlertRound(text, cut, people, claims)
 
 
 def _record_round_now(h: Heard, alert_id: int, round_number: int, claims: list[int], sent: list) -> bool:
