@@ -16,7 +16,6 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from analysis.actions import claim_action_news, news_not_sent, news_sent, theme_labels
 from bot.context import Heard
 from bot.texts import t
-from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
 
@@ -30,24 +29,21 @@ def news_message(items: list[tuple[str, str]], lang: str = "en") -> str:
 
 async def send_action_news(bot: Bot, h: Heard) -> int:
     """Send the quarter's "you said, we did" message to everyone who asked for it and has not had it."""
-    with session_scope(h.engine) as session:
-        due = claim_action_news(session, h.service_id, now=h.now(), zone=h.settings.zone,
-                                year_start_month=h.settings.year_start_month, labels=_labels())
+    due = await h.transaction(claim_action_news, h.service_id, now=h.now(), zone=h.settings.zone,
+                              year_start_month=h.settings.year_start_month, labels=_labels())
     if due is None:
         return 0
     sent = 0
     for news_id, chat_id, lang in due.people:
         try:
-            await bot.send_message(int(chat_id), news_message(due.items, lang), parse_mode="HTML")
+            await bot.send_message(int(chat_id), news_message(due.items, lang))
         except Forbidden:
             continue  # they blocked the bot: the claim stays, so we never try this quarter again
         except (RetryAfter, TelegramError) as error:
             log.warning("you-said-we-did message not sent, will retry: %s", type(error).__name__)
-            with session_scope(h.engine) as session:
-                news_not_sent(session, news_id)
+            await h.transaction(news_not_sent, news_id)
             continue
-        with session_scope(h.engine) as session:
-            news_sent(session, news_id, now=h.now())
+        await h.transaction(news_sent, news_id, now=h.now())
         sent += 1
     if sent:
         log.info("you-said-we-did messages sent: %d", sent)

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import datetime, time
 
 from telegram import BotCommand, Update
-from telegram.constants import ChatType
+from telegram.constants import ChatType, ParseMode
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor, CallbackQueryHandler,
                           CommandHandler,
-                          ContextTypes, MessageHandler, TypeHandler, filters)
+                          ContextTypes, Defaults, MessageHandler, TypeHandler, filters)
 
 from bot import participant, screening, staff
 from bot.context import Heard
@@ -62,7 +62,10 @@ def _default_analyser():
 def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool = True, rate_limit: bool = True,
                       update_processor: BaseUpdateProcessor | None = None) -> Application:
     """The Application with our handlers; ``builder`` already carries the token and API URL."""
-    builder = builder.post_init(_post_init).concurrent_updates(update_processor or PerChatUpdateProcessor())
+    # Every message is written as HTML (texts.py escapes what people typed), so say it once here.
+    builder = (builder.post_init(_post_init).post_shutdown(_post_shutdown)
+               .concurrent_updates(update_processor or PerChatUpdateProcessor())
+               .defaults(Defaults(parse_mode=ParseMode.HTML)))
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(
             overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND, max_retries=3))
@@ -108,13 +111,11 @@ def register_handlers(application: Application) -> None:
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Once a day: erase what is past the retention period (surveys/retention.py)."""
     from surveys.retention import purge
-    from surveys.store import session_scope
 
     h: Heard = context.application.bot_data["heard"]
     now = h.now()
-    with session_scope(h.engine) as session:
-        counts = purge(session, h.service_id, today=now.astimezone(h.settings.zone).date(),
-                       months=h.settings.retention_months, now=now)
+    counts = await h.transaction(purge, h.service_id, today=now.astimezone(h.settings.zone).date(),
+                                 months=h.settings.retention_months, now=now)
     if counts.cases:
         log.info("retention: %s", counts.detail())
 
@@ -129,6 +130,10 @@ async def _post_init(application: Application) -> None:
     # Telegram shows this menu to people whose app is set to Welsh.
     await application.bot.set_my_commands(
         [BotCommand(name, t(f"command.{name}", "cy")) for name in PARTICIPANT_COMMANDS], language_code="cy")
+
+
+async def _post_shutdown(application: Application) -> None:
+    application.bot_data["heard"].close()  # the worker threads (bot/context.py)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

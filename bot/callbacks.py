@@ -1,6 +1,7 @@
 """Someone asked the team to get in touch (a call back, or a victim who feels less safe): tell a worker now.
 
-The request row is stored with the answer; this sends the message (with a "Mark done" button), and
+The request row is stored with the answer; the rules (who hears, claiming a reminder) are in
+surveys/callback_requests.py. This sends the message (with a "Mark done" button), and
 the dispatcher's tick sends again any request nobody has been told about yet. A request still open
 after two working days goes to managers, once each working day, until someone marks it done.
 """
@@ -10,40 +11,22 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from sqlmodel import select
-import sqlalchemy as sa
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import Heard
 from bot.texts import t
-from surveys.models import CallbackRequest, Case, Invitation, Participant, Role, Staff
-from surveys.store import session_scope
+from surveys import callback_requests
+from surveys.callback_requests import RequestNotice
 
 log = logging.getLogger(__name__)
 
 
-def _workers(session, service_id: int) -> list[int]:
-    """Victim workers; if the service has none, managers and admins, so a request never goes unseen."""
-    for roles in ((Role.victim_worker,), (Role.manager, Role.admin)):
-        ids = session.exec(select(Staff.telegram_user_id).where(
-            Staff.service_id == service_id, Staff.active.is_(True),
-            Staff.role.in_([role.value for role in roles]))).all()
-        if ids:
-            return sorted(set(ids))
-    return []
-
-
-def _message(session, h: Heard, request: CallbackRequest) -> str:
-    participant = session.get(Participant, request.participant_id)
-    case = session.get(Case, participant.case_id)
-    invitation = session.get(Invitation, request.invitation_id) if request.invitation_id else None
-    definition = h.definitions.get(invitation.survey_id) if invitation else None
-    who = case.case_ref + (f" / {participant.participant_ref}" if participant.participant_ref else "")
-    return t("staff.contact_request", id=request.id, who=escape(who), audience=participant.audience.replace("_", " "),
-             reason=escape(request.reason), survey=escape(definition.title.get("en") if definition else "-"),
-             at=request.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
+def _message(h: Heard, notice: RequestNotice) -> str:
+    definition = h.definitions.get(notice.survey_id) if notice.survey_id else None
+    return t("staff.contact_request", id=notice.id, who=escape(notice.who), audience=notice.audience.replace("_", " "),
+             reason=escape(notice.reason), survey=escape(definition.title.get("en") if definition else "-"),
+             at=notice.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
 
 
 def done_keyboard(callback_id: int) -> InlineKeyboardMarkup:
@@ -52,83 +35,50 @@ def done_keyboard(callback_id: int) -> InlineKeyboardMarkup:
 
 async def notify_workers(bot: Bot, h: Heard, callback_id: int) -> bool:
     """Message the workers about one request; True if at least one of them got it."""
-    with session_scope(h.engine) as session:
-        request = session.get(CallbackRequest, callback_id)
-        if request is None or request.notified_at is not None or request.done_at is not None:
-            return False
-        text, recipients = _message(session, h, request), _workers(session, request.service_id)
-    delivered = await _send_to_each(bot, recipients, text, callback_id, "contact request")
-    if not recipients:
+    notice = await h.transaction(callback_requests.request_to_tell, callback_id)
+    if notice is None:
+        return False
+    delivered = await _send_to_each(bot, notice.recipients, _message(h, notice), callback_id, "contact request")
+    if not notice.recipients:
         log.error("contact request %s: no victim worker, manager or admin to tell", callback_id)
     if delivered:
-        with session_scope(h.engine) as session:
-            session.get(CallbackRequest, callback_id).notified_at = h.now()
+        await h.transaction(callback_requests.mark_told, callback_id, now=h.now())
     return delivered > 0
 
 
 async def notify_waiting(bot: Bot, h: Heard) -> int:
     """Requests nobody has been told about yet (a send failed, or nobody held the role): try again."""
-    with session_scope(h.engine) as session:
-        waiting = session.exec(select(CallbackRequest.id).where(
-            CallbackRequest.service_id == h.service_id, CallbackRequest.notified_at.is_(None),
-            CallbackRequest.done_at.is_(None))).all()
+    waiting = await h.transaction(callback_requests.requests_not_told, h.service_id)
     return sum([await notify_workers(bot, h, callback_id) for callback_id in waiting])
 
 
 # --- reminding managers of requests nobody has closed -------------------------------------------
-
-def _managers(session, service_id: int) -> list[int]:
-    """Managers; if the service has none, admins."""
-    for role in (Role.manager, Role.admin):
-        ids = session.exec(select(Staff.telegram_user_id).where(
-            Staff.service_id == service_id, Staff.active.is_(True), Staff.role == role.value)).all()
-        if ids:
-            return sorted(set(ids))
-    return []
-
-
-def _claim_escalation(session, request: CallbackRequest, now) -> bool:
-    """Mark today's reminder as ours before sending, so two bot processes never both send it."""
-    return session.execute(
-        sa.update(CallbackRequest)
-        .where(CallbackRequest.id == request.id, CallbackRequest.done_at.is_(None),
-               CallbackRequest.escalations == request.escalations)
-        .values(escalated_at=now, escalations=request.escalations + 1)).rowcount == 1
-
 
 async def escalate_waiting(bot: Bot, h: Heard) -> int:
     """Open requests past two working days: remind the managers (once a working day). How many went out."""
     from surveys.casework import callbacks_to_escalate
 
     now = h.now()
-    with session_scope(h.engine) as session:
-        due = callbacks_to_escalate(session, h.service_id, now=now, zone=h.settings.zone)
+    due = await h.transaction(callbacks_to_escalate, h.service_id, now=now, zone=h.settings.zone)
     sent = 0
     for callback_id in due:
-        with session_scope(h.engine) as session:
-            request = session.get(CallbackRequest, callback_id)
-            before = (request.escalated_at, request.escalations)
-            if not _claim_escalation(session, request, now):
-                continue
-            text = _escalation_message(session, h, request, before[1] + 1)
-            recipients = _managers(session, h.service_id)
-        delivered = await _send_to_each(bot, recipients, text, callback_id, "call-back reminder")
+        claimed = await h.transaction(callback_requests.claim_reminder, callback_id, now=now)
+        if claimed is None:
+            continue  # another process took today's reminder
+        notice = claimed.notice
+        delivered = await _send_to_each(bot, notice.recipients, _escalation_message(h, notice), callback_id,
+                                        "call-back reminder")
         if not delivered:  # nobody got it: give the reminder back so the next tick tries again
             log.error("call-back request %s is overdue and no manager or admin could be told", callback_id)
-            with session_scope(h.engine) as session:
-                request = session.get(CallbackRequest, callback_id)
-                request.escalated_at, request.escalations = before
+            await h.transaction(callback_requests.give_reminder_back, callback_id, claimed.before)
         sent += delivered > 0
     return sent
 
 
-def _escalation_message(session, h: Heard, request: CallbackRequest, number: int) -> str:
-    participant = session.get(Participant, request.participant_id)
-    case = session.get(Case, participant.case_id)
-    who = case.case_ref + (f" / {participant.participant_ref}" if participant.participant_ref else "")
-    return t("callback.escalation", number=number, id=request.id, who=escape(who),
-             audience=participant.audience.replace("_", " "), reason=escape(request.reason),
-             at=request.created_at.astimezone(h.settings.zone).strftime("%a %d %b %H:%M"))
+def _escalation_message(h: Heard, notice: RequestNotice) -> str:
+    return t("callback.escalation", number=notice.reminder_number, id=notice.id, who=escape(notice.who),
+             audience=notice.audience.replace("_", " "), reason=escape(notice.reason),
+             at=notice.created_at.astimezone(h.settings.zone).strftime("%a %d %b %H:%M"))
 
 
 async def _send_to_each(bot: Bot, recipients: list[int], text: str, callback_id: int, what: str) -> int:
@@ -136,7 +86,7 @@ async def _send_to_each(bot: Bot, recipients: list[int], text: str, callback_id:
     delivered = 0
     for user_id in recipients:
         try:
-            await bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=done_keyboard(callback_id))
+            await bot.send_message(user_id, text, reply_markup=done_keyboard(callback_id))
             delivered += 1
         except TelegramError as error:
             log.warning("%s %s not delivered to one member of staff: %s", what, callback_id, type(error).__name__)

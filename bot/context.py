@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 from telegram.ext import ContextTypes
 
-from surveys.answering import Analyser
+from surveys.answering import Analyser, ShownQuestion
 from surveys.models import utcnow
 from surveys.settings import Settings
+from surveys.store import session_scope
+
+# Database work and text analysis run in this many threads, never on the event loop. A few are
+# enough: SQLite takes one writer at a time, and each chat's updates run one after another anyway.
+WORK_THREADS = 4
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,11 +35,36 @@ class Heard:
     clock: Callable[[], datetime] = utcnow
     worker: str = field(default="bot")  # names this process's invitation claims
     duty_roster: list[int] = field(default_factory=list)  # who takes alerts, for when the database fails
+    # The message each chat's current question went out in, known only after sending: the chat's
+    # next answer writes it in its own transaction (surveys/answering.py), saving one per answer.
+    # Losing it (a restart) only means an answered question typed to is not tidied in the chat.
+    unsaved_shown: dict[int, ShownQuestion] = field(default_factory=dict)
+    _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     def now(self) -> datetime:
         return self.clock()
 
+    async def run(self, work: Callable[..., T], *args, **kwargs) -> T:
+        """Run blocking work (a transaction, an analysis) in the bounded thread pool; the loop stays free."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(WORK_THREADS, thread_name_prefix="heard-work")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(work, *args, **kwargs))
+
+    async def transaction(self, work: Callable[..., T], *args, **kwargs) -> T:
+        """``work(session, *args, **kwargs)`` in one transaction, in the worker threads."""
+        return await self.run(_in_transaction, self.engine, work, *args, **kwargs)
+
+    def close(self) -> None:
+        """Let the worker threads go (the engine is the caller's to dispose of)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
+def _in_transaction(engine: Engine, work, *args, **kwargs):
+    with session_scope(engine) as session:
+        return work(session, *args, **kwargs)
+
 
 def heard(context: ContextTypes.DEFAULT_TYPE) -> Heard:
     return context.application.bot_data["heard"]
-

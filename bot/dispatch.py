@@ -69,23 +69,21 @@ async def run_tick(bot: Bot, h: Heard, *, batch: int = 100) -> TickReport:
     report.alerts = await _retry_alerts(bot, h)
     report.contact_requests = await callbacks.notify_waiting(bot, h)
     report.escalated = await _escalate_alerts(bot, h)
-    with session_scope(h.engine) as session:
-        report.expired = expire_overdue(session, now=now)
+    report.expired = await h.transaction(expire_overdue, now=now)
     if not in_window(now, h.settings.zone, h.settings.window):
         return report
     report.digests = await _send_review_digest(bot, h)
     report.callbacks_escalated = await callbacks.escalate_waiting(bot, h)
     await send_action_news(bot, h)  # "you said, we did", once a quarter, to those who asked to hear
     while True:
-        with session_scope(h.engine) as session:
-            claimed = claim_due(session, now=h.now(), worker=h.worker, limit=batch, service_id=h.service_id)
+        claimed = await h.transaction(claim_due, now=h.now(), worker=h.worker, limit=batch, service_id=h.service_id)
         for invitation_id in claimed:
             outcome = await send_invitation(bot, h, invitation_id)
             setattr(report, outcome, getattr(report, outcome) + 1)
         if len(claimed) < batch:
             break
-    with session_scope(h.engine) as session:
-        due = [invitation.id for invitation in reminders_due(session, now=h.now(), limit=batch, service_id=h.service_id)]
+    due = [invitation.id for invitation in
+           await h.transaction(reminders_due, now=h.now(), limit=batch, service_id=h.service_id)]
     for invitation_id in due:
         if await send_reminder(bot, h, invitation_id):
             report.reminded += 1
@@ -97,55 +95,73 @@ async def deliver_due_for(bot: Bot, h: Heard, participant_id: int) -> None:
     now = h.now()
     if not in_window(now, h.settings.zone, h.settings.window):
         return
-    with session_scope(h.engine) as session:
-        claimed = claim_due(session, now=now, worker=h.worker, limit=1, participant_id=participant_id)
+    claimed = await h.transaction(claim_due, now=now, worker=h.worker, limit=1, participant_id=participant_id)
     for invitation_id in claimed:
         await send_invitation(bot, h, invitation_id)
 
 
 async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     """Send a claimed invitation: its intro and first (or current) question."""
-    with session_scope(h.engine) as session:
-        invitation = session.get(Invitation, invitation_id)
-        participant = session.get(Participant, invitation.participant_id)
-        definition = h.definitions.get(invitation.survey_id)
-        chat_id, lang = int(participant.chat_id), participant.language
-        step = current_step(session, invitation, definition) if definition else None
+    out = await h.transaction(_to_send, invitation_id, h.definitions)
+    invitation, chat_id, lang, step = out.invitation, out.chat_id, out.lang, out.step
+    definition = h.definitions.get(invitation.survey_id)
     if definition is None:
         log.error("invitation %s names a survey we do not have: %s", invitation_id, invitation.survey_id)
-        return _fail(h, invitation_id, "unknown survey")
+        return await h.run(_fail, h, invitation_id, "unknown survey")
     intro = f"<b>{escape(definition.title.get(lang))}</b>\n{escape(definition.intro.get(lang))}"
     try:
-        message = await send_step(bot, h, chat_id, invitation, step, lang, preface=intro)
+        message = await send_step(bot, h, chat_id, invitation, step, lang, preface=intro, recorded_by_caller=True)
     except TelegramError as error:
-        return _after_failure(h, invitation_id, error)
-    with session_scope(h.engine) as session:
-        mark_sent(session.get(Invitation, invitation_id), definition.schedule or _DEFAULT_SCHEDULE, now=h.now(),
-                  message_id=message.message_id if isinstance(step, engine.Ask) else None)
+        return await h.run(_after_failure, h, invitation_id, error)
+    await h.transaction(_mark_sent, invitation_id, definition.schedule or _DEFAULT_SCHEDULE, now=h.now(),
+                        message_id=message.message_id if isinstance(step, engine.Ask) else None)
     return "sent"
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """An invitation about to go out: where, in which language, and the step to show."""
+
+    invitation: Invitation
+    chat_id: int
+    lang: str
+    step: object
+
+
+def _to_send(session, invitation_id: int, definitions: dict) -> _Outgoing:
+    invitation = session.get(Invitation, invitation_id)
+    participant = session.get(Participant, invitation.participant_id)
+    definition = definitions.get(invitation.survey_id)
+    step = current_step(session, invitation, definition) if definition else None
+    return _Outgoing(invitation, int(participant.chat_id), participant.language, step)
+
+
+def _mark_sent(session, invitation_id: int, schedule, *, now, message_id: int | None) -> None:
+    mark_sent(session.get(Invitation, invitation_id), schedule, now=now, message_id=message_id)
 
 
 async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
     """A gentle nudge, then the question they stopped at."""
-    with session_scope(h.engine) as session:
-        invitation = session.get(Invitation, invitation_id)
-        participant = session.get(Participant, invitation.participant_id)
-        definition = h.definitions[invitation.survey_id]
-        chat_id, lang = int(participant.chat_id), participant.language
-        step = current_step(session, invitation, definition)
-        # Count it before sending: a crash mid-send must not turn into a stream of reminders.
-        invitation.reminders_sent += 1
-        schedule = definition.schedule or _DEFAULT_SCHEDULE
-        invitation.next_reminder_at = reminder_due(invitation.sent_at, schedule.reminders_days,
-                                                   invitation.reminders_sent)
-        started = invitation.status == InvitationStatus.started
+    out = await h.transaction(_count_reminder, invitation_id, h.definitions)
+    invitation, chat_id, lang, step = out.invitation, out.chat_id, out.lang, out.step
+    definition, started = h.definitions[invitation.survey_id], invitation.status == InvitationStatus.started
     nudge = t("reminder.started" if started else "reminder.new", lang, title=escape(definition.title.get(lang)))
     try:
         await send_step(bot, h, chat_id, invitation, step, lang, preface=nudge)
     except TelegramError as error:
-        _after_failure(h, invitation_id, error, reminder=True)
+        await h.run(_after_failure, h, invitation_id, error, reminder=True)
         return False
     return True
+
+
+def _count_reminder(session, invitation_id: int, definitions: dict) -> _Outgoing:
+    """Count a reminder before sending it: a crash mid-send must not turn into a stream of reminders."""
+    out = _to_send(session, invitation_id, definitions)
+    invitation = out.invitation
+    invitation.reminders_sent += 1
+    schedule = definitions[invitation.survey_id].schedule or _DEFAULT_SCHEDULE
+    invitation.next_reminder_at = reminder_due(invitation.sent_at, schedule.reminders_days, invitation.reminders_sent)
+    return out
 
 
 def _after_failure(h: Heard, invitation_id: int, error: TelegramError, *, reminder: bool = False) -> str:
@@ -186,8 +202,7 @@ def _fail(h: Heard, invitation_id: int, reason: str) -> str:
 async def _retry_alerts(bot: Bot, h: Heard) -> int:
     """Urgent alerts nobody has received yet are sent again on every tick, however long it takes."""
     now = h.now()
-    with session_scope(h.engine) as session:
-        pending = undelivered_urgent(session, h.service_id)
+    pending = await h.transaction(undelivered_urgent, h.service_id)
     delivered = 0
     for alert_id, created_at in pending:
         if await notify_duty(bot, h, alert_id):
@@ -202,10 +217,9 @@ async def _escalate_alerts(bot: Bot, h: Heard) -> int:
     """Urgent alerts nobody took go to managers, admins and duty workers, every escalation period
     (send-window minutes only), to whoever holds those roles at the time, until someone takes them."""
     now, settings = h.now(), h.settings
-    with session_scope(h.engine) as session:
-        due = [(alert.id, alert.escalations + 1) for alert in untaken_urgent(session, h.service_id)
-               if escalation_due(alert.created_at, alert.escalated_at, now, settings.zone, settings.window,
-                                 settings.alert_escalation_minutes)]
+    due = [(alert.id, alert.escalations + 1) for alert in await h.transaction(untaken_urgent, h.service_id)
+           if escalation_due(alert.created_at, alert.escalated_at, now, settings.zone, settings.window,
+                             settings.alert_escalation_minutes)]
     escalated = 0
     for alert_id, round_number in due:
         escalated += await notify_duty(bot, h, alert_id, round_number=round_number)
@@ -215,14 +229,22 @@ async def _escalate_alerts(bot: Bot, h: Heard) -> int:
 async def _send_review_digest(bot: Bot, h: Heard) -> int:
     """Once a local day, inside the send window: how many review alerts wait, to the duty workers."""
     now = h.now()
-    with session_scope(h.engine) as session:
-        total, categories = waiting_reviews(session, h.service_id)
-        if not total or not claim_digest(session, h.service_id, local_day(now, h.settings.zone), now=now):
-            return 0
-        people = duty_or_managers(session, h.service_id)
+    claimed = await h.run(_claim_digest, h, now)
+    if claimed is None:
+        return 0
+    total, categories, people = claimed
     text = digest_message(total, categories)
     delivered = [await send_to_staff(bot, h, user_id, text) for user_id in people]
     return sum(message is not None for message in delivered)
+
+
+def _claim_digest(h: Heard, now):
+    """(how many wait, their categories, who to tell) once today's digest is ours; None if nothing waits or it went."""
+    with session_scope(h.engine) as session:
+        total, categories = waiting_reviews(session, h.service_id)
+        if not total or not claim_digest(session, h.service_id, local_day(now, h.settings.zone), now=now):
+            return None
+        return total, categories, duty_or_managers(session, h.service_id)
 
 
 # A survey sent only by hand still gets the usual reminders and expiry.

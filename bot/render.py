@@ -8,28 +8,18 @@ recognised and refused instead of answering the wrong thing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.texts import t
+from surveys.answering import Press
 from surveys.engine import SCALE5_FACES, Answer, Ask
 from surveys.schema import NUMBER_RANGES, Question, QuestionType
 
 VERBS = {"a": "choose", "t": "toggle", "d": "done", "s": "skip", "b": "back"}
 # ASCII digits only, and ids short enough for a 32-bit column: a forged id must not crash PostgreSQL.
 _CALLBACK = re.compile(r"^([atdsb]):([0-9]{1,9}):([0-9]{1,3})(?::([0-9]{1,3}))?$")
-
-
-@dataclass(frozen=True)
-class Press:
-    """A survey button press, as parsed from callback data."""
-
-    verb: str
-    invitation_id: int
-    question_index: int
-    option_index: int | None = None
 
 
 def parse_press(data: str | None) -> Press | None:

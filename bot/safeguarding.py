@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from html import escape
 
 from sqlmodel import Session
@@ -44,31 +45,49 @@ def help_text_key(audience: str | None, tier: str | None) -> str:
 
 async def send_help(bot: Bot, h: Heard, alert_id: int) -> bool:
     """Show the person behind an alert where to get help; record it once it has gone. True if sent."""
-    with session_scope(h.engine) as session:
-        alert = session.get(SafeguardingAlert, alert_id)
-        participant = session.get(Participant, alert.participant_id) if alert else None
-        if participant is None or participant.chat_id is None or participant.erased_at is not None:
-            return False
-        chat_id, lang, participant_id = int(participant.chat_id), participant.language, participant.id
-        key = help_text_key(participant.audience, alert.tier)
+    target = await h.run(_help_target, h, alert_id)
+    if target is None:
+        return False
+    participant_id = target.participant_id
     try:
-        await bot.send_message(chat_id, t(key, lang), parse_mode=ParseMode.HTML)
+        # HTML said here too (not only in the Application's Defaults): help must read right from any Bot.
+        await bot.send_message(target.chat_id, t(target.text_key, target.lang), parse_mode=ParseMode.HTML)
     except TelegramError as error:
         log.warning("help for safeguarding alert %s not delivered (%s); the dispatcher will try again",
                     alert_id, type(error).__name__)
         if refused(error):
-            with session_scope(h.engine) as session:
-                session.get(Participant, participant_id).unreachable_at = h.now()
+            await h.transaction(_mark_unreachable, participant_id, now=h.now())
         return False
-    with session_scope(h.engine) as session:
-        mark_help_sent(session, participant_id, now=h.now())
+    await h.transaction(mark_help_sent, participant_id, now=h.now())
     return True
+
+
+def _mark_unreachable(session: Session, participant_id: int, *, now) -> None:
+    session.get(Participant, participant_id).unreachable_at = now
+
+
+@dataclass(frozen=True)
+class _HelpTarget:
+    chat_id: int
+    lang: str
+    participant_id: int
+    text_key: str  # the help wording for their audience and the alert's tier
+
+
+def _help_target(h: Heard, alert_id: int) -> _HelpTarget | None:
+    """Where an alert's person is shown help; None if they cannot be reached (erased, never linked)."""
+    with session_scope(h.engine) as session:
+        alert = session.get(SafeguardingAlert, alert_id)
+        participant = session.get(Participant, alert.participant_id) if alert else None
+        if participant is None or participant.chat_id is None or participant.erased_at is not None:
+            return None
+        return _HelpTarget(int(participant.chat_id), participant.language, participant.id,
+                           help_text_key(participant.audience, alert.tier))
 
 
 async def send_missing_help(bot: Bot, h: Heard) -> int:
     """Help for everyone who disclosed recently but was never shown it (the process died, or a send failed)."""
-    with session_scope(h.engine) as session:
-        waiting = alerts_needing_help(session, h.service_id, now=h.now())
+    waiting = await h.transaction(alerts_needing_help, h.service_id, now=h.now())
     sent = 0
     for alert_id in waiting:
         sent += await send_help(bot, h, alert_id)
@@ -196,11 +215,9 @@ async def send_to_staff(bot: Bot, h: Heard, user_id: int, text: str, **options) 
     except TelegramError as error:
         log.warning("a message to one staff member failed: %s", type(error).__name__)
         if refused(error):
-            with session_scope(h.engine) as session:
-                mark_unreachable(session, h.service_id, user_id, now=h.now())
+            await h.transaction(mark_unreachable, h.service_id, user_id, now=h.now())
         return None
-    with session_scope(h.engine) as session:
-        mark_reachable(session, h.service_id, user_id, now=h.now())
+    await h.transaction(mark_reachable, h.service_id, user_id, now=h.now())
     return message
 
 
@@ -211,22 +228,42 @@ async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, round_number: int = 
     True if at least one person got it from this call.
     """
     now = h.now()
+    round_ = await h.run(_claim_round, h, alert_id, round_number, now)
+    if round_ is None:
+        return False
+    if not round_.people:
+        log.warning("safeguarding alert %s: no active staff to tell", alert_id)
+    keyboard = alert_keyboard(alert_id, cut=bool(round_.cut), hidden=h.settings.alert_text == "hidden")
+    sent = [await send_to_staff(bot, h, user_id, round_.text, reply_markup=keyboard) for user_id, _ in round_.claims]
+    return await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in round_.claims], sent)
+
+
+@dataclass(frozen=True)
+class _AlertRound:
+    text: str
+    cut: int  # characters of the quote left out of the message
+    people: list[int]  # everyone this round is for
+    claims: list[tuple[int, int]]  # (user id, delivery claim) for those not already sent it
+
+
+def _claim_round(h: Heard, alert_id: int, round_number: int, now) -> _AlertRound | None:
+    """One round of an alert, each message claimed before sending; None if someone took the alert already."""
     with session_scope(h.engine) as session:
         alert = session.get(SafeguardingAlert, alert_id)
         if alert is None or alert.acknowledged_at is not None:
-            return False
+            return None
         heading = t("alert.escalation", number=round_number) if round_number else ""
         text, cut = compose_alert(session, h, alert, heading)
         people = recipients(session, alert.service_id, ALERT_ROLES) if round_number else \
             duty_or_managers(session, alert.service_id)
         claims = [(user_id, claim) for user_id in people
                   if (claim := claim_delivery(session, alert_id, user_id, round_number, now=now)) is not None]
-    if not people:
-        log.warning("safeguarding alert %s: no active staff to tell", alert_id)
-    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
-    sent = [await send_to_staff(bot, h, user_id, text, reply_markup=keyboard) for user_id, _ in claims]
+        return _AlertRound(text, cut, people, claims)
+
+
+def _record_round_now(h: Heard, alert_id: int, round_number: int, claims: list[int], sent: list) -> bool:
     with session_scope(h.engine) as session:
-        return _record_round(session, h, alert_id, round_number, [claim for _, claim in claims], sent)
+        return _record_round(session, h, alert_id, round_number, claims, sent)
 
 
 def _record_round(session: Session, h: Heard, alert_id: int, round_number: int, claims: list[int],

@@ -61,11 +61,11 @@ async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYP
     if chat is None or chat.type != ChatType.PRIVATE or not text:
         return
     h = heard(context)
-    person = _who_is_writing(h, chat.id)
+    person = await h.run(_who_is_writing, h, chat.id)  # in the worker threads: the loop stays free
     if person is not None and person.is_staff_only:
         return  # staff writing to their own bot: commands and notes, not feedback
     audience = person.audience if person else None
-    findings = h.analyse(text, None, audience)
+    findings = await h.run(h.analyse, text, None, audience)
     if not findings.safeguarding_tier:
         return
     if context.chat_data is not None:
@@ -121,7 +121,7 @@ def _store_once(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | 
 async def _store(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | None:
     for attempt in range(STORE_TRIES):
         try:
-            return _store_once(h, chat_id, text, flag)
+            return await h.run(_store_once, h, chat_id, text, flag)
         except SQLAlchemyError:
             log.exception("could not store a safeguarding alert (try %s of %s)", attempt + 1, STORE_TRIES)
             await asyncio.sleep(0.2 * (attempt + 1))
@@ -172,11 +172,11 @@ async def _keep_storing(context, h: Heard, chat_id: int, text: str, flag: Flag) 
     for _ in range(BACKGROUND_RETRY_LIMIT):
         await asyncio.sleep(BACKGROUND_RETRY_SECONDS)
         try:
-            stored = _store_once(h, chat_id, text, flag)
+            stored = await h.run(_store_once, h, chat_id, text, flag)
         except SQLAlchemyError:
             continue
         if stored is not None:
-            _mark_help_sent(h, stored.alert_id)  # help went out when storing first failed
+            await h.run(_mark_help_sent, h, stored.alert_id)  # help went out when storing first failed
             if stored.new and stored.tier == AlertTier.urgent:
                 await safeguarding.notify_duty(context.bot, h, stored.alert_id)
             log.info("stored safeguarding alert %s after the database recovered", stored.alert_id)

@@ -9,63 +9,33 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
 from html import escape
 
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.context import Heard, heard
 from bot.safeguarding import TELEGRAM_LIMIT, full_text_messages, utf16_len
 from bot.texts import t
-from surveys import alerts
+from surveys import staff_actions
+from surveys.staff_actions import Me, roles_of, staff_member
 from surveys.alert_delivery import mark_reachable, staff_user_ids
 from surveys.casework import audiences_seen_by
-from surveys.models import (AlertTier, Audience, CallbackOutcome, CallbackRequest, Case, Participant, Role,
-                            SafeguardingAlert, Staff)
+from surveys.models import AlertTier, Audience, CallbackOutcome, Participant, Role, SafeguardingAlert
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
 
 
-def roles_of(session: Session, service_id: int, telegram_user_id: int) -> set[Role]:
-    rows = session.exec(select(Staff.role).where(Staff.service_id == service_id, Staff.active.is_(True),
-                                                 Staff.telegram_user_id == telegram_user_id)).all()
-    return {Role(role) for role in rows}
-
-
-def staff_member(session: Session, service_id: int, telegram_user_id: int) -> Staff | None:
-    """The person's oldest active row: one id for them in the audit log, whatever roles they hold.
-
-    Roles are a set (one row per role); checks use :func:`roles_of`, never this row's own role.
-    """
-    return session.exec(select(Staff).where(Staff.service_id == service_id, Staff.active.is_(True),
-                                            Staff.telegram_user_id == telegram_user_id).order_by(Staff.id)).first()
-
-
-ALERT_ROLES = {Role.duty, Role.manager, Role.admin}
+ALERT_ROLES = staff_actions.ALERT_ROLES
 ALERT_BUTTON = re.compile(r"^ack:([0-9]{1,9})$")  # an id that fits the column, so forged data cannot crash a query
 
 
-def take_alert(session: Session, service_id: int, alert_id: int, user_id: int, *, now):
-    """Give an alert to the first duty worker who presses; None if they may not, or it is not ours.
-
-    Returns (whether this press took it, the owner's name, when it was taken).
-    """
-    if not roles_of(session, service_id, user_id) & ALERT_ROLES:
-        return None
-    me = staff_member(session, service_id, user_id)
-    first = alerts.take(session, service_id, alert_id, staff_id=me.id, now=now)
-    alert = session.get(SafeguardingAlert, alert_id)
-    if alert is None or alert.service_id != service_id:
-        return None
-    if first:
-        audit(session, f"staff:{me.id}", "alert.acknowledge", subject=f"alert:{alert_id}",
-              service_id=service_id, at=now)
-    owner = session.get(Staff, alert.acknowledged_by) if alert.acknowledged_by else None
-    return first, owner.name if owner else None, alert.acknowledged_at
+async def _call(h: Heard, use_case, **inputs):
+    """One staff use case (surveys/staff_actions.py) for this service, in one transaction, off the loop."""
+    return await h.transaction(use_case, service_id=h.service_id, **inputs)
 
 
 async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,14 +45,13 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if match is None:
         await query.answer(t("survey.old_button"))
         return
-    with session_scope(h.engine) as session:
-        taken = take_alert(session, h.service_id, int(match.group(1)), user_id, now=h.now())
+    taken = await _call(h, staff_actions.take_alert, alert_id=int(match.group(1)), user_id=user_id, now=h.now())
     if taken is None:
         log.warning("refused an alert button from someone without a duty role, or for another service")
         await query.answer(t("survey.old_button"))
         return
-    first, owner_name, when = taken
-    when = when.astimezone(h.settings.zone).strftime("%H:%M")
+    first, owner_name = taken.first, taken.owner_name
+    when = taken.taken_at.astimezone(h.settings.zone).strftime("%H:%M")
     note = t("staff.alert_taken", name=escape(owner_name or t("staff.someone")), time=when)
     await query.answer(t("staff.you_took_it") if first else note)
     if query.message is None:
@@ -90,10 +59,10 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     edited = f"{query.message.text_html}\n\n{note}"
     keep = _full_text_button_only(query.message.reply_markup)
     if utf16_len(edited) <= TELEGRAM_LIMIT:
-        await query.edit_message_text(edited, parse_mode=ParseMode.HTML, reply_markup=keep)
+        await query.edit_message_text(edited, reply_markup=keep)
     else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
         await query.edit_message_reply_markup(reply_markup=keep)
-        await query.message.reply_text(note, parse_mode=ParseMode.HTML)
+        await query.message.reply_text(note)
 
 
 def _full_text_button_only(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -107,39 +76,23 @@ def _full_text_button_only(markup: InlineKeyboardMarkup | None) -> InlineKeyboar
 ALERT_TEXT_BUTTON = re.compile(r"^alerttext:([0-9]{1,9})$")
 
 
-def full_text_for(session: Session, service_id: int, alert_id: int, user_id: int, *, now):
-    """(case ref, what they wrote) of an alert, for staff with an alert role in its service; None otherwise.
-
-    Each showing is audited. The text is None once retention or erasure has removed it.
-    """
-    if not roles_of(session, service_id, user_id) & ALERT_ROLES:
-        return None
-    alert = session.get(SafeguardingAlert, alert_id)
-    if alert is None or alert.service_id != service_id:
-        return None
-    me = staff_member(session, service_id, user_id)
-    audit(session, f"staff:{me.id}", "alert.text_shown", subject=f"alert:{alert_id}", service_id=service_id, at=now)
-    case = session.get(Case, session.get(Participant, alert.participant_id).case_id)
-    return case.case_ref, alert.text
-
-
 async def show_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """'Show full text' under a long alert: the whole of what they wrote, in as many messages as it takes."""
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
     match = ALERT_TEXT_BUTTON.match(query.data or "")
-    with session_scope(h.engine) as session:
-        found = full_text_for(session, h.service_id, int(match.group(1)), user_id, now=h.now()) if match else None
+    found = await _call(h, staff_actions.full_text_for, alert_id=int(match.group(1)), user_id=user_id,
+                        now=h.now()) if match else None
     if found is None:
         log.warning("refused a show-full-text press from someone without an alert role, or for another service")
         await query.answer(t("alert.full_text_refused"))
         return
-    case_ref, text = found
+    case_ref, text = found.case_ref, found.text
     await query.answer()
     if text is None:
         await context.bot.send_message(user_id, t("alert.full_text_gone"))
         return
     for piece in full_text_messages(case_ref, text):
-        await context.bot.send_message(user_id, piece)  # plain text: nothing in it is read as markup
+        await context.bot.send_message(user_id, piece, parse_mode=None)  # plain text: nothing in it is read as markup
 
 
 # --- reachability -----------------------------------------------------------------------------
@@ -155,13 +108,22 @@ async def note_staff_contact(update: Update, context: ContextTypes.DEFAULT_TYPE)
     h = heard(context)
     message = update.effective_message
     asked_start = bool(message and (message.text or "").startswith("/"))
-    if not _is_staff(context, h, user.id, recheck=asked_start):
+    if not await _is_staff(context, h, user.id, recheck=asked_start):
         return
+    await h.run(_mark_reachable, h, user.id)
+
+
+def _mark_reachable(h: Heard, user_id: int) -> None:
     with session_scope(h.engine) as session:
-        mark_reachable(session, h.service_id, user.id, now=h.now())
+        mark_reachable(session, h.service_id, user_id, now=h.now())
 
 
-def _is_staff(context: ContextTypes.DEFAULT_TYPE, h: Heard, user_id: int, *, recheck: bool) -> bool:
+def _staff_ids(h: Heard) -> set[int]:
+    with session_scope(h.engine) as session:
+        return staff_user_ids(session, h.service_id)
+
+
+async def _is_staff(context: ContextTypes.DEFAULT_TYPE, h: Heard, user_id: int, *, recheck: bool) -> bool:
     """Staff ids, cached for a minute so a participant's every answer costs no query.
 
     A command (such as /start, which a new duty worker is told to press) from someone not in the
@@ -169,8 +131,7 @@ def _is_staff(context: ContextTypes.DEFAULT_TYPE, h: Heard, user_id: int, *, rec
     """
     cached = context.application.bot_data.get("staff_ids")
     if cached is None or cached[0] < time.monotonic() or (recheck and user_id not in cached[1]):
-        with session_scope(h.engine) as session:
-            cached = (time.monotonic() + STAFF_IDS_CACHE_SECONDS, staff_user_ids(session, h.service_id))
+        cached = (time.monotonic() + STAFF_IDS_CACHE_SECONDS, await h.run(_staff_ids, h))
         context.application.bot_data["staff_ids"] = cached
     return user_id in cached[1]
 
@@ -185,35 +146,24 @@ REPORT_ROLES = {Role.admin, Role.manager}
 MAX_LINES = 30
 
 
-@dataclass(frozen=True)
-class Me:
-    """The staff member behind a command: one id, and every role they hold."""
-
-    id: int
-    name: str | None
-    roles: frozenset[Role]
-
-
 def staff_only(roles: set[Role]):
     """Run the handler for staff with one of ``roles``; anyone else gets the participant reply."""
     def wrap(handler):
         async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             h = heard(context)
-            with session_scope(h.engine) as session:
-                mine = roles_of(session, h.service_id, update.effective_user.id)
-                row = staff_member(session, h.service_id, update.effective_user.id) if mine & roles else None
-            if row is None:
+            me = await _call(h, staff_actions.who_is_asking, user_id=update.effective_user.id, allowed=roles)
+            if me is None:
                 from bot.participant import unknown_command
                 await unknown_command(update, context)
                 return
-            await handler(update, context, Me(row.id, row.name, frozenset(mine)))
+            await handler(update, context, me)
         guarded.__name__ = handler.__name__
         return guarded
     return wrap
 
 
 async def _reply(update: Update, text: str, **kwargs) -> None:
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)
+    await update.effective_message.reply_text(text, **kwargs)
 
 
 def _list(lines, empty: str, zone) -> str:
@@ -229,7 +179,7 @@ def _list(lines, empty: str, zone) -> str:
 @staff_only(INVITE_ROLES)
 async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/invite CASE_REF AUDIENCE [PARTICIPANT_REF]: a one-time link and its QR code."""
-    from surveys.enrol import create_invite, deep_link, find_participant
+    from surveys.enrol import deep_link
 
     h = heard(context)
     args = list(context.args or [])
@@ -244,15 +194,7 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
         # still invites victims only.
         await _reply(update, t("staff.victims_only" if Role.victim_worker in me.roles else "staff.not_your_audience"))
         return
-    code = linked = None
-    with session_scope(h.engine) as session:
-        participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
-        linked = participant is not None and participant.chat_hash is not None and not force
-        if participant is not None and not linked:
-            code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days,
-                                 created_by=f"staff:{me.id}")
-            audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}",
-                  service_id=h.service_id)
+    linked, code = await h.transaction(_new_invite, h, me, case_ref, audience, participant_ref, force=force)
     if linked:
         await _reply(update, t("staff.invite_usage_force", who=escape(f"{case_ref} {audience.value} {participant_ref}".strip())))
         return
@@ -262,6 +204,20 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     link = deep_link(context.bot.username, code)
     await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_link", link=link,
                                                                         days=h.settings.invite_days))
+
+
+def _new_invite(session: Session, h: Heard, me: Me, case_ref: str, audience: Audience, participant_ref: str, *,
+                force: bool) -> tuple[bool, str | None]:
+    """(already linked, the new one-time code): no code for someone linked (unless forced) or unknown."""
+    from surveys.enrol import create_invite, find_participant
+
+    participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
+    linked = participant is not None and participant.chat_hash is not None and not force
+    if participant is None or linked:
+        return linked, None
+    code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days, created_by=f"staff:{me.id}")
+    audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}", service_id=h.service_id)
+    return False, code
 
 
 def _qr_png(link: str) -> bytes:
@@ -280,10 +236,13 @@ async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
     from surveys.casework import due_soon, needs_link, not_answered
 
     h = heard(context)
-    with session_scope(h.engine) as session:
-        soon, waiting = due_soon(session, h.service_id, now=h.now()), not_answered(session, h.service_id)
-        stuck = needs_link(session, h.service_id, now=h.now())
+
+    def lists(session: Session):
         audit(session, f"staff:{me.id}", "staff.due", service_id=h.service_id)
+        return (due_soon(session, h.service_id, now=h.now()), needs_link(session, h.service_id, now=h.now()),
+                not_answered(session, h.service_id))
+
+    soon, stuck, waiting = await h.transaction(lists)
     zone = h.settings.zone
     await _reply(update, t("staff.due", soon=_list(soon, t("staff.nothing"), zone),
                            needs_link=_list(stuck, t("staff.nothing"), zone),
@@ -301,20 +260,26 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     if len(args) not in (1, 2):
         await _reply(update, t("staff.followup_usage"))
         return
-    with session_scope(h.engine) as session:
+
+    def queue(session: Session) -> tuple[int, bool] | None:
+        """(participant, ready to receive it now) once the follow-up is queued; None for nobody to send to."""
         participant = find_participant(session, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
         definition = next_victim_survey(session, participant, h.definitions) if participant else None
-        if participant is not None and definition is not None:
-            create_manual(session, participant, definition, now=h.now())
-            audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
-                  service_id=h.service_id)
-            ready = participant.chat_hash is not None and participant.consent == "given"
-    if participant is None or definition is None:
+        if participant is None or definition is None:
+            return None
+        create_manual(session, participant, definition, now=h.now())
+        audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
+              service_id=h.service_id)
+        return participant.id, participant.chat_hash is not None and participant.consent == "given"
+
+    queued = await h.transaction(queue)
+    if queued is None:
         await _reply(update, t("staff.no_such_person", who=escape(" ".join(args) + " victim")))
         return
+    participant_id, ready = queued
     await _reply(update, t("staff.followup_queued" if ready else "staff.followup_waiting"))
     from bot.dispatch import deliver_due_for
-    await deliver_due_for(context.bot, h, participant.id)
+    await deliver_due_for(context.bot, h, participant_id)
 
 
 def next_victim_survey(session: Session, participant: Participant, definitions: dict):
@@ -335,10 +300,13 @@ async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     from surveys.casework import open_alerts, waiting_callbacks
 
     h = heard(context)
-    with session_scope(h.engine) as session:
-        calls = [call for call in waiting_callbacks(session, h.service_id) if may_close_callback(me.roles, call.audience)]
-        alerts = open_alerts(session, h.service_id)
+
+    def lists(session: Session):
         audit(session, f"staff:{me.id}", "staff.callbacks", service_id=h.service_id)
+        return ([call for call in waiting_callbacks(session, h.service_id) if may_close_callback(me.roles, call.audience)],
+                open_alerts(session, h.service_id))
+
+    calls, alerts = await h.transaction(lists)
     now, zone = h.now(), h.settings.zone
     lines = [t("callback.line", id=c.callback_id, who=escape(c.who()), reason=escape(c.reason),
                waited=waited(c.created_at, now)) for c in calls[:MAX_LINES]]
@@ -357,30 +325,20 @@ CALLBACK_DONE_BUTTON = re.compile(r"^cbdone:([0-9]{1,9})$")
 CALLBACK_OUTCOME_BUTTON = re.compile(r"^cbout:([0-9]{1,9}):(called|no_answer|declined)$")
 
 
-def may_close_callback(roles, audience: str) -> bool:
-    """Managers (who are reminded of late ones) and whoever works with that audience: victim workers for victims."""
-    return bool({Role.manager, Role.admin} & set(roles)) or Audience(audience) in audiences_seen_by(set(roles))
-
-
-def _callback_audience(session: Session, service_id: int, callback_id: int) -> str | None:
-    request = session.get(CallbackRequest, callback_id)
-    if request is None or request.service_id != service_id:
-        return None
-    return session.get(Participant, request.participant_id).audience
+may_close_callback = staff_actions.may_close_callback
 
 
 async def callback_done_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """'Mark done' under a request for contact: ask how it went."""
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
     match = CALLBACK_DONE_BUTTON.match(query.data or "")
-    with session_scope(h.engine) as session:
-        audience = _callback_audience(session, h.service_id, int(match.group(1))) if match else None
-        allowed = audience is not None and may_close_callback(roles_of(session, h.service_id, user_id), audience)
-        open_now = allowed and session.get(CallbackRequest, int(match.group(1))).done_at is None
-    if not allowed:
+    state = staff_actions.CallbackState(allowed=False)
+    if match:
+        state = await _call(h, staff_actions.callback_state, callback_id=int(match.group(1)), user_id=user_id)
+    if not state.allowed:
         await query.answer(t("callback.refused"))
         return
-    if not open_now:
+    if not state.open:
         await query.answer(t("callback.already_closed"))
         return
     await query.answer()
@@ -393,33 +351,25 @@ async def callback_done_pressed(update: Update, context: ContextTypes.DEFAULT_TY
 
 async def callback_outcome_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An outcome button: the first worker to record one closes the request."""
-    from surveys.casework import close_callback
-
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
     match = CALLBACK_OUTCOME_BUTTON.match(query.data or "")
     now = h.now()
-    with session_scope(h.engine) as session:
-        callback_id = int(match.group(1)) if match else 0
-        audience = _callback_audience(session, h.service_id, callback_id) if match else None
-        allowed = audience is not None and may_close_callback(roles_of(session, h.service_id, user_id), audience)
-        if allowed:
-            me = staff_member(session, h.service_id, user_id)
-            outcome = CallbackOutcome(match.group(2))
-            closed = close_callback(session, h.service_id, callback_id, outcome, staff_id=me.id, now=now)
-            if closed:
-                audit(session, f"staff:{me.id}", "callback.done", subject=f"callback:{callback_id}",
-                      detail=outcome.value, service_id=h.service_id, at=now)
-    if not allowed:
+    result = staff_actions.CallbackClosed(allowed=False)
+    if match:
+        outcome = CallbackOutcome(match.group(2))
+        result = await _call(h, staff_actions.close_callback_as, callback_id=int(match.group(1)), outcome=outcome,
+                             user_id=user_id, now=now)
+    if not result.allowed:
         await query.answer(t("callback.refused"))
         return
-    if not closed:
+    if not result.closed:
         await query.answer(t("callback.already_closed"))
         return
     await query.answer()
     note = t("callback.closed", outcome=t(f"callback.outcome_{outcome.value}_words"),
-             name=escape(me.name or t("staff.someone")), time=now.astimezone(h.settings.zone).strftime("%H:%M"))
+             name=escape(result.by or t("staff.someone")), time=now.astimezone(h.settings.zone).strftime("%H:%M"))
     if query.message is not None:
-        await query.edit_message_text(f"{escape(query.message.text or '')}\n\n{note}", parse_mode=ParseMode.HTML)
+        await query.edit_message_text(f"{escape(query.message.text or '')}\n\n{note}")
 
 
 # --- a worker's view of a case ----------------------------------------------------------------
@@ -438,19 +388,24 @@ async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: M
         await _reply(update, t("staff.case_usage"))
         return
     case_ref = context.args[0]
-    with session_scope(h.engine) as session:
+
+    def look(session: Session):
         case = find_case(session, h.service_id, case_ref)
-        if case is not None:
-            view = case_view(session, case, h.definitions, audiences_seen_by(set(me.roles)))
-            audit(session, f"staff:{me.id}", "case.view", subject=f"case:{case.id}",
-                  detail="telegram: " + ",".join(sorted({p.audience for p in view.people})), service_id=h.service_id)
-    if case is None:
+        if case is None:
+            return None
+        view = case_view(session, case, h.definitions, audiences_seen_by(set(me.roles)))
+        audit(session, f"staff:{me.id}", "case.view", subject=f"case:{case.id}",
+              detail="telegram: " + ",".join(sorted({p.audience for p in view.people})), service_id=h.service_id)
+        return view
+
+    view = await h.transaction(look)
+    if view is None:
         await _reply(update, t("staff.case_not_found", case_ref=escape(case_ref)))
         return
     pieces = split_text("\n".join(case_lines(view, h.settings.zone)), 3800)
     await _reply(update, t("staff.case_heading", case_ref=escape(case_ref)))
     for piece in pieces[:MAX_CASE_MESSAGES]:
-        await update.effective_message.reply_text(piece)  # plain text: what people wrote is never read as markup
+        await update.effective_message.reply_text(piece, parse_mode=None)  # plain text: what people wrote is never read as markup
     if len(pieces) > MAX_CASE_MESSAGES:
         await _reply(update, t("staff.case_more", case_ref=escape(case_ref)))
 
@@ -464,9 +419,12 @@ async def review_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     from surveys.alerts import waited, waiting
 
     h = heard(context)
-    with session_scope(h.engine) as session:
-        rows = waiting(session, h.service_id, AlertTier.review)
+
+    def queue(session: Session):
         audit(session, f"staff:{me.id}", "alerts.review", service_id=h.service_id)
+        return waiting(session, h.service_id, AlertTier.review)
+
+    rows = await h.transaction(queue)
     if not rows:
         await _reply(update, t("staff.review_empty"))
         return
@@ -488,22 +446,26 @@ async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
     match = REVIEW_BUTTON.match(query.data or "")
-    with session_scope(h.engine) as session:
-        allowed = bool(roles_of(session, h.service_id, user_id) & ALERT_ROLES)
-        alert = session.get(SafeguardingAlert, int(match.group(1))) if match and allowed else None
-        if alert is None or alert.service_id != h.service_id:
-            alert = None
-        else:
-            text, cut = compose_alert(session, h, alert)
-            me = staff_member(session, h.service_id, user_id)
-            action = "alert.opened" if h.settings.alert_text == "hidden" else "alert.text_shown"
-            audit(session, f"staff:{me.id}", action, subject=f"alert:{alert.id}", service_id=h.service_id)
-    if alert is None:
+
+    def open_alert(session: Session):
+        """(alert id, its message, how much was cut) for staff with an alert role; None otherwise."""
+        alert = session.get(SafeguardingAlert, int(match.group(1))) if match else None
+        if alert is None or alert.service_id != h.service_id or not roles_of(session, h.service_id, user_id) & ALERT_ROLES:
+            return None
+        text, cut = compose_alert(session, h, alert)
+        me = staff_member(session, h.service_id, user_id)
+        action = "alert.opened" if h.settings.alert_text == "hidden" else "alert.text_shown"
+        audit(session, f"staff:{me.id}", action, subject=f"alert:{alert.id}", service_id=h.service_id)
+        return alert.id, text, cut
+
+    opened = await h.transaction(open_alert)
+    if opened is None:
         await query.answer(t("survey.old_button"))
         return
+    alert_id, text, cut = opened
     await query.answer()
-    keyboard = alert_keyboard(alert.id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
-    await context.bot.send_message(user_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
+    await context.bot.send_message(user_id, text, reply_markup=keyboard)
 
 
 def register(application) -> None:

@@ -3,6 +3,13 @@
 Every answer is written the moment it arrives, with free text scored for sentiment and themes.
 Safeguarding is not decided here: every message is screened before it reaches this module
 (surveys/alerts.py), whether or not it turns out to be a valid answer.
+
+The two use cases a chat channel calls are :func:`take_press` (a survey button) and
+:func:`take_typed` (typed text). Each is one transaction: the person, their open survey and its
+answers are read in one statement, the input is applied by the engine, and the answer, the
+update's id (so a re-delivered update changes nothing) and the survey's progress are written
+together. They take ids and inputs and return a :class:`Turn` saying what to show; they know
+nothing of Telegram, so a web chat calls them the same way.
 """
 
 from __future__ import annotations
@@ -10,11 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from surveys import engine
-from surveys.models import Answer, CallbackRequest, Case, Invitation, InvitationStatus, Participant
+from surveys.hashkey import chat_hash, hash_key_of
+from surveys.models import (Answer, Audience, CallbackRequest, Case, Consent, Invitation, InvitationStatus,
+                            Participant, ProcessedUpdate)
 
 
 @dataclass(frozen=True)
@@ -43,8 +54,7 @@ class Response:
 
 def load_answers(session: Session, invitation_id: int) -> dict[str, engine.Answer]:
     rows = session.exec(select(Answer).where(Answer.invitation_id == invitation_id)).all()
-    return {row.question_id: engine.Answer(value=row.free_text if row.free_text is not None else row.value,
-                                           skipped=row.skipped, complete=row.complete) for row in rows}
+    return _as_answers({row.question_id: row for row in rows})
 
 
 def current_step(session: Session, invitation: Invitation, definition):
@@ -54,18 +64,23 @@ def current_step(session: Session, invitation: Invitation, definition):
 def respond(session: Session, invitation: Invitation, definition, given, *, now: datetime,
             analyse: Analyser) -> Response:
     """Apply one input to an invitation and store the outcome."""
-    answers = load_answers(session, invitation.id)
+    rows = {row.question_id: row for row in session.exec(select(Answer).where(Answer.invitation_id == invitation.id))}
+    participant = session.get(Participant, invitation.participant_id)
+    return _apply(session, participant, invitation, definition, rows, _as_answers(rows), given, now=now,
+                  analyse=analyse)
+
+
+def _apply(session: Session, participant: Participant, invitation: Invitation, definition, rows: dict[str, Answer],
+           answers: dict, given, *, now: datetime, analyse: Analyser, asked_id: str | None = None) -> Response:
     outcome = engine.apply(definition, answers, given)
     if outcome.problem:
         return Response(step=outcome.step, answers=outcome.answers, problem=outcome.problem)
 
-    participant = session.get(Participant, invitation.participant_id)
     questions = {q.id: q for q in definition.questions}
     response = Response(step=outcome.step, answers=outcome.answers)
     for question_id, answer in outcome.changed.items():
         question = questions[question_id]
-        row = session.exec(select(Answer).where(Answer.invitation_id == invitation.id,
-                                                Answer.question_id == question_id)).first()
+        row = rows.get(question_id)
         if answer is None:
             if row is not None:
                 session.delete(row)
@@ -85,6 +100,8 @@ def respond(session: Session, invitation: Invitation, definition, given, *, now:
         session.add(row)
 
     invitation.last_activity_at = now
+    if asked_id is not None and not (isinstance(outcome.step, engine.Ask) and outcome.step.question.id == asked_id):
+        invitation.message_id = None  # that question is closed; the next one's message is not sent yet
     if isinstance(outcome.step, engine.Finished):
         invitation.status = InvitationStatus.completed
         invitation.completed_at = now
@@ -137,3 +154,214 @@ def _request_callback(session: Session, participant: Participant, invitation: In
     session.add(request)
     session.flush()
     return request.id
+
+
+# --- the use cases a chat channel calls ------------------------------------------------------
+
+OPEN = (InvitationStatus.sent, InvitationStatus.started)
+
+
+@dataclass(frozen=True)
+class Press:
+    """A survey button press: which survey, which question (by position), and what it carries."""
+
+    verb: str  # "choose", "toggle", "done", "skip" or "back"
+    invitation_id: int
+    question_index: int
+    option_index: int | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Names one incoming update, so the same update delivered twice is taken once."""
+
+    source: int  # the bot (or channel) that received it
+    update_id: int
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """The message a channel showed a question in, not yet written down (see :func:`take_press`)."""
+
+    invitation_id: int
+    message_id: int
+
+
+class TurnKind(StrEnum):
+    answered = "answered"  # the input was applied (or refused with a ``problem``)
+    repeat = "repeat"  # this update was taken before, or the button is for a question already past
+    closed = "closed"  # the survey is over (finished, expired, stopped)
+    forged = "forged"  # a button that is not this person's, or not a real option
+    not_linked = "not_linked"  # nobody is linked to this chat
+    language_first = "language_first"  # linked, but has not chosen English or Cymraeg yet
+    consent_first = "consent_first"  # linked, but has not said yes to taking part
+    no_survey = "no_survey"  # nothing open to answer
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one input did, and what the channel should show for it."""
+
+    kind: TurnKind
+    lang: str = "en"
+    audience: Audience | None = None
+    invitation_id: int | None = None
+    survey_id: str | None = None
+    question_index: int | None = None  # of the question the input answered (or the one open now)
+    asked: engine.Step | None = None  # the step the input was applied to
+    step: engine.Step | None = None  # what to show now
+    answer: engine.Answer | None = None  # the answer now stored for the asked question
+    problem: str | None = None  # a key for the channel to word kindly; nothing was stored
+    callback_ids: tuple[int, ...] = ()  # requests for contact this answer made
+    question_message_id: int | None = None  # the message that showed the asked question, if known
+
+    @property
+    def same_question(self) -> bool:
+        """Still on the asked question (a multi-select tick): refresh it in place."""
+        return (isinstance(self.step, engine.Ask) and isinstance(self.asked, engine.Ask)
+                and self.step.question.id == self.asked.question.id)
+
+
+def question_index(definition, question) -> int:
+    return next(i for i, q in enumerate(definition.questions) if q.id == question.id)
+
+
+def input_for(press: Press, question) -> engine.Input | None:
+    """The engine input a button carries; None for an option the question does not have."""
+    if press.verb in ("choose", "toggle"):
+        values = engine.button_values(question)
+        if press.option_index is None or press.option_index >= len(values):
+            return None
+        value = values[press.option_index]
+        return engine.Choose(value) if press.verb == "choose" else engine.Toggle(value)
+    return {"done": engine.Done(), "skip": engine.Skip(), "back": engine.Back()}.get(press.verb)
+
+
+def take_press(session: Session, *, service_id: int, chat_id: int, press: Press, delivery: Delivery,
+               definitions: dict, now: datetime, analyse: Analyser, shown: ShownQuestion | None = None) -> Turn:
+    """A survey button was pressed in ``chat_id``: answer the question it names, once.
+
+    ``shown`` is the message the last question went out in, which the channel learns only after
+    sending; it is written here, with the next input, instead of in a transaction of its own.
+    """
+    found = _load(session, service_id, chat_id, invitation_id=press.invitation_id)
+    if found is None or found.invitation is None:
+        return Turn(TurnKind.forged)
+    participant, invitation, rows = found.participant, found.invitation, found.rows
+    lang, audience = participant.language, participant.audience
+    _remember_shown(invitation, shown)
+    if invitation.status not in OPEN:
+        return Turn(TurnKind.closed, lang, audience, invitation.id, invitation.survey_id)
+    definition = definitions[invitation.survey_id]
+    answers = _as_answers(rows)
+    step = engine.next_step(definition, answers)
+    current = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
+    seen = Turn(TurnKind.repeat, lang, audience, invitation.id, invitation.survey_id, current, step, step,
+                question_message_id=invitation.message_id)
+    if current != press.question_index or not first_time(session, delivery, now=now):
+        return seen
+    given = input_for(press, step.question)
+    if given is None:
+        return Turn(TurnKind.forged, lang, audience)
+    return _answer(session, participant, invitation, definition, rows, answers, step, given, now=now,
+                   analyse=analyse)
+
+
+def take_typed(session: Session, *, service_id: int, chat_id: int, text: str, delivery: Delivery,
+               definitions: dict, now: datetime, analyse: Analyser, shown: ShownQuestion | None = None) -> Turn:
+    """Typed text in ``chat_id``: the answer to the open question, or said outside a survey."""
+    found = _load(session, service_id, chat_id)
+    if found is None:
+        return Turn(TurnKind.not_linked)
+    participant, invitation, rows = found.participant, found.invitation, found.rows
+    lang, audience = participant.language, participant.audience
+    if participant.consent == Consent.pending:
+        first = TurnKind.language_first if participant.language_chosen_at is None else TurnKind.consent_first
+        return Turn(first, lang, audience)
+    if participant.consent != Consent.given or invitation is None:
+        return Turn(TurnKind.no_survey, lang, audience)
+    _remember_shown(invitation, shown)
+    definition = definitions[invitation.survey_id]
+    answers = _as_answers(rows)
+    step = engine.next_step(definition, answers)
+    if not first_time(session, delivery, now=now):
+        current = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
+        return Turn(TurnKind.repeat, lang, audience, invitation.id, invitation.survey_id, current, step, step,
+                    question_message_id=invitation.message_id)
+    return _answer(session, participant, invitation, definition, rows, answers, step, engine.Reply(text),
+                   now=now, analyse=analyse)
+
+
+@dataclass
+class _Found:
+    participant: Participant
+    invitation: Invitation | None
+    rows: dict[str, Answer]
+
+
+def _load(session: Session, service_id: int, chat_id: int, *, invitation_id: int | None = None) -> _Found | None:
+    """The person in this chat, their survey (the one named, or the open one) and its answers: one statement."""
+    survey = (Invitation.participant_id == Participant.id)
+    survey = survey & (Invitation.id == invitation_id if invitation_id is not None
+                       else Invitation.status.in_([status.value for status in OPEN]))
+    query = (select(Participant, Invitation, Answer)
+             .join(Case, Case.id == Participant.case_id)
+             .outerjoin(Invitation, survey)
+             .outerjoin(Answer, Answer.invitation_id == Invitation.id)
+             .where(Participant.chat_hash == chat_hash(hash_key_of(session), chat_id), Case.service_id == service_id)
+             .order_by(Participant.id, Invitation.sent_at.desc()))
+    found = None
+    for participant, invitation, answer in session.exec(query):
+        if found is None:
+            found = _Found(participant, invitation, {})
+        if participant is not found.participant or invitation is not found.invitation:
+            continue  # a second open survey (never expected) or another row for the same chat: the newest wins
+        if answer is not None:
+            found.rows[answer.question_id] = answer
+    return found
+
+
+def _as_answers(rows: dict[str, Answer]) -> dict[str, engine.Answer]:
+    return {question_id: engine.Answer(value=row.free_text if row.free_text is not None else row.value,
+                                       skipped=row.skipped, complete=row.complete)
+            for question_id, row in rows.items()}
+
+
+def _remember_shown(invitation: Invitation, shown: ShownQuestion | None) -> None:
+    # Message ids only grow within a chat, so an older id never replaces a newer one written elsewhere.
+    if shown is not None and shown.invitation_id == invitation.id and (
+            invitation.message_id is None or shown.message_id > invitation.message_id):
+        invitation.message_id = shown.message_id
+
+
+def first_time(session: Session, delivery: Delivery, *, now: datetime) -> bool:
+    """Write the update's id; False if it was there already (the update was delivered again).
+
+    One statement (INSERT ... ON CONFLICT DO NOTHING), in the caller's transaction, so the update
+    counts as taken exactly when what it did is stored.
+    """
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(session.get_bind().dialect.name)
+    if insert is None:  # another database: look, then write
+        if session.get(ProcessedUpdate, (delivery.source, delivery.update_id)) is not None:
+            return False
+        session.add(ProcessedUpdate(bot_id=delivery.source, update_id=delivery.update_id, handled_at=now))
+        return True
+    statement = insert(ProcessedUpdate.__table__).values(
+        bot_id=delivery.source, update_id=delivery.update_id, handled_at=now,
+    ).on_conflict_do_nothing().returning(ProcessedUpdate.__table__.c.update_id)
+    # On the session's connection, not through the ORM: no early flush of what this update changes.
+    # A row comes back only when this insert wrote it (psycopg reports no rowcount here).
+    return session.connection().execute(statement).first() is not None
+
+
+def _answer(session: Session, participant: Participant, invitation: Invitation, definition,
+            rows: dict[str, Answer], answers: dict, step, given, *, now: datetime, analyse: Analyser) -> Turn:
+    asked_index = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
+    shown_in = invitation.message_id
+    asked_id = step.question.id if isinstance(step, engine.Ask) else None
+    response = _apply(session, participant, invitation, definition, rows, answers, given, now=now, analyse=analyse,
+                      asked_id=asked_id)
+    turn = Turn(TurnKind.answered, participant.language, participant.audience, invitation.id, invitation.survey_id,
+                asked_index, step, response.step, response.answers.get(asked_id) if asked_id else None,
+                response.problem, tuple(response.callback_ids), shown_in)
+    return turn

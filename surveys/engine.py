@@ -232,6 +232,11 @@ def _join(question: Question, values: set[str] | frozenset[str]) -> str | None:
     return ";".join(v for v in question.option_values() if v in values) or None
 
 
+def button_values(question: Question) -> list[str]:
+    """The values a question's answer buttons carry, in the order any channel shows them."""
+    return _button_values(question)
+
+
 def _button_values(question: Question) -> list[str]:
     if question.type in NUMBER_RANGES:
         low, high = NUMBER_RANGES[question.type]

@@ -61,10 +61,10 @@ class TrackingProcessor(PerChatUpdateProcessor):
         super().__init__()
         self.active = 0
 
-    async def do_process_update(self, update, coroutine) -> None:
-        self.active += 1
+    async def process_update(self, update, coroutine) -> None:
+        self.active += 1  # counted while waiting for its chat too, so settle() waits for those
         try:
-            await super().do_process_update(update, coroutine)
+            await super().process_update(update, coroutine)
         finally:
             self.active -= 1
 
@@ -162,6 +162,7 @@ async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CAS
             h, builder, dispatch=False, rate_limit=False, update_processor=processor)
         w.app = await stack.enter_async_context(running_bot(factory, emu, token))
         yield w
+    h.close()
     h.engine.dispose()
 
 

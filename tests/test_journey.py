@@ -184,6 +184,7 @@ async def test_wrong_used_and_repeated_codes(db_url):
         code = w.invite(*YP)  # a new link replaces the old one
         owner = w.emu.user(510)
         await owner.send_command(f"/start {code}")
+        await w.settle()  # chats run side by side (bot/processing.py): the owner's tap is taken first
         other = w.emu.user(511)
         await other.send_command(f"/start {code}")  # someone else tries a code that was used
         await w.settle()

@@ -59,22 +59,18 @@ def alerts_show(alert_id: int) -> None:
 @alerts_app.command("take")
 def alerts_take(alert_id: int, by: int = typer.Option(None, help="Your Telegram user id, to record who took it.")) -> None:
     """Take an alert: you are dealing with it, and it stops being escalated."""
-    from surveys.alerts import take
-    from surveys.models import SafeguardingAlert, Staff, utcnow
-    from surveys.store import audit, session_scope
+    from surveys.models import utcnow
+    from surveys.staff_actions import record_alert_taken
+    from surveys.store import session_scope
 
     ctx = open_context()
     with session_scope(ctx.engine) as session:
         staff_id = staff_id_of(session, ctx.service_id, by)
-        alert = session.get(SafeguardingAlert, alert_id)
-        if alert is None or alert.service_id != ctx.service_id:
+        taken = record_alert_taken(session, service_id=ctx.service_id, alert_id=alert_id, staff_id=staff_id,
+                                   actor=f"staff:{staff_id}" if staff_id else "cli", now=utcnow())
+        if taken is None:
             fail(f"There is no alert #{alert_id} in this service. 'heard alerts list' shows the open ones.")
-        taken = take(session, ctx.service_id, alert_id, staff_id=staff_id, now=utcnow())
-        if taken:
-            audit(session, f"staff:{staff_id}" if staff_id else "cli", "alert.acknowledge",
-                  subject=f"alert:{alert_id}", service_id=ctx.service_id)
-        owner = session.get(Staff, alert.acknowledged_by) if alert.acknowledged_by else None
-    if not taken:
-        fail(f"Alert #{alert_id} was already taken{f' by {owner.name}' if owner and owner.name else ''}.")
+    if not taken.first:
+        fail(f"Alert #{alert_id} was already taken{f' by {taken.owner_name}' if taken.owner_name else ''}.")
     typer.echo(f"Alert #{alert_id} is yours. Nobody else will be asked to take it.")
 

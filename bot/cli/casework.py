@@ -45,9 +45,9 @@ def callbacks_done(callback_id: int,
                    outcome: str = typer.Option(..., help="called, no_answer (no answer, tried again) or declined"),
                    by: int = typer.Option(None, help="Your Telegram user id, to record who made the call.")) -> None:
     """Record how a request for contact ended; it leaves the waiting list and reminders stop."""
-    from surveys.casework import close_callback
     from surveys.models import CallbackOutcome, CallbackRequest, utcnow
-    from surveys.store import audit, session_scope
+    from surveys.staff_actions import record_callback_outcome
+    from surveys.store import session_scope
 
     try:
         chosen = CallbackOutcome(outcome)
@@ -59,10 +59,10 @@ def callbacks_done(callback_id: int,
         request = session.get(CallbackRequest, callback_id)
         if request is None or request.service_id != ctx.service_id:
             fail(f"There is no call-back request #{callback_id} in this service. 'heard callbacks list' shows the open ones.")
-        if not close_callback(session, ctx.service_id, callback_id, chosen, staff_id=staff_id, now=utcnow()):
+        if not record_callback_outcome(session, service_id=ctx.service_id, callback_id=callback_id, outcome=chosen,
+                                       staff_id=staff_id, actor=f"staff:{staff_id}" if staff_id else "cli",
+                                       now=utcnow()):
             fail(f"Request #{callback_id} was already marked done ({request.outcome}).")
-        audit(session, f"staff:{staff_id}" if staff_id else "cli", "callback.done", subject=f"callback:{callback_id}",
-              detail=chosen.value, service_id=ctx.service_id)
     typer.echo(f"Request #{callback_id} is done: {chosen.value.replace('_', ' ')}.")
 
 

@@ -704,6 +704,7 @@ class Demo:
 
     def close(self) -> None:
         if getattr(self, "heard", None) is not None:
+            self.heard.close()  # its worker threads
             self.heard.engine.dispose()
 
 
