@@ -186,12 +186,13 @@ async def _quiet(users: list, candidates: list[int], *, rate: float, seconds: fl
     return figures
 
 
-def _lost_and_duplicated(users: list, title: str, first_ids: dict[int, int]) -> tuple[int, int]:
-    """Lost: never shown a first question. Duplicated: the survey's opening shown again later
-    (the first one may since have been edited into the answer given)."""
-    again = sum(any(title in (m.get("text") or "") for m in user.messages if m["message_id"] != first_ids[i])
-                for i, user in enumerate(users) if i in first_ids)
-    return len(users) - len(first_ids), again
+def _lost_and_duplicated(users: list, title: str) -> tuple[int, int]:
+    """At the end of the run. Lost: never shown anything. Duplicated: the survey's opening shown
+    more than once (the first message may since have been edited into the answer given, so
+    only messages after the first are read)."""
+    lost = sum(not user.messages for user in users)
+    again = sum(any(title in (m.get("text") or "") for m in user.messages[1:]) for user in users)
+    return lost, again
 
 
 async def _wave_run(url: str, count: int, *, answering: float, answers_each: int, read_s: float, think_s: float,
@@ -208,13 +209,13 @@ async def _wave_run(url: str, count: int, *, answering: float, answers_each: int
         with _processes(commands, _env(url)) as running:
             wave = await _wave(emu, users, answering=answering, answers_each=answers_each, read_s=read_s,
                                think_s=think_s, limit_s=limit_s, seed=11)
-            answered, first_ids = wave.pop("_answered"), wave.pop("_first_ids")
+            answered, _ = wave.pop("_answered"), wave.pop("_first_ids")
             quiet = await _quiet(users, [i for i in range(count) if i not in answered], rate=quiet_rate,
                                  seconds=quiet_s, seed=12)
             await asyncio.sleep(1.0)
             failed = [p.returncode for p in running if p.poll() is not None]
         budgeted = [call for call in emu.calls if costs_budget(_api_name(call.method))]
-        lost, duplicated = _lost_and_duplicated(users, title, first_ids)
+        lost, duplicated = _lost_and_duplicated(users, title)
     engine = sa.create_engine(url)
     statuses = invitation_statuses(engine)
     engine.dispose()
@@ -255,8 +256,8 @@ async def _ceiling_run(url: str | None, people: int, *, seconds: float, mode: st
     return figures
 
 
-def run(count: int = 3000, *, answering: float = 0.5, answers_each: int = 3, read_s: float = 20.0,
-        think_s: float = 5.0, limit_s: float = 240.0, quiet_rate: float = 10.0, quiet_s: float = 20.0,
+def run(count: int = 3000, *, answering: float = 0.5, answers_each: int = 1, read_s: float = 20.0,
+        think_s: float = 5.0, limit_s: float = 300.0, quiet_rate: float = 10.0, quiet_s: float = 20.0,
         people: int = 100, ceiling_s: float = 15.0) -> dict:
     """The whole benchmark on SQLite (see the module's docstring)."""
     with database("sqlite") as url:
