@@ -68,7 +68,7 @@ from analysis.periods import (FINANCIAL_YEAR_START, PERIOD_EXAMPLES, Period, las
 
 # --- rows (the only database access) -------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a year's rows are many (about a third less memory each)
 class InvitationRow:
     id: int
     participant_id: int
@@ -89,7 +89,7 @@ class InvitationRow:
     looked_after: bool | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnswerRow:
     id: int
     invitation_id: int
@@ -154,11 +154,17 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
         Invitation.id, Invitation.participant_id, Participant.audience, Invitation.survey_id, Invitation.occasion,
         Invitation.status, Invitation.sent_at, Invitation.started_at, Invitation.completed_at, Case.case_ref,
         Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after))]
-    answers = [AnswerRow(*row[:7], tuple(t for t in (row[7] or "").split(";") if t), row[8], row[9], row[10])
+    # Answers are the many rows: read in batches (never all raw rows and all objects at once), and
+    # each repeated short string (question ids, values, sentiments, theme lists) kept once.
+    same: dict = {}
+    answers = [AnswerRow(row[0], row[1], same.setdefault(row[2], row[2]), same.setdefault(row[3], row[3]), row[4],
+                         same.setdefault(row[5], row[5]), row[6], _themes(row[7], same), row[8], row[9],
+                         same.setdefault(row[10], row[10]))
                for row in session.execute(joined.join(Answer, Answer.invitation_id == Invitation.id)
                                           .where(Answer.skipped.is_(False), Answer.complete.is_(True)).add_columns(
         Answer.id, Answer.invitation_id, Answer.question_id, Answer.value, Answer.free_text, Answer.sentiment,
-        Answer.sentiment_score, Answer.themes, Answer.answered_at, Answer.suggestion, Answer.best_theme))]
+        Answer.sentiment_score, Answer.themes, Answer.answered_at, Answer.suggestion, Answer.best_theme)
+        .execution_options(yield_per=ANSWER_BATCH))]
     alerted_answers = frozenset((row[0], row[1]) for row in session.execute(
         joined.join(SafeguardingAlert, SafeguardingAlert.invitation_id == Invitation.id)
         .where(SafeguardingAlert.question_id.is_not(None))
@@ -182,6 +188,17 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
         sa.select(Staff.name).where(Staff.service_id == service_id, Staff.name.is_not(None)))}))
     return Rows(invitations, answers, alerts, actions, alerted_answers,
                 callback_figures(session, service_id, start, end), reviews, staff_names)
+
+
+ANSWER_BATCH = 5_000
+
+
+def _themes(stored: str | None, same: dict) -> tuple[str, ...]:
+    """The stored ``a;b`` theme list as a tuple, one shared tuple per distinct list."""
+    key = ("themes", stored)
+    if key not in same:
+        same[key] = tuple(t for t in (stored or "").split(";") if t)
+    return same[key]
 
 
 # --- figures and suppression ---------------------------------------------------------

@@ -132,7 +132,6 @@ async def _wave(emu: Emulator, users: list, *, answering: float, answers_each: i
     answerers = set(rng.sample(range(len(users)), round(answering * len(users))))
     latencies: list[tuple[float, float]] = []
     first_seen: dict[int, float] = {}
-    first_ids: dict[int, int] = {}
     started = time.perf_counter()
     until = started + limit_s
 
@@ -142,7 +141,6 @@ async def _wave(emu: Emulator, users: list, *, answering: float, answers_each: i
         except TimeoutError:
             return
         first_seen[index] = time.perf_counter()
-        first_ids[index] = user.last_message["message_id"]
         if index not in answerers:
             return
         await asyncio.sleep(rng.expovariate(1 / read_s))
@@ -166,8 +164,7 @@ async def _wave(emu: Emulator, users: list, *, answering: float, answers_each: i
             "started_after_s": round(first - started, 1),
             "first_questions_seen": len(first_seen), "answering_people": len(answerers),
             "during_wave": _percentiles(during), "after_wave": _percentiles(after),
-            "timeouts": sum(took == float("inf") for _, took in latencies), "_answered": answerers,
-            "_first_ids": first_ids}
+            "timeouts": sum(took == float("inf") for _, took in latencies), "_answered": answerers}
 
 
 async def _quiet(users: list, candidates: list[int], *, rate: float, seconds: float, seed: int) -> dict:
@@ -209,7 +206,7 @@ async def _wave_run(url: str, count: int, *, answering: float, answers_each: int
         with _processes(commands, _env(url)) as running:
             wave = await _wave(emu, users, answering=answering, answers_each=answers_each, read_s=read_s,
                                think_s=think_s, limit_s=limit_s, seed=11)
-            answered, _ = wave.pop("_answered"), wave.pop("_first_ids")
+            answered = wave.pop("_answered")
             quiet = await _quiet(users, [i for i in range(count) if i not in answered], rate=quiet_rate,
                                  seconds=quiet_s, seed=12)
             await asyncio.sleep(1.0)
