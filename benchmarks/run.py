@@ -16,12 +16,14 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from benchmarks import answering, dispatch, reporting, text_analysis
+from benchmarks import answering, dispatch, reporting, text_analysis, wave
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FULL = {"dispatch": 3000, "people": 200, "offered": 300.0, "answer_seconds": 15.0, "report": (20_000, 100_000),
-        "texts": 20_000}
-QUICK = {"dispatch": 60, "people": 20, "offered": 60.0, "answer_seconds": 5.0, "report": (500, 2_500), "texts": 1_000}
+        "texts": 20_000, "wave": {}}
+QUICK = {"dispatch": 60, "people": 20, "offered": 60.0, "answer_seconds": 5.0, "report": (500, 2_500), "texts": 1_000,
+         "wave": {"count": 60, "answers_each": 2, "read_s": 1.0, "think_s": 1.0, "limit_s": 60.0, "quiet_s": 5.0,
+                  "people": 10, "ceiling_s": 5.0}}
 
 
 def machine() -> dict:
@@ -63,6 +65,21 @@ def rows(results: dict) -> list[tuple]:
                  "< 20", rep["seconds"] < 20),
                 ("reporting", "peak RSS MB", rep["peak_rss_mb"], base["peak_rss_mb"],
                  _ratio(rep["peak_rss_mb"], base["peak_rss_mb"]), "< 1024", rep["peak_rss_mb"] < 1024)]
+    if w := results.get("wave"):
+        wv, off = w["wave"], w["limiter_off"]
+        during, quiet = wv["wave"]["during_wave"], wv["quiet"]
+        out += [("wave", f"all {wv['invitations']} invitations sent, s", wv["wave"]["all_sent_s"], None, None,
+                 "<= 120", (wv["wave"]["all_sent_s"] or 1e9) <= 120),
+                ("wave", "answer p50 / p99 ms during the wave", f"{during['p50_ms']} / {during['p99_ms']}", None, None,
+                 "p99 < 1000", (during["p99_ms"] or 0) < 1000),
+                ("wave", f"answer p50 / p99 ms at {quiet['offered_per_s']}/s after it",
+                 f"{quiet['p50_ms']} / {quiet['p99_ms']}", None, None, "p99 < 250", (quiet["p99_ms"] or 0) < 250),
+                ("wave", "answers/s, limiter off (heard vs bare PTB)", off["heard"]["answers_per_s"],
+                 off["bare"]["answers_per_s"], off["ratio"], ">= 0.8x", (off["ratio"] or 0) >= 0.8),
+                ("wave", f"max budgeted msgs in any 1 s ({wv['bot_processes']} processes)",
+                 wv["max_budgeted_in_any_1s"], None, None, "<= 30", wv["max_budgeted_in_any_1s"] <= 30),
+                ("wave", "lost / duplicated", f"{wv['lost']}/{wv['duplicated']}", None, None, "0/0",
+                 wv["lost"] == wv["duplicated"] == 0)]
     if t := results.get("analysis"):
         out.append(("analysis", "texts/s (sentiment+themes+safeguarding)", t["analyse_texts_per_s"],
                     t["baseline_textblob_texts_per_s"], t["ratio_to_baseline"], ">= 3000",
@@ -90,14 +107,14 @@ def table(lines: list[tuple]) -> str:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test, not figures")
-    parser.add_argument("--only", choices=["dispatch", "answering", "reporting", "analysis"], action="append")
+    parser.add_argument("--only", choices=["dispatch", "answering", "reporting", "analysis", "wave"], action="append")
     parser.add_argument("--postgres-url", default=os.environ.get("HEARD_BENCH_POSTGRES_URL"),
                         help="a server where a throw-away database may be created "
                              "(default $HEARD_BENCH_POSTGRES_URL; PostgreSQL runs are left out without it)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     size = QUICK if args.quick else FULL
-    chosen = args.only or ["dispatch", "answering", "reporting", "analysis"]
+    chosen = args.only or ["dispatch", "answering", "reporting", "analysis", "wave"]
     backends = ("sqlite", "postgresql") if args.postgres_url else ("sqlite",)
     jobs = {
         "dispatch": lambda: dispatch.run(size["dispatch"]),
@@ -105,6 +122,7 @@ def main(argv: list[str] | None = None) -> dict:
                                            size["answer_seconds"]),
         "reporting": lambda: reporting.run(*size["report"]),
         "analysis": lambda: text_analysis.run(size["texts"]),
+        "wave": lambda: wave.run(**size["wave"]),
     }
     results: dict = {"quick": args.quick, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                      "machine": machine()}

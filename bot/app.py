@@ -9,7 +9,7 @@ from datetime import datetime, time
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor, CallbackQueryHandler,
+from telegram.ext import (Application, ApplicationBuilder, BaseUpdateProcessor, CallbackQueryHandler,
                           CommandHandler,
                           ContextTypes, Defaults, MessageHandler, TypeHandler, filters)
 
@@ -17,6 +17,7 @@ from bot import participant, screening, staff
 from bot.context import Heard
 from bot.dispatch import tick
 from bot.processing import PerChatUpdateProcessor
+from bot.ratelimit import SharedRateLimiter
 from bot.safeguarding import send_missing_help, warn_if_duty_unreachable
 from bot.texts import t
 from surveys.models import utcnow
@@ -25,10 +26,6 @@ from surveys.settings import Settings
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 PARTICIPANT_COMMANDS = ("start", "help", "privacy", "language", "stop", "delete")
-# Telegram allows about 30 messages a second in all. AIORateLimiter's default bucket (30 per 1 s)
-# lets 30 go at once and 30 more within that second; a bucket of one refilled 29 times a second
-# never exceeds 30 in any second, with a message's worth of slack for network jitter.
-SENDS_PER_SECOND = 29
 
 
 def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, analyse=None) -> Heard:
@@ -66,9 +63,8 @@ def build_application(h: Heard, builder: ApplicationBuilder, *, dispatch: bool =
     builder = (builder.post_init(_post_init).post_shutdown(_post_shutdown)
                .concurrent_updates(update_processor or PerChatUpdateProcessor())
                .defaults(Defaults(parse_mode=ParseMode.HTML)))
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(
-            overall_max_rate=1, overall_time_period=1 / SENDS_PER_SECOND, max_retries=3))
+    if rate_limit:  # one budget for the whole bot, however many processes run it (bot/ratelimit.py)
+        builder = builder.rate_limiter(SharedRateLimiter(h.engine, per_second=h.settings.max_messages_per_second))
     application = builder.build()
     application.bot_data["heard"] = h
     register_handlers(application)

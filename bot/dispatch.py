@@ -19,6 +19,7 @@ from bot import callbacks
 from bot.action_news import send_action_news
 from bot.context import Heard, heard
 from bot.conversation import send_step
+from bot.ratelimit import background_sends
 from bot.safeguarding import (digest_message, notify_duty, send_missing_help, send_to_staff,
                               warn_if_duty_unreachable)
 from bot.texts import t
@@ -74,6 +75,12 @@ async def run_tick(bot: Bot, h: Heard, *, batch: int = 100) -> TickReport:
         return report
     report.digests = await _send_review_digest(bot, h)
     report.callbacks_escalated = await callbacks.escalate_waiting(bot, h)
+    with background_sends():  # replies to people go first; these take the budget they leave
+        await _send_due(bot, h, report, batch)
+    return report
+
+
+async def _send_due(bot: Bot, h: Heard, report: TickReport, batch: int) -> None:
     await send_action_news(bot, h)  # "you said, we did", once a quarter, to those who asked to hear
     while True:
         claimed = await h.transaction(claim_due, now=h.now(), worker=h.worker, limit=batch, service_id=h.service_id)
@@ -87,7 +94,6 @@ async def run_tick(bot: Bot, h: Heard, *, batch: int = 100) -> TickReport:
     for invitation_id in due:
         if await send_reminder(bot, h, invitation_id):
             report.reminded += 1
-    return report
 
 
 async def deliver_due_for(bot: Bot, h: Heard, participant_id: int) -> None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm
 from sqlmodel import Session, select
 
 from surveys.models import (OPEN_STATUSES, Case, Consent, Invitation, InvitationStatus, Participant)
@@ -107,36 +106,86 @@ def claim_due(session: Session, *, now: datetime, worker: str, limit: int = 100,
     A person gets one survey at a time, so an invitation waits while another is open for them.
     On PostgreSQL rows locked by another worker are skipped; on SQLite the write lock taken at
     BEGIN IMMEDIATE serialises claimers. Either way the conditional UPDATE is the final guard.
+
+    The work is split into single-table queries (due invitations a page at a time, in due order;
+    then who of their people may be messaged; then who is busy) so that no plan depends on the
+    planner's statistics: one query joining the three took 17-22 s per claim on PostgreSQL
+    tables freshly bulk-loaded, before ANALYZE, and milliseconds after. Now each page costs the
+    same either way.
     """
     _release_stale_claims(session, now)
-    other = sa.orm.aliased(Invitation)
-    busy = sa.exists().where(other.participant_id == Participant.id,
-                             other.status.in_([s.value for s in _ACTIVE]))
-    candidates = (
-        select(Invitation.id).join(Participant, Participant.id == Invitation.participant_id)
-        .where(Invitation.status == InvitationStatus.scheduled, Invitation.due_at <= now,
-               sa.or_(Invitation.next_attempt_at.is_(None), Invitation.next_attempt_at <= now),
-               _reachable(), ~busy)
-        .order_by(Invitation.due_at, Invitation.id).limit(limit)
-    )
-    candidates = _narrow(candidates, service_id, participant_id)
-    if session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(of=Invitation, skip_locked=True)
-    ids = list(session.exec(candidates).all())
-    if not ids:
+    postgres = session.get_bind().dialect.name == "postgresql"
+    chosen: list[int] = []  # invitation ids taken, in due order; one per person per claim
+    seen: set[int] = set()  # people already decided on in this claim
+    after: tuple[datetime, int] | None = None
+    page = max(2 * limit, 50)
+    while len(chosen) < limit:
+        rows = session.execute(_due_page(now, after, page, participant_id)).all()
+        if not rows:
+            break
+        after = (rows[-1].due_at, rows[-1].id)
+        earliest = {}
+        for row in rows:  # in due order, so the first row seen for a person is their earliest
+            if row.participant_id not in seen:
+                earliest.setdefault(row.participant_id, row.id)
+        seen.update(earliest)
+        may_send = _free_to_message(session, set(earliest), service_id)
+        candidates = [inv_id for person, inv_id in earliest.items() if person in may_send]
+        while candidates and len(chosen) < limit:  # lock only as many as needed: the rest stay free for others
+            wanted, candidates = candidates[:limit - len(chosen)], candidates[limit - len(chosen):]
+            chosen += _lock_unless_taken(session, wanted, postgres)
+        if len(rows) < page:
+            break
+    if not chosen:
         return []
-    # One invitation per person per claim, even when two are due together.
-    per_person: dict[int, int] = {}
-    for inv_id, person in session.exec(select(Invitation.id, Invitation.participant_id)
-                                       .where(Invitation.id.in_(ids)).order_by(Invitation.due_at, Invitation.id)):
-        per_person.setdefault(person, inv_id)
     claimed = session.execute(
-        sa.update(Invitation).where(Invitation.id.in_(list(per_person.values())),
+        sa.update(Invitation).where(Invitation.id.in_(chosen),
                                     Invitation.status == InvitationStatus.scheduled)
         .values(status=InvitationStatus.claimed, claimed_at=now, claimed_by=worker)
         .returning(Invitation.id)
     ).scalars().all()
     return sorted(claimed)
+
+
+def _due_page(now: datetime, after: tuple[datetime, int] | None, page: int, participant_id: int | None):
+    """The next ``page`` due invitations in (due_at, id) order, from the invitation table alone."""
+    query = (select(Invitation.id, Invitation.participant_id, Invitation.due_at)
+             .where(Invitation.status == InvitationStatus.scheduled, Invitation.due_at <= now,
+                    sa.or_(Invitation.next_attempt_at.is_(None), Invitation.next_attempt_at <= now))
+             .order_by(Invitation.due_at, Invitation.id).limit(page))
+    if participant_id is not None:
+        query = query.where(Invitation.participant_id == participant_id)
+    if after is not None:
+        due_at, last_id = after
+        query = query.where(sa.or_(Invitation.due_at > due_at,
+                                   sa.and_(Invitation.due_at == due_at, Invitation.id > last_id)))
+    return query
+
+
+def _lock_unless_taken(session: Session, ids: list[int], postgres: bool) -> list[int]:
+    """On PostgreSQL, lock these rows, skipping any another worker holds (it is claiming them)."""
+    if not postgres or not ids:
+        return ids
+    return list(session.exec(select(Invitation.id).where(Invitation.id.in_(ids),
+                                                         Invitation.status == InvitationStatus.scheduled)
+                             .with_for_update(skip_locked=True)).all())
+
+
+def _free_to_message(session: Session, people: set[int], service_id: int | None) -> set[int]:
+    """Of these people, those we may message now (reachable, in this YOT) with no survey open or
+    being sent (claimed) by another worker."""
+    if not people:
+        return set()
+    query = select(Participant.id).where(Participant.id.in_(sorted(people)), _reachable())
+    if service_id is not None:
+        query = query.join(Case, Case.id == Participant.case_id).where(Case.service_id == service_id)
+    reachable = set(session.exec(query).all())
+    if not reachable:
+        return set()
+    busy = set(session.exec(select(Invitation.participant_id).where(
+        Invitation.participant_id.in_(sorted(reachable)),
+        Invitation.status.in_([s.value for s in (*_ACTIVE, InvitationStatus.claimed)]))).all())
+    return reachable - busy
 
 
 def _narrow(query, service_id: int | None, participant_id: int | None):

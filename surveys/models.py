@@ -346,3 +346,15 @@ class ProcessedUpdate(SQLModel, table=True):
     bot_id: int = Field(primary_key=True, sa_type=sa.BigInteger(), sa_column_kwargs={"autoincrement": False})
     update_id: int = Field(primary_key=True, sa_type=sa.BigInteger(), sa_column_kwargs={"autoincrement": False})
     handled_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+
+
+class SendBudget(SQLModel, table=True):
+    """The bot's shared message budget (bot/ratelimit.py): when the next message may go out.
+
+    One row ``"all"`` for the whole bot, and one per recently messaged chat, keyed by a hash of
+    the chat id. Every bot process reserves its send times here, so together they stay within
+    Telegram's limits. Times are seconds since the epoch; chat rows are pruned once stale.
+    """
+
+    key: str = Field(primary_key=True, max_length=80)
+    next_free: float = Field(sa_type=sa.Float(), nullable=False)

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     timezone: str = "Europe/London"
     send_window: str = "09:00-20:00"
     dispatch_interval: float = 60.0
+    # Telegram's limit for a whole bot, shared by all its processes (bot/ratelimit.py).
+    max_messages_per_second: int = Field(default=30, ge=1)
     invite_days: int = 30
     retention_months: int = 24
     alert_escalation_minutes: int = 30

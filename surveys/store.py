@@ -7,6 +7,7 @@ open one per unit of work with :func:`session_scope`, which commits or rolls bac
 from __future__ import annotations
 
 import re
+import select as io_select  # the system call; sqlmodel.select is the query
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -23,6 +24,9 @@ from surveys.text import clean_text, needs_cleaning
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# A PostgreSQL connection older than this is replaced before use: a firewall or proxy that drops
+# idle connections silently sends no sign a client could notice.
+POSTGRES_RECYCLE_SECONDS = 30 * 60
 
 
 def make_engine(url: str, *, keys: Keyring | None = None, hash_key: bytes | None = None, **kwargs) -> Engine:
@@ -39,9 +43,35 @@ def make_engine(url: str, *, keys: Keyring | None = None, hash_key: bytes | None
         # Let SQLAlchemy's BEGIN reach SQLite, so a read-then-write takes its lock at BEGIN IMMEDIATE.
         sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
     else:
-        engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
+        # No pool_pre_ping: a round trip before every checkout was paid on every answer. A server that
+        # restarted or ended our connection has closed its socket, which a checkout can see without
+        # asking the server (_closed_by_server); pool_recycle replaces connections dropped silently.
+        kwargs.setdefault("pool_recycle", POSTGRES_RECYCLE_SECONDS)
+        engine = sa.create_engine(url, **kwargs)
+        sa.event.listen(engine, "checkout", _closed_by_server)
     sa.event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
     return use_hash_key(use_keys(engine, keys), hash_key)
+
+
+def _closed_by_server(dbapi_connection, _record, _proxy) -> None:
+    """Refuse a pooled connection the server has closed, so the pool opens a fresh one.
+
+    An idle connection has nothing to read: if its socket is readable, the server has sent its
+    farewell (a restart, ``pg_terminate_backend``) or hung up. heard never LISTENs, so nothing
+    else arrives unasked; at worst a live connection is replaced. Looking costs one system call,
+    not a round trip to the server.
+    """
+    pgconn = getattr(dbapi_connection, "pgconn", None)
+    if pgconn is None:
+        return
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise sa.exc.DisconnectionError("connection closed")
+    try:
+        readable, _, _ = io_select.select([pgconn.socket], [], [], 0)
+    except Exception as error:  # noqa: BLE001 - no socket: this connection is done
+        raise sa.exc.DisconnectionError(str(error)) from error
+    if readable:
+        raise sa.exc.DisconnectionError("the server closed the connection")
 
 
 def _storable_parameters(_conn, _cursor, statement, parameters, _context, _executemany):
