@@ -32,6 +32,7 @@ from surveys.models import (Audience, AuditEvent, Consent, Invitation, Invitatio
                             Participant, ProcessedUpdate)
 from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
+from surveys.web_sessions import end_web_sessions
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,7 @@ def _link(session: Session, h: Heard, chat_id: int, code: str, now):
     moved_from = int(participant.chat_id) if participant.chat_id and participant.chat_id != str(chat_id) else None
     participant.chat_id, participant.chat_hash = str(chat_id), _chat_key(session, chat_id)
     participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
+    end_web_sessions(session, participant.id, now=now)  # one channel at a time: the web page stops working
     audit(session, f"participant:{participant.id}", "participant.moved" if moved_from else "participant.linked", at=now)
     lang = _lang(participant)
     return t(for_audience("start.welcome", participant.audience), lang), lang, participant.consent, participant, moved_from
