@@ -143,7 +143,7 @@ async def test_the_cookie_is_secure_by_default(db_url):
 
     with session_scope(h.engine) as session:
         import_rows(session, h.service_id, parse_csv(open("tests/data/cases_example.csv").read()))
-    async with web_world(db_url, heard=h) as w:
+    async with web_world(db_url, heard=h, secure_cookie=None) as w:
         person = await w.person()
         code = w.invite(*YP)
         landing = await person.client.get(f"/s/{code}")

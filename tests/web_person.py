@@ -85,7 +85,7 @@ class WebPerson:
 
 @contextlib.asynccontextmanager
 async def web_world(db_url: str, *, bot=None, limiter: CodeLimiter | None = None, clock: FakeClock | None = None,
-                    heard=None):
+                    heard=None, secure_cookie: bool | None = False):
     """heard's web chat on 127.0.0.1 over a fresh database with the example cases."""
     clock = clock or FakeClock(START)
     h = heard or build_heard(Settings(database_url=db_url, service="test-yot", web_cookie_secure=False,
@@ -94,7 +94,7 @@ async def web_world(db_url: str, *, bot=None, limiter: CodeLimiter | None = None
         with session_scope(h.engine) as session:
             import_rows(session, h.service_id, parse_csv(CASES))
     app = web.Application()
-    chat = WebChat(h, bot, limiter)
+    chat = WebChat(h, bot, limiter, secure_cookie)
     add_routes(app, chat)
     server = TestServer(app, host="127.0.0.1")
     async with server:

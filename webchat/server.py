@@ -88,6 +88,7 @@ class WebChat:
     heard: object  # bot.context.Heard
     bot: object | None = None  # telegram.Bot: duty alerts and "you moved" notes; None: the dispatcher retries alerts
     limiter: CodeLimiter | None = None
+    secure_cookie: bool | None = None  # None: HEARD_WEB_COOKIE_SECURE
 
     def __post_init__(self):
         self.limiter = self.limiter or CodeLimiter()
@@ -114,7 +115,7 @@ class WebChat:
 
     def cookie(self, response: web.StreamResponse, name: str, value: str, *, max_age: int, same_site: str) -> None:
         response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite=same_site,
-                            secure=self.settings.web_cookie_secure)
+                            secure=self.settings.web_cookie_secure if self.secure_cookie is None else self.secure_cookie)
 
     def token(self, request: web.Request) -> str | None:
         return request.cookies.get(SESSION_COOKIE)
