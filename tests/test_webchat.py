@@ -254,3 +254,34 @@ async def test_a_due_survey_opens_when_they_look(db_url):
             create_manual(session, participant, w.heard.definitions["yp_review"], now=w.heard.now() + timedelta(0))
         await person.get("/chat")
         assert "Question 1 of" in person.page
+
+
+def test_heard_invite_channel_web_prints_a_link_to_the_web_chat(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+    from surveys.enrol import hash_code
+    from surveys.models import InviteLink
+    from surveys.store import make_engine
+
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    runner = CliRunner()
+    csv_file = tmp_path / "cases.csv"
+    csv_file.write_text(open("tests/data/cases_example.csv").read())
+    assert runner.invoke(app, ["cases", "import", str(csv_file)]).exit_code == 0
+    args = ["invite", "YJ-24-0117", "--audience", "young_person", "--channel", "web"]
+    unset = runner.invoke(app, args)
+    assert unset.exit_code == 2 and "HEARD_PUBLIC_URL" in unset.output
+    monkeypatch.setenv("HEARD_PUBLIC_URL", "https://feedback.example.gov.uk/")
+    invited = runner.invoke(app, args)
+    assert invited.exit_code == 0, invited.output
+    link = invited.stdout.strip()
+    assert link.startswith("https://feedback.example.gov.uk/s/") and "one device" in invited.output
+    code = link.rsplit("/", 1)[1]
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with session_scope(engine) as session:
+        [stored] = session.exec(select(InviteLink)).all()
+        assert stored.code_hash == hash_code(code) and code not in stored.code_hash  # hashed, as Telegram's are
+    engine.dispose()
+    wrong = runner.invoke(app, ["invite", "YJ-24-0117", "--audience", "young_person", "--channel", "pigeon"])
+    assert wrong.exit_code == 2
