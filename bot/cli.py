@@ -699,7 +699,6 @@ def _stop_reason(error: Exception) -> str:
 def _run(settings: Settings, *, webhook_url, listen, port, api_url) -> None:
     import secrets
 
-    from telegram import Update
     from telegram.ext import ApplicationBuilder
 
     from bot.app import build_application, build_heard

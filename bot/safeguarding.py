@@ -22,7 +22,7 @@ from surveys.alert_delivery import (ALERT_ROLES, alerts_needing_help, claim_deli
                             mark_delivered, mark_help_sent, mark_reachable, mark_unreachable, recipients,
                             release_claim)
 from surveys.alerts import help_text_key  # noqa: F401 - the rule lives in surveys/, shared with the web chat
-from surveys.models import AlertTier, Audience, Case, Invitation, Participant, SafeguardingAlert
+from surveys.models import Case, Invitation, Participant, SafeguardingAlert
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)

@@ -230,11 +230,14 @@ async def test_stop_and_delete(db_url):
         await _to_first_question(w, person)
         await person.answer_something()
         await person.get("/chat/help")
-        assert "Childline" in person.page and "stop" in actions(person.page)
+        assert "Childline" in person.page and "confirm=stop" in person.page and actions(person.page) == []
+        await person.get("/chat/help?confirm=stop")  # asked first, as in Telegram
+        assert "Do you want to stop" in person.page and actions(person.page) == ["stop"]
         await person.press("stop")
         assert "won't ask you anything else" in person.page
         assert not _rows(w.heard, Invitation, Invitation.status.in_([InvitationStatus.sent, InvitationStatus.started]))
-        await person.get("/chat/help")
+        await person.get("/chat/help?confirm=delete")
+        assert "delete all your answers" in person.page
         await person.press("delete")
         assert "answers are deleted" in person.page
         assert _rows(w.heard, Answer) == [] and _rows(w.heard, WebSession) == []

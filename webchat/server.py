@@ -32,7 +32,7 @@ from surveys.alert_delivery import mark_help_sent
 from surveys.answering import load_answers, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
-from surveys.models import AlertTier, Audience, Consent, Invitation, InvitationStatus, InviteLink, Participant
+from surveys.models import AlertTier, Audience, Consent, InviteLink, Participant
 from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
 from surveys.text import clean_optional
@@ -53,7 +53,6 @@ BACKGROUND_RETRY_SECONDS = 10
 BACKGROUND_RETRY_LIMIT = 360
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-_ACTIVE = (InvitationStatus.sent, InvitationStatus.started)
 
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                 trim_blocks=True, lstrip_blocks=True)
@@ -249,7 +248,9 @@ class WebChat:
             stopped = participant is not None and participant.opted_out_at is not None
         how, privacy = pages.help_page(audience, lang)
         csrf = csrf_token(self.token(request)) if participant else None
-        return self.page("help.html.j2", lang=lang, how=how, privacy=privacy, csrf=csrf, stopped=stopped)
+        confirm = request.query.get("confirm") if request.query.get("confirm") in ("stop", "delete") else None
+        return self.page("help.html.j2", lang=lang, how=how, privacy=privacy, csrf=csrf, stopped=stopped,
+                         confirm=confirm)
 
     async def act(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -284,7 +285,6 @@ class WebChat:
 
     def _change(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
                 now) -> list[str]:
-        h = self.heard
         actor = f"participant:{participant.id}"
         if action in ("lang:en", "lang:cy"):
             participant.language, participant.language_chosen_at = action[5:], now
