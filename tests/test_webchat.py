@@ -288,3 +288,17 @@ def test_heard_invite_channel_web_prints_a_link_to_the_web_chat(tmp_path, monkey
     engine.dispose()
     wrong = runner.invoke(app, ["invite", "YJ-24-0117", "--audience", "young_person", "--channel", "pigeon"])
     assert wrong.exit_code == 2
+
+
+async def test_a_failure_shows_a_kind_page_and_no_details(db_url, caplog):
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await _to_first_question(w, person)
+
+        def broken(*_args, **_kwargs):
+            raise RuntimeError("secret words someone typed")
+
+        w.chat._apply = broken
+        await person.press("skip")
+        assert person.status == 500 and "Your answers so far are safe" in person.page
+        assert "secret words" not in person.page and "secret words" not in caplog.text

@@ -473,6 +473,23 @@ def secure(response, *, cache: bool = True):
 WEBCHAT = web.AppKey("webchat", WebChat)
 
 
+@web.middleware
+async def kind_errors(request: web.Request, handler):
+    """Something broke: say so kindly on the web chat's pages (their answers so far are stored), log only the type."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as error:  # noqa: BLE001 - a traceback could quote what someone wrote
+        if not request.path.startswith(("/s/", "/chat")):
+            raise
+        log.error("web chat error on %s: %s", request.path.split("/")[1], type(error).__name__)
+        html = _templates.get_template("message.html.j2").render(
+            lang="en", t=lambda key, **v: t(key, "en", **v), cy=None, rich=pages.rich, message=pages.rich(t("web.error")))
+        return secure(web.Response(text=html, content_type="text/html", charset="utf-8", status=500))
+
+
 def add_routes(app: web.Application, chat: WebChat) -> None:
+    app.middlewares.append(kind_errors)
     app.router.add_routes(chat.routes())
     app[WEBCHAT] = chat
