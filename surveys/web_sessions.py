@@ -72,16 +72,17 @@ def participant_for_token(session: Session, service_id: int, token: str | None, 
     """The person whose browser holds this cookie, if the session is still live and theirs in this YOT."""
     if not token or len(token) > 100:
         return None
-    found = session.exec(select(WebSession, Participant).join(Participant, Participant.id == WebSession.participant_id)
+    found = session.exec(select(WebSession.id, WebSession.ended_at, WebSession.last_seen_at, Participant)
+                         .join(Participant, Participant.id == WebSession.participant_id)
                          .join(Case, Case.id == Participant.case_id)
                          .where(WebSession.token_hash == token_hash(token), Case.service_id == service_id)).first()
     if found is None:
         return None
-    row, participant = found  # one query: this runs on every page and every answer
-    if row.ended_at is not None or row.last_seen_at < now - IDLE_LIMIT or participant.erased_at is not None:
+    session_id, ended_at, last_seen_at, participant = found  # one query: this runs on every page and every answer
+    if ended_at is not None or last_seen_at < now - IDLE_LIMIT or participant.erased_at is not None:
         return None
-    if now - row.last_seen_at > timedelta(minutes=5):  # not a write on every page
-        row.last_seen_at = now
+    if now - last_seen_at > timedelta(minutes=5):  # not a write on every page
+        session.execute(sa.update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now))
     return participant
 
 
