@@ -120,3 +120,12 @@ def open_survey(session: Session, participant: Participant, definitions: dict, *
         due.next_reminder_at = None  # reminders to web people go by SMS or email, not by this bot
         session.flush()
     return due if due.status in (InvitationStatus.sent, InvitationStatus.started) else None
+
+
+def on_web(session: Session, participant_ids) -> set[int]:
+    """Which of these people answer on the web page now (a live web session, no Telegram chat)."""
+    ids = list(participant_ids)
+    if not ids:
+        return set()
+    return set(session.exec(select(WebSession.participant_id).where(
+        WebSession.participant_id.in_(ids), WebSession.ended_at.is_(None))).all())

@@ -302,3 +302,23 @@ async def test_a_failure_shows_a_kind_page_and_no_details(db_url, caplog):
         await person.press("skip")
         assert person.status == 500 and "Your answers so far are safe" in person.page
         assert "secret words" not in person.page and "secret words" not in caplog.text
+
+
+async def test_workers_lists_know_a_web_person_needs_no_new_link(db_url):
+    from surveys.casework import WEB_WAITING, due_soon, needs_link
+
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await _to_first_question(w, person, survey=None)
+        [participant] = _rows(w.heard, Participant, Participant.consent == Consent.given)
+        with session_scope(w.heard.engine) as session:
+            from surveys.invitations import create_manual
+
+            create_manual(session, session.get(Participant, participant.id), w.heard.definitions["yp_review"],
+                          now=w.heard.now())
+        with session_scope(w.heard.engine) as session:
+            soon = [line for line in due_soon(session, w.heard.service_id, now=w.heard.now())
+                    if line.survey_id == "yp_review"]
+            stuck = needs_link(session, w.heard.service_id, now=w.heard.now())
+        assert [line.note for line in soon] == [WEB_WAITING]
+        assert not [line for line in stuck if line.survey_id == "yp_review" and line.audience == "young_person"]
