@@ -86,11 +86,21 @@ def participant_for_token(session: Session, service_id: int, token: str | None, 
     return participant
 
 
-def link_owner(session: Session, code: str) -> int | None:
-    """Whose link this is (used or not), to tell "opened again on the same device" from a second device."""
+def link_state(session: Session, code: str, *, now: datetime) -> tuple[int | None, str]:
+    """Whose link this is and whether it still works ("live", "used", "expired" or "unknown"), using nothing up.
+
+    The owner tells "the same device opening its link again" from a second device.
+    """
     from surveys.enrol import hash_code
 
-    return session.exec(select(InviteLink.participant_id).where(InviteLink.code_hash == hash_code(code.strip()))).first()
+    if len(code) > 64:
+        return None, "unknown"
+    link = session.exec(select(InviteLink).where(InviteLink.code_hash == hash_code(code.strip()))).first()
+    if link is None:
+        return None, "unknown"
+    if link.used_at is not None:
+        return link.participant_id, "used"
+    return link.participant_id, "expired" if link.expires_at <= now else "live"
 
 
 def open_survey(session: Session, participant: Participant, definitions: dict, *, now: datetime) -> Invitation | None:

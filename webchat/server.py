@@ -32,11 +32,11 @@ from surveys.alert_delivery import mark_help_sent
 from surveys.answering import load_answers, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
-from surveys.models import AlertTier, Audience, Consent, InviteLink, Participant
+from surveys.models import AlertTier, Audience, Consent, Participant
 from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
 from surveys.text import clean_optional
-from surveys.web_sessions import (csrf_ok, csrf_token, link_owner, open_survey, participant_for_token,
+from surveys.web_sessions import (csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
                                   start_web_session)
 from webchat import pages
 
@@ -140,9 +140,8 @@ class WebChat:
         if self.limiter.blocked(key):
             return self.page("message.html.j2", message=pages.rich(t("web.too_many")), status=429)
         with session_scope(self.heard.engine) as session:
-            owner = link_owner(session, code) if len(code) <= 64 else None
+            owner, state = link_state(session, code, now=self.heard.now())
             me = self.who(request, session)
-            state = self._code_state(session, code) if owner is not None else "unknown"
         if me is not None and owner == me.id:
             return see_other("/chat")  # the same device opening its link again: carry on where they were
         if state != "live":
@@ -153,18 +152,6 @@ class WebChat:
         response = self.page("start.html.j2", code=code, form_token=form_token)
         self.cookie(response, FORM_COOKIE, form_token, max_age=3600, same_site="Strict")
         return response
-
-    def _code_state(self, session, code: str) -> str:
-        from sqlmodel import select
-
-        from surveys.enrol import hash_code
-
-        link = session.exec(select(InviteLink).where(InviteLink.code_hash == hash_code(code.strip()))).first()
-        if link is None:
-            return "unknown"
-        if link.used_at is not None:
-            return "used"
-        return "expired" if link.expires_at <= self.heard.now() else "live"
 
     async def redeem(self, request: web.Request) -> web.Response:
         code = request.match_info["code"]
