@@ -68,7 +68,7 @@ def make_web_app(application: Application, engine: Engine, secret: str | None, *
         state = "ok" if ok else "unavailable"
         return web.json_response({"status": state, "database": state}, status=200 if ok else 503)
 
-    app = web.Application(client_max_size=64 * 1024)  # a form or an update is never bigger
+    app = web.Application()
     if secret is not None:
         app.router.add_post(WEBHOOK_PATH, telegram)
     app.router.add_get("/healthz", healthz)
