@@ -27,8 +27,8 @@
         main.innerHTML = fresh.innerHTML;
         document.documentElement.lang = page.documentElement.lang;
         document.title = page.title;
-        var nav = page.querySelector(".top a.nav"), here = document.querySelector(".top a.nav");
-        if (nav && here) { here.textContent = nav.textContent; here.href = nav.getAttribute("href"); }
+        var top = page.querySelector(".top"), here = document.querySelector(".top");
+        if (top && here) { here.innerHTML = top.innerHTML; }  // the header follows the language too
         var bubbles = main.querySelectorAll(".log .bubble");
         for (var i = before; i < bubbles.length; i++) { bubbles[i].classList.add("new"); }
         if (pair[0].url && pair[0].url.indexOf("/chat") === -1) { window.history.replaceState(null, "", pair[0].url); }
