@@ -50,3 +50,44 @@ async def test_moving_between_telegram_and_the_web(db_url):
             assert w.rows(WebSession)[0].ended_at is not None
             await person.get("/chat")
             assert person.status == 401
+
+
+async def test_when_the_database_cannot_store_a_web_disclosure_help_and_the_duty_worker_are_still_reached(db_url):
+    import asyncio
+
+    import sqlalchemy as sa
+
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.heard.duty_roster = [900]
+        duty = w.emu.user(900, "Priya")
+        async with web_world(db_url, bot=w.app.bot, heard=w.heard) as web:
+            web.chat.retry_seconds = 0.05
+            person = await web.person()
+            await person.open_link(web.invite(*YP, survey="yp_exit"))
+            await person.press("lang:en")
+            await person.press("consent:yes")
+            for _ in range(20):
+                if "send" in actions(person.page):
+                    break
+                await person.press("skip")
+            real_store, failures = web.chat._store, {"left": 5}
+
+            def failing_store(*args):
+                if failures["left"]:
+                    failures["left"] -= 1
+                    raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+                return real_store(*args)
+
+            web.chat._store = failing_store
+            await person.press("send", text=DISCLOSURE)
+            assert "Childline" in person.page  # help on the page at once
+            await w.settle()
+            assert "could not save it" in duty.messages[0]["text"]
+            for _ in range(200):  # storing carries on behind until the database takes it
+                if "Possible safeguarding disclosure" in (duty.last_message or {}).get("text", ""):
+                    break
+                await asyncio.sleep(0.05)
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.help_sent_at is not None and alert.text == DISCLOSURE

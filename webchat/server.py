@@ -21,12 +21,11 @@ from pathlib import Path
 
 import jinja2
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.texts import t
-from surveys import engine
+from surveys import alert_storing, engine
 from surveys.alerts import Flag, record_alert
 from surveys.alert_delivery import mark_help_sent
 from surveys.answering import load_answers, respond
@@ -48,9 +47,6 @@ FORM_COOKIE = "heard_form"  # before there is a session: a double-submit token f
 SESSION_DAYS = 60
 CODE_FAILURES_ALLOWED = 10  # wrong, used or expired codes from one address...
 CODE_WINDOW_SECONDS = 15 * 60  # ...within this time; then it waits
-STORE_TRIES = 3
-BACKGROUND_RETRY_SECONDS = 10
-BACKGROUND_RETRY_LIMIT = 360
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -88,6 +84,7 @@ class WebChat:
     bot: object | None = None  # telegram.Bot: duty alerts and "you moved" notes; None: the dispatcher retries alerts
     limiter: CodeLimiter | None = None
     secure_cookie: bool | None = None  # None: HEARD_WEB_COOKIE_SECURE
+    retry_seconds: float = alert_storing.BACKGROUND_RETRY_SECONDS  # between tries to store an alert while the database fails
 
     def __post_init__(self):
         self.limiter = self.limiter or CodeLimiter()
@@ -365,15 +362,8 @@ class WebChat:
             return False
         flag = Flag(AlertTier(findings.safeguarding_tier), findings.safeguarding_reason or "possible disclosure")
         notes.append(f"help_{flag.tier.value}")  # help is on the very next page, whatever happens below
-        stored = None
-        for attempt in range(STORE_TRIES):
-            try:
-                stored = self._store(token, text, flag)
-                break
-            except SQLAlchemyError:
-                log.exception("could not store a safeguarding alert from the web (try %s of %s)", attempt + 1, STORE_TRIES)
-                await asyncio.sleep(0.2 * (attempt + 1))
-        if stored is None:
+        ok, stored = await alert_storing.store_with_retries(lambda: self._store(token, text, flag))
+        if not ok:
             await self._when_storing_failed(token, text, flag)
         elif stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
             from bot.safeguarding import notify_duty
@@ -382,14 +372,12 @@ class WebChat:
         return True
 
     def _store(self, token: str, text: str, flag: Flag):
-        from bot.screening import load_duty_roster
-
         h = self.heard
         with session_scope(h.engine) as session:
             participant = participant_for_token(session, h.service_id, token, now=h.now())
             if participant is None:
                 return None
-            h.duty_roster = load_duty_roster(session, h.service_id)
+            h.duty_roster = alert_storing.load_duty_roster(session, h.service_id)
             stored = record_alert(session, participant, text, flag, definitions=h.definitions, now=h.now())
             mark_help_sent(session, participant.id, now=h.now())  # shown on the page this request leads to
             return stored
@@ -406,18 +394,14 @@ class WebChat:
         self._spawn(self._keep_storing(token, text, flag))
 
     async def _keep_storing(self, token: str, text: str, flag: Flag) -> None:
-        for _ in range(BACKGROUND_RETRY_LIMIT):
-            await asyncio.sleep(BACKGROUND_RETRY_SECONDS)
-            try:
-                stored = self._store(token, text, flag)
-            except SQLAlchemyError:
-                continue
-            if stored is not None and stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
+        async def stored_late(stored) -> None:
+            if stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
                 from bot.safeguarding import notify_duty
 
                 await notify_duty(self.bot, self.heard, stored.alert_id)
-            return
-        log.critical("gave up storing a safeguarding alert from the web after an hour: the duty workers were told it exists")
+
+        await alert_storing.keep_storing(lambda: self._store(token, text, flag), stored_late,
+                                         retry_seconds=self.retry_seconds)
 
 
 class _NoSession(Exception):
