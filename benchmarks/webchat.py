@@ -102,7 +102,7 @@ async def _get_ready(base: str, code: str) -> tuple[aiohttp.ClientSession, dict]
     for act in ("lang:en", "consent:yes"):
         page = await (await client.post("/chat", data={"csrf": _field(page, "csrf"), "act": act})).text()
     first = re.search(r'name="act" value="(choose:[^"]+)"', page).group(1)
-    return client, {"csrf": _field(page, "csrf"), "q": _field(page, "q"), "act": first}
+    return client, {"csrf": _field(page, "csrf"), "q": _field(page, "q"), "i": _field(page, "i"), "act": first}
 
 
 async def _at_once(clients, forms, path: str, spread: float = 0.0) -> list[float]:
@@ -154,7 +154,8 @@ async def _next_form(client: aiohttp.ClientSession) -> dict:
     """The form for the question now shown: its first button, or Skip."""
     page = await (await client.get("/chat")).text()
     button = re.search(r'name="act" value="(choose:[^"]+)"', page)
-    return {"csrf": _field(page, "csrf"), "q": _field(page, "q"), "act": button.group(1) if button else "skip"}
+    return {"csrf": _field(page, "csrf"), "q": _field(page, "q"), "i": _field(page, "i"),
+            "act": button.group(1) if button else "skip"}
 
 
 def run(people: int = 200) -> dict:

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from surveys.models import Answer, Consent, Invitation, InvitationStatus, Participant, SafeguardingAlert, WebSession
+from surveys.models import (Answer, Audience, Consent, Invitation, InvitationStatus, Participant, SafeguardingAlert,
+                            WebSession)
 from surveys.store import session_scope
 from tests.web_person import YP, actions, field, web_world
 from webchat.server import CodeLimiter
@@ -322,3 +323,15 @@ async def test_workers_lists_know_a_web_person_needs_no_new_link(db_url):
             stuck = needs_link(session, w.heard.service_id, now=w.heard.now())
         assert [line.note for line in soon] == [WEB_WAITING]
         assert not [line for line in stuck if line.survey_id == "yp_review" and line.audience == "young_person"]
+
+
+async def test_a_form_naming_someone_elses_survey_changes_nothing_of_theirs(db_url):
+    async with web_world(db_url) as w:
+        mine, theirs = await w.person(), await w.person()
+        await _to_first_question(w, mine)
+        await _to_first_question(w, theirs, who=("YJ-24-0117", Audience.parent_carer), survey="parent_exit")
+        their_invitation = field(theirs.page, "i")
+        mine.page = mine.page.replace(f'name="i" value="{field(mine.page, "i")}"', f'name="i" value="{their_invitation}"')
+        await mine.answer_something()  # a forged id: falls back to their own open survey
+        assert not _rows(w.heard, Answer, Answer.invitation_id == int(their_invitation))
+        assert "Question 2 of" in mine.page

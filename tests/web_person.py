@@ -60,7 +60,7 @@ class WebPerson:
     async def press(self, act: str, **extra) -> str:
         data = {"csrf": field(self.page, "csrf") or "", "act": act}
         if field(self.page, "q"):
-            data["q"] = field(self.page, "q")
+            data["q"], data["i"] = field(self.page, "q"), field(self.page, "i")
         data.update(extra)
         response = await self.client.post("/chat", data=data)
         self.status, self.page = response.status, await response.text()

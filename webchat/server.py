@@ -31,7 +31,7 @@ from surveys.alert_delivery import mark_help_sent
 from surveys.answering import load_answers, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
-from surveys.models import AlertTier, Audience, Consent, Participant
+from surveys.models import AlertTier, Audience, Consent, Invitation, InvitationStatus, Participant
 from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
 from surveys.text import clean_optional
@@ -42,6 +42,7 @@ from webchat import pages
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
+_OPEN = (InvitationStatus.sent, InvitationStatus.started)
 SESSION_COOKIE = "heard_session"
 FORM_COOKIE = "heard_form"  # before there is a session: a double-submit token for the Start form
 SESSION_DAYS = 60
@@ -301,7 +302,8 @@ class WebChat:
     def _answer(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
                 now) -> list[str]:
         h = self.heard
-        invitation = open_survey(session, participant, h.definitions, now=now)
+        invitation = self._form_invitation(session, participant, form) or open_survey(session, participant,
+                                                                                     h.definitions, now=now)
         if invitation is None:
             return []
         definition = h.definitions[invitation.survey_id]
@@ -324,6 +326,17 @@ class WebChat:
         if response is not None and isinstance(response.step, engine.Finished):
             notes.append("finished")
         return notes
+
+    @staticmethod
+    def _form_invitation(session, participant: Participant, form) -> Invitation | None:
+        """The survey the form was shown for, by its id (one look-up by key), if it is theirs and still open."""
+        ident = form.get("i")
+        if not isinstance(ident, str) or not ident.isascii() or not ident.isdigit() or len(ident) > 9:
+            return None
+        invitation = session.get(Invitation, int(ident))
+        if invitation is None or invitation.participant_id != participant.id or invitation.status not in _OPEN:
+            return None
+        return invitation
 
     def _after_commit(self, session, jobs: list) -> None:
         """Workers are told after the transaction commits (never awaiting Telegram inside one)."""

@@ -67,7 +67,7 @@ class WebVisitor:
     async def send(self, form: dict) -> None:
         data = [("csrf", _field(self.page, "csrf") or "")]
         if _field(self.page, "q"):
-            data.append(("q", _field(self.page, "q")))
+            data += [("q", _field(self.page, "q")), ("i", _field(self.page, "i") or "")]
         for key, value in form.items():
             data += [(key, item) for item in value] if isinstance(value, list) else [(key, value)]
         self.page = await (await self.client.post("/chat", data=data)).text()
