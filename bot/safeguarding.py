@@ -22,7 +22,8 @@ from bot.texts import t
 from surveys.alert_delivery import (ALERT_ROLES, alerts_needing_help, claim_delivery, duty_or_managers, duty_reach_problem,
                             mark_delivered, mark_help_sent, mark_reachable, mark_unreachable, recipients,
                             release_claim)
-from surveys.models import AlertTier, Audience, Case, Invitation, Participant, SafeguardingAlert
+from surveys.alerts import help_text_key  # noqa: F401 - the rule lives in surveys/, shared with the web chat
+from surveys.models import Case, Invitation, Participant, SafeguardingAlert
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
@@ -31,14 +32,6 @@ TELEGRAM_LIMIT = 4096  # characters (UTF-16 code units) in one message
 ALERT_LIMIT = 4000  # leaves room for the "taken by" note added to the alert later
 PIECE_LIMIT = 3900  # each part of a full text, plus its heading, stays under TELEGRAM_LIMIT
 CUT_LOOKBACK = 300  # split a long text at a space if one is this close to the limit
-
-
-def help_text_key(audience: str | None, tier: str | None) -> str:
-    """Children are pointed to Childline; parents, carers and victims to adult services."""
-    if audience is None:
-        return "safeguarding.help_anyone"
-    who = "child" if audience == Audience.young_person else "adult"
-    return f"safeguarding.{'review' if tier == AlertTier.review else 'help'}_{who}"
 
 
 # --- help for the person --------------------------------------------------------------------

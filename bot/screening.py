@@ -10,7 +10,6 @@ memory, and storing is retried in the background until it works.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,17 +22,17 @@ from telegram.ext import ContextTypes
 from bot import safeguarding
 from bot.context import Heard, heard
 from bot.texts import t
+from surveys import alert_storing
+from surveys.alert_storing import load_duty_roster  # noqa: F401 - moved to surveys/, shared with the web chat
 from surveys.alerts import Flag, StoredAlert, record_alert
 from surveys.enrol import participant_for_chat
-from surveys.models import AlertTier, Audience, Participant, Role, SafeguardingAlert, Staff
+from surveys.models import AlertTier, Audience, Participant, SafeguardingAlert, Staff
 from surveys.store import session_scope
 from surveys.text import clean_optional
 
 log = logging.getLogger(__name__)
 
-STORE_TRIES = 3  # quick tries while the person waits; then help goes out and storing carries on behind
-BACKGROUND_RETRY_SECONDS = 10
-BACKGROUND_RETRY_LIMIT = 360  # an hour of tries
+BACKGROUND_RETRY_SECONDS = alert_storing.BACKGROUND_RETRY_SECONDS  # here so a test can shorten it
 DISCLOSED = "disclosed_update"  # chat_data key: the answer handlers skip their complaint after a disclosure
 
 
@@ -119,13 +118,8 @@ def _store_once(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | 
 
 
 async def _store(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | None:
-    for attempt in range(STORE_TRIES):
-        try:
-            return await h.run(_store_once, h, chat_id, text, flag)
-        except SQLAlchemyError:
-            log.exception("could not store a safeguarding alert (try %s of %s)", attempt + 1, STORE_TRIES)
-            await asyncio.sleep(0.2 * (attempt + 1))
-    return None
+    _ok, stored = await alert_storing.store_with_retries(lambda: h.run(_store_once, h, chat_id, text, flag))
+    return stored
 
 
 async def _help(context, chat_id: int, key: str, lang: str) -> bool:
@@ -169,24 +163,10 @@ async def _when_storing_failed(context, h: Heard, chat_id: int, text: str, flag:
 
 
 async def _keep_storing(context, h: Heard, chat_id: int, text: str, flag: Flag) -> None:
-    for _ in range(BACKGROUND_RETRY_LIMIT):
-        await asyncio.sleep(BACKGROUND_RETRY_SECONDS)
-        try:
-            stored = await h.run(_store_once, h, chat_id, text, flag)
-        except SQLAlchemyError:
-            continue
-        if stored is not None:
-            await h.run(_mark_help_sent, h, stored.alert_id)  # help went out when storing first failed
-            if stored.new and stored.tier == AlertTier.urgent:
-                await safeguarding.notify_duty(context.bot, h, stored.alert_id)
-            log.info("stored safeguarding alert %s after the database recovered", stored.alert_id)
-        return
-    log.critical("gave up storing a safeguarding alert after an hour: the duty workers were told it exists")
+    async def stored_late(stored: StoredAlert) -> None:
+        await h.run(_mark_help_sent, h, stored.alert_id)  # help went out when storing first failed
+        if stored.new and stored.tier == AlertTier.urgent:
+            await safeguarding.notify_duty(context.bot, h, stored.alert_id)
 
-
-def load_duty_roster(session, service_id: int) -> list[int]:
-    """The Telegram ids of everyone who takes alerts, kept in memory for when the database fails."""
-    roles = [Role.duty.value, Role.manager.value, Role.admin.value]
-    rows = session.exec(select(Staff.telegram_user_id).where(
-        Staff.service_id == service_id, Staff.active.is_(True), Staff.role.in_(roles))).all()
-    return sorted(set(rows))
+    await alert_storing.keep_storing(lambda: _store_once(h, chat_id, text, flag), stored_late,
+                                     retry_seconds=BACKGROUND_RETRY_SECONDS)

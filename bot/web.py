@@ -1,4 +1,4 @@
-"""Webhook mode: one small aiohttp server for Telegram's updates and a health check.
+"""heard's own web server: Telegram's updates (webhook mode), a health check, and the web chat.
 
 PTB's own webhook server cannot serve other paths, and a platform needs ``GET /healthz`` to
 know the bot can reach its database. Updates are checked against the secret token Telegram
@@ -48,7 +48,9 @@ async def _update_from(request: web.Request, application: Application) -> Update
         return None
 
 
-def make_web_app(application: Application, engine: Engine, secret: str) -> web.Application:
+def make_web_app(application: Application, engine: Engine, secret: str | None, *, webchat: bool = True) -> web.Application:
+    """The server's routes. ``secret`` None: polling mode, no webhook route. The web chat
+    (webchat/) shares the Application's Heard and its bot, which tells duty workers of disclosures."""
     async def telegram(request: web.Request) -> web.Response:
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given.encode(), secret.encode()):
@@ -67,18 +69,60 @@ def make_web_app(application: Application, engine: Engine, secret: str) -> web.A
         return web.json_response({"status": state, "database": state}, status=200 if ok else 503)
 
     app = web.Application()
-    app.router.add_post(WEBHOOK_PATH, telegram)
+    if secret is not None:
+        app.router.add_post(WEBHOOK_PATH, telegram)
     app.router.add_get("/healthz", healthz)
+    if webchat and "heard" in application.bot_data:
+        from webchat.server import WebChat, add_routes
+
+        add_routes(app, WebChat(application.bot_data["heard"], application.bot))
     return app
+
+
+def _bound_socket(listen: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((listen, port))
+    return sock
+
+
+@contextlib.asynccontextmanager
+async def running_polling(application: Application, engine: Engine, *, listen: str, port: int) -> AsyncIterator[int]:
+    """Polling mode with the web chat and /healthz served beside it; yields the port listened on."""
+    sock = _bound_socket(listen, port)
+    runner = web.AppRunner(make_web_app(application, engine, None), access_log=None)
+    async with application:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await runner.setup()
+        try:
+            await web.SockSite(runner, sock).start()
+            yield sock.getsockname()[1]
+        finally:
+            await runner.cleanup()
+            await application.updater.stop()
+            await application.stop()
+
+
+async def serve_polling(application: Application, engine: Engine, **options) -> None:
+    """Run in polling mode, with the web server, until SIGINT/SIGTERM."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running_polling(application, engine, **options):
+        await stop.wait()
 
 
 @contextlib.asynccontextmanager
 async def running_webhook(application: Application, engine: Engine, *, listen: str, port: int, secret: str,
                           webhook_url: str | None) -> AsyncIterator[int]:
     """Start the Application and the server (and tell Telegram the URL); yields the port listened on."""
-    sock = socket.socket(socket.AF_INET6 if ":" in listen else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((listen, port))
+    sock = _bound_socket(listen, port)
     runner = web.AppRunner(make_web_app(application, engine, secret), access_log=None)
     async with application:
         if application.post_init:  # run_polling/run_webhook would call it; we replace run_webhook

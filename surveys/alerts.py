@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from surveys import engine
 from surveys.answering import load_answers
 from surveys.invitations import active_invitation
-from surveys.models import AlertTier, Case, Consent, Participant, SafeguardingAlert, person_label
+from surveys.models import AlertTier, Audience, Case, Consent, Participant, SafeguardingAlert, person_label
 
 # The same words from the same person within this time are one disclosure (Telegram re-delivering an
 # update after a crash, or a worried person sending it twice): the duty worker is told once.
@@ -30,6 +30,14 @@ class Flag:
 
     tier: AlertTier
     reason: str
+
+
+def help_text_key(audience: str | None, tier: str | None) -> str:
+    """The help a person is shown (same on every channel): children are pointed to Childline; parents, carers and victims to adult services."""
+    if audience is None:
+        return "safeguarding.help_anyone"
+    who = "child" if audience == Audience.young_person else "adult"
+    return f"safeguarding.{'review' if tier == AlertTier.review else 'help'}_{who}"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from surveys.alerts import waiting
 from surveys.models import (OPEN_STATUSES, Audience, person_label, CallbackOutcome, CallbackRequest, Case, Consent, Invitation,
                             InviteLink, InvitationStatus, Participant, Role, SafeguardingAlert)
 from surveys.schedule import callback_escalation_due
+from surveys.web_sessions import on_web
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,14 @@ def due_soon(session: Session, service_id: int, *, now: datetime, days: int = 7)
     rows = _rows(session, service_id, Invitation.status == InvitationStatus.scheduled,
                  Invitation.due_at <= now + timedelta(days=days))
     stuck = _without_live_link(session, [p for _i, p, _c in rows], now)
-    lines = [_entry(inv, p, c, inv.due_at, waiting_reason(p)) for inv, p, c in rows if p.id not in stuck]
+    web = on_web(session, {p.id for _i, p, _c in rows})
+    lines = [_entry(inv, p, c, inv.due_at, WEB_WAITING if p.id in web and not p.opted_out_at else waiting_reason(p))
+             for inv, p, c in rows if p.id not in stuck]
     return sorted(lines, key=lambda line: line.when)
+
+
+# The dispatcher has no chat to send to: the survey opens when they next look at the web page.
+WEB_WAITING = "answers on the web: shown when they next open the page"
 
 
 def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 7) -> list[WorklistEntry]:
@@ -95,6 +102,7 @@ def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 
 def _without_live_link(session: Session, people: list[Participant], now: datetime) -> dict[int, datetime | None]:
     """Unlinked people with no usable link: participant id -> when their newest link expired (None: never had one)."""
     unlinked = {p.id for p in people if p.chat_hash is None and p.erased_at is None and p.opted_out_at is None}
+    unlinked -= on_web(session, unlinked)  # linked too, on the other channel
     if not unlinked:
         return {}
     links = session.exec(select(InviteLink).where(InviteLink.participant_id.in_(unlinked))).all()

@@ -358,3 +358,31 @@ class SendBudget(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=80)
     next_free: float = Field(sa_type=sa.Float(), nullable=False)
+
+
+# --- web chat (issue 15): the second channel over the same engine -----------------------------
+
+class Channel(StrEnum):
+    """How a person is reached. Telegram and the web page are chats; SMS and email only carry links."""
+    telegram = "telegram"
+    web = "web"
+    sms = "sms"
+    email = "email"
+
+
+class WebSession(SQLModel, table=True):
+    """A person answering on the web page, on one device.
+
+    The browser's cookie holds a random token; only its hash is kept here, so a copy of the
+    database cannot be used to take over someone's chat. A newer session for the same person
+    (their link reissued and opened on another device), a Telegram link, or erasure ends it.
+    """
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime(), nullable=False)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime(), nullable=False)
+    ended_at: datetime | None = _when()

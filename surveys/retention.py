@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from surveys.hashkey import erased_case_ref, hash_key_of
 from surveys.invitations import cancel_open
 from surveys.models import (Answer, AuditEvent, CallbackRequest, Case, Consent, Invitation, InviteLink, Participant,
-                            ProcessedUpdate, SafeguardingAlert, UTCDateTime)
+                            ProcessedUpdate, SafeguardingAlert, UTCDateTime, WebSession)
 from surveys.store import audit
 
 # What a case keeps after retention: its id, service, a keyed hash of its case_ref (so a re-import
@@ -156,6 +156,7 @@ def purge(session: Session, service_id: int, *, today: date, months: int, now: d
     session.execute(sa.update(SafeguardingAlert).where(alerts).values(text=None))
     session.execute(sa.update(Participant).where(linked).values(chat_id=None, chat_hash=None))
     session.execute(sa.delete(InviteLink).where(links))
+    session.execute(sa.delete(WebSession).where(WebSession.participant_id.in_(people)))  # web chats end too
     for participant_id in session.exec(select(Participant.id).where(Participant.case_id.in_(case_ids))):
         counts.invitations_cancelled += cancel_open(session, participant_id)
     session.execute(sa.update(Case).where(Case.id.in_(case_ids)).values(**ERASED_CASE_DETAILS, erased_at=now))
@@ -188,6 +189,7 @@ def erase_participant(session: Session, participant: Participant, *, now: dateti
                                                                 SafeguardingAlert.text.is_not(None))
                              .values(text=None)).rowcount
     session.execute(sa.delete(InviteLink).where(InviteLink.participant_id == participant.id))
+    session.execute(sa.delete(WebSession).where(WebSession.participant_id == participant.id))  # the web chat ends
     cancel_open(session, participant.id)
     if participant.chat_hash is not None:  # wrong codes tried from their chat, recorded under its hash
         session.execute(sa.update(AuditEvent).where(AuditEvent.action == "invite.refused",

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     # Whether a safeguarding alert quotes what was written in the duty worker's own Telegram chat,
     # or shows it only when they press "Show text" (audited).
     alert_text: Literal["shown", "hidden"] = "hidden"
+    # The web chat (webchat/): served by heard's own web server, in polling mode too.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    public_url: str | None = Field(default=None, description="Where people reach the web chat, e.g. https://feedback.example.gov.uk")
+    web_cookie_secure: bool = Field(default=True, description="Send the session cookie over HTTPS only (off for http://127.0.0.1 tests).")
+    web_trust_proxy: bool = Field(default=False, description="Take the client address from X-Forwarded-For (behind your own HTTPS proxy).")
     hash_key: SecretStr | None = Field(default=None, description="Keys every identifier hash (surveys/hashkey.py).")
     hash_key_file: Path | None = Field(default=None, description="Where the hash key is kept when HEARD_HASH_KEY is unset.")
 

@@ -13,7 +13,7 @@ from analysis.pipeline import findings_for
 from bot.sandbox.demo import (ANSWERS, AUDIENCES, DISPOSALS, LOCALITIES, answer_actions, cases_csv, history_start,
                       latest_full_quarter, make_cases, make_people, run_demo)
 from surveys.enrol import parse_csv
-from surveys.models import Answer, BoardAction, CallbackRequest, Invitation, SafeguardingAlert
+from surveys.models import Answer, BoardAction, CallbackRequest, Invitation, SafeguardingAlert, WebSession
 from surveys.schema import load_all
 from surveys.store import make_engine
 
@@ -104,6 +104,8 @@ async def test_a_small_demo_runs_the_real_bot_and_writes_the_report(tmp_path):
             sent = session.exec(select(Invitation).where(Invitation.sent_at.is_not(None))).all()
             actions = session.exec(select(BoardAction)).all()
             callbacks = session.exec(select(CallbackRequest)).all()
+            on_web = set(session.exec(select(WebSession.participant_id)).all())
+            web_invitations = {i.id for i in sent if i.participant_id in on_web}
     finally:
         engine.dispose()
     assert len(answers) > 30 and any(a.free_text and a.themes for a in answers)
@@ -124,3 +126,6 @@ async def test_a_small_demo_runs_the_real_bot_and_writes_the_report(tmp_path):
     assert {i.sent_at.date() < date(2026, 1, 1) for i in sent} == {True, False}
     assert "yp_start" in {i.survey_id for i in sent}
     assert set(threading.enumerate()) <= threads  # nothing left running
+    # Some made-up people answered on the web page, over HTTP to heard's own server.
+    assert summary.on_web == len(on_web) > 0 and web_invitations
+    assert any(a.invitation_id in web_invitations for a in answers)

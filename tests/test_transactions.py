@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*ROOT.glob("bot/*.py"), *ROOT.glob("surveys/*.py"), *ROOT.glob("analysis/*.py")])
+SOURCES = sorted([*ROOT.glob("bot/*.py"), *ROOT.glob("surveys/*.py"), *ROOT.glob("analysis/*.py"),
+                  *ROOT.glob("webchat/*.py")])
 
 
 def _awaits_inside_transactions(source: str) -> list[int]:

@@ -55,7 +55,8 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
 def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, parent_carer, victim or placement"),
            participant_ref: str = typer.Option("", help="Which victim (or other person) of this case."),
            qr: Path | None = typer.Option(None, help="Also write the link as a QR code PNG here."),
-           force: bool = typer.Option(False, "--force", help="Move someone already linked to a new Telegram account.")) -> None:
+           force: bool = typer.Option(False, "--force", help="Move someone already linked to a new Telegram account."),
+           channel: str = typer.Option("telegram", help="telegram (a t.me link) or web (HEARD_PUBLIC_URL/s/CODE).")) -> None:
     """Make a one-time invitation link for one person.
 
     Someone already linked keeps their chat: a new link for them needs --force, and when it is used
@@ -66,6 +67,12 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
 
+    if channel == "web":
+        from webchat.cli import invite_web
+
+        return invite_web(case_ref, audience, participant_ref, qr, force)
+    if channel != "telegram":
+        fail(f"--channel should be telegram or web, not {channel!r}.", 2)
     ctx = open_context()
     who = parse_audience(audience)
     username = ctx.settings.bot_username

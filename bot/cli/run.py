@@ -43,9 +43,9 @@ def _stop_reason(error: Exception) -> str:
 
 
 def _run(settings: Settings, *, webhook_url, listen, port, api_url) -> None:
+    import asyncio
     import secrets
 
-    from telegram import Update
     from telegram.ext import ApplicationBuilder
 
     from bot.app import build_application, build_heard
@@ -58,15 +58,16 @@ def _run(settings: Settings, *, webhook_url, listen, port, api_url) -> None:
     heard = build_heard(with_resolved_service(settings))
     application = build_application(heard, builder)
     if webhook_url:
-        import asyncio
-
         from bot.web import serve
 
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
         # Our own server: the Telegram webhook at /telegram plus GET /healthz for the platform.
         asyncio.run(serve(application, heard.engine, listen=listen, port=port, secret=secret, webhook_url=webhook_url))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        from bot.web import serve_polling
+
+        # Long polling for Telegram, and our web server (the web chat, /healthz) on HEARD_WEB_HOST:HEARD_WEB_PORT.
+        asyncio.run(serve_polling(application, heard.engine, listen=settings.web_host, port=settings.web_port))
 
 
 def demo(directory: Path = typer.Option(Path("heard-demo"), "--dir", help="Folder for the demo database and report."),

@@ -1,7 +1,8 @@
 """`heard demo`: a made-up youth justice service, run end to end without a Telegram account.
 
 Fictional cases go in through the real CSV import. Simulated young people, parents and victims
-then use the real bot over the Bot API emulator while a controlled clock walks through the last
+then use the real bot over the Bot API emulator (and one in four the web chat, over HTTP to heard's
+own web server) while a controlled clock walks through the last
 four financial quarters, and the board report is written at the end. Generating the data is pure and seeded
 (same seed, same service); running it is async and leaves nothing behind but files.
 """
@@ -9,6 +10,7 @@ four financial quarters, and the board report is written at the end. Generating 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import random
 import re
@@ -87,6 +89,11 @@ class Person:
     @property
     def key(self) -> str:
         return f"{self.case_ref}:{self.audience}:{self.participant_ref}"
+
+
+def uses_web(person: Person) -> bool:
+    """One person in four answers on the web page instead of Telegram (no Telegram, or under 16)."""
+    return person.user_id % 4 == 1
 
 
 def quarter_start(day: date) -> date:
@@ -334,6 +341,7 @@ class Summary:
     alerts: int = 0
     acknowledged: int = 0
     callbacks: int = 0
+    on_web: int = 0  # of those linked, how many answer on the web page
     report_files: list[Path] = field(default_factory=list)
     period: str = ""
 
@@ -417,7 +425,8 @@ class Demo:
         self.directory, self.count, self.seed, self.today = directory, cases, seed, today
         self.rate_limit, self.step = rate_limit, step
         self.settings = Settings(database_url=f"sqlite:///{directory / 'heard.db'}", service=SERVICE_CODE,
-                                 service_name=SERVICE_NAME, bot_username="emulated_123_bot", _env_file=None)
+                                 service_name=SERVICE_NAME, bot_username="emulated_123_bot",
+                                 web_cookie_secure=False, _env_file=None)  # the web chat on http://127.0.0.1
         self.zone = self.settings.zone
         self.clock = Clock(local(history_start(today) - timedelta(days=1), 9, 0, self.zone))
         rng = random.Random(seed)
@@ -430,6 +439,7 @@ class Demo:
         self.started: set[int] = set()  # invitations someone has begun answering
         self.disclosed: set[str] = set()  # people who have already disclosed
         self.acked: set[int] = set()
+        self.on_web: set[int] = set()  # participant ids of the people who answer on the web page
 
     # ----- setting up -----
 
@@ -490,11 +500,31 @@ class Demo:
                 try:
                     await self.app.updater.start_polling(poll_interval=0, timeout=1)
                     try:
-                        await self._walk_the_days()
+                        async with self._web_server():
+                            await self._walk_the_days()
                     finally:
                         await self.app.updater.stop()
                 finally:
                     await self.app.stop()
+
+    @contextlib.asynccontextmanager
+    async def _web_server(self):
+        """heard's own web server with the web chat, on 127.0.0.1, as `heard run` serves it."""
+        from aiohttp import web
+
+        from bot.web import make_web_app
+
+        runner = web.AppRunner(make_web_app(self.app, self.heard.engine, None), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self.web_base = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        try:
+            yield
+        finally:
+            for visitor in [u for u in self.users.values() if hasattr(u, "visitor")]:
+                await visitor.visitor.close()
+            await runner.cleanup()
 
     async def settle(self) -> None:
         """Wait until the bot has finished every update we sent it (its replies are awaited within)."""
@@ -548,6 +578,8 @@ class Demo:
             audit(session, "cli", "invite.create", subject=f"participant:{participant.id}",
                   service_id=h.service_id, at=self.clock())
             participant_id = participant.id
+        if uses_web(person):
+            return self._join_on_web(person, participant_id, code)
         user = self.emu.user(person.user_id, "Sam")
         self.users[participant_id], self.person_of[participant_id] = user, person
         if person.behaviour == "never_taps":
@@ -555,6 +587,34 @@ class Demo:
         answer = "No thanks" if person.behaviour == "declines" else "Yes, that's OK"
         # The demo's people read English: they answer "English or Cymraeg?" first.
         return Sitting(user, person, actions=[("command", f"/start {code}"), ("press", "English"), ("press", answer)])
+
+    def _join_on_web(self, person: Person, participant_id: int, code: str):
+        from webchat.visitor import WebSitting, WebVisitor
+
+        visitor = WebSitting(WebVisitor(self.web_base), person, script=[])
+        self.users[participant_id], self.person_of[participant_id] = visitor, person
+        self.on_web.add(participant_id)
+        if person.behaviour != "never_taps":
+            consent = "consent:no" if person.behaviour == "declines" else "consent:yes"
+            visitor.script = [("open", code), ("press", {"act": "lang:en"}), ("press", {"act": consent})]
+        return visitor
+
+    def _web_sitting(self, person: Person, participant_id: int, invitation, plan: Plan, disclose: bool):
+        """Someone on the web opens the page and answers what it shows, as bot/demo.answer_actions decides."""
+        from webchat.visitor import WebSitting
+
+        rng = random.Random(f"{self.seed}:answers:{person.key}:{invitation.occasion}")
+        state = {"disclosed": False}
+        progress = self._progress(person, invitation)
+
+        def choose(question):
+            here = disclose and not state["disclosed"] and question.type == "text"
+            state["disclosed"] |= here
+            return answer_actions(question, person, rng, survey_id=invitation.survey_id, seed=self.seed,
+                                  disclose_here=here, progress=progress)
+
+        return WebSitting(self.users[participant_id].visitor, person, definition=self.heard.definitions[invitation.survey_id],
+                          plan=plan, choose=choose)
 
     def _answering_today(self, day: date) -> list[Sitting]:
         from sqlmodel import select
@@ -566,24 +626,37 @@ class Demo:
             open_now = session.exec(select(Invitation).where(
                 Invitation.status.in_([InvitationStatus.sent, InvitationStatus.started]),
                 Invitation.participant_id.in_(list(self.users)))).all()
+            # Nobody sends to the web: a survey there waits, due, until the person opens the page.
+            open_now += session.exec(select(Invitation).where(
+                Invitation.status == InvitationStatus.scheduled, Invitation.due_at <= self.clock(),
+                Invitation.participant_id.in_(list(self.on_web)))).all()
         sittings = []
         for invitation in open_now:
             person = self.person_of[invitation.participant_id]
             user = self.users[invitation.participant_id]
             if invitation.id in self.started:
                 continue
+            web = invitation.participant_id in self.on_web
             if person.behaviour == "stops":
                 self.started.add(invitation.id)
+                if web:
+                    user.script = [("look", None), ("press", {"act": "stop"})]
+                    user.done = False
+                    sittings.append(user)
+                    continue
                 sittings.append(Sitting(user, person, actions=[("command", "/stop"), ("press", "Yes, stop")]))
                 continue
             plan = self.plans.setdefault(invitation.id, plan_for(person, invitation.occasion, self.seed))
-            sent_day = invitation.sent_at.astimezone(self.zone).date()
+            sent_day = (invitation.sent_at or invitation.due_at).astimezone(self.zone).date()
             if plan.delay is None or sent_day + timedelta(days=plan.delay) != day:
                 continue
             self.started.add(invitation.id)
             disclose = person.discloses and person.key not in self.disclosed
             if disclose:
                 self.disclosed.add(person.key)
+            if web:
+                sittings.append(self._web_sitting(person, invitation.participant_id, invitation, plan, disclose))
+                continue
             rng = random.Random(f"{self.seed}:answers:{person.key}:{invitation.occasion}")
             sittings.append(Sitting(user, person, definition=self.heard.definitions[invitation.survey_id],
                                     plan=plan, rng=rng, seed=self.seed, disclose=disclose,
@@ -679,18 +752,20 @@ class Demo:
         from sqlmodel import select
 
         from surveys.models import (Answer, CallbackRequest, Consent, Invitation, Participant,
-                                    SafeguardingAlert)
+                                    SafeguardingAlert, WebSession)
         from surveys.store import session_scope
 
         def count(query) -> int:
             return session.exec(select(sa.func.count()).select_from(query.subquery())).one()
 
         with session_scope(self.heard.engine) as session:
+            web = select(WebSession.participant_id).where(WebSession.ended_at.is_(None)).distinct()
             answered = select(Invitation.participant_id).where(
                 Invitation.id.in_(select(Answer.invitation_id))).distinct()
             return Summary(
                 people=len(self.people),
-                linked=count(select(Participant.id).where(Participant.chat_hash.is_not(None))),
+                linked=count(select(Participant.id).where(Participant.chat_hash.is_not(None))) + count(web),
+                on_web=count(web),
                 declined=count(select(Participant.id).where(Participant.consent == Consent.declined)),
                 stopped=count(select(Participant.id).where(Participant.opted_out_at.is_not(None))),
                 surveys_sent=count(select(Invitation.id).where(Invitation.sent_at.is_not(None))),
@@ -757,7 +832,8 @@ def format_summary(result: Summary, directory: Path) -> str:
     files = "\n".join(f"  {path}" for path in result.report_files)
     return (
         f"Demo finished: {SERVICE_NAME} (all made up).\n"
-        f"  {result.people} people were given a link; {result.linked} tapped it, {result.declined} said no thanks, "
+        f"  {result.people} people were given a link; {result.linked} tapped it ({result.on_web} on the web page, "
+        f"the rest in Telegram), {result.declined} said no thanks, "
         f"{result.stopped} sent /stop later.\n"
         f"  {result.surveys_sent} surveys were sent; {result.answered} people answered "
         f"({result.completed} surveys finished, {result.answers} answers).\n"

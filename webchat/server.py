@@ -1,0 +1,479 @@
+"""The web chat's HTTP side: routes, cookies, CSRF, security headers, rate limits.
+
+Each request reads the person's place from the database (nothing is held in memory but the
+rate limiter), calls the same ``surveys/`` functions as the Telegram handlers, and answers
+with a page or a redirect (POST-redirect-GET, so reloading never answers twice). Every piece of
+text a person types is screened for a disclosure before anything else reads it, exactly as
+bot/screening.py does for Telegram: the alert is stored, help is shown on the page, and the duty
+workers are told in Telegram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from aiohttp import web
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.texts import t
+from surveys import alert_storing, engine
+from surveys.alerts import Flag, record_alert
+from surveys.alert_delivery import mark_help_sent
+from surveys.answering import load_answers, respond
+from surveys.enrol import InviteProblem, redeem_invite
+from surveys.invitations import cancel_open, resume_after_stop
+from surveys.models import AlertTier, Audience, Consent, Invitation, InvitationStatus, Participant
+from surveys.retention import erase_participant
+from surveys.store import audit, session_scope
+from surveys.text import clean_optional
+from surveys.web_sessions import (csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
+                                  start_web_session)
+from webchat import pages
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+_OPEN = (InvitationStatus.sent, InvitationStatus.started)
+SESSION_COOKIE = "heard_session"
+FORM_COOKIE = "heard_form"  # before there is a session: a double-submit token for the Start form
+SESSION_DAYS = 60
+CODE_FAILURES_ALLOWED = 10  # wrong, used or expired codes from one address...
+CODE_WINDOW_SECONDS = 15 * 60  # ...within this time; then it waits
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                                trim_blocks=True, lstrip_blocks=True)
+_STATIC = {"chat.css": "text/css", "chat.js": "text/javascript"}
+
+
+class CodeLimiter:
+    """Counts refused codes per client address (kept only as a short hash, in memory)."""
+
+    def __init__(self, allowed: int = CODE_FAILURES_ALLOWED, window: float = CODE_WINDOW_SECONDS,
+                 clock=time.monotonic):
+        self.allowed, self.window, self.clock = allowed, window, clock
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str) -> deque[float]:
+        times, now = self.failures[key], self.clock()
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, key: str) -> bool:
+        return len(self._recent(key)) >= self.allowed
+
+    def failed(self, key: str) -> None:
+        self._recent(key).append(self.clock())
+
+
+@dataclass
+class WebChat:
+    """Everything the routes need: the same Heard as the Telegram handlers, and the bot to reach staff."""
+
+    heard: object  # bot.context.Heard
+    bot: object | None = None  # telegram.Bot: duty alerts and "you moved" notes; None: the dispatcher retries alerts
+    limiter: CodeLimiter | None = None
+    secure_cookie: bool | None = None  # None: HEARD_WEB_COOKIE_SECURE
+    retry_seconds: float = alert_storing.BACKGROUND_RETRY_SECONDS  # between tries to store an alert while the database fails
+
+    def __post_init__(self):
+        self.limiter = self.limiter or CodeLimiter()
+        self.settings = self.heard.settings
+        self.tasks: set[asyncio.Task] = set()
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get("/s/{code}", self.landing), web.post("/s/{code}", self.redeem),
+                web.get("/chat", self.chat), web.post("/chat", self.act), web.get("/chat/help", self.help),
+                web.get("/static/{name}", self.static)]
+
+    def client_key(self, request: web.Request) -> str:
+        address = request.remote or "-"
+        if self.settings.web_trust_proxy and request.headers.get("X-Forwarded-For"):
+            address = request.headers["X-Forwarded-For"].split(",")[0].strip()
+        return hashlib.sha256(address.encode()).hexdigest()[:16]  # never an address in memory dumps or logs
+
+    def page(self, template: str, *, lang: str = "en", status: int = 200, **values) -> web.Response:
+        html = _templates.get_template(template).render(lang=lang, t=lambda key, **v: t(key, lang, **v),
+                                                        cy=lambda key, **v: t(key, "cy", **v), rich=pages.rich, **values)
+        return secure(web.Response(text=html, content_type="text/html", charset="utf-8", status=status))
+
+    def cookie(self, response: web.StreamResponse, name: str, value: str, *, max_age: int, same_site: str) -> None:
+        response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite=same_site,
+                            secure=self.settings.web_cookie_secure if self.secure_cookie is None else self.secure_cookie)
+
+    def token(self, request: web.Request) -> str | None:
+        return request.cookies.get(SESSION_COOKIE)
+
+    def who(self, request: web.Request, session) -> Participant | None:
+        return participant_for_token(session, self.heard.service_id, self.token(request), now=self.heard.now())
+
+    async def static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in _STATIC:
+            raise web.HTTPNotFound()
+        response = web.Response(body=(HERE / "static" / name).read_bytes(), content_type=_STATIC[name])
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return secure(response, cache=False)
+
+    # --- the link: /s/<code> -----------------------------------------------------------------
+
+    async def landing(self, request: web.Request) -> web.Response:
+        """Opening the link shows a Start button and uses nothing up: phones and chat apps fetch links to
+        preview them, and that must not spend a one-time code."""
+        code = request.match_info["code"]
+        key = self.client_key(request)
+        if self.limiter.blocked(key):
+            return self.page("message.html.j2", message=pages.rich(t("web.too_many")), status=429)
+        with session_scope(self.heard.engine) as session:
+            owner, state = link_state(session, code, now=self.heard.now())
+            me = self.who(request, session)
+        if me is not None and owner == me.id:
+            return see_other("/chat")  # the same device opening its link again: carry on where they were
+        if state != "live":
+            self.limiter.failed(key)
+            text = "web.second_device" if state == "used" else f"code.{state}"
+            return self.page("message.html.j2", message=pages.rich(t(text)), status=410 if state != "unknown" else 404)
+        form_token = secrets.token_urlsafe(24)
+        response = self.page("start.html.j2", code=code, form_token=form_token)
+        self.cookie(response, FORM_COOKIE, form_token, max_age=3600, same_site="Strict")
+        return response
+
+    async def redeem(self, request: web.Request) -> web.Response:
+        code = request.match_info["code"]
+        form = await request.post()
+        given, expected = form.get("form_token"), request.cookies.get(FORM_COOKIE)
+        if not expected or not isinstance(given, str) or not secrets.compare_digest(given, expected):
+            return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=403)
+        key = self.client_key(request)
+        if self.limiter.blocked(key):
+            return self.page("message.html.j2", message=pages.rich(t("web.too_many")), status=429)
+        now = self.heard.now()
+        with session_scope(self.heard.engine) as session:
+            try:
+                participant = redeem_invite(session, code[:64], now=now, service_id=self.heard.service_id)
+            except InviteProblem as problem:
+                participant, reason = None, problem.reason
+                audit(session, "web", "invite.refused", subject=key, detail=problem.reason, at=now)
+            if participant is not None:
+                moved = start_web_session(session, participant, now=now)
+                audit(session, f"participant:{participant.id}", "participant.linked",
+                      detail="web" + (" moved" if moved.old_chat_id else ""), at=now)
+                lang = participant.language
+        if participant is None:
+            self.limiter.failed(key)
+            text = "web.second_device" if reason == "used" else f"code.{reason}"
+            return self.page("message.html.j2", message=pages.rich(t(text)), status=410)
+        if moved.old_chat_id is not None and self.bot is not None:
+            await self._tell_old_chat(moved.old_chat_id, lang)
+        response = see_other("/chat")
+        self.cookie(response, SESSION_COOKIE, moved.token, max_age=SESSION_DAYS * 86400, same_site="Lax")
+        response.del_cookie(FORM_COOKIE, path="/")
+        return response
+
+    async def _tell_old_chat(self, chat_id: int, lang: str) -> None:
+        try:
+            await self.bot.send_message(chat_id, t("web.moved_to_web", lang))
+        except TelegramError as error:
+            log.info("could not tell a Telegram chat it was moved to the web (%s)", type(error).__name__)
+
+    # --- the conversation: /chat ---------------------------------------------------------
+
+    async def chat(self, request: web.Request) -> web.Response:
+        notes = pages.parse_notes(request.query.get("n"))
+        now = self.heard.now()
+        with session_scope(self.heard.engine) as session:
+            participant = self.who(request, session)
+            if participant is None:
+                return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=401)
+            view = self._view(session, participant, notes, now)
+        return self.page("chat.html.j2", csrf=csrf_token(self.token(request)), **view)
+
+    def _view(self, session, participant: Participant, notes: list[str], now) -> dict:
+        lang, audience = participant.language, participant.audience
+        view = dict(lang=lang, state="", bubbles=[], question=None, welcome=None, audience=audience)
+        if participant.language_chosen_at is None:
+            view["state"] = "language"
+            return view
+        if participant.consent == Consent.pending:
+            view.update(state="consent", welcome=pages.welcome(audience, lang))
+            return view
+        if participant.consent == Consent.declined or participant.opted_out_at is not None:
+            view.update(state="declined", bubbles=pages.note_bubbles(notes, audience=audience, lang=lang, step=None))
+            return view
+        invitation = open_survey(session, participant, self.heard.definitions, now=now)
+        if invitation is None:
+            view.update(state="nothing", bubbles=pages.note_bubbles(notes, audience=audience, lang=lang, step=None))
+            return view
+        definition = self.heard.definitions[invitation.survey_id]
+        answers = load_answers(session, invitation.id)
+        step = engine.next_step(definition, answers)
+        bubbles = pages.transcript(definition, answers, lang)
+        bubbles += pages.note_bubbles(notes, audience=audience, lang=lang, step=step)
+        view.update(state="question", bubbles=bubbles, question=pages.question_view(step, lang),
+                    invitation_id=invitation.id)
+        return view
+
+    async def help(self, request: web.Request) -> web.Response:
+        with session_scope(self.heard.engine) as session:
+            participant = self.who(request, session)
+            lang, audience = (participant.language, participant.audience) if participant else ("en", None)
+            stopped = participant is not None and participant.opted_out_at is not None
+        how, privacy = pages.help_page(audience, lang)
+        csrf = csrf_token(self.token(request)) if participant else None
+        confirm = request.query.get("confirm") if request.query.get("confirm") in ("stop", "delete") else None
+        return self.page("help.html.j2", lang=lang, how=how, privacy=privacy, csrf=csrf, stopped=stopped,
+                         confirm=confirm)
+
+    async def act(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        token = self.token(request)
+        if not token or not csrf_ok(token, form.get("csrf") if isinstance(form.get("csrf"), str) else None):
+            return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=403)
+        action = str(form.get("act") or "")
+        text = clean_optional(form.get("text")) if isinstance(form.get("text"), str) else None
+        notes: list[str] = []
+        disclosed = False
+        if text:  # screened before anything else reads it, whatever the form was for
+            disclosed = await self._screen(token, text, notes)
+        try:
+            more, lang = self._apply(token, action, form, text, disclosed)
+        except _NoSession:
+            return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=401)
+        notes += more
+        if "deleted" in notes:
+            response = self.page("message.html.j2", lang=lang, message=pages.rich(t("web.deleted", lang)))
+            response.del_cookie(SESSION_COOKIE, path="/")
+            return response
+        return see_other("/chat" + (f"?n={','.join(dict.fromkeys(notes))}" if notes else "") + "#now")
+
+    def _apply(self, token: str, action: str, form, text: str | None, disclosed: bool) -> tuple[list[str], str]:
+        h, now = self.heard, self.heard.now()
+        with session_scope(h.engine) as session:
+            participant = participant_for_token(session, h.service_id, token, now=now)
+            if participant is None:
+                raise _NoSession()
+            lang = participant.language
+            return self._change(session, participant, action, form, text, disclosed, now), lang
+
+    def _change(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
+                now) -> list[str]:
+        actor = f"participant:{participant.id}"
+        if action in ("lang:en", "lang:cy"):
+            participant.language, participant.language_chosen_at = action[5:], now
+            audit(session, actor, "participant.language", detail=action[5:], at=now)
+            return []
+        if action in ("consent:yes", "consent:no"):
+            agreed = action == "consent:yes"
+            if participant.opted_out_at is not None and agreed:  # "I've changed my mind" after stopping
+                participant.opted_out_at = None
+                resume_after_stop(session, participant.id, now=now)
+                audit(session, actor, "participant.restart", at=now)
+                return ["consent_given"]
+            if participant.consent == Consent.given and agreed:
+                return []
+            participant.consent, participant.consent_at = (Consent.given if agreed else Consent.declined), now
+            if not agreed:
+                cancel_open(session, participant.id)
+            audit(session, actor, "participant.consent", detail=participant.consent.value, at=now)
+            return ["consent_given"] if agreed else []
+        if action == "stop":
+            participant.opted_out_at = now
+            cancelled = cancel_open(session, participant.id)
+            audit(session, actor, "participant.stop", detail=f"cancelled={cancelled}", at=now)
+            return ["stopped"]
+        if action == "delete":
+            erase_participant(session, participant, now=now, actor=actor)
+            return ["deleted"]
+        return self._answer(session, participant, action, form, text, disclosed, now)
+
+    def _answer(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
+                now) -> list[str]:
+        h = self.heard
+        invitation = self._form_invitation(session, participant, form) or open_survey(session, participant,
+                                                                                     h.definitions, now=now)
+        if invitation is None:
+            return []
+        definition = h.definitions[invitation.survey_id]
+        step = engine.next_step(definition, load_answers(session, invitation.id))
+        if not isinstance(step, engine.Ask) or form.get("q") != step.question.id:
+            return ["old_form"]  # a second tap, the browser's back button, or another tab: never the wrong question
+        inputs = _inputs(action, form, text, step)
+        if inputs is None:
+            return ["old_form"]
+        response = None
+        for given in inputs:
+            response = respond(session, invitation, definition, given, now=now, analyse=h.analyse)
+            if response.problem:
+                return [] if disclosed else [f"p_{response.problem}"]
+        notes = []
+        if response is not None and response.callback_ids:
+            child = definition.audience == Audience.young_person
+            notes.append("contact_child" if child else "contact_adult")
+            self._after_commit(session, [("callback", callback_id) for callback_id in response.callback_ids])
+        if response is not None and isinstance(response.step, engine.Finished):
+            notes.append("finished")
+        return notes
+
+    @staticmethod
+    def _form_invitation(session, participant: Participant, form) -> Invitation | None:
+        """The survey the form was shown for, by its id (one look-up by key), if it is theirs and still open."""
+        ident = form.get("i")
+        if not isinstance(ident, str) or not ident.isascii() or not ident.isdigit() or len(ident) > 9:
+            return None
+        invitation = session.get(Invitation, int(ident))
+        if invitation is None or invitation.participant_id != participant.id or invitation.status not in _OPEN:
+            return None
+        return invitation
+
+    def _after_commit(self, session, jobs: list) -> None:
+        """Workers are told after the transaction commits (never awaiting Telegram inside one)."""
+        from sqlalchemy import event
+
+        @event.listens_for(session, "after_commit", once=True)
+        def _later(_session):
+            for kind, ident in jobs:
+                if kind == "callback" and self.bot is not None:
+                    self._spawn(self._notify_callback(ident))
+
+    async def _notify_callback(self, callback_id: int) -> None:
+        from bot import callbacks
+
+        try:
+            await callbacks.notify_workers(self.bot, self.heard, callback_id)
+        except Exception:  # noqa: BLE001 - the dispatcher's tick tells them if this did not
+            log.exception("could not tell workers about a contact request at once; the tick will")
+
+    def _spawn(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    # --- the screen (the web twin of bot/screening.py) -------------------------------------
+
+    async def _screen(self, token: str, text: str, notes: list[str]) -> bool:
+        h = self.heard
+        with session_scope(h.engine) as session:
+            participant = participant_for_token(session, h.service_id, token, now=h.now())
+            audience = participant.audience if participant else None
+        if participant is None:
+            return False
+        findings = h.analyse(text, None, audience)
+        if not findings.safeguarding_tier:
+            return False
+        flag = Flag(AlertTier(findings.safeguarding_tier), findings.safeguarding_reason or "possible disclosure")
+        notes.append(f"help_{flag.tier.value}")  # help is on the very next page, whatever happens below
+        ok, stored = await alert_storing.store_with_retries(lambda: self._store(token, text, flag))
+        if not ok:
+            await self._when_storing_failed(token, text, flag)
+        elif stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
+            from bot.safeguarding import notify_duty
+
+            await notify_duty(self.bot, h, stored.alert_id)  # if it fails, the dispatcher's tick retries it
+        return True
+
+    def _store(self, token: str, text: str, flag: Flag):
+        h = self.heard
+        with session_scope(h.engine) as session:
+            participant = participant_for_token(session, h.service_id, token, now=h.now())
+            if participant is None:
+                return None
+            h.duty_roster = alert_storing.load_duty_roster(session, h.service_id)
+            stored = record_alert(session, participant, text, flag, definitions=h.definitions, now=h.now())
+            mark_help_sent(session, participant.id, now=h.now())  # shown on the page this request leads to
+            return stored
+
+    async def _when_storing_failed(self, token: str, text: str, flag: Flag) -> None:
+        """The database is failing: the person still sees help; duty workers are told from memory; keep trying."""
+        if self.bot is not None:
+            for user_id in self.heard.duty_roster:
+                try:
+                    await self.bot.send_message(user_id, t("staff.alert_not_stored", tier=flag.tier.value),
+                                                parse_mode=ParseMode.HTML)
+                except TelegramError:
+                    log.warning("could not tell a duty worker that an alert is waiting to be stored")
+        self._spawn(self._keep_storing(token, text, flag))
+
+    async def _keep_storing(self, token: str, text: str, flag: Flag) -> None:
+        async def stored_late(stored) -> None:
+            if stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
+                from bot.safeguarding import notify_duty
+
+                await notify_duty(self.bot, self.heard, stored.alert_id)
+
+        await alert_storing.keep_storing(lambda: self._store(token, text, flag), stored_late,
+                                         retry_seconds=self.retry_seconds)
+
+
+class _NoSession(Exception):
+    pass
+
+
+def _inputs(action: str, form, text: str | None, step: engine.Ask) -> list | None:
+    """A form to engine inputs. A multi-select's ticks arrive all at once: toggle what changed, then Done."""
+    if action == "skip":
+        return [engine.Skip()]
+    if action == "back":
+        return [engine.Back()]
+    if action == "send":
+        return [engine.Reply(text or "")]
+    if action.startswith("choose:"):
+        return [engine.Choose(action.removeprefix("choose:"))]
+    if action == "done":
+        ticked = {value for value in form.getall("tick", []) if isinstance(value, str)}
+        if not ticked <= set(step.question.option_values()):
+            return None
+        return [engine.Toggle(value) for value in sorted(ticked ^ step.selected)] + [engine.Done()]
+    return None
+
+
+def see_other(location: str) -> web.Response:
+    return secure(web.Response(status=303, headers={"Location": location}))
+
+
+def secure(response, *, cache: bool = True):
+    """Headers on every answer: a strict CSP, no framing, no sniffing, and no URL (with its code) sent onwards."""
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    if cache:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+WEBCHAT = web.AppKey("webchat", WebChat)
+
+
+@web.middleware
+async def kind_errors(request: web.Request, handler):
+    """Something broke: say so kindly on the web chat's pages (their answers so far are stored), log only the type."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as error:  # noqa: BLE001 - a traceback could quote what someone wrote
+        if not request.path.startswith(("/s/", "/chat")):
+            raise
+        log.error("web chat error on %s: %s", request.path.split("/")[1], type(error).__name__)
+        html = _templates.get_template("message.html.j2").render(
+            lang="en", t=lambda key, **v: t(key, "en", **v), cy=None, rich=pages.rich, message=pages.rich(t("web.error")))
+        return secure(web.Response(text=html, content_type="text/html", charset="utf-8", status=500))
+
+
+def add_routes(app: web.Application, chat: WebChat) -> None:
+    app.middlewares.append(kind_errors)
+    app.router.add_routes(chat.routes())
+    app[WEBCHAT] = chat

@@ -1,0 +1,43 @@
+/* heard web chat: progressive enhancement. Without this file every form still works (POST, then
+   a redirect to the new page). With it, answers go by fetch and only <main> is replaced, so the
+   page feels like a chat: no reload, the newest message scrolled into view, focus on the question. */
+(function () {
+  "use strict";
+  if (!window.fetch || !window.DOMParser || !window.FormData) { return; }
+  var busy = false;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.getAttribute("action") !== "/chat") { return; }
+    event.preventDefault();
+    if (busy) { return; }  // a double tap answers once
+    busy = true;
+    var data = new FormData(form);
+    var by = event.submitter;
+    if (by && by.name) { data.append(by.name, by.value); }
+    var main = document.getElementById("main");
+    main.setAttribute("aria-busy", "true");
+    main.classList.add("typing");
+    fetch("/chat", { method: "POST", body: new URLSearchParams(data), credentials: "same-origin", redirect: "follow" })
+      .then(function (response) { return response.text().then(function (html) { return [response, html]; }); })
+      .then(function (pair) {
+        var page = new DOMParser().parseFromString(pair[1], "text/html");
+        var fresh = page.getElementById("main");
+        if (!fresh) { window.location.assign(pair[0].url || "/chat"); return; }
+        var before = main.querySelectorAll(".log .bubble").length;
+        main.innerHTML = fresh.innerHTML;
+        document.documentElement.lang = page.documentElement.lang;
+        document.title = page.title;
+        var top = page.querySelector(".top"), here = document.querySelector(".top");
+        if (top && here) { here.innerHTML = top.innerHTML; }  // the header follows the language too
+        var bubbles = main.querySelectorAll(".log .bubble");
+        for (var i = before; i < bubbles.length; i++) { bubbles[i].classList.add("new"); }
+        if (pair[0].url && pair[0].url.indexOf("/chat") === -1) { window.history.replaceState(null, "", pair[0].url); }
+        var now = document.getElementById("now");
+        if (now) { now.scrollIntoView({ block: "center" }); now.focus({ preventScroll: true }); }
+      })
+      .catch(function () { form.submit(); })  // the network hiccuped: fall back to a plain post
+      .then(function () { busy = false; main.removeAttribute("aria-busy"); main.classList.remove("typing"); });
+  });
+  var now = document.getElementById("now");
+  if (now && window.location.hash === "#now") { now.scrollIntoView({ block: "center" }); }
+})();
