@@ -24,6 +24,9 @@ def test_the_next_id_follows_the_highest_number():
 def test_db_revision_writes_the_next_migration_with_what_the_models_add(tmp_path):
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {path.name for path in (migrations / "versions").glob("*.py")}
+    last = max(name.split("_")[0] for name in before)
+    expected = f"{int(last) + 1:04d}"
     scratch = sa.Table("scratch_note", SQLModel.metadata, sa.Column("id", sa.Integer, primary_key=True),
                        sa.Column("words", sa.String(40)))
     try:
@@ -31,10 +34,10 @@ def test_db_revision_writes_the_next_migration_with_what_the_models_add(tmp_path
     finally:
         SQLModel.metadata.remove(scratch)
     assert result.exit_code == 0, result.output
-    (written,) = (migrations / "versions").glob("0008_*.py")
-    assert written.name == "0008_scratch_notes.py" and str(written) in result.output
+    (written,) = [path for path in (migrations / "versions").glob("*.py") if path.name not in before]
+    assert written.name == f"{expected}_scratch_notes.py" and str(written) in result.output
     source = written.read_text(encoding="utf-8")
-    assert "revision = '0008'" in source and "down_revision = '0007'" in source
+    assert f"revision = '{expected}'" in source and f"down_revision = '{last}'" in source
     assert "op.create_table('scratch_note'" in source
 
     # The draft runs: a database brought to the new head has the table.
@@ -48,7 +51,10 @@ def test_db_revision_writes_the_next_migration_with_what_the_models_add(tmp_path
 def test_db_revision_empty_writes_a_blank_migration(tmp_path):
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    before = {path.name for path in (migrations / "versions").glob("*.py")}
+    last = max(name.split("_")[0] for name in before)
+    expected = f"{int(last) + 1:04d}"
     result = runner.invoke(app, ["db", "revision", "-m", "backfill", "--empty", "--migrations", str(migrations)])
     assert result.exit_code == 0, result.output
-    source = (migrations / "versions" / "0008_backfill.py").read_text(encoding="utf-8")
-    assert "down_revision = '0007'" in source and "def upgrade() -> None:\n    pass" in source
+    source = (migrations / "versions" / f"{expected}_backfill.py").read_text(encoding="utf-8")
+    assert f"down_revision = '{last}'" in source and "def upgrade() -> None:\n    pass" in source

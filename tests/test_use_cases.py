@@ -33,7 +33,7 @@ def _ready(engine_):
     settings = Settings(database_url="sqlite://", _env_file=None)
     with session_scope(engine_) as session:
         service_id = ensure_service(session, "yot", "Test YOT").id
-        summary = import_rows(session, service_id, parse_csv(CASES))
+        summary = import_rows(session, service_id, parse_csv(CASES), now=START)
         sync_cases(session, summary.case_ids, DEFINITIONS, zone=settings.zone, window=settings.window, now=START)
         code = create_invite(session, find_participant(session, service_id, "YJ-24-0117", Audience.young_person),
                              now=START, days=30)
@@ -119,7 +119,7 @@ def test_two_chats_racing_one_code_link_exactly_one(engine):
 
     with session_scope(engine) as session:
         service_id = ensure_service(session, "yot", "Test YOT").id
-        import_rows(session, service_id, parse_csv(CASES))
+        import_rows(session, service_id, parse_csv(CASES), now=START)
         code = create_invite(session, find_participant(session, service_id, "YJ-24-0117", Audience.victim, "V1"),
                              now=START, days=30)
 

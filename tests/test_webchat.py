@@ -143,7 +143,7 @@ async def test_the_cookie_is_secure_by_default(db_url):
     from surveys.enrol import import_rows, parse_csv
 
     with session_scope(h.engine) as session:
-        import_rows(session, h.service_id, parse_csv(open("tests/data/cases_example.csv").read()))
+        import_rows(session, h.service_id, parse_csv(open("tests/data/cases_example.csv").read()), now=START)
     async with web_world(db_url, heard=h, secure_cookie=None) as w:
         person = await w.person()
         code = w.invite(*YP)

@@ -20,7 +20,7 @@ async def test_polling_mode_serves_the_web_chat_and_health_beside_telegram(db_ur
                         web_cookie_secure=False, _env_file=None)
     h = build_heard(settings, clock=FakeClock(START))
     with session_scope(h.engine) as session:
-        import_rows(session, h.service_id, parse_csv(CASES))
+        import_rows(session, h.service_id, parse_csv(CASES), now=START)
         young = find_participant(session, h.service_id, "YJ-24-0117", Audience.young_person)
         parent = find_participant(session, h.service_id, "YJ-24-0117", Audience.parent_carer)
         web_code = create_invite(session, young, now=START, days=30)

@@ -92,7 +92,7 @@ async def web_world(db_url: str, *, bot=None, limiter: CodeLimiter | None = None
                                       public_url="http://127.0.0.1", _env_file=None), clock=clock)
     if heard is None:
         with session_scope(h.engine) as session:
-            import_rows(session, h.service_id, parse_csv(CASES))
+            import_rows(session, h.service_id, parse_csv(CASES), now=clock())
     app = web.Application()
     chat = WebChat(h, bot, limiter, secure_cookie)
     add_routes(app, chat)

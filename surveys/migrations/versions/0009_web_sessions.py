@@ -1,15 +1,15 @@
 """The web chat: one row per person answering on the web page on one device
 
-Revision ID: 0008w
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
 import surveys.models
 
 
-revision = '0008w'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """the bot's message budget shared by every process (bot/ratelimit.py)
 
-Revision ID: 0008t
+Revision ID: 0008
 Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008t'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
