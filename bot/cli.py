@@ -16,7 +16,7 @@ import typer
 
 from analysis.cli import analyse_command
 from analysis.commands import actions_app, report
-from bot import privacy_cli
+from bot import notify_cli, privacy_cli
 from surveys.models import Audience
 from surveys.settings import Settings
 
@@ -351,7 +351,8 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
 def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, parent_carer, victim or placement"),
            participant_ref: str = typer.Option("", help="Which victim (or other person) of this case."),
            qr: Path | None = typer.Option(None, help="Also write the link as a QR code PNG here."),
-           force: bool = typer.Option(False, "--force", help="Move someone already linked to a new Telegram account.")) -> None:
+           force: bool = typer.Option(False, "--force", help="Move someone already linked to a new Telegram account."),
+           channel: str = typer.Option("telegram", help=notify_cli.CHANNEL_HELP)) -> None:
     """Make a one-time invitation link for one person.
 
     Someone already linked keeps their chat: a new link for them needs --force, and when it is used
@@ -362,6 +363,8 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
 
+    if notify_cli.parse_channel(channel) != "telegram":  # issue 15: the web link, or it sent by SMS or email
+        return notify_cli.invite_by_channel(case_ref, audience, participant_ref, qr, force, notify_cli.parse_channel(channel))
     ctx = open_context()
     who = parse_audience(audience)
     username = ctx.settings.bot_username

@@ -24,6 +24,7 @@ class Heard:
     clock: Callable[[], datetime] = utcnow
     worker: str = field(default="bot")  # names this process's invitation claims
     duty_roster: list[int] = field(default_factory=list)  # who takes alerts, for when the database fails
+    notify: object | None = None  # GOV.UK Notify sender (bot/notify.py); None: built from settings on first use
 
     def now(self) -> datetime:
         return self.clock()

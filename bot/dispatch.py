@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.action_news import send_action_news
 from bot.context import Heard, heard
+from bot.link_dispatch import LINK_CHANNELS, send_invitation_link, send_reminder_link
 from bot.conversation import send_step
 from bot.safeguarding import (digest_message, notify_duty, send_missing_help, send_to_staff,
                               warn_if_duty_unreachable)
@@ -26,7 +27,7 @@ from surveys import engine
 from surveys.answering import current_step
 from surveys.invitations import (claim_due, expire_overdue, mark_retry, mark_sent, mark_unreachable, reminders_due)
 from surveys.alert_delivery import claim_digest, duty_or_managers, undelivered_urgent, untaken_urgent, waiting_reviews
-from surveys.models import Invitation, InvitationStatus, Participant
+from surveys.models import Channel, Invitation, InvitationStatus, Participant
 from surveys.schedule import escalation_due, in_window, local_day, reminder_due
 from surveys.schema import Schedule, Trigger
 from surveys.store import session_scope
@@ -105,6 +106,8 @@ async def deliver_due_for(bot: Bot, h: Heard, participant_id: int) -> None:
 
 async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     """Send a claimed invitation: its intro and first (or current) question."""
+    if _channel_of(h, invitation_id) in LINK_CHANNELS:  # issue 15: a link by SMS or email, through Notify
+        return await send_invitation_link(h, invitation_id)
     with session_scope(h.engine) as session:
         invitation = session.get(Invitation, invitation_id)
         participant = session.get(Participant, invitation.participant_id)
@@ -120,13 +123,23 @@ async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     except TelegramError as error:
         return _after_failure(h, invitation_id, error)
     with session_scope(h.engine) as session:
-        mark_sent(session.get(Invitation, invitation_id), definition.schedule or _DEFAULT_SCHEDULE, now=h.now(),
+        invitation = session.get(Invitation, invitation_id)
+        mark_sent(invitation, definition.schedule or _DEFAULT_SCHEDULE, now=h.now(),
                   message_id=message.message_id if isinstance(step, engine.Ask) else None)
+        invitation.channel = Channel.telegram.value
     return "sent"
+
+
+def _channel_of(h: Heard, invitation_id: int) -> Channel:
+    with session_scope(h.engine) as session:
+        invitation = session.get(Invitation, invitation_id)
+        return Channel(session.get(Participant, invitation.participant_id).channel)
 
 
 async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
     """A gentle nudge, then the question they stopped at."""
+    if _channel_of(h, invitation_id) in LINK_CHANNELS:
+        return await send_reminder_link(h, invitation_id)
     with session_scope(h.engine) as session:
         invitation = session.get(Invitation, invitation_id)
         participant = session.get(Participant, invitation.participant_id)

@@ -28,7 +28,7 @@ from surveys.answering import load_answers, respond
 from surveys.hashkey import chat_hash, hash_key_of
 from surveys.enrol import InviteProblem, participant_for_chat, redeem_invite
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
-from surveys.models import (Audience, AuditEvent, Consent, Invitation, InvitationStatus,
+from surveys.models import (Audience, AuditEvent, Channel, Consent, Invitation, InvitationStatus,
                             Participant, ProcessedUpdate)
 from surveys.retention import erase_participant
 from surveys.store import audit, session_scope
@@ -160,6 +160,7 @@ def _link(session: Session, h: Heard, chat_id: int, code: str, now):
     moved_from = int(participant.chat_id) if participant.chat_id and participant.chat_id != str(chat_id) else None
     participant.chat_id, participant.chat_hash = str(chat_id), _chat_key(session, chat_id)
     participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
+    participant.channel = Channel.telegram  # one channel at a time: SMS and email links stop (issue 15)
     audit(session, f"participant:{participant.id}", "participant.moved" if moved_from else "participant.linked", at=now)
     lang = _lang(participant)
     return t(for_audience("start.welcome", participant.audience), lang), lang, participant.consent, participant, moved_from

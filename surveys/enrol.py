@@ -24,15 +24,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from surveys.contact import email_address, uk_mobile
 from surveys.hashkey import chat_hash, erased_case_ref, hash_key_of
 from surveys.invitations import SyncResult, sync_cases
-from surveys.models import Audience, Case, Invitation, InviteLink, Participant, utcnow
+from surveys.models import Audience, Case, Channel, Invitation, InviteLink, Participant, utcnow
 from surveys.store import session_scope
 from surveys.text import clean_text
 
 REQUIRED_COLUMNS = ("case_ref", "audience", "disposal", "locality", "intervention_start",
                     "intervention_end", "age", "gender", "ethnicity", "send")
-OPTIONAL_COLUMNS = ("participant_ref", "review_dates", "looked_after", "restorative_closed", "preferred_language")
+OPTIONAL_COLUMNS = ("participant_ref", "review_dates", "looked_after", "restorative_closed", "preferred_language",
+                    "phone", "email", "channel")
 CASE_FIELDS = ("disposal", "locality", "intervention_start", "intervention_end", "age_band", "gender",
                "ethnicity", "send", "looked_after", "review_dates", "restorative_closed_on")
 
@@ -78,6 +80,10 @@ class CaseRow:
     participant_ref: str
     case_fields: dict = field(hash=False)
     language: str | None = None  # Cymraeg: "en" or "cy" when the case system records it; then the bot doesn't ask
+    # Issue 15: where to send a link by SMS or email, and which channel to use (None: leave as it is).
+    phone: str | None = field(default=None, repr=False)
+    email: str | None = field(default=None, repr=False)
+    channel: Channel | None = None
 
 
 @dataclass
@@ -184,8 +190,25 @@ def parse_row(line: int, row: dict[str, str]) -> CaseRow:
     if get("review_dates"):
         dates = sorted(parse_date(part) for part in get("review_dates").split(";") if part.strip())
         fields["review_dates"] = ";".join(d.isoformat() for d in dates)
+    phone = uk_mobile(get("phone")) if get("phone") else None
+    email = email_address(get("email")) if get("email") else None
     return CaseRow(line, case_ref, _parse_audience(get("audience")), participant_ref, fields,
-                   _parse_language(get("preferred_language")))
+                   _parse_language(get("preferred_language")), phone, email, _parse_channel(get("channel"), phone, email))
+
+
+def _parse_channel(text: str, phone: str | None, email: str | None) -> Channel | None:
+    """The channel column: telegram, web, sms or email; sms and email need their address on the same line."""
+    if not text:
+        return None
+    try:
+        channel = Channel(text.strip().lower())
+    except ValueError:
+        raise ValueError(f"channel should be telegram, web, sms or email, not '{text}'") from None
+    if channel == Channel.sms and phone is None:
+        raise ValueError("channel is sms but the phone column is empty")
+    if channel == Channel.email and email is None:
+        raise ValueError("channel is email but the email column is empty")
+    return channel
 
 
 _LANGUAGE_WORDS = {"en": "en", "english": "en", "saesneg": "en", "cy": "cy", "welsh": "cy", "cymraeg": "cy"}
@@ -279,10 +302,22 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow], *, no
             summary.participants_created += 1
         if record.language and known[key].language_chosen_at is None:  # a choice they made themselves stands
             known[key].language, known[key].language_chosen_at = record.language, now
+        _contact_details(known[key], record)
     session.flush()
     summary.created_case_ids = {case.id for case in created}
     summary.updated_case_ids = {case.id for case in updated}
     return summary
+
+
+def _contact_details(person: Participant, record: CaseRow) -> None:
+    """Phone, email and channel from the import. A blank cell keeps what we hold; an unchanged value is
+    not written again (it is encrypted afresh on each write, so that would change the row every import)."""
+    if person.erased_at is not None:
+        return  # they asked for their data to go: an old export must not bring it back
+    for name in ("phone", "email", "channel"):
+        value = getattr(record, name)
+        if value is not None and getattr(person, name) != value:
+            setattr(person, name, value)
 
 
 def _known_cases(session: Session, service_id: int, case_refs: set[str]) -> dict[str, Case]:

@@ -16,7 +16,8 @@ from surveys.crypto import EncryptionError, keyring_of
 from surveys.models import Answer, Participant, SafeguardingAlert
 from surveys.store import audit, session_scope
 
-PROTECTED = ((Answer, "free_text"), (SafeguardingAlert, "text"), (Participant, "chat_id"))
+PROTECTED = ((Answer, "free_text"), (SafeguardingAlert, "text"), (Participant, "chat_id"),
+             (Participant, "phone"), (Participant, "email"))  # issue 15: where SMS and email invitations go
 BATCH = 500
 
 
