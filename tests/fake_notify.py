@@ -99,8 +99,14 @@ class FakeNotify:
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.add_routes([web.post("/v2/notifications/sms", lambda r: self._send(r, "sms")),
-                        web.post("/v2/notifications/email", lambda r: self._send(r, "email"))])
+
+        async def sms(request: web.Request) -> web.Response:
+            return await self._send(request, "sms")
+
+        async def email(request: web.Request) -> web.Response:
+            return await self._send(request, "email")
+
+        app.add_routes([web.post("/v2/notifications/sms", sms), web.post("/v2/notifications/email", email)])
         return app
 
 
