@@ -219,6 +219,7 @@ class InvitationRow:
     age_band: str | None
     send: bool | None
     looked_after: bool | None = None
+    channel: str | None = None  # how it went out (issue 15): telegram, web, sms or email
 
 
 @dataclass(frozen=True)
@@ -285,7 +286,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
     invitations = [InvitationRow(*row) for row in session.execute(joined.add_columns(
         Invitation.id, Invitation.participant_id, Participant.audience, Invitation.survey_id, Invitation.occasion,
         Invitation.status, Invitation.sent_at, Invitation.started_at, Invitation.completed_at, Case.case_ref,
-        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after))]
+        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after,
+        sa.func.coalesce(Invitation.channel, Participant.channel)))]
     answers = [AnswerRow(*row[:7], tuple(t for t in (row[7] or "").split(";") if t), row[8], row[9], row[10])
                for row in session.execute(joined.join(Answer, Answer.invitation_id == Invitation.id)
                                           .where(Answer.skipped.is_(False), Answer.complete.is_(True)).add_columns(
@@ -576,6 +578,7 @@ class Figures:
     safeguarding: SafeguardingFigures
     actions: list[ActionLine]  # done this period, then those still open
     welsh_answers: int = 0  # Cymraeg: written answers this period that look Welsh (analysis/language.py)
+    channels: list = field(default_factory=list)  # response by channel (analysis/channels.py, issue 15)
 
     @property
     def empty(self) -> bool:
@@ -1173,6 +1176,12 @@ def fill_unrecorded(pairs: list[tuple[InvitationRow, AnswerRow]], questions: Map
     return filled
 
 
+def channel_figures(invs: list[InvitationRow]) -> list:
+    from analysis.channels import channel_figures as by_channel  # it builds on this module's helpers
+
+    return by_channel(invs)
+
+
 def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object],
                     catalogue: Mapping[str, tuple[str, str]], redact: Redactor, zone: ZoneInfo,
                     safer_question_ids: Iterable[str] = (), alert_target_minutes: int = 30,
@@ -1204,4 +1213,4 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         distance_figures(period, zone, all_answers, questions), themes, writers,
         victim_figures(answers, definitions, safer_question_ids, rows.callbacks),
         safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue),
-        sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)))
+        sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)), channel_figures(invs))

@@ -378,3 +378,35 @@ async def test_two_workers_ticking_at_once_send_each_link_once(db_url):
             reports = await asyncio.gather(run_tick(w.app.bot, w.heard), run_tick(w.app.bot, second))
             assert sum(report.sent for report in reports) == 3
             assert sorted(s.to for s in fake.sent) == ["+447700900001", "+447700900003", "Parent@example.org"]
+
+
+# --- the board report: response by channel -----------------------------------------------------
+
+def _row(person: int, channel: str | None, answered: bool, finished: bool = False):
+    from analysis.aggregate import InvitationRow
+
+    sent = datetime(2026, 11, 2, 10, tzinfo=timezone.utc)
+    return InvitationRow(person, person, "young_person", "yp_exit", "exit", "completed" if finished else "sent",
+                         sent, sent if answered else None, sent if finished else None, f"YJ-{person}", None, None,
+                         None, None, None, None, None, channel)
+
+
+def test_response_rates_by_channel_hide_small_groups_and_what_would_reveal_them():
+    from analysis.channels import channel_figures
+
+    rows = ([_row(i, "telegram", i % 2 == 0, i % 4 == 0) for i in range(1, 21)]  # 20 people, 10 answered, 5 finished
+            + [_row(100 + i, "sms", i < 6) for i in range(8)]  # 8 people, 6 answered
+            + [_row(200 + i, None, True) for i in range(2)]  # sent before channels were recorded: Telegram
+            + [_row(300 + i, "email", i == 0) for i in range(3)])  # 3 people: too few to show
+    lines = {line.channel: line for line in channel_figures(rows)}
+    assert list(lines) == ["telegram", "sms", "email"]
+    telegram, sms, email = lines["telegram"], lines["sms"], lines["email"]
+    assert (telegram.invited.count, telegram.response_rate.count, telegram.response_rate.n) == (22, 12, 22)
+    assert telegram.completion_rate.count == 5
+    # Email has 3 people: hidden. SMS, the smaller of the others, is hidden too, or email could be
+    # worked out from the audience's total.
+    assert email.invited.suppressed == email.response_rate.suppressed == "small" and email.invited.count is None
+    assert sms.response_rate.suppressed == "secondary" and sms.invited.count is None
+    shown = channel_figures([r for r in rows if r.channel != "email"])
+    assert [(c.label, c.response_rate.count, c.response_rate.n) for c in shown] == [
+        ("Telegram", 12, 22), ("Text message (SMS)", 6, 8)]
