@@ -410,3 +410,24 @@ def test_response_rates_by_channel_hide_small_groups_and_what_would_reveal_them(
     shown = channel_figures([r for r in rows if r.channel != "email"])
     assert [(c.label, c.response_rate.count, c.response_rate.n) for c in shown] == [
         ("Telegram", 12, 22), ("Text message (SMS)", 6, 8)]
+
+
+async def test_heard_due_tells_workers_how_link_people_are_reached_and_what_notify_refused(db_url):
+    from surveys.casework import due_soon, needs_link, not_answered
+
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=CASES, clock=FakeClock(NIGHT)) as w:
+            use_fake_notify(w, fake)
+            with session_scope(w.heard.engine) as session:
+                due = {line.case_ref + line.audience: line.note for line in
+                       due_soon(session, w.heard.service_id, now=w.clock())}
+                unlinked = {line.case_ref for line in needs_link(session, w.heard.service_id, now=w.clock())}
+            assert due == {"YJ-1young_person": "will be sent by text message", "YJ-1parent_carer": "will be sent by email",
+                           "YJ-3young_person": "will be sent by text message"}
+            assert unlinked == {"YJ-2"}  # only the Telegram person needs a link made by hand
+            w.clock.now = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+            fake.fail_next(400, "phone_number Not a UK mobile number")
+            await w.tick()
+            with session_scope(w.heard.engine) as session:
+                notes = [line.note for line in not_answered(session, w.heard.service_id)]
+            assert "could not be delivered: please contact them another way (not a valid mobile number (400))" in notes
