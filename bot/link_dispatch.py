@@ -22,6 +22,9 @@ from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
 LINK_CHANNELS = (Channel.sms, Channel.email)
+# Written on the invitation just before the send and replaced by its outcome: still there at the next
+# claim means the worker stopped mid-send, so Notify is asked whether the message went (no second one).
+SENDING = "notify: sending"
 # While Notify or the public URL is not set up, a reminder waits this long before it is tried again.
 NOT_SET_UP_WAIT = timedelta(hours=1)
 _DEFAULT_SCHEDULE = Schedule(trigger=Trigger.manual)
@@ -43,11 +46,13 @@ def _address(participant: Participant) -> str | None:
 async def send_invitation_link(h: Heard, invitation_id: int) -> str:
     """Send a claimed invitation as a link. Returns the dispatcher's outcome: sent, retried or unreachable."""
     problem = not_set_up(h)
+    reference = f"heard-invitation-{invitation_id}"
     with session_scope(h.engine) as session:
         invitation = session.get(Invitation, invitation_id)
         participant = session.get(Participant, invitation.participant_id)
         definition = h.definitions.get(invitation.survey_id)
         channel, address = Channel(participant.channel), _address(participant)
+        interrupted = invitation.last_error == SENDING
         if definition is None or address is None or problem:
             reason = problem or ("unknown survey" if definition is None else f"no {channel.value} address")
             if problem:  # a set-up problem passes once someone fixes it: keep the invitation, try later
@@ -56,16 +61,31 @@ async def send_invitation_link(h: Heard, invitation_id: int) -> str:
                 return "retried"
             invitation.status, invitation.last_error = InvitationStatus.failed, reason
             return "unreachable"
-        code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days, created_by="dispatch")
-        message = compose("invite", participant.audience, participant.language, web_link(h.settings.public_url, code))
     try:
-        await sender_for(h).send(channel, address, message, reference=f"heard-invitation-{invitation_id}")
+        if interrupted and await sender_for(h).sent_before(reference):
+            log.warning("invitation %s: the last worker stopped after Notify took it; not sending it again",
+                        invitation_id)
+            return _mark_sent(h, invitation_id, definition, channel)
     except NotifyFailure as failure:
         return _record_failure(h, invitation_id, failure)
     with session_scope(h.engine) as session:
         invitation = session.get(Invitation, invitation_id)
+        participant = session.get(Participant, invitation.participant_id)
+        code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days, created_by="dispatch")
+        message = compose("invite", participant.audience, participant.language, web_link(h.settings.public_url, code))
+        invitation.last_error = SENDING
+    try:
+        await sender_for(h).send(channel, address, message, reference=reference)
+    except NotifyFailure as failure:
+        return _record_failure(h, invitation_id, failure)
+    return _mark_sent(h, invitation_id, definition, channel)
+
+
+def _mark_sent(h: Heard, invitation_id: int, definition, channel: Channel) -> str:
+    with session_scope(h.engine) as session:
+        invitation = session.get(Invitation, invitation_id)
         mark_sent(invitation, definition.schedule or _DEFAULT_SCHEDULE, now=h.now(), message_id=None)
-        invitation.channel = channel.value
+        invitation.channel = channel.value  # mark_sent clears the SENDING marker
     return "sent"
 
 
@@ -113,6 +133,7 @@ def _record_failure(h: Heard, invitation_id: int, failure: NotifyFailure) -> str
             if "403" in failure.reason:
                 log.error("GOV.UK Notify refused heard's API key: check HEARD_NOTIFY_API_KEY")
             return "unreachable"
-        mark_retry(invitation, now=h.now(), error=failure.reason)
+        # No answer at all: keep the marker, so the next try first asks Notify whether it went.
+        mark_retry(invitation, now=h.now(), error=SENDING if failure.uncertain else failure.reason)
         log.warning("invitation %s: %s", invitation_id, failure.reason)
         return "retried"

@@ -34,11 +34,12 @@ class Message:
 
 
 class NotifyFailure(Exception):
-    """A send that did not go. ``permanent``: do not try this invitation again. ``reason`` is safe to store."""
+    """A send that did not go. ``permanent``: do not try this invitation again. ``reason`` is safe to store.
+    ``uncertain``: no answer came back, so Notify may have taken the message all the same."""
 
-    def __init__(self, reason: str, *, permanent: bool):
+    def __init__(self, reason: str, *, permanent: bool, uncertain: bool = False):
         super().__init__(reason)
-        self.reason, self.permanent = reason, permanent
+        self.reason, self.permanent, self.uncertain = reason, permanent, uncertain
 
 
 def classify(status_code: int, error_names: list[str], message: str = "") -> NotifyFailure:
@@ -123,13 +124,29 @@ class NotifySender:
         except APIError as error:
             raise _failure_from(error) from None
         except Exception as error:  # noqa: BLE001 - a broken answer or a library surprise: try again later
-            raise NotifyFailure(f"notify: {type(error).__name__}, will retry", permanent=False) from None
+            raise NotifyFailure(f"notify: {type(error).__name__}, will retry", permanent=False, uncertain=True) from None
         return str((answer or {}).get("id", ""))
 
     async def send(self, channel: Channel, address: str, message: Message, reference: str) -> str:
         """The same, off the event loop."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, self.send_now, channel, address, message, reference)
+
+    def sent_before_now(self, reference: str) -> bool:
+        """Whether Notify already holds a message with this reference (raises NotifyFailure if it cannot say)."""
+        from notifications_python_client.errors import APIError
+
+        try:
+            answer = self._client().get_all_notifications(reference=reference)
+        except APIError as error:
+            raise _failure_from(error) from None
+        except Exception as error:  # noqa: BLE001
+            raise NotifyFailure(f"notify: {type(error).__name__}, will retry", permanent=False) from None
+        return bool((answer or {}).get("notifications"))
+
+    async def sent_before(self, reference: str) -> bool:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, self.sent_before_now, reference)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
@@ -150,12 +167,17 @@ class RecordingSender:
     async def send(self, channel: Channel, address: str, message: Message, reference: str) -> str:
         return self.send_now(channel, address, message, reference)
 
+    async def sent_before(self, reference: str) -> bool:
+        return any(sent[3] == reference for sent in self.sent)
+
     def close(self) -> None:
         pass
 
 
 def _failure_from(error) -> NotifyFailure:
     """A notifications-python-client APIError as a :class:`NotifyFailure` (its text is never logged)."""
+    if getattr(error, "response", None) is None:  # no connection, or no answer in time: it may have gone
+        return NotifyFailure("notify: no answer from Notify, will retry", permanent=False, uncertain=True)
     names, text = [], ""
     detail = error.message
     if isinstance(detail, list):  # [{"error": "ValidationError", "message": "phone_number Not a UK mobile number"}]

@@ -43,6 +43,7 @@ class FakeNotify:
     requests: int = 0
     failures: list[tuple[int, str]] = field(default_factory=list)  # (status, message) for the next requests
     delay: float = 0.0  # seconds each send takes, to show it does not block the event loop
+    answer_delay: float = 0.0  # seconds between taking a message and answering (a lost answer, when long)
     url: str = ""
 
     def fail_next(self, status: int, message: str = "Something went wrong", times: int = 1) -> None:
@@ -93,12 +94,25 @@ class FakeNotify:
         if missing:
             return self._error(400, f"Missing personalisation: {', '.join(missing)}")
         self.sent.append(Sent(kind, to, template, personalisation, body.get("reference")))
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
         return web.json_response({"id": str(uuid.uuid4()), "reference": body.get("reference"),
                                   "content": {"body": personalisation["message"]},
                                   "template": {"id": template, "version": 1}}, status=201)
 
+    async def _list(self, request: web.Request) -> web.Response:
+        """GET /v2/notifications?reference=...: what was taken under a reference (heard asks after a lost answer)."""
+        refused = self._authorised(request)
+        if refused:
+            return self._error(403, refused)
+        reference = request.query.get("reference")
+        found = [{"id": str(uuid.uuid4()), "reference": s.reference, "type": s.kind, "status": "sending"}
+                 for s in self.sent if reference is None or s.reference == reference]
+        return web.json_response({"notifications": found, "links": {}})
+
     def app(self) -> web.Application:
         app = web.Application()
+        app.add_routes([web.get("/v2/notifications", self._list)])
 
         async def sms(request: web.Request) -> web.Response:
             return await self._send(request, "sms")

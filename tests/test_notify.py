@@ -6,6 +6,7 @@ recording what cannot."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from datetime import datetime, timezone
@@ -189,6 +190,11 @@ def test_invite_by_sms_and_email_sends_a_working_link_through_notify(cli_env):
     assert mail.personalisation["message"].startswith("Helo")  # they chose Cymraeg in the case system
     assert _redeem(LINK.search(text.personalisation["message"]).group(1)) == ("young_person", "sms")
     assert _redeem(LINK.search(mail.personalisation["message"]).group(1)) == ("parent_carer", "email")
+    # A subject access request shows how we reach them, and where.
+    sar = runner.invoke(app, ["participant", "export", "YJ-1", "young_person"])
+    assert sar.exit_code == 0, sar.output
+    assert {k: v for k, v in json.loads(sar.stdout)["person"].items() if k in ("channel", "phone", "email")} == {
+        "channel": "sms", "phone": "+447700900001", "email": None}
 
 
 def test_invite_web_prints_the_link_and_stores_the_channel(cli_env):
@@ -431,3 +437,22 @@ async def test_heard_due_tells_workers_how_link_people_are_reached_and_what_noti
             with session_scope(w.heard.engine) as session:
                 notes = [line.note for line in not_answered(session, w.heard.service_id)]
             assert "could not be delivered: please contact them another way (not a valid mobile number (400))" in notes
+
+
+async def test_a_send_whose_answer_was_lost_is_checked_with_notify_not_sent_again(db_url):
+    only_yj3 = CASES.replace(",07700 900001,,sms,", ",,,,").replace(",Parent@Example.ORG,email,", ",,,")
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=only_yj3) as w:
+            use_fake_notify(w, fake)
+            w.heard.notify = NotifySender(NotifyConfig.from_settings(w.heard.settings), timeout=0.5)
+            fake.answer_delay = 1.5  # Notify takes the message, but its answer never arrives in time
+            assert (await w.tick()).retried == 1 and len(fake.sent) == 1
+            fake.answer_delay = 0
+            w.clock.advance(minutes=5)
+            assert (await w.tick()).sent == 1
+            assert len(fake.sent) == 1  # asked Notify by the invitation's reference: it had gone, so not again
+            invitation = invitation_of(w, "YJ-3", Audience.young_person)
+            assert (invitation.status, invitation.last_error) == (InvitationStatus.sent, None)
+            code = LINK.search(fake.sent[0].personalisation["message"]).group(1)
+            with session_scope(w.heard.engine) as session:  # the link they got still works
+                assert redeem_invite(session, code, now=w.clock(), service_id=w.heard.service_id).phone
