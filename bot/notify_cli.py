@@ -46,15 +46,16 @@ def invite_by_channel(case_ref: str, audience: str, participant_ref: str, qr: Pa
         fail("Set HEARD_NOTIFY_API_KEY (and HEARD_NOTIFY_SMS_TEMPLATE_ID / HEARD_NOTIFY_EMAIL_TEMPLATE_ID) to send "
              "through GOV.UK Notify. See docs/going-live.md.", 2)
     person = f"the {who.value.replace('_', ' ')} of {case_ref}"
+    person_at_start = "T" + person[1:]  # at the start of a sentence (str.capitalize would lower the case reference)
     with session_scope(ctx.engine) as session:
         participant = find_participant(session, ctx.service_id, case_ref, who, participant_ref)
         if participant is None:
             fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
         if participant.erased_at is not None or participant.opted_out_at is not None \
                 or participant.consent == Consent.declined:
-            fail(f"{person.capitalize()} asked not to hear from us (or to be erased), so no invitation goes to them.")
+            fail(f"{person_at_start} asked not to hear from us (or to be erased), so no invitation goes to them.")
         if participant.chat_hash is not None and not force:
-            fail(f"{person.capitalize()} answers on Telegram. To move them to {channel.value}, run this again with "
+            fail(f"{person_at_start} answers on Telegram. To move them to {channel.value}, run this again with "
                  f"--force (their surveys then go by {channel.value} instead).", 2)
         address = {Channel.sms: participant.phone, Channel.email: participant.email}.get(channel)
         if channel != Channel.web and address is None:
