@@ -363,8 +363,8 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
 
-    if notify_cli.parse_channel(channel) != "telegram":  # issue 15: the web link, or it sent by SMS or email
-        return notify_cli.invite_by_channel(case_ref, audience, participant_ref, qr, force, notify_cli.parse_channel(channel))
+    if (chosen := notify_cli.parse_channel(channel)) != "telegram":  # issue 15: a web link, or sent by SMS or email
+        return notify_cli.invite_by_channel(case_ref, audience, participant_ref, qr, force, chosen)
     ctx = open_context()
     who = parse_audience(audience)
     username = ctx.settings.bot_username

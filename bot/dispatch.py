@@ -106,14 +106,16 @@ async def deliver_due_for(bot: Bot, h: Heard, participant_id: int) -> None:
 
 async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     """Send a claimed invitation: its intro and first (or current) question."""
-    if _channel_of(h, invitation_id) in LINK_CHANNELS:  # issue 15: a link by SMS or email, through Notify
-        return await send_invitation_link(h, invitation_id)
     with session_scope(h.engine) as session:
         invitation = session.get(Invitation, invitation_id)
         participant = session.get(Participant, invitation.participant_id)
-        definition = h.definitions.get(invitation.survey_id)
-        chat_id, lang = int(participant.chat_id), participant.language
-        step = current_step(session, invitation, definition) if definition else None
+        by_link = participant.channel in LINK_CHANNELS
+        if not by_link:
+            definition = h.definitions.get(invitation.survey_id)
+            chat_id, lang = int(participant.chat_id), participant.language
+            step = current_step(session, invitation, definition) if definition else None
+    if by_link:  # issue 15: a web link by SMS or email, through GOV.UK Notify
+        return await send_invitation_link(h, invitation_id)
     if definition is None:
         log.error("invitation %s names a survey we do not have: %s", invitation_id, invitation.survey_id)
         return _fail(h, invitation_id, "unknown survey")
@@ -130,28 +132,24 @@ async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     return "sent"
 
 
-def _channel_of(h: Heard, invitation_id: int) -> Channel:
-    with session_scope(h.engine) as session:
-        invitation = session.get(Invitation, invitation_id)
-        return Channel(session.get(Participant, invitation.participant_id).channel)
-
-
 async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
     """A gentle nudge, then the question they stopped at."""
-    if _channel_of(h, invitation_id) in LINK_CHANNELS:
-        return await send_reminder_link(h, invitation_id)
     with session_scope(h.engine) as session:
         invitation = session.get(Invitation, invitation_id)
         participant = session.get(Participant, invitation.participant_id)
-        definition = h.definitions[invitation.survey_id]
-        chat_id, lang = int(participant.chat_id), participant.language
-        step = current_step(session, invitation, definition)
-        # Count it before sending: a crash mid-send must not turn into a stream of reminders.
-        invitation.reminders_sent += 1
-        schedule = definition.schedule or _DEFAULT_SCHEDULE
-        invitation.next_reminder_at = reminder_due(invitation.sent_at, schedule.reminders_days,
-                                                   invitation.reminders_sent)
-        started = invitation.status == InvitationStatus.started
+        by_link = participant.channel in LINK_CHANNELS
+        if not by_link:
+            definition = h.definitions[invitation.survey_id]
+            chat_id, lang = int(participant.chat_id), participant.language
+            step = current_step(session, invitation, definition)
+            # Count it before sending: a crash mid-send must not turn into a stream of reminders.
+            invitation.reminders_sent += 1
+            schedule = definition.schedule or _DEFAULT_SCHEDULE
+            invitation.next_reminder_at = reminder_due(invitation.sent_at, schedule.reminders_days,
+                                                       invitation.reminders_sent)
+            started = invitation.status == InvitationStatus.started
+    if by_link:  # issue 15: by SMS or email, with a fresh link
+        return await send_reminder_link(h, invitation_id)
     nudge = t("reminder.started" if started else "reminder.new", lang, title=escape(definition.title.get(lang)))
     try:
         await send_step(bot, h, chat_id, invitation, step, lang, preface=nudge)
