@@ -459,3 +459,25 @@ async def test_a_send_whose_answer_was_lost_is_checked_with_notify_not_sent_agai
             code = LINK.search(fake.sent[0].personalisation["message"]).group(1)
             with session_scope(w.heard.engine) as session:  # the link they got still works
                 assert redeem_invite(session, code, now=w.clock(), service_id=w.heard.service_id).phone
+
+
+async def test_a_reminder_notify_cannot_send_now_is_tried_again_and_one_it_refuses_is_recorded(db_url):
+    only_yj3 = CASES.replace(",07700 900001,,sms,", ",,,,").replace(",Parent@Example.ORG,email,", ",,,")
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=only_yj3) as w:
+            use_fake_notify(w, fake)
+            assert (await w.tick()).sent == 1
+            w.clock.advance(days=2)
+            fake.fail_next(500, "Internal server error")
+            assert (await w.tick()).reminded == 0
+            assert invitation_of(w, "YJ-3", Audience.young_person).reminders_sent == 0  # given back
+            w.clock.advance(minutes=6)
+            assert (await w.tick()).reminded == 1
+            w.clock.advance(days=3)
+            fake.fail_next(400, "phone_number Not a UK mobile number")
+            assert (await w.tick()).reminded == 0
+            invitation = invitation_of(w, "YJ-3", Audience.young_person)
+            assert (invitation.reminders_sent, invitation.last_error) == (2, "notify: not a valid mobile number (400)")
+            assert invitation.status == InvitationStatus.sent  # they may still answer from an earlier link
+            w.clock.advance(hours=1)
+            assert (await w.tick()).reminded == 0 and len(fake.sent) == 2
