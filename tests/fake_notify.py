@@ -43,6 +43,7 @@ class FakeNotify:
     requests: int = 0
     failures: list[tuple[int, str]] = field(default_factory=list)  # (status, message) for the next requests
     delay: float = 0.0  # seconds each send takes, to show it does not block the event loop
+    in_flight: int = 0  # requests it is in the middle of (during ``delay``)
     answer_delay: float = 0.0  # seconds between taking a message and answering (a lost answer, when long)
     url: str = ""
 
@@ -78,7 +79,11 @@ class FakeNotify:
             status, message = self.failures.pop(0)
             return self._error(status, message)
         if self.delay:
-            await asyncio.sleep(self.delay)
+            self.in_flight += 1
+            try:
+                await asyncio.sleep(self.delay)
+            finally:
+                self.in_flight -= 1
         body = await request.json()
         template = body.get("template_id")
         if template != (SMS_TEMPLATE if kind == "sms" else EMAIL_TEMPLATE):
