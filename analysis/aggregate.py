@@ -87,6 +87,7 @@ class InvitationRow:
     age_band: str | None
     send: bool | None
     looked_after: bool | None = None
+    channel: str | None = None  # how it went out (issue 15): telegram, web, sms or email
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +154,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
     invitations = [InvitationRow(*row) for row in session.execute(joined.add_columns(
         Invitation.id, Invitation.participant_id, Participant.audience, Invitation.survey_id, Invitation.occasion,
         Invitation.status, Invitation.sent_at, Invitation.started_at, Invitation.completed_at, Case.case_ref,
-        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after))]
+        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after,
+        sa.func.coalesce(Invitation.channel, Participant.channel)))]
     # Answers are the many rows: read in batches (never all raw rows and all objects at once), and
     # each repeated short string (question ids, values, sentiments, theme lists) kept once.
     same: dict = {}
@@ -461,6 +463,7 @@ class Figures:
     safeguarding: SafeguardingFigures
     actions: list[ActionLine]  # done this period, then those still open
     welsh_answers: int = 0  # Cymraeg: written answers this period that look Welsh (analysis/language.py)
+    channels: list = field(default_factory=list)  # response by channel (analysis/channels.py, issue 15)
 
     @property
     def empty(self) -> bool:
@@ -1058,6 +1061,12 @@ def fill_unrecorded(pairs: list[tuple[InvitationRow, AnswerRow]], questions: Map
     return filled
 
 
+def channel_figures(invs: list[InvitationRow]) -> list:
+    from analysis.channels import channel_figures as by_channel  # it builds on this module's helpers
+
+    return by_channel(invs)
+
+
 def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object],
                     catalogue: Mapping[str, tuple[str, str]], redact: Redactor, zone: ZoneInfo,
                     safer_question_ids: Iterable[str] = (), alert_target_minutes: int = 30,
@@ -1089,4 +1098,4 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         distance_figures(period, zone, all_answers, questions), themes, writers,
         victim_figures(answers, definitions, safer_question_ids, rows.callbacks),
         safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue),
-        sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)))
+        sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)), channel_figures(invs))

@@ -400,6 +400,10 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                 breakdowns += [[b.audience, bd.dimension, c.label, measure, *_cells(c), " ".join(bd.merged)]
                                for c in cells]
     tables["response_satisfaction"] = (["audience", "measure", *FIGURE_COLUMNS], rows)
+    tables["channels"] = (["channel", "measure", *FIGURE_COLUMNS],  # issue 15: Telegram, web, SMS, email
+                          [[c.channel, measure, *_cells(x)] for c in f.channels
+                           for measure, x in (("people invited", c.invited), ("response rate (people)", c.response_rate),
+                                              ("completion rate (people)", c.completion_rate))])
     tables["question_means"] = (["audience", "question", *FIGURE_COLUMNS], means)
     tables["breakdowns"] = (["audience", "dimension", "group", "measure", *FIGURE_COLUMNS, "merged"], breakdowns)
     tables["trend"] = (["quarter", "audience", "measure", *FIGURE_COLUMNS],

@@ -9,6 +9,11 @@ Not yet reviewed by a Welsh speaker (docs/surveys.md says how to correct it).
 from __future__ import annotations
 
 REPORT_CY: dict[str, str] = {
+    # response by channel (issue 15)
+    "How they were asked: Telegram, the web page, text message or email (n = people invited)":
+        "Sut y gofynnwyd iddyn nhw: Telegram, y dudalen we, neges destun neu e-bost (n = pobl a wahoddwyd)",
+    "Channel": "Sianel", "Telegram": "Telegram", "Web page": "Tudalen we", "Text message (SMS)": "Neges destun (SMS)",
+    "Email": "E-bost",
     # the key points at the top (analysis/report.py: key_points)
     "{count} of the {n} {who} we asked answered at least one question ({share}).":
         "Atebodd {count} o'r {n} o {who} y gofynnon ni iddyn nhw o leiaf un cwestiwn ({share}).",

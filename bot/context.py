@@ -40,6 +40,7 @@ class Heard:
     # Losing it (a restart) only means an answered question typed to is not tidied in the chat.
     unsaved_shown: dict[int, ShownQuestion] = field(default_factory=dict)
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
+    notify: object | None = None  # GOV.UK Notify sender (bot/notify.py); None: built from settings on first use
 
     def now(self) -> datetime:
         return self.clock()

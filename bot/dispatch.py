@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.action_news import send_action_news
 from bot.context import Heard, heard
+from bot.link_dispatch import LINK_CHANNELS, send_invitation_link, send_reminder_link
 from bot.conversation import send_step
 from bot.ratelimit import background_sends
 from bot.safeguarding import (digest_message, notify_duty, send_missing_help, send_to_staff,
@@ -27,7 +28,7 @@ from surveys import engine
 from surveys.answering import current_step
 from surveys.invitations import (claim_due, expire_overdue, mark_retry, mark_sent, mark_unreachable, reminders_due)
 from surveys.alert_delivery import claim_digest, duty_or_managers, undelivered_urgent, untaken_urgent, waiting_reviews
-from surveys.models import Invitation, InvitationStatus, Participant
+from surveys.models import Channel, Invitation, InvitationStatus, Participant
 from surveys.schedule import escalation_due, in_window, local_day, reminder_due
 from surveys.schema import Schedule, Trigger
 from surveys.store import session_scope
@@ -109,6 +110,8 @@ async def deliver_due_for(bot: Bot, h: Heard, participant_id: int) -> None:
 async def send_invitation(bot: Bot, h: Heard, invitation_id: int) -> str:
     """Send a claimed invitation: its intro and first (or current) question."""
     out = await h.transaction(_to_send, invitation_id, h.definitions)
+    if out.by_link:  # issue 15: a web link by SMS or email, through GOV.UK Notify
+        return await send_invitation_link(h, invitation_id)
     invitation, chat_id, lang, step = out.invitation, out.chat_id, out.lang, out.step
     definition = h.definitions.get(invitation.survey_id)
     if definition is None:
@@ -129,26 +132,33 @@ class _Outgoing:
     """An invitation about to go out: where, in which language, and the step to show."""
 
     invitation: Invitation
-    chat_id: int
+    chat_id: int | None
     lang: str
     step: object
+    by_link: bool = False  # SMS or email: a fresh web link goes out through GOV.UK Notify instead
 
 
 def _to_send(session, invitation_id: int, definitions: dict) -> _Outgoing:
     invitation = session.get(Invitation, invitation_id)
     participant = session.get(Participant, invitation.participant_id)
+    if participant.channel in LINK_CHANNELS:
+        return _Outgoing(invitation, None, participant.language, None, by_link=True)
     definition = definitions.get(invitation.survey_id)
     step = current_step(session, invitation, definition) if definition else None
     return _Outgoing(invitation, int(participant.chat_id), participant.language, step)
 
 
 def _mark_sent(session, invitation_id: int, schedule, *, now, message_id: int | None) -> None:
-    mark_sent(session.get(Invitation, invitation_id), schedule, now=now, message_id=message_id)
+    invitation = session.get(Invitation, invitation_id)
+    mark_sent(invitation, schedule, now=now, message_id=message_id)
+    invitation.channel = Channel.telegram.value
 
 
 async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
     """A gentle nudge, then the question they stopped at."""
     out = await h.transaction(_count_reminder, invitation_id, h.definitions)
+    if out.by_link:  # issue 15: by SMS or email, with a fresh link
+        return await send_reminder_link(h, invitation_id)
     invitation, chat_id, lang, step = out.invitation, out.chat_id, out.lang, out.step
     definition, started = h.definitions[invitation.survey_id], invitation.status == InvitationStatus.started
     nudge = t("reminder.started" if started else "reminder.new", lang, title=escape(definition.title.get(lang)))
@@ -163,6 +173,8 @@ async def send_reminder(bot: Bot, h: Heard, invitation_id: int) -> bool:
 def _count_reminder(session, invitation_id: int, definitions: dict) -> _Outgoing:
     """Count a reminder before sending it: a crash mid-send must not turn into a stream of reminders."""
     out = _to_send(session, invitation_id, definitions)
+    if out.by_link:
+        return out  # the link sender counts its own reminders
     invitation = out.invitation
     invitation.reminders_sent += 1
     schedule = definitions[invitation.survey_id].schedule or _DEFAULT_SCHEDULE

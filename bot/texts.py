@@ -452,3 +452,46 @@ def problem_text(problem: str, question: Question, lang: str = "en") -> str:
     """An engine problem key as a kind sentence naming the range this question accepts."""
     low, high = NUMBER_RANGES.get(question.type, (1, len(question.options)))
     return t(f"problem.{problem}", lang, low=low, high=high, count=len(question.options))
+
+
+# --- invitations and reminders by SMS and email through GOV.UK Notify (issue 15) -----------------
+# Plain text (no HTML, no emoji: an emoji makes an SMS Unicode, and dearer). What anyone glancing at a
+# lock screen could read: no case details, no service name, nothing about an offence. Young people
+# get the default wording (reading age about 9); parents and carers, placements and victims their own.
+TEXTS["en"].update({
+    "notify.subject": "We would like to hear what you think",
+    "notify.invite": "Hi! We'd like to know what you think. It's quick, and you can skip any question. Tap here: {link}",
+    "notify.reminder": "Hi! Just a reminder: we'd still like to know what you think. Tap here: {link}",
+    "notify.reminder_started": "Hi! You started answering our questions. Tap here to carry on: {link}",
+    "notify.subject_parent_carer": "Your feedback, please",
+    "notify.invite_parent_carer": "Hello. We would value your views on the support your family had from us. It takes a few minutes and every question can be skipped: {link}",
+    "notify.reminder_parent_carer": "Hello. A reminder that we would still value your views. It takes a few minutes: {link}",
+    "notify.reminder_started_parent_carer": "Hello. You started giving us your views. You can carry on from where you stopped: {link}",
+    "notify.subject_placement": "Your feedback, please",
+    "notify.invite_placement": "Hello. We would value your views on the reparation placement. It takes a few minutes: {link}",
+    "notify.reminder_placement": "Hello. A reminder that we would still value your views on the placement: {link}",
+    "notify.reminder_started_placement": "Hello. You started giving us your views. You can carry on from where you stopped: {link}",
+    "notify.subject_victim": "An invitation to give feedback",
+    "notify.invite_victim": "Hello. You are invited to tell us about the support you were offered. Taking part is your choice, and you can skip any question or stop at any time. If you would like to: {link}",
+    "notify.reminder_victim": "Hello. This is a gentle reminder about our invitation to give feedback. Taking part is your choice. If you would like to: {link}",
+    "notify.reminder_started_victim": "Hello. You began giving feedback. If you would like to finish, you can carry on from where you stopped: {link}",
+})
+# Cymraeg: written by the team, NOT YET REVIEWED by a Welsh speaker (like the rest of "cy" above).
+TEXTS["cy"].update({
+    "notify.subject": "Hoffen ni glywed beth rwyt ti'n ei feddwl",
+    "notify.invite": "Helo! Hoffen ni wybod beth rwyt ti'n ei feddwl. Mae'n gyflym, a gelli di hepgor unrhyw gwestiwn. Tapia yma: {link}",
+    "notify.reminder": "Helo! Nodyn bach: hoffen ni wybod beth rwyt ti'n ei feddwl o hyd. Tapia yma: {link}",
+    "notify.reminder_started": "Helo! Fe ddechreuaist ti ateb ein cwestiynau. Tapia yma i barhau: {link}",
+    "notify.subject_parent_carer": "Eich adborth, os gwelwch yn dda",
+    "notify.invite_parent_carer": "Helo. Byddem yn gwerthfawrogi eich barn am y cymorth a gafodd eich teulu gennym ni. Mae'n cymryd ychydig funudau a gallwch hepgor pob cwestiwn: {link}",
+    "notify.reminder_parent_carer": "Helo. Nodyn atgoffa y byddem yn dal i werthfawrogi eich barn. Mae'n cymryd ychydig funudau: {link}",
+    "notify.reminder_started_parent_carer": "Helo. Fe ddechreuoch chi roi eich barn i ni. Gallwch barhau o'r man lle gwnaethoch stopio: {link}",
+    "notify.subject_placement": "Eich adborth, os gwelwch yn dda",
+    "notify.invite_placement": "Helo. Byddem yn gwerthfawrogi eich barn am y lleoliad gwneud iawn. Mae'n cymryd ychydig funudau: {link}",
+    "notify.reminder_placement": "Helo. Nodyn atgoffa y byddem yn dal i werthfawrogi eich barn am y lleoliad: {link}",
+    "notify.reminder_started_placement": "Helo. Fe ddechreuoch chi roi eich barn i ni. Gallwch barhau o'r man lle gwnaethoch stopio: {link}",
+    "notify.subject_victim": "Gwahoddiad i roi adborth",
+    "notify.invite_victim": "Helo. Rydych chi'n cael eich gwahodd i ddweud wrthym am y cymorth a gynigiwyd i chi. Eich dewis chi yw cymryd rhan, a gallwch hepgor unrhyw gwestiwn neu stopio unrhyw bryd. Os hoffech chi: {link}",
+    "notify.reminder_victim": "Helo. Nodyn atgoffa tyner am ein gwahoddiad i roi adborth. Eich dewis chi yw cymryd rhan. Os hoffech chi: {link}",
+    "notify.reminder_started_victim": "Helo. Fe ddechreuoch chi roi adborth. Os hoffech orffen, gallwch barhau o'r man lle gwnaethoch stopio: {link}",
+})

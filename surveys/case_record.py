@@ -241,6 +241,8 @@ def participant_export(session: Session, participant: Participant, definitions: 
                  "restorative_closed_on": case.restorative_closed_on},
         "person": {"audience": participant.audience, "participant_ref": participant.participant_ref,
                    "telegram_chat_id": participant.chat_id, "language": participant.language,
+                   # issue 15: how we reach them, and where (a subject access request covers these too)
+                   "channel": participant.channel, "phone": participant.phone, "email": participant.email,
                    "consent": participant.consent, "consent_at": participant.consent_at,
                    "opted_out_at": participant.opted_out_at, "unreachable_at": participant.unreachable_at,
                    "erased_at": participant.erased_at, "created_at": participant.created_at},

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.alerts import waiting
-from surveys.models import (OPEN_STATUSES, Audience, person_label, CallbackOutcome, CallbackRequest, Case, Consent, Invitation,
+from surveys.models import (OPEN_STATUSES, Audience, Channel, person_label, CallbackOutcome, CallbackRequest, Case, Consent, Invitation,
                             InviteLink, InvitationStatus, Participant, Role, SafeguardingAlert)
 from surveys.schedule import callback_escalation_due
 from surveys.web_sessions import on_web
@@ -54,11 +54,21 @@ def waiting_reason(participant: Participant) -> str:
         return "blocked the bot: please contact them another way"
     if participant.opted_out_at:
         return "said stop"
+    if by_link(participant):  # issue 15: the dispatcher sends them a fresh web link by SMS or email
+        if participant.consent == Consent.declined:
+            return "said no thanks"
+        return f"will be sent by {'text message' if participant.channel == Channel.sms else 'email'}"
     if participant.chat_hash is None:
         return "has not tapped their link yet"
     if participant.consent != Consent.given:
         return "has not agreed yet"
     return "will be sent"
+
+
+def by_link(participant: Participant) -> bool:
+    """Reached by a link in a text message or email (and we hold where to send it)."""
+    return bool((participant.channel == Channel.sms and participant.phone)
+                or (participant.channel == Channel.email and participant.email))
 
 
 def due_soon(session: Session, service_id: int, *, now: datetime, days: int = 7) -> list[WorklistEntry]:
@@ -101,7 +111,8 @@ def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 
 
 def _without_live_link(session: Session, people: list[Participant], now: datetime) -> dict[int, datetime | None]:
     """Unlinked people with no usable link: participant id -> when their newest link expired (None: never had one)."""
-    unlinked = {p.id for p in people if p.chat_hash is None and p.erased_at is None and p.opted_out_at is None}
+    unlinked = {p.id for p in people if p.chat_hash is None and p.erased_at is None and p.opted_out_at is None
+                and not by_link(p)}
     unlinked -= on_web(session, unlinked)  # linked too, on the other channel
     if not unlinked:
         return {}
@@ -121,6 +132,8 @@ def not_answered(session: Session, service_id: int) -> list[WorklistEntry]:
     for inv, p, c in rows:
         if inv.status == InvitationStatus.failed:
             note = "could not be delivered: please contact them another way"
+            if (inv.last_error or "").startswith("notify:"):  # issue 15: say what GOV.UK Notify refused
+                note += f" ({inv.last_error.removeprefix('notify: ')})"
         else:
             note = "started, not finished" if inv.status == InvitationStatus.started else "not opened yet"
             if inv.reminders_sent:

@@ -25,15 +25,17 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from surveys.contact import email_address, uk_mobile
 from surveys.hashkey import chat_hash, erased_case_ref, hash_key_of
 from surveys.invitations import SyncResult, sync_cases
-from surveys.models import Audience, Case, Invitation, InviteLink, Participant
+from surveys.models import Audience, Case, Channel, Invitation, InviteLink, Participant
 from surveys.store import session_scope
 from surveys.text import clean_text
 
 REQUIRED_COLUMNS = ("case_ref", "audience", "disposal", "locality", "intervention_start",
                     "intervention_end", "age", "gender", "ethnicity", "send")
-OPTIONAL_COLUMNS = ("participant_ref", "review_dates", "looked_after", "restorative_closed", "preferred_language")
+OPTIONAL_COLUMNS = ("participant_ref", "review_dates", "looked_after", "restorative_closed", "preferred_language",
+                    "phone", "email", "channel")
 CASE_FIELDS = ("disposal", "locality", "intervention_start", "intervention_end", "age_band", "gender",
                "ethnicity", "send", "looked_after", "review_dates", "restorative_closed_on")
 
@@ -79,6 +81,10 @@ class CaseRow:
     participant_ref: str
     case_fields: dict = field(hash=False)
     language: str | None = None  # Cymraeg: "en" or "cy" when the case system records it; then the bot doesn't ask
+    # Issue 15: where to send a link by SMS or email, and which channel to use (None: leave as it is).
+    phone: str | None = field(default=None, repr=False)
+    email: str | None = field(default=None, repr=False)
+    channel: Channel | None = None
 
 
 @dataclass
@@ -171,6 +177,10 @@ class CaseRowInput(BaseModel):
     review_dates: str | None
     audience: Audience
     preferred_language: str | None
+    # Issue 15: where to send a link by SMS or email (checked before the channel that needs them).
+    phone: str | None
+    email: str | None
+    channel: Channel | None
 
     @field_validator("case_ref", mode="before")
     @classmethod
@@ -244,6 +254,21 @@ class CaseRowInput(BaseModel):
     def _language(cls, text: str) -> str | None:
         return _parse_language(text)
 
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, text: str) -> str | None:
+        return uk_mobile(text) if text else None
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _email(cls, text: str) -> str | None:
+        return email_address(text) if text else None
+
+    @field_validator("channel", mode="before")
+    @classmethod
+    def _channel(cls, text: str, info: ValidationInfo) -> Channel | None:
+        return _parse_channel(text, info.data.get("phone"), info.data.get("email"))
+
 
 # The row's columns as the model names them (the CSV says "age" and "restorative_closed").
 _INPUT_COLUMNS = {name: "age" if name == "age_band" else name for name in CaseRowInput.model_fields}
@@ -260,11 +285,26 @@ def parse_row(line: int, row: dict[str, str]) -> CaseRow:
         first = error.errors(include_url=False)[0]
         cause = first.get("ctx", {}).get("error")
         raise ValueError(str(cause) if cause is not None else first["msg"]) from None
-    values = checked.model_dump(exclude={"case_ref", "participant_ref", "audience", "preferred_language"},
-                                exclude_none=True)
+    values = checked.model_dump(exclude={"case_ref", "participant_ref", "audience", "preferred_language",
+                                         "phone", "email", "channel"}, exclude_none=True)
     fields = {_CASE_FIELD_NAMES.get(name, name): value for name, value in values.items()}
     return CaseRow(line, checked.case_ref, checked.audience, checked.participant_ref, fields,
-                   checked.preferred_language)
+                   checked.preferred_language, checked.phone, checked.email, checked.channel)
+
+
+def _parse_channel(text: str, phone: str | None, email: str | None) -> Channel | None:
+    """The channel column: telegram, web, sms or email; sms and email need their address on the same line."""
+    if not text:
+        return None
+    try:
+        channel = Channel(text.strip().lower())
+    except ValueError:
+        raise ValueError(f"channel should be telegram, web, sms or email, not '{text}'") from None
+    if channel == Channel.sms and phone is None:
+        raise ValueError("channel is sms but the phone column is empty")
+    if channel == Channel.email and email is None:
+        raise ValueError("channel is email but the email column is empty")
+    return channel
 
 
 _LANGUAGE_WORDS = {"en": "en", "english": "en", "saesneg": "en", "cy": "cy", "welsh": "cy", "cymraeg": "cy"}
@@ -357,10 +397,22 @@ def import_rows(session: Session, service_id: int, records: list[CaseRow], *, no
             summary.participants_created += 1
         if record.language and known[key].language_chosen_at is None:  # a choice they made themselves stands
             known[key].language, known[key].language_chosen_at = record.language, now
+        _contact_details(known[key], record)
     session.flush()
     summary.created_case_ids = {case.id for case in created}
     summary.updated_case_ids = {case.id for case in updated}
     return summary
+
+
+def _contact_details(person: Participant, record: CaseRow) -> None:
+    """Phone, email and channel from the import. A blank cell keeps what we hold; an unchanged value is
+    not written again (it is encrypted afresh on each write, so that would change the row every import)."""
+    if person.erased_at is not None:
+        return  # they asked for their data to go: an old export must not bring it back
+    for name in ("phone", "email", "channel"):
+        value = getattr(record, name)
+        if value is not None and getattr(person, name) != value:
+            setattr(person, name, value)
 
 
 def _known_cases(session: Session, service_id: int, case_refs: set[str]) -> dict[str, Case]:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from surveys.models import (OPEN_STATUSES, Case, Consent, Invitation, InvitationStatus, Participant)
+from surveys.models import (OPEN_STATUSES, Case, Channel, Consent, Invitation, InvitationStatus, Participant)
 from surveys.schedule import UNSENT_GRACE_DAYS, occasions_for, opening, reminder_due, retry_delay
 
 # A claim older than this never finished (the worker died mid-send): it is handed out again.
@@ -93,9 +93,15 @@ def create_manual(session: Session, participant: Participant, definition, *, now
 
 
 def _reachable():
-    """Participants we may message: linked, consenting, not stopped, not blocked, not erased."""
-    return sa.and_(Participant.chat_hash.is_not(None), Participant.consent == Consent.given,
-                   Participant.opted_out_at.is_(None), Participant.unreachable_at.is_(None),
+    """Participants the dispatcher may message: not stopped, not blocked, not erased, and reachable on their
+    channel: a linked, consenting Telegram chat, or a phone or email address for a link (issue 15; the web
+    page asks for consent, so it may still be pending, never declined). Web people open the page themselves."""
+    by_chat = sa.and_(Participant.channel == Channel.telegram, Participant.chat_hash.is_not(None),
+                      Participant.consent == Consent.given)
+    by_link = sa.and_(sa.or_(sa.and_(Participant.channel == Channel.sms, Participant.phone.is_not(None)),
+                             sa.and_(Participant.channel == Channel.email, Participant.email.is_not(None))),
+                      Participant.consent != Consent.declined)
+    return sa.and_(sa.or_(by_chat, by_link), Participant.opted_out_at.is_(None), Participant.unreachable_at.is_(None),
                    Participant.erased_at.is_(None))
 
 

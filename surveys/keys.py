@@ -17,7 +17,8 @@ from surveys.hashkey import ADOPTED, HashKeyProblem, chat_hash, hash_key_id, has
 from surveys.models import Answer, AuditEvent, Participant, SafeguardingAlert
 from surveys.store import audit, session_scope
 
-PROTECTED = ((Answer, "free_text"), (SafeguardingAlert, "text"), (Participant, "chat_id"))
+PROTECTED = ((Answer, "free_text"), (SafeguardingAlert, "text"), (Participant, "chat_id"),
+             (Participant, "phone"), (Participant, "email"))  # issue 15: where SMS and email invitations go
 BATCH = 500
 
 

@@ -53,6 +53,18 @@ class Audience(StrEnum):
     placement = "placement"
 
 
+class Channel(StrEnum):
+    """How a person gets their surveys (issue 15): the Telegram bot, the web page, or a link by SMS or email."""
+    telegram = "telegram"
+    web = "web"
+    sms = "sms"  # a GOV.UK Notify text message carrying a one-time web link
+    email = "email"  # the same, by email
+
+
+# Channels that only carry a link to the web page (sent through GOV.UK Notify).
+LINK_CHANNELS = (Channel.sms, Channel.email)
+
+
 class QuestionKind(StrEnum):
     """How a free-text question's answers are read (a survey question's `asks`; issue 12)."""
     improve = "improve"  # "What could we do better?": a suggestion is not a complaint
@@ -163,6 +175,11 @@ class Participant(SQLModel, table=True):
     unreachable_at: datetime | None = _when()
     erased_at: datetime | None = _when()
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    # Issue 15: how their surveys reach them, and where (both may be encrypted; erased with the rest).
+    channel: Channel = Field(default=Channel.telegram, sa_type=sa.String(10),
+                             sa_column_kwargs={"server_default": Channel.telegram.value})
+    phone: str | None = Field(default=None, sa_type=EncryptedString(400), description="UK mobile, +447..., for SMS.")
+    email: str | None = Field(default=None, sa_type=EncryptedString(800), description="Email address, for email invitations.")
 
 
 def person_label(case_ref: str, audience: str, participant_ref: str = "") -> str:
@@ -212,6 +229,7 @@ class Invitation(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=200)
     message_id: int | None = Field(default=None, sa_type=sa.BigInteger(), description="The chat message holding the current question.")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), nullable=False)
+    channel: str | None = Field(default=None, max_length=10, description="How it was sent (a Channel); None before 0008n.")
 
 
 class Answer(SQLModel, table=True):
@@ -361,14 +379,6 @@ class SendBudget(SQLModel, table=True):
 
 
 # --- web chat (issue 15): the second channel over the same engine -----------------------------
-
-class Channel(StrEnum):
-    """How a person is reached. Telegram and the web page are chats; SMS and email only carry links."""
-    telegram = "telegram"
-    web = "web"
-    sms = "sms"
-    email = "email"
-
 
 class WebSession(SQLModel, table=True):
     """A person answering on the web page, on one device.

@@ -19,7 +19,7 @@ from surveys.answering import load_answers, question_index
 from surveys.enrol import InviteProblem, participant_for_chat, redeem_invite
 from surveys.hashkey import chat_hash, hash_key_of
 from surveys.invitations import active_invitation, cancel_open, resume_after_stop
-from surveys.models import Audience, AuditEvent, Consent, Invitation, Participant
+from surveys.models import Audience, AuditEvent, Channel, Consent, Invitation, Participant
 from surveys.retention import erase_participant
 from surveys.store import audit
 from surveys.web_sessions import end_web_sessions
@@ -106,7 +106,9 @@ def start(session: Session, *, service_id: int, chat_id: int, code: str | None, 
     moved_from = int(participant.chat_id) if participant.chat_id and participant.chat_id != str(chat_id) else None
     participant.chat_id, participant.chat_hash = str(chat_id), _chat_key(session, chat_id)
     participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
-    end_web_sessions(session, participant.id, now=now)  # one channel at a time: the web page stops working
+    # One channel at a time: the web page stops working, and SMS and email links stop coming.
+    end_web_sessions(session, participant.id, now=now)
+    participant.channel = Channel.telegram
     audit(session, f"participant:{participant.id}", "participant.moved" if moved_from else "participant.linked", at=now)
     ask_language = participant.language_chosen_at is None
     # The welcome waits until they have chosen a language.

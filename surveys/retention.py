@@ -92,6 +92,7 @@ class PurgeCounts:
     alert_texts: int = 0
     invite_links: int = 0
     invitations_cancelled: int = 0
+    contact_details: int = 0  # phone numbers and email addresses (issue 15)
 
     def words(self) -> str:
         return ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in asdict(self).items())
@@ -144,17 +145,21 @@ def purge(session: Session, service_id: int, *, today: date, months: int, now: d
     alerts = sa.and_(SafeguardingAlert.participant_id.in_(people), SafeguardingAlert.text.is_not(None))
     linked = sa.and_(Participant.case_id.in_(case_ids), Participant.chat_hash.is_not(None))
     links = InviteLink.participant_id.in_(people)
+    contact = sa.and_(Participant.case_id.in_(case_ids),
+                      sa.or_(Participant.phone.is_not(None), Participant.email.is_not(None)))
 
     def count(model, where) -> int:
         return session.execute(sa.select(sa.func.count()).select_from(model).where(where)).scalar_one()
 
     counts = PurgeCounts(cases=len(case_ids), chat_links=count(Participant, linked), free_texts=count(Answer, texts),
-                         alert_texts=count(SafeguardingAlert, alerts), invite_links=count(InviteLink, links))
+                         alert_texts=count(SafeguardingAlert, alerts), invite_links=count(InviteLink, links),
+                         contact_details=count(Participant, contact))
     if dry_run:
         return counts
     session.execute(sa.update(Answer).where(texts).values(free_text=None))
     session.execute(sa.update(SafeguardingAlert).where(alerts).values(text=None))
     session.execute(sa.update(Participant).where(linked).values(chat_id=None, chat_hash=None))
+    session.execute(sa.update(Participant).where(contact).values(phone=None, email=None))
     session.execute(sa.delete(InviteLink).where(links))
     session.execute(sa.delete(WebSession).where(WebSession.participant_id.in_(people)))  # web chats end too
     for participant_id in session.exec(select(Participant.id).where(Participant.case_id.in_(case_ids))):
@@ -196,6 +201,7 @@ def erase_participant(session: Session, participant: Participant, *, now: dateti
                                                     AuditEvent.subject == participant.chat_hash[:16])
                         .values(subject=None))
     participant.chat_id = participant.chat_hash = None
+    participant.phone = participant.email = None  # issue 15: where their SMS and email invitations went
     participant.consent, participant.erased_at = Consent.pending, now
     audit(session, actor, "participant.erase", subject=f"participant:{participant.id}",
           detail=f"answers={erased} callbacks={callbacks} alert_texts={alerts}", at=now)

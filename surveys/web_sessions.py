@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.invitations import active_invitation, mark_sent
-from surveys.models import (Case, Consent, Invitation, InvitationStatus, InviteLink, Participant, WebSession)
+from surveys.models import (LINK_CHANNELS, Case, Channel, Consent, Invitation, InvitationStatus, InviteLink, Participant, WebSession)
 from surveys.schema import Schedule, Trigger
 
 # A session nobody has used for this long ends: a shared or lost phone does not stay signed in for ever.
@@ -53,6 +53,8 @@ def start_web_session(session: Session, participant: Participant, *, now: dateti
     end_web_sessions(session, participant.id, now=now)
     old_chat = int(participant.chat_id) if participant.chat_id else None
     participant.chat_id = participant.chat_hash = None  # never both channels at once
+    if participant.channel not in LINK_CHANNELS:  # SMS and email people keep getting their links that way
+        participant.channel = Channel.web
     participant.opted_out_at = participant.unreachable_at = participant.erased_at = None
     token = secrets.token_urlsafe(32)
     session.add(WebSession(participant_id=participant.id, token_hash=token_hash(token), created_at=now,
@@ -127,6 +129,7 @@ def open_survey(session: Session, participant: Participant, definitions: dict, *
     session.refresh(due)
     if opened == 1:
         mark_sent(due, definitions[due.survey_id].schedule or _DEFAULT_SCHEDULE, now=now, message_id=None)
+        due.channel = Channel.web
         due.next_reminder_at = None  # reminders to web people go by SMS or email, not by this bot
         session.flush()
     return due if due.status in (InvitationStatus.sent, InvitationStatus.started) else None

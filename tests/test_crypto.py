@@ -27,6 +27,7 @@ NOW = datetime(2026, 12, 1, 10, tzinfo=timezone.utc)
 WORDS = "my worker Jo listened to me"
 DISCLOSURE = "my stepdad hurts me when he is drunk"
 CHAT = 7_412_345_678
+PHONE = "+447700900123"
 
 
 def store_one_person(engine, texts=(WORDS,)) -> int:
@@ -39,7 +40,7 @@ def store_one_person(engine, texts=(WORDS,)) -> int:
         session.add(case)
         session.flush()
         person = Participant(case_id=case.id, audience="young_person", chat_id=str(CHAT),
-                             chat_hash=chat_hash(TEST_HASH_KEY, CHAT))
+                             chat_hash=chat_hash(TEST_HASH_KEY, CHAT), phone=PHONE)
         session.add(person)
         session.flush()
         invitation = Invitation(participant_id=person.id, survey_id="yp_exit", due_at=NOW,
@@ -140,8 +141,10 @@ def test_values_written_before_a_key_was_set_stay_readable(engine, db_url):
 def test_rotation_re_encrypts_everything_and_the_old_key_alone_no_longer_reads(keyed, db_url):
     store_one_person(keyed, texts=[f"comment {n}" for n in range(7)])
     counts = rotate(use_keys(keyed, Keyring.parse(f"{KEY_B},{KEY_A}")), now=NOW, batch=3)
-    assert counts == {"answer.free_text": 7, "safeguardingalert.text": 1, "participant.chat_id": 1}
-    stored = raw(keyed, "SELECT free_text FROM answer") + raw(keyed, "SELECT chat_id FROM participant")
+    assert counts == {"answer.free_text": 7, "safeguardingalert.text": 1, "participant.chat_id": 1,
+                      "participant.phone": 1, "participant.email": 0}
+    stored = (raw(keyed, "SELECT free_text FROM answer") + raw(keyed, "SELECT chat_id FROM participant")
+              + raw(keyed, "SELECT phone FROM participant"))
     assert all(value.startswith(f"heard-enc:1:{key_id(KEY_B)}:") for value in stored)
     assert raw(keyed, "SELECT chat_hash FROM participant") == [chat_hash(TEST_HASH_KEY, CHAT)]  # its own key
     only_new, only_old = (make_engine(db_url, keys=Keyring.parse(key)) for key in (KEY_B, KEY_A))
@@ -154,7 +157,8 @@ def test_rotation_re_encrypts_everything_and_the_old_key_alone_no_longer_reads(k
         only_old.dispose()
     with session_scope(keyed) as session:
         [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "keys.rotate")).all()
-    assert event.detail == f"answer.free_text=7 safeguardingalert.text=1 participant.chat_id=1 key={key_id(KEY_B)}"
+    assert event.detail == (f"answer.free_text=7 safeguardingalert.text=1 participant.chat_id=1 participant.phone=1 "
+                            f"participant.email=0 key={key_id(KEY_B)}")
 
 
 def test_report_figures_are_identical_with_and_without_a_key(db_url):
@@ -213,12 +217,14 @@ def test_keys_rotate_from_the_command_line_encrypts_data_written_in_the_clear(db
     monkeypatch.delenv("HEARD_ENCRYPTION_KEY", raising=False)
     result = runner.invoke(app, ["keys", "rotate", "--new-key", KEY_A])
     assert result.exit_code == 0, result.output
-    assert result.stdout == (f"Re-encrypted 3 values under key {key_id(KEY_A)}: answer.free_text 1, "
-                             "safeguardingalert.text 1, participant.chat_id 1.\n"
+    assert result.stdout == (f"Re-encrypted 4 values under key {key_id(KEY_A)}: answer.free_text 1, "
+                             "safeguardingalert.text 1, participant.chat_id 1, participant.phone 1, "
+                             "participant.email 0.\n"
                              "Now set HEARD_ENCRYPTION_KEY to the new key alone and restart the bot.\n")
     check = make_engine(db_url, keys=Keyring.parse(KEY_A))
     try:
         assert WORDS not in str(raw(check, "SELECT free_text FROM answer"))
+        assert raw(check, "SELECT phone FROM participant")[0].startswith("heard-enc:1:")  # issue 15
         assert read_back(check) == ([WORDS], [DISCLOSURE], [str(CHAT)])
     finally:
         check.dispose()

@@ -125,6 +125,12 @@ async def test_a_small_demo_runs_the_real_bot_and_writes_the_report(tmp_path):
     # The history spans four financial quarters, so the trend has a point in each.
     assert {i.sent_at.date() < date(2026, 1, 1) for i in sent} == {True, False}
     assert "yp_start" in {i.survey_id for i in sent}
+    # Issue 15: some people were invited by SMS or email (recorded, not sent) and answered on the web page.
+    assert summary.by_link and summary.link_messages >= summary.by_link and summary.answered_by_link
+    assert {i.channel for i in sent} >= {"telegram", "sms", "email"}
+    channels = (tmp_path / "feedback-report-2026-27-Q2-csv" / "channels.csv").read_text()
+    assert channels.startswith("channel,measure,") and "telegram,response rate (people)" in channels
+    assert "How they were asked" in (tmp_path / "feedback-report-2026-27-Q2.html").read_text()
     assert set(threading.enumerate()) <= threads  # nothing left running
     # Some made-up people answered on the web page, over HTTP to heard's own server.
     assert summary.on_web == len(on_web) > 0 and web_invitations

@@ -71,7 +71,8 @@ def add_case(session, service_id: int, ref: str, ended: date) -> Participant:
                 intervention_end=ended, review_dates="2020-01-01")
     session.add(case)
     session.flush()
-    person = Participant(case_id=case.id, audience="young_person", chat_id=f"9{case.id}", chat_hash=f"hash-{ref}")
+    person = Participant(case_id=case.id, audience="young_person", chat_id=f"9{case.id}", chat_hash=f"hash-{ref}",
+                         phone="+447700900123", email="someone@example.org")
     session.add(person)
     session.flush()
     done = Invitation(participant_id=person.id, survey_id="yp_exit", due_at=NOW, status=InvitationStatus.completed)
@@ -103,7 +104,8 @@ def test_a_dry_run_counts_what_would_go_and_changes_nothing(engine, two_cases):
     with session_scope(engine) as session:
         counts = purge(session, two_cases, today=TODAY, months=24, now=NOW, dry_run=True)
     assert dataclasses.asdict(counts) == {"cases": 1, "chat_links": 1, "free_texts": 1, "alert_texts": 1,
-                                          "invite_links": 1, "invitations_cancelled": 0}
+                                          "invite_links": 1, "invitations_cancelled": 0,
+                                          "contact_details": 1}
     with session_scope(engine) as session:
         assert session.exec(select(Case).where(Case.erased_at.is_not(None))).all() == []
         assert len(session.exec(select(Answer).where(Answer.free_text.is_not(None))).all()) == 2
@@ -137,7 +139,10 @@ def test_the_purge_erases_details_and_texts_but_keeps_what_the_report_counts(eng
         assert newer.chat_hash == "hash-NEW-1"
         [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "retention.purge")).all()
     assert event.detail == ("cases=1 chat_links=1 free_texts=1 alert_texts=1 invite_links=1 "
-                            "invitations_cancelled=1")
+                            "invitations_cancelled=1 contact_details=1")
+    with session_scope(engine) as session:  # issue 15: the old case's phone and email are gone, the new one's kept
+        contact = {p.chat_hash or "erased": (p.phone, p.email) for p in session.exec(select(Participant))}
+    assert contact == {"erased": (None, None), "hash-NEW-1": ("+447700900123", "someone@example.org")}
     with session_scope(engine) as session:
         assert purge(session, two_cases, today=TODAY, months=24, now=NOW).cases == 0  # nothing twice
 
@@ -227,13 +232,13 @@ def test_heard_purge_dry_run_then_for_real(cli_db):
     assert dry.exit_code == 0, dry.output
     goes = erase_date(date.today(), 24).isoformat()
     assert dry.stdout == ("Would erase now, for cases ended over 24 months ago: cases: 1, chat links: 1, free texts: 1, "
-                          "alert texts: 1, invite links: 1, invitations cancelled: 0.\n"
+                          "alert texts: 1, invite links: 1, invitations cancelled: 0, contact details: 1.\n"
                           "When each case will be erased (2):\n"
                           "  OLD-1                now         (ended 2020-01-31)\n"
                           f"  NEW-1                {goes}  (ended {date.today().isoformat()})\n")
     real = runner.invoke(app, ["purge"])
     assert real.stdout == ("Erased cases: 1, chat links: 1, free texts: 1, alert texts: 1, invite links: 1, "
-                           "invitations cancelled: 1.\n")
+                           "invitations cancelled: 1, contact details: 1.\n")
     again = runner.invoke(app, ["purge", "--dry-run"])
     assert "cases: 0" in again.stdout
 
@@ -245,6 +250,7 @@ def test_heard_participant_erase_removes_one_person_completely(cli_db):
     with session_scope(cli_db) as session:
         person = session.exec(select(Participant).join(Case).where(Case.case_ref == "NEW-1")).one()
         assert person.erased_at is not None and person.chat_id is None and person.chat_hash is None
+        assert (person.phone, person.email) == (None, None)  # issue 15: where SMS and email went, too
         assert session.exec(select(Answer).join(Invitation).where(Invitation.participant_id == person.id)).all() == []
         assert session.exec(select(CallbackRequest).where(CallbackRequest.participant_id == person.id)).all() == []
         [alert] = session.exec(select(SafeguardingAlert).where(SafeguardingAlert.participant_id == person.id)).all()
@@ -252,7 +258,7 @@ def test_heard_participant_erase_removes_one_person_completely(cli_db):
         [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "participant.erase")).all()
         assert (event.actor, event.detail) == ("cli", "answers=2 callbacks=1 alert_texts=1")
         other = session.exec(select(Participant).join(Case).where(Case.case_ref == "OLD-1")).one()
-        assert other.chat_id is not None  # nobody else is touched
+        assert other.chat_id is not None and other.phone is not None  # nobody else is touched
     missing = runner.invoke(app, ["participant", "erase", "NOPE-9", "victim", "--participant-ref", "V1"])
     assert missing.exit_code == 1 and "No victim found for case NOPE-9 (V1)." in missing.stderr
 

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import typer
 
+from bot.cli import channels
+from bot.cli.channels import write_qr
 from bot.cli.context import fail, open_context, open_read_only, parse_audience
+from surveys.models import Channel
 
 cases_app = typer.Typer(help="Cases imported from the case-management system.", no_args_is_help=True)
 
@@ -56,7 +59,7 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
            participant_ref: str = typer.Option("", help="Which victim (or other person) of this case."),
            qr: Path | None = typer.Option(None, help="Also write the link as a QR code PNG here."),
            force: bool = typer.Option(False, "--force", help="Move someone already linked to a new Telegram account."),
-           channel: str = typer.Option("telegram", help="telegram (a t.me link) or web (HEARD_PUBLIC_URL/s/CODE).")) -> None:
+           channel: str = typer.Option("telegram", help=channels.CHANNEL_HELP)) -> None:
     """Make a one-time invitation link for one person.
 
     Someone already linked keeps their chat: a new link for them needs --force, and when it is used
@@ -67,12 +70,8 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
 
-    if channel == "web":
-        from webchat.cli import invite_web
-
-        return invite_web(case_ref, audience, participant_ref, qr, force)
-    if channel != "telegram":
-        fail(f"--channel should be telegram or web, not {channel!r}.", 2)
+    if (chosen := channels.parse_channel(channel)) != Channel.telegram:  # a web link, or one sent by SMS or email
+        return channels.invite_by_channel(case_ref, audience, participant_ref, qr, force, chosen)
     ctx = open_context()
     who = parse_audience(audience)
     username = ctx.settings.bot_username
@@ -166,7 +165,3 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON for oth
     typer.echo(f"open invitations: {figures['open']}, call-backs waiting: {figures['callbacks_open']}, "
                f"alerts not taken: {figures['alerts_unacknowledged']}")
 
-def write_qr(link: str, path: Path) -> None:
-    import qrcode
-
-    qrcode.make(link).save(path)

@@ -31,6 +31,7 @@ DISPOSALS = ("Community Resolution", "Community Resolution Plus", "Youth Caution
 AUDIENCES = (Audience.young_person, Audience.parent_carer, Audience.victim)
 SERVICE_CODE = "demo-yot"
 SERVICE_NAME = "Fernleigh Youth Justice Service (demo)"
+DEMO_PUBLIC_URL = "http://127.0.0.1:8080"  # where the web chat would serve the links sent by SMS and email
 STAFF = ((990001, Role.admin, "Morwenna"), (990002, Role.duty, "Tariq"), (990003, Role.manager, "Bea"),
          (990004, Role.victim_worker, "Ffion"))
 DUTY_ID = 990002
@@ -85,6 +86,7 @@ class Person:
     tone: str  # "good", "mixed" or "poor"
     discloses: bool = False
     wants_call: bool = False
+    channel: str = "telegram"  # or "sms" / "email": invited by a Notify link, answers on the web page (issue 15)
 
     @property
     def key(self) -> str:
@@ -157,11 +159,40 @@ def make_cases(rng: random.Random, today: date, count: int = 120) -> list[DemoCa
 
 CSV_COLUMNS = ("case_ref", "audience", "participant_ref", "disposal", "locality", "intervention_start",
                "intervention_end", "age", "gender", "ethnicity", "send", "looked_after", "review_dates",
-               "restorative_closed")
+               "restorative_closed", "phone", "email", "channel")
+# Share of each audience reached by a link in a text message or an email instead of Telegram (issue 15):
+# young people under 16 may not use Telegram, and many parents and victims do not have it.
+_LINK_CHANNELS = {"young_person": (("sms", 0.22),), "parent_carer": (("sms", 0.25), ("email", 0.12)),
+                  "victim": (("sms", 0.15), ("email", 0.25))}
 
 
-def cases_csv(cases: list[DemoCase]) -> str:
-    """The export a case-management system would give: one row per person, UK-style dates."""
+def link_channel(person: Person) -> str:
+    """Telegram, or SMS or email for some (never for the few whose story includes a disclosure or /stop,
+    which the demo plays out in Telegram)."""
+    if person.discloses or person.behaviour == "stops":
+        return "telegram"
+    roll = random.Random(f"channel:{person.key}").random()
+    for channel, share in _LINK_CHANNELS.get(person.audience, ()):
+        if roll < share:
+            return channel
+        roll -= share
+    return "telegram"
+
+
+def contact_columns(person: Person | None, number: int) -> list[str]:
+    """Made-up contact details: numbers from Ofcom's range kept for drama (07700 900000 to 900999), example.org."""
+    if person is None or person.channel == "telegram":
+        return ["", "", ""]
+    if person.channel == "sms":
+        return [f"07700 900{number % 1000:03d}", "", "sms"]
+    return ["", f"person{number}@example.org", "email"]
+
+
+def cases_csv(cases: list[DemoCase], persons: list[Person] = ()) -> str:
+    """The export a case-management system would give: one row per person, UK-style dates; with
+    ``persons``, the phone or email of those reached by a link."""
+    by_key = {person.key: person for person in persons}
+    number = 0
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -169,12 +200,14 @@ def cases_csv(cases: list[DemoCase]) -> str:
         people = [("young_person", "")] + ([("parent_carer", "")] if case.has_parent else [])
         people += [("victim", f"V{n}") for n in range(1, case.victims + 1)]
         for audience, ref in people:
+            key, number = f"{case.case_ref}:{audience}:{ref}", number + 1
             writer.writerow([
                 case.case_ref, audience, ref, case.disposal, case.locality, case.start.strftime("%d/%m/%Y"),
                 case.end.strftime("%d/%m/%Y"), case.age, case.gender, case.ethnicity, "yes" if case.send else "no",
                 "yes" if case.looked_after else "no",
                 ";".join(d.isoformat() for d in case.review_dates) if audience == "young_person" else "",
-                case.restorative_closed.isoformat() if audience == "victim" and case.restorative_closed else ""])
+                case.restorative_closed.isoformat() if audience == "victim" and case.restorative_closed else "",
+                *contact_columns(by_key.get(key), number)])
     return out.getvalue()
 
 
@@ -201,7 +234,7 @@ def make_people(rng: random.Random, cases: list[DemoCase], today: date) -> list[
             tone = "poor" if tone_roll < 0.12 + poor_bias else "mixed" if tone_roll < 0.34 + 2 * poor_bias else "good"
             people.append(Person(case.case_ref, audience, ref, 700001 + len(people), join, behaviour, tone,
                                  wants_call=audience == "victim" and rng.random() < 0.15))
-    return _cast_roles(rng, people)
+    return [replace(person, channel=link_channel(person)) for person in _cast_roles(rng, people)]
 
 
 def _cast_roles(rng: random.Random, people: list[Person]) -> list[Person]:
@@ -312,6 +345,28 @@ def answer_actions(question, person: Person, rng: random.Random, *, survey_id: s
     return [("press", label) for label in picks] + [("press", "Done ✔️")]
 
 
+def web_inputs(question, actions: list[tuple[str, str]]) -> list:
+    """The same taps and words as engine inputs, as the web page's forms would send them."""
+    from surveys.engine import Choose, Done, Reply, Skip, Toggle
+
+    by_label = {option.label.get("en"): option.value for option in question.options}
+    inputs = []
+    for verb, what in actions:
+        if what == "Skip ⏭":
+            inputs.append(Skip())
+        elif what == "Done ✔️":
+            inputs.append(Done())
+        elif verb == "text":
+            inputs.append(Reply(what))
+        elif str(question.type) == "yesno":
+            inputs.append(Choose("yes" if what == "Yes" else "no"))
+        elif what in by_label:
+            inputs.append((Toggle if str(question.type) == "multi" else Choose)(by_label[what]))
+        else:
+            inputs.append(Choose(what))  # a number on a scale
+    return inputs
+
+
 # --- running it (async) --------------------------------------------------------------------
 
 class Clock:
@@ -342,6 +397,9 @@ class Summary:
     acknowledged: int = 0
     callbacks: int = 0
     on_web: int = 0  # of those linked, how many answer on the web page
+    by_link: int = 0  # people invited by SMS or email (issue 15)
+    link_messages: int = 0  # invitations and reminders recorded for them (no Notify key: not sent)
+    answered_by_link: int = 0
     report_files: list[Path] = field(default_factory=list)
     period: str = ""
 
@@ -426,7 +484,8 @@ class Demo:
         self.rate_limit, self.step = rate_limit, step
         self.settings = Settings(database_url=f"sqlite:///{directory / 'heard.db'}", service=SERVICE_CODE,
                                  service_name=SERVICE_NAME, bot_username="emulated_123_bot",
-                                 web_cookie_secure=False, _env_file=None)  # the web chat on http://127.0.0.1
+                                 public_url=DEMO_PUBLIC_URL, web_cookie_secure=False,  # the web chat on http://127.0.0.1
+                                 _env_file=None)
         self.zone = self.settings.zone
         self.clock = Clock(local(history_start(today) - timedelta(days=1), 9, 0, self.zone))
         rng = random.Random(seed)
@@ -440,11 +499,13 @@ class Demo:
         self.disclosed: set[str] = set()  # people who have already disclosed
         self.acked: set[int] = set()
         self.on_web: set[int] = set()  # participant ids of the people who answer on the web page
+        self.by_link: dict[int, Person] = {}  # participant id -> Person, for those invited by SMS or email
 
     # ----- setting up -----
 
     def create_service(self) -> None:
         from bot.app import build_heard
+        from bot.notify import RecordingSender
         from surveys.enrol import import_rows, parse_csv
         from surveys.invitations import sync_cases
         from surveys.models import Role, Staff
@@ -452,8 +513,10 @@ class Demo:
 
         self.heard = build_heard(self.settings, clock=self.clock)
         h = self.heard
+        # No GOV.UK Notify key in the demo: SMS and email are recorded here, never sent (bot/notify.py).
+        h.notify = self.messages = RecordingSender()
         with session_scope(h.engine) as session:
-            summary = import_rows(session, h.service_id, parse_csv(cases_csv(self.cases)), now=self.clock())
+            summary = import_rows(session, h.service_id, parse_csv(cases_csv(self.cases, self.people)), now=self.clock())
             sync_cases(session, summary.case_ids, h.definitions, zone=self.zone, window=self.settings.window,
                        now=self.clock())
             audit(session, "cli", "cases.import", detail=f"rows={summary.rows}", service_id=h.service_id,
@@ -561,6 +624,7 @@ class Demo:
             await self.settle()
             self.clock.now = local(day, 10, 20, self.zone)
             await self.rounds(self._answering_today(day))
+            self._answer_on_the_web(day)
             await self._duty_acknowledges(day)
 
     def _join(self, person: Person) -> Sitting:
@@ -570,6 +634,8 @@ class Demo:
         from surveys.store import audit, session_scope
 
         h = self.heard
+        if person.channel != "telegram":
+            return self._join_by_link(person)
         with session_scope(h.engine) as session:
             participant = find_participant(session, h.service_id, person.case_ref, Audience(person.audience),
                                            person.participant_ref)
@@ -615,6 +681,55 @@ class Demo:
 
         return WebSitting(self.users[participant_id].visitor, person, definition=self.heard.definitions[invitation.survey_id],
                           plan=plan, choose=choose)
+    def _join_by_link(self, person: Person) -> Sitting:
+        """Someone with a phone or email on the case: the dispatcher sends their surveys as links (issue 15)."""
+        from surveys.enrol import find_participant
+        from surveys.models import Audience
+        from surveys.store import session_scope
+
+        with session_scope(self.heard.engine) as session:
+            participant = find_participant(session, self.heard.service_id, person.case_ref, Audience(person.audience),
+                                           person.participant_ref)
+            self.by_link[participant.id] = person
+        return Sitting(None, person, actions=[])
+
+    def _answer_on_the_web(self, day: date) -> None:
+        """People invited by SMS or email open their link and answer on the web page, as the web chat would
+        store it (surveys.answering.respond). They write no disclosures: the demo plays those out in Telegram."""
+        from sqlmodel import select
+
+        from surveys import engine
+        from surveys.answering import current_step, respond
+        from surveys.models import Consent, Invitation, InvitationStatus, Participant
+        from surveys.store import session_scope
+
+        h = self.heard
+        with session_scope(h.engine) as session:
+            open_now = session.exec(select(Invitation).where(
+                Invitation.status == InvitationStatus.sent, Invitation.participant_id.in_(list(self.by_link)))).all()
+            for invitation in open_now:
+                person = self.by_link[invitation.participant_id]
+                plan = self.plans.setdefault(invitation.id, plan_for(person, invitation.occasion, self.seed))
+                sent_day = invitation.sent_at.astimezone(self.zone).date()
+                if person.behaviour == "never_taps" or plan.delay is None or sent_day + timedelta(days=plan.delay) != day:
+                    continue
+                participant = session.get(Participant, invitation.participant_id)
+                if participant.consent == Consent.pending:  # the page's first question
+                    participant.language_chosen_at = participant.consent_at = self.clock()
+                    participant.consent = Consent.declined if person.behaviour == "declines" else Consent.given
+                if participant.consent != Consent.given:
+                    continue
+                definition = h.definitions[invitation.survey_id]
+                rng = random.Random(f"{self.seed}:answers:{person.key}:{invitation.occasion}")
+                for _ in range(60):  # more than any survey's questions and ticks
+                    step = current_step(session, invitation, definition)
+                    if not isinstance(step, engine.Ask) or (plan.stop_after and step.number > plan.stop_after):
+                        break
+                    for given in web_inputs(step.question, answer_actions(
+                            step.question, person, rng, survey_id=invitation.survey_id, seed=self.seed,
+                            disclose_here=False, progress=self._progress(person, invitation))):
+                        respond(session, invitation, definition, given, now=self.clock(), analyse=h.analyse)
+                    self.clock.now += timedelta(seconds=20)
 
     def _answering_today(self, day: date) -> list[Sitting]:
         from sqlmodel import select
@@ -775,6 +890,8 @@ class Demo:
                 alerts=count(select(SafeguardingAlert.id)),
                 acknowledged=count(select(SafeguardingAlert.id).where(SafeguardingAlert.acknowledged_at.is_not(None))),
                 callbacks=count(select(CallbackRequest.id)),
+                by_link=len(self.by_link), link_messages=len(self.messages.sent),
+                answered_by_link=count(answered.where(Invitation.participant_id.in_(list(self.by_link)))),
                 period=latest_full_quarter(self.today))
 
     def close(self) -> None:
@@ -835,6 +952,9 @@ def format_summary(result: Summary, directory: Path) -> str:
         f"  {result.people} people were given a link; {result.linked} tapped it ({result.on_web} on the web page, "
         f"the rest in Telegram), {result.declined} said no thanks, "
         f"{result.stopped} sent /stop later.\n"
+        f"  {result.by_link} of them were invited by text message or email instead of Telegram: "
+        f"{result.link_messages} messages and reminders were recorded, not sent (the demo has no GOV.UK Notify key); "
+        f"{result.answered_by_link} of them answered on the web page.\n"
         f"  {result.surveys_sent} surveys were sent; {result.answered} people answered "
         f"({result.completed} surveys finished, {result.answers} answers).\n"
         f"  {result.alerts} safeguarding alerts were raised ({result.acknowledged} taken by the duty worker); "
