@@ -463,7 +463,7 @@ class Figures:
     safeguarding: SafeguardingFigures
     actions: list[ActionLine]  # done this period, then those still open
     welsh_answers: int = 0  # Cymraeg: written answers this period that look Welsh (analysis/language.py)
-    channels: list = field(default_factory=list)  # response by channel (analysis/channels.py, issue 15)
+    channels: list = field(default_factory=list)  # response by channel (channel_figures)
 
     @property
     def empty(self) -> bool:
@@ -1061,10 +1061,36 @@ def fill_unrecorded(pairs: list[tuple[InvitationRow, AnswerRow]], questions: Map
     return filled
 
 
-def channel_figures(invs: list[InvitationRow]) -> list:
-    from analysis.channels import channel_figures as by_channel  # it builds on this module's helpers
+# --- response by channel (issue 15): an invitation counts under the channel it went out by ---------
 
-    return by_channel(invs)
+CHANNELS = {"telegram": "Telegram", "web": "Web page", "sms": "Text message (SMS)", "email": "Email"}
+
+
+@dataclass(frozen=True)
+class ChannelFigure:
+    channel: str
+    label: str
+    invited: Figure  # people sent a survey by this channel
+    response_rate: Figure  # of them, the share who answered at least one question
+    completion_rate: Figure  # ... and the share who answered to the end
+
+
+def channel_figures(invs: list[InvitationRow]) -> list[ChannelFigure]:
+    """Response by channel, per person. One line per channel used in the period, in a fixed order; a hidden group hides all three figures."""
+    by_channel: dict[str, list[InvitationRow]] = defaultdict(list)
+    for inv in invs:
+        by_channel[inv.channel or "telegram"].append(inv)
+    order = [c for c in CHANNELS if c in by_channel] + sorted(c for c in by_channel if c not in CHANNELS)
+    lines = []
+    for channel in order:
+        label = CHANNELS.get(channel, channel)
+        response, completion, people = _response_figures(by_channel[channel], label)
+        lines.append((channel, label, counted(label, people), response, completion, people))
+    # Every audience's total is printed, so one hidden channel could be worked out by subtraction.
+    reasons = suppress_cells({channel: people for channel, *_, people in lines})
+    return [ChannelFigure(channel, label, *(f.hidden(reasons[channel]) if reasons[channel] else f
+                                            for f in (invited, response, completion)))
+            for channel, label, invited, response, completion, _ in lines]
 
 
 def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object],

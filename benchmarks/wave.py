@@ -38,7 +38,7 @@ import sqlalchemy as sa
 
 from benchmarks import answering
 from benchmarks.fixtures import SERVICE, add_linked_people, chat_ids, database, invitation_statuses
-from bot.emulator import DEFAULT_TOKEN, Emulator, peak_count
+from bot.sandbox.emulator import DEFAULT_TOKEN, Emulator, peak_count
 from bot.ratelimit import costs_budget
 from surveys.models import Invitation
 

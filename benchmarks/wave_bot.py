@@ -47,7 +47,7 @@ def bare(api_url: str, token: str) -> None:
 
 def _heard(api_url: str, *, rate_limit: bool, poll: bool) -> None:
     from bot.app import build_application, build_heard
-    from bot.cli import load_settings, with_resolved_service
+    from bot.cli.context import load_settings, with_resolved_service
 
     settings = load_settings()
     h = build_heard(with_resolved_service(settings))

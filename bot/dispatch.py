@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks
 from bot.action_news import send_action_news
 from bot.context import Heard, heard
-from bot.link_dispatch import LINK_CHANNELS, send_invitation_link, send_reminder_link
+from bot.link_dispatch import send_invitation_link, send_reminder_link
 from bot.conversation import send_step
 from bot.ratelimit import background_sends
 from bot.safeguarding import (digest_message, notify_duty, send_missing_help, send_to_staff,
@@ -28,7 +28,7 @@ from surveys import engine
 from surveys.answering import current_step
 from surveys.invitations import (claim_due, expire_overdue, mark_retry, mark_sent, mark_unreachable, reminders_due)
 from surveys.alert_delivery import claim_digest, duty_or_managers, undelivered_urgent, untaken_urgent, waiting_reviews
-from surveys.models import Channel, Invitation, InvitationStatus, Participant
+from surveys.models import LINK_CHANNELS, Channel, Invitation, InvitationStatus, Participant
 from surveys.schedule import escalation_due, in_window, local_day, reminder_due
 from surveys.schema import Schedule, Trigger
 from surveys.store import session_scope

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.invitations import active_invitation, mark_sent
-from surveys.models import (LINK_CHANNELS, Case, Channel, Consent, Invitation, InvitationStatus, InviteLink, Participant, WebSession)
+from surveys.models import (LINK_CHANNELS, Case, Channel, Consent, Invitation, InvitationStatus, InviteLink,
+                            Participant, WebSession)
 from surveys.schema import Schedule, Trigger
 
 # A session nobody has used for this long ends: a shared or lost phone does not stay signed in for ever.

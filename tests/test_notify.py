@@ -29,6 +29,8 @@ from surveys.store import session_scope
 from tests.bot_world import FakeClock, world
 from tests.fake_notify import API_KEY, EMAIL_TEMPLATE, SMS_TEMPLATE, running_fake_notify
 
+T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)  # when the test imports its cases
+
 PUBLIC_URL = "https://feedback.example.gov.uk"
 HEADER = ("case_ref,audience,participant_ref,disposal,locality,intervention_start,intervention_end,age,gender,"
           "ethnicity,send,phone,email,channel,preferred_language\n")
@@ -128,13 +130,13 @@ def test_phone_and_email_are_stored_encrypted_and_a_reimport_does_not_rewrite_th
         from surveys.store import ensure_service
         with session_scope(engine) as session:
             service_id = ensure_service(session, "yot", "YOT").id
-            import_rows(session, service_id, parse_csv(CASES))
+            import_rows(session, service_id, parse_csv(CASES), now=T0)
         with engine.connect() as connection:
             raw = connection.execute(sa.text("SELECT phone, email FROM participant ORDER BY id")).all()
         assert raw[0][0].startswith("heard-enc:1:") and "900001" not in raw[0][0]
         assert raw[1][1].startswith("heard-enc:1:") and "xample" not in raw[1][1]
         with session_scope(engine) as session:
-            import_rows(session, service_id, parse_csv(CASES))  # the same file again
+            import_rows(session, service_id, parse_csv(CASES), now=T0)  # the same file again
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT phone, email FROM participant ORDER BY id")).all() == raw
         with session_scope(engine) as session:
@@ -142,7 +144,7 @@ def test_phone_and_email_are_stored_encrypted_and_a_reimport_does_not_rewrite_th
             assert (person.phone, person.channel) == ("+447700900001", Channel.sms)
             erase_participant(session, person, now=datetime.now(timezone.utc), actor="test")
         with session_scope(engine) as session:
-            import_rows(session, service_id, parse_csv(CASES))  # an old export brings nothing back
+            import_rows(session, service_id, parse_csv(CASES), now=T0)  # an old export brings nothing back
             person = find_participant(session, service_id, "YJ-1", Audience.young_person)
             assert (person.phone, person.email) == (None, None)
     finally:
@@ -167,7 +169,7 @@ def cli_env(tmp_path, monkeypatch):
 
 
 def _redeem(code: str):
-    from bot.cli import open_context
+    from bot.cli.context import open_context
     from surveys.models import utcnow
 
     ctx = open_context()
@@ -401,7 +403,7 @@ def _row(person: int, channel: str | None, answered: bool, finished: bool = Fals
 
 
 def test_response_rates_by_channel_hide_small_groups_and_what_would_reveal_them():
-    from analysis.channels import channel_figures
+    from analysis.aggregate import channel_figures
 
     rows = ([_row(i, "telegram", i % 2 == 0, i % 4 == 0) for i in range(1, 21)]  # 20 people, 10 answered, 5 finished
             + [_row(100 + i, "sms", i < 6) for i in range(8)]  # 8 people, 6 answered

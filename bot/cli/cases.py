@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import channels
-from bot.cli.channels import write_qr
+from bot.cli.channels import CHANNEL_HELP, invite_by_channel, parse_channel, write_qr
 from bot.cli.context import fail, open_context, open_read_only, parse_audience
 from surveys.models import Channel
 
@@ -59,7 +58,7 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
            participant_ref: str = typer.Option("", help="Which victim (or other person) of this case."),
            qr: Path | None = typer.Option(None, help="Also write the link as a QR code PNG here."),
            force: bool = typer.Option(False, "--force", help="Move someone already linked to a new Telegram account."),
-           channel: str = typer.Option("telegram", help=channels.CHANNEL_HELP)) -> None:
+           channel: str = typer.Option("telegram", help=CHANNEL_HELP)) -> None:
     """Make a one-time invitation link for one person.
 
     Someone already linked keeps their chat: a new link for them needs --force, and when it is used
@@ -70,8 +69,8 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
 
-    if (chosen := channels.parse_channel(channel)) != Channel.telegram:  # a web link, or one sent by SMS or email
-        return channels.invite_by_channel(case_ref, audience, participant_ref, qr, force, chosen)
+    if (chosen := parse_channel(channel)) != Channel.telegram:  # a web link, or one sent by SMS or email
+        return invite_by_channel(case_ref, audience, participant_ref, qr, force, chosen)
     ctx = open_context()
     who = parse_audience(audience)
     username = ctx.settings.bot_username
