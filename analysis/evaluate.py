@@ -279,8 +279,9 @@ def analysis_speed(texts: Sequence[tuple[str, str | None, str | None]]) -> float
 
 def print_issue12(include_blind: bool) -> None:
     """Blind-set totals only: never which answers were missed (EVALUATION.md)."""
+    print_development()
     if not include_blind:
-        print("\nissue 12 figures need the blind sets: run without --skip-blind (each run counts)")
+        print("\nissue 12 blind figures need the blind sets: run without --skip-blind (each run counts)")
         return
     print(f"\n{'sentiment set':<16} {'n':>4}  {'method':<16} {'accuracy':>8} {'macro-F1':>8}")
     all_answers = []
@@ -298,3 +299,19 @@ def print_issue12(include_blind: bool) -> None:
     print(f"redaction: {items} items, {removed:.3f} removed, {ordinary:.3f} of ordinary words removed")
     texts = [(a.text, a.question_kind, a.audience) for a in all_answers]
     print(f"whole analysis (sentiment, themes, screen): {analysis_speed(texts):.0f} texts/s on one core")
+
+
+DEVELOPMENT_SENTIMENT = "sentiment_dev_yj.csv"  # ours, tuned on (tests/data/sentiment_dev_yj.md)
+DEVELOPMENT_REDACTION = "redaction_dev.csv"  # ours, tuned on (tests/data/redaction_dev.md)
+
+
+def print_development() -> None:
+    """Figures on our own development sets: tuned on, so they flatter; read beside the blind ones."""
+    if (DATA_DIR / DEVELOPMENT_SENTIMENT).exists():
+        answers = read_labelled(DATA_DIR / DEVELOPMENT_SENTIMENT)
+        for method, predict in (("heard", ours), ("plain TextBlob", plain_textblob), ("VADER", vader)):
+            result = evaluate(answers, predict)
+            print(f"development yj {result.n:>4}  {method:<16} {result.accuracy:>8.3f} {result.macro_f1:>8.3f}")
+    if (DATA_DIR / DEVELOPMENT_REDACTION).exists():
+        items, removed, ordinary = redaction_scores(read_redaction(DATA_DIR / DEVELOPMENT_REDACTION))
+        print(f"development redaction: {items} items, {removed:.3f} removed, {ordinary:.3f} of ordinary words removed")
