@@ -246,6 +246,9 @@ _STREET_WORDS = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Cr
 _ADDRESS = re.compile(
     rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?:[A-Za-z][\w']+\s+){{1,3}}(?i:{_STREET_WORDS})\b"
     rf"|\b(?:[A-Z][\w']+\s+){{1,3}}{_STREET_WORDS}\b(?![\w'])")
+_WELSH_STREET = re.compile(r"\b(?:\d{1,4}[a-zA-Z]?,?\s+)?(?:Heol|Ffordd|Stryd|Llys|Lôn|Lon|Clos|Rhodfa|Teras|Cilgant|"
+                           r"Maes|Cae|Pant|Bryn|Parc)\s+(?:(?:y|yr|[A-Z][\w'’-]+)\s+){0,2}[A-Z][\w'’-]+")
+_PRISON = re.compile(r"\b(?:HMP|HMYOI|YOI|HMP\s*(?:/|&|and)\s*YOI)\s+((?:[A-Z][\w']+)(?:\s+[A-Z][\w']+){0,2})")
 _LOWER_STREET = re.compile(r"\b(?:on|off|down|up|along|near|at|in|from|to|round|outside)\s+(?:the\s+)?"
                            r"([a-z][a-z']+(?:\s+[a-z][a-z']+)?)\s+(road|street|lane|avenue|close|drive|crescent|"
                            r"terrace|grove|rd|st)\b")
@@ -305,6 +308,8 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _POSTCODE.sub("[postcode]", text)
     text = _SCHOOL.sub(_school_or_keep, text)
     text = _ESTATE.sub(_address_or_keep, text)
+    text = _WELSH_STREET.sub("[address]", text)
+    text = _PRISON.sub(lambda m: _replace_group(m, 1, "[place]"), text)
     text = _ADDRESS.sub(_address_or_keep, text)
     text = _LOWER_STREET.sub(_lower_street, text)
     text = _LOWER_ESTATE.sub(_lower_estate, text)
@@ -510,6 +515,11 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
     if word not in COMMON_FIRST_NAMES and word not in MORE_FIRST_NAMES:
         first, _, ordinary = census_names()
         if word not in first:
+            if (word,) in places().get(word, ()):
+                return False  # a town the place rule kept on purpose ("Leeds United", "supports Liverpool")
+            if word in census_names()[1] and not is_english_word(word) and len(word) >= 4:
+                # a surname on its own: "Jones from the YOT rang", "ask for Okafor"
+                return not sentence_start or next_word in _NAME_LIKE_NEXT
             return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start)
         if word in ordinary:  # "June", "Rich": a month or a word unless a name-like verb follows
             return next_word in _NAME_LIKE_NEXT and word not in _MONTHS_AND_DAYS and not (
@@ -530,8 +540,8 @@ def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sente
     """A capitalised word no list or lexicon knows ("Nkechi", "Kez"): a name, if the sentence says person."""
     if len(word) < 2 or _known_word(word) or word in _MONTHS_AND_DAYS:
         return False
-    if sentence_start:  # "Kez was great" but also "Locum was useless": only a verb people do counts
-        return next_word in _STRONG_NAME_NEXT
+    if sentence_start:  # "Kez was great" (and, wrongly, "Locum was useless")
+        return next_word in _NAME_LIKE_NEXT
     return True
 
 

@@ -186,3 +186,13 @@ def test_the_development_set_meets_the_targets():
     assert items >= 200
     assert removed >= 0.95
     assert ordinary <= 0.05
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Our address is 7 Llys Glas, Caerphilly", "Our address is [address], [place]"),
+    ("my dad's in HMP Forest Bank", "my dad's in HMP [place]"),
+    ("Jones from the YOT rang me", "[name] from the YOT rang me"),
+    ("Mihai is my worker and he gets me", "[name] is my worker and he gets me"),
+])
+def test_welsh_streets_prisons_lone_surnames_and_unlisted_names(text, expected):
+    assert redact(text) == expected
