@@ -316,7 +316,19 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _TITLE.sub("[name]", text)
     text = _LOWER_TITLE.sub(_lower_title, text)
     text = _redact_places(text)
-    return _redact_names(text, {name.lower() for name in known_names if name.strip()})
+    return _redact_names(text, _known_name_forms(known_names))
+
+
+def _known_name_forms(known_names: Iterable[str]) -> set[str]:
+    """A staff member's whole name and each part of it that is not an English word: "Priya Shah"
+    is also written "Priya" and "Ms Shah"."""
+    forms = set()
+    for name in known_names:
+        name = " ".join(name.split()).lower()
+        if name:
+            forms.add(name)
+            forms |= {part for part in name.split(" ") if len(part) >= 3 and not is_english_word(part)}
+    return forms
 
 
 def _replace_group(match: re.Match[str], group: int, placeholder: str) -> str:

@@ -196,3 +196,9 @@ def test_the_development_set_meets_the_targets():
 ])
 def test_welsh_streets_prisons_lone_surnames_and_unlisted_names(text, expected):
     assert redact(text) == expected
+
+
+def test_each_part_of_a_staff_name_is_removed_but_not_english_words_in_it():
+    staff = ["Priya Okonkwo", "Grace Brown"]
+    assert redact("okonkwo rang me and priya okonkwo came", known_names=staff) == "[name] rang me and [name] came"
+    assert redact("brown bread and grace under pressure", known_names=staff) == "brown bread and grace under pressure"
