@@ -238,6 +238,8 @@ _NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old",
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[\d\s()-]{8,14}\d(?!\d)")
+_VEHICLE_REG = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b")
+_NI_NUMBER = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")
 _CASE_REF = re.compile(r"\b[A-Z]{2,4}(?:[-/]\d{2,}){1,3}\b|\b[A-Z]{2,4}\d{3,}\b")
 _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|GIR\s?0AA)\b", re.IGNORECASE)
 _STREET_WORDS = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Cres|Court|Place|Grove|"
@@ -257,7 +259,7 @@ _NOT_STREET_NAMES = frozenset({"main", "high", "back", "same", "busy", "other", 
                                "her", "their", "that", "this", "end", "top", "bottom", "new", "old", "country",
                                "dual", "one", "way", "slip", "private", "fast", "local", "open"})
 _SCHOOL = re.compile(
-    r"\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w']*\s+){1,4}"
+    r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
     r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
     r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
     r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-Z][\w'-]*|y|yr|a|ac))+"
@@ -304,6 +306,8 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _NUMERIC_DATE.sub("[birth date]", text)
     text = _DATE_OF_BIRTH.sub(lambda m: _replace_group(m, 1, "[birth date]"), text)
     text = _PHONE.sub(_phone_or_keep, text)
+    text = _NI_NUMBER.sub("[NI number]", text)
+    text = _VEHICLE_REG.sub("[vehicle reg]", text)
     text = _CASE_REF.sub("[case ref]", text)
     text = _POSTCODE.sub("[postcode]", text)
     text = _SCHOOL.sub(_school_or_keep, text)
@@ -562,6 +566,9 @@ def _is_lower_name(text: str, match: re.Match[str]) -> bool:
     if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or is_english_word(word) or len(word) < 2:
         return False
     previous_word, next_word = _neighbours(text, match)
+    if word.endswith("s") and word[:-1] in ALL_CURATED_NAMES and word[:-1] not in AMBIGUOUS_NAMES \
+            and previous_word in ("at", "to", "round", "from", "with", "in"):
+        return True  # "sofa surfing at kayleighs": someone's house
     curated = word in ALL_CURATED_NAMES and word not in AMBIGUOUS_NAMES
     if curated and len(word) >= 3:
         return True  # "jess", "kyle": names people type without capitals, and not English words

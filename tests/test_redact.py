@@ -202,3 +202,13 @@ def test_each_part_of_a_staff_name_is_removed_but_not_english_words_in_it():
     staff = ["Priya Okonkwo", "Grace Brown"]
     assert redact("okonkwo rang me and priya okonkwo came", known_names=staff) == "[name] rang me and [name] came"
     assert redact("brown bread and grace under pressure", known_names=staff) == "brown bread and grace under pressure"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("They clamped my car, reg KX19 ABC, outside", "They clamped my car, reg [vehicle reg], outside"),
+    ("My NI number is QQ 12 34 56 C", "My NI number is [NI number]"),
+    ("she goes to Trinity Church of England High", "she goes to [school]"),
+    ("i was sofa surfing at kayleighs", "i was sofa surfing at [name]"),
+])
+def test_vehicle_registrations_ni_numbers_long_school_names_and_someones_house(text, expected):
+    assert redact(text) == expected
