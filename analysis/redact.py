@@ -320,6 +320,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _TITLE.sub("[name]", text)
     text = _LOWER_TITLE.sub(_lower_title, text)
     text = _redact_places(text)
+    text = _UNLISTED_PLACE.sub(_unlisted_place, text)
     return _redact_names(text, _known_name_forms(known_names))
 
 
@@ -405,6 +406,11 @@ def _redact_places(text: str) -> str:
         match_len = _place_at(keys, i, gazetteer)
         if match_len and _is_place(text, spans, i, match_len):
             start, end = spans[i].start(), spans[i + match_len - 1].end()
+            after = i + match_len
+            if after < len(spans) and spans[after].group(0) in _PLACE_SUFFIXES and _adjacent(text, spans[after - 1],
+                                                                                              spans[after]):
+                end = spans[after].end()  # "Bromley Cross": the gazetteer knows only Bromley
+                match_len += 1
             if text[end:end + 2] in ("'s", "’s"):
                 end += 2
             out += [text[last:start], "[place]"]
@@ -462,6 +468,33 @@ def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
     if len("".join(words)) < 6 and not after_cue:
         return False
     return len("".join(words)) >= 4 and not any(_known_word(w) and not _is_place_only(w) for w in lower_words)
+
+
+# Two or three capitalised words right after "in", "from", "near"...: a place the gazetteer lacks
+# ("in Swiss Cottage"), unless the last word says organisation, event or subject.
+_UNLISTED_PLACE = re.compile(r"\b(?i:in|from|near|round|around|outside|grew up in|live in|lives in|living in|"
+                             r"moved to|moving to)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){1,2})\b")
+_NOT_PLACE_LAST_WORDS = frozenset("""service services team trust council police court centre center hut club month
+week day league class year advice department office unit hospital ward college school academy university group
+project programme program charity church mosque temple army navy force cadets scouts guides awards award
+express extra store shop bank street road lane avenue close drive way park estate flats united city town rovers
+fc tech technology studies science skills care justice support wales england scotland ireland britain
+kingdom""".split())
+
+
+# Words that end the names of districts and villages: "Kings Heath", "Bromley Cross", "Norris Green".
+_PLACE_SUFFIXES = frozenset({"Cross", "Green", "Heath", "Hill", "Bridge", "Vale", "End", "Common", "Village", "Wood",
+                             "Moor", "Gate", "Fold", "Brook", "Mill", "Side", "Bank", "Lees", "Marsh", "Fields",
+                             "Heights", "Farm"})
+
+
+def _unlisted_place(match: re.Match[str]) -> str:
+    words = match.group(1).split()
+    if words[-1].lower() in _NOT_PLACE_LAST_WORDS or any(w.lower() in KNOWN_NOT_NAMES for w in words) \
+            or any(w.lower() in _MONTHS_AND_DAYS for w in words) \
+            or (all(is_english_word(w) for w in words) and words[-1] not in _PLACE_SUFFIXES):
+        return match.group(0)  # "in Youth Justice", "in Year Nine": ordinary words with capitals
+    return _replace_group(match, 1, "[place]")
 
 
 def _is_place_only(word: str) -> bool:

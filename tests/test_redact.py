@@ -212,3 +212,24 @@ def test_each_part_of_a_staff_name_is_removed_but_not_english_words_in_it():
 ])
 def test_vehicle_registrations_ni_numbers_long_school_names_and_someones_house(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("it was in Swiss Cottage near the station", "it was in [place] near the station"),
+    ("we live in Kings Heath now", "we live in [place] now"),
+    ("from Bromley Cross originally", "from [place] originally"),
+])
+def test_places_the_gazetteer_lacks_after_in_or_from(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "the worker from Youth Justice rang",
+    "help from Victim Support was good",
+    "in Year Nine I got excluded",
+    "He grew up in North Wales",
+    "we did a project in Black History Month",
+    "met in Pizza Hut",
+])
+def test_capitalised_services_subjects_and_regions_after_in_or_from_stay(text):
+    assert redact(text) == text
