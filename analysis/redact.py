@@ -1,21 +1,32 @@
 """Take identifying details out of free text before it goes anywhere near a report.
 
-Pragmatic, not perfect: it removes what people commonly type (first names, phones, emails,
-addresses, postcodes, schools, case references) and leans towards redacting when in doubt.
-Known limits:
-- Built-in first names are redacted only when capitalised ("Jade was sound"); a name typed in
-  lower case is caught only when passed in `known_names` or after a cue ("my worker jade").
-- Surnames are not known; "Jade Smith" becomes "[name] Smith" unless Smith is in known_names.
-- Names that are also ordinary words (May, Will, Hope, Grace...) are left alone at the start of a
-  sentence unless a name-like verb follows ("Will helped me"), and "May" after a date word
-  ("in May", "3 May", "May 2026") is a month. "Will" mid-sentence and capitalised is taken as a name.
-- Addresses need a street word (Road, Street, Close...) or "estate": "near the big Tesco" is left
-  as it is, and so are towns named without such a word.
+Pragmatic, not perfect: it removes what people commonly type (first names, surnames after a title,
+phones, emails, handles, addresses, postcodes, estates, schools, towns and districts, dates of
+birth, case references) and leans towards redacting when in doubt. How it decides:
 
-Names come from our own list of names common in UK schools and from the US Census 1990 first-name
-and surname lists shipped in the `names` package (MIT; the census data is public domain). A census
-name that is also a common English word (TextBlob's spelling list: "Will", "June", "Rich") needs
-more evidence: a title before it ("Mr Rich") or a name-like verb after it ("Rich helped").
+- **Names** come from our own list of names common in UK schools (Welsh, Irish, South Asian,
+  African, Caribbean, Polish and Arabic names among them) and from the US Census 1990 first-name
+  and surname lists shipped in the `names` package (MIT; the census data is public domain). A
+  name that is also an English word (TextBlob's lexicon and spelling list: "Will", "Grace",
+  "Bill", "Hope") needs more evidence: a title before it ("Mr Rich"), a name-like verb after it
+  ("Will helped"), or a person word before it ("my worker will" is not enough: "will" stays).
+  Typed in lower case, a name is taken when it is not an English word ("my worker jess",
+  "me and kyle"). A capitalised word that is in none of our lists and that TextBlob's lexicon
+  does not know either, mid-sentence, is taken as a name or place ("thanks to Nkechi").
+- **Places** come from `uk_places.txt`: every UK town, village and city district GeoNames lists
+  with 500 or more people, Welsh forms of Welsh places, and inner-city districts added by hand
+  (built by `analysis/tools/build_uk_places.py`, which says where the data comes from). A place
+  that is also an English word ("Reading", "Sale", "Bath") is taken only when capitalised right
+  after "in", "from", "to", "near"... A place followed by a club or landmark word ("Leeds
+  United", "Manchester Airport"), or after "support", is left alone.
+- **Addresses**: a street word ("Road", "Close"...), "the X estate", "X flats", schools and
+  colleges ("X Academy", "St X's", "Ysgol X", "Coleg X", "X PRU"), postcodes.
+
+Known limits: a name or place in none of the lists, typed in lower case, with no cue around it
+("went round shazzas") stays; so does a capitalised one at the start of a sentence with no verb
+after it. Organisations, brands, months and days are kept by design, so a town that shares its
+name with one of them ("Mold" in lower case) can survive. Quotes still go past a manager before
+the board sees them (`heard quotes review`).
 """
 
 from __future__ import annotations
@@ -24,6 +35,9 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from pathlib import Path
+
+PLACES_PATH = Path(__file__).with_name("uk_places.txt")
 
 COMMON_FIRST_NAMES = frozenset("""
 aaliyah aaron abdul abigail adam adele adrian ahmed aidan aiden aimee aisha alex alexander alfie ali alice
@@ -42,18 +56,93 @@ scott sean shannon sophie stacey stephen steven summer tanya taylor theo thomas 
 tyrone victoria will william yusuf zac zak zara zain
 """.split())
 
+# Names common in UK families that the US census lists miss, and the short forms people type.
+MORE_FIRST_NAMES = frozenset("""
+aled alun aneurin angharad bethan bleddyn bronwen carys catrin cerys dafydd dai delyth dewi dylan eira
+eirian eleri elin emrys ffion gareth geraint gethin glyn gruffydd gwen gwenllian gwyn hywel idris ieuan
+iestyn iolo llinos llyr lowri mared megan meinir meirion morgan nia osian owain rhian rhiannon rhodri
+rhys seren sian siân sioned steffan sion tegan teleri trystan wyn
+aoife caoimhe ciaran cian clodagh colm darragh dervla eoin grainne niall oisin orla padraig roisin
+saoirse seamus siobhan sinead tadhg
+aarav abdullah adil afzal akash alia amaan amina amrit anika anil anjali arjun asad asif asma ayaan
+bilal deepak dev faisal farah farhan fatimah fiza habib hamid hamza hana haris harpreet hassan ibrahim
+imran irfan ishaan jaspreet kabir kamal karan kiran kulvinder laila mahmood manpreet mariam mehmet
+mohsin nadia naveed nazia neha nikhil noor parveen pooja priya rahul raj rajesh ravi rehan reza rizwan
+rohan ruksana sabrina sadia saima salma samir sanjay shabnam shahid shanice sunil tahir tanvir tariq
+usman waqas yasmin zainab zahra zeeshan zoya
+abdi abena adaeze ade adebayo adeola ama amara ayo babajide chidi chinedu chioma dami deji ebony efua
+emeka femi folake ife ikenna jamal jerome kemi kwabena kwame kofi lamar malik marcia nkechi nia obi
+olu olumide oluwaseun segun shaquille shanice tayo temi tiwa tobi tunde uche yaw zeke deshawn tyrese
+tayla kaya kacey keisha keziah leroy marlon nathaniel reuben tremaine winston delroy desmond jermaine
+aleksandra agnieszka bartek bartosz dominika filip jakub janusz jolanta kacper kasia katarzyna krzysztof
+lukasz maciej magda marcin mateusz michal oskar piotr szymon tomasz wojciech zofia zuzanna
+ahmad aliyah amani aziz fadumo faisal halima hodan idil khadija layla mustafa omar samira warsame
+yasin yousef
+bex kez danni shaz tash jess jaz jazz kaz dom rob robbie nat nats mo jo jas gaz baz daz del lisa
+terri toni tony vicky becca becky soph liv livvy ellie-mae lacey-mae millie-rose dave davey dan danny
+sandra lorraine angela marcia bernadette graham wayne jean pam sue jackie tracey debbie dawn
+""".split())
+
+ALL_CURATED_NAMES = COMMON_FIRST_NAMES | MORE_FIRST_NAMES
+
 # First names that are also ordinary English words: only redacted with more evidence.
 AMBIGUOUS_NAMES = frozenset({"will", "may", "hope", "grace", "faith", "joy", "summer", "holly", "mark",
-                             "amber", "ruby", "jade", "bill", "rose", "dawn", "sky", "jack"})
+                             "amber", "ruby", "jade", "bill", "rose", "dawn", "sky", "jack", "dev", "nat",
+                             "mo", "dom", "rob", "del", "dai", "ade", "ama", "sue", "pam", "nia", "wyn",
+                             "deji", "jazz", "temi", "kiran", "noor", "amani", "raj", "ravi", "dean",
+                             "glyn", "sunny", "rich", "jay", "sian"})
 COMMON_FIRST_NAMES |= AMBIGUOUS_NAMES
 _NAME_LIKE_NEXT = frozenset({"was", "is", "has", "had", "helped", "listened", "explained", "always", "never",
-                             "and", "came", "made", "told", "said", "got", "gave", "took", "understood", "were"})
+                             "and", "came", "made", "told", "said", "got", "gave", "took", "understood", "were",
+                             "rang", "called", "sorted", "phoned", "texted", "from", "at", "did", "does",
+                             "kept", "took", "showed", "taught", "went", "picked", "drove", "visited"})
+# At a sentence's start a capitalised word proves nothing: "Hope is all we have", "Grace and patience".
+_STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", "always", "never", "were", "did",
+                                       "does", "made", "got", "gave", "took", "went", "kept", "called"}
 _DATE_WORDS = frozenset({"in", "since", "by", "until", "till", "from", "of", "last", "next", "this", "early",
                          "late", "mid", "end", "before", "after", "during", "on"})
+_DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "our", "their", "this", "that", "any",
+                          "some", "no", "every", "each", "what", "whose"})
+_PERSON_CUES = frozenset({"worker", "mentor", "officer", "mate", "mates", "bro", "cuz", "cousin", "brother",
+                          "sister", "sis", "nan", "nana", "mum", "mam", "dad", "uncle", "aunty", "auntie",
+                          "girlfriend", "boyfriend", "gf", "bf", "friend", "pal", "teacher", "coach", "called",
+                          "named", "with", "and", "thanks", "thank", "cheers", "tell", "ask", "by", "to", "me",
+                          "son", "daughter", "partner", "husband", "wife", "grandad", "granddad", "grandma",
+                          "carer", "sarge", "lad", "mentors", "workers", "ta", "love", "bless", "x"})
 
 _MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday""".split())
+monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec
+mon tue tues wed thu thur thurs fri sat sun""".split())
 ORDINARY_WORD_COUNT = 40  # in TextBlob's spelling list, a word this common is an English word first
+
+# Capitalised words people write that are not people or places: brands, organisations, subjects,
+# games, festivals. Only needed for words TextBlob's lexicon does not know.
+KNOWN_NOT_NAMES = frozenset("""
+yot yos camhs nhs gp ae a&e cps dwp hmrc dvla nspcc rspca ymca ywca barnardos barnardo nacro catch22 mind
+childline samaritans kooth shelter crisis prince princes trust youthscape connexions jobcentre jobcentreplus
+universal credit ofsted ucas gcse gcses btec btecs nvq cscs sia esol mcdonalds maccies mcdees kfc nandos
+greggs tesco tescos asda aldi lidl morrisons sainsburys waitrose iceland spar coop primark jd argos boots
+superdrug poundland wilko costa starbucks subway dominos timpsons halfords screwfix wetherspoons spoons
+playstation ps4 ps5 xbox nintendo switch fifa fortnite roblox minecraft cod gta netflix youtube spotify
+tiktok snapchat snap insta instagram whatsapp facebook fb twitter discord telegram iphone android samsung
+nike adidas puma gucci uber deliveroo amazon ebay google microsoft apple lego
+maths english science welsh cymraeg art pe re ict dt btec cv
+christmas xmas easter eid ramadan diwali hanukkah halloween bonfire jummah
+arsenal chelsea spurs tottenham villa wolves everton liverpool celtic rangers
+mum dad nan grandad lol omg tbh idk ngl fr innit wagwan bruv fam peng peak mint safe waz wuz woz kl brill
+footy luv thx ty wiv dat dis da nuff gr8 m8 bare proper sound lush tidy calm dead jokes long mid
+""".split())
+
+# Words after a place name that make it something else: a club, a landmark, an organisation.
+_PLACE_NOT_PLACE_NEXT = frozenset("""united city town rovers wanderers athletic albion county fc afc villa hotspur
+forest rangers celtic wednesday argyle dons orient rugby cricket council police university uni airport arena
+stadium centre center cathedral zoo pier tower towers castle museum library station hospital infirmary
+magistrates crown court prison yoi services college""".split())
+_LOCATIVE_CUES = frozenset({"in", "from", "to", "near", "round", "around", "outside", "towards", "into", "at",
+                            "up", "down", "via", "through", "by", "of", "nr", "frm", "lives", "live", "living",
+                            "moved", "visit", "visiting", "over", "off", "past"})
+_SUPPORT_CUES = frozenset({"support", "supports", "supporting", "supporter", "fan", "watch", "watched", "watching",
+                           "beat", "beating", "against", "vs", "v"})
 
 
 @cache
@@ -64,11 +153,11 @@ def census_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         return [line.split()[0].lower() for line in lines[:limit] if line.strip()]
     first = {n for n in read("dist.male.first") + read("dist.female.first") if len(n) >= 3}
     surnames = {n for n in read("dist.all.last", 20000) if len(n) >= 3}
-    words = _english_word_counts()
-    ordinary = {n for n in first | surnames if words.get(n, 0) >= ORDINARY_WORD_COUNT} | _MONTHS_AND_DAYS
-    return frozenset(first), frozenset(surnames), frozenset(ordinary - COMMON_FIRST_NAMES)
+    ordinary = {n for n in first | surnames | MORE_FIRST_NAMES if is_english_word(n)} | _MONTHS_AND_DAYS
+    return frozenset(first | MORE_FIRST_NAMES), frozenset(surnames), frozenset(ordinary - COMMON_FIRST_NAMES)
 
 
+@cache
 def _english_word_counts() -> dict[str, int]:
     counts = {}
     for line in resources.files("textblob").joinpath("en", "en-spelling.txt").read_text(encoding="utf-8").splitlines():
@@ -78,50 +167,178 @@ def _english_word_counts() -> dict[str, int]:
     return counts
 
 
-_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|Sergeant|Sgt|Officer|Judge|"
-                    r"Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Grandad)\.?\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+)?)")
-_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_.]{2,30}\b"
-                     r"|\b(?i:snap(?:chat)?|insta(?:gram)?|ig|tiktok|tt|twitter|fb)\s*(?::|-|is|=)?\s*@?([A-Za-z0-9_.]*[\d_.][A-Za-z0-9_.]*)\b")
-_DATE_OF_BIRTH = re.compile(
-    r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}\b"
-    r"|\b(?i:born(?: on)?|dob|d\.o\.b\.?|birthday(?: is)?)[:\s]+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?"
-    r"(?:\s+of)?\s+[A-Za-z]{3,9}(?:\s+(?:19|20)\d{2})?")
-_ESTATE = re.compile(r"\b(?:[A-Z][\w']+\s+){1,3}(?i:estate|flats|towers|park estate)\b")
+@cache
+def _lexicon_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words TextBlob's tagger knows in lower case, every word it knows lower-cased)."""
+    lower, every = set(), set()
+    for line in resources.files("textblob").joinpath("en", "en-lexicon.txt").read_text(encoding="utf-8").splitlines():
+        word = line.split(" ", 1)[0]
+        if not word:
+            continue
+        every.add(word.lower())
+        if word.islower():
+            lower.add(word)
+    return frozenset(lower), frozenset(every)
+
+
+def is_english_word(word: str) -> bool:
+    """A word written in lower case in ordinary English ("reading", "grace", "bill"), not only a name."""
+    word = word.lower()
+    return (word in _lexicon_words()[0] or _english_word_counts().get(word, 0) >= ORDINARY_WORD_COUNT
+            or word in _MONTHS_AND_DAYS)
+
+
+def _known_word(word: str) -> bool:
+    """Anything TextBlob knows, in any case, or a word we list as not a name."""
+    word = word.lower()
+    return word in _lexicon_words()[1] or word in KNOWN_NOT_NAMES or _english_word_counts().get(word, 0) > 0
+
+
+@cache
+def places() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Gazetteer keyed by its first word (lower case): each entry's words, longest first."""
+    by_first: dict[str, set[tuple[str, ...]]] = {}
+    for line in PLACES_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        words = tuple(_place_words(line))
+        if words:
+            by_first.setdefault(words[0], set()).add(words)
+            if words[0] in ("st", "saint") and len(words) > 1:  # "St Helens" is typed "St. Helens" too
+                by_first.setdefault("saint" if words[0] == "st" else "st", set()).add(
+                    ("saint" if words[0] == "st" else "st",) + words[1:])
+    return {first: tuple(sorted(entries, key=len, reverse=True)) for first, entries in by_first.items()}
+
+
+def _place_words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower().replace("-", " ").replace(".", " "))
+
+
+_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS|DI|DCI|Sergeant|Sgt|Sarge|"
+                    r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
+                    r"Grandad|Grandma)\.?\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+)?)")
+_LOWER_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|sir|pc|sgt|sarge|sergeant|officer|coach|aunty|auntie|uncle|nan)"
+                          r"\.?\s+([a-z][a-z'-]{2,})\b")
+_PLATFORM = r"(?i:snap(?:chat)?|sc|insta(?:gram)?|ig|tiktok|tik tok|tt|twitter|x|fb|facebook|discord|telegram)"
+_HANDLE_AT = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{2,30}\b")
+_HANDLE_AFTER_PLATFORM = re.compile(
+    rf"\b{_PLATFORM}\b(?:\s+(?i:name|handle|username|user|account|@))?\s*(?:(?i:is|its|it's|=|:|-)\s*)?\s*@?"
+    r"([A-Za-z0-9_.]*(?:\d|_|\.[A-Za-z])[A-Za-z0-9_.]*)(?!\w)")
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}\b")
+_DATE_OF_BIRTH = re.compile(  # the cue stays, the date goes: "I was born on [birth date]"
+    r"\b(?i:born|dob|d\.o\.b\.?|birthday|birthdays|date of birth)(?:\s*[:=]|\s+(?i:is|was|on|is on))*\s+"
+    r"((?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+[A-Za-z]{3,9}(?:\s+(?:19|20)\d{2})?)")
+_ESTATE = re.compile(r"\b(?:[A-Z][\w']+\s+){1,3}(?i:estate|flats|towers|park estate|court flats)\b")
+_LOWER_ESTATE = re.compile(r"\bthe\s+((?:[a-z][\w']+\s+){1,2})(estate|flats)\b")
+_NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old", "big", "same", "whole", "other",
+                               "local", "next", "retail", "trading", "business", "posh", "rough", "private",
+                               "real", "dodgy", "our", "my", "his", "her", "their", "this", "that", "same", "top",
+                               "bottom", "back", "front", "nice", "quiet", "social", "high", "rise", "tower",
+                               "block", "of", "entire", "estate", "council's", "nearby", "bad", "worst", "best"})
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[\d\s()-]{8,14}\d(?!\d)")
+_VEHICLE_REG = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b")
+_NI_NUMBER = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")
 _CASE_REF = re.compile(r"\b[A-Z]{2,4}(?:[-/]\d{2,}){1,3}\b|\b[A-Z]{2,4}\d{3,}\b")
 _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|GIR\s?0AA)\b", re.IGNORECASE)
-_STREET_WORDS = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Court|Place|Grove|"
-                 r"Terrace|Gardens|Walk|Hill|Row|Square|Mews|Estate|View|Rise)")
+_STREET_WORDS = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Cres|Court|Place|Grove|"
+                 r"Terrace|Gardens|Walk|Hill|Row|Square|Mews|Estate|View|Rise|Parade|Green|Vale|Park|Heights|"
+                 r"Boulevard|Fold|Brow|Croft|Meadows|Wharf|Precinct|Parkway|Farm)")
 _ADDRESS = re.compile(
     rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?:[A-Za-z][\w']+\s+){{1,3}}(?i:{_STREET_WORDS})\b"
     rf"|\b(?:[A-Z][\w']+\s+){{1,3}}{_STREET_WORDS}\b(?![\w'])")
+_WELSH_STREET = re.compile(r"\b(?:\d{1,4}[a-zA-Z]?,?\s+)?(?:Heol|Ffordd|Stryd|Llys|Lôn|Lon|Clos|Rhodfa|Teras|Cilgant|"
+                           r"Maes|Cae|Pant|Bryn|Parc)\s+(?:(?:y|yr|[A-Z][\w'’-]+)\s+){0,2}[A-Z][\w'’-]+")
+_PRISON = re.compile(r"\b(?:HMP|HMYOI|YOI|HMP\s*(?:/|&|and)\s*YOI)\s+((?:[A-Z][\w']+)(?:\s+[A-Z][\w']+){0,2})")
+_LOWER_STREET = re.compile(r"\b(?:on|off|down|up|along|near|at|in|from|to|round|outside)\s+(?:the\s+)?"
+                           r"([a-z][a-z']+(?:\s+[a-z][a-z']+)?)\s+(road|street|lane|avenue|close|drive|crescent|"
+                           r"terrace|grove|rd|st)\b")
+_NOT_STREET_NAMES = frozenset({"main", "high", "back", "same", "busy", "other", "next", "wrong", "right", "long",
+                               "big", "quiet", "dark", "side", "ring", "bypass", "a", "the", "my", "our", "his",
+                               "her", "their", "that", "this", "end", "top", "bottom", "new", "old", "country",
+                               "dual", "one", "way", "slip", "private", "fast", "local", "open"})
 _SCHOOL = re.compile(
-    r"\b(?:(?:St\.?|Saint)\s+)?(?:[A-Z][\w']*\s+){1,4}"
-    r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU)\b")
-_NAME_CUE = re.compile(r"\b(?:my (?:worker|mentor|case worker|key ?worker|yot worker)(?: (?:was|is|called))?|called|named|name is|names)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+    r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
+    r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
+    r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
+    r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-Z][\w'-]*|y|yr|a|ac))+"
+    r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
+_NAME_CUE = re.compile(r"\b(?:my (?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
+                       r"youth worker|link worker|victim worker)(?: (?:was|is|called|named))?|called|named|name is|"
+                       r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
+_LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
 _NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "a", "an", "the", "my", "was", "is",
                                    "and", "back", "out", "in", "up", "round", "again", "by", "to", "for",
                                    "off", "on", "at", "when", "if", "so", "every", "twice", "once"})
-_SENTENCE_END = re.compile(r"(?:^|[.!?]\s*|\n\s*)$")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s*|\n\s*|[\"“]\s*)$")
+_WORD_SPAN = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+# Landmarks, awards and organisations whose names hold a place or a person's name: kept whole.
+_PROTECTED = re.compile(r"\b(?i:alton towers|old trafford|duke of edinburgh|thorpe park|drayton manor|"
+                        r"blackpool tower|pleasure beach|trafford centre|meadowhall|bullring|wembley|big ben|"
+                        r"buckingham palace|prince'?s trust|st\.? john ambulance|citizens advice|lake district|"
+                        r"peak district|brecon beacons|yr wyddfa|snowdon|national trust|john lewis|"
+                        r"marks (?:and|&) spencer|sports direct|jd sports|premier league|champions league|"
+                        r"match of the day|king'?s trust)\b")
 
 
 def redact(text: str, known_names: Iterable[str] = ()) -> str:
-    """The text with names, handles, phone numbers, emails, addresses, postcodes, schools, dates of birth
-    and case refs replaced. `known_names`: the staff table's names and any others the caller knows."""
+    """The text with names, handles, phone numbers, emails, addresses, postcodes, schools, places,
+    dates of birth and case refs replaced. `known_names`: the staff table's names and any others
+    the caller knows (redacted in any case, anywhere)."""
+    kept: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = _redact(_PROTECTED.sub(hold, text), known_names)
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
+def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _EMAIL.sub("[email]", text)
-    text = _HANDLE.sub("[handle]", text)
-    text = _DATE_OF_BIRTH.sub("[date of birth]", text)
+    text = _HANDLE_AT.sub("[handle]", text)
+    text = _HANDLE_AFTER_PLATFORM.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
+    text = _NUMERIC_DATE.sub("[birth date]", text)
+    text = _DATE_OF_BIRTH.sub(lambda m: _replace_group(m, 1, "[birth date]"), text)
     text = _PHONE.sub(_phone_or_keep, text)
+    text = _NI_NUMBER.sub("[NI number]", text)
+    text = _VEHICLE_REG.sub("[vehicle reg]", text)
     text = _CASE_REF.sub("[case ref]", text)
     text = _POSTCODE.sub("[postcode]", text)
-    text = _ADDRESS.sub("[address]", text)
-    text = _SCHOOL.sub("[school]", text)
-    text = _ESTATE.sub("[address]", text)
+    text = _SCHOOL.sub(_school_or_keep, text)
+    text = _ESTATE.sub(_address_or_keep, text)
+    text = _WELSH_STREET.sub("[address]", text)
+    text = _PRISON.sub(lambda m: _replace_group(m, 1, "[place]"), text)
+    text = _ADDRESS.sub(_address_or_keep, text)
+    text = _LOWER_STREET.sub(_lower_street, text)
+    text = _LOWER_ESTATE.sub(_lower_estate, text)
     text = _TITLE.sub("[name]", text)
-    return _redact_names(text, {name.lower() for name in known_names if name.strip()})
+    text = _LOWER_TITLE.sub(_lower_title, text)
+    text = _redact_places(text)
+    text = _UNLISTED_PLACE.sub(_unlisted_place, text)
+    return _redact_names(text, _known_name_forms(known_names))
+
+
+def _known_name_forms(known_names: Iterable[str]) -> set[str]:
+    """A staff member's whole name and each part of it that is not an English word: "Priya Shah"
+    is also written "Priya" and "Ms Shah"."""
+    forms = set()
+    for name in known_names:
+        name = " ".join(name.split()).lower()
+        if name:
+            forms.add(name)
+            forms |= {part for part in name.split(" ") if len(part) >= 3 and not is_english_word(part)}
+    return forms
+
+
+def _replace_group(match: re.Match[str], group: int, placeholder: str) -> str:
+    whole, start = match.group(0), match.start(group) - match.start(0)
+    return whole[:start] + placeholder + whole[start + len(match.group(group)):]
 
 
 def _phone_or_keep(match: re.Match[str]) -> str:
@@ -130,44 +347,264 @@ def _phone_or_keep(match: re.Match[str]) -> str:
     return "[phone]" if len(national) in (9, 10) else match.group(0)
 
 
+def _school_or_keep(match: re.Match[str]) -> str:
+    words = match.group(0).split()
+    # "Coleg Gwent", "St Mary's", "Parkside Academy"; but not "I go to College" or "Welsh College"-like lone words
+    if len(words) < 2 or (words[0] in ("I", "The", "A", "My") and len(words) == 2):
+        return match.group(0)
+    if words[0] in ("The", "A", "My", "I", "At", "In", "To"):  # "The Academy" leaves "The" as it was
+        return words[0] + " " + "[school]"
+    return "[school]"
+
+
+_COURTS_AND_PARKS = frozenset({"Crown", "Magistrates", "Magistrates'", "Family", "County", "Youth", "High",
+                               "Retail", "Business", "Skate", "Trampoline", "Theme", "Water", "Leisure", "Sports",
+                               "Community", "Job", "Family", "Children's", "Resource", "Shopping"})
+
+
+def _address_or_keep(match: re.Match[str]) -> str:
+    words = match.group(0).split()
+    if words[-2] in _COURTS_AND_PARKS and words[-1] in ("Court", "Park", "Centre"):
+        return match.group(0)  # "the Crown Court", "the Magistrates Court": institutions, not addresses
+    if words[0] in ("The", "A", "My", "I", "At", "In", "On", "To") and len(words) == 2:
+        return match.group(0)  # "The Green", "The Park": a common noun with a capital
+    if words[0] in ("The", "A", "My", "I", "At", "In", "On", "To"):
+        return words[0] + " [address]"
+    return "[address]"
+
+
+def _lower_street(match: re.Match[str]) -> str:
+    name_words = match.group(1).split()
+    if any(word in _NOT_STREET_NAMES for word in name_words) or all(is_english_word(w) for w in name_words):
+        return match.group(0)
+    return match.group(0)[: match.start(1) - match.start(0)] + "[address]"
+
+
+def _lower_estate(match: re.Match[str]) -> str:
+    name_words = match.group(1).split()
+    if any(word in _NOT_ESTATE_NAMES for word in name_words):
+        return match.group(0)
+    return "the [address]"
+
+
+def _lower_title(match: re.Match[str]) -> str:
+    surname = match.group(1)
+    first, surnames, _ = census_names()
+    if is_english_word(surname) or surname in _NOT_NAMES_AFTER_CUE or surname not in surnames | first:
+        return match.group(0)  # "i miss home", "miss footy", "sir yes"
+    return "[name]"
+
+
+# --- places ------------------------------------------------------------------------------------
+
+def _redact_places(text: str) -> str:
+    gazetteer = places()
+    spans = list(_WORD_SPAN.finditer(text))
+    keys = [_place_words(m.group(0)) for m in spans]
+    out, last, i = [], 0, 0
+    while i < len(spans):
+        match_len = _place_at(keys, i, gazetteer)
+        if match_len and _is_place(text, spans, i, match_len):
+            start, end = spans[i].start(), spans[i + match_len - 1].end()
+            after = i + match_len
+            if after < len(spans) and spans[after].group(0) in _PLACE_SUFFIXES and _adjacent(text, spans[after - 1],
+                                                                                              spans[after]):
+                end = spans[after].end()  # "Bromley Cross": the gazetteer knows only Bromley
+                match_len += 1
+            if text[end:end + 2] in ("'s", "’s"):
+                end += 2
+            out += [text[last:start], "[place]"]
+            last, i = end, i + match_len
+        else:
+            i += 1
+    return "".join(out) + text[last:]
+
+
+def _place_at(keys: list[list[str]], i: int, gazetteer) -> int:
+    """How many words from position i make a gazetteer entry (0: none)."""
+    if len(keys[i]) != 1:
+        return 0
+    for entry in gazetteer.get(keys[i][0], ()):
+        if len(entry) <= len(keys) - i and all(len(keys[i + k]) == 1 and keys[i + k][0] == entry[k]
+                                                for k in range(len(entry))):
+            return len(entry)
+    return 0
+
+
+def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
+    words = [spans[i + k].group(0) for k in range(n)]
+    if text[max(0, spans[i].start() - 1):spans[i].start()] == "[":
+        return False  # inside a placeholder we wrote
+    previous = spans[i - 1].group(0).lower() if i > 0 else ""
+    following = spans[i + n].group(0).lower() if i + n < len(spans) else ""
+    capitalised = all(w[0].isupper() for w in words if w.lower() not in ("upon", "on", "the", "le", "in", "under",
+                                                                         "y", "yr", "by", "de", "next", "sea"))
+    following_capitalised = i + n < len(spans) and spans[i + n].group(0)[0].isupper()
+    if following in _PLACE_NOT_PLACE_NEXT and (following_capitalised or following in ("fc", "afc")):
+        return False  # Leeds United, Manchester Airport, Stockport Council
+    if previous in _SUPPORT_CUES:
+        return False  # "he supports Liverpool"
+    if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
+        return False  # "ELY", "NHS": shouting and acronyms
+    lower_words = [w.lower() for w in words]
+    if len(words) == 1 and lower_words[0] in ALL_CURATED_NAMES:
+        return False  # "Connor" is a village too: the name rule decides, and says [name]
+    if all(w in KNOWN_NOT_NAMES or w in _MONTHS_AND_DAYS for w in lower_words):
+        return False
+    ordinary = all(is_english_word(w) for w in lower_words)
+    at_sentence_start = _SENTENCE_END.search(text[: spans[i].start()]) is not None
+    after_cue = previous in _LOCATIVE_CUES and _adjacent(text, spans[i - 1], spans[i]) if i > 0 else False
+    if ordinary:
+        # "Sale", "Reading", "Moss Side": only a capitalised one right after "in", "from", "to"...,
+        # or (several words) capitalised mid-sentence
+        if not capitalised:
+            return False
+        if len(words) > 1 and not at_sentence_start and not all(w in ("the", "The") for w in words[:1]):
+            return True
+        return after_cue and previous not in ("at", "by", "of", "over", "off", "up", "down")
+    if capitalised:
+        return True
+    # lower case and not an English word: "wythenshawe", "peckham"; a short one ("brill") needs "in", "from"...
+    if len("".join(words)) < 6 and not after_cue:
+        return False
+    return len("".join(words)) >= 4 and not any(_known_word(w) and not _is_place_only(w) for w in lower_words)
+
+
+# Two or three capitalised words right after "in", "from", "near"...: a place the gazetteer lacks
+# ("in Swiss Cottage"), unless the last word says organisation, event or subject.
+_UNLISTED_PLACE = re.compile(r"\b(?i:in|from|near|round|around|outside|grew up in|live in|lives in|living in|"
+                             r"moved to|moving to)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){1,2})\b")
+_NOT_PLACE_LAST_WORDS = frozenset("""service services team trust council police court centre center hut club month
+week day league class year advice department office unit hospital ward college school academy university group
+project programme program charity church mosque temple army navy force cadets scouts guides awards award
+express extra store shop bank street road lane avenue close drive way park estate flats united city town rovers
+fc tech technology studies science skills care justice support wales england scotland ireland britain
+kingdom""".split())
+
+
+# Words that end the names of districts and villages: "Kings Heath", "Bromley Cross", "Norris Green".
+_PLACE_SUFFIXES = frozenset({"Cross", "Green", "Heath", "Hill", "Bridge", "Vale", "End", "Common", "Village", "Wood",
+                             "Moor", "Gate", "Fold", "Brook", "Mill", "Side", "Bank", "Lees", "Marsh", "Fields",
+                             "Heights", "Farm"})
+
+
+def _unlisted_place(match: re.Match[str]) -> str:
+    words = match.group(1).split()
+    if words[-1].lower() in _NOT_PLACE_LAST_WORDS or any(w.lower() in KNOWN_NOT_NAMES for w in words) \
+            or any(w.lower() in _MONTHS_AND_DAYS for w in words) \
+            or (all(is_english_word(w) for w in words) and words[-1] not in _PLACE_SUFFIXES):
+        return match.group(0)  # "in Youth Justice", "in Year Nine": ordinary words with capitals
+    return _replace_group(match, 1, "[place]")
+
+
+def _is_place_only(word: str) -> bool:
+    """TextBlob's lexicon knows "London" and "Leeds" only as proper nouns: still a place."""
+    return not is_english_word(word) and word not in KNOWN_NOT_NAMES
+
+
+def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
+    return text[first.end():second.start()].strip() == ""
+
+
+# --- names -------------------------------------------------------------------------------------
+
 def _redact_names(text: str, known: set[str]) -> str:
     text = _NAME_CUE.sub(lambda m: _cue_name(m, known), text)
     if known:
         text = re.sub(r"\b(?:" + "|".join(sorted(map(re.escape, known), key=len, reverse=True)) + r")\b",
                       "[name]", text, flags=re.IGNORECASE)
-    text = _CAPITALISED.sub(lambda m: "[name]" if _is_common_name(text, m) else m.group(0), text)
+    text = _CAPITALISED.sub(lambda m: "[name]" + ("'s" if m.group(0).endswith("'s") else "")
+                            if _is_capitalised_name(text, m) else m.group(0), text)
+    text = _LOWER_WORD.sub(lambda m: "[name]" if _is_lower_name(text, m) else m.group(0), text)
     # "[name] Smith": a capitalised surname straight after a removed first name goes too
     surnames = census_names()[1]
-    return re.sub(r"\[name\]\s+([A-Z][a-z'-]+)\b",
-                  lambda m: "[name]" if m.group(1).lower() in surnames or m.group(1).lower() in known else m.group(0),
-                  text)
+    text = re.sub(r"\[name\](?:'s)?\s+([A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
+                  lambda m: _surname_or_keep(m, surnames, known), text)
+    return re.sub(r"\[name\](?: \[name\])+", "[name]", text)  # a first name and surname are one person
+
+
+def _surname_or_keep(match: re.Match[str], surnames: frozenset[str], known: set[str]) -> str:
+    word = match.group(1)
+    lower = word.lower()
+    if lower in surnames or lower in known or any(part in surnames for part in lower.split("-")):
+        return "[name]"
+    if not _known_word(word) or (not is_english_word(lower) and lower not in _MONTHS_AND_DAYS):
+        return "[name]"
+    return match.group(0)
 
 
 def _cue_name(match: re.Match[str], known: set[str]) -> str:
     word = match.group(1)
-    is_name = word.lower() in known or (word.lower() not in _NOT_NAMES_AFTER_CUE
-                                         and (word[0].isupper() or word.lower() in COMMON_FIRST_NAMES))
+    lower = word.lower()
+    is_name = lower in known or (
+        lower not in _NOT_NAMES_AFTER_CUE
+        and (word[0].isupper() or lower in ALL_CURATED_NAMES
+             or (not is_english_word(lower) and lower in census_names()[0]))
+        and not (lower in AMBIGUOUS_NAMES and not word[0].isupper())
+        and lower not in KNOWN_NOT_NAMES)
     return match.group(0)[: match.start(1) - match.start(0)] + "[name]" if is_name else match.group(0)
 
 
-def _is_common_name(text: str, match: re.Match[str]) -> bool:
-    word = match.group(0).lower()
-    if word not in COMMON_FIRST_NAMES:
-        first, _, ordinary = census_names()
-        if word not in first:
-            return False
-        if word in ordinary:  # "June", "Rich": a month or a word unless a name-like verb follows
-            after = text[match.end():].split()
-            return bool(after) and after[0].strip(",.!?").lower() in _NAME_LIKE_NEXT and word not in _MONTHS_AND_DAYS
-        return True
-    if word not in AMBIGUOUS_NAMES:
-        return True
+def _neighbours(text: str, match: re.Match[str]) -> tuple[str, str]:
     before = text[: match.start()].split()
     after = text[match.end():].split()
-    next_word = after[0].strip(",.!?").lower() if after else ""
-    previous_word = before[-1].lower() if before else ""
+    next_word = after[0].strip(",.!?;:").lower() if after else ""
+    previous_word = before[-1].strip(",.!?;:").lower() if before else ""
+    return previous_word, next_word
+
+
+def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
+    word = match.group(0).removesuffix("'s").lower()
+    if word in KNOWN_NOT_NAMES:
+        return False
+    previous_word, next_word = _neighbours(text, match)
+    if previous_word in ("st", "st.", "saint"):
+        return False  # a saint's name is an organisation's or a place's ("St John Ambulance")
+    sentence_start = _SENTENCE_END.search(text[: match.start()]) is not None
+    if word not in COMMON_FIRST_NAMES and word not in MORE_FIRST_NAMES:
+        first, _, ordinary = census_names()
+        if word not in first:
+            if (word,) in places().get(word, ()):
+                return False  # a town the place rule kept on purpose ("Leeds United", "supports Liverpool")
+            if word in census_names()[1] and not is_english_word(word) and len(word) >= 4:
+                # a surname on its own: "Jones from the YOT rang", "ask for Okafor"
+                return not sentence_start or next_word in _NAME_LIKE_NEXT
+            return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start)
+        if word in ordinary:  # "June", "Rich": a month or a word unless a name-like verb follows
+            return next_word in _NAME_LIKE_NEXT and word not in _MONTHS_AND_DAYS and not (
+                sentence_start and next_word not in _STRONG_NAME_NEXT)
+        return True
+    if word not in AMBIGUOUS_NAMES and not is_english_word(word):
+        return True
     if word == "may" and (previous_word in _DATE_WORDS or previous_word[:1].isdigit() or next_word[:1].isdigit()):
         return False
-    if _SENTENCE_END.search(text[: match.start()]):  # sentence start: capitals prove nothing
+    if sentence_start:  # capitals prove nothing here: "Hope is all we have", "Will do"
+        return next_word in _STRONG_NAME_NEXT
+    if previous_word in _DETERMINERS:
+        return False  # "a Bill to pay", "the Rose and Crown"
+    return next_word in _NAME_LIKE_NEXT or previous_word in _PERSON_CUES or next_word in ("", ",")
+
+
+def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool) -> bool:
+    """A capitalised word no list or lexicon knows ("Nkechi", "Kez"): a name, if the sentence says person."""
+    if len(word) < 2 or _known_word(word) or word in _MONTHS_AND_DAYS:
+        return False
+    if sentence_start:  # "Kez was great" (and, wrongly, "Locum was useless")
         return next_word in _NAME_LIKE_NEXT
     return True
+
+
+def _is_lower_name(text: str, match: re.Match[str]) -> bool:
+    word = match.group(0)
+    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or is_english_word(word) or len(word) < 2:
+        return False
+    previous_word, next_word = _neighbours(text, match)
+    if word.endswith("s") and word[:-1] in ALL_CURATED_NAMES and word[:-1] not in AMBIGUOUS_NAMES \
+            and previous_word in ("at", "to", "round", "from", "with", "in"):
+        return True  # "sofa surfing at kayleighs": someone's house
+    curated = word in ALL_CURATED_NAMES and word not in AMBIGUOUS_NAMES
+    if curated and len(word) >= 3:
+        return True  # "jess", "kyle": names people type without capitals, and not English words
+    if word not in census_names()[0] and word not in census_names()[1]:
+        return False
+    return previous_word in _PERSON_CUES or next_word in _STRONG_NAME_NEXT

@@ -84,10 +84,10 @@ def test_ordinary_words_months_and_verbs_are_left_alone(text):
     ("Mr Patel was fair with me", "[name] was fair with me"),
     ("ask Mrs O'Brien at the desk", "ask [name] at the desk"),
     ("thanks to Bethany Clarke for everything", "thanks to [name] for everything"),
-    ("message me on snap: kai_2009", "message me on [handle]"),
+    ("message me on snap: kai_2009", "message me on snap: [handle]"),
     ("follow @bigmandee on insta", "follow [handle] on insta"),
-    ("my dob is 14/03/2010", "my dob is [date of birth]"),
-    ("I was born on 3rd May 2009", "I was [date of birth]"),
+    ("my dob is 14/03/2010", "my dob is [birth date]"),
+    ("I was born on 3rd May 2009", "I was born on [birth date]"),
     ("we live on the Broadwater Farm estate", "we live on the [address]"),
     ("Gwendolyn sorted my bus pass", "[name] sorted my bus pass"),
 ])
@@ -106,4 +106,130 @@ def test_the_staff_tables_names_are_removed_with_their_surnames():
     "got my Maths and English at college",
 ])
 def test_census_names_that_are_ordinary_words_are_left_alone(text):
+    assert redact(text) == text
+
+
+# --- issue 12, second round: places, lower-case names, more forms (each form has a case here) ------
+
+@pytest.mark.parametrize("text, expected", [
+    ("i was living in Wythenshawe then moved to Sale", "i was living in [place] then moved to [place]"),
+    ("everyone round Moss Side knows me", "everyone round [place] knows me"),
+    ("moved from Splott to Ely last year", "moved from [place] to [place] last year"),
+    ("everyone in Caerdydd knows the youth club", "everyone in [place] knows the youth club"),
+    ("peckham boys was after me", "[place] boys was after me"),
+    ("It was hard to get to Blackburn for the panel.", "It was hard to get to [place] for the panel."),
+])
+def test_towns_districts_and_welsh_places(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I support Leeds United and City are rubbish",
+    "He supports Liverpool and plays on a Sunday",
+    "Reading was hard for me so they gave me pictures",
+    "I took a bath and calmed down",
+    "We went to Alton Towers on the trip",
+    "I did Duke of Edinburgh bronze",
+    "the Crown Court was scary",
+    "I had a Bill to pay and they helped me sort it.",
+    "Grace and patience is what I needed from them.",
+    "Will do, thanks for asking.",
+    "I hope it gets better. Hope is all we have.",
+    "got a job at Greggs and Tesco",
+    "did my Maths and English functional skills",
+    "We did first aid with St John Ambulance",
+    "My Nan is my rock",
+    "it was peak having to miss footy for it",
+    "brill",
+])
+def test_clubs_landmarks_words_and_organisations_stay(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my worker jess was sound", "my worker [name] was sound"),
+    ("me and my mate kyle got lifted", "me and my mate [name] got lifted"),
+    ("went to the gym with tyrese every tuesday", "went to the gym with [name] every tuesday"),
+    ("tell bex i passed my theory", "tell [name] i passed my theory"),
+    ("thanks to Nkechi for everything", "thanks to [name] for everything"),
+    ("Ffion and Gethin were the best", "[name] and [name] were the best"),
+    ("da worker waz kl", "da worker waz kl"),
+])
+def test_lower_case_and_less_common_names(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("mrs hughes at school hates me", "[name] at school hates me"),
+    ("PC Jenkins took my statement", "[name] took my statement"),
+    ("find me on facebook, Jodie Marsh-Wright", "find me on facebook, [name]"),
+    ("add me on snap its jaykay_07", "add me on snap its [handle]"),
+    ("my insta is @lil.reece if u want", "my insta is [handle] if u want"),
+    ("my birthday is 12th june 2008", "my birthday is [birth date]"),
+    ("i live on the meadowell estate", "i live on the [address]"),
+    ("on hollins lane by the chippy", "on [address] by the chippy"),
+    ("i go to Coleg Gwent now", "i go to [school] now"),
+    ("St Mary's was a joke", "[school] was a joke"),
+    ("i was at Brookside Pupil Referral Unit", "i was at [school]"),
+    ("He goes to St Joseph's RC High now.", "He goes to [school] now."),
+    ("i live near Lewsey Farm", "i live near [address]"),
+])
+def test_titles_handles_dates_estates_streets_and_schools_in_more_forms(text, expected):
+    assert redact(text) == expected
+
+
+def test_the_development_set_meets_the_targets():
+    """Our own development set (tests/data/redaction_dev.md): tuned on, so this guards regressions only."""
+    from analysis.evaluate import DATA_DIR, read_redaction, redaction_scores
+
+    items, removed, ordinary = redaction_scores(read_redaction(DATA_DIR / "redaction_dev.csv"))
+    assert items >= 200
+    assert removed >= 0.95
+    assert ordinary <= 0.05
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Our address is 7 Llys Glas, Caerphilly", "Our address is [address], [place]"),
+    ("my dad's in HMP Forest Bank", "my dad's in HMP [place]"),
+    ("Jones from the YOT rang me", "[name] from the YOT rang me"),
+    ("Mihai is my worker and he gets me", "[name] is my worker and he gets me"),
+])
+def test_welsh_streets_prisons_lone_surnames_and_unlisted_names(text, expected):
+    assert redact(text) == expected
+
+
+def test_each_part_of_a_staff_name_is_removed_but_not_english_words_in_it():
+    staff = ["Priya Okonkwo", "Grace Brown"]
+    assert redact("okonkwo rang me and priya okonkwo came", known_names=staff) == "[name] rang me and [name] came"
+    assert redact("brown bread and grace under pressure", known_names=staff) == "brown bread and grace under pressure"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("They clamped my car, reg KX19 ABC, outside", "They clamped my car, reg [vehicle reg], outside"),
+    ("My NI number is QQ 12 34 56 C", "My NI number is [NI number]"),
+    ("she goes to Trinity Church of England High", "she goes to [school]"),
+    ("i was sofa surfing at kayleighs", "i was sofa surfing at [name]"),
+])
+def test_vehicle_registrations_ni_numbers_long_school_names_and_someones_house(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("it was in Swiss Cottage near the station", "it was in [place] near the station"),
+    ("we live in Kings Heath now", "we live in [place] now"),
+    ("from Bromley Cross originally", "from [place] originally"),
+])
+def test_places_the_gazetteer_lacks_after_in_or_from(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "the worker from Youth Justice rang",
+    "help from Victim Support was good",
+    "in Year Nine I got excluded",
+    "He grew up in North Wales",
+    "we did a project in Black History Month",
+    "met in Pizza Hut",
+])
+def test_capitalised_services_subjects_and_regions_after_in_or_from_stay(text):
     assert redact(text) == text
