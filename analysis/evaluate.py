@@ -81,6 +81,7 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
 
 DEMO_ANSWERS = Path(__file__).resolve().parent.parent / "bot" / "demo_answers.yaml"
 SAFEGUARDING_SETS = ("safeguarding_cases.csv", "safeguarding_holdout.csv", "safeguarding_dev.csv", "safeguarding_dev2.csv",
+                     "safeguarding_dev3.csv",
                      "safeguarding_blind_a.csv", "safeguarding_blind_b.csv", "safeguarding_blind_c.csv")
 
 
@@ -194,9 +195,6 @@ def main() -> None:
     print_issue12(include_blind="--skip-blind" not in sys.argv[1:])
 
 
-if __name__ == "__main__":
-    main()
-
 
 # --- issue 12: sentiment, themes and redaction on the blind sets -----------------------------------
 
@@ -298,3 +296,7 @@ def print_issue12(include_blind: bool) -> None:
     print(f"redaction: {items} items, {removed:.3f} removed, {ordinary:.3f} of ordinary words removed")
     texts = [(a.text, a.question_kind, a.audience) for a in all_answers]
     print(f"whole analysis (sentiment, themes, screen): {analysis_speed(texts):.0f} texts/s on one core")
+
+
+if __name__ == "__main__":  # last, so every function above exists when main() runs
+    main()

@@ -113,8 +113,10 @@ class _CategoryBank(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tier: Tier
     exemplars: list[str] = Field(min_length=5)
+    # Vague worry, or harm told as over: a sentence nearest one of these goes to the review tier.
+    review_exemplars: list[str] = Field(default_factory=list)
 
-    @field_validator("exemplars")
+    @field_validator("exemplars", "review_exemplars")
     @classmethod
     def _no_blank_exemplars(cls, exemplars: list[str]) -> list[str]:
         if any(not str(text).strip() for text in exemplars):
@@ -183,6 +185,12 @@ _CHILD = r"(?:son|daughter|lad|boy|girl|child|kid|teenager|grandson|granddaughte
 _HITS = (r"(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|slap\w*|hurt|hurts|hurting|chok\w*|strangl\w*|"
          r"attack\w*|batter\w*|smack\w*|throttl\w*|burn\w*|thump\w*|headbutt\w*|whack\w*|leather\w*|spat at|spit\w* at)")
 _WEAPON = r"(?:knife|knives|blade|shank|nank|machete|gun|strap|weapon|ting)"
+# "hit me with a pillow", "got hit by the ball": play and sport, not harm
+_PLAYFUL = r"(?! (?:with|by) (?:a |the |his |her )?(?:pillow|cushion|ball|football|snowball|water balloon|nerf|paintball|sock|towel))"
+# "help me with my cv": an everyday task, not a plea
+_TASK = (r"(?:(?:with|find|get|apply for|write|fill in|choose|look for|sort) (?:a |an |my |the |some )?(?:cv|college|"
+         r"course|job|jobs|homework|application|form|forms|coursework|revision|maths|english|interview|bus pass|"
+         r"apprenticeship|uni|placement|benefits|housing form)s?\b)")
 _PEOPLE = r"(?:mum|mam|dad|brother|sister|family|nan|mate|mates|bro|cousin|kids|son|daughter|boy|girl|little \w+)"
 
 # (category, regex source, topic word?, tier): topic-word rules are skipped in course context;
@@ -190,6 +198,7 @@ _PEOPLE = r"(?:mum|mam|dad|brother|sister|family|nan|mate|mates|bro|cousin|kids|
 _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|burn\w*|starv\w*|hang\w*) (?:my ?self|meself|myslf|himself|herself|themselves)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bk ?m ?s\b|\bunalive\w*", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"^(?:help|help me|pls help|please help|sos)$", False, Tier.URGENT),  # the whole answer
     (Category.SELF_HARM, r"\bself[ -]?harm\w*|\bsuicid\w*|\boverdos\w*|\bod(?:d|ed)\b", True, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:want|wants|wanted|wanna|going|gonna|gunna|try|tried|trying)(?: to)? (?:die|end it|end my life|disappear|not wake up|not be here)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bend(?:ing)? (?:it all|my life|his life|her life|their life|my own life|things\b(?! with))\b|\bwant\w* to end it\b", False, Tier.URGENT),
@@ -205,9 +214,9 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\b(?:cut\w*|burn\w*|scratch\w*|hurt\w*) (?:my|his|her|their) (?:arms?|legs?|wrists?|thighs?|skin)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bcutting (?:again|myself)\b|\b(?:been|started|start|keep|still|back to) cutting\b(?! (?:hair|down|back|grass|wood))", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:wish i was|wanna be|want to be|rather be|should be) dead\b", False, Tier.URGENT),
-    (Category.HARM_AT_HOME, rf"\b{_CARER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? {_ME}|lock\w* (?:me|us) (?:out|in))\b", False, Tier.URGENT),
-    (Category.HARM_AT_HOME, r"\b(?:scared|afraid|frightened|terrified) (?:to go|of going|to be) (?:back )?(?:home|at home)\b|\bnot safe (?:at|going) home\b|\bdont (?:want to|feel safe) (?:go )?home\b", False, Tier.URGENT),
-    (Category.HARM_AT_HOME, r"\b(?:i|we) (?:get|got|keep getting) (?:hurt|hit|beaten|battered|slapped|punched|kicked|whacked|leathered|smacked)\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, rf"\b{_CARER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? {_ME}|lock\w* (?:me|us) (?:out|in))\b{_PLAYFUL}", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:scared|afraid|frightened|terrified|dread\w*|bricking it) (?:to go|of going|going|to be) (?:back )?(?:home|at home)\b|\bnot safe (?:at|going) home\b|\bdont (?:want to|feel safe) (?:go )?home\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:i|we) (?:get|got|keep getting) (?:hurt|hit|beaten|battered|slapped|punched|kicked|whacked|leathered|smacked)\b" + _PLAYFUL, False, Tier.URGENT),
     (Category.HARM_AT_HOME, r"\babus\w* (?:me|us)\b|\b(?:i|we) (?:am|are|was|were|get|got|being) abused\b", False, Tier.URGENT),
     (Category.DOMESTIC_ABUSE, r"\bdomestic (?:abuse|violence)\b", True, Tier.URGENT),
     (Category.DOMESTIC_ABUSE, rf"\bmy {_PARTNER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? (?:me|us|my mum|mum)|strangled|throttled)\b", False, Tier.URGENT),
@@ -221,14 +230,14 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.THREATS, rf"\b(?:pull\w*|flash\w*|had|got|waved|held) (?:a |his |their )?{_WEAPON} (?:on|at|to) (?:me|us|my)\b", False, Tier.URGENT),
     (Category.THREATS, rf"\bthreatened (?:me )?with (?:a )?{_WEAPON}\b|\bthreat\w* (?:me|us|my)\b", False, Tier.URGENT),
     (Category.THREATS, r"\b(?:i|we|me|my \w+|im|ive|weve)\b(?: \w+){0,2} threatened\b(?! with (?:exclusion|eviction|being excluded|court|a fine|detention))", False, Tier.URGENT),
-    (Category.WEAPON_FEAR, rf"\b(?:i|we) (?:still |have to |got to |need to |always |keep |now )?(?:carry|carried|carrying|keep|have|got) (?:a )?{_WEAPON}\b", False, Tier.URGENT),
+    (Category.WEAPON_FEAR, rf"(?<!\bif )\b(?:i|we) (?:still |have to |got to |need to |always |keep |now )?(?:carry|carried|carrying|keep|have|got) (?:a )?{_WEAPON}\b", False, Tier.URGENT),
     (Category.WEAPON_FEAR, rf"\b(?:carry\w*|keep\w*|bring\w*) (?:a |my )?{_WEAPON} (?:for|to) (?:protection|protect|be safe)\b", False, Tier.URGENT),
     (Category.THREATS, r"\b(?:price|hit|green light) on my head\b|\bhit out on me\b", False, Tier.URGENT),
     (Category.THREATS, r"(?:^|\b(?:i|ive|we|me|im) )(?:got|been|was|get|keep getting|keep|(?:got|been) \w+) (?:stabbed|shanked|shot|jumped|robbed|attacked|beaten up|battered|chinged|slashed|rushed|merked|mugged|glassed)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:make|makes|made|making|force\w*|forcing|pressur\w*|got) (?:me|us) (?:to )?(?:hold|carry|sell|run|deal|shot|drop|move|stash|keep|deliver|answer|go (?:country|cunch|county|up|out)|work)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:being|been|was|im|i am|am|were) (?:forced|made|told|pressured) to (?:shot|sell|deal|carry|run|hold|stash|deliver|work)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:i|we) (?:still )?(?:owe|owed) (?:them|him|em|money|a debt|people|the (?:olders|elders|mandem|gang|lads|man))\b|\bsay(?:s|ing)? i owe\b|\bsaid i owe\b", False, Tier.URGENT),
-    (Category.CRIMINAL_EXPLOITATION, r"\b(?:got|have|in|owe) (?:a )?(?:drug )?debt\b|\bwork (?:it|the debt) off\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:got|have|in|owe) (?:a )?(?:drug )?debt\b(?! (?:letter|advice|advisor|adviser|plan|management|charity|helpline|collector))|\bwork (?:it|the debt) off\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:have|got|had|has) to (?:sell|shot|run|deal|carry|hold|go country|go up county|work|do runs) for\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:sell\w*|shot\w*|runs?|running|deal\w*|hold\w*|carry\w*|country|county|cunch|line\w*|stash\w*|driv\w*)(?: (?:stuff|things|drugs|packages|bits|food|it))? for (?:them|him|em|the olders|olders|my elders|the elders|a gang)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:going|go|goes|went|sent|sending|send|sends|out|up|to) (?:country|cunch|county|ots|out of town)\b(?! (?:court|council|hall|show|cup|championship|team))", False, Tier.URGENT),
@@ -255,7 +264,7 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.VICTIM_INTIMIDATION, r"\bintimidat\w*|\bharass\w*", True, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\btold (?:me |us )?to (?:think (?:carefully|twice)|be careful|watch (?:myself|my back|out))\b|\b(?:feel|feeling|being|am|im) (?:\w+ )?watched\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:shout\w*|swear\w*|spat|spit\w*|sworn) at (?:me|us)\b", False, Tier.REVIEW),
-    (Category.HELP_SEEKING, r"\b(?:please|pls|plz) help\b|\bhelp me\b|\bi need help\b(?! (?:with|to|getting|for|on))", False, Tier.URGENT),
+    (Category.HELP_SEEKING, rf"\b(?:please|pls|plz) help\b(?! (?:me )?{_TASK})|\bhelp me\b(?! {_TASK})|\bi need help\b(?! (?:with|to|getting|for|on))", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\bi(?:m| am) not safe\b|\b(?:get|take) me out of here\b", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\b(?:im |i am |i\'m )?not coping\b|\bdont know who (?:to|i can|else to) (?:tell|talk to|turn to|go to)\b", False, Tier.URGENT),
     (Category.IMAGE_ABUSE, r"\b(?:or|unless|else|otherwise) (?:they|he|she|theyll|hell|shell|they will|he will|she will)(?: \w+)? (?:post|share|send|leak|put up|show)\w*\b", False, Tier.URGENT),
@@ -300,6 +309,7 @@ _FEWEST_WORDS = 3  # shorter fragments carry too little meaning to embed; the ru
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s[-–]\s|,? but |,? tho(?:ugh)? ")
 # Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev sets.
 URGENT_AT, REVIEW_AT = 0.6, 0.35
+REVIEW_EXEMPLAR_URGENT_AT = 0.8  # nearest a review exemplar, a sentence needs this to be urgent
 # A sentence that reads as everyday talk (praise or thanks, sport and games, what a session
 # covered) must be much nearer a disclosure before meaning alone raises it: these share words
 # with harm far more often than they hide it. Rules still read such sentences as usual.
@@ -325,6 +335,7 @@ class _Model:
     bank_vectors: np.ndarray  # every exemplar and negative, normalised
     bank_texts: tuple[str, ...]
     bank_classes: np.ndarray  # class index of each bank row
+    bank_review: np.ndarray  # True where the row is a review exemplar (its hits go to review)
     weights: np.ndarray
     bias: np.ndarray
 
@@ -369,21 +380,24 @@ def _model() -> _Model:
 
     banks = _banks()
     classes = tuple(category.value for category in Category) + (_NONE,)
-    texts, labels = [], []
+    texts, labels, review = [], [], []
     for category in Category:
-        for exemplar in banks.categories[category].exemplars:
+        bank = banks.categories[category]
+        for exemplar, is_review in [(text, False) for text in bank.exemplars] + [(text, True) for text in bank.review_exemplars]:
             texts.append(normalise(exemplar))
             labels.append(classes.index(category.value))
+            review.append(is_review)
     for negative in banks.negatives:
         texts.append(normalise(negative))
         labels.append(classes.index(_NONE))
+        review.append(False)
     vectors = embed(texts)
     bank_classes = np.asarray(labels)
     similarities = vectors @ vectors.T
     np.fill_diagonal(similarities, -1.0)  # leave-one-out: an exemplar is not its own neighbour
     features = np.hstack([vectors, _nearest_by_class(similarities, bank_classes, len(classes))])
     weights, bias = _train_softmax(features, bank_classes, len(classes))
-    return _Model(embed, classes, vectors, tuple(texts), bank_classes, weights, bias)
+    return _Model(embed, classes, vectors, tuple(texts), bank_classes, np.asarray(review), weights, bias)
 
 
 def _nearest_by_class(similarities: np.ndarray, bank_classes: np.ndarray, n_classes: int) -> np.ndarray:
@@ -434,8 +448,9 @@ def _segments(sentences: Sequence[str]) -> list[tuple[int, str]]:
     return pieces
 
 
-def _semantic_hits(segments: Sequence[str], skip: Sequence[bool]) -> list[tuple[int, Category, float, str]]:
-    """(segment index, category, probability, nearest exemplar) for each worrying segment."""
+def _semantic_hits(segments: Sequence[str], skip: Sequence[bool]) -> list[tuple[int, Category, float, str, bool]]:
+    """(segment index, category, probability, nearest exemplar, is it a review exemplar) for each
+    worrying segment."""
     wanted = [index for index, skipped in enumerate(skip) if not skipped]
     if not wanted:
         return []
@@ -451,8 +466,9 @@ def _semantic_hits(segments: Sequence[str], skip: Sequence[bool]) -> list[tuple[
             continue
         best = int(np.argmax(probabilities[row, :-1]))
         in_class = np.flatnonzero(model.bank_classes == best)
-        exemplar = model.bank_texts[in_class[int(np.argmax(similarities[row, in_class]))]]
-        hits.append((index, Category(model.classes[best]), concern, exemplar))
+        closest = in_class[int(np.argmax(similarities[row, in_class]))]
+        hits.append((index, Category(model.classes[best]), concern, model.bank_texts[closest],
+                     bool(model.bank_review[closest])))
     return hits
 
 
@@ -487,12 +503,16 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
         leftover = [idiom and len(sentence.split()) <= _FRAGMENT for idiom, sentence in zip(idiomatic, sentences)]
         skip = [ruled[index] or course[index] or leftover[index] or len(segment.split()) < _FEWEST_WORDS
                 for index, segment in segments]
-        for row, category, concern, exemplar in _semantic_hits([segment for _, segment in segments], skip):
+        for row, category, concern, exemplar, review in _semantic_hits([segment for _, segment in segments], skip):
             index = segments[row][0]
             urgent_at, review_at = _thresholds(segments[row][1], sentences[index], idiomatic[index], cues)
             if concern < review_at:
                 continue
-            tier = min(cues.tiers[category], Tier.URGENT if concern >= urgent_at else Tier.REVIEW, key=_rank)
+            # Nearest a review exemplar (vague worry, harm told as over): review, unless the
+            # classifier is very sure, for "wants me to do things for him" is near "worried about
+            # an older man" too.
+            urgent = concern >= (max(urgent_at, REVIEW_EXEMPLAR_URGENT_AT) if review else urgent_at)
+            tier = min(cues.tiers[category], Tier.URGENT if urgent else Tier.REVIEW, key=_rank)
             hits.append(_Hit(_for_audience(category, audience), tier, exemplar, True,
                              _told_as_past(sentences, segments[row][0], cues)))
     if audience == "victim" and _offence_told_as_dealt_with(" ".join(sentences), cues):
