@@ -200,7 +200,7 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\bk ?m ?s\b|\bunalive\w*", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"^(?:help|help me|pls help|please help|sos)$", False, Tier.URGENT),  # the whole answer
     (Category.SELF_HARM, r"\bself[ -]?harm\w*|\bsuicid\w*|\boverdos\w*|\bod(?:d|ed)\b", True, Tier.URGENT),
-    (Category.SELF_HARM, r"\b(?:want|wants|wanted|wanna|going|gonna|gunna|try|tried|trying)(?: to)? (?:die|end it|end my life|disappear|not wake up|not be here)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:want|wants|wanted|wanting|wanna|going|gonna|gunna|try|tried|trying)(?: to)? (?:die|end it|end my life|disappear|not wake up|not be here)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bend(?:ing)? (?:it all|my life|his life|her life|their life|my own life|things\b(?! with))\b|\bwant\w* to end it\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bwish (?:i|id) (?:was|were|wasnt|werent|was never|had never been|could) ?(?:dead|born|alive|here|gone|disappear)", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:dont|do not|didnt|dont really|never) (?:want|wanna) (?:to )?(?:be alive|live|wake up|exist|be here (?:anymore|any more|no more)|be here$)", False, Tier.URGENT),
@@ -272,6 +272,17 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.NEGLECT, r"\b(?:havent|hasnt|not) (?:had|got|been given) (?:clean clothes|a proper meal|proper food|any food|a meal|tea|dinner)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bused to (?:cut|self harm|hurt myself|burn myself)\b(?! (?:my |his |her |the )?(?:hair|grass|hedge|wood|class|lessons|school))", False, Tier.REVIEW),
     (Category.DOMESTIC_ABUSE, r"\bviolent (?:relationship|partner|ex|marriage|husband|boyfriend)\b|\b(?:partner|ex|husband|boyfriend|wife|girlfriend) (?:was|were|got|is|can be|has been) violent\b", False, Tier.URGENT),
+    # Added with dev sets 3 and 4: plain wordings the meaning layer was unsure of.
+    (Category.SELF_HARM, r"\b(?:disappear\w*|vanish\w*|be gone|go to sleep|sleep) (?:for good|forever|for ever|permanently)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:cant|can not|cannot) be (?:arsed|bothered) (?:with|to) (?:living|life|be alive|being alive|wake up|exist\w*)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:looked|look|looking|searched|googled|checked|wonder\w*) (?:up )?how (?:high|tall|far down|deep)\b|\bhow many (?:tablets|pills|paracetamol)\b", False, Tier.URGENT),
+    (Category.SEXUAL_ABUSE, r"\b(?:touching|tickling|naughty) games?\b|\b(?:secret|special) games? (?:with|that)\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:sore|bruised|bruises?|marks?|hurts|hurting|swollen)\b(?: \w+){0,4} (?:where|cos|because|after|when) (?:he|she|they|my \w+) (?:\w+ )?(?:twisted|grabbed|pinned|squeezed|yanked|dragged|shoved|pushed|threw|hit|punched|kicked|slapped|bit|stood on|strangled)\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:home|house|ours|my place|at mine)\b(?: \w+){0,5} (?:warzone|war zone|nightmare|hell|unbearable|toxic|scary|frightening)\b", False, Tier.REVIEW),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:brick|stone|rock|bottle|firework|something|petrol|paint) (?:came |was thrown |thrown |got thrown |went |put )?through (?:my|our|the) (?:window|letterbox|door)\b", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\bneed (?:to|2) (?:speak|talk|tlk) (?:to|2|with) (?:someone|somebody|some1|anyone|any1|a worker|my worker)\b(?! about (?:\w+ ){0,2}(?:appointment|time|session|order|hours|bus|meeting|plan|course|job))", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\b(?:ring|call|phone|cal) (?:me|us) (?:asap|as soon as|now|right now|urgent\w*|today|tonight|please|pls|plz)\b", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\b(?:can|could|will|would|pls|please|plz) (?:u |you |someone |somebody |anyone |my worker |a worker )?(?:ring|call|phone|contact|cal) (?:me|us)\b(?! (?:about|to (?:discuss|talk about|sort|arrange|change|move)|re|regarding|when (?:convenient|you can|you get)|back about))", False, Tier.REVIEW),
 )
 
 # --- Cymraeg: Welsh help-seeking and harm words -------------------------------------------------
@@ -325,7 +336,7 @@ _OFFENCE_CATEGORIES = frozenset({
     Category.CRIMINAL_EXPLOITATION, Category.WEAPON_FEAR, Category.IMAGE_ABUSE, Category.SEXUAL_EXPLOITATION,
     Category.NEGLECT,
 })
-_PERSONAL = re.compile(r"\b(?:me|my|myself|mine|im|ive|id|us|our)\b")
+_PERSONAL = re.compile(r"\b(?:i|me|my|myself|mine|im|ive|id|us|our)\b")
 
 
 @dataclass(frozen=True)
