@@ -183,7 +183,8 @@ _CARER = (r"(?:step ?dad|step ?father|dad|daddy|father|step ?mum|step ?mom|mum|m
 _PARTNER = r"(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|ex|ex partner|ex husband|fella)"
 _CHILD = r"(?:son|daughter|lad|boy|girl|child|kid|teenager|grandson|granddaughter)"
 _HITS = (r"(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|slap\w*|hurt|hurts|hurting|chok\w*|strangl\w*|"
-         r"attack\w*|batter\w*|smack\w*|throttl\w*|burn\w*|thump\w*|headbutt\w*|whack\w*|leather\w*|spat at|spit\w* at)")
+         r"attack\w*|batter\w*|smack\w*|throttl\w*|burn\w*|thump\w*|headbutt\w*|whack\w*|leather\w*|spat at|spit\w* at|"
+         r"(?:threw|throws|throwing|chuck\w*|lob\w*|hurl\w*) (?:a |the |his |her |their |my )?\w+ at)")
 _WEAPON = r"(?:knife|knives|blade|shank|nank|machete|gun|strap|weapon|ting)"
 # "hit me with a pillow", "got hit by the ball": play and sport, not harm
 _PLAYFUL = r"(?! (?:with|by) (?:a |the |his |her )?(?:pillow|cushion|ball|football|snowball|water balloon|nerf|paintball|sock|towel))"
@@ -264,7 +265,7 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.VICTIM_INTIMIDATION, r"\bintimidat\w*|\bharass\w*", True, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\btold (?:me |us )?to (?:think (?:carefully|twice)|be careful|watch (?:myself|my back|out))\b|\b(?:feel|feeling|being|am|im) (?:\w+ )?watched\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:shout\w*|swear\w*|spat|spit\w*|sworn) at (?:me|us)\b", False, Tier.REVIEW),
-    (Category.HELP_SEEKING, rf"\b(?:please|pls|plz) help\b(?! (?:me )?{_TASK})|\bhelp me\b(?! {_TASK})|\bi need help\b(?! (?:with|to|getting|for|on))", False, Tier.URGENT),
+    (Category.HELP_SEEKING, rf"\b(?:please|pls|plz) help\b(?! (?:me )?{_TASK})|(?<!didnt )(?<!doesnt )(?<!did not )(?<!does not )(?<!to )\bhelp me\b(?! {_TASK}| one bit| at all| much| a lot| loads| so much| massively| to (?:understand|see|realise|learn|get|stay|keep|think|change|calm|cope|manage))|\bi need help\b(?! (?:with|to|getting|for|on))", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\bi(?:m| am) not safe\b|\b(?:get|take) me out of here\b", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\b(?:im |i am |i\'m )?not coping\b|\bdont know who (?:to|i can|else to) (?:tell|talk to|turn to|go to)\b", False, Tier.URGENT),
     (Category.IMAGE_ABUSE, r"\b(?:or|unless|else|otherwise) (?:they|he|she|theyll|hell|shell|they will|he will|she will)(?: \w+)? (?:post|share|send|leak|put up|show)\w*\b", False, Tier.URGENT),
@@ -283,6 +284,11 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\b(?:dont see (?:myself|me)|dont think (?:i|ill|i will|im gonna)|(?:i|ill) (?:wont|will not|aint gonna|am not gonna|never)|doubt (?:i|ill)|not gonna)\b(?: \w+){0,3} (?:make it|making it|be (?:here|alive|around)|live|living|last|lasting|see) (?:to|till|until|past|by|for) (?:1\d|[2-9]0|my (?:\w+ )?birthday|christmas|next (?:year|week|month)|the (?:weekend|summer|new year|end of the \w+)|new year|summer)\b", False, Tier.URGENT),
     (Category.THREATS, r"\b(?:he|she|they|someone|somebody|my \w+)\b(?: \w+){0,2} (?:broke|broken|fractured|cracked|bust|busted|split|smashed) (?:\w+ ){0,2}(?:of )?my (?:ribs?|nose|jaw|wrist|arm|fingers?|lip|eye socket|cheek ?bone|skull|head in|teeth|tooth)\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:withheld|silent|anonymous|private number|no caller id|unknown number)s? ?(?:calls?|phone calls|numbers? (?:calling|ringing))|\bheavy breathing\b|\b(?:calls|rings|texts) (?:from|off) (?:a )?(?:withheld|private|unknown|hidden) (?:number|no)", False, Tier.URGENT),
+    (Category.SEXUAL_ABUSE, r"\b(?:hand|hands|fingers) (?:down|in|inside|up|under) (?:my|her|his|their) (?:pants|knickers|trousers|top|skirt|shorts|boxers|bra|pyjamas|joggers|dress)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:wrote|written|writing|write|left|leaving) (?:a |my |me )?(?:goodbye|suicide note|goodbye (?:letter|note|message|text)s?)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:dark|bad|horrible|scary|suicidal) thoughts\b|\bin a (?:really )?dark place\b", False, Tier.REVIEW),
+    (Category.HELP_SEEKING, r"\bneed to (?:get|be got) (?:out|away) (?:of here|from here|from (?:him|her|them|home|this house))\b", False, Tier.URGENT),
+    (Category.NEGLECT, r"\b(?:run|ran|running) out of (?:my )?(?:meds|medication|medicine|inhaler|insulin|tablets)\b|\bforgets? to (?:feed|get|give|pick up|collect) (?:me|us|my)\b", False, Tier.REVIEW),
     (Category.HELP_SEEKING, r"\bneed (?:to|2) (?:speak|talk|tlk) (?:to|2|with) (?:someone|somebody|some1|anyone|any1|a worker|my worker)\b(?! about (?:\w+ ){0,2}(?:appointment|time|session|order|hours|bus|meeting|plan|course|job))", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\b(?:ring|call|phone|cal) (?:me|us) (?:asap|as soon as|now|right now|urgent\w*|today|tonight|please|pls|plz)\b", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\b(?:can|could|will|would|pls|please|plz) (?:u |you |someone |somebody |anyone |my worker |a worker )?(?:ring|call|phone|contact|cal) (?:me|us)\b(?! (?:about|to (?:discuss|talk about|sort|arrange|change|move)|re|regarding|when (?:convenient|you can|you get)|back about))", False, Tier.REVIEW),
@@ -548,7 +554,7 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
             urgent = concern >= (max(urgent_at, REVIEW_EXEMPLAR_URGENT_AT) if review else urgent_at)
             tier = min(cues.tiers[category], Tier.URGENT if urgent else Tier.REVIEW, key=_rank)
             hits.append(_Hit(_for_audience(category, audience), tier, exemplar, True,
-                             _told_as_past(sentences, segments[row][0], cues)))
+                             _told_as_past(sentences, index, cues)))
     if audience == "victim" and _offence_told_as_dealt_with(" ".join(sentences), cues):
         hits = [hit for hit in hits if hit.category not in _OFFENCE_CATEGORIES]
     result = _summarise(hits)
