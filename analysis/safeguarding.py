@@ -329,7 +329,6 @@ _FEWEST_WORDS = 3  # shorter fragments carry too little meaning to embed; the ru
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s[-–]\s|,? but |,? tho(?:ugh)? ")
 # Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev sets.
 URGENT_AT, REVIEW_AT = 0.6, 0.35
-REVIEW_EXEMPLAR_URGENT_AT = 0.8  # nearest a review exemplar, a sentence needs this to be urgent
 # A sentence that reads as everyday talk (praise or thanks, sport and games, what a session
 # covered) must be much nearer a disclosure before meaning alone raises it: these share words
 # with harm far more often than they hide it. Rules still read such sentences as usual.
@@ -548,10 +547,8 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
             urgent_at, review_at = _thresholds(segments[row][1], sentences[index], idiomatic[index], cues)
             if concern < review_at:
                 continue
-            # Nearest a review exemplar (vague worry, harm told as over): review, unless the
-            # classifier is very sure, for "wants me to do things for him" is near "worried about
-            # an older man" too.
-            urgent = concern >= (max(urgent_at, REVIEW_EXEMPLAR_URGENT_AT) if review else urgent_at)
+            # Nearest a review exemplar (vague worry, harm told as over): a person reads it today.
+            urgent = concern >= urgent_at and not review
             tier = min(cues.tiers[category], Tier.URGENT if urgent else Tier.REVIEW, key=_rank)
             hits.append(_Hit(_for_audience(category, audience), tier, exemplar, True,
                              _told_as_past(sentences, index, cues)))
