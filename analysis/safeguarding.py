@@ -11,7 +11,9 @@ long friendly answer cannot dilute one worrying line:
    wheel, so it works offline) and scored by a small logistic regression trained, on first use,
    on the exemplar banks in `safeguarding_banks.yaml`, with the cosine to the nearest exemplar
    of every category as extra features. It catches wording nobody listed; its reason names the
-   nearest exemplar so a worker can see why.
+   nearest exemplar so a worker can see why. A sentence nearest one of a category's review
+   exemplars (vague worry, harm told as over) goes to the review tier: when in doubt, a person
+   reads it today rather than nobody.
 
 Cues from the same YAML then adjust a hit: idioms are removed before screening ("my mum will
 kill me if"), course content with nothing personal in it drops a hit, and harm told as over and
@@ -21,7 +23,8 @@ needs a stronger semantic score, and a victim recounting the offence the process
 no alert about that offence, unless something says the danger is here now. Separate from sentiment
 on purpose: a disclosure can come with a happy emoji.
 
-Rules read the normalised answer (lower case, apostrophes removed: "they'd" reads "theyd").
+Rules read the normalised answer (lower case, apostrophes removed: "they'd" reads "theyd"), with
+common text-speak spelled out ("some1" reads "someone").
 """
 
 from __future__ import annotations
