@@ -264,7 +264,7 @@ def test_everyday_wording_of_help_seeking_neglect_and_harm_told_as_past(text, ti
 # --- recall round 3 (branch screen): review exemplars, text-speak, narrower cues -------------------
 
 @pytest.mark.parametrize("name", ["safeguarding_dev3.csv", "safeguarding_dev4.csv", "safeguarding_dev5.csv",
-                                  "safeguarding_dev6.csv"])
+                                  "safeguarding_dev6.csv", "safeguarding_dev7.csv"])
 def test_the_later_development_sets_are_caught_at_the_figures_we_report(name):
     cases = read_cases(name)
     disclosures = [case for case in cases if case["tier"] != "none"]
