@@ -83,7 +83,8 @@ DEMO_ANSWERS = Path(__file__).resolve().parent.parent / "bot" / "demo_answers.ya
 SAFEGUARDING_SETS = ("safeguarding_cases.csv", "safeguarding_holdout.csv", "safeguarding_dev.csv", "safeguarding_dev2.csv",
                      "safeguarding_dev3.csv", "safeguarding_dev4.csv", "safeguarding_dev5.csv",
                      "safeguarding_dev6.csv", "safeguarding_dev7.csv",
-                     "safeguarding_blind_a.csv", "safeguarding_blind_b.csv", "safeguarding_blind_c.csv")
+                     "safeguarding_blind_a.csv", "safeguarding_blind_b.csv", "safeguarding_blind_c.csv",
+                     "safeguarding_blind_d.csv")
 
 
 @dataclass(frozen=True)
