@@ -83,7 +83,10 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
 
 DEMO_ANSWERS = Path(__file__).resolve().parent.parent / "bot" / "sandbox" / "demo_answers.yaml"
 SAFEGUARDING_SETS = ("safeguarding_cases.csv", "safeguarding_holdout.csv", "safeguarding_dev.csv", "safeguarding_dev2.csv",
-                     "safeguarding_blind_a.csv", "safeguarding_blind_b.csv", "safeguarding_blind_c.csv")
+                     "safeguarding_dev3.csv", "safeguarding_dev4.csv", "safeguarding_dev5.csv",
+                     "safeguarding_dev6.csv", "safeguarding_dev7.csv",
+                     "safeguarding_blind_a.csv", "safeguarding_blind_b.csv", "safeguarding_blind_c.csv",
+                     "safeguarding_blind_d.csv")
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,7 @@ def _print_sentiment_methods(name: str, answers: Sequence[LabelledAnswer]) -> No
         result = evaluate(answers, predict)
         print(f"{name:<16} {result.n:>4}  {method:<16} {result.accuracy:>8.3f} {result.macro_f1:>8.3f}")
 
+
 DEVELOPMENT_SENTIMENT = "sentiment_dev_yj.csv"  # ours, tuned on (tests/data/sentiment_dev_yj.md)
 DEVELOPMENT_REDACTION = "redaction_dev.csv"  # ours, tuned on (tests/data/redaction_dev.md)
 
@@ -335,5 +339,5 @@ def print_development() -> None:
         print(f"development redaction: {items} items, {removed:.3f} removed, {ordinary:.3f} of ordinary words removed")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # last, so every function above exists when main() runs
     main()

@@ -11,7 +11,9 @@ long friendly answer cannot dilute one worrying line:
    wheel, so it works offline) and scored by a small logistic regression trained, on first use,
    on the exemplar banks in `safeguarding_banks.yaml`, with the cosine to the nearest exemplar
    of every category as extra features. It catches wording nobody listed; its reason names the
-   nearest exemplar so a worker can see why.
+   nearest exemplar so a worker can see why. A sentence nearest one of a category's review
+   exemplars (vague worry, harm told as over) goes to the review tier: when in doubt, a person
+   reads it today rather than nobody.
 
 Cues from the same YAML then adjust a hit: idioms are removed before screening ("my mum will
 kill me if"), course content with nothing personal in it drops a hit, and harm told as over and
@@ -21,7 +23,8 @@ needs a stronger semantic score, and a victim recounting the offence the process
 no alert about that offence, unless something says the danger is here now. Separate from sentiment
 on purpose: a disclosure can come with a happy emoji.
 
-Rules read the normalised answer (lower case, apostrophes removed: "they'd" reads "theyd").
+Rules read the normalised answer (lower case, apostrophes removed: "they'd" reads "theyd"), with
+common text-speak spelled out ("some1" reads "someone").
 """
 
 from __future__ import annotations
@@ -113,8 +116,10 @@ class _CategoryBank(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tier: Tier
     exemplars: list[str] = Field(min_length=5)
+    # Vague worry, or harm told as over: a sentence nearest one of these goes to the review tier.
+    review_exemplars: list[str] = Field(default_factory=list)
 
-    @field_validator("exemplars")
+    @field_validator("exemplars", "review_exemplars")
     @classmethod
     def _no_blank_exemplars(cls, exemplars: list[str]) -> list[str]:
         if any(not str(text).strip() for text in exemplars):
@@ -175,14 +180,21 @@ def load_banks(path: Path = BANKS_PATH) -> Banks:
 # --- rules ------------------------------------------------------------------------------------
 
 _ME = r"(?:me|us|my|him|her|them)"
-_CARER = (r"(?:step ?dad|step ?father|dad|father|step ?mum|step ?mom|mum|mom|mam|mother|brother|sister|uncle|"
+_CARER = (r"(?:step ?dad|step ?father|dad|daddy|father|step ?mum|step ?mom|mum|mummy|mom|mam|mammy|ma|mother|brother|sister|uncle|"
           r"aunt(?:ie|y)?|nan|grandad|grandma|carer|foster \w+|"
           r"(?:mums|dads|moms|mams) (?:new )?(?:boyfriend|girlfriend|partner|fella|bf|gf))")
 _PARTNER = r"(?:partner|husband|wife|boyfriend|girlfriend|bf|gf|ex|ex partner|ex husband|fella)"
 _CHILD = r"(?:son|daughter|lad|boy|girl|child|kid|teenager|grandson|granddaughter)"
 _HITS = (r"(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|slap\w*|hurt|hurts|hurting|chok\w*|strangl\w*|"
-         r"attack\w*|batter\w*|smack\w*|throttl\w*|burn\w*|thump\w*|headbutt\w*|whack\w*|leather\w*|spat at|spit\w* at)")
+         r"attack\w*|batter\w*|smack\w*|throttl\w*|burn\w*|thump\w*|headbutt\w*|whack\w*|leather\w*|spat at|spit\w* at|"
+         r"(?:threw|throws|throwing|chuck\w*|lob\w*|hurl\w*) (?:a |the |his |her |their |my )?\w+ at)")
 _WEAPON = r"(?:knife|knives|blade|shank|nank|machete|gun|strap|weapon|ting)"
+# "hit me with a pillow", "got hit by the ball": play and sport, not harm
+_PLAYFUL = r"(?! (?:with|by) (?:a |the |his |her )?(?:pillow|cushion|ball|football|snowball|water balloon|nerf|paintball|sock|towel))"
+# "help me with my cv": an everyday task, not a plea
+_TASK = (r"(?:(?:with|find|get|apply for|write|fill in|choose|look for|sort) (?:a |an |my |the |some )?(?:cv|college|"
+         r"course|job|jobs|homework|application|form|forms|coursework|revision|maths|english|interview|bus pass|"
+         r"apprenticeship|uni|placement|benefits|housing form)s?\b)")
 _PEOPLE = r"(?:mum|mam|dad|brother|sister|family|nan|mate|mates|bro|cousin|kids|son|daughter|boy|girl|little \w+)"
 
 # (category, regex source, topic word?, tier): topic-word rules are skipped in course context;
@@ -190,8 +202,9 @@ _PEOPLE = r"(?:mum|mam|dad|brother|sister|family|nan|mate|mates|bro|cousin|kids|
 _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|burn\w*|starv\w*|hang\w*) (?:my ?self|meself|myslf|himself|herself|themselves)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bk ?m ?s\b|\bunalive\w*", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"^(?:help|help me|pls help|please help|sos)$", False, Tier.URGENT),  # the whole answer
     (Category.SELF_HARM, r"\bself[ -]?harm\w*|\bsuicid\w*|\boverdos\w*|\bod(?:d|ed)\b", True, Tier.URGENT),
-    (Category.SELF_HARM, r"\b(?:want|wants|wanted|wanna|going|gonna|gunna|try|tried|trying)(?: to)? (?:die|end it|end my life|disappear|not wake up|not be here)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:want|wants|wanted|wanting|wanna|going|gonna|gunna|try|tried|trying)(?: to)? (?:die|end it|end my life|disappear|not wake up|not be here)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bend(?:ing)? (?:it all|my life|his life|her life|their life|my own life|things\b(?! with))\b|\bwant\w* to end it\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bwish (?:i|id) (?:was|were|wasnt|werent|was never|had never been|could) ?(?:dead|born|alive|here|gone|disappear)", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:dont|do not|didnt|dont really|never) (?:want|wanna) (?:to )?(?:be alive|live|wake up|exist|be here (?:anymore|any more|no more)|be here$)", False, Tier.URGENT),
@@ -205,9 +218,9 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\b(?:cut\w*|burn\w*|scratch\w*|hurt\w*) (?:my|his|her|their) (?:arms?|legs?|wrists?|thighs?|skin)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bcutting (?:again|myself)\b|\b(?:been|started|start|keep|still|back to) cutting\b(?! (?:hair|down|back|grass|wood))", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:wish i was|wanna be|want to be|rather be|should be) dead\b", False, Tier.URGENT),
-    (Category.HARM_AT_HOME, rf"\b{_CARER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? {_ME}|lock\w* (?:me|us) (?:out|in))\b", False, Tier.URGENT),
-    (Category.HARM_AT_HOME, r"\b(?:scared|afraid|frightened|terrified) (?:to go|of going|to be) (?:back )?(?:home|at home)\b|\bnot safe (?:at|going) home\b|\bdont (?:want to|feel safe) (?:go )?home\b", False, Tier.URGENT),
-    (Category.HARM_AT_HOME, r"\b(?:i|we) (?:get|got|keep getting) (?:hurt|hit|beaten|battered|slapped|punched|kicked|whacked|leathered|smacked)\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, rf"\b{_CARER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? {_ME}|lock\w* (?:me|us) (?:out|in))\b{_PLAYFUL}", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:scared|afraid|frightened|terrified|dread\w*|bricking it) (?:to go|of going|going|to be) (?:back )?(?:home|at home)\b|\bnot safe (?:at|going) home\b|\bdont (?:want to|feel safe) (?:go )?home\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:i|we) (?:get|got|keep getting) (?:hurt|hit|beaten|battered|slapped|punched|kicked|whacked|leathered|smacked|(?:a |the )?(?:slap|smack|beating|hiding|battering|kicking|belt|whack|clip round the ear))\b" + _PLAYFUL, False, Tier.URGENT),
     (Category.HARM_AT_HOME, r"\babus\w* (?:me|us)\b|\b(?:i|we) (?:am|are|was|were|get|got|being) abused\b", False, Tier.URGENT),
     (Category.DOMESTIC_ABUSE, r"\bdomestic (?:abuse|violence)\b", True, Tier.URGENT),
     (Category.DOMESTIC_ABUSE, rf"\bmy {_PARTNER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? (?:me|us|my mum|mum)|strangled|throttled)\b", False, Tier.URGENT),
@@ -221,14 +234,14 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.THREATS, rf"\b(?:pull\w*|flash\w*|had|got|waved|held) (?:a |his |their )?{_WEAPON} (?:on|at|to) (?:me|us|my)\b", False, Tier.URGENT),
     (Category.THREATS, rf"\bthreatened (?:me )?with (?:a )?{_WEAPON}\b|\bthreat\w* (?:me|us|my)\b", False, Tier.URGENT),
     (Category.THREATS, r"\b(?:i|we|me|my \w+|im|ive|weve)\b(?: \w+){0,2} threatened\b(?! with (?:exclusion|eviction|being excluded|court|a fine|detention))", False, Tier.URGENT),
-    (Category.WEAPON_FEAR, rf"\b(?:i|we) (?:still |have to |got to |need to |always |keep |now )?(?:carry|carried|carrying|keep|have|got) (?:a )?{_WEAPON}\b", False, Tier.URGENT),
+    (Category.WEAPON_FEAR, rf"(?<!\bif )\b(?:i|we) (?:still |have to |got to |need to |always |keep |now )?(?:carry|carried|carrying|keep|have|got) (?:a )?{_WEAPON}\b", False, Tier.URGENT),
     (Category.WEAPON_FEAR, rf"\b(?:carry\w*|keep\w*|bring\w*) (?:a |my )?{_WEAPON} (?:for|to) (?:protection|protect|be safe)\b", False, Tier.URGENT),
     (Category.THREATS, r"\b(?:price|hit|green light) on my head\b|\bhit out on me\b", False, Tier.URGENT),
     (Category.THREATS, r"(?:^|\b(?:i|ive|we|me|im) )(?:got|been|was|get|keep getting|keep|(?:got|been) \w+) (?:stabbed|shanked|shot|jumped|robbed|attacked|beaten up|battered|chinged|slashed|rushed|merked|mugged|glassed)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:make|makes|made|making|force\w*|forcing|pressur\w*|got) (?:me|us) (?:to )?(?:hold|carry|sell|run|deal|shot|drop|move|stash|keep|deliver|answer|go (?:country|cunch|county|up|out)|work)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:being|been|was|im|i am|am|were) (?:forced|made|told|pressured) to (?:shot|sell|deal|carry|run|hold|stash|deliver|work)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:i|we) (?:still )?(?:owe|owed) (?:them|him|em|money|a debt|people|the (?:olders|elders|mandem|gang|lads|man))\b|\bsay(?:s|ing)? i owe\b|\bsaid i owe\b", False, Tier.URGENT),
-    (Category.CRIMINAL_EXPLOITATION, r"\b(?:got|have|in|owe) (?:a )?(?:drug )?debt\b|\bwork (?:it|the debt) off\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:got|have|in|owe) (?:a )?(?:drug )?debt\b(?! (?:letter|advice|advisor|adviser|plan|management|charity|helpline|collector))|\bwork (?:it|the debt) off\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:have|got|had|has) to (?:sell|shot|run|deal|carry|hold|go country|go up county|work|do runs) for\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:sell\w*|shot\w*|runs?|running|deal\w*|hold\w*|carry\w*|country|county|cunch|line\w*|stash\w*|driv\w*)(?: (?:stuff|things|drugs|packages|bits|food|it))? for (?:them|him|em|the olders|olders|my elders|the elders|a gang)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:going|go|goes|went|sent|sending|send|sends|out|up|to) (?:country|cunch|county|ots|out of town)\b(?! (?:court|council|hall|show|cup|championship|team))", False, Tier.URGENT),
@@ -255,14 +268,40 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.VICTIM_INTIMIDATION, r"\bintimidat\w*|\bharass\w*", True, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\btold (?:me |us )?to (?:think (?:carefully|twice)|be careful|watch (?:myself|my back|out))\b|\b(?:feel|feeling|being|am|im) (?:\w+ )?watched\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:shout\w*|swear\w*|spat|spit\w*|sworn) at (?:me|us)\b", False, Tier.REVIEW),
-    (Category.HELP_SEEKING, r"\b(?:please|pls|plz) help\b|\bhelp me\b|\bi need help\b(?! (?:with|to|getting|for|on))", False, Tier.URGENT),
+    (Category.HELP_SEEKING, rf"\b(?:please|pls|plz) help\b(?! (?:me )?{_TASK})|(?<!didnt )(?<!doesnt )(?<!did not )(?<!does not )(?<!to )\bhelp me\b(?! {_TASK}| one bit| at all| much| a lot| loads| so much| massively| to (?:understand|see|realise|learn|get|stay|keep|think|change|calm|cope|manage))|\bi need help\b(?! (?:with|to|getting|for|on))", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\bi(?:m| am) not safe\b|\b(?:get|take) me out of here\b", False, Tier.URGENT),
-    (Category.HELP_SEEKING, r"\b(?:im |i am |i\'m )?not coping\b|\bdont know who (?:to|i can|else to) (?:tell|talk to|turn to|go to)\b", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\b(?:im |i am |i\'m )?not coping\b|\bdont know (?:who|where) (?:to|i can|else to|else i can) (?:tell|talk to|turn to|go to|turn)\b", False, Tier.URGENT),
     (Category.IMAGE_ABUSE, r"\b(?:or|unless|else|otherwise) (?:they|he|she|theyll|hell|shell|they will|he will|she will)(?: \w+)? (?:post|share|send|leak|put up|show)\w*\b", False, Tier.URGENT),
     (Category.NEGLECT, r"\b(?:electric|electricity|gas|heating|meter)\w* (?:ran out|run out|runs out|is off|been off|cut off|went off)\b|\bno (?:electric|gas|heating|food) (?:in|at) (?:the house|home|ours)\b", False, Tier.URGENT),
     (Category.NEGLECT, r"\b(?:havent|hasnt|not) (?:had|got|been given) (?:clean clothes|a proper meal|proper food|any food|a meal|tea|dinner)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bused to (?:cut|self harm|hurt myself|burn myself)\b(?! (?:my |his |her |the )?(?:hair|grass|hedge|wood|class|lessons|school))", False, Tier.REVIEW),
     (Category.DOMESTIC_ABUSE, r"\bviolent (?:relationship|partner|ex|marriage|husband|boyfriend)\b|\b(?:partner|ex|husband|boyfriend|wife|girlfriend) (?:was|were|got|is|can be|has been) violent\b", False, Tier.URGENT),
+    # Added with dev sets 3 to 7: plain wordings the meaning layer was unsure of.
+    (Category.SELF_HARM, r"\b(?:disappear\w*|vanish\w*|be gone) (?:for good|forever|for ever|permanently)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:cant|can not|cannot) be (?:arsed|bothered) (?:with|to) (?:living|life|be alive|being alive|wake up|exist\w*)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:looked|look|looking|searched|googled|checked|wonder\w*) (?:up )?how (?:high|tall|far down|deep)\b|\bhow many (?:tablets|pills|paracetamol)\b", False, Tier.URGENT),
+    (Category.SEXUAL_ABUSE, r"\b(?:touching|tickling|naughty) games?\b|\b(?:secret|special) games? (?:with|that)\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:sore|bruised|bruises?|marks?|hurts|hurting|swollen)\b(?: \w+){0,4} (?:where|cos|because|after|when) (?:he|she|they|my \w+) (?:\w+ )?(?:twisted|grabbed|pinned|squeezed|yanked|dragged|shoved|pushed|threw|hit|punched|kicked|slapped|bit|stood on|strangled)\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:home|house|ours|my place|at mine)\b(?: \w+){0,5} (?:warzone|war zone|nightmare|hell|unbearable|toxic|scary|frightening)\b", False, Tier.REVIEW),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:brick|stone|rock|bottle|firework|something|petrol|paint) (?:came |was thrown |thrown |got thrown |went |put )?through (?:my|our|the) (?:window|letterbox|door)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:dont see (?:myself|me)|dont think (?:i|ill|i will|im gonna)|(?:i|ill) (?:wont|will not|aint gonna|am not gonna|never)|doubt (?:i|ill)|not gonna)\b(?: \w+){0,3} (?:make it|making it|be (?:here|alive|around)|live|living|last|lasting|see) (?:to|till|until|past|by|for) (?:1\d|[2-9]0|my (?:\w+ )?birthday|christmas|next (?:year|week|month)|the (?:weekend|summer|new year|end of the \w+)|new year|summer)\b", False, Tier.URGENT),
+    (Category.THREATS, r"\b(?:he|she|they|someone|somebody|my \w+)\b(?: \w+){0,2} (?:broke|broken|fractured|cracked|bust|busted|split|smashed) (?:\w+ ){0,2}(?:of )?my (?:ribs?|nose|jaw|wrist|arm|fingers?|lip|eye socket|cheek ?bone|skull|head in|teeth|tooth)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:withheld|silent|anonymous|private number|no caller id|unknown number)s? ?(?:calls?|phone calls|numbers? (?:calling|ringing))|\bheavy breathing\b|\b(?:calls|rings|texts) (?:from|off) (?:a )?(?:withheld|private|unknown|hidden) (?:number|no)", False, Tier.URGENT),
+    (Category.SEXUAL_ABUSE, r"\b(?:hand|hands|fingers) (?:down|in|inside|up|under) (?:my|her|his|their) (?:pants|knickers|trousers|top|skirt|shorts|boxers|bra|pyjamas|joggers|dress)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:wrote|written|writing|write|left|leaving) (?:a |my |me )?(?:goodbye|suicide note|goodbye (?:letter|note|message|text)s?)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:dark|bad|horrible|scary|suicidal) thoughts\b|\bin a (?:really )?dark place\b", False, Tier.REVIEW),
+    (Category.HELP_SEEKING, r"\bneed to (?:get|be got) (?:out|away) (?:of here|from here|from (?:him|her|them|home|this house))\b", False, Tier.URGENT),
+    (Category.NEGLECT, r"\b(?:run|ran|running) out of (?:my )?(?:meds|medication|medicine|inhaler|insulin|tablets)\b|\bforgets? to (?:feed|get|give|pick up|collect) (?:me|us|my)\b", False, Tier.REVIEW),
+    (Category.THREATS, r"\b(?:stab|shank|wet|slash|ching|merk|bore|duppy) (?:me|us|him|her) up\b|\b(?:petrol bomb|fire ?bomb|molotov)\w*", False, Tier.URGENT),
+    (Category.SEXUAL_EXPLOITATION, r"\b(?:picked up|collected|driven (?:around|about|off)|taken (?:away|off)|given lifts) (?:\w+ ){0,4}by (?:older|grown|adult|different) (?:men|man|lads|blokes|guys|males)\b", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, r"\b(?:too|so) (?:scared|frightened|afraid|terrified) to (?:say no|tell (?:him|her|them) no|say anything|speak up)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:for|because|cos|since) (?:i (?:went|spoke|talked|told)|going|talking|speaking|telling|grassing|giving (?:a )?statement) (?:to )?(?:the )?(?:police|feds|coppers|court|old bill)\b|\b(?:will|gonna|going to|would) (?:pay|suffer) for (?:what|this|it|that|telling|speaking)\b", False, Tier.URGENT),
+    (Category.SELF_HARM, r"\b(?:has|have|got|made|making) a (?:plan|date)\b(?: \w+){0,3} (?:and a (?:date|plan|time)|to (?:end|kill|do it|die))\b", False, Tier.URGENT),
+    (Category.THREATS, r"\bworr(?:y|ied|ies) (?:about )?what (?:he|she|they|my \w+) (?:might|will|could|would) do\b", False, Tier.REVIEW),
+    (Category.HELP_SEEKING, r"\bneed (?:to|2) (?:speak|talk|tlk) (?:to|2|with) (?:someone|somebody|some1|anyone|any1|a worker|my worker)\b(?! about (?:\w+ ){0,2}(?:appointment|time|session|order|hours|bus|meeting|plan|course|job))", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\b(?:ring|call|phone|cal) (?:me|us) (?:asap|as soon as|now|right now|urgent\w*|today|tonight|please|pls|plz)\b", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\b(?:pls|please|plz) (?:can (?:you|someone|somebody) )?(?:ring|call|phone|contact|cal) (?:me|us)\b(?! (?:about|to (?:discuss|talk about|sort|arrange|change|move)|re|regarding|when (?:convenient|you can|you get)|back about))", False, Tier.URGENT),
+    (Category.HELP_SEEKING, r"\b(?:can|could|will|would|pls|please|plz) (?:u |you |someone |somebody |anyone |my worker |a worker )?(?:ring|call|phone|contact|cal) (?:me|us)\b(?! (?:about|to (?:discuss|talk about|sort|arrange|change|move)|re|regarding|when (?:convenient|you can|you get)|back about))", False, Tier.REVIEW),
 )
 
 # --- Cymraeg: Welsh help-seeking and harm words -------------------------------------------------
@@ -299,11 +338,11 @@ _WINDOW, _STRIDE, _LONG = 8, 4, 12  # words per window, step between windows, lo
 _FEWEST_WORDS = 3  # shorter fragments carry too little meaning to embed; the rules still read them
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s[-–]\s|,? but |,? tho(?:ugh)? ")
 # Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev sets.
-URGENT_AT, REVIEW_AT = 0.6, 0.35
+URGENT_AT, REVIEW_AT = 0.6, 0.36
 # A sentence that reads as everyday talk (praise or thanks, sport and games, what a session
 # covered) must be much nearer a disclosure before meaning alone raises it: these share words
 # with harm far more often than they hide it. Rules still read such sentences as usual.
-EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT = 0.8, 0.6
+EVERYDAY_URGENT_AT, EVERYDAY_REVIEW_AT = 0.8, 0.7
 _IDIOM = "idiomremoved"  # stands where an idiom was taken out, until the sentence is split
 _EVERYDAY_SENTENCE = 24  # up to this many words a sentence's everyday cue covers its windows too
 # An answer of a few words ("none of it", "cant think of anything") is judged on too little.
@@ -315,7 +354,27 @@ _OFFENCE_CATEGORIES = frozenset({
     Category.CRIMINAL_EXPLOITATION, Category.WEAPON_FEAR, Category.IMAGE_ABUSE, Category.SEXUAL_EXPLOITATION,
     Category.NEGLECT,
 })
-_PERSONAL = re.compile(r"\b(?:me|my|myself|mine|im|ive|id|us|our)\b")
+# Text-speak the embedder reads poorly and the rules would each have to spell out: expanded first.
+_TEXT_SPEAK = {
+    "some1": "someone", "sum1": "someone", "any1": "anyone", "no1": "no one", "every1": "everyone",
+    "tlk": "talk", "tlkin": "talking", "u": "you", "ur": "your", "r": "are", "idk": "i dont know",
+    "dk": "dont know", "rn": "right now", "atm": "at the moment", "bout": "about", "abt": "about",
+    "wiv": "with", "wen": "when", "wot": "what", "wat": "what", "nuff": "enough", "ppl": "people",
+    "bc": "because", "cus": "because", "coz": "because", "cuz": "because", "cos": "because",
+    "tmrw": "tomorrow", "2nite": "tonight", "tnite": "tonight", "gna": "gonna",
+    "n": "and", "2day": "today", "rly": "really", "srsly": "seriously", "ngl": "not gonna lie",
+    "tbh": "to be honest", "fr": "for real", "dnt": "dont", "cnt": "cant", "wnt": "want", "wna": "wanna",
+    "meself": "myself", "mesen": "myself",
+}
+_TEXT_SPEAK_WORD = re.compile(r"\b(?:" + "|".join(word for word, full in _TEXT_SPEAK.items() if word != full) + r")\b")
+
+
+def _plain(text: str) -> str:
+    """The normalised answer with common text-speak spelled out ("can some1 tlk 2 me" -> "can someone talk 2 me")."""
+    return _TEXT_SPEAK_WORD.sub(lambda match: _TEXT_SPEAK[match.group(0)], normalise(text))
+
+
+_PERSONAL = re.compile(r"\b(?:i|me|my|myself|mine|im|ive|id|us|our)\b")
 
 
 @dataclass(frozen=True)
@@ -325,6 +384,7 @@ class _Model:
     bank_vectors: np.ndarray  # every exemplar and negative, normalised
     bank_texts: tuple[str, ...]
     bank_classes: np.ndarray  # class index of each bank row
+    bank_review: np.ndarray  # True where the row is a review exemplar (its hits go to review)
     weights: np.ndarray
     bias: np.ndarray
 
@@ -369,21 +429,24 @@ def _model() -> _Model:
 
     banks = _banks()
     classes = tuple(category.value for category in Category) + (_NONE,)
-    texts, labels = [], []
+    texts, labels, review = [], [], []
     for category in Category:
-        for exemplar in banks.categories[category].exemplars:
-            texts.append(normalise(exemplar))
+        bank = banks.categories[category]
+        for exemplar, is_review in [(text, False) for text in bank.exemplars] + [(text, True) for text in bank.review_exemplars]:
+            texts.append(_plain(exemplar))
             labels.append(classes.index(category.value))
+            review.append(is_review)
     for negative in banks.negatives:
-        texts.append(normalise(negative))
+        texts.append(_plain(negative))
         labels.append(classes.index(_NONE))
+        review.append(False)
     vectors = embed(texts)
     bank_classes = np.asarray(labels)
     similarities = vectors @ vectors.T
     np.fill_diagonal(similarities, -1.0)  # leave-one-out: an exemplar is not its own neighbour
     features = np.hstack([vectors, _nearest_by_class(similarities, bank_classes, len(classes))])
     weights, bias = _train_softmax(features, bank_classes, len(classes))
-    return _Model(embed, classes, vectors, tuple(texts), bank_classes, weights, bias)
+    return _Model(embed, classes, vectors, tuple(texts), bank_classes, np.asarray(review), weights, bias)
 
 
 def _nearest_by_class(similarities: np.ndarray, bank_classes: np.ndarray, n_classes: int) -> np.ndarray:
@@ -434,8 +497,9 @@ def _segments(sentences: Sequence[str]) -> list[tuple[int, str]]:
     return pieces
 
 
-def _semantic_hits(segments: Sequence[str], skip: Sequence[bool]) -> list[tuple[int, Category, float, str]]:
-    """(segment index, category, probability, nearest exemplar) for each worrying segment."""
+def _semantic_hits(segments: Sequence[str], skip: Sequence[bool]) -> list[tuple[int, Category, float, str, bool]]:
+    """(segment index, category, probability, nearest exemplar, is it a review exemplar) for each
+    worrying segment."""
     wanted = [index for index, skipped in enumerate(skip) if not skipped]
     if not wanted:
         return []
@@ -451,8 +515,9 @@ def _semantic_hits(segments: Sequence[str], skip: Sequence[bool]) -> list[tuple[
             continue
         best = int(np.argmax(probabilities[row, :-1]))
         in_class = np.flatnonzero(model.bank_classes == best)
-        exemplar = model.bank_texts[in_class[int(np.argmax(similarities[row, in_class]))]]
-        hits.append((index, Category(model.classes[best]), concern, exemplar))
+        closest = in_class[int(np.argmax(similarities[row, in_class]))]
+        hits.append((index, Category(model.classes[best]), concern, model.bank_texts[closest],
+                     bool(model.bank_review[closest])))
     return hits
 
 
@@ -464,7 +529,7 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
     cues = _cues()
     # An idiom is taken out, and the sentence it was in is then read as everyday talk: what is
     # left ("my mum will ... my hair") is a fragment the model would otherwise over-read.
-    marked = _sentences(cues.idioms.sub(f" {_IDIOM} ", normalise(text)))
+    marked = _sentences(cues.idioms.sub(f" {_IDIOM} ", _plain(text)))
     idiomatic = [_IDIOM in sentence for sentence in marked]
     sentences = [" ".join(sentence.replace(_IDIOM, " ").split()) for sentence in marked]
     hits: list[_Hit] = []
@@ -487,14 +552,16 @@ def screen(text: str, audience: str | None = None, *, semantic: bool = True) -> 
         leftover = [idiom and len(sentence.split()) <= _FRAGMENT for idiom, sentence in zip(idiomatic, sentences)]
         skip = [ruled[index] or course[index] or leftover[index] or len(segment.split()) < _FEWEST_WORDS
                 for index, segment in segments]
-        for row, category, concern, exemplar in _semantic_hits([segment for _, segment in segments], skip):
+        for row, category, concern, exemplar, review in _semantic_hits([segment for _, segment in segments], skip):
             index = segments[row][0]
             urgent_at, review_at = _thresholds(segments[row][1], sentences[index], idiomatic[index], cues)
             if concern < review_at:
                 continue
-            tier = min(cues.tiers[category], Tier.URGENT if concern >= urgent_at else Tier.REVIEW, key=_rank)
+            # Nearest a review exemplar (vague worry, harm told as over): a person reads it today.
+            urgent = concern >= urgent_at and not review
+            tier = min(cues.tiers[category], Tier.URGENT if urgent else Tier.REVIEW, key=_rank)
             hits.append(_Hit(_for_audience(category, audience), tier, exemplar, True,
-                             _told_as_past(sentences, segments[row][0], cues)))
+                             _told_as_past(sentences, index, cues)))
     if audience == "victim" and _offence_told_as_dealt_with(" ".join(sentences), cues):
         hits = [hit for hit in hits if hit.category not in _OFFENCE_CATEGORIES]
     result = _summarise(hits)

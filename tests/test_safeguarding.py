@@ -259,3 +259,74 @@ def test_screening_is_fast_enough_to_run_on_every_message():
 ])
 def test_everyday_wording_of_help_seeking_neglect_and_harm_told_as_past(text, tier):
     assert screen(text, "parent_carer" if "partner" in text or "ex " in text else "young_person").tier == tier
+
+
+# --- recall round 3 (branch screen): review exemplars, text-speak, narrower cues -------------------
+
+@pytest.mark.parametrize("name", ["safeguarding_dev3.csv", "safeguarding_dev4.csv", "safeguarding_dev5.csv",
+                                  "safeguarding_dev6.csv", "safeguarding_dev7.csv"])
+def test_the_later_development_sets_are_caught_at_the_figures_we_report(name):
+    cases = read_cases(name)
+    disclosures = [case for case in cases if case["tier"] != "none"]
+    ordinary = [case for case in cases if case["tier"] == "none"]
+    assert len({case["category"] for case in disclosures}) == len(Category)  # every category
+    caught = sum(screen(case["text"], case["audience"]).flagged for case in disclosures)
+    false_alarms = sum(screen(case["text"], case["audience"]).flagged for case in ordinary)
+    assert caught / len(disclosures) >= 0.95
+    assert false_alarms / len(ordinary) <= 0.30  # these are mostly hard negatives, written to look alarming
+
+
+@pytest.mark.parametrize("text", [
+    "things at home are a bit rough and shouty at the moment, not sure if its normal",
+    "could i maybe talk to my worker about some stuff thats been on my mind",
+])
+def test_vague_worry_goes_to_review_rather_than_to_nothing(text):
+    assert screen(text, "young_person").tier == "review"
+
+
+def test_a_sentence_nearest_a_review_exemplar_is_review_with_that_exemplar_named():
+    result = screen("things at home are a bit rough and shouty at the moment", "young_person")
+    assert result.tier == "review"
+    assert "near: 'home is scary and shouty at the moment'" in result.reason
+
+
+def test_review_exemplars_are_optional_but_never_blank(tmp_path):
+    banks = load_banks()
+    assert any(bank.review_exemplars for bank in banks.categories.values())
+    path = _broken_copy(tmp_path, "    review_exemplars:\n", "    review_exemplars:\n      - ' '\n")
+    with pytest.raises(BankError, match="review_exemplars"):
+        load_banks(path)
+
+
+@pytest.mark.parametrize("text", [
+    "this account wants £200 or they post the video",  # no "me": the course cue once swallowed it
+    "someone got my pics and says send more or they post the video",
+    "he said hed kill me if i went to the police",  # a threat against telling, not an idiom
+    "can some1 tlk 2 me pls",  # text-speak is spelled out first
+    "help",  # the whole answer
+    "dreading going home after this tbh",
+    "my son threw a chair at me when i turned the wifi off",
+    "i woke up and my cousin had his hand down my pants",
+    "ive written my goodbye on my notes app",
+])
+def test_known_weak_spots_are_urgent(text):
+    audience = "parent_carer" if "my son" in text else "young_person"
+    assert screen(text, audience).tier == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "we watched a video about grooming",
+    "my little brother hit me with a pillow",
+    "i got hit by the ball at football",
+    "can someone help me find a college course",
+    "i got a debt letter for my phone contract and my worker helped me sort it",
+    "didnt help me one bit",
+    "my mum will kill me if im late",
+])
+def test_rules_leave_play_everyday_tasks_and_idioms_alone(text):
+    assert screen(text, "young_person", semantic=False).tier is None
+
+
+def test_course_content_still_hides_topic_words_but_not_a_person_saying_i():
+    assert not screen("we learned what grooming is", "young_person", semantic=False).flagged
+    assert screen("i went through a stage of wanting to disappear", "young_person", semantic=False).flagged
