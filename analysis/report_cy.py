@@ -304,7 +304,7 @@ REPORT_CY: dict[str, str] = {
         "ifanc â hwy y tu hwnt i'r hyn y mae'r broses yn ei roi.",
     "Headline results for victims": "Prif ganlyniadau i ddioddefwyr",
     "Call-backs: people who asked us to contact them (or told us they feel less safe), and how each request ended":
-        "Galwadau yn ôl: pobl a ofynnodd i ni gysylltu â hwy (neu a ddywedodd wrthym eu bod yn teimlo'n llai "
+        "Galwadau yn ôl: pobl a ofynnodd i ni gysylltu â nhw (neu a ddywedodd wrthym eu bod yn teimlo'n llai "
         "diogel), a sut y daeth pob cais i ben",
     "Number": "Nifer", "Requests: {outcome}": "Ceisiadau: {outcome}",
     "Median time from asking to the call": "Amser canolrif rhwng gofyn a'r alwad",
