@@ -442,9 +442,10 @@ def survey_words(definitions: Mapping[str, object]) -> dict[str, str]:
     """English → Welsh for every survey question and answer option that has both (the report names them)."""
     words: dict[str, str] = {}
 
-    def add(text_map) -> None:
-        if isinstance(text_map, Mapping) and text_map.get("en") and text_map.get("cy"):
-            words.setdefault(text_map["en"], text_map["cy"])
+    def add(text_map) -> None:  # a dict, or the schema's Text (which reads like one)
+        english, welsh = (text_map.get("en"), text_map.get("cy")) if hasattr(text_map, "get") else (None, None)
+        if english and welsh:
+            words.setdefault(english, welsh)
 
     for definition in definitions.values():
         for question in getattr(definition, "questions", ()) or ():
