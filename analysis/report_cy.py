@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from pathlib import Path
 
 from analysis.aggregate import ALL_MINORITY, MIN_PEOPLE, OTHER_GENDER, Period
 
@@ -436,6 +437,31 @@ PATTERNS: list[tuple[str, str]] = [
     (r"Share taken within (\d+) minutes", "Cyfran a gymerwyd o fewn {0} munud"),
 ]
 _PATTERNS = [(re.compile(f"^{english}$", re.S), welsh) for english, welsh in PATTERNS]
+
+
+TEMPLATE = Path(__file__).with_name("templates") / "report.html.j2"
+# A whole English key in the template: _("...") or _html("..."), not the start of a joined one (_("Taken within " ~ n)).
+_TEMPLATE_KEY = re.compile(r'\b_(?:html)?\("((?:[^"\\]|\\.)*)"\s*[,)]')
+
+
+def template_strings(template: Path = TEMPLATE) -> list[str]:
+    """Every fixed English key the report's template says, in order of first use."""
+    keys = (match.group(1).replace('\\"', '"') for match in _TEMPLATE_KEY.finditer(template.read_text(encoding="utf-8")))
+    return list(dict.fromkeys(keys))
+
+
+def report_strings() -> list[tuple[str, str, str | None]]:
+    """(name, English, Welsh or None) for `heard surveys welsh` and `heard surveys check`: every entry
+    here, and every key the template says (None where it has no Welsh yet). Named ``report:`` and the
+    English's start, which is how to find it in this file."""
+    keys = list(dict.fromkeys([*REPORT_CY, *template_strings()]))
+    return [(f"report:{_short(english)}", english, REPORT_CY.get(english)) for english in keys] + [
+        (f"report:pattern {_short(english)}", english, welsh) for english, welsh in PATTERNS]
+
+
+def _short(english: str, width: int = 60) -> str:
+    line = " ".join(english.split())
+    return line if len(line) <= width else line[:width - 1].rstrip() + "…"
 
 
 def survey_words(definitions: Mapping[str, object]) -> dict[str, str]:
