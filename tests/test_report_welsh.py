@@ -151,7 +151,7 @@ def test_no_english_sentence_survives_in_the_welsh_report(realistic, tmp_path):
     nodes = text_nodes(english)
     assert len(nodes) > 250  # the whole report, charts included, was rendered: not an empty page
     assert any("Since last quarter" in node for node in nodes) and "Referral Order" in "".join(nodes)
-    assert {"Average self-rating (1 to 10)", "Share of people who wrote a comment"} <= nodes  # charts read too
+    assert {"At the start", "Share of people who wrote a comment"} <= nodes  # the charts are read too
     assert english_left_in_welsh(english, welsh, _written_by_people(realistic)) == []
     # and the Welsh says what it should, in Welsh form
     assert "Chwarter calendr 3 o 2026 (Gorffennaf i Fedi 2026)" in welsh
