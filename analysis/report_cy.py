@@ -97,7 +97,7 @@ REPORT_CY: dict[str, str] = {
     "Looked after": "Yn derbyn gofal", "Not looked after": "Ddim yn derbyn gofal",
     "16 and over": "16 a hŷn", "Other disposals": "Gwarediadau eraill", "Other localities": "Ardaloedd eraill",
     "Out-of-court disposal": "Gwarediad y tu allan i'r llys", "First-tier court order": "Gorchymyn llys haen gyntaf",
-    "Community order or custody": "Gorchymyn cymunedol neu gadwad",
+    "Community order or custody": "Gorchymyn cymunedol neu ddalfa",
     # disposals as case systems commonly name them (matched without regard to case)
     "Referral Order": "Gorchymyn Atgyfeirio", "Youth Rehabilitation Order": "Gorchymyn Adsefydlu Ieuenctid",
     "Youth Caution": "Rhybuddiad Ieuenctid", "Youth Conditional Caution": "Rhybuddiad Amodol Ieuenctid",
@@ -400,7 +400,7 @@ REPORT_CY: dict[str, str] = {
         "Caiff <strong>grwpiau</strong> eu cyfuno cyn i niferoedd bach gael eu cuddio, fel y mae ystadegau swyddogol "
         "yn ei wneud; mae pob tabl yn dweud beth a gyfunwyd. Math o warediad: y tu allan i'r llys (datrysiadau "
         "cymunedol a rhybuddiadau), gorchmynion llys haen gyntaf (fel gorchmynion atgyfeirio), a gorchmynion "
-        "cymunedol neu gadwad.",
+        "cymunedol neu ddalfa.",
     "<strong>Privacy.</strong> This report holds no names or case references. People are known to the system only by pseudonymous case references.":
         "<strong>Preifatrwydd.</strong> Nid yw'r adroddiad hwn yn cynnwys unrhyw enwau na chyfeirnodau achos. Dim "
         "ond drwy gyfeirnodau achos ffugenwol y mae'r system yn adnabod pobl.",
