@@ -217,20 +217,24 @@ def _pyplot():
     return plt
 
 
-def audience_chart(report: Report) -> str | None:
+def _english_words(text: str) -> str:
+    return text
+
+
+def audience_chart(report: Report, say: Callable[[str], str] = _english_words) -> str | None:
     """Response rate and satisfaction per audience, as bars with their 95% intervals."""
     blocks = report.figures.audiences
     if not blocks:
         return None
     plt = _pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 0.5 + 0.55 * len(blocks)), sharey=True)
-    names = [AUDIENCE_LABELS.get(b.audience, b.audience) for b in blocks]
-    for ax, title, pick in ((axes[0], "Response rate", lambda b: b.response_rate),
-                            (axes[1], "Satisfied (average 4 or 5)", lambda b: b.satisfaction_scale)):
+    names = [say(AUDIENCE_LABELS.get(b.audience, b.audience)) for b in blocks]
+    for ax, title, pick in ((axes[0], say("Response rate"), lambda b: b.response_rate),
+                            (axes[1], say("Satisfied (average 4 or 5)"), lambda b: b.satisfaction_scale)):
         for row, block in enumerate(blocks):
             figure = pick(block)
             if figure.value is None:
-                ax.text(0.02, row, suppression_words(figure), va="center", fontsize=8, color="#555555", style="italic")
+                ax.text(0.02, row, say(suppression_words(figure)), va="center", fontsize=8, color="#555555", style="italic")
                 continue
             ax.barh(row, figure.value, color=PALETTE.get(block.audience, "#0072B2"), height=0.6)
             ax.errorbar(figure.value, row, xerr=[[max(0.0, figure.value - figure.low)], [max(0.0, figure.high - figure.value)]],
@@ -264,9 +268,10 @@ def trend_series(report: Report, pick) -> dict[str, list[float | None]]:
     return series
 
 
-def trend_chart(report: Report) -> str | None:
+def trend_chart(report: Report, say: Callable[[str], str] = _english_words) -> str | None:
     """Lines only for series with three or more shown quarters; None when no series has them."""
-    picks = (("Response rate", lambda p: p.response_rate), ("Satisfied (average 4 or 5)", lambda p: p.satisfaction_scale))
+    picks = ((say("Response rate"), lambda p: p.response_rate),
+             (say("Satisfied (average 4 or 5)"), lambda p: p.satisfaction_scale))
     drawn = [(title, trend_series(report, pick)) for title, pick in picks]
     if not any(series for _, series in drawn):
         return None
@@ -276,9 +281,9 @@ def trend_chart(report: Report) -> str | None:
     for ax, (title, series) in zip(axes, drawn):
         for audience, ys in series.items():
             ax.plot(range(len(quarters)), [float("nan") if y is None else y for y in ys],
-                    marker=MARKERS.get(audience, "o"), color=PALETTE.get(audience), label=AUDIENCE_LABELS.get(audience))
+                    marker=MARKERS.get(audience, "o"), color=PALETTE.get(audience), label=say(AUDIENCE_LABELS.get(audience, audience)))
         if not series:
-            ax.text(0.5, 0.5, "Fewer than three quarters\nto draw a trend", ha="center", va="center",
+            ax.text(0.5, 0.5, say("Fewer than three quarters\nto draw a trend"), ha="center", va="center",
                     transform=ax.transAxes, fontsize=8, color="#555555")
         ax.set_xticks(range(len(quarters)), [q.replace("-Q", "\nQ") for q in quarters], fontsize=7)
         ax.set_ylim(0, 1.05)
@@ -291,7 +296,7 @@ def trend_chart(report: Report) -> str | None:
     return _svg_data_uri(fig)
 
 
-def distance_chart(report: Report) -> str | None:
+def distance_chart(report: Report, say: Callable[[str], str] = _english_words) -> str | None:
     rows = [d for d in report.figures.distance if d.before.value is not None]
     if not rows:
         return None
@@ -300,12 +305,12 @@ def distance_chart(report: Report) -> str | None:
     for row, d in enumerate(rows):
         ax.plot([d.before.value, d.after.value], [row, row], color="#999999", lw=2, zorder=1)
         ax.scatter([d.before.value], [row], marker="o", facecolor="white", edgecolor="#0072B2", s=45, zorder=2,
-                   label="At the start" if row == 0 else None)
+                   label=say("At the start") if row == 0 else None)
         ax.scatter([d.after.value], [row], marker="o", color="#0072B2", s=45, zorder=2,
-                   label="At the end" if row == 0 else None)
-    ax.set_yticks(range(len(rows)), [d.label for d in rows])
+                   label=say("At the end") if row == 0 else None)
+    ax.set_yticks(range(len(rows)), [say(d.label) for d in rows])
     ax.set_xlim(1, 10)
-    ax.set_xlabel("Average self-rating (1 to 10)")
+    ax.set_xlabel(say("Average self-rating (1 to 10)"))
     ax.invert_yaxis()
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.legend(loc="lower right", fontsize=7, frameon=False, ncol=2, bbox_to_anchor=(1, 1.02))
@@ -313,7 +318,7 @@ def distance_chart(report: Report) -> str | None:
     return _svg_data_uri(fig)
 
 
-def theme_chart(report: Report) -> str | None:
+def theme_chart(report: Report, say: Callable[[str], str] = _english_words) -> str | None:
     rows = [t for t in report.figures.themes if t.mentions.value is not None]
     if not rows:
         return None
@@ -322,35 +327,56 @@ def theme_chart(report: Report) -> str | None:
     ax.barh(range(len(rows)), [t.mentions.value for t in rows], color="#0072B2", height=0.6)
     for row, t in enumerate(rows):
         ax.text(t.mentions.value + 0.01, row, f"{t.mentions.value:.0%} ({t.mentions.count})", va="center", fontsize=7)
-    ax.set_yticks(range(len(rows)), [t.label for t in rows])
+    ax.set_yticks(range(len(rows)), [say(t.label) for t in rows])
     ax.invert_yaxis()
     ax.set_xlim(0, min(1, max(t.mentions.value for t in rows) + 0.15))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_xlabel("Share of people who wrote a comment")
+    ax.set_xlabel(say("Share of people who wrote a comment"))
     fig.tight_layout()
     return _svg_data_uri(fig)
 
 
 # --- HTML and PDF --------------------------------------------------------------------
 
-def _environment(lang: str = "en") -> Environment:
-    from analysis.report_cy import translator
+def _environment(lang: str = "en", words: Mapping[str, str] | None = None) -> Environment:
+    """The template's world. Every English word it shows goes through ``_`` (plain text, escaped) or
+    ``_html`` (our own wording with a little markup; only the filled-in values are escaped), so
+    `heard report --lang cy` says it in Welsh (analysis/report_cy.py)."""
+    from markupsafe import Markup, escape
 
-    _ = translator(lang)  # Cymraeg: `heard report --lang cy`
+    from analysis.report_cy import date_words, translator
+
+    _ = translator(lang, words)
+
+    def _html(english: str, **values) -> Markup:
+        return Markup(_(english, **{name: escape(value) for name, value in values.items()}))
+
+    def said(function):  # a cell's words ("fewer than 5", "none", "60% to 80%") in the report's language
+        return lambda *args, **kwargs: _(function(*args, **kwargs))
+
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words,
-                       minutes=minutes)
+    env.filters.update({name: said(function) for name, function in dict(
+        short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words,
+        minutes=minutes).items()})
     env.globals.update(audience_label=lambda a: _(AUDIENCE_LABELS.get(a, a)), MIN_PEOPLE=MIN_PEOPLE,
-                       tier_label=lambda t: _(TIER_LABELS.get(t, t)), _=_, lang=lang)
+                       tier_label=lambda t: _(TIER_LABELS.get(t, t)), _=_, _html=_html, lang=lang,
+                       date_words=lambda day, short=False: date_words(day, lang, short))
     return env
 
 
-def render_html(report: Report, lang: str = "en") -> str:
-    charts = {"audiences": audience_chart(report), "trend": trend_chart(report),
-              "distance": distance_chart(report), "themes": theme_chart(report)}
-    return _environment(lang).get_template("report.html.j2").render(
-        report=report, f=report.figures, targets=report.targets, charts=charts, css=(TEMPLATES / "report.css").read_text(encoding="utf-8"))
+def render_html(report: Report, lang: str = "en", words: Mapping[str, str] | None = None) -> str:
+    """The report as one HTML page; ``lang="cy"`` for Welsh, with ``words`` (the surveys' own Welsh,
+    :func:`analysis.report_cy.survey_words`) naming questions and answer options."""
+    from analysis.report_cy import page_css, period_words, translator
+
+    say = translator(lang, words)
+    charts = {"audiences": audience_chart(report, say), "trend": trend_chart(report, say),
+              "distance": distance_chart(report, say), "themes": theme_chart(report, say)}
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8") + page_css(say)
+    return _environment(lang, words).get_template("report.html.j2").render(
+        report=report, f=report.figures, targets=report.targets, charts=charts, css=css,
+        period_text=period_words(report.period, lang))
 
 
 def render_pdf(html: str) -> bytes:
@@ -517,7 +543,9 @@ def generate_report(engine, service_code: str, period: Period, out_dir: Path, fo
     html = None
     if {"html", "pdf"} & set(formats):
         step("Drawing the charts")
-        html = render_html(report, lang)
+        from analysis.report_cy import survey_words
+
+        html = render_html(report, lang, survey_words(definitions) if lang == "cy" else None)
     if "html" in formats:
         paths.append(out_dir / f"{stem}.html")
         paths[-1].write_text(html, encoding="utf-8")

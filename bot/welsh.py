@@ -4,7 +4,8 @@ Welsh Language Standards: Welsh must not be treated less favourably than English
 missing Welsh string fails `heard surveys check`, unless it is named in the drafts
 allow-list (``welsh_drafts.txt`` beside this file) while its Welsh is being written.
 Every string is named the same way here, in the check's output and in the allow-list:
-``texts:KEY`` for bot/texts.py, ``SURVEY_ID:FIELD`` for a survey definition.
+``texts:KEY`` for bot/texts.py, ``SURVEY_ID:FIELD`` for a survey definition, ``report:ENGLISH...``
+for the board report's wording in analysis/report_cy.py.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ def all_strings(definitions: Iterable[Definition], lang: str = WELSH) -> list[tu
     rows = [(f"texts:{key}", english, TEXTS.get(lang, {}).get(key)) for key, english in TEXTS["en"].items()]
     for definition in definitions:
         rows += [(name, text.root["en"], text.root.get(lang)) for name, text in survey_texts(definition)]
+    if lang == WELSH:  # the board report (`heard report --lang cy`): analysis/report_cy.py
+        from analysis.report_cy import report_strings
+
+        rows += report_strings()
     return rows
 
 

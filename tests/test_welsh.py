@@ -251,7 +251,7 @@ def test_report_in_welsh_has_welsh_headings_and_counts_welsh_comments(engine, db
     assert '<html lang="cy">' in html
     assert "Beth ddywedodd plant, teuluoedd a dioddefwyr wrthym ni" in html and "1. Crynodeb" in html
     assert "9. Rhybuddion diogelu" in html and "Pobl ifanc" in html
-    assert "Sylwadau a ysgrifennwyd yn Gymraeg y cyfnod hwn: 2." in html
+    assert "Sylwadau a ysgrifennwyd yn Gymraeg yn y cyfnod hwn: 2." in html
     english = runner.invoke(app, ["report", "--period", "2026-Q3", "--out", str(tmp_path / "en"), "--format", "html"])
     assert english.exit_code == 0, english.output
     html = (tmp_path / "en" / "feedback-report-2026-Q3.html").read_text()

@@ -18,7 +18,7 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
            out: Path = typer.Option(..., help="Folder to write the report into."),
            format: str = typer.Option("html,pdf,csv", "--format", help="Any of html, pdf, csv, comma-separated."),
            targets: Path | None = typer.Option(None, help="A targets YAML file (default: the packaged one)."),
-           lang: str = typer.Option("en", "--lang", help="en, or cy for the report's headings and notes in Welsh.")) -> None:
+           lang: str = typer.Option("en", "--lang", help="en, or cy for the report (HTML, PDF, charts) in Welsh.")) -> None:
     """Write the Management Board feedback report for a period."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
