@@ -28,7 +28,7 @@ LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 10, 14)
 
 # Names and codes that are the same in both languages.
-SAME_IN_BOTH = {"YOT", "RAG", "SEND", "CAMHS", "TextBlob", "Wilson", "heard cases import", "n",
+SAME_IN_BOTH = {"YOT", "RAG", "Telegram", "SEND", "CAMHS", "TextBlob", "Wilson", "heard cases import", "n",
                 "Riverside Youth Justice Service"}
 CODES = re.compile(r"^(\d{4}(-\d{2})?(-Q\d)?|Q\d|n = \d+|\(n\))$")
 # Written by people and staff, and shown as written: localities from the case system.
