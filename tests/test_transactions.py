@@ -35,9 +35,11 @@ def test_no_await_inside_a_transaction(path):
 
 
 # --- no transaction on the event loop ---------------------------------------------------------
-# Handlers and jobs hand their database work to the worker threads (bot/context.py, Heard.run),
-# so a slow query or SQLite's busy wait never stops other chats. The sandbox (demo) is exempt.
-ON_THE_LOOP = sorted(path for path in ROOT.glob("bot/*.py") if path.name not in ("demo.py", "emulator.py"))
+# Handlers, jobs and the web chat's routes hand their database work to the worker threads
+# (bot/context.py, Heard.run), so a slow query or SQLite's busy wait never stops other chats.
+# The sandbox (demo) is exempt.
+ON_THE_LOOP = sorted([path for path in ROOT.glob("bot/*.py") if path.name not in ("demo.py", "emulator.py")]
+                     + list(ROOT.glob("webchat/*.py")))
 
 
 def _transactions_in_async_code(source: str) -> list[int]:

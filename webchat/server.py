@@ -6,6 +6,10 @@ with a page or a redirect (POST-redirect-GET, so reloading never answers twice).
 text a person types is screened for a disclosure before anything else reads it, exactly as
 bot/screening.py does for Telegram: the alert is stored, help is shown on the page, and the duty
 workers are told in Telegram.
+
+The routes are async, but their database work (and the text analysis) runs in plain functions
+called through ``Heard.transaction``/``Heard.run``: in the bounded thread pool, never on the event
+loop, so one slow query never holds up every other page (tests/test_transactions.py checks this).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
 from surveys.models import AlertTier, Audience, Consent, Invitation, InvitationStatus, Participant
 from surveys.retention import erase_participant
-from surveys.store import audit, session_scope
+from surveys.store import audit
 from surveys.text import clean_optional
 from surveys.web_sessions import (csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
                                   start_web_session)
@@ -117,8 +121,8 @@ class WebChat:
     def token(self, request: web.Request) -> str | None:
         return request.cookies.get(SESSION_COOKIE)
 
-    def who(self, request: web.Request, session) -> Participant | None:
-        return participant_for_token(session, self.heard.service_id, self.token(request), now=self.heard.now())
+    def who(self, session, token: str | None) -> Participant | None:
+        return participant_for_token(session, self.heard.service_id, token, now=self.heard.now())
 
     async def static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -137,10 +141,8 @@ class WebChat:
         key = self.client_key(request)
         if self.limiter.blocked(key):
             return self.page("message.html.j2", message=pages.rich(t("web.too_many")), status=429)
-        with session_scope(self.heard.engine) as session:
-            owner, state = link_state(session, code, now=self.heard.now())
-            me = self.who(request, session)
-        if me is not None and owner == me.id:
+        owner, state, me = await self.heard.transaction(self._link_and_visitor, code, self.token(request))
+        if me is not None and owner == me:
             return see_other("/chat")  # the same device opening its link again: carry on where they were
         if state != "live":
             self.limiter.failed(key)
@@ -151,6 +153,12 @@ class WebChat:
         self.cookie(response, FORM_COOKIE, form_token, max_age=3600, same_site="Strict")
         return response
 
+    def _link_and_visitor(self, session, code: str, token: str | None) -> tuple[int | None, str, int | None]:
+        """Who the link belongs to, its state, and who this device's session is (a participant id, or None)."""
+        owner, state = link_state(session, code, now=self.heard.now())
+        me = self.who(session, token)
+        return owner, state, me.id if me is not None else None
+
     async def redeem(self, request: web.Request) -> web.Response:
         code = request.match_info["code"]
         form = await request.post()
@@ -160,28 +168,30 @@ class WebChat:
         key = self.client_key(request)
         if self.limiter.blocked(key):
             return self.page("message.html.j2", message=pages.rich(t("web.too_many")), status=429)
-        now = self.heard.now()
-        with session_scope(self.heard.engine) as session:
-            try:
-                participant = redeem_invite(session, code[:64], now=now, service_id=self.heard.service_id)
-            except InviteProblem as problem:
-                participant, reason = None, problem.reason
-                audit(session, "web", "invite.refused", subject=key, detail=problem.reason, at=now)
-            if participant is not None:
-                moved = start_web_session(session, participant, now=now)
-                audit(session, f"participant:{participant.id}", "participant.linked",
-                      detail="web" + (" moved" if moved.old_chat_id else ""), at=now)
-                lang = participant.language
-        if participant is None:
+        redeemed = await self.heard.transaction(self._redeem, code[:64], key)
+        if redeemed.refused is not None:
             self.limiter.failed(key)
-            text = "web.second_device" if reason == "used" else f"code.{reason}"
+            text = "web.second_device" if redeemed.refused == "used" else f"code.{redeemed.refused}"
             return self.page("message.html.j2", message=pages.rich(t(text)), status=410)
-        if moved.old_chat_id is not None and self.bot is not None:
-            await self._tell_old_chat(moved.old_chat_id, lang)
+        if redeemed.old_chat_id is not None and self.bot is not None:
+            await self._tell_old_chat(redeemed.old_chat_id, redeemed.lang)
         response = see_other("/chat")
-        self.cookie(response, SESSION_COOKIE, moved.token, max_age=SESSION_DAYS * 86400, same_site="Lax")
+        self.cookie(response, SESSION_COOKIE, redeemed.token, max_age=SESSION_DAYS * 86400, same_site="Lax")
         response.del_cookie(FORM_COOKIE, path="/")
         return response
+
+    def _redeem(self, session, code: str, key: str) -> _Redeemed:
+        """Spend the code and start a web session in one transaction, or say why the code was refused."""
+        now = self.heard.now()
+        try:
+            participant = redeem_invite(session, code, now=now, service_id=self.heard.service_id)
+        except InviteProblem as problem:
+            audit(session, "web", "invite.refused", subject=key, detail=problem.reason, at=now)
+            return _Redeemed(refused=problem.reason)
+        moved = start_web_session(session, participant, now=now)
+        audit(session, f"participant:{participant.id}", "participant.linked",
+              detail="web" + (" moved" if moved.old_chat_id else ""), at=now)
+        return _Redeemed(token=moved.token, old_chat_id=moved.old_chat_id, lang=participant.language)
 
     async def _tell_old_chat(self, chat_id: int, lang: str) -> None:
         try:
@@ -193,13 +203,15 @@ class WebChat:
 
     async def chat(self, request: web.Request) -> web.Response:
         notes = pages.parse_notes(request.query.get("n"))
-        now = self.heard.now()
-        with session_scope(self.heard.engine) as session:
-            participant = self.who(request, session)
-            if participant is None:
-                return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=401)
-            view = self._view(session, participant, notes, now)
+        view = await self.heard.transaction(self._chat_view, self.token(request), notes)
+        if view is None:
+            return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=401)
         return self.page("chat.html.j2", csrf=csrf_token(self.token(request)), **view)
+
+    def _chat_view(self, session, token: str | None, notes: list[str]) -> dict | None:
+        """What the chat page shows this person now (None: no session), in one transaction."""
+        participant = self.who(session, token)
+        return None if participant is None else self._view(session, participant, notes, self.heard.now())
 
     def _view(self, session, participant: Participant, notes: list[str], now) -> dict:
         lang, audience = participant.language, participant.audience
@@ -227,15 +239,19 @@ class WebChat:
         return view
 
     async def help(self, request: web.Request) -> web.Response:
-        with session_scope(self.heard.engine) as session:
-            participant = self.who(request, session)
-            lang, audience = (participant.language, participant.audience) if participant else ("en", None)
-            stopped = participant is not None and participant.opted_out_at is not None
+        known, lang, audience, stopped = await self.heard.transaction(self._help_facts, self.token(request))
         how, privacy = pages.help_page(audience, lang)
-        csrf = csrf_token(self.token(request)) if participant else None
+        csrf = csrf_token(self.token(request)) if known else None
         confirm = request.query.get("confirm") if request.query.get("confirm") in ("stop", "delete") else None
         return self.page("help.html.j2", lang=lang, how=how, privacy=privacy, csrf=csrf, stopped=stopped,
                          confirm=confirm)
+
+    def _help_facts(self, session, token: str | None) -> tuple[bool, str, Audience | None, bool]:
+        """(has a session?, language, audience, stopped?) for the help page."""
+        participant = self.who(session, token)
+        if participant is None:
+            return False, "en", None, False
+        return True, participant.language, participant.audience, participant.opted_out_at is not None
 
     async def act(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -249,9 +265,12 @@ class WebChat:
         if text:  # screened before anything else reads it, whatever the form was for
             disclosed = await self._screen(token, text, notes)
         try:
-            more, lang = self._apply(token, action, form, text, disclosed)
+            more, lang, callback_ids = await self.heard.transaction(self._apply, token, action, form, text, disclosed)
         except _NoSession:
             return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=401)
+        if self.bot is not None:  # workers are told after the commit, never awaiting Telegram inside a transaction
+            for callback_id in callback_ids:
+                self._spawn(self._notify_callback(callback_id))
         notes += more
         if "deleted" in notes:
             response = self.page("message.html.j2", lang=lang, message=pages.rich(t("web.deleted", lang)))
@@ -259,73 +278,75 @@ class WebChat:
             return response
         return see_other("/chat" + (f"?n={','.join(dict.fromkeys(notes))}" if notes else "") + "#now")
 
-    def _apply(self, token: str, action: str, form, text: str | None, disclosed: bool) -> tuple[list[str], str]:
+    def _apply(self, session, token: str, action: str, form, text: str | None,
+               disclosed: bool) -> tuple[list[str], str, list[int]]:
+        """One form's change in one transaction: (notes for the next page, their language, contact requests made)."""
         h, now = self.heard, self.heard.now()
-        with session_scope(h.engine) as session:
-            participant = participant_for_token(session, h.service_id, token, now=now)
-            if participant is None:
-                raise _NoSession()
-            lang = participant.language
-            return self._change(session, participant, action, form, text, disclosed, now), lang
+        participant = participant_for_token(session, h.service_id, token, now=now)
+        if participant is None:
+            raise _NoSession()
+        lang = participant.language
+        notes, callback_ids = self._change(session, participant, action, form, text, disclosed, now)
+        return notes, lang, callback_ids
 
     def _change(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
-                now) -> list[str]:
+                now) -> tuple[list[str], list[int]]:
         actor = f"participant:{participant.id}"
         if action in ("lang:en", "lang:cy"):
             participant.language, participant.language_chosen_at = action[5:], now
             audit(session, actor, "participant.language", detail=action[5:], at=now)
-            return []
+            return [], []
         if action in ("consent:yes", "consent:no"):
             agreed = action == "consent:yes"
             if participant.opted_out_at is not None and agreed:  # "I've changed my mind" after stopping
                 participant.opted_out_at = None
                 resume_after_stop(session, participant.id, now=now)
                 audit(session, actor, "participant.restart", at=now)
-                return ["consent_given"]
+                return ["consent_given"], []
             if participant.consent == Consent.given and agreed:
-                return []
+                return [], []
             participant.consent, participant.consent_at = (Consent.given if agreed else Consent.declined), now
             if not agreed:
                 cancel_open(session, participant.id)
             audit(session, actor, "participant.consent", detail=participant.consent.value, at=now)
-            return ["consent_given"] if agreed else []
+            return (["consent_given"] if agreed else []), []
         if action == "stop":
             participant.opted_out_at = now
             cancelled = cancel_open(session, participant.id)
             audit(session, actor, "participant.stop", detail=f"cancelled={cancelled}", at=now)
-            return ["stopped"]
+            return ["stopped"], []
         if action == "delete":
             erase_participant(session, participant, now=now, actor=actor)
-            return ["deleted"]
+            return ["deleted"], []
         return self._answer(session, participant, action, form, text, disclosed, now)
 
     def _answer(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
-                now) -> list[str]:
+                now) -> tuple[list[str], list[int]]:
         h = self.heard
         invitation = self._form_invitation(session, participant, form) or open_survey(session, participant,
                                                                                      h.definitions, now=now)
         if invitation is None:
-            return []
+            return [], []
         definition = h.definitions[invitation.survey_id]
         step = engine.next_step(definition, load_answers(session, invitation.id))
         if not isinstance(step, engine.Ask) or form.get("q") != step.question.id:
-            return ["old_form"]  # a second tap, the browser's back button, or another tab: never the wrong question
+            return ["old_form"], []  # a second tap, the browser's back button, or another tab: never the wrong question
         inputs = _inputs(action, form, text, step)
         if inputs is None:
-            return ["old_form"]
+            return ["old_form"], []
         response = None
         for given in inputs:
             response = respond(session, invitation, definition, given, now=now, analyse=h.analyse)
             if response.problem:
-                return [] if disclosed else [f"p_{response.problem}"]
-        notes = []
+                return ([] if disclosed else [f"p_{response.problem}"]), []
+        notes, callback_ids = [], []
         if response is not None and response.callback_ids:
             child = definition.audience == Audience.young_person
             notes.append("contact_child" if child else "contact_adult")
-            self._after_commit(session, [("callback", callback_id) for callback_id in response.callback_ids])
+            callback_ids = list(response.callback_ids)
         if response is not None and isinstance(response.step, engine.Finished):
             notes.append("finished")
-        return notes
+        return notes, callback_ids
 
     @staticmethod
     def _form_invitation(session, participant: Participant, form) -> Invitation | None:
@@ -337,16 +358,6 @@ class WebChat:
         if invitation is None or invitation.participant_id != participant.id or invitation.status not in _OPEN:
             return None
         return invitation
-
-    def _after_commit(self, session, jobs: list) -> None:
-        """Workers are told after the transaction commits (never awaiting Telegram inside one)."""
-        from sqlalchemy import event
-
-        @event.listens_for(session, "after_commit", once=True)
-        def _later(_session):
-            for kind, ident in jobs:
-                if kind == "callback" and self.bot is not None:
-                    self._spawn(self._notify_callback(ident))
 
     async def _notify_callback(self, callback_id: int) -> None:
         from bot import callbacks
@@ -365,17 +376,15 @@ class WebChat:
 
     async def _screen(self, token: str, text: str, notes: list[str]) -> bool:
         h = self.heard
-        with session_scope(h.engine) as session:
-            participant = participant_for_token(session, h.service_id, token, now=h.now())
-            audience = participant.audience if participant else None
-        if participant is None:
+        known, audience = await h.transaction(self._audience, token)
+        if not known:
             return False
-        findings = h.analyse(text, None, audience)
+        findings = await h.run(h.analyse, text, None, audience)
         if not findings.safeguarding_tier:
             return False
         flag = Flag(AlertTier(findings.safeguarding_tier), findings.safeguarding_reason or "possible disclosure")
         notes.append(f"help_{flag.tier.value}")  # help is on the very next page, whatever happens below
-        ok, stored = await alert_storing.store_with_retries(lambda: self._store(token, text, flag))
+        ok, stored = await alert_storing.store_with_retries(lambda: h.transaction(self._store, token, text, flag))
         if not ok:
             await self._when_storing_failed(token, text, flag)
         elif stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
@@ -384,16 +393,21 @@ class WebChat:
             await notify_duty(self.bot, h, stored.alert_id)  # if it fails, the dispatcher's tick retries it
         return True
 
-    def _store(self, token: str, text: str, flag: Flag):
+    def _audience(self, session, token: str) -> tuple[bool, Audience | None]:
+        """(has a session?, their audience): what the screen needs to read their words rightly."""
+        participant = participant_for_token(session, self.heard.service_id, token, now=self.heard.now())
+        return (True, participant.audience) if participant is not None else (False, None)
+
+    def _store(self, session, token: str, text: str, flag: Flag):
+        """Store the alert and that help was shown, in one transaction (run in the worker threads)."""
         h = self.heard
-        with session_scope(h.engine) as session:
-            participant = participant_for_token(session, h.service_id, token, now=h.now())
-            if participant is None:
-                return None
-            h.duty_roster = alert_storing.load_duty_roster(session, h.service_id)
-            stored = record_alert(session, participant, text, flag, definitions=h.definitions, now=h.now())
-            mark_help_sent(session, participant.id, now=h.now())  # shown on the page this request leads to
-            return stored
+        participant = participant_for_token(session, h.service_id, token, now=h.now())
+        if participant is None:
+            return None
+        h.duty_roster = alert_storing.load_duty_roster(session, h.service_id)
+        stored = record_alert(session, participant, text, flag, definitions=h.definitions, now=h.now())
+        mark_help_sent(session, participant.id, now=h.now())  # shown on the page this request leads to
+        return stored
 
     async def _when_storing_failed(self, token: str, text: str, flag: Flag) -> None:
         """The database is failing: the person still sees help; duty workers are told from memory; keep trying."""
@@ -413,12 +427,22 @@ class WebChat:
 
                 await notify_duty(self.bot, self.heard, stored.alert_id)
 
-        await alert_storing.keep_storing(lambda: self._store(token, text, flag), stored_late,
+        await alert_storing.keep_storing(lambda: self.heard.transaction(self._store, token, text, flag), stored_late,
                                          retry_seconds=self.retry_seconds)
 
 
 class _NoSession(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class _Redeemed:
+    """What spending a code came to: refused (the reason), or a web session (its token, and the chat it left)."""
+
+    refused: str | None = None
+    token: str = ""
+    old_chat_id: int | None = None
+    lang: str = "en"
 
 
 def _inputs(action: str, form, text: str | None, step: engine.Ask) -> list | None:
