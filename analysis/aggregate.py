@@ -1,18 +1,27 @@
-"""Board-report figures from stored answers: counts, rates, means, breakdowns, trends.
+"""Board-report figures from stored answers: the figure dataclasses and :func:`compute_figures`.
 
-One loader (:func:`load_rows`) runs a handful of queries; everything else is a pure
-function over the rows it returns, so figures can be worked out by hand in tests.
+Everything here is a pure function over the rows :func:`analysis.rows.load_rows` returns, so
+figures can be worked out by hand in tests. The work is split by concern:
+
+- ``analysis/rows.py``: the rows and their loading (the only database access);
+- ``analysis/figures.py``: one figure, the Wilson interval, and small-number suppression;
+- ``analysis/breakdowns.py``: the equality breakdowns (groups merged, then suppressed);
+- ``analysis/periods.py``: quarters and years;
+- this module: the report's figures (audiences, trends, distance travelled, themes and
+  quotes, victims, safeguarding responses, actions, channels) and :func:`compute_figures`.
+
+Every name other modules import from here stays importable from here, so callers need not know
+where a name now lives.
 
 Period membership: an invitation belongs to the period in which it was *sent*, and its
 answers count in that period even when given a few days later. Response rates and answer
 figures then share one denominator, and a quarter's figures never change because
 somebody answered late into the next one.
 
-Suppression: a figure resting on fewer than :data:`MIN_PEOPLE` people is never carried
-in the model at all (value, count and n are ``None``, with a reason), so no renderer can
-leak it. In breakdowns, :func:`suppress_cells` adds secondary suppression. The one
-exception is the safeguarding response figures, which count staff responses to alerts,
-not people, and are shown whatever their size (see :func:`safeguarding_figures`).
+Suppression (see ``analysis/figures.py``): a figure resting on fewer than :data:`MIN_PEOPLE`
+people is never carried in the model at all. The one exception is the safeguarding response
+figures, which count staff responses to alerts, not people, and are shown whatever their
+size (see :func:`safeguarding_figures`).
 
 Quotes: no quote ever comes from an answer that raised a safeguarding alert, nor from one
 the screen flags today (see :func:`choose_quotes`); those answers still count as feedback.
@@ -25,7 +34,6 @@ module depends on nothing but the tables.
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -33,25 +41,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
+from analysis.breakdowns import (ALL_MINORITY, BREAKDOWN_AUDIENCES, DIMENSIONS, FIRST_TIER,  # noqa: F401
+                                 NOT_RECORDED, ONS_GROUPS, OTHER_GENDER, OUT_OF_COURT, PROTECT_WITH, TIERS,
+                                 WIDER_AGES, Breakdown, _breakdown, disposal_tier, group_value, merge_groups,
+                                 ons_group)
+from analysis.figures import (MIN_PEOPLE, SECONDARY, SMALL, Figure, _completed, _people,  # noqa: F401
+                              _per_person, _responded, _response_figures, _scale_satisfaction, apply_suppression,
+                              counted, mean, share, suppress_cells, wilson)
 from analysis.language import WELSH_UNREAD, looks_welsh
-from surveys.casework import CallbackFigures, callback_figures
-from surveys.models import Answer, BoardAction, Case, Invitation, Participant, QuoteReview, SafeguardingAlert, Staff
+from analysis.periods import (FINANCIAL_YEAR_START, PERIOD_EXAMPLES, Period, last_full_quarter,  # noqa: F401
+                              parse_period, previous_quarters, quarter, quarter_of, whole_year, year_label)
+from analysis.rows import (ANSWER_BATCH, DISTANCE_LOOKBACK, ActionRow, AlertRow, AnswerRow,  # noqa: F401
+                           InvitationRow, Rows, load_rows)
+from surveys.casework import CallbackFigures
 
-MIN_PEOPLE = 5
-SMALL = "small"  # fewer than MIN_PEOPLE people
-SECONDARY = "secondary"  # hidden so that a small cell cannot be worked out by subtraction
 AUDIENCES = ("young_person", "parent_carer", "victim", "placement")
-BREAKDOWN_AUDIENCES = ("young_person", "parent_carer")  # the case details describe the child
-# The breakdowns boards ask for, most asked first (HMIP found ethnicity and disposal tier matter most).
-DIMENSIONS = {"ethnicity": "Ethnicity", "gender": "Gender", "age_band": "Age", "disposal_tier": "Type of disposal",
-              "disposal": "Disposal", "looked_after": "Looked-after children",
-              "send": "Special educational needs (SEND)", "locality": "Locality"}
-NOT_RECORDED = "Not recorded"
 QUOTES_PER_THEME = 3
-DISTANCE_LOOKBACK = timedelta(days=730)
 QUOTE_MAX_CHARS = 220
 
 Redactor = Callable[[str], str]
@@ -60,250 +65,7 @@ Reanalyser = Callable[[str, str | None, str], tuple[bool, str | None]]
 Flagger = Callable[[str, str], bool]  # (text, audience) -> does the safeguarding screen flag it?
 
 
-# --- periods (analysis/periods.py; the names stay importable from here) --------------
-
-from analysis.periods import (FINANCIAL_YEAR_START, PERIOD_EXAMPLES, Period, last_full_quarter,  # noqa: E402,F401
-                              parse_period, previous_quarters, quarter, quarter_of, whole_year, year_label)
-
-
-# --- rows (the only database access) -------------------------------------------------
-
-@dataclass(frozen=True, slots=True)  # slots: a year's rows are many (about a third less memory each)
-class InvitationRow:
-    id: int
-    participant_id: int
-    audience: str
-    survey_id: str
-    occasion: str
-    status: str
-    sent_at: datetime
-    started_at: datetime | None
-    completed_at: datetime | None
-    case_ref: str
-    disposal: str | None
-    locality: str | None
-    gender: str | None
-    ethnicity: str | None
-    age_band: str | None
-    send: bool | None
-    looked_after: bool | None = None
-    channel: str | None = None  # how it went out (issue 15): telegram, web, sms or email
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRow:
-    id: int
-    invitation_id: int
-    question_id: str
-    value: str | None
-    free_text: str | None
-    sentiment: str | None
-    sentiment_score: float | None
-    themes: tuple[str, ...]
-    answered_at: datetime
-    suggestion: bool | None = None  # None: not recorded (answers from before it was stored)
-    best_theme: str | None = None
-
-
-@dataclass(frozen=True)
-class AlertRow:
-    created_at: datetime
-    acknowledged_at: datetime | None
-    tier: str = "urgent"
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    theme: str
-    text: str
-    created_at: datetime
-    action_on: date | None = None
-    owner: str | None = None
-    status: str = "done"
-
-
-@dataclass
-class Rows:
-    invitations: list[InvitationRow]
-    answers: list[AnswerRow]
-    alerts: list[AlertRow]
-    actions: list[ActionRow]
-    # (invitation id, question id) of every answer that raised an alert, at any time: never quoted.
-    alerted_answers: frozenset[tuple[int, str]] = frozenset()
-    callbacks: CallbackFigures | None = None  # call-backs asked for in the period (surveys.casework)
-    quote_reviews: Mapping[int, str] = field(default_factory=dict)  # answer id -> "approved" or "dropped"
-    staff_names: tuple[str, ...] = ()  # for the redactor: staff are named in comments
-
-
-def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo) -> Rows:
-    """Everything the report needs, in a handful of queries (plus the call-back figures).
-
-    Invitations and answers are loaded from the start of the trend window (four quarters)
-    so trends and distance travelled need no further queries. Erased cases and people,
-    skipped answers and unfinished multi-selects are left out here, once.
-    """
-    window_start, _ = previous_quarters(period)[0].bounds(zone)
-    # Distance travelled pairs an exit with a start rating that may be from a long order's first weeks.
-    window_start = min(window_start, period.bounds(zone)[0]) - DISTANCE_LOOKBACK
-    start, end = period.bounds(zone)
-    # Cases past retention (Case.erased_at) still count: only their details and free text are gone.
-    in_window = sa.and_(Case.service_id == service_id, Participant.erased_at.is_(None),
-                        Invitation.sent_at.is_not(None), Invitation.sent_at >= window_start, Invitation.sent_at < end)
-    joined = (sa.select().select_from(Invitation).join(Participant, Participant.id == Invitation.participant_id)
-              .join(Case, Case.id == Participant.case_id).where(in_window))
-    invitations = [InvitationRow(*row) for row in session.execute(joined.add_columns(
-        Invitation.id, Invitation.participant_id, Participant.audience, Invitation.survey_id, Invitation.occasion,
-        Invitation.status, Invitation.sent_at, Invitation.started_at, Invitation.completed_at, Case.case_ref,
-        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after,
-        sa.func.coalesce(Invitation.channel, Participant.channel)))]
-    # Answers are the many rows: read in batches (never all raw rows and all objects at once), and
-    # each repeated short string (question ids, values, sentiments, theme lists) kept once.
-    same: dict = {}
-    answers = [AnswerRow(row[0], row[1], same.setdefault(row[2], row[2]), same.setdefault(row[3], row[3]), row[4],
-                         same.setdefault(row[5], row[5]), row[6], _themes(row[7], same), row[8], row[9],
-                         same.setdefault(row[10], row[10]))
-               for row in session.execute(joined.join(Answer, Answer.invitation_id == Invitation.id)
-                                          .where(Answer.skipped.is_(False), Answer.complete.is_(True)).add_columns(
-        Answer.id, Answer.invitation_id, Answer.question_id, Answer.value, Answer.free_text, Answer.sentiment,
-        Answer.sentiment_score, Answer.themes, Answer.answered_at, Answer.suggestion, Answer.best_theme)
-        .execution_options(yield_per=ANSWER_BATCH))]
-    alerted_answers = frozenset((row[0], row[1]) for row in session.execute(
-        joined.join(SafeguardingAlert, SafeguardingAlert.invitation_id == Invitation.id)
-        .where(SafeguardingAlert.question_id.is_not(None))
-        # Cymraeg: a Welsh answer sent for reading only because it is Welsh is quotable once a worker has taken it.
-        .where(sa.or_(SafeguardingAlert.reason != WELSH_UNREAD, SafeguardingAlert.acknowledged_at.is_(None)))
-        .add_columns(SafeguardingAlert.invitation_id, SafeguardingAlert.question_id)))
-    alerts = [AlertRow(*row) for row in session.execute(
-        sa.select(SafeguardingAlert.created_at, SafeguardingAlert.acknowledged_at, SafeguardingAlert.tier).where(
-            SafeguardingAlert.service_id == service_id, SafeguardingAlert.created_at >= start,
-            SafeguardingAlert.created_at < end))]
-    # This period's actions, and any still open (planned or in progress) from before it ends.
-    actions = [ActionRow(*row) for row in session.execute(
-        sa.select(BoardAction.theme, BoardAction.text, BoardAction.created_at, BoardAction.action_on,
-                  BoardAction.owner, BoardAction.status).where(
-            BoardAction.service_id == service_id, BoardAction.action_on < period.end,
-            sa.or_(BoardAction.action_on >= period.start, BoardAction.status != "done"))
-        .order_by(BoardAction.action_on, BoardAction.id))]
-    reviews = {answer_id: decision for answer_id, decision in session.execute(
-        sa.select(QuoteReview.answer_id, QuoteReview.decision).where(QuoteReview.service_id == service_id))}
-    staff_names = tuple(sorted({name for (name,) in session.execute(
-        sa.select(Staff.name).where(Staff.service_id == service_id, Staff.name.is_not(None)))}))
-    return Rows(invitations, answers, alerts, actions, alerted_answers,
-                callback_figures(session, service_id, start, end), reviews, staff_names)
-
-
-ANSWER_BATCH = 5_000
-
-
-def _themes(stored: str | None, same: dict) -> tuple[str, ...]:
-    """The stored ``a;b`` theme list as a tuple, one shared tuple per distinct list."""
-    key = ("themes", stored)
-    if key not in same:
-        same[key] = tuple(t for t in (stored or "").split(";") if t)
-    return same[key]
-
-
-# --- figures and suppression ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class Figure:
-    """One number for the board, with what it rests on.
-
-    ``kind`` is "share" (value 0..1, count of n, Wilson 95% interval), "mean" (of n
-    answers) or "count" (value is the count). When ``suppressed`` is set, value, count,
-    n and the interval are all ``None``: the hidden number never enters the model.
-    """
-
-    label: str
-    kind: str
-    n: int | None
-    value: float | None = None
-    count: int | None = None
-    low: float | None = None
-    high: float | None = None
-    suppressed: str | None = None
-
-    def hidden(self, reason: str) -> Figure:
-        return Figure(self.label, self.kind, None, suppressed=reason)
-
-
-def wilson(count: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval for a proportion: sound for small n and for 0% or 100%."""
-    if n == 0:
-        raise ValueError("no interval for an empty sample")
-    p = count / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def share(label: str, count: int, n: int, people: int | None = None, as_counts: bool = False) -> Figure:
-    """``count`` of ``n``; ``people`` (default n) is how many people it rests on.
-
-    ``as_counts`` is for a share that restates a table of answer counts (e.g. "yes" to
-    feeling safer): then neither the count nor the rest may be 1 to 4, or the share would
-    reveal a cell the table hides.
-    """
-    small_cell = as_counts and (0 < count < MIN_PEOPLE or 0 < n - count < MIN_PEOPLE)
-    if n == 0:
-        return Figure(label, "share", 0)  # nobody to count: shown as "none", not as a hidden number
-    if (n if people is None else people) < MIN_PEOPLE or small_cell:
-        return Figure(label, "share", None, suppressed=SMALL)
-    low, high = wilson(count, n)
-    return Figure(label, "share", n, count / n, count, low, high)
-
-
-def mean(label: str, values: list[float], people: int | None = None) -> Figure:
-    if not values and not people:
-        return Figure(label, "mean", 0)
-    if (len(values) if people is None else people) < MIN_PEOPLE:
-        return Figure(label, "mean", None, suppressed=SMALL)
-    return Figure(label, "mean", len(values), sum(values) / len(values))
-
-
-def counted(label: str, count: int) -> Figure:
-    """A head count: 1 to 4 is suppressed; zero is shown, as it identifies nobody."""
-    if 0 < count < MIN_PEOPLE:
-        return Figure(label, "count", None, suppressed=SMALL)
-    return Figure(label, "count", count, float(count), count)
-
-
-def suppress_cells(sizes: Mapping[str, int], total_shown: bool = True, threshold: int = MIN_PEOPLE,
-                   protect_with: Collection[str] = ()) -> dict[str, str | None]:
-    """Which cells of a breakdown to hide, and why.
-
-    Primary: a cell of 1 to ``threshold - 1`` people. Secondary: when exactly one cell is
-    hidden and the total is shown, the hidden one could be recovered by subtraction, so
-    the next-smallest shown cell is hidden too (ties go to the first in ``sizes`` order).
-    ``protect_with`` names cells to hide for that first (e.g. White, or Male), so the
-    groups a board asks about (minority ethnic groups, girls) are not the ones lost.
-    """
-    reasons: dict[str, str | None] = {key: SMALL if 0 < size < threshold else None for key, size in sizes.items()}
-    hidden = [key for key, reason in reasons.items() if reason]
-    shown = [key for key, reason in reasons.items() if not reason]
-    if total_shown and len(hidden) == 1 and shown:
-        candidates = [key for key in shown if key in protect_with] or shown
-        reasons[min(candidates, key=lambda key: sizes[key])] = SECONDARY
-    return reasons
-
-
-def apply_suppression(cells: list[tuple[str, Figure, int]], total_shown: bool = True,
-                      protect_with: Collection[str] = ()) -> list[Figure]:
-    """Hide cells (label, figure, people) per :func:`suppress_cells`, keeping their order."""
-    reasons = suppress_cells({label: people for label, _, people in cells}, total_shown, protect_with=protect_with)
-    return [figure.hidden(reasons[label]) if reasons[label] else figure for label, figure, _ in cells]
-
-
 # --- the figures ---------------------------------------------------------------------
-
-@dataclass
-class Breakdown:
-    dimension: str
-    label: str
-    response: list[Figure]  # share of the group's people who answered; n = people invited
-    satisfaction: list[Figure]  # share whose average rating was 4 or 5; n = people who gave a rating
-    merged: list[str] = field(default_factory=list)  # what was merged before suppression, in words
-
 
 @dataclass
 class AudienceFigures:
@@ -479,44 +241,10 @@ def _en(text_map, fallback: str) -> str:
     return (text_map or {}).get("en") or fallback
 
 
-def _responded(inv: InvitationRow) -> bool:
-    return inv.started_at is not None or inv.completed_at is not None or inv.status in ("started", "completed")
-
-
-def _completed(inv: InvitationRow) -> bool:
-    return inv.completed_at is not None or inv.status == "completed"
-
-
 def _sent_in(period: Period, zone: ZoneInfo, invs: Iterable[InvitationRow]) -> set[int]:
     """Ids of the invitations sent within ``period``."""
     start, end = period.bounds(zone)
     return {inv.id for inv in invs if start <= inv.sent_at < end}
-
-
-def _people(invs: Iterable[InvitationRow]) -> set[int]:
-    return {inv.participant_id for inv in invs}
-
-
-def _response_figures(invs: list[InvitationRow], label: str) -> tuple[Figure, Figure, int]:
-    """Per person: of the people invited, how many answered (or finished) at least one survey."""
-    people = _people(invs)
-    responded = _people(inv for inv in invs if _responded(inv))
-    completed = _people(inv for inv in invs if _completed(inv))
-    return share(label, len(responded), len(people)), share(label, len(completed), len(people)), len(people)
-
-
-def _per_person(pairs: Iterable[tuple[InvitationRow, AnswerRow]], score: Callable[[AnswerRow], float]) -> list[float]:
-    """Each person's mean score, where they answered several times: one value per person."""
-    scores: dict[int, list[float]] = defaultdict(list)
-    for inv, a in pairs:
-        scores[inv.participant_id].append(score(a))
-    return [sum(values) / len(values) for values in scores.values()]
-
-
-def _scale_satisfaction(answers: list[tuple[InvitationRow, AnswerRow]], label: str) -> tuple[Figure, int]:
-    """The share of people whose average 1-5 rating is 4 or more (n = people who gave a rating)."""
-    means = _per_person(answers, lambda a: int(a.value))
-    return share(label, sum(m >= 4 for m in means), len(means)), len(means)
 
 
 def _tone(a: AnswerRow) -> float:
@@ -559,162 +287,6 @@ def audience_figures(audience: str, invs: list[InvitationRow], answers: list[tup
     if audience in BREAKDOWN_AUDIENCES:
         figures.breakdowns = [_breakdown(dim, label, invs, scale) for dim, label in DIMENSIONS.items()]
     return figures
-
-
-# --- equality breakdowns: groups merged the way official statistics do, then suppressed ---
-
-ONS_GROUPS = ("White", "Mixed or multiple ethnic groups", "Asian or Asian British",
-              "Black, Black British, Caribbean or African", "Other ethnic group")
-ALL_MINORITY = "All minority ethnic groups"
-OTHER_GENDER = "Other or not stated"
-_ONS_WORDS = (("mixed", ONS_GROUPS[1]), ("multiple", ONS_GROUPS[1]), ("white", ONS_GROUPS[0]),
-              ("black", ONS_GROUPS[3]), ("african", ONS_GROUPS[3]), ("caribbean", ONS_GROUPS[3]),
-              ("asian", ONS_GROUPS[2]), ("indian", ONS_GROUPS[2]), ("pakistani", ONS_GROUPS[2]),
-              ("bangladeshi", ONS_GROUPS[2]), ("chinese", ONS_GROUPS[2]), ("arab", ONS_GROUPS[4]),
-              ("gypsy", ONS_GROUPS[0]), ("traveller", ONS_GROUPS[0]), ("roma", ONS_GROUPS[0]),
-              ("other", ONS_GROUPS[4]))
-_NOT_STATED = {"", "not stated", "not known", "unknown", "prefer not to say", "refused", "not recorded"}
-OUT_OF_COURT = ("community resolution", "youth caution", "youth conditional caution", "outcome 22", "triage")
-FIRST_TIER = ("referral order", "reparation order", "fine", "discharge", "conditional discharge",
-              "absolute discharge", "parenting order")
-TIERS = ("Out-of-court disposal", "First-tier court order", "Community order or custody")
-# The largest group of a breakdown, hidden first when one more cell must go to protect a small one.
-PROTECT_WITH = {"ethnicity": ("White",), "gender": ("Male",), "send": ("No SEND",), "looked_after": ("Not looked after",)}
-WIDER_AGES = {"10-13": "10-15", "14-15": "10-15", "16-17": "16 and over", "18+": "16 and over"}
-
-
-def ons_group(ethnicity: str | None) -> str:
-    """One of the ONS's five ethnic groups (or "Not recorded") for a case system's ethnicity.
-
-    Mixed is checked first, so "Mixed White and Black Caribbean" is Mixed, not White.
-    """
-    text = (ethnicity or "").strip().lower()
-    if text in _NOT_STATED:
-        return NOT_RECORDED
-    return next((group for word, group in _ONS_WORDS if word in text), ONS_GROUPS[4])
-
-
-def disposal_tier(disposal: str | None) -> str:
-    """Out-of-court, first-tier court orders (HMIP found these children more positive), or the rest."""
-    text = (disposal or "").strip().lower()
-    if not text:
-        return NOT_RECORDED
-    if any(text.startswith(name) for name in OUT_OF_COURT):
-        return TIERS[0]
-    return TIERS[1] if any(text.startswith(name) for name in FIRST_TIER) else TIERS[2]
-
-
-def _gender(value: str | None) -> str:
-    text = (value or "").strip().lower()
-    if text in ("male", "m", "boy"):
-        return "Male"
-    if text in ("female", "f", "girl"):
-        return "Female"
-    return NOT_RECORDED if text in _NOT_STATED else (value or "").strip()
-
-
-def _yes_no(value: bool | None, yes: str, no: str) -> str:
-    return NOT_RECORDED if value is None else (yes if value else no)
-
-
-def group_value(inv: InvitationRow, dimension: str) -> str:
-    """The group a case belongs to, before any merging."""
-    if dimension == "ethnicity":
-        return ons_group(inv.ethnicity)
-    if dimension == "gender":
-        return _gender(inv.gender)
-    if dimension == "disposal_tier":
-        return disposal_tier(inv.disposal)
-    if dimension == "send":
-        return _yes_no(inv.send, "SEND", "No SEND")
-    if dimension == "looked_after":
-        return _yes_no(inv.looked_after, "Looked after", "Not looked after")
-    return getattr(inv, dimension) or NOT_RECORDED
-
-
-def _small(size: int) -> bool:
-    return 0 < size < MIN_PEOPLE
-
-
-def _fold(sizes: Mapping[str, int], keep: Collection[str], into: str) -> dict[str, str]:
-    """Fold small groups outside ``keep`` into ``into``; while that is still small, fold the next smallest."""
-    mapping = {group: group for group in sizes}
-    folded = [g for g in sizes if g not in keep and g != into and _small(sizes[g])]
-    if not folded:
-        return mapping
-    rest = sorted((g for g in sizes if g not in keep and g not in folded and g != into), key=lambda g: (sizes[g], g))
-    total = sum(sizes[g] for g in folded) + sizes.get(into, 0)
-    while _small(total) and rest:
-        folded.append(rest.pop(0))
-        total += sizes[folded[-1]]
-    for group in folded:
-        mapping[group] = into
-    return mapping
-
-
-def merge_groups(dimension: str, sizes: Mapping[str, int]) -> tuple[dict[str, str], list[str]]:
-    """How to merge a breakdown's groups before suppression, and a sentence for each merge made.
-
-    Sizes are people. The sentences never name a group that was folded away, so they say
-    nothing about who is in it.
-    """
-    notes: list[str] = []
-    mapping = {group: group for group in sizes}
-    if dimension == "ethnicity":
-        notes.append("Ethnicity is shown in the five groups the Office for National Statistics uses.")
-        minority = [g for g in ONS_GROUPS[1:] if g in sizes]
-        if any(_small(sizes[g]) for g in minority):
-            mapping.update({g: ALL_MINORITY for g in minority})
-            notes.append(f"Mixed, Asian, Black and other ethnic groups are shown together as “{ALL_MINORITY}”, "
-                         f"because at least one of them had fewer than {MIN_PEOPLE} people.")
-    elif dimension == "gender":
-        mapping = _fold(sizes, ("Male", "Female"), OTHER_GENDER)
-        if any(shown != group for group, shown in mapping.items()):
-            notes.append(f"Other genders and gender not recorded are shown together as “{OTHER_GENDER}” where "
-                         f"a group had fewer than {MIN_PEOPLE} people.")
-    elif dimension == "age_band":
-        if any(_small(size) for size in sizes.values()):
-            mapping = {group: WIDER_AGES.get(group, group) for group in sizes}
-            notes.append(f"Ages are shown in wider bands (10 to 15, 16 and over) because a narrower band had "
-                         f"fewer than {MIN_PEOPLE} people.")
-    elif dimension in ("disposal", "locality"):
-        other = "Other disposals" if dimension == "disposal" else "Other localities"
-        mapping = _fold(sizes, (), other)
-        if any(shown != group for group, shown in mapping.items()):
-            notes.append(f"Groups with fewer than {MIN_PEOPLE} people are shown together as “{other}”.")
-    return mapping, notes
-
-
-def _breakdown(dimension: str, label: str, invs: list[InvitationRow],
-               scale: list[tuple[InvitationRow, AnswerRow]]) -> Breakdown:
-    """Response and satisfaction by group: groups merged first, then small cells suppressed."""
-    raw: dict[str, set[int]] = defaultdict(set)
-    for inv in invs:
-        raw[group_value(inv, dimension)].add(inv.participant_id)
-    mapping, notes = merge_groups(dimension, {group: len(people) for group, people in raw.items()})
-    groups_inv: dict[str, list[InvitationRow]] = defaultdict(list)
-    for inv in invs:
-        groups_inv[mapping[group_value(inv, dimension)]].append(inv)
-    groups_ans: dict[str, list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
-    for inv, a in scale:
-        groups_ans[mapping.get(group_value(inv, dimension), group_value(inv, dimension))].append((inv, a))
-    response = []
-    for group in _ordered(groups_inv):
-        rate, _, people = _response_figures(groups_inv[group], group)
-        response.append((group, rate, people))
-    satisfaction = [(group, *_scale_satisfaction(groups_ans[group], group)) for group in _ordered(groups_ans)]
-    protect = PROTECT_WITH.get(dimension, ())
-    return Breakdown(dimension, label, apply_suppression(response, protect_with=protect),
-                     apply_suppression(satisfaction, protect_with=protect), notes)
-
-
-_ORDER = {name: i for i, name in enumerate((*ONS_GROUPS, ALL_MINORITY, "Male", "Female", OTHER_GENDER, *TIERS))}
-_RESIDUAL = ("Other disposals", "Other localities")
-
-
-def _ordered(groups: Iterable[str]) -> list[str]:
-    """Known groups in their usual order, others alphabetically, merged and "Not recorded" groups last."""
-    return sorted(groups, key=lambda g: (g == NOT_RECORDED, g in _RESIDUAL, _ORDER.get(g, len(_ORDER)), g))
 
 
 def _qtype(questions: Mapping[tuple[str, str], object], inv: InvitationRow, a: AnswerRow) -> str | None:

@@ -90,7 +90,7 @@ REPORT_CY: dict[str, str] = {
     "none taken": "dim un wedi'i gymryd", "no alerts": "dim rhybuddion", "no ratings": "dim sgoriau",
     "no calls made": "ni wnaed unrhyw alwadau",
 
-    # --- groups in the breakdowns (analysis/aggregate.py) ---
+    # --- groups in the breakdowns (analysis/breakdowns.py) ---
     "Ethnicity": "Ethnigrwydd", "Gender": "Rhywedd", "Age": "Oedran", "Type of disposal": "Math o warediad",
     "Disposal": "Gwarediad", "Looked-after children": "Plant sy'n derbyn gofal",
     "Special educational needs (SEND)": "Anghenion addysgol arbennig (SEND)", "Locality": "Ardal",

@@ -1,0 +1,163 @@
+"""The rows a board report is built from, and their loading: the only database access in the figures.
+
+:func:`load_rows` runs a handful of queries and returns plain frozen rows (:class:`Rows`);
+everything in ``analysis.figures``, ``analysis.breakdowns`` and ``analysis.aggregate`` is a pure
+function over them, so figures can be worked out by hand in tests. Split out of
+``analysis/aggregate.py`` so that the one place touching the tables is small and easy to review.
+
+Period membership: invitations and answers are loaded from the start of the trend window (and
+two years back for distance travelled); which period each belongs to is decided later, by the
+date its invitation was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from analysis.language import WELSH_UNREAD
+from analysis.periods import Period, previous_quarters
+from surveys.casework import CallbackFigures, callback_figures
+from surveys.models import Answer, BoardAction, Case, Invitation, Participant, QuoteReview, SafeguardingAlert, Staff
+
+DISTANCE_LOOKBACK = timedelta(days=730)
+
+
+@dataclass(frozen=True, slots=True)  # slots: a year's rows are many (about a third less memory each)
+class InvitationRow:
+    id: int
+    participant_id: int
+    audience: str
+    survey_id: str
+    occasion: str
+    status: str
+    sent_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    case_ref: str
+    disposal: str | None
+    locality: str | None
+    gender: str | None
+    ethnicity: str | None
+    age_band: str | None
+    send: bool | None
+    looked_after: bool | None = None
+    channel: str | None = None  # how it went out (issue 15): telegram, web, sms or email
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    id: int
+    invitation_id: int
+    question_id: str
+    value: str | None
+    free_text: str | None
+    sentiment: str | None
+    sentiment_score: float | None
+    themes: tuple[str, ...]
+    answered_at: datetime
+    suggestion: bool | None = None  # None: not recorded (answers from before it was stored)
+    best_theme: str | None = None
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    created_at: datetime
+    acknowledged_at: datetime | None
+    tier: str = "urgent"
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    theme: str
+    text: str
+    created_at: datetime
+    action_on: date | None = None
+    owner: str | None = None
+    status: str = "done"
+
+
+@dataclass
+class Rows:
+    invitations: list[InvitationRow]
+    answers: list[AnswerRow]
+    alerts: list[AlertRow]
+    actions: list[ActionRow]
+    # (invitation id, question id) of every answer that raised an alert, at any time: never quoted.
+    alerted_answers: frozenset[tuple[int, str]] = frozenset()
+    callbacks: CallbackFigures | None = None  # call-backs asked for in the period (surveys.casework)
+    quote_reviews: Mapping[int, str] = field(default_factory=dict)  # answer id -> "approved" or "dropped"
+    staff_names: tuple[str, ...] = ()  # for the redactor: staff are named in comments
+
+
+def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo) -> Rows:
+    """Everything the report needs, in a handful of queries (plus the call-back figures).
+
+    Invitations and answers are loaded from the start of the trend window (four quarters)
+    so trends and distance travelled need no further queries. Erased cases and people,
+    skipped answers and unfinished multi-selects are left out here, once.
+    """
+    window_start, _ = previous_quarters(period)[0].bounds(zone)
+    # Distance travelled pairs an exit with a start rating that may be from a long order's first weeks.
+    window_start = min(window_start, period.bounds(zone)[0]) - DISTANCE_LOOKBACK
+    start, end = period.bounds(zone)
+    # Cases past retention (Case.erased_at) still count: only their details and free text are gone.
+    in_window = sa.and_(Case.service_id == service_id, Participant.erased_at.is_(None),
+                        Invitation.sent_at.is_not(None), Invitation.sent_at >= window_start, Invitation.sent_at < end)
+    joined = (sa.select().select_from(Invitation).join(Participant, Participant.id == Invitation.participant_id)
+              .join(Case, Case.id == Participant.case_id).where(in_window))
+    invitations = [InvitationRow(*row) for row in session.execute(joined.add_columns(
+        Invitation.id, Invitation.participant_id, Participant.audience, Invitation.survey_id, Invitation.occasion,
+        Invitation.status, Invitation.sent_at, Invitation.started_at, Invitation.completed_at, Case.case_ref,
+        Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after,
+        sa.func.coalesce(Invitation.channel, Participant.channel)))]
+    # Answers are the many rows: read in batches (never all raw rows and all objects at once), and
+    # each repeated short string (question ids, values, sentiments, theme lists) kept once.
+    same: dict = {}
+    answers = [AnswerRow(row[0], row[1], same.setdefault(row[2], row[2]), same.setdefault(row[3], row[3]), row[4],
+                         same.setdefault(row[5], row[5]), row[6], _themes(row[7], same), row[8], row[9],
+                         same.setdefault(row[10], row[10]))
+               for row in session.execute(joined.join(Answer, Answer.invitation_id == Invitation.id)
+                                          .where(Answer.skipped.is_(False), Answer.complete.is_(True)).add_columns(
+        Answer.id, Answer.invitation_id, Answer.question_id, Answer.value, Answer.free_text, Answer.sentiment,
+        Answer.sentiment_score, Answer.themes, Answer.answered_at, Answer.suggestion, Answer.best_theme)
+        .execution_options(yield_per=ANSWER_BATCH))]
+    alerted_answers = frozenset((row[0], row[1]) for row in session.execute(
+        joined.join(SafeguardingAlert, SafeguardingAlert.invitation_id == Invitation.id)
+        .where(SafeguardingAlert.question_id.is_not(None))
+        # Cymraeg: a Welsh answer sent for reading only because it is Welsh is quotable once a worker has taken it.
+        .where(sa.or_(SafeguardingAlert.reason != WELSH_UNREAD, SafeguardingAlert.acknowledged_at.is_(None)))
+        .add_columns(SafeguardingAlert.invitation_id, SafeguardingAlert.question_id)))
+    alerts = [AlertRow(*row) for row in session.execute(
+        sa.select(SafeguardingAlert.created_at, SafeguardingAlert.acknowledged_at, SafeguardingAlert.tier).where(
+            SafeguardingAlert.service_id == service_id, SafeguardingAlert.created_at >= start,
+            SafeguardingAlert.created_at < end))]
+    # This period's actions, and any still open (planned or in progress) from before it ends.
+    actions = [ActionRow(*row) for row in session.execute(
+        sa.select(BoardAction.theme, BoardAction.text, BoardAction.created_at, BoardAction.action_on,
+                  BoardAction.owner, BoardAction.status).where(
+            BoardAction.service_id == service_id, BoardAction.action_on < period.end,
+            sa.or_(BoardAction.action_on >= period.start, BoardAction.status != "done"))
+        .order_by(BoardAction.action_on, BoardAction.id))]
+    reviews = {answer_id: decision for answer_id, decision in session.execute(
+        sa.select(QuoteReview.answer_id, QuoteReview.decision).where(QuoteReview.service_id == service_id))}
+    staff_names = tuple(sorted({name for (name,) in session.execute(
+        sa.select(Staff.name).where(Staff.service_id == service_id, Staff.name.is_not(None)))}))
+    return Rows(invitations, answers, alerts, actions, alerted_answers,
+                callback_figures(session, service_id, start, end), reviews, staff_names)
+
+
+ANSWER_BATCH = 5_000
+
+
+def _themes(stored: str | None, same: dict) -> tuple[str, ...]:
+    """The stored ``a;b`` theme list as a tuple, one shared tuple per distinct list."""
+    key = ("themes", stored)
+    if key not in same:
+        same[key] = tuple(t for t in (stored or "").split(";") if t)
+    return same[key]
