@@ -954,7 +954,7 @@ def format_summary(result: Summary, directory: Path) -> str:
         f"{result.stopped} sent /stop later.\n"
         f"  {result.by_link} of them were invited by text message or email instead of Telegram: "
         f"{result.link_messages} messages and reminders were recorded, not sent (the demo has no GOV.UK Notify key); "
-        f"{result.answered_by_link} of them answered on the web page.\n"
+        f"{result.answered_by_link} of them answered through their link.\n"
         f"  {result.surveys_sent} surveys were sent; {result.answered} people answered "
         f"({result.completed} surveys finished, {result.answers} answers).\n"
         f"  {result.alerts} safeguarding alerts were raised ({result.acknowledged} taken by the duty worker); "
