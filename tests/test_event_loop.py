@@ -77,26 +77,36 @@ async def test_slow_analysis_and_a_locked_database_never_stop_the_loop(tmp_path)
             return real(*args)
 
         w.heard.analyse = slow_analysis
-        release = threading.Event()
-
-        def hold_the_write_lock():  # another process writing: the bot's transaction must wait for it
-            raw = sa.create_engine(f"sqlite:///{tmp_path / 'heard.db'}", connect_args={"isolation_level": None})
-            with raw.connect() as conn:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                release.wait(5)
-                conn.exec_driver_sql("COMMIT")
-            raw.dispose()
-
-        holder = threading.Thread(target=hold_the_write_lock)
         async with loop_lag() as lag:
-            holder.start()
-            await asyncio.sleep(0.05)
-            before = len(user.messages)
-            await user.send_text("it was fine")
-            await asyncio.sleep(1.0)  # the screen's analysis is done; the answer waits for the lock
-            assert len(user.messages) == before  # not answered yet: the database is still locked...
-            release.set()
-            await w.settle()
-        holder.join()
+            with write_lock_held(f"sqlite:///{tmp_path / 'heard.db'}") as release:
+                await asyncio.sleep(0.05)
+                before = len(user.messages)
+                await user.send_text("it was fine")
+                await asyncio.sleep(1.0)  # the screen's analysis is done; the answer waits for the lock
+                assert len(user.messages) == before  # not answered yet: the database is still locked...
+                release.set()
+                await w.settle()
         assert len(user.messages) > before  # ...and answered once it is free
         assert lag["gap"] < 0.4, f"the event loop stalled for {lag['gap']:.2f} s"  # on the loop: 0.8 s or more
+
+
+@contextlib.contextmanager
+def write_lock_held(sqlite_url: str):
+    """Another process writing to the SQLite file: it holds the write lock until the event it gives is set."""
+    release = threading.Event()
+
+    def hold():
+        raw = sa.create_engine(sqlite_url, connect_args={"isolation_level": None})
+        with raw.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            release.wait(5)
+            conn.exec_driver_sql("COMMIT")
+        raw.dispose()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        yield release
+    finally:
+        release.set()
+        holder.join()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 
 import sqlalchemy as sa
 
 from surveys.models import Answer
 from surveys.store import session_scope
-from tests.test_event_loop import loop_lag
+from tests.test_event_loop import loop_lag, write_lock_held
 from tests.web_person import YP, web_world
 
 
@@ -28,31 +27,19 @@ async def test_a_locked_database_and_slow_analysis_never_stop_the_web_chat(sqlit
             return real(*args)
 
         w.heard.analyse = slow_analysis
-        release = threading.Event()
-
-        def hold_the_write_lock():  # another process writing: every web transaction must wait for it
-            raw = sa.create_engine(sqlite_url, connect_args={"isolation_level": None})
-            with raw.connect() as conn:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-                release.wait(5)
-                conn.exec_driver_sql("COMMIT")
-            raw.dispose()
-
-        holder = threading.Thread(target=hold_the_write_lock)
         async with loop_lag() as lag:
-            holder.start()
-            await asyncio.sleep(0.05)
-            pressing = asyncio.create_task(person.press("skip", text="it was fine"))  # screened, then answered
-            await asyncio.sleep(0.2)
-            other = await w.person()
-            began = time.monotonic()
-            await other.get("/static/chat.css")  # the server still answers what needs no database
-            assert other.status == 200 and time.monotonic() - began < 0.4
-            await asyncio.sleep(0.8)
-            assert not pressing.done()  # the form waits for the lock...
-            release.set()
-            await asyncio.wait_for(pressing, 10)
-        holder.join()
+            with write_lock_held(sqlite_url) as release:  # every web transaction must wait for it
+                await asyncio.sleep(0.05)
+                pressing = asyncio.create_task(person.press("skip", text="it was fine"))  # screened, then answered
+                await asyncio.sleep(0.2)
+                other = await w.person()
+                began = time.monotonic()
+                await other.get("/static/chat.css")  # the server still answers what needs no database
+                assert other.status == 200 and time.monotonic() - began < 0.4
+                await asyncio.sleep(0.8)
+                assert not pressing.done()  # the form waits for the lock...
+                release.set()
+                await asyncio.wait_for(pressing, 10)
         assert "Question 2 of" in person.page  # ...and is answered once the database is free
         with session_scope(w.heard.engine) as session:
             assert session.exec(sa.select(sa.func.count()).select_from(Answer)).one()[0] == 1
