@@ -208,7 +208,7 @@ def main() -> None:
 # sentiment); their figures stay in the README as they were. Run again only with --first-blind.
 BLIND_SENTIMENT = {"youth justice": "sentiment_blind_yj.csv", "adult patient": "sentiment_blind_adult.csv"}
 # The second blind sets, the figures of record (tests/data/blind12.md says how they were made).
-SECOND_BLIND_SENTIMENT = {"youth justice 2": "sentiment_blind_yj2.csv"}
+SECOND_BLIND_SENTIMENT = {"youth justice 2": "sentiment_blind_yj2.csv", "adult patient 2": "sentiment_blind_adult2.csv"}
 SECOND_BLIND_REDACTION = "redaction_blind2.csv"
 
 
