@@ -237,6 +237,20 @@ def _questions(definitions: Mapping[str, object]) -> dict[tuple[str, str], objec
     return {(survey_id, q.id): q for survey_id, d in definitions.items() for q in d.questions}
 
 
+FIGURE_TYPES = ("scale5", "journey10")  # the closed questions any audience's figures read (victims': all of them)
+
+
+def figure_questions(definitions: Mapping[str, object]) -> frozenset[tuple[str, str]]:
+    """The (survey, question) pairs whose closed answers feed a figure, for :func:`load_rows`.
+
+    Ratings (means, satisfaction, trends, breakdowns) and journey-of-change ratings (distance
+    travelled). Victims' answers feed the victim figures whatever their type, and written
+    answers feed themes, comments and quotes: :func:`load_rows` always keeps those, so an
+    answer left out here changes no figure.
+    """
+    return frozenset(key for key, q in _questions(definitions).items() if getattr(q, "type", None) in FIGURE_TYPES)
+
+
 def _en(text_map, fallback: str) -> str:
     return (text_map or {}).get("en") or fallback
 
