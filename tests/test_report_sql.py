@@ -82,3 +82,34 @@ def test_the_hand_worked_figures_are_the_same_with_the_lean_load(engine):
     _add_closed_answers(engine)
     _, _, (full, sql) = _both_ways(engine, "2026-Q3")
     assert sql == full
+
+
+def test_only_this_periods_comments_are_reanalysed_and_the_figures_are_the_same(engine):
+    """Old comments (no suggestion flag stored) are reanalysed for the period only: trends never read it."""
+    from dataclasses import replace
+
+    from analysis.aggregate import _questions, fill_unrecorded
+    from tests.report_fakes import THEME_IDS
+
+    populate_realistic(engine, young_people=260)
+    approve_every_quote(engine)
+    seen = []
+
+    def reanalyse(text, kind, audience):
+        seen.append(text)
+        return len(text) % 2 == 0, THEME_IDS[len(text) % len(THEME_IDS)]
+
+    period, targets = parse_period("2026-Q3"), Targets()
+    with session_scope(engine) as session:
+        service_id = session.exec(select(Service.id).where(Service.code == "yot")).one()
+        rows = load_rows(session, service_id, period, LONDON, figure_questions(DEFINITIONS))
+    args = (period, DEFINITIONS, CATALOGUE, redact, LONDON, targets.victim_safer_question_ids,
+            targets.alert_ack_minutes, lambda text, audience: False)
+    lean = compute_figures(rows, *args, reanalyse=reanalyse)
+    by_invitation = {inv.id: inv for inv in rows.invitations}
+    every = fill_unrecorded([(by_invitation[a.invitation_id], a) for a in rows.answers], _questions(DEFINITIONS),
+                            lambda text, kind, audience: reanalyse(text, kind, audience))
+    full = compute_figures(replace(rows, answers=[a for _, a in every]), *args)
+    assert lean == full
+    written = [a for a in rows.answers if a.free_text]
+    assert 0 < len(seen) - len(written) < len(written)  # the period's comments, then every comment once
