@@ -237,6 +237,20 @@ def _questions(definitions: Mapping[str, object]) -> dict[tuple[str, str], objec
     return {(survey_id, q.id): q for survey_id, d in definitions.items() for q in d.questions}
 
 
+FIGURE_TYPES = ("scale5", "journey10")  # the closed questions any audience's figures read (victims': all of them)
+
+
+def figure_questions(definitions: Mapping[str, object]) -> frozenset[tuple[str, str]]:
+    """The (survey, question) pairs whose closed answers feed a figure, for :func:`load_rows`.
+
+    Ratings (means, satisfaction, trends, breakdowns) and journey-of-change ratings (distance
+    travelled). Victims' answers feed the victim figures whatever their type, and written
+    answers feed themes, comments and quotes: :func:`load_rows` always keeps those, so an
+    answer left out here changes no figure.
+    """
+    return frozenset(key for key, q in _questions(definitions).items() if getattr(q, "type", None) in FIGURE_TYPES)
+
+
 def _en(text_map, fallback: str) -> str:
     return (text_map or {}).get("en") or fallback
 
@@ -678,11 +692,13 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
     questions = _questions(definitions)
     by_invitation = {inv.id: inv for inv in rows.invitations}
     all_answers = [(by_invitation[a.invitation_id], a) for a in rows.answers if a.invitation_id in by_invitation]
-    if reanalyse is not None:
-        all_answers = fill_unrecorded(all_answers, questions, reanalyse)
     current = _sent_in(period, zone, rows.invitations)
     invs = [inv for inv in rows.invitations if inv.id in current]
     answers = [(inv, a) for inv, a in all_answers if inv.id in current]
+    if reanalyse is not None:
+        # Only this period's comments: the suggestion flag and best theme feed the comment shares and
+        # the quotes, never the trends or distance travelled, and reanalysis costs ~1 ms per comment.
+        answers = fill_unrecorded(answers, questions, reanalyse)
     audiences = []
     for audience in AUDIENCES:
         a_invs = [inv for inv in invs if inv.audience == audience]

@@ -49,7 +49,7 @@ def reviews(session: Session, service_id: int) -> dict[int, str]:
 
 def review_figures(engine, service_code: str, period, definitions, catalogue, redact, targets, zone) -> Figures:
     """The figures the report would hold for ``period``: their candidates are what the manager reviews."""
-    from analysis.aggregate import compute_figures, load_rows
+    from analysis.aggregate import compute_figures, figure_questions, load_rows
     from analysis.report import reanalyse, with_names
     from surveys.models import Service
     from surveys.store import session_scope
@@ -58,7 +58,7 @@ def review_figures(engine, service_code: str, period, definitions, catalogue, re
         service = session.exec(select(Service).where(Service.code == service_code)).first()
         if service is None:
             raise LookupError(f"no service with code {service_code!r} in this database")
-        rows = load_rows(session, service.id, period, zone)
+        rows = load_rows(session, service.id, period, zone, figure_questions(definitions))
     return compute_figures(rows, period, definitions, catalogue, with_names(redact, rows.staff_names), zone,
                            targets.victim_safer_question_ids, targets.alert_ack_minutes, reanalyse=reanalyse)
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analysis.aggregate import (MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor, compute_figures,
-                                load_rows)
+                                figure_questions, load_rows)
 from analysis.rag import Rating, Targets, rate
 from surveys.models import Audience
 from surveys.spreadsheets import csv_writer
@@ -530,7 +530,7 @@ def generate_report(engine, service_code: str, period: Period, out_dir: Path, fo
         service = session.exec(select(Service).where(Service.code == service_code)).first()
         if service is None:
             raise LookupError(f"no service with code {service_code!r} in this database")
-        rows = load_rows(session, service.id, period, zone)
+        rows = load_rows(session, service.id, period, zone, figure_questions(definitions))
         audit(session, actor, "report.generate", subject=f"period:{period.label}",
               detail=f"formats={','.join(formats)}", service_id=service.id)
     step("Working out the figures")

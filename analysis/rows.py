@@ -12,7 +12,7 @@ date its invitation was sent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -95,12 +95,18 @@ class Rows:
     staff_names: tuple[str, ...] = ()  # for the redactor: staff are named in comments
 
 
-def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo) -> Rows:
+def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
+              figure_questions: Collection[tuple[str, str]] | None = None) -> Rows:
     """Everything the report needs, in a handful of queries (plus the call-back figures).
 
     Invitations and answers are loaded from the start of the trend window (four quarters)
     so trends and distance travelled need no further queries. Erased cases and people,
     skipped answers and unfinished multi-selects are left out here, once.
+
+    ``figure_questions`` (``analysis.aggregate.figure_questions``): the (survey, question) pairs
+    whose closed answers feed a figure. Given, the database leaves out the closed answers no
+    figure reads (e.g. a young person's yes/no), which are a large share of a year's rows;
+    written answers and every victim answer are always loaded. None loads every answer.
     """
     window_start, _ = previous_quarters(period)[0].bounds(zone)
     # Distance travelled pairs an exit with a start rating that may be from a long order's first weeks.
@@ -119,11 +125,17 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo)
     # Answers are the many rows: read in batches (never all raw rows and all objects at once), and
     # each repeated short string (question ids, values, sentiments, theme lists) kept once.
     same: dict = {}
+    wanted = Answer.skipped.is_(False) & Answer.complete.is_(True)
+    if figure_questions is not None:
+        wanted = wanted & sa.or_(
+            Answer.free_text.is_not(None), Answer.sentiment.is_not(None), sa.func.coalesce(Answer.themes, "") != "",
+            Participant.audience == "victim",
+            sa.tuple_(Invitation.survey_id, Answer.question_id).in_(sorted(figure_questions)))
     answers = [AnswerRow(row[0], row[1], same.setdefault(row[2], row[2]), same.setdefault(row[3], row[3]), row[4],
                          same.setdefault(row[5], row[5]), row[6], _themes(row[7], same), row[8], row[9],
                          same.setdefault(row[10], row[10]))
                for row in session.execute(joined.join(Answer, Answer.invitation_id == Invitation.id)
-                                          .where(Answer.skipped.is_(False), Answer.complete.is_(True)).add_columns(
+                                          .where(wanted).add_columns(
         Answer.id, Answer.invitation_id, Answer.question_id, Answer.value, Answer.free_text, Answer.sentiment,
         Answer.sentiment_score, Answer.themes, Answer.answered_at, Answer.suggestion, Answer.best_theme)
         .execution_options(yield_per=ANSWER_BATCH))]

@@ -101,11 +101,15 @@ def populate(url: str, people: int, answers: int, seed: int = 11) -> dict:
                     continue
                 row = {"invitation_id": inv_id, "question_id": question.id, "value": None, "free_text": None,
                        "skipped": False, "complete": True, "sentiment": None, "sentiment_score": None, "themes": "",
+                       "suggestion": None, "best_theme": None,
                        "answered_at": inv["started_at"] + timedelta(minutes=5)}
                 if question.type.value == "text":
                     text, findings = rng.choice(texts)
+                    # As the bot stores it, suggestion flag and best theme included (older rows lack them
+                    # and are reanalysed by the report: ~0.65 ms per comment of the period).
                     row.update(free_text=text, sentiment=findings.sentiment, sentiment_score=findings.score,
-                               themes=";".join(findings.themes))
+                               themes=";".join(findings.themes), suggestion=findings.suggestion,
+                               best_theme=findings.best_theme)
                 else:
                     row["value"] = _value(question, rng)
                 answer_rows.append(row)

@@ -1,0 +1,115 @@
+"""The report's lean loading (closed answers no figure reads are left in the database) gives the same figures.
+
+Issue 18: a year's answers are many, and a young person's yes/no or multi-select answers feed no
+figure, so ``load_rows`` can leave them out in SQL. Every figure, quote and suppression must be
+exactly what loading every answer gives.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from analysis.aggregate import compute_figures, figure_questions, load_rows, parse_period
+from analysis.rag import Targets
+from surveys.models import Answer, Invitation, Service
+from surveys.store import session_scope
+from tests.report_fakes import CATALOGUE, approve_every_quote, populate_realistic, question, redact
+from tests.report_fakes import DEFINITIONS as DEMO
+
+LONDON = ZoneInfo("Europe/London")
+# The demo surveys, with the closed questions real surveys ask young people and parents but no figure reads.
+CLOSED = {"yp_exit": [question("proud", "yesno", "Are you proud of what you did?"),
+                      question("contact", "multi", "How should we contact you?",
+                               options=[("phone", "Phone"), ("text", "Text"), ("post", "Post")])],
+          "pc_exit": [question("how", "choice", "How did you hear from us?", options=[("phone", "Phone"),
+                                                                                    ("letter", "Letter")])]}
+DEFINITIONS = {sid: SimpleNamespace(**{**vars(d), "questions": [*d.questions, *CLOSED.get(sid, [])]})
+               for sid, d in DEMO.items()}
+
+
+def _add_closed_answers(engine) -> None:
+    """Every answered young-person and parent exit survey also answers the closed questions."""
+    with session_scope(engine) as session:
+        for inv in session.exec(select(Invitation).where(Invitation.survey_id.in_(CLOSED),
+                                                         Invitation.started_at.is_not(None))):
+            for n, q in enumerate(CLOSED[inv.survey_id]):
+                value = ["yes", "phone;text", "letter"][(inv.id + n) % 3] if q.type != "yesno" else "yes"
+                session.add(Answer(invitation_id=inv.id, question_id=q.id, value=value, themes="",
+                                   answered_at=inv.sent_at + timedelta(hours=1)))
+
+
+def _both_ways(engine, label: str):
+    period = parse_period(label)
+    targets = Targets()
+    with session_scope(engine) as session:
+        service_id = session.exec(select(Service.id).where(Service.code == "yot")).one()
+        every = load_rows(session, service_id, period, LONDON)
+        lean = load_rows(session, service_id, period, LONDON, figure_questions(DEFINITIONS))
+    figures = [compute_figures(rows, period, DEFINITIONS, CATALOGUE, redact, LONDON, targets.victim_safer_question_ids,
+                               targets.alert_ack_minutes, flagged=lambda text, audience: False)
+               for rows in (every, lean)]
+    return every, lean, figures
+
+
+def test_only_ratings_written_and_victim_answers_are_loaded():
+    wanted = figure_questions(DEFINITIONS)
+    assert wanted, "the demo surveys have ratings"
+    types = {(sid, q.id): q.type for sid, d in DEFINITIONS.items() for q in d.questions}
+    assert {types[key] for key in wanted} <= {"scale5", "journey10"}
+
+
+@pytest.mark.parametrize("label", ["2026-Q3", "2026-Q2", "2026-27"])
+def test_every_figure_is_the_same_with_the_lean_load(engine, label):
+    populate_realistic(engine, young_people=260)
+    _add_closed_answers(engine)
+    approve_every_quote(engine)
+    every, lean, (full, sql) = _both_ways(engine, label)
+    assert len(lean.answers) < len(every.answers)  # some closed answers really were left out
+    assert {a.id for a in lean.answers} < {a.id for a in every.answers}
+    assert sql.audiences and sql.trend and sql.distance and sql.themes and sql.victims.questions
+    assert sql == full  # every figure, suppression, breakdown, trend, quote and victim spread
+
+
+def test_the_hand_worked_figures_are_the_same_with_the_lean_load(engine):
+    from tests.test_aggregate import build_hand_worked
+
+    build_hand_worked(engine)
+    _add_closed_answers(engine)
+    _, _, (full, sql) = _both_ways(engine, "2026-Q3")
+    assert sql == full
+
+
+def test_only_this_periods_comments_are_reanalysed_and_the_figures_are_the_same(engine):
+    """Old comments (no suggestion flag stored) are reanalysed for the period only: trends never read it."""
+    from dataclasses import replace
+
+    from analysis.aggregate import _questions, fill_unrecorded
+    from tests.report_fakes import THEME_IDS
+
+    populate_realistic(engine, young_people=260)
+    approve_every_quote(engine)
+    seen = []
+
+    def reanalyse(text, kind, audience):
+        seen.append(text)
+        return len(text) % 2 == 0, THEME_IDS[len(text) % len(THEME_IDS)]
+
+    period, targets = parse_period("2026-Q3"), Targets()
+    with session_scope(engine) as session:
+        service_id = session.exec(select(Service.id).where(Service.code == "yot")).one()
+        rows = load_rows(session, service_id, period, LONDON, figure_questions(DEFINITIONS))
+    args = (period, DEFINITIONS, CATALOGUE, redact, LONDON, targets.victim_safer_question_ids,
+            targets.alert_ack_minutes, lambda text, audience: False)
+    lean = compute_figures(rows, *args, reanalyse=reanalyse)
+    by_invitation = {inv.id: inv for inv in rows.invitations}
+    every = fill_unrecorded([(by_invitation[a.invitation_id], a) for a in rows.answers], _questions(DEFINITIONS),
+                            lambda text, kind, audience: reanalyse(text, kind, audience))
+    full = compute_figures(replace(rows, answers=[a for _, a in every]), *args)
+    assert lean == full
+    written = [a for a in rows.answers if a.free_text]
+    assert 0 < len(seen) - len(written) < len(written)  # the period's comments, then every comment once
