@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +42,7 @@ class Heard:
     # Losing it (a restart) only means an answered question typed to is not tidied in the chat.
     unsaved_shown: dict[int, ShownQuestion] = field(default_factory=dict)
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _writer: threading.Lock | None = field(default=None, repr=False)  # SQLite only: see transaction()
     notify: object | None = None  # GOV.UK Notify sender (bot/notify.py); None: built from settings on first use
 
     def now(self) -> datetime:
@@ -52,8 +55,16 @@ class Heard:
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(work, *args, **kwargs))
 
     async def transaction(self, work: Callable[..., T], *args, **kwargs) -> T:
-        """``work(session, *args, **kwargs)`` in one transaction, in the worker threads."""
-        return await self.run(_in_transaction, self.engine, work, *args, **kwargs)
+        """``work(session, *args, **kwargs)`` in one transaction, in the worker threads.
+
+        On SQLite every transaction takes the one write lock at BEGIN IMMEDIATE, and a thread that
+        finds it taken sleeps in SQLite's busy handler (1, 2, 5, 10... ms) and may wake long after it
+        was freed. Our threads queue on a Python lock instead, so the next one starts the moment the
+        last commits; other processes are still waited for by SQLite's busy timeout, as before.
+        """
+        if self._writer is None and self.engine.dialect.name == "sqlite":
+            self._writer = threading.Lock()
+        return await self.run(_in_transaction, self.engine, self._writer, work, *args, **kwargs)
 
     def close(self) -> None:
         """Let the worker threads go (the engine is the caller's to dispose of)."""
@@ -62,8 +73,8 @@ class Heard:
             self._pool = None
 
 
-def _in_transaction(engine: Engine, work, *args, **kwargs):
-    with session_scope(engine) as session:
+def _in_transaction(engine: Engine, writer: threading.Lock | None, work, *args, **kwargs):
+    with writer or nullcontext(), session_scope(engine) as session:
         return work(session, *args, **kwargs)
 
 

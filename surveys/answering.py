@@ -53,8 +53,12 @@ class Response:
 
 
 def load_answers(session: Session, invitation_id: int) -> dict[str, engine.Answer]:
-    rows = session.exec(select(Answer).where(Answer.invitation_id == invitation_id)).all()
-    return _as_answers({row.question_id: row for row in rows})
+    return _as_answers(load_answer_rows(session, invitation_id))
+
+
+def load_answer_rows(session: Session, invitation_id: int) -> dict[str, Answer]:
+    """The stored answers of one survey, by question id (what :func:`respond` takes as ``rows``)."""
+    return {row.question_id: row for row in session.exec(select(Answer).where(Answer.invitation_id == invitation_id))}
 
 
 def current_step(session: Session, invitation: Invitation, definition):
@@ -62,10 +66,16 @@ def current_step(session: Session, invitation: Invitation, definition):
 
 
 def respond(session: Session, invitation: Invitation, definition, given, *, now: datetime,
-            analyse: Analyser) -> Response:
-    """Apply one input to an invitation and store the outcome."""
-    rows = {row.question_id: row for row in session.exec(select(Answer).where(Answer.invitation_id == invitation.id))}
-    participant = session.get(Participant, invitation.participant_id)
+            analyse: Analyser, rows: dict[str, Answer] | None = None, participant: Participant | None = None) -> Response:
+    """Apply one input to an invitation and store the outcome.
+
+    ``rows`` (from :func:`load_answer_rows`, in this session) saves reading the answers again when the
+    caller has them; it is kept up to date, so several inputs in a row can share it.
+    """
+    if rows is None:
+        rows = load_answer_rows(session, invitation.id)
+    if participant is None or participant.id != invitation.participant_id:
+        participant = session.get(Participant, invitation.participant_id)
     return _apply(session, participant, invitation, definition, rows, _as_answers(rows), given, now=now,
                   analyse=analyse)
 
@@ -84,8 +94,9 @@ def _apply(session: Session, participant: Participant, invitation: Invitation, d
         if answer is None:
             if row is not None:
                 session.delete(row)
+                del rows[question_id]  # the caller's rows stay what a fresh read would give
             continue
-        row = row or Answer(invitation_id=invitation.id, question_id=question_id)
+        row = rows[question_id] = row or Answer(invitation_id=invitation.id, question_id=question_id)
         _fill(row, question, answer, now)
         if question.type == "text" and answer.value and not answer.skipped:
             findings = analyse(answer.value, question, participant.audience)
@@ -319,6 +330,11 @@ def _load(session: Session, service_id: int, chat_id: int, *, invitation_id: int
         if answer is not None:
             found.rows[answer.question_id] = answer
     return found
+
+
+def as_answers(rows: dict[str, Answer]) -> dict[str, engine.Answer]:
+    """Stored answer rows (by question id) as the engine's answers."""
+    return _as_answers(rows)
 
 
 def _as_answers(rows: dict[str, Answer]) -> dict[str, engine.Answer]:

@@ -71,14 +71,18 @@ def end_web_sessions(session: Session, participant_id: int, *, now: datetime) ->
                            .values(ended_at=now)).rowcount
 
 
+# Built once, not on every page and every answer: building a statement costs about as much as running it.
+_BY_TOKEN = (select(WebSession.id, WebSession.ended_at, WebSession.last_seen_at, Participant)
+             .join(Participant, Participant.id == WebSession.participant_id)
+             .join(Case, Case.id == Participant.case_id)
+             .where(WebSession.token_hash == sa.bindparam("token_hash"), Case.service_id == sa.bindparam("service_id")))
+
+
 def participant_for_token(session: Session, service_id: int, token: str | None, *, now: datetime) -> Participant | None:
     """The person whose browser holds this cookie, if the session is still live and theirs in this YOT."""
     if not token or len(token) > 100:
         return None
-    found = session.exec(select(WebSession.id, WebSession.ended_at, WebSession.last_seen_at, Participant)
-                         .join(Participant, Participant.id == WebSession.participant_id)
-                         .join(Case, Case.id == Participant.case_id)
-                         .where(WebSession.token_hash == token_hash(token), Case.service_id == service_id)).first()
+    found = session.execute(_BY_TOKEN, {"token_hash": token_hash(token), "service_id": service_id}).first()
     if found is None:
         return None
     session_id, ended_at, last_seen_at, participant = found  # one query: this runs on every page and every answer

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import sqlalchemy as sa
 from aiohttp import web
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -32,10 +33,10 @@ from bot.texts import t
 from surveys import alert_storing, engine
 from surveys.alerts import Flag, record_alert
 from surveys.alert_delivery import mark_help_sent
-from surveys.answering import load_answers, respond
+from surveys.answering import as_answers, load_answer_rows, load_answers, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
-from surveys.models import AlertTier, Audience, Consent, Invitation, InvitationStatus, Participant
+from surveys.models import AlertTier, Answer, Audience, Consent, Invitation, InvitationStatus, Participant
 from surveys.retention import erase_participant
 from surveys.store import audit
 from surveys.text import clean_optional
@@ -57,6 +58,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                 trim_blocks=True, lstrip_blocks=True)
+# Built once: a form's survey and its answers (by the invitation id the form carries), in one statement.
+_FORM_SURVEY = (sa.select(Invitation, Answer).outerjoin(Answer, Answer.invitation_id == Invitation.id)
+                .where(Invitation.id == sa.bindparam("invitation_id")))
 _STATIC = {"chat.css": "text/css", "chat.js": "text/javascript"}
 
 
@@ -323,20 +327,24 @@ class WebChat:
     def _answer(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
                 now) -> tuple[list[str], list[int]]:
         h = self.heard
-        invitation = self._form_invitation(session, participant, form) or open_survey(session, participant,
-                                                                                     h.definitions, now=now)
-        if invitation is None:
-            return [], []
+        found = self._form_invitation(session, participant, form)
+        if found is None:
+            invitation = open_survey(session, participant, h.definitions, now=now)
+            if invitation is None:
+                return [], []
+            found = invitation, load_answer_rows(session, invitation.id)
+        invitation, rows = found
         definition = h.definitions[invitation.survey_id]
-        step = engine.next_step(definition, load_answers(session, invitation.id))
+        step = engine.next_step(definition, as_answers(rows))
         if not isinstance(step, engine.Ask) or form.get("q") != step.question.id:
             return ["old_form"], []  # a second tap, the browser's back button, or another tab: never the wrong question
         inputs = _inputs(action, form, text, step)
         if inputs is None:
             return ["old_form"], []
         response = None
-        for given in inputs:
-            response = respond(session, invitation, definition, given, now=now, analyse=h.analyse)
+        for given in inputs:  # ``rows`` is kept current by respond, so they are read once for all inputs
+            response = respond(session, invitation, definition, given, now=now, analyse=h.analyse, rows=rows,
+                               participant=participant)
             if response.problem:
                 return ([] if disclosed else [f"p_{response.problem}"]), []
         notes, callback_ids = [], []
@@ -349,15 +357,19 @@ class WebChat:
         return notes, callback_ids
 
     @staticmethod
-    def _form_invitation(session, participant: Participant, form) -> Invitation | None:
-        """The survey the form was shown for, by its id (one look-up by key), if it is theirs and still open."""
+    def _form_invitation(session, participant: Participant, form) -> tuple[Invitation, dict[str, Answer]] | None:
+        """The survey the form was shown for (by its id), if it is theirs and still open, with its answers:
+        one statement."""
         ident = form.get("i")
         if not isinstance(ident, str) or not ident.isascii() or not ident.isdigit() or len(ident) > 9:
             return None
-        invitation = session.get(Invitation, int(ident))
+        invitation, rows = None, {}
+        for invitation, answer in session.execute(_FORM_SURVEY, {"invitation_id": int(ident)}):
+            if answer is not None:
+                rows[answer.question_id] = answer
         if invitation is None or invitation.participant_id != participant.id or invitation.status not in _OPEN:
             return None
-        return invitation
+        return invitation, rows
 
     async def _notify_callback(self, callback_id: int) -> None:
         from bot import callbacks
