@@ -15,14 +15,7 @@ async def test_a_disclosure_typed_on_the_web_page_reaches_the_duty_worker_in_tel
         w.add_staff(900, Role.duty, "Priya")
         duty = w.emu.user(900, "Priya")
         async with web_world(db_url, bot=w.app.bot, heard=w.heard) as web:
-            person = await web.person()
-            await person.open_link(web.invite(*YP, survey="yp_exit"))
-            await person.press("lang:en")
-            await person.press("consent:yes")
-            for _ in range(20):
-                if "send" in actions(person.page):
-                    break
-                await person.press("skip")
+            person = await _at_a_text_question(web)
             await person.press("send", text=DISCLOSURE)
             assert "Childline" in person.page
         await w.settle()
@@ -63,14 +56,7 @@ async def test_when_the_database_cannot_store_a_web_disclosure_help_and_the_duty
         duty = w.emu.user(900, "Priya")
         async with web_world(db_url, bot=w.app.bot, heard=w.heard) as web:
             web.chat.retry_seconds = 0.05
-            person = await web.person()
-            await person.open_link(web.invite(*YP, survey="yp_exit"))
-            await person.press("lang:en")
-            await person.press("consent:yes")
-            for _ in range(20):
-                if "send" in actions(person.page):
-                    break
-                await person.press("skip")
+            person = await _at_a_text_question(web)
             real_store, failures = web.chat._store, {"left": 5}
 
             def failing_store(*args):
@@ -91,3 +77,16 @@ async def test_when_the_database_cannot_store_a_web_disclosure_help_and_the_duty
         assert "Possible safeguarding disclosure" in duty.last_message["text"]
         [alert] = w.rows(SafeguardingAlert)
         assert alert.help_sent_at is not None and alert.text == DISCLOSURE
+
+
+async def _at_a_text_question(web):
+    """A young person on the web page, past consent, skipped on to the first question they type at."""
+    person = await web.person()
+    await person.open_link(web.invite(*YP, survey="yp_exit"))
+    await person.press("lang:en")
+    await person.press("consent:yes")
+    for _ in range(20):
+        if "send" in actions(person.page):
+            break
+        await person.press("skip")
+    return person
