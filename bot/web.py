@@ -20,8 +20,11 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.ext import Application
 
+from surveys.delivery import parse_receipt, record_receipt
+
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram"
+RECEIPTS_PATH = "/notify/receipts"  # GOV.UK Notify's delivery receipts (surveys/delivery.py)
 
 
 def database_ok(engine: Engine) -> bool:
@@ -72,11 +75,43 @@ def make_web_app(application: Application, engine: Engine, secret: str | None, *
     if secret is not None:
         app.router.add_post(WEBHOOK_PATH, telegram)
     app.router.add_get("/healthz", healthz)
+    h = application.bot_data.get("heard")
+    if h is not None and h.settings.notify_callback_token is not None:
+        app.router.add_post(RECEIPTS_PATH, receipts_handler(h))
     if webchat and "heard" in application.bot_data:
         from webchat.server import WebChat, add_routes
 
         add_routes(app, WebChat(application.bot_data["heard"], application.bot))
     return app
+
+
+def receipts_handler(h):
+    """Notify's delivery receipts: checked against the bearer token set in Notify, then recorded.
+    A database error answers 500, so Notify sends the receipt again later."""
+    token = h.settings.notify_callback_token.get_secret_value()
+
+    async def receipts(request: web.Request) -> web.Response:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            log.warning("delivery receipt without the right token refused")
+            return web.Response(status=403)
+        try:
+            body = await request.json()
+        except (ValueError, LookupError, RecursionError):
+            return web.Response(status=400)
+        receipt = parse_receipt(body)
+        if receipt is None:  # not about a message heard sent: nothing to do, and nothing to retry
+            return web.Response()
+        try:
+            done = await h.transaction(record_receipt, receipt, now=h.now())
+        except sa.exc.SQLAlchemyError as error:
+            log.warning("delivery receipt not recorded (%s); Notify will send it again", type(error).__name__)
+            return web.Response(status=500)
+        if done == "failed":
+            log.warning("invitation %s could not be delivered (%s)", receipt.invitation_id, receipt.status)
+        return web.Response()
+
+    return receipts
 
 
 def _bound_socket(listen: str, port: int) -> socket.socket:

@@ -138,6 +138,8 @@ def not_answered(session: Session, service_id: int) -> list[WorklistEntry]:
             note = "started, not finished" if inv.status == InvitationStatus.started else "not opened yet"
             if inv.reminders_sent:
                 note += f" ({inv.reminders_sent} reminder{'s' if inv.reminders_sent > 1 else ''} sent)"
+            if (inv.last_error or "").startswith("notify: not delivered"):  # a delivery receipt said so
+                note += f"; {inv.last_error.removeprefix('notify: ')}"
         lines.append(_entry(inv, p, c, inv.sent_at, note))
     return sorted(lines, key=lambda line: (line.when is None, line.when))
 

@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     notify_sms_template_id: str | None = Field(default=None, description="Notify SMS template whose text is ((message)).")
     notify_email_template_id: str | None = Field(default=None, description="Notify email template: subject ((subject)), body ((message)).")
     notify_base_url: str = Field(default="https://api.notifications.service.gov.uk", description="Notify's API (tests: a fake on 127.0.0.1).")
+    notify_callback_token: SecretStr | None = Field(
+        default=None, min_length=10, description="The bearer token Notify sends with delivery receipts to HEARD_PUBLIC_URL/notify/receipts.")
     hash_key: SecretStr | None = Field(default=None, description="Keys every identifier hash (surveys/hashkey.py).")
     hash_key_file: Path | None = Field(default=None, description="Where the hash key is kept when HEARD_HASH_KEY is unset.")
 

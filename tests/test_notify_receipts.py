@@ -1,0 +1,115 @@
+"""GOV.UK Notify's delivery receipts (issue 15): a text or email that can never arrive reaches the
+person's worker; one Notify never sent goes again; receipts are taken only with the right token,
+posted to heard's own web server on 127.0.0.1 as Notify would post them."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.web import RECEIPTS_PATH, make_web_app
+from surveys.casework import not_answered
+from surveys.delivery import Receipt, parse_receipt
+from surveys.models import Audience, InvitationStatus
+from surveys.store import session_scope
+from tests.bot_world import world
+from tests.fake_notify import running_fake_notify
+from tests.test_notify import CASES, invitation_of, use_fake_notify
+
+TOKEN = "receipts-token-0123456789"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ({"reference": "heard-invitation-12", "status": "permanent-failure", "to": "+447700900001"},
+     Receipt(12, None, "permanent-failure")),
+    ({"reference": "heard-invitation-12-reminder-2", "status": "technical-failure"}, Receipt(12, 2, "technical-failure")),
+    ({"reference": "someone-elses-12", "status": "delivered"}, None),
+    ({"reference": None, "status": "delivered"}, None),
+    ({"status": "delivered"}, None),
+    (["heard-invitation-12"], None),
+])
+def test_a_receipt_is_read_from_its_reference_and_nothing_else(body, expected):
+    assert parse_receipt(body) == expected
+
+
+async def _post_receipts(w, receipts: list[tuple[int, str, str]], token: str = TOKEN) -> list[int]:
+    """Post receipts (invitation id, reference suffix, status) to heard's web server; the statuses back."""
+    w.heard.settings = w.heard.settings.model_copy(update={"notify_callback_token": SecretStr(TOKEN)})
+    runner = web.AppRunner(make_web_app(w.app, w.heard.engine, None, webchat=False))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        async with aiohttp.ClientSession(f"http://127.0.0.1:{port}",
+                                         headers={"Authorization": f"Bearer {token}"}) as notify:
+            statuses = []
+            for invitation_id, suffix, status in receipts:
+                body = {"id": "x", "reference": f"heard-invitation-{invitation_id}{suffix}", "to": "+447700900001",
+                        "status": status, "notification_type": "sms"}
+                async with notify.post(RECEIPTS_PATH, json=body) as answer:
+                    statuses.append(answer.status)
+            return statuses
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_number_not_in_use_reaches_the_worker_and_the_survey_stops_waiting(db_url):
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=CASES) as w:
+            use_fake_notify(w, fake)
+            assert (await w.tick()).sent == 3
+            sms = invitation_of(w, "YJ-1", Audience.young_person)
+            email = invitation_of(w, "YJ-1", Audience.parent_carer)
+            assert await _post_receipts(w, [(sms.id, "", "permanent-failure"), (email.id, "", "delivered")]) == [200, 200]
+            assert invitation_of(w, "YJ-1", Audience.young_person).status == InvitationStatus.failed
+            assert invitation_of(w, "YJ-1", Audience.parent_carer).status == InvitationStatus.sent
+            with session_scope(w.heard.engine) as session:
+                notes = [line.note for line in not_answered(session, w.heard.service_id)]
+            assert "could not be delivered: please contact them another way (the mobile number is not in use)" in notes
+            w.clock.advance(days=2)
+            await w.tick()
+            assert "+447700900001" not in [s.to for s in fake.sent[3:]]  # no reminders to a dead number
+
+
+async def test_a_message_notify_never_sent_goes_again_and_a_late_one_is_noted(db_url):
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=CASES) as w:
+            use_fake_notify(w, fake)
+            await w.tick()
+            sms = invitation_of(w, "YJ-3", Audience.young_person)
+            email = invitation_of(w, "YJ-1", Audience.parent_carer)
+            await _post_receipts(w, [(sms.id, "", "technical-failure"), (email.id, "", "temporary-failure")])
+            assert invitation_of(w, "YJ-3", Audience.young_person).status == InvitationStatus.scheduled
+            w.clock.advance(minutes=5)
+            assert (await w.tick()).sent == 1
+            assert [s.to for s in fake.sent].count("+447700900003") == 2
+            with session_scope(w.heard.engine) as session:
+                notes = [line.note for line in not_answered(session, w.heard.service_id)]
+            assert "not opened yet; not delivered (the inbox is full or refused it)" in notes
+            await _post_receipts(w, [(email.id, "", "delivered")])  # it arrived in the end
+            assert invitation_of(w, "YJ-1", Audience.parent_carer).last_error is None
+
+
+async def test_receipts_without_the_token_change_nothing(db_url):
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=CASES) as w:
+            use_fake_notify(w, fake)
+            await w.tick()
+            sms = invitation_of(w, "YJ-1", Audience.young_person)
+            assert await _post_receipts(w, [(sms.id, "", "permanent-failure")], token="guessed-token-000") == [403]
+            assert invitation_of(w, "YJ-1", Audience.young_person).status == InvitationStatus.sent
+
+
+async def test_a_receipt_after_the_person_started_changes_nothing(db_url):
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=CASES) as w:
+            use_fake_notify(w, fake)
+            await w.tick()
+            sms = invitation_of(w, "YJ-1", Audience.young_person)
+            with session_scope(w.heard.engine) as session:
+                session.get(type(sms), sms.id).status = InvitationStatus.started
+            await _post_receipts(w, [(sms.id, "-reminder-1", "permanent-failure"), (sms.id, "", "technical-failure")])
+            assert invitation_of(w, "YJ-1", Audience.young_person).status == InvitationStatus.started
