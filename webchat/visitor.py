@@ -80,7 +80,8 @@ class WebVisitor:
 
 
 class WebSitting:
-    """The web twin of bot/demo.Sitting: a script (joining, stopping) or one survey, one form per round."""
+    """The web twin of bot/demo.Sitting: a script (joining, stopping), one survey, or a script then a
+    survey (a link tapped in a text message), one form per round."""
 
     def __init__(self, visitor: WebVisitor, person, *, script: list[tuple[str, object]] | None = None,
                  definition=None, plan=None, choose=None):
@@ -91,10 +92,7 @@ class WebSitting:
         self.looked = False
 
     async def act(self) -> None:
-        if self.script is not None:
-            if not self.script:
-                self.done = True
-                return
+        if self.script:  # a script first (opening a link, agreeing), then the survey if there is one
             verb, what = self.script.pop(0)
             if verb == "open":
                 await self.visitor.open_link(what)
@@ -102,6 +100,9 @@ class WebSitting:
                 await self.visitor.look()
             else:
                 await self.visitor.send(what)
+            return
+        if self.definition is None:
+            self.done = True
             return
         if not self.looked:  # they open the page: that is when the survey is "sent"
             self.looked = True

@@ -2,7 +2,8 @@
 
 Fictional cases go in through the real CSV import. Simulated young people, parents and victims
 then use the real bot over the Bot API emulator (and one in four the web chat, over HTTP to heard's
-own web server) while a controlled clock walks through the last
+own web server; those invited by text or email tap the link in the message recorded for them) while
+a controlled clock walks through the last
 four financial quarters, and the board report is written at the end. Generating the data is pure and seeded
 (same seed, same service); running it is async and leaves nothing behind but files.
 """
@@ -500,6 +501,7 @@ class Demo:
         self.acked: set[int] = set()
         self.on_web: set[int] = set()  # participant ids of the people who answer on the web page
         self.by_link: dict[int, Person] = {}  # participant id -> Person, for those invited by SMS or email
+        self.link_browsers: dict = {}  # participant id -> the WebVisitor they open their links in
 
     # ----- setting up -----
 
@@ -585,8 +587,10 @@ class Demo:
         try:
             yield
         finally:
-            for visitor in [u for u in self.users.values() if hasattr(u, "visitor")]:
-                await visitor.visitor.close()
+            for visitor in [u.visitor for u in self.users.values() if hasattr(u, "visitor")]:
+                await visitor.close()
+            for browser in self.link_browsers.values():
+                await browser.close()
             await runner.cleanup()
 
     async def settle(self) -> None:
@@ -623,8 +627,7 @@ class Demo:
             await run_tick(self.app.bot, self.heard)
             await self.settle()
             self.clock.now = local(day, 10, 20, self.zone)
-            await self.rounds(self._answering_today(day))
-            self._answer_on_the_web(day)
+            await self.rounds(self._answering_today(day) + self._opening_their_links(day))
             await self._duty_acknowledges(day)
 
     def _join(self, person: Person) -> Sitting:
@@ -665,7 +668,7 @@ class Demo:
             visitor.script = [("open", code), ("press", {"act": "lang:en"}), ("press", {"act": consent})]
         return visitor
 
-    def _web_sitting(self, person: Person, participant_id: int, invitation, plan: Plan, disclose: bool):
+    def _web_sitting(self, person: Person, browser, invitation, plan: Plan, disclose: bool):
         """Someone on the web opens the page and answers what it shows, as bot/demo.answer_actions decides."""
         from webchat.visitor import WebSitting
 
@@ -679,7 +682,7 @@ class Demo:
             return answer_actions(question, person, rng, survey_id=invitation.survey_id, seed=self.seed,
                                   disclose_here=here, progress=progress)
 
-        return WebSitting(self.users[participant_id].visitor, person, definition=self.heard.definitions[invitation.survey_id],
+        return WebSitting(browser, person, definition=self.heard.definitions[invitation.survey_id],
                           plan=plan, choose=choose)
     def _join_by_link(self, person: Person) -> Sitting:
         """Someone with a phone or email on the case: the dispatcher sends their surveys as links (issue 15)."""
@@ -693,43 +696,48 @@ class Demo:
             self.by_link[participant.id] = person
         return Sitting(None, person, actions=[])
 
-    def _answer_on_the_web(self, day: date) -> None:
-        """People invited by SMS or email open their link and answer on the web page, as the web chat would
-        store it (surveys.answering.respond). They write no disclosures: the demo plays those out in Telegram."""
+    def _opening_their_links(self, day: date) -> list:
+        """People invited by SMS or email tap the newest link they were sent and answer on the web page,
+        through heard's own web server like everyone on the web: screened, with alerts and all."""
         from sqlmodel import select
 
-        from surveys import engine
-        from surveys.answering import current_step, respond
         from surveys.models import Consent, Invitation, InvitationStatus, Participant
         from surveys.store import session_scope
+        from webchat.visitor import WebSitting, WebVisitor
 
-        h = self.heard
-        with session_scope(h.engine) as session:
-            open_now = session.exec(select(Invitation).where(
+        with session_scope(self.heard.engine) as session:
+            open_now = session.exec(select(Invitation, Participant.consent).join(Participant).where(
                 Invitation.status == InvitationStatus.sent, Invitation.participant_id.in_(list(self.by_link)))).all()
-            for invitation in open_now:
-                person = self.by_link[invitation.participant_id]
-                plan = self.plans.setdefault(invitation.id, plan_for(person, invitation.occasion, self.seed))
-                sent_day = invitation.sent_at.astimezone(self.zone).date()
-                if person.behaviour == "never_taps" or plan.delay is None or sent_day + timedelta(days=plan.delay) != day:
-                    continue
-                participant = session.get(Participant, invitation.participant_id)
-                if participant.consent == Consent.pending:  # the page's first question
-                    participant.language_chosen_at = participant.consent_at = self.clock()
-                    participant.consent = Consent.declined if person.behaviour == "declines" else Consent.given
-                if participant.consent != Consent.given:
-                    continue
-                definition = h.definitions[invitation.survey_id]
-                rng = random.Random(f"{self.seed}:answers:{person.key}:{invitation.occasion}")
-                for _ in range(60):  # more than any survey's questions and ticks
-                    step = current_step(session, invitation, definition)
-                    if not isinstance(step, engine.Ask) or (plan.stop_after and step.number > plan.stop_after):
-                        break
-                    for given in web_inputs(step.question, answer_actions(
-                            step.question, person, rng, survey_id=invitation.survey_id, seed=self.seed,
-                            disclose_here=False, progress=self._progress(person, invitation))):
-                        respond(session, invitation, definition, given, now=self.clock(), analyse=h.analyse)
-                    self.clock.now += timedelta(seconds=20)
+        sittings = []
+        for invitation, consent in open_now:
+            person = self.by_link[invitation.participant_id]
+            plan = self.plans.setdefault(invitation.id, plan_for(person, invitation.occasion, self.seed))
+            sent_day = invitation.sent_at.astimezone(self.zone).date()
+            if (invitation.id in self.started or person.behaviour == "never_taps" or plan.delay is None
+                    or sent_day + timedelta(days=plan.delay) != day):
+                continue
+            self.started.add(invitation.id)
+            if invitation.participant_id not in self.link_browsers:  # the same phone every time
+                self.link_browsers[invitation.participant_id] = WebVisitor(self.web_base)
+            browser = self.link_browsers[invitation.participant_id]
+            script = [("open", self._newest_code(invitation.id))]
+            if consent == Consent.pending:  # the page asks their language, then whether they agree
+                agreed = "consent:no" if person.behaviour == "declines" else "consent:yes"
+                script += [("press", {"act": "lang:en"}), ("press", {"act": agreed})]
+            disclose = person.discloses and person.key not in self.disclosed
+            if disclose:
+                self.disclosed.add(person.key)
+            sitting = self._web_sitting(person, browser, invitation, plan, disclose)
+            sitting.script = script
+            sittings.append(sitting)
+        return sittings
+
+    def _newest_code(self, invitation_id: int) -> str:
+        """The one-time code in the newest text or email sent for this invitation (reminders carry new ones)."""
+        reference = f"heard-invitation-{invitation_id}"
+        body = next(message.body for _channel, _to, message, ref in reversed(self.messages.sent)
+                    if ref == reference or ref.startswith(reference + "-"))
+        return body.split("/s/", 1)[1].split()[0]
 
     def _answering_today(self, day: date) -> list[Sitting]:
         from sqlmodel import select
@@ -770,7 +778,7 @@ class Demo:
             if disclose:
                 self.disclosed.add(person.key)
             if web:
-                sittings.append(self._web_sitting(person, invitation.participant_id, invitation, plan, disclose))
+                sittings.append(self._web_sitting(person, user.visitor, invitation, plan, disclose))
                 continue
             rng = random.Random(f"{self.seed}:answers:{person.key}:{invitation.occasion}")
             sittings.append(Sitting(user, person, definition=self.heard.definitions[invitation.survey_id],
