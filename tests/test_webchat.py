@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlmodel import select
 
-from surveys.models import (Answer, Audience, Consent, Invitation, InvitationStatus, Participant, SafeguardingAlert,
+from surveys.models import (Answer, AuditEvent, Audience, Consent, Invitation, InvitationStatus, Participant, SafeguardingAlert,
                             WebSession)
 from surveys.store import session_scope
 from tests.web_person import YP, actions, field, web_world
@@ -335,3 +335,16 @@ async def test_a_form_naming_someone_elses_survey_changes_nothing_of_theirs(db_u
         await mine.answer_something()  # a forged id: falls back to their own open survey
         assert not _rows(w.heard, Answer, Answer.invitation_id == int(their_invitation))
         assert "Question 2 of" in mine.page
+
+
+def test_refused_codes_are_counted_in_the_database_so_every_web_process_shares_the_limit(engine):
+    one_process, another = CodeLimiter(allowed=3), CodeLimiter(allowed=3)
+    now = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
+    with session_scope(engine) as session:
+        for _ in range(3):
+            one_process.failed(session, "198.51.100.7", "unknown", now)
+    with session_scope(engine) as session:
+        assert "198.51.100.7" not in str(session.exec(select(AuditEvent.subject)).all())  # a keyed hash only
+        assert another.blocked(session, "198.51.100.7", now)
+        assert not another.blocked(session, "198.51.100.8", now)  # per address
+        assert not another.blocked(session, "198.51.100.7", now + timedelta(minutes=16))  # the wait is over

@@ -15,12 +15,10 @@ loop, so one slow query never holds up every other page (tests/test_transactions
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import secrets
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -36,8 +34,9 @@ from surveys.alert_delivery import mark_help_sent
 from surveys.answering import as_answers, load_answer_rows, load_answers, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
-from surveys.models import AlertTier, Answer, Audience, Consent, Invitation, InvitationStatus, Participant
+from surveys.models import AlertTier, Answer, AuditEvent, Audience, Consent, Invitation, InvitationStatus, Participant
 from surveys.retention import erase_participant
+from surveys.hashkey import hash_key_of, identifier_hash
 from surveys.store import audit
 from surveys.text import clean_optional
 from surveys.web_sessions import (csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
@@ -53,6 +52,7 @@ FORM_COOKIE = "heard_form"  # before there is a session: a double-submit token f
 SESSION_DAYS = 60
 CODE_FAILURES_ALLOWED = 10  # wrong, used or expired codes from one address...
 CODE_WINDOW_SECONDS = 15 * 60  # ...within this time; then it waits
+REFUSED = "invite.refused"  # the audit action a refused code leaves
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -65,24 +65,25 @@ _STATIC = {"chat.css": "text/css", "chat.js": "text/javascript"}
 
 
 class CodeLimiter:
-    """Counts refused codes per client address (kept only as a short hash, in memory)."""
+    """Counts refused codes per client address in the audit table, so every web process shares one
+    count (a second process is not a second set of guesses). The address is kept only as a short
+    keyed hash, as Telegram chats are (surveys/hashkey.py), and the daily purge clears it after a day."""
 
-    def __init__(self, allowed: int = CODE_FAILURES_ALLOWED, window: float = CODE_WINDOW_SECONDS,
-                 clock=time.monotonic):
-        self.allowed, self.window, self.clock = allowed, window, clock
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
+    def __init__(self, allowed: int = CODE_FAILURES_ALLOWED, window: float = CODE_WINDOW_SECONDS):
+        self.allowed, self.window = allowed, timedelta(seconds=window)
 
-    def _recent(self, key: str) -> deque[float]:
-        times, now = self.failures[key], self.clock()
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        return times
+    @staticmethod
+    def _subject(session, address: str) -> str:
+        return identifier_hash(hash_key_of(session), "web-address", address)[:16]
 
-    def blocked(self, key: str) -> bool:
-        return len(self._recent(key)) >= self.allowed
+    def blocked(self, session, address: str, now: datetime) -> bool:
+        refused = session.exec(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == REFUSED, AuditEvent.subject == self._subject(session, address),
+            AuditEvent.at > now - self.window)).one()[0]
+        return refused >= self.allowed
 
-    def failed(self, key: str) -> None:
-        self._recent(key).append(self.clock())
+    def failed(self, session, address: str, reason: str, now: datetime) -> None:
+        audit(session, "web", REFUSED, subject=self._subject(session, address), detail=reason, at=now)
 
 
 @dataclass
@@ -107,11 +108,12 @@ class WebChat:
                 web.get("/chat", self.chat), web.post("/chat", self.act), web.get("/chat/help", self.help),
                 web.get("/static/{name}", self.static)]
 
-    def client_key(self, request: web.Request) -> str:
+    def client_address(self, request: web.Request) -> str:
+        """Who is asking, for the wrong-code limit only (never logged, stored only as a keyed hash)."""
         address = request.remote or "-"
         if self.settings.web_trust_proxy and request.headers.get("X-Forwarded-For"):
             address = request.headers["X-Forwarded-For"].split(",")[0].strip()
-        return hashlib.sha256(address.encode()).hexdigest()[:16]  # never an address in memory dumps or logs
+        return address
 
     def page(self, template: str, *, lang: str = "en", status: int = 200, **values) -> web.Response:
         html = _templates.get_template(template).render(lang=lang, t=lambda key, **v: t(key, lang, **v),
@@ -142,14 +144,13 @@ class WebChat:
         """Opening the link shows a Start button and uses nothing up: phones and chat apps fetch links to
         preview them, and that must not spend a one-time code."""
         code = request.match_info["code"]
-        key = self.client_key(request)
-        if self.limiter.blocked(key):
+        owner, state, me = await self.heard.transaction(self._link_and_visitor, code[:64], self.token(request),
+                                                        self.client_address(request))
+        if state == "blocked":
             return self.page("message.html.j2", message=pages.rich(t("web.too_many")), status=429)
-        owner, state, me = await self.heard.transaction(self._link_and_visitor, code, self.token(request))
         if me is not None and owner == me:
             return see_other("/chat")  # the same device opening its link again: carry on where they were
         if state != "live":
-            self.limiter.failed(key)
             text = "web.second_device" if state == "used" else f"code.{state}"
             return self.page("message.html.j2", message=pages.rich(t(text)), status=410 if state != "unknown" else 404)
         form_token = secrets.token_urlsafe(24)
@@ -157,10 +158,16 @@ class WebChat:
         self.cookie(response, FORM_COOKIE, form_token, max_age=3600, same_site="Strict")
         return response
 
-    def _link_and_visitor(self, session, code: str, token: str | None) -> tuple[int | None, str, int | None]:
-        """Who the link belongs to, its state, and who this device's session is (a participant id, or None)."""
-        owner, state = link_state(session, code, now=self.heard.now())
+    def _link_and_visitor(self, session, code: str, token: str | None, address: str) -> tuple[int | None, str, int | None]:
+        """Who the link belongs to, its state ("blocked" after too many refused codes from this address),
+        and who this device's session is (a participant id, or None)."""
+        now = self.heard.now()
+        if self.limiter.blocked(session, address, now):
+            return None, "blocked", None
+        owner, state = link_state(session, code, now=now)
         me = self.who(session, token)
+        if state != "live" and (me is None or owner != me):
+            self.limiter.failed(session, address, state, now)
         return owner, state, me.id if me is not None else None
 
     async def redeem(self, request: web.Request) -> web.Response:
@@ -169,12 +176,10 @@ class WebChat:
         given, expected = form.get("form_token"), request.cookies.get(FORM_COOKIE)
         if not expected or not isinstance(given, str) or not secrets.compare_digest(given, expected):
             return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=403)
-        key = self.client_key(request)
-        if self.limiter.blocked(key):
+        redeemed = await self.heard.transaction(self._redeem, code[:64], self.client_address(request))
+        if redeemed.refused == "blocked":
             return self.page("message.html.j2", message=pages.rich(t("web.too_many")), status=429)
-        redeemed = await self.heard.transaction(self._redeem, code[:64], key)
         if redeemed.refused is not None:
-            self.limiter.failed(key)
             text = "web.second_device" if redeemed.refused == "used" else f"code.{redeemed.refused}"
             return self.page("message.html.j2", message=pages.rich(t(text)), status=410)
         if redeemed.old_chat_id is not None and self.bot is not None:
@@ -184,13 +189,15 @@ class WebChat:
         response.del_cookie(FORM_COOKIE, path="/")
         return response
 
-    def _redeem(self, session, code: str, key: str) -> _Redeemed:
+    def _redeem(self, session, code: str, address: str) -> _Redeemed:
         """Spend the code and start a web session in one transaction, or say why the code was refused."""
         now = self.heard.now()
+        if self.limiter.blocked(session, address, now):
+            return _Redeemed(refused="blocked")
         try:
             participant = redeem_invite(session, code, now=now, service_id=self.heard.service_id)
         except InviteProblem as problem:
-            audit(session, "web", "invite.refused", subject=key, detail=problem.reason, at=now)
+            self.limiter.failed(session, address, problem.reason, now)
             return _Redeemed(refused=problem.reason)
         moved = start_web_session(session, participant, now=now)
         audit(session, f"participant:{participant.id}", "participant.linked",
