@@ -23,7 +23,7 @@ from surveys import staff_actions
 from surveys.staff_actions import Me, roles_of, staff_member
 from surveys.alert_delivery import mark_reachable, staff_user_ids
 from surveys.casework import audiences_seen_by
-from surveys.models import AlertTier, Audience, CallbackOutcome, Participant, Role, SafeguardingAlert
+from surveys.models import AlertTier, Audience, CallbackOutcome, Channel, Participant, Role, SafeguardingAlert
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     args = list(context.args or [])
     force = bool(args) and args[-1].lower() in ("force", "--force")
     args = args[:-1] if force else args
+    channel = Channel(args.pop().lower()) if args and args[-1].lower() in {c.value for c in Channel} else Channel.telegram
     if len(args) not in (2, 3) or args[1] not in {a.value for a in Audience}:
         await _reply(update, t("staff.invite_usage"))
         return
@@ -193,6 +194,9 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
         # Only the role that covers this audience counts: a victim worker who is also a manager
         # still invites victims only.
         await _reply(update, t("staff.victims_only" if Role.victim_worker in me.roles else "staff.not_your_audience"))
+        return
+    if channel != Channel.telegram:
+        await _invite_by_link(update, h, me, case_ref, audience, participant_ref, channel, force)
         return
     linked, code = await h.transaction(_new_invite, h, me, case_ref, audience, participant_ref, force=force)
     if linked:
@@ -204,6 +208,37 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     link = deep_link(context.bot.username, code)
     await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_link", link=link,
                                                                         days=h.settings.invite_days))
+
+
+async def _invite_by_link(update: Update, h: Heard, me: Me, case_ref: str, audience: Audience, participant_ref: str,
+                          channel: Channel, force: bool) -> None:
+    """/invite ... web|sms|email: a web chat link (for someone without Telegram, or under 16), shown
+    with its QR code or sent through GOV.UK Notify; their surveys then go the same way."""
+    from bot.notify import NotifyFailure, compose, sender_for, web_link
+    from surveys.link_invites import Refused, invite_by_link
+
+    who = escape(f"{case_ref} {audience.value} {participant_ref}".strip())
+    if not h.settings.public_url or (channel != Channel.web and sender_for(h) is None):
+        await _reply(update, t("staff.invite_not_set_up"))
+        return
+    made = await h.transaction(invite_by_link, h.service_id, case_ref, audience, participant_ref, channel, force=force,
+                               now=h.now(), days=h.settings.invite_days, actor=f"staff:{me.id}")
+    if isinstance(made, Refused):
+        await _reply(update, t(f"staff.invite_refused_{made.value}", who=who, channel=channel.value))
+        return
+    link = web_link(h.settings.public_url, made.code)
+    if channel == Channel.web:
+        await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_web_link", link=link,
+                                                                            days=h.settings.invite_days))
+        return
+    try:
+        await sender_for(h).send(channel, made.address, compose("invite", made.audience, made.language, link),
+                                 reference=f"heard-invite-{made.participant_id}")
+    except NotifyFailure as failure:
+        await _reply(update, t("staff.invite_not_sent", reason=escape(failure.reason.removeprefix("notify: "))))
+        return
+    end = made.address[-3:] if channel == Channel.sms else made.address.rpartition("@")[2]
+    await _reply(update, t(f"staff.invite_sent_{channel.value}", end=escape(end), days=h.settings.invite_days))
 
 
 def _new_invite(session: Session, h: Heard, me: Me, case_ref: str, audience: Audience, participant_ref: str, *,

@@ -29,9 +29,9 @@ def invite_by_channel(case_ref: str, audience: str, participant_ref: str, qr: Pa
     from bot.notify import NotifyConfig, NotifyFailure, NotifySender, compose, web_link
     from surveys.casework import explain_missing
     from surveys.contact import masked
-    from surveys.enrol import create_invite, find_participant
-    from surveys.models import Consent, utcnow
-    from surveys.store import audit, session_scope
+    from surveys.link_invites import Refused, invite_by_link
+    from surveys.models import utcnow
+    from surveys.store import session_scope
 
     ctx = open_context()
     who = parse_audience(audience)
@@ -46,28 +46,22 @@ def invite_by_channel(case_ref: str, audience: str, participant_ref: str, qr: Pa
     person = f"the {who.value.replace('_', ' ')} of {case_ref}"
     person_at_start = "T" + person[1:]  # at the start of a sentence (str.capitalize would lower the case reference)
     with session_scope(ctx.engine) as session:
-        participant = find_participant(session, ctx.service_id, case_ref, who, participant_ref)
-        if participant is None:
+        made = invite_by_link(session, ctx.service_id, case_ref, who, participant_ref, channel, force=force,
+                              now=utcnow(), days=settings.invite_days, actor="cli")
+        if made == Refused.not_found:
             fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
-        if participant.erased_at is not None or participant.opted_out_at is not None \
-                or participant.consent == Consent.declined:
-            fail(f"{person_at_start} asked not to hear from us (or to be erased), so no invitation goes to them.")
-        if participant.chat_hash is not None and not force:
-            fail(f"{person_at_start} answers on Telegram. To move them to {channel.value}, run this again with "
-                 f"--force (their surveys then go by {channel.value} instead).", 2)
-        address = {Channel.sms: participant.phone, Channel.email: participant.email}.get(channel)
-        if channel != Channel.web and address is None:
-            column = "phone" if channel == Channel.sms else "email"
-            fail(f"We have no {'mobile number' if channel == Channel.sms else 'email address'} for {person}. "
-                 f"Add it in the {column} column of the case import (heard cases import FILE.csv).", 2)
-        participant.channel = channel
-        code = create_invite(session, participant, now=utcnow(), days=settings.invite_days,
-                             created_by=f"cli:{channel.value}")
-        audit(session, "cli", "invite.create", subject=f"participant:{participant.id}", detail=f"channel={channel.value}",
-              service_id=ctx.service_id)
-        link = web_link(settings.public_url, code)
-        message = compose("invite", participant.audience, participant.language, link)
-        participant_id = participant.id
+    if made == Refused.not_wanted:
+        fail(f"{person_at_start} asked not to hear from us (or to be erased), so no invitation goes to them.")
+    if made == Refused.on_telegram:
+        fail(f"{person_at_start} answers on Telegram. To move them to {channel.value}, run this again with "
+             f"--force (their surveys then go by {channel.value} instead).", 2)
+    if made == Refused.no_address:
+        column = "phone" if channel == Channel.sms else "email"
+        fail(f"We have no {'mobile number' if channel == Channel.sms else 'email address'} for {person}. "
+             f"Add it in the {column} column of the case import (heard cases import FILE.csv).", 2)
+    link = web_link(settings.public_url, made.code)
+    message = compose("invite", made.audience, made.language, link)
+    address, participant_id = made.address, made.participant_id
     if channel == Channel.web:
         typer.echo(link)
         typer.echo(f"Works once, on one device, for {settings.invite_days} days. Only the newest link works.", err=True)

@@ -1,6 +1,7 @@
-"""GOV.UK Notify's delivery receipts (issue 15): a text or email that can never arrive reaches the
-person's worker; one Notify never sent goes again; receipts are taken only with the right token,
-posted to heard's own web server on 127.0.0.1 as Notify would post them."""
+"""Links by web, text and email (issue 15). GOV.UK Notify's delivery receipts: a text or email that can
+never arrive reaches the person's worker; one Notify never sent goes again; receipts are taken only
+with the right token, posted to heard's own web server on 127.0.0.1 as Notify would post them. And a
+worker in Telegram invites by web link, text or email."""
 
 from __future__ import annotations
 
@@ -113,3 +114,32 @@ async def test_a_receipt_after_the_person_started_changes_nothing(db_url):
                 session.get(type(sms), sms.id).status = InvitationStatus.started
             await _post_receipts(w, [(sms.id, "-reminder-1", "permanent-failure"), (sms.id, "", "technical-failure")])
             assert invitation_of(w, "YJ-1", Audience.young_person).status == InvitationStatus.started
+
+
+async def test_a_worker_in_telegram_invites_by_web_link_or_text_message(db_url):
+    from surveys.enrol import redeem_invite
+    from surveys.models import Role
+
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=CASES) as w:
+            w.add_staff(790, Role.case_worker, "Kim")
+            worker = w.emu.user(790)
+            await worker.send_command("/invite YJ-3 young_person web")
+            await w.settle()
+            assert "not set up yet" in worker.last_message["text"]  # no HEARD_PUBLIC_URL
+            use_fake_notify(w, fake)
+            await worker.send_command("/invite YJ-3 young_person web")  # under 16, say: the web page
+            await w.settle()
+            caption = worker.last_message["caption"]
+            assert "photo" in worker.last_message and "https://feedback.example.gov.uk/s/" in caption
+            code = caption.split("/s/")[1].split()[0]
+            with session_scope(w.heard.engine) as session:
+                assert redeem_invite(session, code, now=w.clock(), service_id=w.heard.service_id).channel == "web"
+            await worker.send_command("/invite YJ-1 young_person sms")
+            await w.settle()
+            assert "mobile ending 001" in worker.last_message["text"]
+            [sent] = fake.sent
+            assert sent.to == "+447700900001" and "https://feedback.example.gov.uk/s/" in sent.personalisation["message"]
+            await worker.send_command("/invite YJ-2 young_person email")
+            await w.settle()
+            assert "no mobile number or email address" in worker.last_message["text"] and len(fake.sent) == 1
