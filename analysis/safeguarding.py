@@ -301,6 +301,14 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.HELP_SEEKING, r"\bneed (?:to|2) (?:speak|talk|tlk) (?:to|2|with) (?:someone|somebody|some1|anyone|any1|a worker|my worker)\b(?! about (?:\w+ ){0,2}(?:appointment|time|session|order|hours|bus|meeting|plan|course|job))", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\b(?:ring|call|phone|cal) (?:me|us) (?:asap|as soon as|now|right now|urgent\w*|today|tonight|please|pls|plz)\b", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\b(?:pls|please|plz) (?:can (?:you|someone|somebody) )?(?:ring|call|phone|contact|cal) (?:me|us)\b(?! (?:about|to (?:discuss|talk about|sort|arrange|change|move)|re|regarding|when (?:convenient|you can|you get)|back about))", False, Tier.URGENT),
+    # Added in round 4 (dev sets A-D read row by row): kinds of wording, not rows.
+    # "im not ok" as a whole sentence: not "im not ok with the times".
+    (Category.HELP_SEEKING, r"^(?:honestly |to be honest |not gonna lie )?(?:im|i am|am)(?: just| really| so| honestly| genuinely)? not (?:ok|okay|alright|all right|doing ok|doing okay|doing well|coping|good|safe)(?: at all| really| to be honest| right now| anymore| any more)?$", False, Tier.URGENT),
+    # hiding an injury: "a black eye and didnt want people asking", "long sleeves to cover the bruises"
+    (Category.HARM_AT_HOME, r"\b(?:black eye|bruis\w*|split lip|fat lip|marks? on my|cuts? on my)\b(?: \w+){0,6} (?:didnt want|dont want|so (?:no one|nobody|people dont)|cover\w*|hid\w*|hide|make ?up|sleeves|asking questions)\b", False, Tier.URGENT),
+    # a threat with a condition: "if i give evidence ill regret it", "told me to drop it or else"
+    (Category.THREATS, r"\bif (?:i|we|you|u|my \w+)\b(?: \w+){0,8} (?:ill|youll|you will|ull|well|we will|i will|theyll|they will) (?:regret|be sorry|pay for|get (?:hurt|it|done|what))\b", False, Tier.URGENT),
+    (Category.THREATS, r"\b(?:told|tell\w*|said|says|saying|warn\w*|messag\w*|text\w*|threat\w*)\b(?: \w+){0,8} or else\b", False, Tier.URGENT),
     (Category.HELP_SEEKING, r"\b(?:can|could|will|would|pls|please|plz) (?:u |you |someone |somebody |anyone |my worker |a worker )?(?:ring|call|phone|contact|cal) (?:me|us)\b(?! (?:about|to (?:discuss|talk about|sort|arrange|change|move)|re|regarding|when (?:convenient|you can|you get)|back about))", False, Tier.REVIEW),
 )
 
@@ -365,6 +373,10 @@ _TEXT_SPEAK = {
     "n": "and", "2day": "today", "rly": "really", "srsly": "seriously", "ngl": "not gonna lie",
     "tbh": "to be honest", "fr": "for real", "dnt": "dont", "cnt": "cant", "wnt": "want", "wna": "wanna",
     "meself": "myself", "mesen": "myself",
+    # Scots: "a dinnae want tae say" reads "a dont want to say"
+    "tae": "to", "dinnae": "dont", "cannae": "cant", "didnae": "didnt", "wouldnae": "wouldnt",
+    "couldnae": "couldnt", "isnae": "isnt", "wasnae": "wasnt", "havenae": "havent", "disnae": "doesnt",
+    "naebody": "nobody", "hame": "home",
 }
 _TEXT_SPEAK_WORD = re.compile(r"\b(?:" + "|".join(word for word, full in _TEXT_SPEAK.items() if word != full) + r")\b")
 
