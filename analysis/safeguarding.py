@@ -376,10 +376,10 @@ _WINDOW, _STRIDE, _LONG = 8, 4, 12  # words per window, step between windows, lo
 _FEWEST_WORDS = 3  # shorter fragments carry too little meaning to embed; the rules still read them
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+|\s[-–]\s|,? but |,? tho(?:ugh)? ")
 # Thresholds on the classifier's "this is a disclosure" probability; chosen on the dev sets.
-URGENT_AT, REVIEW_AT = 0.6, 0.36
+URGENT_AT, REVIEW_AT = 0.65, 0.36
 # How much nearer a hard negative than its nearest exemplar a segment may be and still raise a
 # semantic hit (urgent, any tier): chosen on the dev sets and sets A-D (round 4).
-URGENT_NEGATIVE_MARGIN, NEGATIVE_MARGIN = 0.05, 0.1
+URGENT_NEGATIVE_MARGIN, NEGATIVE_MARGIN = 0.1, 0.1
 # A sentence that reads as everyday talk (praise or thanks, sport and games, what a session
 # covered) must be much nearer a disclosure before meaning alone raises it: these share words
 # with harm far more often than they hide it. Rules still read such sentences as usual.
