@@ -330,3 +330,56 @@ def test_rules_leave_play_everyday_tasks_and_idioms_alone(text):
 def test_course_content_still_hides_topic_words_but_not_a_person_saying_i():
     assert not screen("we learned what grooming is", "young_person", semantic=False).flagged
     assert screen("i went through a stage of wanting to disappear", "young_person", semantic=False).flagged
+
+
+# --- round 4: causes found reading sets A-D (tested in new words, not the sets' rows) -------------
+
+def test_text_speak_spelled_out_never_becomes_an_idiom():
+    # "tbh" reads "to be honest": "die to be honest" is not "dying to see it"
+    assert screen("honestly just wanna die tbh", "young_person").tier == "urgent"
+    assert screen("im dying to see the new film", "young_person").tier is None
+
+
+def test_scots_words_are_read_and_a_is_not_a_course_talk():
+    result = screen("can a speak tae somebody the day, a cannae cope", "young_person")
+    assert result.tier == "urgent"
+
+
+def test_life_going_through_a_bad_patch_is_not_course_content():
+    result = screen("She went through a rough patch and took an overdose in the spring. She is much better now.",
+                    "parent_carer")
+    assert result.tier == "review" and "self-harm" in result.reason
+
+
+def test_a_threat_made_after_the_restorative_meeting_keeps_the_victims_alert():
+    result = screen("After the restorative meeting his brother messaged me to drop it or else. I'm really frightened.",
+                    "victim")
+    assert result.tier == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "honestly im really not ok",
+    "if my mum finds out im gonna stab him",
+    "written my letters to my mum and my sister so",
+    "the gas got cut off and we been using candles",
+    "his arms are all cut up again and he wears hoodies in this heat so i wont see",
+    "my ex has been turning up at the kids school again",
+    "they made me plug it on the train",
+])
+def test_round_four_wordings_are_flagged(text):
+    assert screen(text, "young_person").flagged
+
+
+@pytest.mark.parametrize("text", [
+    "i helped out at the food bank for my reparation and stacked the shelves",
+    "my nan will kill me for swearing on here",
+    "if i have to do one more worksheet im gonna scream",
+    "she keeps cutting her own fringe lol",
+])
+def test_round_four_everyday_wordings_are_left_alone(text):
+    assert not screen(text, "young_person").flagged
+
+
+def test_a_semantic_guess_much_nearer_a_hard_negative_raises_nothing():
+    # a hard negative from the banks, reworded: nearer it than any disclosure
+    assert screen("me and my mum have arguments but its just normal things", "young_person").tier is None
