@@ -191,6 +191,10 @@ _HITS = (r"(?:hit|hits|hitting|beat|beats|beating|punch\w*|kick\w*|slap\w*|hurt|
 _WEAPON = r"(?:knife|knives|blade|shank|nank|machete|gun|strap|weapon|ting)"
 # "hit me with a pillow", "got hit by the ball": play and sport, not harm
 _PLAYFUL = r"(?! (?:with|by) (?:a |the |his |her )?(?:pillow|cushion|ball|football|snowball|water balloon|nerf|paintball|sock|towel))"
+# "my dad beat me at pool again", "she beats me to it": a game won, not a beating
+_GAME = (r"(?! (?:at|in) (?:a |the )?(?:pool|snooker|darts|chess|draughts|cards|scrabble|monopoly|uno|ludo|fifa|fortnite|"
+         r"cod|warzone|mario kart|football|footy|tennis|ping pong|table tennis|bowling|golf|arm wrestling|\w+ (?:games?|race|quiz)|"
+         r"(?:the |a )?(?:game|race|quiz|match)|everything|it)\b| to it\b)")
 # "help me with my cv": an everyday task, not a plea
 _TASK = (r"(?:(?:with|find|get|apply for|write|fill in|choose|look for|sort) (?:a |an |my |the |some )?(?:cv|college|"
          r"course|job|jobs|homework|application|form|forms|coursework|revision|maths|english|interview|bus pass|"
@@ -202,7 +206,7 @@ _PEOPLE = r"(?:mum|mam|dad|brother|sister|family|nan|mate|mates|bro|cousin|kids|
 _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\b(?:kill\w*|hurt\w*|harm\w*|cut\w*|burn\w*|starv\w*|hang\w*) (?:my ?self|meself|myslf|himself|herself|themselves)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bk ?m ?s\b|\bunalive\w*", False, Tier.URGENT),
-    (Category.HELP_SEEKING, r"^(?:help|help me|pls help|please help|sos)$", False, Tier.URGENT),  # the whole answer
+    (Category.HELP_SEEKING, r"^(?:help|help me|pls help|please help|sos|(?:i )?(?:really |just )?need (?:some )?help(?: (?:now|please|pls|plz|asap|right now|today|quick))?)$", False, Tier.URGENT),  # the whole answer
     (Category.SELF_HARM, r"\bself[ -]?harm\w*|\bsuicid\w*|\boverdos\w*|\boded\b|\b(?:i|he|she|they|ive|nearly|almost|had|has|have) odd\b(?! (?:one|ones|job|jobs|time|times|bit|thing|things|argument|day|days|few|couple|moment|occasion|feeling|sock)\b)|\bodd (?:on|last night|again)\b", True, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:want|wants|wanted|wanting|wanna|going|gonna|gunna|try|tried|trying)(?: to)? (?:die|end it|end my life|disappear|not wake up|not be here)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bend(?:ing)? (?:it all|my life|his life|her life|their life|my own life|things\b(?! with))\b|\bwant\w* to end it\b", False, Tier.URGENT),
@@ -218,17 +222,17 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.SELF_HARM, r"\b(?:cut\w*|burn\w*|scratch\w*|hurt\w*) (?:my|his|her|their) (?:arms?|legs?|wrists?|thighs?|skin)\b", False, Tier.URGENT),
     (Category.SELF_HARM, r"\bcutting (?:again|myself)\b|\b(?:been|started|start|keep|still|back to) cutting\b(?! (?:hair|down|back|grass|wood))", False, Tier.URGENT),
     (Category.SELF_HARM, r"\b(?:wish i was|wanna be|want to be|rather be|should be) dead\b", False, Tier.URGENT),
-    (Category.HARM_AT_HOME, rf"\b{_CARER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? {_ME}|lock\w* (?:me|us) (?:out|in))\b{_PLAYFUL}", False, Tier.URGENT),
+    (Category.HARM_AT_HOME, rf"\b{_CARER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? {_ME}|lock\w* (?:me|us) (?:out|in))\b{_PLAYFUL}{_GAME}", False, Tier.URGENT),
     (Category.HARM_AT_HOME, r"\b(?:scared|afraid|frightened|terrified|dread\w*|bricking it) (?:to go|of going|going|to be) (?:back )?(?:home|at home)\b|\bnot safe (?:at|going) home\b|\bdont (?:want to|feel safe) (?:go )?home\b", False, Tier.URGENT),
     (Category.HARM_AT_HOME, r"\b(?:i|we) (?:get|got|keep getting) (?:hurt|hit|beaten|battered|slapped|punched|kicked|whacked|leathered|smacked|(?:a |the )?(?:slap|smack|beating|hiding|battering|kicking|belt|whack|clip round the ear))\b" + _PLAYFUL, False, Tier.URGENT),
     (Category.HARM_AT_HOME, r"\babus\w* (?:me|us)\b|\b(?:i|we) (?:am|are|was|were|get|got|being) abused\b", False, Tier.URGENT),
     (Category.DOMESTIC_ABUSE, r"\bdomestic (?:abuse|violence)\b", True, Tier.URGENT),
     (Category.DOMESTIC_ABUSE, rf"\bmy {_PARTNER}\b(?: \w+){{0,3}} (?:{_HITS}(?: \w+)? (?:me|us|my mum|mum)|strangled|throttled)\b", False, Tier.URGENT),
     (Category.DOMESTIC_ABUSE, rf"\b(?:mums|mams|moms) (?:new )?{_PARTNER} (?:\w+ ){{0,2}}(?:hits|hit|beats|beat|punched|hurts|attacked|strangled|chokes|choked) (?:her|my mum|mum)\b", False, Tier.URGENT),
-    (Category.CHILD_TO_PARENT, rf"\bmy {_CHILD}\b(?: \w+){{0,4}} (?:{_HITS}(?: \w+)? (?:me|us|his dad|her dad|his mum|her mum))\b", False, Tier.URGENT),
+    (Category.CHILD_TO_PARENT, rf"\bmy {_CHILD}\b(?: \w+){{0,4}} (?:{_HITS}(?: \w+)? (?:me|us|his dad|her dad|his mum|her mum))\b{_GAME}", False, Tier.URGENT),
     (Category.CHILD_TO_PARENT, rf"\b(?:scared|afraid|frightened|terrified) of (?:my|our) (?:own )?{_CHILD}\b", False, Tier.URGENT),
     (Category.CHILD_TO_PARENT, r"\bi (?:hit|punch|kick|attack|hurt)\w* my (?:mum|mam|mom|dad|nan|gran)\b", False, Tier.URGENT),
-    (Category.THREATS, rf"\b(?:stab|shank|shoot|merk|wet|kill|murder|batter|jump|slash|ching|bang) (?:me|us|my {_PEOPLE})\b(?! (?:good|proud|up|out|a favour|in laughing)| at (?:ping pong|table tennis|pool|snooker|darts|chess|cards|fifa|fortnite|cod|warzone|the game|football|footy|boxing|sparring|paintball|laser tag|dodgeball|wrestling|\w+ games?))", False, Tier.URGENT),
+    (Category.THREATS, rf"\b(?:stab|shank|shoot|merk|wet|kill|murder|batter|jump|slash|ching|bang) (?:me|us|my {_PEOPLE})\b(?! (?:good|proud|up|out|a favour|in laughing)| (?:a |an )?(?:text|message|msg|dm|email|line|call|link|pic|reminder|quick)\b| at (?:ping pong|table tennis|pool|snooker|darts|chess|cards|fifa|fortnite|cod|warzone|the game|football|footy|boxing|sparring|paintball|laser tag|dodgeball|wrestling|\w+ games?))", False, Tier.URGENT),
     (Category.THREATS, r"\b(?:theyll|theyd|hell|hed|shell|will|would|gonna|gunna|going to|threatened to|threatening to) (?:hurt|get|beat up|do in|come for|sort out) (?:me|us|my \w+)\b", False, Tier.URGENT),
     (Category.THREATS, r"\b(?:looking for|coming for|out for|hunting|(?:people|they|theyre|lads|opps|someone) (?:are |is )?after) me\b", False, Tier.URGENT),
     (Category.THREATS, rf"\b(?:pull\w*|flash\w*|had|got|waved|held) (?:a |his |their )?{_WEAPON} (?:on|at|to) (?:me|us|my)\b", False, Tier.URGENT),
@@ -240,7 +244,7 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.THREATS, r"(?:^|\b(?:i|ive|we|me|im) )(?:got|been|was|get|keep getting|keep|(?:got|been) (?:proper|properly|badly|nearly|almost|just|literally|actually|fully)) (?:stabbed|shanked|shot|jumped|robbed|attacked|beaten up|battered|chinged|slashed|rushed|merked|mugged|glassed)\b(?! on\b| (?:by|with|in) (?:a |the |some |my )?(?:paintball|paintballs|nerf|water|ball|pellet|bb|geese|goose|swan|swans|dog|cat|seagull|bees?|wasps?|little|cousins|baby|nephew|niece|sister|brother|mates? in|zombies?|game|fifa|fortnite|warzone|cod))", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:make|makes|made|making|force\w*|forcing|pressur\w*|got) (?:me|us) (?:to )?(?:hold|carry|sell|run|deal|shot|drop|move|stash|keep|deliver|answer|go (?:country|cunch|county|up|out)|work)\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:being|been|was|im|i am|am|were) (?:forced|made|told|pressured) to (?:shot|sell|deal|carry|run|hold|stash|deliver|work)\b", False, Tier.URGENT),
-    (Category.CRIMINAL_EXPLOITATION, r"\b(?:i|we) (?:still )?(?:owe|owed) (?:them|him|em|money|a debt|people|the (?:olders|elders|mandem|gang|lads|man))\b|\bsay(?:s|ing)? i owe\b|\bsaid i owe\b", False, Tier.URGENT),
+    (Category.CRIMINAL_EXPLOITATION, r"\b(?:i|we) (?:still )?(?:owe|owed) (?:them|him|em|money|a debt|people|the (?:olders|elders|mandem|gang|lads|man))\b|\bsay(?:s|ing)? i owe\b|\bsaid i owe\b|\b(?:when|if|once|cos|because|while) (?:you|ya|i|we|he|she|they) (?:still )?(?:owe|owes|owed)\b(?! (?:me|you|us|rent|tax|council tax|the council|on (?:rent|bills)))", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:got|have|in|owe) (?:a )?(?:drug )?debt\b(?! (?:letter|advice|advisor|adviser|plan|management|charity|helpline|collector))|\bwork (?:it|the debt) off\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:have|got|had|has) to (?:sell|shot|run|deal|carry|hold|go country|go up county|work|do runs) for\b", False, Tier.URGENT),
     (Category.CRIMINAL_EXPLOITATION, r"\b(?:sell\w*|shot\w*|runs?|running|deal\w*|hold\w*|carry\w*|country|county|cunch|line\w*|stash\w*|driv\w*)(?: (?:stuff|things|drugs|packages|bits|food|it))? for (?:them|him|em|the olders|olders|my elders|the elders|a gang)\b", False, Tier.URGENT),
@@ -259,11 +263,11 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.IMAGE_ABUSE, r"\b(?:made|make|makes|making|forc\w*|pressur\w*) (?:me|us) (?:to )?(?:send|take) (?:some |more )?(?:nudes|pics|pictures|photos|videos)\b", False, Tier.URGENT),
     (Category.IMAGE_ABUSE, r"\b(?:videos?|vids?|pics?|pictures?|photos?|images?) of me\b(?: \w+){0,3} (?:going round|passed round|being passed|shared|posted|sent round|sent to|leaked|online)\b", False, Tier.URGENT),
     (Category.IMAGE_ABUSE, r"\bnudes?\b|\bsextort\w*|\bsexting\b", True, Tier.URGENT),
-    (Category.VICTIM_INTIMIDATION, r"\b(?:turned up|turn up|turns up|turning up|came|come|comes|coming|hanging around|hangs around|hang about|waiting|wait\w*|shouting|knock\w*) (?:at|outside|near|round|by|on) (?:my|our) (?:door|house|home|flat|work|school|street|road|window)\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:turned up|turn up|turns up|turning up|came|come|comes|coming|hanging around|hangs around|hang about|waiting|wait\w*|shouting|knock\w*) (?:at|outside|near|round|by|on) (?:my|our) (?:door|house|home|flat|work|school|street|road|window|car|van|gate|drive|driveway|workplace|office)\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:following|followed|follow|follows|stalk\w*) (?:me|us)\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:drive|drives|driving|drove|walk\w*|hang\w*|park\w*|sit\w*) (?:past|round|around|outside|by|opposite) (?:my|our) (?:house|home|flat|door|work|street|road)\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:tell\w*|told|saying|said|warn\w*)(?: me| us)? (?:to )?(?:drop it|drop the charges|keep quiet|keep my mouth shut|not to (?:go|speak|tell|give)|withdraw|back off)\b", False, Tier.URGENT),
-    (Category.VICTIM_INTIMIDATION, r"\b(?:regret|pay for|sorry for) (?:going to|talking to|speaking to|telling|ringing|calling) the (?:police|feds|court|coppers)\b|\bsnitch\w*|(?<!wouldnt )(?<!wont )(?<!never )(?<!not )\bgrass(?:ed)? on\b|\bcall\w* me a grass\b", False, Tier.URGENT),
+    (Category.VICTIM_INTIMIDATION, r"\b(?:regret|pay for|sorry for) (?:going to|talking to|speaking to|telling|ringing|calling) the (?:police|feds|court|coppers)\b|\bsnitch\w*|(?<!wouldnt )(?<!wont )(?<!never )(?<!not )\bgrass(?:ed)? on\b(?<!\bdont grass on)|\bcall\w* me a grass\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:smash\w*|broke|broken|damag\w*|egg\w*|key\w*|graffiti\w*|slash\w*|put through) (?:my|our) (?:window\w*|car|door|house|fence|tyres|letterbox)\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\bintimidat(?:e|es|ed|ion|ions)\b(?! by the (?:panel|meeting|room|court|process|judge|building|office))|\bintimidating (?:me|us|my|her|him|them|witness\w*|people|the family)\b|\bharass\w*", True, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\btold (?:me |us )?to (?:think (?:carefully|twice)|be careful|watch (?:myself|my back|out))\b|\b(?:feel|feeling|being|am|im) (?:\w+ )?watched\b", False, Tier.URGENT),
@@ -340,6 +344,13 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.DOMESTIC_ABUSE, r"\b(?:my ex|ex partner|ex husband|ex wife|ex boyfriend|ex girlfriend|my (?:kids|childrens) (?:dad|father|mum|mother))\b(?: \w+){0,3} (?:turning up|turns up|turned up|showing up|shows up|hanging around|waiting|coming round|came round|been round)\b", False, Tier.URGENT),
     (Category.VICTIM_INTIMIDATION, r"\b(?:non ?mol\w*|non molestation|restraining order|injunction|bail conditions?|no contact order)\b(?: \w+){0,6} (?:breach\w*|broke|broken|ignor\w*|again)\b|\b(?:again|still|keeps?|breach\w*|ignor\w*)\b(?: \w+){0,6} (?:non ?mol\w*|non molestation|restraining order|injunction|bail conditions?|no contact order)\b", False, Tier.URGENT),
     (Category.SEXUAL_EXPLOITATION, r"\b(?:bf|boyfriend|gf|girlfriend|fella|man|bloke)\b (?:is|whos|who is|hes|is like|is about|is nearly) (?:like |about |nearly |around |literally )?(?:2\d|3\d|4\d|5\d)\b", False, Tier.URGENT),
+    # Added in round 5 (set E read row by row): kinds of wording, not rows.
+    # strangling or choking, at any age and in any relationship, told now or as over
+    (Category.DOMESTIC_ABUSE, r"\b(?:he|she|they|my \w+)\b(?: \w+){0,2} (?:chok\w*|strangl\w*|throttl\w*)(?: \w+)? (?:me|us|her|him)\b(?! up\b)|\b(?:hands?|arm) (?:round|around|on|over) my (?:neck|throat)\b", False, Tier.URGENT),
+    # the offender's family or friends coming to a victim's work
+    (Category.VICTIM_INTIMIDATION, r"\b(?:he|she|they|(?:his|her|their) (?:\w+ )?(?:mum|mam|dad|family|mates|friends|brothers?|sisters?|cousins?|lot|relatives?|mother|father|partner|girlfriend|boyfriend))\b(?: \w+)? (?:came|come|comes|coming|turned up|turns up|showed up|shows up|went|goes|been) (?:to|into|in|round) (?:my|our) (?:work|workplace|office|job|shop|kids school)\b", False, Tier.URGENT),
+    # a whole answer saying only that someone is back: understated, so a person reads it today
+    (Category.THREATS, r"^(?:hes|shes|theyre|he is|she is|they are|hes been|hes come|shes come) back(?: again| now| around| round here)?$", False, Tier.REVIEW),
     (Category.HELP_SEEKING, r"\b(?:can|could|will|would|pls|please|plz) (?:u |you |someone |somebody |anyone |my worker |a worker )?(?:ring|call|phone|contact|cal) (?:me|us)\b(?! (?:about|to (?:discuss|talk about|sort|arrange|change|move)|re|regarding|when (?:convenient|you can|you get)|back about))", False, Tier.REVIEW),
 )
 
@@ -413,11 +424,19 @@ _TEXT_SPEAK = {
     "naebody": "nobody", "hame": "home", "nae": "no",
 }
 _TEXT_SPEAK_WORD = re.compile(r"\b(?:" + "|".join(word for word, full in _TEXT_SPEAK.items() if word != full) + r")\b")
+# A dropped g ("been cuttin again", "hes threatenin me"): every rule and exemplar says "-ing". Only
+# verbs that matter here, listed, since many words end in "in" (begin, cousin, violin).
+_DROPPED_G = re.compile(
+    r"\b(cutt|hurt|burn|harm|scratch|hitt|beat|punch|kick|slapp|chok|strangl|stabb|shank|robb|threaten|follow|"
+    r"stalk|watch|wait|sell|deal|carry|hold|runn|send|tak|mak|forc|touch|groom|shout|scream|cry|"
+    r"starv|drink|smok|feel|go|do|say|tell|try|talk|think|get|gett|com|leav|hid|lock|ow|pay|"
+    r"sleep|eat|stay|stopp|start|keep|want|need|noth|someth|anyth|everyth|kill|dy|liv|hat|lov)in\b")
 
 
 def _plain(text: str) -> str:
     """The normalised answer with common text-speak spelled out ("can some1 tlk 2 me" -> "can someone talk 2 me")."""
-    return _TEXT_SPEAK_WORD.sub(lambda match: _TEXT_SPEAK[match.group(0)], normalise(text))
+    spelled = _TEXT_SPEAK_WORD.sub(lambda match: _TEXT_SPEAK[match.group(0)], normalise(text))
+    return _DROPPED_G.sub(lambda match: match.group(1) + "ing", spelled)
 
 
 _PERSONAL = re.compile(r"\b(?:i|me|my|myself|mine|im|ive|id|us|our)\b")

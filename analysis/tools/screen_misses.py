@@ -13,7 +13,7 @@ import sys
 from analysis.evaluate import DATA_DIR, SAFEGUARDING_SETS, ordinary_feedback, read_screened
 from analysis.safeguarding import screen
 
-_BLIND_LATER = ("blind_e", "blind3")  # sets for later evaluation: never listed
+_BLIND_LATER = ("blind_f", "blind3")  # sets for later evaluation: never listed
 
 
 def _rows(name: str):
