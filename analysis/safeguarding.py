@@ -351,6 +351,12 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.VICTIM_INTIMIDATION, r"\b(?:he|she|they|(?:his|her|their) (?:\w+ )?(?:mum|mam|dad|family|mates|friends|brothers?|sisters?|cousins?|lot|relatives?|mother|father|partner|girlfriend|boyfriend))\b(?: \w+)? (?:came|come|comes|coming|turned up|turns up|showed up|shows up|went|goes|been) (?:to|into|in|round) (?:my|our) (?:work|workplace|office|job|shop|kids school)\b", False, Tier.URGENT),
     # a whole answer saying only that someone is back: understated, so a person reads it today
     (Category.THREATS, r"^(?:hes|shes|theyre|he is|she is|they are|hes been|hes come|shes come) back(?: again| now| around| round here)?$", False, Tier.REVIEW),
+    # doubting one will still be here, with no everyday reason given ("not sure ill be around for the next one")
+    (Category.SELF_HARM, r"\b(?:not sure|dont know if|doubt|dont think|not certain) (?:that )?(?:ill|i will|id|i would|im going to|im gonna) (?:still )?(?:be )?(?:around|here|alive)\b(?!(?: \w+){0,8} (?:because|cos|as (?:im|we|i)|moving|move|holiday|away|working|shifts|exams|college|uni|job))", False, Tier.URGENT),
+    # an injury's cover story taken back: "the marks werent from the fall like i said"
+    (Category.HARM_AT_HOME, r"\b(?:marks?|bruis\w*|cuts?|scars?|burns?|black eye|injur\w*|scratches|lumps?)\b(?: \w+){0,4} (?:werent|wasnt|were not|was not|didnt come|did not come|never came|arent|isnt) (?:really |actually |even )?(?:from|off|cos of|because of)\b", False, Tier.URGENT),
+    # name calling after the process, or in the street: a worker reads it today
+    (Category.VICTIM_INTIMIDATION, r"\b(?:name calling|called me names|calling me names|shouted abuse|shouting abuse|abuse shouted)\b(?: \w+){0,6} (?:after|since|near|outside|in the street|round|on the estate)\b", True, Tier.REVIEW),
     (Category.HELP_SEEKING, r"\b(?:can|could|will|would|pls|please|plz) (?:u |you |someone |somebody |anyone |my worker |a worker )?(?:ring|call|phone|contact|cal) (?:me|us)\b(?! (?:about|to (?:discuss|talk about|sort|arrange|change|move)|re|regarding|when (?:convenient|you can|you get)|back about))", False, Tier.REVIEW),
 )
 
