@@ -351,6 +351,8 @@ _RULES: tuple[tuple[Category, str, bool, Tier], ...] = (
     (Category.VICTIM_INTIMIDATION, r"\b(?:he|she|they|(?:his|her|their) (?:\w+ )?(?:mum|mam|dad|family|mates|friends|brothers?|sisters?|cousins?|lot|relatives?|mother|father|partner|girlfriend|boyfriend))\b(?: \w+)? (?:came|come|comes|coming|turned up|turns up|showed up|shows up|went|goes|been) (?:to|into|in|round) (?:my|our) (?:work|workplace|office|job|shop|kids school)\b", False, Tier.URGENT),
     # a whole answer saying only that someone is back: understated, so a person reads it today
     (Category.THREATS, r"^(?:hes|shes|theyre|he is|she is|they are|hes been|hes come|shes come) back(?: again| now| around| round here)?$", False, Tier.REVIEW),
+    # a plea to be talked to: "can someone talk to me please"
+    (Category.HELP_SEEKING, r"\b(?:can|could|will|pls|please|plz) (?:someone|somebody|anyone|anybody|you|u) (?:please |pls |plz )?(?:talk|speak|tlk|chat) (?:to|2|with) (?:me|us)\b(?! about (?:\w+ ){0,2}(?:appointment|time|times|session|order|hours|bus|meeting|plan|course|job|college|form))", False, Tier.URGENT),
     # a way to die named: "thinking of stepping in front of a train" (never "jumped off the bridge into the river")
     (Category.SELF_HARM, r"\b(?:jump\w*|step\w*|walk\w*|throw\w* (?:myself|himself|herself)) (?:out )?in front of (?:a|the) (?:bus|train|car|lorry|truck|van|tram|motorway)\b|\b(?:thinking|thought|think|thinks) (?:of|about) (?:jumping|throwing (?:myself|himself|herself)) off\b(?!(?: \w+){0,5} (?:into|in) (?:the )?(?:river|water|sea|lake|canal|pool|quarry))", False, Tier.URGENT),
     # doubting one will still be here, with no everyday reason given ("not sure ill be around for the next one")

@@ -383,3 +383,79 @@ def test_round_four_everyday_wordings_are_left_alone(text):
 def test_a_semantic_guess_much_nearer_a_hard_negative_raises_nothing():
     # a hard negative from the banks, reworded: nearer it than any disclosure
     assert screen("me and my mum have arguments but its just normal things", "young_person").tier is None
+
+
+# --- round 5: causes found reading set E (tested in new words, not the set's rows) ---------------
+
+def test_a_dropped_g_is_spelled_out_for_verbs_only():
+    from analysis.safeguarding import _plain
+    assert _plain("hes threatenin me n followin me home") == "hes threatening me and following me home"
+    assert _plain("my cousin said the session would begin at 4") == "my cousin said the session would begin at 4"
+    assert screen("started cuttin again last week, nobody knows", "young_person").tier == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "my stepdad beat me at cards on sunday",
+    "my dad always beats me at darts",
+    "my son beat me at monopoly again",
+    "shoot me an email when its done",
+    "dont grass on me to my mum but i skipped breakfast",
+    "we jumped off the bridge into the river all summer",
+    "not sure ill be around next week as im on holiday",
+    "its hard to save when you owe rent",
+])
+def test_round_five_games_requests_and_plans_are_left_alone_by_the_rules(text):
+    assert screen(text, "young_person", semantic=False).tier is None
+
+
+@pytest.mark.parametrize(("text", "audience"), [
+    ("he put his hands round my neck during a row", "young_person"),
+    ("her brother came into my office shouting about the case", "victim"),
+    ("his mate was waiting by my van after work", "victim"),
+    ("really need help", "young_person"),
+    ("cant stop now cos i owe", "young_person"),
+    ("dont think ill still be here by the summer", "young_person"),
+    ("the bruises werent really from falling down the stairs", "young_person"),
+    ("keep thinking about walking in front of a lorry", "young_person"),
+    ("my dad beat me at home last night", "young_person"),
+    ("they said theyd shoot me", "young_person"),
+])
+def test_round_five_wordings_are_urgent_by_rule(text, audience):
+    assert screen(text, audience, semantic=False).tier == "urgent"
+
+
+@pytest.mark.parametrize(("text", "audience"), [
+    ("she used to choke me when we were together but im away from her now", "young_person"),
+    ("shes back again", "parent_carer"),
+    ("there was a bit of name calling in the street since the trial", "victim"),
+])
+def test_round_five_understated_or_past_wordings_go_to_review(text, audience):
+    assert screen(text, audience).tier == "review"
+
+
+def test_an_event_dated_by_the_process_is_not_the_offence_dealt_with():
+    result = screen("They apologised at the meeting. A week after the conference someone slashed my tyres.", "victim")
+    assert result.tier == "urgent"
+    result = screen("The conference went fine and he said sorry. Afterwards, she followed me to the bus stop.", "victim")
+    assert result.tier == "urgent"
+
+
+def test_a_talk_given_to_the_group_is_course_content():
+    assert screen("the youth worker talked to us about suicide and who to call", "young_person").tier is None
+
+
+@pytest.mark.parametrize("text", [
+    "i nearly died when i saw the price of the bus",
+    "could you take my number off your list",
+    "im just cracking on with my life these days",
+])
+def test_round_five_everyday_wordings_are_left_alone(text):
+    assert not screen(text, "young_person").flagged
+
+
+def test_the_misses_tool_lists_set_e_but_never_the_sets_kept_blind():
+    from analysis.tools.screen_misses import _rows
+    assert _rows("blind_e")
+    for name in ("blind_f", "blind3"):
+        with pytest.raises(SystemExit, match="kept blind"):
+            _rows(name)
