@@ -86,7 +86,8 @@ SAFEGUARDING_SETS = ("safeguarding_cases.csv", "safeguarding_holdout.csv", "safe
                      "safeguarding_dev3.csv", "safeguarding_dev4.csv", "safeguarding_dev5.csv",
                      "safeguarding_dev6.csv", "safeguarding_dev7.csv",
                      "safeguarding_blind_a.csv", "safeguarding_blind_b.csv", "safeguarding_blind_c.csv",
-                     "safeguarding_blind_d.csv", "safeguarding_blind_e.csv")
+                     "safeguarding_blind_d.csv", "safeguarding_blind_e.csv",
+                     "safeguarding_blind_f.csv")
 
 
 @dataclass(frozen=True)
