@@ -95,10 +95,28 @@ COMMON_FIRST_NAMES |= AMBIGUOUS_NAMES
 _NAME_LIKE_NEXT = frozenset({"was", "is", "has", "had", "helped", "listened", "explained", "always", "never",
                              "and", "came", "made", "told", "said", "got", "gave", "took", "understood", "were",
                              "rang", "called", "sorted", "phoned", "texted", "from", "at", "did", "does",
-                             "kept", "took", "showed", "taught", "went", "picked", "drove", "visited"})
+                             "kept", "took", "showed", "taught", "went", "picked", "drove", "visited",
+                             "deserves", "helps", "knows", "says", "gets", "makes", "takes", "gives", "listens",
+                             "understands", "cares", "works", "goes", "comes", "needs", "tries", "runs", "keeps",
+                             "rings", "texts", "checks", "sorts", "ran", "sat", "met", "saw", "knew", "felt",
+                             "found", "left", "brought", "spoke", "wrote", "believed", "supported", "stayed",
+                             "looked", "tried", "treated", "pushed", "checked", "asked", "let", "put", "set",
+                             "would", "will", "could", "can", "should", "really", "also", "just", "actually",
+                             "still", "even", "literally", "definitely", "honestly", "genuinely"})
 # At a sentence's start a capitalised word proves nothing: "Hope is all we have", "Grace and patience".
 _STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", "always", "never", "were", "did",
-                                       "does", "made", "got", "gave", "took", "went", "kept", "called"}
+                                       "does", "made", "got", "gave", "took", "went", "kept", "called", "would",
+                                       "will", "could", "can", "should", "really", "also", "just", "actually",
+                                       "still", "even", "literally", "definitely", "honestly", "genuinely", "let",
+                                       "put", "set", "felt", "left", "found", "saw", "knew", "needs", "comes",
+                                       "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says"}
+# Words that name a feeling or a modal before they name a person: "Hope is all we have", "Will do".
+_ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "patience", "mark", "bill", "rich",
+                             "summer", "dawn", "sky", "rose", "jazz", "sunny"})
+# At a sentence's start, what follows a name that is also a word ("Frank from reparation", "Robin made").
+_START_NAME_NEXT = _NAME_LIKE_NEXT - {"and", "would", "will", "could", "can", "should", "does", "did", "is", "has",
+                                      "had", "were", "let", "put", "set", "still", "even", "just", "really",
+                                      "also", "actually", "literally", "definitely", "honestly", "genuinely"}
 _DATE_WORDS = frozenset({"in", "since", "by", "until", "till", "from", "of", "last", "next", "this", "early",
                          "late", "mid", "end", "before", "after", "during", "on"})
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "our", "their", "this", "that", "any",
@@ -131,6 +149,13 @@ christmas xmas easter eid ramadan diwali hanukkah halloween bonfire jummah
 arsenal chelsea spurs tottenham villa wolves everton liverpool celtic rangers
 mum dad nan grandad lol omg tbh idk ngl fr innit wagwan bruv fam peng peak mint safe waz wuz woz kl brill
 footy luv thx ty wiv dat dis da nuff gr8 m8 bare proper sound lush tidy calm dead jokes long mid
+shes hes im ive id dont didnt cant wont wasnt isnt thats whats theyre youre ur u r n ya yh ye yea nah bruh cos coz
+cus gonna wanna gotta dunno init aint doesnt couldnt wouldnt shouldnt havent hasnt wouldve couldve theres wheres
+jesus god allah christ lord christian christians muslim muslims sikh sikhs hindu hindus jewish jew catholic
+protestant buddhist islam islamic roma romani gypsy traveller travellers irish welsh scottish english british
+polish romanian punjabi urdu bengali gujarati somali arabic kurdish turkish albanian portuguese spanish french
+italian german lithuanian latvian russian ukrainian nigerian ghanaian jamaican pakistani indian bangladeshi
+eritrean sudanese syrian afghan iraqi iranian chinese vietnamese filipino asian african caribbean
 """.split())
 
 # Words after a place name that make it something else: a club, a landmark, an organisation.
@@ -141,6 +166,7 @@ magistrates crown court prison yoi services college""".split())
 _LOCATIVE_CUES = frozenset({"in", "from", "to", "near", "round", "around", "outside", "towards", "into", "at",
                             "up", "down", "via", "through", "by", "of", "nr", "frm", "lives", "live", "living",
                             "moved", "visit", "visiting", "over", "off", "past"})
+_WHERE_CUES = frozenset({"in", "from", "near", "outside", "round", "around", "nr", "frm", "lives", "live", "living"})
 _SUPPORT_CUES = frozenset({"support", "supports", "supporting", "supporter", "fan", "watch", "watched", "watching",
                            "beat", "beating", "against", "vs", "v"})
 
@@ -216,10 +242,19 @@ def _place_words(text: str) -> list[str]:
 
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS|DI|DCI|Sergeant|Sgt|Sarge|"
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
-                    r"Grandad|Grandma)\.?\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+)?)")
+                    r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|Reverend|"
+                    r"Rev|Imam|Pastor|Rabbi)\.?\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+)?)")
+_COUPLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:and|&)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+")
+# Nicknames: "Big T", "Lil Dee", "Big Tone from the gym"
+_NICKNAME = re.compile(r"\b(?:Big|Lil|Little)\s+([A-Z][a-z]*)\b")
+_NOT_NICKNAMES = frozenset({"brother", "issue", "mac", "society", "lottery", "bang", "mix", "apple", "ben", "wheel",
+                            "one", "dipper", "top", "easy", "picture", "deal", "shop", "chef", "women", "book",
+                            "red", "green", "blue", "man", "boy", "girl", "miss"})
 _LOWER_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|sir|pc|sgt|sarge|sergeant|officer|coach|aunty|auntie|uncle|nan)"
                           r"\.?\s+([a-z][a-z'-]{2,})\b")
 _PLATFORM = r"(?i:snap(?:chat)?|sc|insta(?:gram)?|ig|tiktok|tik tok|tt|twitter|x|fb|facebook|discord|telegram)"
+_HANDLE_AFTER_COLON = re.compile(rf"\b{_PLATFORM}\s*(?:(?i:name|handle|username|user|account))?\s*:\s*@?"
+                                 r"([A-Za-z][A-Za-z0-9_.]{2,29})\b")
 _HANDLE_AT = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{2,30}\b")
 _HANDLE_AFTER_PLATFORM = re.compile(
     rf"\b{_PLATFORM}\b(?:\s+(?i:name|handle|username|user|account|@))?\s*(?:(?i:is|its|it's|=|:|-)\s*)?\s*@?"
@@ -227,8 +262,8 @@ _HANDLE_AFTER_PLATFORM = re.compile(
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}\b")
 _DATE_OF_BIRTH = re.compile(  # the cue stays, the date goes: "I was born on [birth date]"
     r"\b(?i:born|dob|d\.o\.b\.?|birthday|birthdays|date of birth)(?:\s*[:=]|\s+(?i:is|was|on|is on))*\s+"
-    r"((?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+[A-Za-z]{3,9}(?:\s+(?:19|20)\d{2})?)")
-_ESTATE = re.compile(r"\b(?:[A-Z][\w']+\s+){1,3}(?i:estate|flats|towers|park estate|court flats)\b")
+    r"(?:the\s+)?(\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+[A-Za-z]{3,9}(?:\s+(?:19|20)\d{2})?)")
+_ESTATE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w']+\s+){1,3}(?i:estate|flats|towers|park estate|court flats)\b")
 _LOWER_ESTATE = re.compile(r"\bthe\s+((?:[a-z][\w']+\s+){1,2})(estate|flats)\b")
 _NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old", "big", "same", "whole", "other",
                                "local", "next", "retail", "trading", "business", "posh", "rough", "private",
@@ -236,6 +271,15 @@ _NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old",
                                "bottom", "back", "front", "nice", "quiet", "social", "high", "rise", "tower",
                                "block", "of", "entire", "estate", "council's", "nearby", "bad", "worst", "best"})
 
+_FLAT = re.compile(r"\b(?:(?i:flat|apartment|apt|unit)|Number|No\.?)\s*\d{1,4}[A-Za-z]?\b"
+                   r"(?:,?\s+(?:[A-Z][\w']+\s+){1,2}(?:House|Court|Tower|Lodge|Mansions|Point|Heights|Block|"
+                   r"Buildings))?")
+_CARE_HOME = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Care|Nursing|Residential|Children's|Childrens)\s+Home\b")
+_PUB = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Arms|Inn|Tavern)\b"
+                  r"|(?<=the )(?:Duke|Duchess|Marquis|Marquess|Earl|King|Queen|Prince|Princess|Lord)\s+of\s+[A-Z]\w+\b")
+# A local shop named after its owner: "Raj's News", "Tony's Chippy"
+_OWNERS_SHOP = re.compile(r"\[name\]['’]s\s+(?:News|Newsagents?|Chippy|Cafe|Café|Barbers?|Kebabs?|Takeaway|"
+                          r"Stores?|Shop|Off Licence|Offy|Garage|Motors|Bakery|Butchers?|Salon|Gym|Pizza|Plaice)\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[\d\s()-]{8,14}\d(?!\d)")
 _VEHICLE_REG = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b")
@@ -263,6 +307,8 @@ _SCHOOL = re.compile(
     r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
     r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
     r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-Z][\w'-]*|y|yr|a|ac))+"
+    r"|\b(?:ysgol|coleg)(?:\s+(?:y|yr|[a-z]*[wy][a-z]*|[a-z]+dd[a-z]*|cwm|glan|gyfun|uwchradd|gymraeg|bro|"
+    r"[a-z]+(?:ni|ydd|wy|au)))+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
 _NAME_CUE = re.compile(r"\b(?:my (?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker)(?: (?:was|is|called|named))?|called|named|name is|"
@@ -282,7 +328,9 @@ _PROTECTED = re.compile(r"\b(?i:alton towers|old trafford|duke of edinburgh|thor
                         r"buckingham palace|prince'?s trust|st\.? john ambulance|citizens advice|lake district|"
                         r"peak district|brecon beacons|yr wyddfa|snowdon|national trust|john lewis|"
                         r"marks (?:and|&) spencer|sports direct|jd sports|premier league|champions league|"
-                        r"match of the day|king'?s trust)\b")
+                        r"match of the day|king'?s trust|christmas eve|new year'?s (?:eve|day)|boxing day|bonfire night|"
+                        r"(?:mother|father|valentine)'?s day|pancake day|good friday|easter (?:sunday|monday)|"
+                        r"st\.? (?:patrick|david|andrew|george)'?s day|victoria sponge)\b")
 
 
 def redact(text: str, known_names: Iterable[str] = ()) -> str:
@@ -303,6 +351,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _EMAIL.sub("[email]", text)
     text = _HANDLE_AT.sub("[handle]", text)
     text = _HANDLE_AFTER_PLATFORM.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
+    text = _HANDLE_AFTER_COLON.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
     text = _NUMERIC_DATE.sub("[birth date]", text)
     text = _DATE_OF_BIRTH.sub(lambda m: _replace_group(m, 1, "[birth date]"), text)
     text = _PHONE.sub(_phone_or_keep, text)
@@ -311,17 +360,23 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _CASE_REF.sub("[case ref]", text)
     text = _POSTCODE.sub("[postcode]", text)
     text = _SCHOOL.sub(_school_or_keep, text)
-    text = _ESTATE.sub(_address_or_keep, text)
+    text = _CARE_HOME.sub("[address]", text)
+    text = _FLAT.sub("[address]", text)
+    text = _PUB.sub(_pub_or_keep, text)
+    text = _ESTATE.sub(_estate_or_keep, text)
     text = _WELSH_STREET.sub("[address]", text)
     text = _PRISON.sub(lambda m: _replace_group(m, 1, "[place]"), text)
     text = _ADDRESS.sub(_address_or_keep, text)
     text = _LOWER_STREET.sub(_lower_street, text)
     text = _LOWER_ESTATE.sub(_lower_estate, text)
+    text = _COUPLE.sub("[name]", text)
     text = _TITLE.sub("[name]", text)
+    text = _NICKNAME.sub(_nickname_or_keep, text)
     text = _LOWER_TITLE.sub(_lower_title, text)
     text = _redact_places(text)
     text = _UNLISTED_PLACE.sub(_unlisted_place, text)
-    return _redact_names(text, _known_name_forms(known_names))
+    text = _redact_names(text, _known_name_forms(known_names))
+    return re.sub(r"\[address\](?:,?\s*\[address\])+", "[address]", text)  # "Flat 3, 22b Kings Court": one address
 
 
 def _known_name_forms(known_names: Iterable[str]) -> set[str]:
@@ -362,14 +417,38 @@ _COURTS_AND_PARKS = frozenset({"Crown", "Magistrates", "Magistrates'", "Family",
                                "Community", "Job", "Family", "Children's", "Resource", "Shopping"})
 
 
+_NOT_IN_STREET_NAMES = frozenset({"the", "at", "across", "on", "in", "of", "to", "down", "up", "my", "our", "a",
+                                  "an", "and", "or", "for", "from", "by", "with", "this", "that", "his", "her",
+                                  "their", "your", "over", "off", "into", "is", "was", "still", "so"})
+
+
 def _address_or_keep(match: re.Match[str]) -> str:
     words = match.group(0).split()
+    if words[0][:1].isdigit() and any(w.lower() in _NOT_IN_STREET_NAMES for w in words[1:-1]):
+        return match.group(0)  # "from Number 9 across the road", "still 15 at court"
     if words[-2] in _COURTS_AND_PARKS and words[-1] in ("Court", "Park", "Centre"):
         return match.group(0)  # "the Crown Court", "the Magistrates Court": institutions, not addresses
     if words[0] in ("The", "A", "My", "I", "At", "In", "On", "To") and len(words) == 2:
         return match.group(0)  # "The Green", "The Park": a common noun with a capital
     if words[0] in ("The", "A", "My", "I", "At", "In", "On", "To"):
         return words[0] + " [address]"
+    return "[address]"
+
+
+def _pub_or_keep(match: re.Match[str]) -> str:
+    last = match.group(0).split()[-1].lower()
+    if last in KNOWN_NOT_NAMES or last in ("england", "wales", "scotland", "ireland", "britain", "kings", "queens"):
+        return match.group(0)
+    return "[place]"
+
+
+def _estate_or_keep(match: re.Match[str]) -> str:
+    """"the Gipton estate" goes whole, "the" with it: what is left reads "moved to [address]"."""
+    words = match.group(0).split()
+    if words[0].lower() == "the":
+        words = words[1:]
+    if len(words) < 2 or words[0] in ("A", "My", "I", "At", "In", "On", "To", "Our", "This", "That"):
+        return match.group(0)
     return "[address]"
 
 
@@ -384,7 +463,19 @@ def _lower_estate(match: re.Match[str]) -> str:
     name_words = match.group(1).split()
     if any(word in _NOT_ESTATE_NAMES for word in name_words):
         return match.group(0)
-    return "the [address]"
+    return "[address]"
+
+
+def _nickname_or_keep(match: re.Match[str]) -> str:
+    word = match.group(1)
+    lower = word.lower()
+    if lower in _NOT_NICKNAMES or lower in KNOWN_NOT_NAMES or (word.isupper() and len(word) > 1):
+        return match.group(0)
+    _, next_word = _neighbours(match.string, match)
+    if len(word) == 1 or lower in census_names()[0] or lower in ALL_CURATED_NAMES or not _known_word(lower) \
+            or next_word in _NAME_LIKE_NEXT:
+        return "[name]"
+    return match.group(0)
 
 
 def _lower_title(match: re.Match[str]) -> str:
@@ -449,17 +540,21 @@ def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
     lower_words = [w.lower() for w in words]
     if len(words) == 1 and lower_words[0] in ALL_CURATED_NAMES:
         return False  # "Connor" is a village too: the name rule decides, and says [name]
-    if all(w in KNOWN_NOT_NAMES or w in _MONTHS_AND_DAYS for w in lower_words):
-        return False
-    ordinary = all(is_english_word(w) for w in lower_words)
     at_sentence_start = _SENTENCE_END.search(text[: spans[i].start()]) is not None
     after_cue = previous in _LOCATIVE_CUES and _adjacent(text, spans[i - 1], spans[i]) if i > 0 else False
+    if all(w in KNOWN_NOT_NAMES or w in _MONTHS_AND_DAYS for w in lower_words):
+        # a club that is a town too: a place only where the sentence says where ("live in Everton",
+        # "from Tottenham", "61 Lansdowne Road, Tottenham")
+        return capitalised and not any(w in _MONTHS_AND_DAYS for w in lower_words) and (
+            (after_cue and previous in _WHERE_CUES) or re.search(r"\]\s*,\s*$", text[: spans[i].start()]) is not None)
+    ordinary = all(is_english_word(w) for w in lower_words)
     if ordinary:
         # "Sale", "Reading", "Moss Side": only a capitalised one right after "in", "from", "to"...,
         # or (several words) capitalised mid-sentence
         if not capitalised:
             return False
-        if len(words) > 1 and not at_sentence_start and not all(w in ("the", "The") for w in words[:1]):
+        if len(words) > 1 and not all(w in ("the", "The") for w in words[:1]) and (
+                not at_sentence_start or following in ("is", "was", "has", "had", "feels", "seems")):
             return True
         return after_cue and previous not in ("at", "by", "of", "over", "off", "up", "down")
     if capitalised:
@@ -485,7 +580,7 @@ kingdom""".split())
 # Words that end the names of districts and villages: "Kings Heath", "Bromley Cross", "Norris Green".
 _PLACE_SUFFIXES = frozenset({"Cross", "Green", "Heath", "Hill", "Bridge", "Vale", "End", "Common", "Village", "Wood",
                              "Moor", "Gate", "Fold", "Brook", "Mill", "Side", "Bank", "Lees", "Marsh", "Fields",
-                             "Heights", "Farm"})
+                             "Heights", "Farm", "Forum", "Rock", "Quays", "Quay", "Grange"})
 
 
 def _unlisted_place(match: re.Match[str]) -> str:
@@ -520,7 +615,44 @@ def _redact_names(text: str, known: set[str]) -> str:
     surnames = census_names()[1]
     text = re.sub(r"\[name\](?:'s)?\s+([A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
                   lambda m: _surname_or_keep(m, surnames, known), text)
+    for _ in range(2):  # "Faith and Joy", "dani n jordan": one name in a list makes its neighbours names
+        text = _NAME_LIST_AFTER.sub(lambda m: _listed_name(m, 1), text)
+        text = _NAME_LIST_BEFORE.sub(lambda m: _listed_name(m, 1), text)
+    text = _FIRST_BEFORE_NAME.sub(_first_name_before_surname, text)
+    text = re.sub(r"\[name\]\s+(?i:ap|ab|bin|ibn|bint|van|von|de|da|al|el)\s+\[name\]", "[name]", text)
+    text = _OWNERS_SHOP.sub("[place]", text)
     return re.sub(r"\[name\](?: \[name\])+", "[name]", text)  # a first name and surname are one person
+
+
+_NAME_LIST_AFTER = re.compile(r"(?<=\[name\])(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)([A-Za-z][a-z'’-]+)\b")
+_NAME_LIST_BEFORE = re.compile(r"\b([A-Za-z][a-z'’-]+)(?=(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)\[name\])")
+_FIRST_BEFORE_NAME = re.compile(r"\b([A-Z][a-z]+)(?=\s+\[name\])")
+
+
+def _listed_name(match: re.Match[str], group: int) -> str:
+    word = match.group(group)
+    lower = word.lower()
+    first, surnames, _ = census_names()
+    if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2:
+        return match.group(0)
+    if word[0].isupper():
+        listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower)
+        if listed and is_english_word(lower) and lower not in ALL_CURATED_NAMES and lower not in first:
+            listed = False
+    else:  # lower case: only a name no dictionary knows ("dani n jordan")
+        by_comma = "," in match.group(0)
+        listed = not is_english_word(lower) and (lower in first or lower in ALL_CURATED_NAMES
+                                                 or (not _known_word(lower) and not by_comma)) and len(lower) >= 3
+    return _replace_group(match, group, "[name]") if listed else match.group(0)
+
+
+def _first_name_before_surname(match: re.Match[str]) -> str:
+    """"Dean [name]": a first name that is also a word, right before a removed surname."""
+    lower = match.group(1).lower()
+    if lower in census_names()[0] | ALL_CURATED_NAMES and lower not in _PERSON_CUES \
+            and lower not in _MONTHS_AND_DAYS and lower not in KNOWN_NOT_NAMES:
+        return "[name]"
+    return match.group(0)
 
 
 def _surname_or_keep(match: re.Match[str], surnames: frozenset[str], known: set[str]) -> str:
@@ -548,15 +680,56 @@ def _cue_name(match: re.Match[str], known: set[str]) -> str:
 def _neighbours(text: str, match: re.Match[str]) -> tuple[str, str]:
     before = text[: match.start()].split()
     after = text[match.end():].split()
-    next_word = after[0].strip(",.!?;:").lower() if after else ""
-    previous_word = before[-1].strip(",.!?;:").lower() if before else ""
+    next_word = after[0].strip(",.!?;:()").lower() if after else ""
+    previous_word = before[-1].strip(",.!?;:()").lower() if before else ""
     return previous_word, next_word
+
+
+def _context(text: str, match: re.Match[str]) -> tuple[str, str, str, str]:
+    """(word two before, word before, the text right after, word two after), lower case, for cues
+    like "thank you X", "ask for X", "X, my eldest", "X, he's"."""
+    before = re.findall(r"[\w'’]+", text[max(0, match.start() - 40): match.start()].lower())
+    after = re.findall(r"[\w'’]+|[,]", text[match.end(): match.end() + 40].lower())
+    return (before[-2] if len(before) > 1 else "", before[-1] if before else "",
+            after[0] if after else "", after[1] if len(after) > 1 else "")
+
+
+_PAIR_CUES = frozenset({("thank", "you"), ("ask", "for"), ("speak", "to"), ("talk", "to"), ("out", "to"),
+                        ("me", "and"), ("me", "n"), ("and", "our"), ("thanks", "to"), ("ta", "to"),
+                        ("especially", "to"), ("shout", "out")})
+_PERSON_NOUNS = frozenset({"eldest", "youngest", "oldest", "middle", "son", "daughter", "boy", "girl", "lad",
+                           "worker", "mentor", "officer", "teacher", "mate", "friend", "brother", "sister",
+                           "cousin", "nan", "mum", "dad", "partner", "girlfriend", "boyfriend", "baby", "kid",
+                           "child", "grandson", "granddaughter", "nephew", "niece", "neighbour", "carer",
+                           "keyworker", "caseworker", "manager", "boss", "coach", "little", "oldest", "twin"})
+
+
+def _person_cue_around(text: str, match: re.Match[str]) -> int:
+    """Cues that only a person takes. 2: the sentence says so outright ("X, my eldest", "X, he's",
+    "X my worker", "X, thank you"); 1: a weaker cue ("thank you X", "ask for X"); 0: none."""
+    before2, before1, after1, _ = _context(text, match)
+    rest = text[match.end(): match.end() + 30].lower()
+    if re.match(r"\s*[,(-]\s*(?:he|she)(?:'s|’s| is| was| has| had)\b", rest) or re.match(r"\s*,?\s*aka\b", rest):
+        return 2
+    if re.match(r"\s*(?:he|she)(?:'s|’s| is| was| has| had)\b", rest):
+        return 1
+    apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your)\s+(\w+)(?:\s+(\w+))?", rest)
+    if apposition and (apposition.group(1) in _PERSON_NOUNS or apposition.group(2) in _PERSON_NOUNS):
+        return 2
+    if re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
+            and _SENTENCE_END.search(text[: match.start()]) is not None:
+        return 2  # "Precious, thank you for believing in him"
+    if before2 in ("my", "our", "his", "her", "their", "your") and before1 in _PERSON_NOUNS:
+        return 2  # "My son Christian", "our eldest Grace"
+    if (before2, before1) in _PAIR_CUES or re.match(r"\s*[,(-]\s*(?:they|who)(?:'s|’s| is| was| were)?\b", rest):
+        return 1
+    return 0
 
 
 def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0).removesuffix("'s").lower()
     if word in KNOWN_NOT_NAMES:
-        return False
+        return word in census_names()[0] and _person_cue_around(text, match) == 2  # "Chelsea, my eldest"
     previous_word, next_word = _neighbours(text, match)
     if previous_word in ("st", "st.", "saint"):
         return False  # a saint's name is an organisation's or a place's ("St John Ambulance")
@@ -569,20 +742,54 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
             if word in census_names()[1] and not is_english_word(word) and len(word) >= 4:
                 # a surname on its own: "Jones from the YOT rang", "ask for Okafor"
                 return not sentence_start or next_word in _NAME_LIKE_NEXT
-            return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start)
-        if word in ordinary:  # "June", "Rich": a month or a word unless a name-like verb follows
-            return next_word in _NAME_LIKE_NEXT and word not in _MONTHS_AND_DAYS and not (
-                sentence_start and next_word not in _STRONG_NAME_NEXT)
+            if _known_word(word) and not sentence_start and word not in _MONTHS_AND_DAYS \
+                    and _person_cue_around(text, match):
+                return True
+            return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start) or (
+                not _known_word(word) and len(word) >= 3 and _person_cue_around(text, match))
+        if word in ordinary:  # "June", "Rich", "Frank": a month or a word unless the sentence says person
+            return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
         return True
     if word not in AMBIGUOUS_NAMES and not is_english_word(word):
         return True
-    if word == "may" and (previous_word in _DATE_WORDS or previous_word[:1].isdigit() or next_word[:1].isdigit()):
+    return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
+
+
+def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word: str, next_word: str,
+                      sentence_start: bool) -> bool:
+    """A first name that is also an English word ("Grace", "Frank", "Robin"), written with a capital."""
+    if word in _MONTHS_AND_DAYS and word not in ("may", "april", "june", "august"):
         return False
-    if sentence_start:  # capitals prove nothing here: "Hope is all we have", "Will do"
-        return next_word in _STRONG_NAME_NEXT
+    if word in ("may", "april", "june", "august") and (previous_word in _DATE_WORDS or previous_word[:1].isdigit()
+                                                       or next_word[:1].isdigit() or next_word in ("to", "till")):
+        return False
+    if _person_cue_around(text, match):
+        return True
+    if sentence_start:  # capitals prove little here: "Hope is all we have", "Will do", "Frank talk helps"
+        if word in _MONTHS_AND_DAYS:  # "April from the team", never "April was a hard month"
+            return next_word in (_STRONG_NAME_NEXT - {"was"}) | {"from", "came", "took", "made"}
+        if word in _ABSTRACT_NAMES:
+            return next_word in _STRONG_NAME_NEXT or next_word in ("from", "at", "came", "took", "made")
+        return next_word in _START_NAME_NEXT or next_word == "in"  # "Crystal in admin"
+    if previous_word == "our":
+        return True  # "our Summer", "our Jack": family talk
     if previous_word in _DETERMINERS:
         return False  # "a Bill to pay", "the Rose and Crown"
-    return next_word in _NAME_LIKE_NEXT or previous_word in _PERSON_CUES or next_word in ("", ",")
+    if previous_word in _WHERE_CUES | {"to", "at", "visit", "visited"} and word not in ALL_CURATED_NAMES \
+            and word not in _lexicon_words()[0] and next_word not in _NAME_LIKE_NEXT:
+        return False  # "went to Paris on a trip": a place abroad the gazetteer does not hold
+    if next_word in _NAME_LIKE_NEXT or previous_word in _PERSON_CUES or next_word in ("", ","):
+        return True
+    if word in _ABSTRACT_NAMES or word in _MONTHS_AND_DAYS:
+        return False
+    # mid-sentence with a capital and not part of a longer proper noun: a name ("Mei in the group")
+    before = text[: match.start()].rstrip()
+    after = text[match.end():].lstrip()
+    capital_before = bool(re.search(r"[A-Z][\w']*$", before)) and _SENTENCE_END.search(
+        before[: len(before) - len(re.search(r"[\w']*$", before).group(0))]) is None
+    capital_after = bool(re.match(r"[A-Z][a-z]", after)) and after.split()[0].strip(",.!?").lower() \
+        not in census_names()[1]
+    return not capital_before and not capital_after
 
 
 def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool) -> bool:
@@ -596,15 +803,30 @@ def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sente
 
 def _is_lower_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0)
-    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or is_english_word(word) or len(word) < 2:
+    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2:
         return False
     previous_word, next_word = _neighbours(text, match)
+    if word in AMBIGUOUS_NAMES and word not in _ABSTRACT_NAMES and next_word in _STRONG_NAME_NEXT \
+            and _SENTENCE_END.search(text[: match.start()]) is not None:
+        return True  # "mo helped me", never "hope is all we have"
+    if is_english_word(word):
+        return False
     if word.endswith("s") and word[:-1] in ALL_CURATED_NAMES and word[:-1] not in AMBIGUOUS_NAMES \
             and previous_word in ("at", "to", "round", "from", "with", "in"):
         return True  # "sofa surfing at kayleighs": someone's house
     curated = word in ALL_CURATED_NAMES and word not in AMBIGUOUS_NAMES
     if curated and len(word) >= 3:
         return True  # "jess", "kyle": names people type without capitals, and not English words
+    sentence_start = _SENTENCE_END.search(text[: match.start()]) is not None
+    if word in AMBIGUOUS_NAMES:  # "mo helped me", never "hope is all we have"
+        return sentence_start and next_word in _STRONG_NAME_NEXT
+    unknown = not _known_word(word) and len(word) >= 3
+    if unknown and sentence_start and next_word in _STRONG_NAME_NEXT | {"is", "was", "has", "had"}:
+        return True  # "seun is a legend", "emre was jokes"
+    if unknown and len(word) >= 4 and (previous_word == "our" or _person_cue_around(text, match)):
+        return True  # "our jaylen", "mags my worker"
+    if len(word) >= 4 and _person_cue_around(text, match) == 2:
+        return True
     if word not in census_names()[0] and word not in census_names()[1]:
         return False
     return previous_word in _PERSON_CUES or next_word in _STRONG_NAME_NEXT
