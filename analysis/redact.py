@@ -125,6 +125,7 @@ _PERSON_CUES = frozenset({"worker", "mentor", "officer", "mate", "mates", "bro",
                           "sister", "sis", "nan", "nana", "mum", "mam", "dad", "uncle", "aunty", "auntie",
                           "girlfriend", "boyfriend", "gf", "bf", "friend", "pal", "teacher", "coach", "called",
                           "named", "with", "and", "thanks", "thank", "cheers", "tell", "ask", "by", "to", "me",
+                          "told", "asked", "texted", "rang", "phoned", "messaged", "met", "n", "&",
                           "son", "daughter", "partner", "husband", "wife", "grandad", "granddad", "grandma",
                           "carer", "sarge", "lad", "mentors", "workers", "ta", "love", "bless", "x"})
 
@@ -294,6 +295,7 @@ _ADDRESS = re.compile(
     rf"|\b(?:[A-Z][\w']+\s+){{1,3}}{_STREET_WORDS}\b(?![\w'])")
 _WELSH_STREET = re.compile(r"\b(?:\d{1,4}[a-zA-Z]?,?\s+)?(?:Heol|Ffordd|Stryd|Llys|Lôn|Lon|Clos|Rhodfa|Teras|Cilgant|"
                            r"Maes|Cae|Pant|Bryn|Parc)\s+(?:(?:y|yr|[A-Z][\w'’-]+)\s+){0,2}[A-Z][\w'’-]+")
+_WELSH_HYPHENATED = re.compile(r"\b[A-Z][a-z]+-(?:y|yr|yn|ar|dan|on|upon|under|le|super)-[A-Za-z][a-z]+\b")
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|YOI|HMP\s*(?:/|&|and)\s*YOI)\s+((?:[A-Z][\w']+)(?:\s+[A-Z][\w']+){0,2})")
 _LOWER_STREET = re.compile(r"\b(?:on|off|down|up|along|near|at|in|from|to|round|outside)\s+(?:the\s+)?"
                            r"([a-z][a-z']+(?:\s+[a-z][a-z']+)?)\s+(road|street|lane|avenue|close|drive|crescent|"
@@ -311,7 +313,9 @@ _SCHOOL = re.compile(
     r"[a-z]+(?:ni|ydd|wy|au)))+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
 _NAME_CUE = re.compile(r"\b(?:my (?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
-                       r"youth worker|link worker|victim worker)(?: (?:was|is|called|named))?|called|named|name is|"
+                       r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
+                       r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
+                       r"called|named|name is|"
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
@@ -373,6 +377,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _TITLE.sub("[name]", text)
     text = _NICKNAME.sub(_nickname_or_keep, text)
     text = _LOWER_TITLE.sub(_lower_title, text)
+    text = _WELSH_HYPHENATED.sub("[place]", text)
     text = _redact_places(text)
     text = _UNLISTED_PLACE.sub(_unlisted_place, text)
     text = _redact_names(text, _known_name_forms(known_names))
@@ -621,6 +626,7 @@ def _redact_names(text: str, known: set[str]) -> str:
     text = _FIRST_BEFORE_NAME.sub(_first_name_before_surname, text)
     text = re.sub(r"\[name\]\s+(?i:ap|ab|bin|ibn|bint|van|von|de|da|al|el)\s+\[name\]", "[name]", text)
     text = _OWNERS_SHOP.sub("[place]", text)
+    text = re.sub(r"\[name\] (?!I\b|A\b)[A-Z]\b(?!['’.]\w)", "[name]", text)
     return re.sub(r"\[name\](?: \[name\])+", "[name]", text)  # a first name and surname are one person
 
 
@@ -671,7 +677,8 @@ def _cue_name(match: re.Match[str], known: set[str]) -> str:
     is_name = lower in known or (
         lower not in _NOT_NAMES_AFTER_CUE
         and (word[0].isupper() or lower in ALL_CURATED_NAMES
-             or (not is_english_word(lower) and lower in census_names()[0]))
+             or (not is_english_word(lower) and lower in census_names()[0])
+             or (not _known_word(lower) and len(lower) >= 3 and not _made_of_words(lower)))  # "my mate deano"
         and not (lower in AMBIGUOUS_NAMES and not word[0].isupper())
         and lower not in KNOWN_NOT_NAMES)
     return match.group(0)[: match.start(1) - match.start(0)] + "[name]" if is_name else match.group(0)
@@ -694,7 +701,7 @@ def _context(text: str, match: re.Match[str]) -> tuple[str, str, str, str]:
             after[0] if after else "", after[1] if len(after) > 1 else "")
 
 
-_PAIR_CUES = frozenset({("thank", "you"), ("ask", "for"), ("speak", "to"), ("talk", "to"), ("out", "to"),
+_PAIR_CUES = frozenset({("big", "up"), ("thank", "you"), ("ask", "for"), ("speak", "to"), ("talk", "to"), ("out", "to"),
                         ("me", "and"), ("me", "n"), ("and", "our"), ("thanks", "to"), ("ta", "to"),
                         ("especially", "to"), ("shout", "out")})
 _PERSON_NOUNS = frozenset({"eldest", "youngest", "oldest", "middle", "son", "daughter", "boy", "girl", "lad",
@@ -704,16 +711,24 @@ _PERSON_NOUNS = frozenset({"eldest", "youngest", "oldest", "middle", "son", "dau
                            "keyworker", "caseworker", "manager", "boss", "coach", "little", "oldest", "twin"})
 
 
+_HOME_NOUNS = frozenset({"house", "flat", "room", "place", "phone", "car", "bike", "birthday", "mam", "idea",
+                         "family", "parents", "stepdad", "stepmum", "grandma", "grandad", "nana", "uncle", "aunty",
+                         "auntie", "wife", "husband", "kids", "children"})
+
+
 def _person_cue_around(text: str, match: re.Match[str]) -> int:
     """Cues that only a person takes. 2: the sentence says so outright ("X, my eldest", "X, he's",
     "X my worker", "X, thank you"); 1: a weaker cue ("thank you X", "ask for X"); 0: none."""
     before2, before1, after1, _ = _context(text, match)
     rest = text[match.end(): match.end() + 30].lower()
+    if match.group(0).endswith(("'s", "’s")) and re.match(r"\s+(\w+)", rest) and \
+            re.match(r"\s+(\w+)", rest).group(1) in _PERSON_NOUNS | _HOME_NOUNS:
+        return 2  # "Will's mum came", "at Grace's house"
     if re.match(r"\s*[,(-]\s*(?:he|she)(?:'s|’s| is| was| has| had)\b", rest) or re.match(r"\s*,?\s*aka\b", rest):
         return 2
     if re.match(r"\s*(?:he|she)(?:'s|’s| is| was| has| had)\b", rest):
         return 1
-    apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your)\s+(\w+)(?:\s+(\w+))?", rest)
+    apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your|the)\s+(\w+)(?:\s+(\w+))?", rest)
     if apposition and (apposition.group(1) in _PERSON_NOUNS or apposition.group(2) in _PERSON_NOUNS):
         return 2
     if re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
@@ -801,9 +816,34 @@ def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sente
     return True
 
 
+@cache
+def _made_of_words(word: str) -> bool:
+    """Typed words that are not names though no list holds them: two words run together ("lowkey",
+    "facetime", "eggshells") or a word without its apostrophe ("weve", "hasnt")."""
+    lower, counts = _lexicon_words()[0], _english_word_counts()
+
+    def plain_word(part: str) -> bool:  # "len", "em": too rare or short to prove a compound
+        return len(part) >= 3 and part in lower and (len(part) >= 4 or counts.get(part, 0) >= 8)
+
+    for i in range(1, len(word)):
+        if (word[:i] + "'" + word[i:]) in lower or (word[:i] + "’" + word[i:]) in lower:
+            return True
+        if plain_word(word[:i]) and plain_word(word[i:]):
+            return True
+    return (word.endswith("nt") and word[:-2] in _AUXILIARIES) or (
+        any(word.endswith(end) and word[: -len(end)] in _PRONOUNS for end in ("ve", "re", "ll", "d", "m")))
+
+
+_AUXILIARIES = frozenset({"is", "was", "do", "does", "did", "have", "has", "had", "could", "would", "should", "ca",
+                          "wo", "are", "were", "must", "might", "need", "ai", "wasn", "don", "didn"})
+_PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "there", "that", "who", "what", "u", "ya"})
+
+
 def _is_lower_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0)
-    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2:
+    base = re.sub(r"['’]s?$", "", word)  # "mum's" is "mum"
+    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2 or (
+            base != word and (base in KNOWN_NOT_NAMES or is_english_word(base) or base in _PERSON_CUES)):
         return False
     previous_word, next_word = _neighbours(text, match)
     if word in AMBIGUOUS_NAMES and word not in _ABSTRACT_NAMES and next_word in _STRONG_NAME_NEXT \
@@ -820,13 +860,14 @@ def _is_lower_name(text: str, match: re.Match[str]) -> bool:
     sentence_start = _SENTENCE_END.search(text[: match.start()]) is not None
     if word in AMBIGUOUS_NAMES:  # "mo helped me", never "hope is all we have"
         return sentence_start and next_word in _STRONG_NAME_NEXT
-    unknown = not _known_word(word) and len(word) >= 3
+    unknown = not _known_word(word) and len(word) >= 3 and not _made_of_words(word)
     if unknown and sentence_start and next_word in _STRONG_NAME_NEXT | {"is", "was", "has", "had"}:
-        return True  # "seun is a legend", "emre was jokes"
-    if unknown and len(word) >= 4 and (previous_word == "our" or _person_cue_around(text, match)):
-        return True  # "our jaylen", "mags my worker"
-    if len(word) >= 4 and _person_cue_around(text, match) == 2:
-        return True
+        return True  # "seun is a legend", "emre was jokes" (not "lowkey helped me", "weve had")
+    listed = word in census_names()[0] or word in ALL_CURATED_NAMES
+    verb_shaped = word.endswith(("ed", "ing", "es")) and not listed
+    if (unknown or listed) and not verb_shaped and len(word) >= 4 and (
+            previous_word == "our" or (_person_cue_around(text, match) and (listed or sentence_start))):
+        return True  # "our jaylen", "mags my worker" (not "my son headbutted me", "keeps texting my son")
     if word not in census_names()[0] and word not in census_names()[1]:
         return False
     return previous_word in _PERSON_CUES or next_word in _STRONG_NAME_NEXT
