@@ -312,7 +312,7 @@ _SCHOOL = re.compile(
     r"|\b(?:ysgol|coleg)(?:\s+(?:y|yr|[a-z]*[wy][a-z]*|[a-z]+dd[a-z]*|cwm|glan|gyfun|uwchradd|gymraeg|bro|"
     r"[a-z]+(?:ni|ydd|wy|au)))+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
-_NAME_CUE = re.compile(r"\b(?:my (?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
+_NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|step|half) )?(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
                        r"called|named|name is|"
