@@ -167,6 +167,8 @@ magistrates crown court prison yoi services college""".split())
 _LOCATIVE_CUES = frozenset({"in", "from", "to", "near", "round", "around", "outside", "towards", "into", "at",
                             "up", "down", "via", "through", "by", "of", "nr", "frm", "lives", "live", "living",
                             "moved", "visit", "visiting", "over", "off", "past"})
+_CLUB_NEXT = frozenset({"were", "won", "lost", "beat", "drew", "scored", "play", "played", "playing", "fans", "game",
+                        "match", "shirt", "kit", "v", "vs"})
 _WHERE_CUES = frozenset({"in", "from", "near", "outside", "round", "around", "nr", "frm", "lives", "live", "living"})
 _SUPPORT_CUES = frozenset({"support", "supports", "supporting", "supporter", "fan", "watch", "watched", "watching",
                            "beat", "beating", "against", "vs", "v"})
@@ -540,6 +542,8 @@ def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
         return False  # Leeds United, Manchester Airport, Stockport Council
     if previous in _SUPPORT_CUES:
         return False  # "he supports Liverpool"
+    if following in _CLUB_NEXT and previous not in _LOCATIVE_CUES | {"the"}:
+        return False  # "Leeds were playing", "Wrexham won"
     if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
         return False  # "ELY", "NHS": shouting and acronyms
     lower_words = [w.lower() for w in words]
