@@ -187,6 +187,25 @@ def census_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 
 @cache
+def countries() -> tuple[frozenset[str], re.Pattern[str]]:
+    """(one-word country names in lower case, a pattern for the longer ones), from pycountry's ISO 3166
+    data (shipped in its wheel): "from Poland", "moved here from Sierra Leone" are not people or towns."""
+    import pycountry
+
+    names = {"england", "scotland", "wales", "britain", "uk", "usa", "america", "europe", "africa", "asia",
+             "caribbean", "congo", "kurdistan", "palestine", "kosovo", "cymru", "turkey", "holland"}
+    longer = {"northern ireland", "great britain", "ivory coast", "united states", "south america",
+              "north america", "middle east"}
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name"):
+            name = getattr(country, attribute, None)
+            if name and "," not in name and "(" not in name:
+                (names if " " not in name else longer).add(name.lower())
+    pattern = re.compile(r"\b(?i:" + "|".join(sorted(map(re.escape, longer), key=len, reverse=True)) + r")\b")
+    return frozenset(names), pattern
+
+
+@cache
 def _english_word_counts() -> dict[str, int]:
     counts = {}
     for line in resources.files("textblob").joinpath("en", "en-spelling.txt").read_text(encoding="utf-8").splitlines():
@@ -349,7 +368,7 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
-    text = _redact(_PROTECTED.sub(hold, text), known_names)
+    text = _redact(countries()[1].sub(hold, _PROTECTED.sub(hold, text)), known_names)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
 
@@ -551,6 +570,8 @@ def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
         return False  # "Connor" is a village too: the name rule decides, and says [name]
     at_sentence_start = _SENTENCE_END.search(text[: spans[i].start()]) is not None
     after_cue = previous in _LOCATIVE_CUES and _adjacent(text, spans[i - 1], spans[i]) if i > 0 else False
+    if len(words) == 1 and lower_words[0] in countries()[0]:
+        return False  # "Jersey", "Georgia" in the gazetteer too: a country (or a person's name) first
     if all(w in KNOWN_NOT_NAMES or w in _MONTHS_AND_DAYS for w in lower_words):
         # a club that is a town too: a place only where the sentence says where ("live in Everton",
         # "from Tottenham", "61 Lansdowne Road, Tottenham")
@@ -682,7 +703,8 @@ def _cue_name(match: re.Match[str], known: set[str]) -> str:
         lower not in _NOT_NAMES_AFTER_CUE
         and (word[0].isupper() or lower in ALL_CURATED_NAMES
              or (not is_english_word(lower) and lower in census_names()[0])
-             or (not _known_word(lower) and len(lower) >= 3 and not _made_of_words(lower)))  # "my mate deano"
+             or (not _known_word(lower) and len(lower) >= 3 and not _made_of_words(lower)  # "my mate deano"
+                 and (word[0].isupper() or not lower.endswith(("s", "ed", "ing")))))  # not "my brother chokes me"
         and not (lower in AMBIGUOUS_NAMES and not word[0].isupper())
         and lower not in KNOWN_NOT_NAMES)
     return match.group(0)[: match.start(1) - match.start(0)] + "[name]" if is_name else match.group(0)
@@ -747,6 +769,9 @@ def _person_cue_around(text: str, match: re.Match[str]) -> int:
 
 def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0).removesuffix("'s").lower()
+    if word in countries()[0] and (word not in census_names()[0] and word not in ALL_CURATED_NAMES
+                                   or _neighbours(text, match)[0] in _WHERE_CUES | {"to", "visit", "visited"}):
+        return False  # "from Poland"; "Jordan", "Georgia", "Chad" are people unless they are where
     if word in KNOWN_NOT_NAMES:
         return word in census_names()[0] and _person_cue_around(text, match) == 2  # "Chelsea, my eldest"
     previous_word, next_word = _neighbours(text, match)

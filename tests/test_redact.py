@@ -308,3 +308,14 @@ def test_lower_case_names_nicknames_couples_and_lists(text, expected):
 ])
 def test_clubs_that_are_towns_flats_pubs_shops_and_schools(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("My family is from Poland originally", "My family is from Poland originally"),
+    ("we came from Sierra Leone in 2015", "we came from Sierra Leone in 2015"),
+    ("we went to Jordan last summer", "we went to Jordan last summer"),
+    ("Jordan helped me loads", "[name] helped me loads"),
+    ("Georgia was my worker", "[name] was my worker"),
+])
+def test_countries_stay_unless_they_are_people(text, expected):
+    assert redact(text) == expected
