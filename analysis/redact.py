@@ -316,7 +316,7 @@ _ADDRESS = re.compile(
     rf"|\b(?:[A-Z][\w']+\s+){{1,3}}{_STREET_WORDS}\b(?![\w'])")
 _WELSH_STREET = re.compile(r"\b(?:\d{1,4}[a-zA-Z]?,?\s+)?(?:Heol|Ffordd|Stryd|Llys|Lôn|Lon|Clos|Rhodfa|Teras|Cilgant|"
                            r"Maes|Cae|Pant|Bryn|Parc)\s+(?:(?:y|yr|[A-Z][\w'’-]+)\s+){0,2}[A-Z][\w'’-]+")
-_WELSH_HYPHENATED = re.compile(r"\b[A-Z][a-z]+-(?:y|yr|yn|ar|dan|on|upon|under|le|super)-[A-Za-z][a-z]+\b")
+_WELSH_HYPHENATED = re.compile(r"\b[A-Z][a-z]+-(?:y|yr|yn|ar|dan|on|upon|under|le|super|in)-(?!law\b)[A-Za-z][a-z]+\b")
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|YOI|HMP\s*(?:/|&|and)\s*YOI)\s+((?:[A-Z][\w']+)(?:\s+[A-Z][\w']+){0,2})")
 _LOWER_STREET = re.compile(r"\b(?:on|off|down|up|along|near|at|in|from|to|round|outside)\s+(?:the\s+)?"
                            r"([a-z][a-z']+(?:\s+[a-z][a-z']+)?)\s+(road|street|lane|avenue|close|drive|crescent|"
@@ -330,9 +330,40 @@ _SCHOOL = re.compile(
     r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
     r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
     r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-Z][\w'-]*|y|yr|a|ac))+"
-    r"|\b(?:ysgol|coleg)(?:\s+(?:y|yr|[a-z]*[wy][a-z]*|[a-z]+dd[a-z]*|cwm|glan|gyfun|uwchradd|gymraeg|bro|"
-    r"[a-z]+(?:ni|ydd|wy|au)))+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
+# Schools typed in lower case: "ysgol bryn hafren", "hazelwood academy", "st bede's"
+_LOWER_WELSH_SCHOOL = re.compile(r"\b(?:ysgol|coleg)((?:\s+[a-z][a-z'’-]*){1,4})")
+_LOWER_SCHOOL = re.compile(r"\b(?:(?:st|saint)\.?\s+[a-z]+['’]s\b(?:\s+(?:rc|ce|primary|high|catholic))*"
+                           r"|([a-z]+)\s+(?:academy|high school|high|primary school|primary|college|comprehensive|"
+                           r"grammar|school)\b)")
+_WELSH_LINKS = frozenset({"y", "yr", "a", "ac", "bro", "cwm", "glan", "gyfun", "uwchradd", "gymraeg", "gynradd",
+                          "bryn", "maes", "pen", "tre", "dyffryn", "gymunedol"})
+
+
+def _lower_welsh_school(match: re.Match[str]) -> str:
+    """"ysgol gyfun cwm rhymni took him back": the school's own words go, the sentence's stay."""
+    words = match.group(1).split()
+    taken = 0
+    for word in words:
+        if word in _WELSH_LINKS or not is_english_word(word):
+            taken += 1
+        else:
+            break
+    if not taken:
+        return match.group(0)
+    kept = match.group(1)[len(" ".join(words[:taken])) + (len(match.group(1)) - len(match.group(1).lstrip())):]
+    return "[school]" + kept
+
+
+def _lower_school(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name is None:
+        return "[school]"  # "st bede's"
+    if is_english_word(name) or name in KNOWN_NOT_NAMES or name in _NOT_NAMES_AFTER_CUE or len(name) < 4:
+        return match.group(0)  # "the high school", "my primary"
+    return "[school]"
+
+
 _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|step|half) )?(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
@@ -385,6 +416,8 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _CASE_REF.sub("[case ref]", text)
     text = _POSTCODE.sub("[postcode]", text)
     text = _SCHOOL.sub(_school_or_keep, text)
+    text = _LOWER_WELSH_SCHOOL.sub(_lower_welsh_school, text)
+    text = _LOWER_SCHOOL.sub(_lower_school, text)
     text = _CARE_HOME.sub("[address]", text)
     text = _FLAT.sub("[address]", text)
     text = _PUB.sub(_pub_or_keep, text)
@@ -400,6 +433,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _LOWER_TITLE.sub(_lower_title, text)
     text = _WELSH_HYPHENATED.sub("[place]", text)
     text = _redact_places(text)
+    text = _PLACE_SHAPED.sub(_place_shaped_or_keep, text)
     text = _UNLISTED_PLACE.sub(_unlisted_place, text)
     text = _redact_names(text, _known_name_forms(known_names))
     return re.sub(r"\[address\](?:,?\s*\[address\])+", "[address]", text)  # "Flat 3, 22b Kings Court": one address
@@ -535,6 +569,30 @@ def _redact_places(text: str) -> str:
         else:
             i += 1
     return "".join(out) + text[last:]
+
+
+# Towns and villages too small for the gazetteer still look like towns: "-thorpe", "-worth", "Llan-", "Aber-"
+_PLACE_SHAPED = re.compile(
+    r"(?<![\w\[-])(?:[A-Za-z][a-z]{2,}(?:ton|by|ham|ford|field|ley|bury|borough|burgh|wich|wick|worth|thorpe|mouth|"
+    r"chester|caster|cester|minster|pool|stead|combe|hurst|thwaite|brook|bridge|dale|holme|leigh|stone|wood|hall|"
+    r"mere|moor|ness|hill|hey|lee|den|don|gate|cliffe|stow|ton)"
+    r"|(?:[Ll]lan|[Aa]ber|[Cc]wm|[Pp]ont|[Yy]strad|[Bb]laen|[Cc]aer|[Bb]ryn|[Nn]ant|[Rr]hyd|[Pp]orth|[Mm]aes|"
+    r"[Gg]lyn|[Cc]oed|[Cc]efn|[Tt]ref|[Pp]enr|[Pp]eny|[Gg]wauncae)[a-z]{3,})(?![\w\]-])")
+
+
+def _place_shaped_or_keep(match: re.Match[str]) -> str:
+    word = match.group(0)
+    lower = word.lower()
+    if is_english_word(lower) or lower in KNOWN_NOT_NAMES or lower in ALL_CURATED_NAMES \
+            or lower in census_names()[0] or lower in countries()[0]:
+        return word
+    previous_word, _ = _neighbours(match.string, match)
+    after_where = previous_word in _WHERE_CUES | {"to", "at", "up", "down", "round", "nr", "outta"}
+    if word[0].isupper():
+        if lower in census_names()[1] and not after_where:
+            return word  # "Ashworth was fair": a surname, for the name rule to decide
+        return "[place]" if after_where or _SENTENCE_END.search(match.string[: match.start()]) else word
+    return "[place]" if after_where and not _known_word(lower) else word
 
 
 def _place_at(keys: list[list[str]], i: int, gazetteer) -> int:
