@@ -140,7 +140,7 @@ KNOWN_NOT_NAMES = frozenset("""
 yot yos camhs nhs gp ae a&e cps dwp hmrc dvla nspcc rspca ymca ywca barnardos barnardo nacro catch22 mind
 childline samaritans kooth shelter crisis prince princes trust youthscape connexions jobcentre jobcentreplus
 universal credit ofsted ucas gcse gcses btec btecs nvq cscs sia esol mcdonalds maccies mcdees kfc nandos
-greggs tesco tescos asda aldi lidl morrisons sainsburys waitrose iceland spar coop primark jd argos boots
+greggs tesco tescos asda aldi lidl morrisons sainsbury sainsburys waitrose iceland spar coop primark jd argos boots
 superdrug poundland wilko costa starbucks subway dominos timpsons halfords screwfix wetherspoons spoons
 playstation ps4 ps5 xbox nintendo switch fifa fortnite roblox minecraft cod gta netflix youtube spotify
 tiktok snapchat snap insta instagram whatsapp facebook fb twitter discord telegram iphone android samsung
@@ -371,7 +371,7 @@ _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|st
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
-_NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "a", "an", "the", "my", "was", "is",
+_NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "she", "he", "they", "we", "you", "i", "a", "an", "the", "my", "was", "is",
                                    "and", "back", "out", "in", "up", "round", "again", "by", "to", "for",
                                    "off", "on", "at", "when", "if", "so", "every", "twice", "once"})
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s*|\n\s*|[\"“]\s*)$")
@@ -699,6 +699,7 @@ def _redact_names(text: str, known: set[str]) -> str:
     text = _CAPITALISED.sub(lambda m: "[name]" + ("'s" if m.group(0).endswith("'s") else "")
                             if _is_capitalised_name(text, m) else m.group(0), text)
     text = _LOWER_WORD.sub(lambda m: "[name]" if _is_lower_name(text, m) else m.group(0), text)
+    text = _SHOUTED.sub(_shouted_name_or_keep, text)
     # "[name] Smith": a capitalised surname straight after a removed first name goes too
     surnames = census_names()[1]
     text = re.sub(r"\[name\](?:'s)?\s+([A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
@@ -744,6 +745,19 @@ def _first_name_before_surname(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+_SHOUTED = re.compile(r"\b[A-Z]{3,}(?:['’]S)?\b")
+
+
+def _shouted_name_or_keep(match: re.Match[str]) -> str:
+    """"JAYDEN WAS A LEGEND": a name in capitals is still a name when no list says acronym."""
+    word = re.sub(r"['’]S$", "", match.group(0)).lower()
+    if word in KNOWN_NOT_NAMES or word in AMBIGUOUS_NAMES or word in _MONTHS_AND_DAYS or word in countries()[0]:
+        return match.group(0)
+    if word in ALL_CURATED_NAMES or (word in census_names()[0] and not is_english_word(word) and len(word) >= 4):
+        return "[name]"
+    return match.group(0)
+
+
 def _surname_or_keep(match: re.Match[str], surnames: frozenset[str], known: set[str]) -> str:
     word = match.group(1)
     lower = word.lower()
@@ -759,7 +773,7 @@ def _cue_name(match: re.Match[str], known: set[str]) -> str:
     lower = word.lower()
     is_name = lower in known or (
         lower not in _NOT_NAMES_AFTER_CUE
-        and (word[0].isupper() or lower in ALL_CURATED_NAMES
+        and ((word[0].isupper() and not (word.isupper() and is_english_word(lower))) or lower in ALL_CURATED_NAMES
              or (not is_english_word(lower) and lower in census_names()[0])
              or (not _known_word(lower) and len(lower) >= 3 and not _made_of_words(lower)  # "my mate deano"
                  and (word[0].isupper() or not lower.endswith(("s", "ed", "ing")))))  # not "my brother chokes me"
@@ -887,8 +901,10 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
     # mid-sentence with a capital and not part of a longer proper noun: a name ("Mei in the group")
     before = text[: match.start()].rstrip()
     after = text[match.end():].lstrip()
-    capital_before = bool(re.search(r"[A-Z][\w']*$", before)) and _SENTENCE_END.search(
-        before[: len(before) - len(re.search(r"[\w']*$", before).group(0))]) is None
+    word_before = re.search(r"[A-Z][\w']*$", before)
+    # "Nottingham Forest", "Youth Justice": part of a longer proper noun; "Thanks Frank" is not
+    capital_before = bool(word_before) and (
+        _SENTENCE_END.search(before[: word_before.start()]) is None or not is_english_word(word_before.group(0)))
     capital_after = bool(re.match(r"[A-Z][a-z]", after)) and after.split()[0].strip(",.!?").lower() \
         not in census_names()[1]
     return not capital_before and not capital_after
