@@ -90,7 +90,12 @@ AMBIGUOUS_NAMES = frozenset({"will", "may", "hope", "grace", "faith", "joy", "su
                              "amber", "ruby", "jade", "bill", "rose", "dawn", "sky", "jack", "dev", "nat",
                              "mo", "dom", "rob", "del", "dai", "ade", "ama", "sue", "pam", "nia", "wyn",
                              "deji", "jazz", "temi", "kiran", "noor", "amani", "raj", "ravi", "dean",
-                             "glyn", "sunny", "rich", "jay", "sian"})
+                             "glyn", "sunny", "rich", "jay", "sian",
+                             # virtue names, common in Nigerian, Ghanaian, Zimbabwean and Caribbean families
+                             "blessing", "precious", "justice", "honour", "favour", "destiny", "gift", "peace",
+                             "mercy", "patience", "charity", "harmony", "unity", "trinity", "serenity", "promise",
+                             "comfort", "treasure", "marvel", "miracle", "prince", "princess", "godswill",
+                             "goodness", "innocent", "memory", "loveth", "divine", "victory", "wisdom", "hero"})
 COMMON_FIRST_NAMES |= AMBIGUOUS_NAMES
 _NAME_LIKE_NEXT = frozenset({"was", "is", "has", "had", "helped", "listened", "explained", "always", "never",
                              "and", "came", "made", "told", "said", "got", "gave", "took", "understood", "were",
@@ -112,7 +117,10 @@ _STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", 
                                        "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says"}
 # Words that name a feeling or a modal before they name a person: "Hope is all we have", "Will do".
 _ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "patience", "mark", "bill", "rich",
-                             "summer", "dawn", "sky", "rose", "jazz", "sunny"})
+                             "summer", "dawn", "sky", "rose", "jazz", "sunny", "justice", "honour", "peace",
+                             "mercy", "charity", "comfort", "goodness", "promise", "memory", "wisdom", "victory",
+                             "unity", "harmony", "gift", "favour", "treasure", "divine", "innocent", "hero",
+                             "miracle", "prince", "princess"})
 # At a sentence's start, what follows a name that is also a word ("Frank from reparation", "Robin made").
 _START_NAME_NEXT = _NAME_LIKE_NEXT - {"and", "would", "will", "could", "can", "should", "does", "did", "is", "has",
                                       "had", "were", "let", "put", "set", "still", "even", "just", "really",
@@ -265,7 +273,7 @@ def _place_words(text: str) -> list[str]:
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS|DI|DCI|Sergeant|Sgt|Sarge|"
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
                     r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|Reverend|"
-                    r"Rev|Imam|Pastor|Rabbi)\.?\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+)?)")
+                    r"Rev|Imam|Pastor|Rabbi)\.?\s+((?:[A-Z][a-zA-Z'-]+|(?!I\b)[A-Z]\b)(?:\s+[A-Z][a-zA-Z'-]+)?)")
 _COUPLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:and|&)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+")
 # Nicknames: "Big T", "Lil Dee", "Big Tone from the gym"
 _NICKNAME = re.compile(r"\b(?:Big|Lil|Little)\s+([A-Z][a-z]*)\b")
@@ -364,6 +372,8 @@ def _lower_school(match: re.Match[str]) -> str:
     return "[school]"
 
 
+_NICKNAME_CUE = re.compile(r"\b(?:(?i:calls?|called)\s+(?i:him|her|them|me|himself|herself|themselves|us)|"
+                           r"(?i:known as|goes by|go by|nicknamed|aka|a\.k\.a\.?))\s+([A-Z][\w'’-]*|[a-z][\w'’-]*)")
 _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|step|half) )?(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
@@ -692,6 +702,7 @@ def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
 # --- names -------------------------------------------------------------------------------------
 
 def _redact_names(text: str, known: set[str]) -> str:
+    text = _NICKNAME_CUE.sub(_nickname_cue, text)
     text = _NAME_CUE.sub(lambda m: _cue_name(m, known), text)
     if known:
         text = re.sub(r"\b(?:" + "|".join(sorted(map(re.escape, known), key=len, reverse=True)) + r")\b",
@@ -704,6 +715,7 @@ def _redact_names(text: str, known: set[str]) -> str:
     surnames = census_names()[1]
     text = re.sub(r"\[name\](?:'s)?\s+([A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
                   lambda m: _surname_or_keep(m, surnames, known), text)
+    text = _NAME_PAIR.sub(_name_pair_or_keep, text)
     for _ in range(2):  # "Faith and Joy", "dani n jordan": one name in a list makes its neighbours names
         text = _NAME_LIST_AFTER.sub(lambda m: _listed_name(m, 1), text)
         text = _NAME_LIST_BEFORE.sub(lambda m: _listed_name(m, 1), text)
@@ -712,6 +724,18 @@ def _redact_names(text: str, known: set[str]) -> str:
     text = _OWNERS_SHOP.sub("[place]", text)
     text = re.sub(r"\[name\] (?!I\b|A\b)[A-Z]\b(?!['’.]\w)", "[name]", text)
     return re.sub(r"\[name\](?: \[name\])+", "[name]", text)  # a first name and surname are one person
+
+
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+(?:and|&)\s+([A-Z][a-z]+)\b")
+
+
+def _name_pair_or_keep(match: re.Match[str]) -> str:
+    first_names = census_names()[0] | ALL_CURATED_NAMES
+    _, next_word = _neighbours(match.string, match)
+    if all(w.lower() in first_names and w.lower() not in _MONTHS_AND_DAYS and w.lower() not in KNOWN_NOT_NAMES
+           for w in (match.group(1), match.group(2))) and next_word in _NAME_LIKE_NEXT - {"and", "is", "has"} | {"are"}:
+        return "[name] and [name]"
+    return match.group(0)
 
 
 _NAME_LIST_AFTER = re.compile(r"(?<=\[name\])(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)([A-Za-z][a-z'’-]+)\b")
@@ -766,6 +790,15 @@ def _surname_or_keep(match: re.Match[str], surnames: frozenset[str], known: set[
     if not _known_word(word) or (not is_english_word(lower) and lower not in _MONTHS_AND_DAYS):
         return "[name]"
     return match.group(0)
+
+
+def _nickname_cue(match: re.Match[str]) -> str:
+    word = match.group(1)
+    lower = word.lower()
+    if lower in _NOT_NAMES_AFTER_CUE or lower in KNOWN_NOT_NAMES or (word[0].islower() and is_english_word(lower)) \
+            or lower in ("names", "out", "back", "up", "round", "over", "things", "stuff"):
+        return match.group(0)
+    return _replace_group(match, 1, "[name]")
 
 
 def _cue_name(match: re.Match[str], known: set[str]) -> str:
@@ -832,6 +865,9 @@ def _person_cue_around(text: str, match: re.Match[str]) -> int:
     if re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
             and _SENTENCE_END.search(text[: match.start()]) is not None:
         return 2  # "Precious, thank you for believing in him"
+    role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(?:\w+\s+)?(\w+)", rest)
+    if role and role.group(1) in _PERSON_NOUNS:
+        return 2  # "Honour was my victim worker"
     if before2 in ("my", "our", "his", "her", "their", "your") and before1 in _PERSON_NOUNS:
         return 2  # "My son Christian", "our eldest Grace"
     if (before2, before1) in _PAIR_CUES or re.match(r"\s*[,(-]\s*(?:they|who)(?:'s|’s| is| was| were)?\b", rest):
@@ -861,7 +897,8 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
             if _known_word(word) and not sentence_start and word not in _MONTHS_AND_DAYS \
                     and _person_cue_around(text, match):
                 return True
-            return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start) or (
+            return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start,
+                                           match.group(0).endswith("'s")) or (
                 not _known_word(word) and len(word) >= 3 and _person_cue_around(text, match))
         if word in ordinary:  # "June", "Rich", "Frank": a month or a word unless the sentence says person
             return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
@@ -887,6 +924,14 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
         if word in _ABSTRACT_NAMES:
             return next_word in _STRONG_NAME_NEXT or next_word in ("from", "at", "came", "took", "made")
         return next_word in _START_NAME_NEXT or next_word == "in"  # "Crystal in admin"
+    before = text[: match.start()].rstrip()
+    after = text[match.end():].lstrip()
+    word_before = re.search(r"[A-Z][\w']*$", before)
+    # "Nottingham Forest", "Youth Justice": part of a longer proper noun; "Thanks Frank" is not
+    capital_before = bool(word_before) and (
+        _SENTENCE_END.search(before[: word_before.start()]) is None or not is_english_word(word_before.group(0)))
+    if capital_before:
+        return False
     if previous_word == "our":
         return True  # "our Summer", "our Jack": family talk
     if previous_word in _DETERMINERS:
@@ -899,23 +944,18 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
     if word in _ABSTRACT_NAMES or word in _MONTHS_AND_DAYS:
         return False
     # mid-sentence with a capital and not part of a longer proper noun: a name ("Mei in the group")
-    before = text[: match.start()].rstrip()
-    after = text[match.end():].lstrip()
-    word_before = re.search(r"[A-Z][\w']*$", before)
-    # "Nottingham Forest", "Youth Justice": part of a longer proper noun; "Thanks Frank" is not
-    capital_before = bool(word_before) and (
-        _SENTENCE_END.search(before[: word_before.start()]) is None or not is_english_word(word_before.group(0)))
     capital_after = bool(re.match(r"[A-Z][a-z]", after)) and after.split()[0].strip(",.!?").lower() \
         not in census_names()[1]
-    return not capital_before and not capital_after
+    return not capital_after
 
 
-def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool) -> bool:
+def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool,
+                            possessive: bool = False) -> bool:
     """A capitalised word no list or lexicon knows ("Nkechi", "Kez"): a name, if the sentence says person."""
     if len(word) < 2 or _known_word(word) or word in _MONTHS_AND_DAYS:
         return False
-    if sentence_start:  # "Kez was great" (and, wrongly, "Locum was useless")
-        return next_word in _NAME_LIKE_NEXT
+    if sentence_start:  # "Kez was great", "Anwen's support" (and, wrongly, "Locum was useless")
+        return next_word in _NAME_LIKE_NEXT or possessive
     return True
 
 

@@ -319,3 +319,35 @@ def test_clubs_that_are_towns_flats_pubs_shops_and_schools(text, expected):
 ])
 def test_countries_stay_unless_they_are_people(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("i live in blakenhall", "i live in [place]"),
+    ("we r from llanfrechfa", "we r from [place]"),
+    ("Wrangthorpe is where I grew up", "[place] is where I grew up"),
+    ("he lives up in Sutton-in-Craven", "he lives up in [place]"),
+    ("i got kicked out of ysgol bryn hafren", "i got kicked out of [school]"),
+    ("i go to hazelwood academy", "i go to [school]"),
+    ("he goes to st bede's", "he goes to [school]"),
+    ("JAYDEN WAS A LEGEND", "[name] WAS A LEGEND"),
+    ("Respect to Mr B", "Respect to [name]"),
+    ("he calls himself Scrappy", "he calls himself [name]"),
+    ("Anwen's support was unreal", "[name]'s support was unreal"),
+    ("Precious and Blessing came to court", "[name] and [name] came to court"),
+    ("Honour was my victim worker", "[name] was my victim worker"),
+    ("my lil bro tyreece looks up to me", "my lil bro [name] looks up to me"),
+])
+def test_unlisted_towns_lower_case_schools_capitals_initials_and_virtue_names(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "the high school was good",
+    "THE NHS AND CAMHS WERE USELESS",
+    "I LOVE MY WORKER SHE IS THE BEST",
+    "Nottingham Forest lost",
+    "My Mother-in-law came",
+    "my older brother chokes me till i pass out",
+])
+def test_ordinary_schools_capitals_and_clubs_stay(text):
+    assert redact(text) == text
