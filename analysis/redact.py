@@ -12,21 +12,40 @@ birth, case references) and leans towards redacting when in doubt. How it decide
   ("Will helped"), or a person word before it ("my worker will" is not enough: "will" stays).
   Typed in lower case, a name is taken when it is not an English word ("my worker jess",
   "me and kyle"). A capitalised word that is in none of our lists and that TextBlob's lexicon
-  does not know either, mid-sentence, is taken as a name or place ("thanks to Nkechi").
+  does not know either, mid-sentence, is taken as a name or place ("thanks to Nkechi"), and so is
+  a listed name typed in capitals ("JAYDEN WAS A LEGEND"). Titles take the name after them, an
+  initial too ("Mr B", "Nanny Pat", "Cardinal Newman", "Mr and Mrs Kaur"), and so do "Big"/"Lil"
+  before a nickname ("Big T").
+- **What the sentence says** decides a name that is also a word, or one no list holds: "thank you
+  X", "ask for X", "X, my eldest", "X, he's", "X my worker", "X was my worker", "X's mum", "our X",
+  "my mate x", "told x", "X from the team", "X made", "calls him X", "known as X"; a capitalised
+  first name mid-sentence that is not part of a longer proper noun ("Mei in the group"); a list
+  ("Faith and Joy", "dani n jordan": one name makes its neighbours names); virtue names (Blessing,
+  Precious, Justice) count as names that are words. A lower-case word no dictionary knows is a name
+  only with such a cue, and never when it is two words run together ("lowkey", "eggshells") or a
+  word missing its apostrophe ("weve", "hasnt").
 - **Places** come from `uk_places.txt`: every UK town, village and city district GeoNames lists
   with 500 or more people, Welsh forms of Welsh places, and inner-city districts added by hand
   (built by `analysis/tools/build_uk_places.py`, which says where the data comes from). A place
   that is also an English word ("Reading", "Sale", "Bath") is taken only when capitalised right
   after "in", "from", "to", "near"... A place followed by a club or landmark word ("Leeds
-  United", "Manchester Airport"), or after "support", is left alone.
-- **Addresses**: a street word ("Road", "Close"...), "the X estate", "X flats", schools and
-  colleges ("X Academy", "St X's", "Ysgol X", "Coleg X", "X PRU"), postcodes.
+  United", "Manchester Airport"), or after "support", or before "were"/"won" with no "in"/"at"
+  ("Leeds were playing"), is left alone; a club that is a district too ("Everton", "Tottenham") is
+  a place after "live in", "from", or an address. A town too small for the gazetteer is known by
+  its shape ("-thorpe", "-worth", "-ley", "Llan-", "Aber-", "Pen-y-graig") after "in"/"from" or
+  at a sentence's start. Countries (pycountry's ISO 3166 names) are kept, unless a country's name
+  is a person's ("Jordan helped me").
+- **Addresses**: a street word ("Road", "Close"...), "the X estate" ("the" goes too), "X flats",
+  flat and house numbers ("Flat 3", "Number 9", "Kestrel House"), care homes, pubs ("the Miners
+  Arms", "the Duke of York"), a shop named after its owner ("Raj's News"), schools and colleges
+  ("X Academy", "St X's", "Ysgol X", "Coleg X", "X PRU", also typed in lower case), postcodes.
 
 Known limits: a name or place in none of the lists, typed in lower case, with no cue around it
 ("went round shazzas") stays; so does a capitalised one at the start of a sentence with no verb
-after it. Organisations, brands, months and days are kept by design, so a town that shares its
-name with one of them ("Mold" in lower case) can survive. Quotes still go past a manager before
-the board sees them (`heard quotes review`).
+after it, a name that is an ordinary word typed in lower case ("tell precious"), and a nickname
+with no cue ("Smudge (that's what everyone calls my worker)"). Organisations, brands, months and
+days are kept by design, so a town that shares its name with one of them ("Mold" in lower case)
+can survive. Quotes still go past a manager before the board sees them (`heard quotes review`).
 """
 
 from __future__ import annotations
@@ -272,7 +291,8 @@ def _place_words(text: str) -> list[str]:
 
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS|DI|DCI|Sergeant|Sgt|Sarge|"
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
-                    r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|Reverend|"
+                    r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|"
+                    r"Reverend|"
                     r"Rev|Imam|Pastor|Rabbi)\.?\s+((?:[A-Z][a-zA-Z'-]+|(?!I\b)[A-Z]\b)(?:\s+[A-Z][a-zA-Z'-]+)?)")
 _COUPLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:and|&)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+")
 # Nicknames: "Big T", "Lil Dee", "Big Tone from the gym"
@@ -374,14 +394,16 @@ def _lower_school(match: re.Match[str]) -> str:
 
 _NICKNAME_CUE = re.compile(r"\b(?:(?i:calls?|called)\s+(?i:him|her|them|me|himself|herself|themselves|us)|"
                            r"(?i:known as|goes by|go by|nicknamed|aka|a\.k\.a\.?))\s+([A-Z][\w'’-]*|[a-z][\w'’-]*)")
-_NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|step|half) )?(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
+_NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|step|half) )?"
+                       r"(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
                        r"called|named|name is|"
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
-_NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "she", "he", "they", "we", "you", "i", "a", "an", "the", "my", "was", "is",
+_NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "she", "he", "they", "we", "you", "i",
+                                   "a", "an", "the", "my", "was", "is",
                                    "and", "back", "out", "in", "up", "round", "again", "by", "to", "for",
                                    "off", "on", "at", "when", "if", "so", "every", "twice", "once"})
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s*|\n\s*|[\"“]\s*)$")
@@ -394,7 +416,8 @@ _PROTECTED = re.compile(r"\b(?i:alton towers|old trafford|duke of edinburgh|thor
                         r"buckingham palace|prince'?s trust|st\.? john ambulance|citizens advice|lake district|"
                         r"peak district|brecon beacons|yr wyddfa|snowdon|national trust|john lewis|"
                         r"marks (?:and|&) spencer|sports direct|jd sports|premier league|champions league|"
-                        r"match of the day|king'?s trust|christmas eve|new year'?s (?:eve|day)|boxing day|bonfire night|"
+                        r"match of the day|king'?s trust|christmas eve|new year'?s (?:eve|day)|boxing day|"
+                        r"bonfire night|"
                         r"(?:mother|father|valentine)'?s day|pancake day|good friday|easter (?:sunday|monday)|"
                         r"st\.? (?:patrick|david|andrew|george)'?s day|victoria sponge)\b")
 
