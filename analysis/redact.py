@@ -305,6 +305,9 @@ _LOWER_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|sir|pc|sgt|sarge|sergeant|off
 _PLATFORM = r"(?i:snap(?:chat)?|sc|insta(?:gram)?|ig|tiktok|tik tok|tt|twitter|x|fb|facebook|discord|telegram)"
 _HANDLE_AFTER_COLON = re.compile(rf"\b{_PLATFORM}\s*(?:(?i:name|handle|username|user|account))?\s*:\s*@?"
                                  r"([A-Za-z][A-Za-z0-9_.]{2,29})\b")
+# "my ig is jaydenxo", "add me on tiktok its lilmo", "snap - kezzaa": no digit, but the sentence gives it
+_HANDLE_AFTER_IS = re.compile(rf"\b{_PLATFORM}\s*(?:(?i:name|handle|username|user|account))?\s*"
+                              r"(?:(?i:is|its|it's|it’s|=|-)|(?i:is|its)\s*:)\s*@?([A-Za-z][A-Za-z0-9_.]{2,29})\b")
 _HANDLE_AT = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{2,30}\b")
 _HANDLE_AFTER_PLATFORM = re.compile(
     rf"\b{_PLATFORM}\b(?:\s+(?i:name|handle|username|user|account|@))?\s*(?:(?i:is|its|it's|=|:|-)\s*)?\s*@?"
@@ -321,7 +324,7 @@ _NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old",
                                "bottom", "back", "front", "nice", "quiet", "social", "high", "rise", "tower",
                                "block", "of", "entire", "estate", "council's", "nearby", "bad", "worst", "best"})
 
-_FLAT = re.compile(r"\b(?:(?i:flat|apartment|apt|unit)|Number|No\.?)\s*\d{1,4}[A-Za-z]?\b"
+_FLAT = re.compile(r"\b(?:(?i:flat|apartment|apt|unit)|Number|No\.?|(?<=at )no\.?)\s*\d{1,4}[A-Za-z]?\b"
                    r"(?:,?\s+(?:[A-Z][\w']+\s+){1,2}(?:House|Court|Tower|Lodge|Mansions|Point|Heights|Block|"
                    r"Buildings))?")
 _CARE_HOME = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Care|Nursing|Residential|Children's|Childrens)\s+Home\b")
@@ -339,6 +342,7 @@ _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|GIR\s?0AA)\b", r
 _STREET_WORDS = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Cres|Court|Place|Grove|"
                  r"Terrace|Gardens|Walk|Hill|Row|Square|Mews|Estate|View|Rise|Parade|Green|Vale|Park|Heights|"
                  r"Boulevard|Fold|Brow|Croft|Meadows|Wharf|Precinct|Parkway|Farm)")
+_NAMED_STREET = re.compile(rf"\b(?:[A-Z][\w']+\s+){{1,3}}{_STREET_WORDS}\b(?![\w'])")
 _ADDRESS = re.compile(
     rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?:[A-Za-z][\w']+\s+){{1,3}}(?i:{_STREET_WORDS})\b"
     rf"|\b(?:[A-Z][\w']+\s+){{1,3}}{_STREET_WORDS}\b(?![\w'])")
@@ -441,6 +445,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _HANDLE_AT.sub("[handle]", text)
     text = _HANDLE_AFTER_PLATFORM.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
     text = _HANDLE_AFTER_COLON.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
+    text = _HANDLE_AFTER_IS.sub(_handle_or_keep, text)
     text = _NUMERIC_DATE.sub("[birth date]", text)
     text = _DATE_OF_BIRTH.sub(lambda m: _replace_group(m, 1, "[birth date]"), text)
     text = _PHONE.sub(_phone_or_keep, text)
@@ -458,6 +463,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _WELSH_STREET.sub("[address]", text)
     text = _PRISON.sub(lambda m: _replace_group(m, 1, "[place]"), text)
     text = _ADDRESS.sub(_address_or_keep, text)
+    text = _NAMED_STREET.sub(_address_or_keep, text)  # "no. 27 on Park Avenue": the street, once the number was not
     text = _LOWER_STREET.sub(_lower_street, text)
     text = _LOWER_ESTATE.sub(_lower_estate, text)
     text = _COUPLE.sub("[name]", text)
@@ -487,6 +493,14 @@ def _known_name_forms(known_names: Iterable[str]) -> set[str]:
 def _replace_group(match: re.Match[str], group: int, placeholder: str) -> str:
     whole, start = match.group(0), match.start(group) - match.start(0)
     return whole[:start] + placeholder + whole[start + len(match.group(group)):]
+
+
+def _handle_or_keep(match: re.Match[str]) -> str:
+    word = match.group(1).lower()
+    if is_english_word(word) or word in KNOWN_NOT_NAMES or word in _NOT_NAMES_AFTER_CUE or _made_of_words(word) \
+            and not re.search(r"(?:xo|xx|x|z|zz|o|oo|y|yy|aa|ee)$", word):
+        return match.group(0)  # "insta is down", "snap is rubbish", "tiktok is addictive"
+    return _replace_group(match, 1, "[handle]")
 
 
 def _phone_or_keep(match: re.Match[str]) -> str:

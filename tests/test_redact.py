@@ -351,3 +351,16 @@ def test_unlisted_towns_lower_case_schools_capitals_initials_and_virtue_names(te
 ])
 def test_ordinary_schools_capitals_and_clubs_stay(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my ig is jaydenxo", "my ig is [handle]"),
+    ("add me on tiktok its lilmo", "add me on tiktok its [handle]"),
+    ("snap - kezzaa", "snap - [handle]"),
+    ("insta is down", "insta is down"),
+    ("tiktok is addictive", "tiktok is addictive"),
+    ("she lives at no. 27 on Park Avenue", "she lives at [address] on [address]"),
+    ("I said no. 27 times", "I said no. 27 times"),
+])
+def test_handles_with_no_digits_and_house_numbers(text, expected):
+    assert redact(text) == expected
