@@ -100,6 +100,7 @@ yasin yousef
 bex kez danni shaz tash jess jaz jazz kaz dom rob robbie nat nats mo jo jas gaz baz daz del lisa
 terri toni tony vicky becca becky soph liv livvy ellie-mae lacey-mae millie-rose dave davey dan danny
 sandra lorraine angela marcia bernadette graham wayne jean pam sue jackie tracey debbie dawn
+ed al li bo di vi ty cy
 """.split())
 
 ALL_CURATED_NAMES = COMMON_FIRST_NAMES | MORE_FIRST_NAMES
@@ -156,6 +157,9 @@ _PERSON_CUES = frozenset({"worker", "mentor", "officer", "mate", "mates", "bro",
                           "son", "daughter", "partner", "husband", "wife", "grandad", "granddad", "grandma",
                           "carer", "sarge", "lad", "mentors", "workers", "ta", "love", "bless", "x"})
 
+# Words before a name that a firm or a place hardly ever follows ("with", "to" and "by" are not among them).
+_STRONG_PERSON_CUES = frozenset({"thanks", "thank", "cheers", "tell", "ask", "told", "asked", "me", "love", "bless",
+                                 "texted", "rang", "phoned", "messaged", "ta", "x", "met", "saw"})
 _MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec
 mon tue tues wed thu thur thurs fri sat sun""".split())
@@ -179,6 +183,8 @@ mum dad nan grandad lol omg tbh idk ngl fr innit wagwan bruv fam peng peak mint 
 footy luv thx ty wiv dat dis da nuff gr8 m8 bare proper sound lush tidy calm dead jokes long mid
 shes hes im ive id dont didnt cant wont wasnt isnt thats whats theyre youre ur u r n ya yh ye yea nah bruh cos coz
 cus gonna wanna gotta dunno init aint doesnt couldnt wouldnt shouldnt havent hasnt wouldve couldve theres wheres
+diolch croeso shwmae hwyl iawn plis ydw nac bore nos helo
+yh cba smh ikr rn wbu hbu pls plz thnx tnx sry soz ffs omd wtf lmao lmfao rofl bae bestie hun babe
 jesus god allah christ lord christian christians muslim muslims sikh sikhs hindu hindus jewish jew catholic
 protestant buddhist islam islamic roma romani gypsy traveller travellers irish welsh scottish english british
 polish romanian punjabi urdu bengali gujarati somali arabic kurdish turkish albanian portuguese spanish french
@@ -254,6 +260,24 @@ def _lexicon_words() -> tuple[frozenset[str], frozenset[str]]:
         if word.islower():
             lower.add(word)
     return frozenset(lower), frozenset(every)
+
+
+@cache
+def _proper_nouns_only() -> frozenset[str]:
+    """Words TextBlob's lexicon knows only as proper nouns (NNP), never in lower case: "Hamish",
+    "Zbigniew", "Paris". Known words, but known as names of someone or somewhere."""
+    tags: dict[str, set[str]] = {}
+    for line in resources.files("textblob").joinpath("en", "en-lexicon.txt").read_text(encoding="utf-8").splitlines():
+        word, _, tag = line.partition(" ")
+        if word:
+            tags.setdefault(word.lower(), set()).add(tag.strip() if word[0].isupper() else "lower")
+    return frozenset(word for word, found in tags.items() if found <= {"NNP", "NNPS"})
+
+
+def _proper_noun_only(word: str) -> bool:
+    word = word.lower()
+    return word in _proper_nouns_only() and _english_word_counts().get(word, 0) < 5 \
+        and word not in KNOWN_NOT_NAMES and word not in countries()[0]
 
 
 def is_english_word(word: str) -> bool:
@@ -787,7 +811,7 @@ def _listed_name(match: re.Match[str], group: int) -> str:
     if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2:
         return match.group(0)
     if word[0].isupper():
-        listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower)
+        listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower) or _proper_noun_only(lower)
         if listed and is_english_word(lower) and lower not in ALL_CURATED_NAMES and lower not in first:
             listed = False
     else:  # lower case: only a name no dictionary knows ("dani n jordan")
@@ -934,6 +958,14 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
             if _known_word(word) and not sentence_start and word not in _MONTHS_AND_DAYS \
                     and _person_cue_around(text, match):
                 return True
+            if _proper_noun_only(word) and not word.endswith("s") and (  # "Barclays", "Lloyds": firms
+                    next_word in (_NAME_LIKE_NEXT if not sentence_start else _STRONG_NAME_NEXT)
+                    or (not sentence_start and previous_word in _STRONG_PERSON_CUES) or _person_cue_around(text, match)):
+                return True  # "Hamish helped me", "thanks to Zbigniew": TextBlob knows them only as proper nouns
+            if sentence_start and not _known_word(word) and len(word) >= 3 and re.match(
+                    r"\s*(?:[-–—!]|,\s*(?:thank|thanks|cheers|you|u|ur|my|our|the|best|legend|love)\b)",
+                    text[match.end():]):
+                return True  # "Siddharth - legend", "Sunita! Thank you!!": a name called out
             return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start,
                                            match.group(0).endswith("'s")) or (
                 not _known_word(word) and len(word) >= 3 and _person_cue_around(text, match))

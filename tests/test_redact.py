@@ -364,3 +364,16 @@ def test_ordinary_schools_capitals_and_clubs_stay(text):
 ])
 def test_handles_with_no_digits_and_house_numbers(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hamish and Morag were brilliant", "[name] and [name] were brilliant"),
+    ("Hamish helped me", "[name] helped me"),
+    ("Ed from the YOT was sound", "[name] from the YOT was sound"),
+    ("Siddharth - legend", "[name] - legend"),
+    ("Sunita! Thank you!!", "[name]! Thank you!!"),
+    ("I bank with Barclays", "I bank with Barclays"),
+    ("Diolch! Roedd o'n dda", "Diolch! Roedd o'n dda"),
+])
+def test_names_the_lexicon_knows_only_as_proper_nouns_short_names_and_names_called_out(text, expected):
+    assert redact(text) == expected
