@@ -158,6 +158,9 @@ _PERSON_CUES = frozenset({"worker", "mentor", "officer", "mate", "mates", "bro",
                           "carer", "sarge", "lad", "mentors", "workers", "ta", "love", "bless", "x"})
 
 # Words before a name that a firm or a place hardly ever follows ("with", "to" and "by" are not among them).
+_GREETINGS = frozenset({"thanks", "thank", "cheers", "hi", "hey", "hiya", "hello", "dear", "ta", "love", "bless",
+                        "respect", "ask", "tell", "and", "shout", "big", "well", "oh", "congrats", "congratulations",
+                        "go", "from", "to", "with", "me", "our", "my", "yes", "no", "ok", "okay", "sorry", "please"})
 _STRONG_PERSON_CUES = frozenset({"thanks", "thank", "cheers", "tell", "ask", "told", "asked", "me", "love", "bless",
                                  "texted", "rang", "phoned", "messaged", "ta", "x", "met", "saw"})
 _MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november december
@@ -658,6 +661,9 @@ def _place_shaped_or_keep(match: re.Match[str]) -> str:
             or lower in census_names()[0] or lower in countries()[0]:
         return word
     previous_word, _ = _neighbours(match.string, match)
+    following = re.match(r"\s+([A-Z][a-z]+)", match.string[match.end():])
+    if following and following.group(1) not in _PLACE_SUFFIXES:
+        return word  # "Hollywood Bowl": a name of something, for the other rules
     after_where = previous_word in _WHERE_CUES | {"to", "at", "up", "down", "round", "nr", "outta"}
     if word[0].isupper():
         if lower in census_names()[1] and not after_where:
@@ -998,7 +1004,8 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
     word_before = re.search(r"[A-Z][\w']*$", before)
     # "Nottingham Forest", "Youth Justice": part of a longer proper noun; "Thanks Frank" is not
     capital_before = bool(word_before) and (
-        _SENTENCE_END.search(before[: word_before.start()]) is None or not is_english_word(word_before.group(0)))
+        _SENTENCE_END.search(before[: word_before.start()]) is None or not is_english_word(word_before.group(0))
+        or word_before.group(0).lower() not in _GREETINGS)  # "Restorative Justice", but "Thanks Frank"
     if capital_before:
         return False
     if previous_word == "our":

@@ -377,3 +377,14 @@ def test_handles_with_no_digits_and_house_numbers(text, expected):
 ])
 def test_names_the_lexicon_knows_only_as_proper_nouns_short_names_and_names_called_out(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Restorative Justice helped me understand",
+    "We went bowling at Hollywood Bowl",
+    "Summer holidays were hard",
+    "Frank conversations helped",
+    "Will definitely recommend",
+])
+def test_services_venues_and_words_that_start_a_sentence_stay(text):
+    assert redact(text) == text
