@@ -173,7 +173,7 @@ ORDINARY_WORD_COUNT = 40  # in TextBlob's spelling list, a word this common is a
 KNOWN_NOT_NAMES = frozenset("""
 yot yos camhs nhs gp ae a&e cps dwp hmrc dvla nspcc rspca ymca ywca barnardos barnardo nacro catch22 mind
 childline samaritans kooth shelter crisis prince princes trust youthscape connexions jobcentre jobcentreplus
-universal credit ofsted ucas gcse gcses btec btecs nvq cscs sia esol mcdonalds maccies mcdees kfc nandos
+universal credit ofsted ucas gcse gcses btec btecs nvq cscs sia esol mcdonald mcdonalds maccies mcdees kfc nandos
 greggs tesco tescos asda aldi lidl morrisons sainsbury sainsburys waitrose iceland spar coop primark jd argos boots
 superdrug poundland wilko costa starbucks subway dominos timpsons halfords screwfix wetherspoons spoons
 playstation ps4 ps5 xbox nintendo switch fifa fortnite roblox minecraft cod gta netflix youtube spotify
@@ -431,7 +431,7 @@ _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|st
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
                        r"called|named|name is|"
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
+_CAPITALISED = re.compile(r"\b(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
 _NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "she", "he", "they", "we", "you", "i",
                                    "a", "an", "the", "my", "was", "is",
@@ -780,7 +780,7 @@ def _redact_names(text: str, known: set[str]) -> str:
     text = _SHOUTED.sub(_shouted_name_or_keep, text)
     # "[name] Smith": a capitalised surname straight after a removed first name goes too
     surnames = census_names()[1]
-    text = re.sub(r"\[name\](?:'s)?\s+([A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
+    text = re.sub(r"\[name\]\s+((?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
                   lambda m: _surname_or_keep(m, surnames, known), text)
     text = _NAME_PAIR.sub(_name_pair_or_keep, text)
     for _ in range(2):  # "Faith and Joy", "dani n jordan": one name in a list makes its neighbours names

@@ -388,3 +388,14 @@ def test_names_the_lexicon_knows_only_as_proper_nouns_short_names_and_names_call
 ])
 def test_services_venues_and_words_that_start_a_sentence_stay(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Connor McDonald from the YOT was brilliant", "[name] from the YOT was brilliant"),
+    ("Ask for Siobhan O'Neill at the office", "Ask for [name] at the office"),
+    ("thanks to Jamie MacLeod", "thanks to [name]"),
+    ("We had a McDonald's after", "We had a McDonald's after"),
+    ("Mohammed's English has improved", "[name]'s English has improved"),
+])
+def test_mc_mac_and_o_surnames_and_a_possessive_before_a_subject(text, expected):
+    assert redact(text) == expected
