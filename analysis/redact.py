@@ -187,6 +187,7 @@ footy luv thx ty wiv dat dis da nuff gr8 m8 bare proper sound lush tidy calm dea
 shes hes im ive id dont didnt cant wont wasnt isnt thats whats theyre youre ur u r n ya yh ye yea nah bruh cos coz
 cus gonna wanna gotta dunno init aint doesnt couldnt wouldnt shouldnt havent hasnt wouldve couldve theres wheres
 diolch croeso shwmae hwyl iawn plis ydw nac bore nos helo
+fam mandem gyaldem dem yall ppl peeps bro bredrin blud bredda fella geezer yute yutes
 yh cba smh ikr rn wbu hbu pls plz thnx tnx sry soz ffs omd wtf lmao lmfao rofl bae bestie hun babe
 jesus god allah christ lord christian christians muslim muslims sikh sikhs hindu hindus jewish jew catholic
 protestant buddhist islam islamic roma romani gypsy traveller travellers irish welsh scottish english british
@@ -1058,6 +1059,13 @@ _AUXILIARIES = frozenset({"is", "was", "do", "does", "did", "have", "has", "had"
 _PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "there", "that", "who", "what", "u", "ya"})
 
 
+# Right before a lower-case word no dictionary knows, these make it a person's name.
+_LOWER_NAME_CUE = re.compile(r"(?:\b(?:me|and)\s+(?:and|n|&)|\b(?:with|wid|wiv|wit|ask|tell|told|asked|thanks|thank you|"
+                             r"thank u|thx|cheers|love u|love you|my boy|my g|my guy|big man|lil|bless|shout out to|"
+                             r"shoutout to|shout out|big up)|\bmy\s+(?:mate|bro|cuz|cousin|friend|boy|girl))\s+$",
+                             re.IGNORECASE)
+
+
 def _is_lower_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0)
     base = re.sub(r"['’]s?$", "", word)  # "mum's" is "mum"
@@ -1084,6 +1092,18 @@ def _is_lower_name(text: str, match: re.Match[str]) -> bool:
         return True  # "seun is a legend", "emre was jokes" (not "lowkey helped me", "weve had")
     listed = word in census_names()[0] or word in ALL_CURATED_NAMES
     verb_shaped = word.endswith(("ed", "ing", "es")) and not listed
+    plural = word.endswith("s") and not word.endswith("ss")  # "with balaclavas"; listed names like "tobias" pass
+    if ((unknown and not plural) or (listed and not is_english_word(word))) and not verb_shaped and len(word) >= 4 \
+            and _LOWER_NAME_CUE.search(text[: match.start()]) and not word.endswith(("ly", "ness", "ment", "tion")):
+        return True  # "me and kemar", "link up wiv jaylo", "ask kemar", "love u jodie"
+    if unknown and not plural and len(word) >= 4 and (
+            re.match(r"\s+(?:and|n|&)\s+me\b", text[match.end():])
+            or (sentence_start and re.match(r"\s+(?:and|n|&)\s+i\b", text[match.end():]))):
+        return True  # "kemar and me got caught"
+    stem = word[:-1]
+    if word.endswith("s") and len(stem) >= 4 and (stem in ALL_CURATED_NAMES or (
+            not _known_word(stem) and not _made_of_words(stem))) and next_word in _PERSON_NOUNS | _HOME_NOUNS:
+        return True  # "jaylos mum rang": a name's possessive typed without its apostrophe
     if (unknown or listed) and not verb_shaped and len(word) >= 4 and (
             previous_word == "our" or (_person_cue_around(text, match) and (listed or sentence_start))):
         return True  # "our jaylen", "mags my worker" (not "my son headbutted me", "keeps texting my son")

@@ -399,3 +399,25 @@ def test_services_venues_and_words_that_start_a_sentence_stay(text):
 ])
 def test_mc_mac_and_o_surnames_and_a_possessive_before_a_subject(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("chillin wid kemar after school", "chillin wid [name] after school"),
+    ("me and kemar got caught", "me and [name] got caught"),
+    ("kemar and me got caught", "[name] and me got caught"),
+    ("ask kemar he was there", "ask [name] he was there"),
+    ("jaylos mum rang my mum", "[name] mum rang my mum"),
+    ("love u jodie", "love u [name]"),
+])
+def test_lower_case_names_no_list_holds_after_a_cue(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "got chased by a car full of lads with balaclavas last night",
+    "people on my street can be a bit dodgy and i dont always feel comfy",
+    "my dad forgets to get my meds and i have run out",
+    "we went go karting and i crashed into the wall lol",
+])
+def test_lower_case_words_after_the_same_cues_stay(text):
+    assert redact(text) == text
