@@ -243,6 +243,11 @@ def countries() -> tuple[frozenset[str], re.Pattern[str]]:
 
 
 @cache
+def _all_first_names() -> frozenset[str]:
+    return census_names()[0] | ALL_CURATED_NAMES
+
+
+@cache
 def _english_word_counts() -> dict[str, int]:
     counts = {}
     for line in resources.files("textblob").joinpath("en", "en-spelling.txt").read_text(encoding="utf-8").splitlines():
@@ -798,7 +803,7 @@ _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+(?:and|&)\s+([A-Z][a-z]+)\b")
 
 
 def _name_pair_or_keep(match: re.Match[str]) -> str:
-    first_names = census_names()[0] | ALL_CURATED_NAMES
+    first_names = _all_first_names()
     _, next_word = _neighbours(match.string, match)
     if all(w.lower() in first_names and w.lower() not in _MONTHS_AND_DAYS and w.lower() not in KNOWN_NOT_NAMES
            for w in (match.group(1), match.group(2))) and next_word in _NAME_LIKE_NEXT - {"and", "is", "has"} | {"are"}:
@@ -831,7 +836,7 @@ def _listed_name(match: re.Match[str], group: int) -> str:
 def _first_name_before_surname(match: re.Match[str]) -> str:
     """"Dean [name]": a first name that is also a word, right before a removed surname."""
     lower = match.group(1).lower()
-    if lower in census_names()[0] | ALL_CURATED_NAMES and lower not in _PERSON_CUES \
+    if lower in _all_first_names() and lower not in _PERSON_CUES \
             and lower not in _MONTHS_AND_DAYS and lower not in KNOWN_NOT_NAMES:
         return "[name]"
     return match.group(0)
