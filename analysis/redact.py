@@ -920,7 +920,7 @@ _HOME_NOUNS = frozenset({"house", "flat", "room", "place", "phone", "car", "bike
                          "auntie", "wife", "husband", "kids", "children"})
 
 
-def _person_cue_around(text: str, match: re.Match[str]) -> int:
+def _person_cue_around(text: str, match: re.Match[str], vocative: bool = True) -> int:
     """Cues that only a person takes. 2: the sentence says so outright ("X, my eldest", "X, he's",
     "X my worker", "X, thank you"); 1: a weaker cue ("thank you X", "ask for X"); 0: none."""
     before2, before1, after1, _ = _context(text, match)
@@ -935,7 +935,7 @@ def _person_cue_around(text: str, match: re.Match[str]) -> int:
     apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your|the)\s+(\w+)(?:\s+(\w+))?", rest)
     if apposition and (apposition.group(1) in _PERSON_NOUNS or apposition.group(2) in _PERSON_NOUNS):
         return 2
-    if re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
+    if vocative and re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
             and _SENTENCE_END.search(text[: match.start()]) is not None:
         return 2  # "Precious, thank you for believing in him"
     role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(?:\w+\s+)?(\w+)", rest)
@@ -967,8 +967,9 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
             if word in census_names()[1] and not is_english_word(word) and len(word) >= 4:
                 # a surname on its own: "Jones from the YOT rang", "ask for Okafor"
                 return not sentence_start or next_word in _NAME_LIKE_NEXT
-            if _known_word(word) and not sentence_start and word not in _MONTHS_AND_DAYS \
-                    and _person_cue_around(text, match):
+            if _known_word(word) and word not in _MONTHS_AND_DAYS and (
+                    (not sentence_start and _person_cue_around(text, match))
+                    or _person_cue_around(text, match, vocative=False) == 2):  # "Baker was my worker"
                 return True
             if _proper_noun_only(word) and not word.endswith("s") and (  # "Barclays", "Lloyds": firms
                     next_word in (_NAME_LIKE_NEXT if not sentence_start else _STRONG_NAME_NEXT)
