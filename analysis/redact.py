@@ -589,6 +589,8 @@ def _estate_or_keep(match: re.Match[str]) -> str:
         words = words[1:]
     if len(words) < 2 or words[0] in ("A", "My", "I", "At", "In", "On", "To", "Our", "This", "That"):
         return match.group(0)
+    if all(w.lower() in _NOT_ESTATE_NAMES for w in words[:-1]):
+        return match.group(0)  # "the Council estate", "an Industrial Estate"
     return "[address]"
 
 

@@ -426,6 +426,7 @@ def test_lower_case_words_after_the_same_cues_stay(text):
 @pytest.mark.parametrize("text, expected", [
     ("Baker was my worker", "[name] was my worker"),
     ("Court was my worst day", "Court was my worst day"),
+    ("We live on the Council estate", "We live on the Council estate"),
     ("Nothing, you have been brilliant.", "Nothing, you have been brilliant."),
 ])
 def test_a_surname_that_is_a_word_when_the_sentence_says_worker(text, expected):
