@@ -12,21 +12,40 @@ birth, case references) and leans towards redacting when in doubt. How it decide
   ("Will helped"), or a person word before it ("my worker will" is not enough: "will" stays).
   Typed in lower case, a name is taken when it is not an English word ("my worker jess",
   "me and kyle"). A capitalised word that is in none of our lists and that TextBlob's lexicon
-  does not know either, mid-sentence, is taken as a name or place ("thanks to Nkechi").
+  does not know either, mid-sentence, is taken as a name or place ("thanks to Nkechi"), and so is
+  a listed name typed in capitals ("JAYDEN WAS A LEGEND"). Titles take the name after them, an
+  initial too ("Mr B", "Nanny Pat", "Cardinal Newman", "Mr and Mrs Kaur"), and so do "Big"/"Lil"
+  before a nickname ("Big T").
+- **What the sentence says** decides a name that is also a word, or one no list holds: "thank you
+  X", "ask for X", "X, my eldest", "X, he's", "X my worker", "X was my worker", "X's mum", "our X",
+  "my mate x", "told x", "X from the team", "X made", "calls him X", "known as X"; a capitalised
+  first name mid-sentence that is not part of a longer proper noun ("Mei in the group"); a list
+  ("Faith and Joy", "dani n jordan": one name makes its neighbours names); virtue names (Blessing,
+  Precious, Justice) count as names that are words. A lower-case word no dictionary knows is a name
+  only with such a cue, and never when it is two words run together ("lowkey", "eggshells") or a
+  word missing its apostrophe ("weve", "hasnt").
 - **Places** come from `uk_places.txt`: every UK town, village and city district GeoNames lists
   with 500 or more people, Welsh forms of Welsh places, and inner-city districts added by hand
   (built by `analysis/tools/build_uk_places.py`, which says where the data comes from). A place
   that is also an English word ("Reading", "Sale", "Bath") is taken only when capitalised right
   after "in", "from", "to", "near"... A place followed by a club or landmark word ("Leeds
-  United", "Manchester Airport"), or after "support", is left alone.
-- **Addresses**: a street word ("Road", "Close"...), "the X estate", "X flats", schools and
-  colleges ("X Academy", "St X's", "Ysgol X", "Coleg X", "X PRU"), postcodes.
+  United", "Manchester Airport"), or after "support", or before "were"/"won" with no "in"/"at"
+  ("Leeds were playing"), is left alone; a club that is a district too ("Everton", "Tottenham") is
+  a place after "live in", "from", or an address. A town too small for the gazetteer is known by
+  its shape ("-thorpe", "-worth", "-ley", "Llan-", "Aber-", "Pen-y-graig") after "in"/"from" or
+  at a sentence's start. Countries (pycountry's ISO 3166 names) are kept, unless a country's name
+  is a person's ("Jordan helped me").
+- **Addresses**: a street word ("Road", "Close"...), "the X estate" ("the" goes too), "X flats",
+  flat and house numbers ("Flat 3", "Number 9", "Kestrel House"), care homes, pubs ("the Miners
+  Arms", "the Duke of York"), a shop named after its owner ("Raj's News"), schools and colleges
+  ("X Academy", "St X's", "Ysgol X", "Coleg X", "X PRU", also typed in lower case), postcodes.
 
 Known limits: a name or place in none of the lists, typed in lower case, with no cue around it
 ("went round shazzas") stays; so does a capitalised one at the start of a sentence with no verb
-after it. Organisations, brands, months and days are kept by design, so a town that shares its
-name with one of them ("Mold" in lower case) can survive. Quotes still go past a manager before
-the board sees them (`heard quotes review`).
+after it, a name that is an ordinary word typed in lower case ("tell precious"), and a nickname
+with no cue ("Smudge (that's what everyone calls my worker)"). Organisations, brands, months and
+days are kept by design, so a town that shares its name with one of them ("Mold" in lower case)
+can survive. Quotes still go past a manager before the board sees them (`heard quotes review`).
 """
 
 from __future__ import annotations
@@ -81,6 +100,7 @@ yasin yousef
 bex kez danni shaz tash jess jaz jazz kaz dom rob robbie nat nats mo jo jas gaz baz daz del lisa
 terri toni tony vicky becca becky soph liv livvy ellie-mae lacey-mae millie-rose dave davey dan danny
 sandra lorraine angela marcia bernadette graham wayne jean pam sue jackie tracey debbie dawn
+ed al li bo di vi ty cy
 """.split())
 
 ALL_CURATED_NAMES = COMMON_FIRST_NAMES | MORE_FIRST_NAMES
@@ -90,15 +110,41 @@ AMBIGUOUS_NAMES = frozenset({"will", "may", "hope", "grace", "faith", "joy", "su
                              "amber", "ruby", "jade", "bill", "rose", "dawn", "sky", "jack", "dev", "nat",
                              "mo", "dom", "rob", "del", "dai", "ade", "ama", "sue", "pam", "nia", "wyn",
                              "deji", "jazz", "temi", "kiran", "noor", "amani", "raj", "ravi", "dean",
-                             "glyn", "sunny", "rich", "jay", "sian"})
+                             "glyn", "sunny", "rich", "jay", "sian",
+                             # virtue names, common in Nigerian, Ghanaian, Zimbabwean and Caribbean families
+                             "blessing", "precious", "justice", "honour", "favour", "destiny", "gift", "peace",
+                             "mercy", "patience", "charity", "harmony", "unity", "trinity", "serenity", "promise",
+                             "comfort", "treasure", "marvel", "miracle", "prince", "princess", "godswill",
+                             "goodness", "innocent", "memory", "loveth", "divine", "victory", "wisdom", "hero"})
 COMMON_FIRST_NAMES |= AMBIGUOUS_NAMES
 _NAME_LIKE_NEXT = frozenset({"was", "is", "has", "had", "helped", "listened", "explained", "always", "never",
                              "and", "came", "made", "told", "said", "got", "gave", "took", "understood", "were",
                              "rang", "called", "sorted", "phoned", "texted", "from", "at", "did", "does",
-                             "kept", "took", "showed", "taught", "went", "picked", "drove", "visited"})
+                             "kept", "took", "showed", "taught", "went", "picked", "drove", "visited",
+                             "deserves", "helps", "knows", "says", "gets", "makes", "takes", "gives", "listens",
+                             "understands", "cares", "works", "goes", "comes", "needs", "tries", "runs", "keeps",
+                             "rings", "texts", "checks", "sorts", "ran", "sat", "met", "saw", "knew", "felt",
+                             "found", "left", "brought", "spoke", "wrote", "believed", "supported", "stayed",
+                             "looked", "tried", "treated", "pushed", "checked", "asked", "let", "put", "set",
+                             "would", "will", "could", "can", "should", "really", "also", "just", "actually",
+                             "still", "even", "literally", "definitely", "honestly", "genuinely"})
 # At a sentence's start a capitalised word proves nothing: "Hope is all we have", "Grace and patience".
 _STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", "always", "never", "were", "did",
-                                       "does", "made", "got", "gave", "took", "went", "kept", "called"}
+                                       "does", "made", "got", "gave", "took", "went", "kept", "called", "would",
+                                       "will", "could", "can", "should", "really", "also", "just", "actually",
+                                       "still", "even", "literally", "definitely", "honestly", "genuinely", "let",
+                                       "put", "set", "felt", "left", "found", "saw", "knew", "needs", "comes",
+                                       "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says"}
+# Words that name a feeling or a modal before they name a person: "Hope is all we have", "Will do".
+_ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "patience", "mark", "bill", "rich",
+                             "summer", "dawn", "sky", "rose", "jazz", "sunny", "justice", "honour", "peace",
+                             "mercy", "charity", "comfort", "goodness", "promise", "memory", "wisdom", "victory",
+                             "unity", "harmony", "gift", "favour", "treasure", "divine", "innocent", "hero",
+                             "miracle", "prince", "princess"})
+# At a sentence's start, what follows a name that is also a word ("Frank from reparation", "Robin made").
+_START_NAME_NEXT = _NAME_LIKE_NEXT - {"and", "would", "will", "could", "can", "should", "does", "did", "is", "has",
+                                      "had", "were", "let", "put", "set", "still", "even", "just", "really",
+                                      "also", "actually", "literally", "definitely", "honestly", "genuinely"}
 _DATE_WORDS = frozenset({"in", "since", "by", "until", "till", "from", "of", "last", "next", "this", "early",
                          "late", "mid", "end", "before", "after", "during", "on"})
 _DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "our", "their", "this", "that", "any",
@@ -107,9 +153,16 @@ _PERSON_CUES = frozenset({"worker", "mentor", "officer", "mate", "mates", "bro",
                           "sister", "sis", "nan", "nana", "mum", "mam", "dad", "uncle", "aunty", "auntie",
                           "girlfriend", "boyfriend", "gf", "bf", "friend", "pal", "teacher", "coach", "called",
                           "named", "with", "and", "thanks", "thank", "cheers", "tell", "ask", "by", "to", "me",
+                          "told", "asked", "texted", "rang", "phoned", "messaged", "met", "n", "&",
                           "son", "daughter", "partner", "husband", "wife", "grandad", "granddad", "grandma",
                           "carer", "sarge", "lad", "mentors", "workers", "ta", "love", "bless", "x"})
 
+# Words before a name that a firm or a place hardly ever follows ("with", "to" and "by" are not among them).
+_GREETINGS = frozenset({"thanks", "thank", "cheers", "hi", "hey", "hiya", "hello", "dear", "ta", "love", "bless",
+                        "respect", "ask", "tell", "and", "shout", "big", "well", "oh", "congrats", "congratulations",
+                        "go", "from", "to", "with", "me", "our", "my", "yes", "no", "ok", "okay", "sorry", "please"})
+_STRONG_PERSON_CUES = frozenset({"thanks", "thank", "cheers", "tell", "ask", "told", "asked", "me", "love", "bless",
+                                 "texted", "rang", "phoned", "messaged", "ta", "x", "met", "saw"})
 _MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec
 mon tue tues wed thu thur thurs fri sat sun""".split())
@@ -120,8 +173,8 @@ ORDINARY_WORD_COUNT = 40  # in TextBlob's spelling list, a word this common is a
 KNOWN_NOT_NAMES = frozenset("""
 yot yos camhs nhs gp ae a&e cps dwp hmrc dvla nspcc rspca ymca ywca barnardos barnardo nacro catch22 mind
 childline samaritans kooth shelter crisis prince princes trust youthscape connexions jobcentre jobcentreplus
-universal credit ofsted ucas gcse gcses btec btecs nvq cscs sia esol mcdonalds maccies mcdees kfc nandos
-greggs tesco tescos asda aldi lidl morrisons sainsburys waitrose iceland spar coop primark jd argos boots
+universal credit ofsted ucas gcse gcses btec btecs nvq cscs sia esol mcdonald mcdonalds maccies mcdees kfc nandos
+greggs tesco tescos asda aldi lidl morrisons sainsbury sainsburys waitrose iceland spar coop primark jd argos boots
 superdrug poundland wilko costa starbucks subway dominos timpsons halfords screwfix wetherspoons spoons
 playstation ps4 ps5 xbox nintendo switch fifa fortnite roblox minecraft cod gta netflix youtube spotify
 tiktok snapchat snap insta instagram whatsapp facebook fb twitter discord telegram iphone android samsung
@@ -131,6 +184,16 @@ christmas xmas easter eid ramadan diwali hanukkah halloween bonfire jummah
 arsenal chelsea spurs tottenham villa wolves everton liverpool celtic rangers
 mum dad nan grandad lol omg tbh idk ngl fr innit wagwan bruv fam peng peak mint safe waz wuz woz kl brill
 footy luv thx ty wiv dat dis da nuff gr8 m8 bare proper sound lush tidy calm dead jokes long mid
+shes hes im ive id dont didnt cant wont wasnt isnt thats whats theyre youre ur u r n ya yh ye yea nah bruh cos coz
+cus gonna wanna gotta dunno init aint doesnt couldnt wouldnt shouldnt havent hasnt wouldve couldve theres wheres
+diolch croeso shwmae hwyl iawn plis ydw nac bore nos helo
+fam mandem gyaldem dem yall ppl peeps bro bredrin blud bredda fella geezer yute yutes
+yh cba smh ikr rn wbu hbu pls plz thnx tnx sry soz ffs omd wtf lmao lmfao rofl bae bestie hun babe
+jesus god allah christ lord christian christians muslim muslims sikh sikhs hindu hindus jewish jew catholic
+protestant buddhist islam islamic roma romani gypsy traveller travellers irish welsh scottish english british
+polish romanian punjabi urdu bengali gujarati somali arabic kurdish turkish albanian portuguese spanish french
+italian german lithuanian latvian russian ukrainian nigerian ghanaian jamaican pakistani indian bangladeshi
+eritrean sudanese syrian afghan iraqi iranian chinese vietnamese filipino asian african caribbean
 """.split())
 
 # Words after a place name that make it something else: a club, a landmark, an organisation.
@@ -141,6 +204,9 @@ magistrates crown court prison yoi services college""".split())
 _LOCATIVE_CUES = frozenset({"in", "from", "to", "near", "round", "around", "outside", "towards", "into", "at",
                             "up", "down", "via", "through", "by", "of", "nr", "frm", "lives", "live", "living",
                             "moved", "visit", "visiting", "over", "off", "past"})
+_CLUB_NEXT = frozenset({"were", "won", "lost", "beat", "drew", "scored", "play", "played", "playing", "fans", "game",
+                        "match", "shirt", "kit", "v", "vs"})
+_WHERE_CUES = frozenset({"in", "from", "near", "outside", "round", "around", "nr", "frm", "lives", "live", "living"})
 _SUPPORT_CUES = frozenset({"support", "supports", "supporting", "supporter", "fan", "watch", "watched", "watching",
                            "beat", "beating", "against", "vs", "v"})
 
@@ -155,6 +221,30 @@ def census_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     surnames = {n for n in read("dist.all.last", 20000) if len(n) >= 3}
     ordinary = {n for n in first | surnames | MORE_FIRST_NAMES if is_english_word(n)} | _MONTHS_AND_DAYS
     return frozenset(first | MORE_FIRST_NAMES), frozenset(surnames), frozenset(ordinary - COMMON_FIRST_NAMES)
+
+
+@cache
+def countries() -> tuple[frozenset[str], re.Pattern[str]]:
+    """(one-word country names in lower case, a pattern for the longer ones), from pycountry's ISO 3166
+    data (shipped in its wheel): "from Poland", "moved here from Sierra Leone" are not people or towns."""
+    import pycountry
+
+    names = {"england", "scotland", "wales", "britain", "uk", "usa", "america", "europe", "africa", "asia",
+             "caribbean", "congo", "kurdistan", "palestine", "kosovo", "cymru", "turkey", "holland"}
+    longer = {"northern ireland", "great britain", "ivory coast", "united states", "south america",
+              "north america", "middle east"}
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name"):
+            name = getattr(country, attribute, None)
+            if name and "," not in name and "(" not in name:
+                (names if " " not in name else longer).add(name.lower())
+    pattern = re.compile(r"\b(?i:" + "|".join(sorted(map(re.escape, longer), key=len, reverse=True)) + r")\b")
+    return frozenset(names), pattern
+
+
+@cache
+def _all_first_names() -> frozenset[str]:
+    return census_names()[0] | ALL_CURATED_NAMES
 
 
 @cache
@@ -179,6 +269,24 @@ def _lexicon_words() -> tuple[frozenset[str], frozenset[str]]:
         if word.islower():
             lower.add(word)
     return frozenset(lower), frozenset(every)
+
+
+@cache
+def _proper_nouns_only() -> frozenset[str]:
+    """Words TextBlob's lexicon knows only as proper nouns (NNP), never in lower case: "Hamish",
+    "Zbigniew", "Paris". Known words, but known as names of someone or somewhere."""
+    tags: dict[str, set[str]] = {}
+    for line in resources.files("textblob").joinpath("en", "en-lexicon.txt").read_text(encoding="utf-8").splitlines():
+        word, _, tag = line.partition(" ")
+        if word:
+            tags.setdefault(word.lower(), set()).add(tag.strip() if word[0].isupper() else "lower")
+    return frozenset(word for word, found in tags.items() if found <= {"NNP", "NNPS"})
+
+
+def _proper_noun_only(word: str) -> bool:
+    word = word.lower()
+    return word in _proper_nouns_only() and _english_word_counts().get(word, 0) < 5 \
+        and word not in KNOWN_NOT_NAMES and word not in countries()[0]
 
 
 def is_english_word(word: str) -> bool:
@@ -216,10 +324,23 @@ def _place_words(text: str) -> list[str]:
 
 _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS|DI|DCI|Sergeant|Sgt|Sarge|"
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
-                    r"Grandad|Grandma)\.?\s+((?:[A-Z][a-zA-Z'-]+)(?:\s+[A-Z][a-zA-Z'-]+)?)")
+                    r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|"
+                    r"Reverend|"
+                    r"Rev|Imam|Pastor|Rabbi)\.?\s+((?:[A-Z][a-zA-Z'-]+|(?!I\b)[A-Z]\b)(?:\s+[A-Z][a-zA-Z'-]+)?)")
+_COUPLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:and|&)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+")
+# Nicknames: "Big T", "Lil Dee", "Big Tone from the gym"
+_NICKNAME = re.compile(r"\b(?:Big|Lil|Little)\s+([A-Z][a-z]*)\b")
+_NOT_NICKNAMES = frozenset({"brother", "issue", "mac", "society", "lottery", "bang", "mix", "apple", "ben", "wheel",
+                            "one", "dipper", "top", "easy", "picture", "deal", "shop", "chef", "women", "book",
+                            "red", "green", "blue", "man", "boy", "girl", "miss"})
 _LOWER_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|sir|pc|sgt|sarge|sergeant|officer|coach|aunty|auntie|uncle|nan)"
                           r"\.?\s+([a-z][a-z'-]{2,})\b")
 _PLATFORM = r"(?i:snap(?:chat)?|sc|insta(?:gram)?|ig|tiktok|tik tok|tt|twitter|x|fb|facebook|discord|telegram)"
+_HANDLE_AFTER_COLON = re.compile(rf"\b{_PLATFORM}\s*(?:(?i:name|handle|username|user|account))?\s*:\s*@?"
+                                 r"([A-Za-z][A-Za-z0-9_.]{2,29})\b")
+# "my ig is jaydenxo", "add me on tiktok its lilmo", "snap - kezzaa": no digit, but the sentence gives it
+_HANDLE_AFTER_IS = re.compile(rf"\b{_PLATFORM}\s*(?:(?i:name|handle|username|user|account))?\s*"
+                              r"(?:(?i:is|its|it's|it’s|=|-)|(?i:is|its)\s*:)\s*@?([A-Za-z][A-Za-z0-9_.]{2,29})\b")
 _HANDLE_AT = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{2,30}\b")
 _HANDLE_AFTER_PLATFORM = re.compile(
     rf"\b{_PLATFORM}\b(?:\s+(?i:name|handle|username|user|account|@))?\s*(?:(?i:is|its|it's|=|:|-)\s*)?\s*@?"
@@ -227,8 +348,8 @@ _HANDLE_AFTER_PLATFORM = re.compile(
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}\b")
 _DATE_OF_BIRTH = re.compile(  # the cue stays, the date goes: "I was born on [birth date]"
     r"\b(?i:born|dob|d\.o\.b\.?|birthday|birthdays|date of birth)(?:\s*[:=]|\s+(?i:is|was|on|is on))*\s+"
-    r"((?:the\s+)?\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+[A-Za-z]{3,9}(?:\s+(?:19|20)\d{2})?)")
-_ESTATE = re.compile(r"\b(?:[A-Z][\w']+\s+){1,3}(?i:estate|flats|towers|park estate|court flats)\b")
+    r"(?:the\s+)?(\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?\s+[A-Za-z]{3,9}(?:\s+(?:19|20)\d{2})?)")
+_ESTATE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w']+\s+){1,3}(?i:estate|flats|towers|park estate|court flats)\b")
 _LOWER_ESTATE = re.compile(r"\bthe\s+((?:[a-z][\w']+\s+){1,2})(estate|flats)\b")
 _NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old", "big", "same", "whole", "other",
                                "local", "next", "retail", "trading", "business", "posh", "rough", "private",
@@ -236,6 +357,15 @@ _NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old",
                                "bottom", "back", "front", "nice", "quiet", "social", "high", "rise", "tower",
                                "block", "of", "entire", "estate", "council's", "nearby", "bad", "worst", "best"})
 
+_FLAT = re.compile(r"\b(?:(?i:flat|apartment|apt|unit)|Number|No\.?|(?<=at )no\.?)\s*\d{1,4}[A-Za-z]?\b"
+                   r"(?:,?\s+(?:[A-Z][\w']+\s+){1,2}(?:House|Court|Tower|Lodge|Mansions|Point|Heights|Block|"
+                   r"Buildings))?")
+_CARE_HOME = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Care|Nursing|Residential|Children's|Childrens)\s+Home\b")
+_PUB = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Arms|Inn|Tavern)\b"
+                  r"|(?<=the )(?:Duke|Duchess|Marquis|Marquess|Earl|King|Queen|Prince|Princess|Lord)\s+of\s+[A-Z]\w+\b")
+# A local shop named after its owner: "Raj's News", "Tony's Chippy"
+_OWNERS_SHOP = re.compile(r"\[name\]['’]s\s+(?:News|Newsagents?|Chippy|Cafe|Café|Barbers?|Kebabs?|Takeaway|"
+                          r"Stores?|Shop|Off Licence|Offy|Garage|Motors|Bakery|Butchers?|Salon|Gym|Pizza|Plaice)\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)[\d\s()-]{8,14}\d(?!\d)")
 _VEHICLE_REG = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b")
@@ -245,11 +375,13 @@ _POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|GIR\s?0AA)\b", r
 _STREET_WORDS = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Crescent|Cres|Court|Place|Grove|"
                  r"Terrace|Gardens|Walk|Hill|Row|Square|Mews|Estate|View|Rise|Parade|Green|Vale|Park|Heights|"
                  r"Boulevard|Fold|Brow|Croft|Meadows|Wharf|Precinct|Parkway|Farm)")
+_NAMED_STREET = re.compile(rf"\b(?:[A-Z][\w']+\s+){{1,3}}{_STREET_WORDS}\b(?![\w'])")
 _ADDRESS = re.compile(
     rf"\b\d{{1,4}}[a-zA-Z]?,?\s+(?:[A-Za-z][\w']+\s+){{1,3}}(?i:{_STREET_WORDS})\b"
     rf"|\b(?:[A-Z][\w']+\s+){{1,3}}{_STREET_WORDS}\b(?![\w'])")
 _WELSH_STREET = re.compile(r"\b(?:\d{1,4}[a-zA-Z]?,?\s+)?(?:Heol|Ffordd|Stryd|Llys|Lôn|Lon|Clos|Rhodfa|Teras|Cilgant|"
                            r"Maes|Cae|Pant|Bryn|Parc)\s+(?:(?:y|yr|[A-Z][\w'’-]+)\s+){0,2}[A-Z][\w'’-]+")
+_WELSH_HYPHENATED = re.compile(r"\b[A-Z][a-z]+-(?:y|yr|yn|ar|dan|on|upon|under|le|super|in)-(?!law\b)[A-Za-z][a-z]+\b")
 _PRISON = re.compile(r"\b(?:HMP|HMYOI|YOI|HMP\s*(?:/|&|and)\s*YOI)\s+((?:[A-Z][\w']+)(?:\s+[A-Z][\w']+){0,2})")
 _LOWER_STREET = re.compile(r"\b(?:on|off|down|up|along|near|at|in|from|to|round|outside)\s+(?:the\s+)?"
                            r"([a-z][a-z']+(?:\s+[a-z][a-z']+)?)\s+(road|street|lane|avenue|close|drive|crescent|"
@@ -264,12 +396,51 @@ _SCHOOL = re.compile(
     r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
     r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-Z][\w'-]*|y|yr|a|ac))+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
-_NAME_CUE = re.compile(r"\b(?:my (?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
-                       r"youth worker|link worker|victim worker)(?: (?:was|is|called|named))?|called|named|name is|"
+# Schools typed in lower case: "ysgol bryn hafren", "hazelwood academy", "st bede's"
+_LOWER_WELSH_SCHOOL = re.compile(r"\b(?:ysgol|coleg)((?:\s+[a-z][a-z'’-]*){1,4})")
+_LOWER_SCHOOL = re.compile(r"\b(?:(?:st|saint)\.?\s+[a-z]+['’]s\b(?:\s+(?:rc|ce|primary|high|catholic))*"
+                           r"|([a-z]+)\s+(?:academy|high school|high|primary school|primary|college|comprehensive|"
+                           r"grammar|school)\b)")
+_WELSH_LINKS = frozenset({"y", "yr", "a", "ac", "bro", "cwm", "glan", "gyfun", "uwchradd", "gymraeg", "gynradd",
+                          "bryn", "maes", "pen", "tre", "dyffryn", "gymunedol"})
+
+
+def _lower_welsh_school(match: re.Match[str]) -> str:
+    """"ysgol gyfun cwm rhymni took him back": the school's own words go, the sentence's stay."""
+    words = match.group(1).split()
+    taken = 0
+    for word in words:
+        if word in _WELSH_LINKS or not is_english_word(word):
+            taken += 1
+        else:
+            break
+    if not taken:
+        return match.group(0)
+    kept = match.group(1)[len(" ".join(words[:taken])) + (len(match.group(1)) - len(match.group(1).lstrip())):]
+    return "[school]" + kept
+
+
+def _lower_school(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name is None:
+        return "[school]"  # "st bede's"
+    if is_english_word(name) or name in KNOWN_NOT_NAMES or name in _NOT_NAMES_AFTER_CUE or len(name) < 4:
+        return match.group(0)  # "the high school", "my primary"
+    return "[school]"
+
+
+_NICKNAME_CUE = re.compile(r"\b(?:(?i:calls?|called)\s+(?i:him|her|them|me|himself|herself|themselves|us)|"
+                           r"(?i:known as|goes by|go by|nicknamed|aka|a\.k\.a\.?))\s+([A-Z][\w'’-]*|[a-z][\w'’-]*)")
+_NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|step|half) )?"
+                       r"(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
+                       r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
+                       r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
+                       r"called|named|name is|"
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
+_CAPITALISED = re.compile(r"\b(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
-_NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "a", "an", "the", "my", "was", "is",
+_NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "she", "he", "they", "we", "you", "i",
+                                   "a", "an", "the", "my", "was", "is",
                                    "and", "back", "out", "in", "up", "round", "again", "by", "to", "for",
                                    "off", "on", "at", "when", "if", "so", "every", "twice", "once"})
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s*|\n\s*|[\"“]\s*)$")
@@ -282,7 +453,10 @@ _PROTECTED = re.compile(r"\b(?i:alton towers|old trafford|duke of edinburgh|thor
                         r"buckingham palace|prince'?s trust|st\.? john ambulance|citizens advice|lake district|"
                         r"peak district|brecon beacons|yr wyddfa|snowdon|national trust|john lewis|"
                         r"marks (?:and|&) spencer|sports direct|jd sports|premier league|champions league|"
-                        r"match of the day|king'?s trust)\b")
+                        r"match of the day|king'?s trust|christmas eve|new year'?s (?:eve|day)|boxing day|"
+                        r"bonfire night|"
+                        r"(?:mother|father|valentine)'?s day|pancake day|good friday|easter (?:sunday|monday)|"
+                        r"st\.? (?:patrick|david|andrew|george)'?s day|victoria sponge)\b")
 
 
 def redact(text: str, known_names: Iterable[str] = ()) -> str:
@@ -295,7 +469,7 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
-    text = _redact(_PROTECTED.sub(hold, text), known_names)
+    text = _redact(countries()[1].sub(hold, _PROTECTED.sub(hold, text)), known_names)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
 
@@ -303,6 +477,8 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _EMAIL.sub("[email]", text)
     text = _HANDLE_AT.sub("[handle]", text)
     text = _HANDLE_AFTER_PLATFORM.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
+    text = _HANDLE_AFTER_COLON.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
+    text = _HANDLE_AFTER_IS.sub(_handle_or_keep, text)
     text = _NUMERIC_DATE.sub("[birth date]", text)
     text = _DATE_OF_BIRTH.sub(lambda m: _replace_group(m, 1, "[birth date]"), text)
     text = _PHONE.sub(_phone_or_keep, text)
@@ -311,17 +487,28 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _CASE_REF.sub("[case ref]", text)
     text = _POSTCODE.sub("[postcode]", text)
     text = _SCHOOL.sub(_school_or_keep, text)
-    text = _ESTATE.sub(_address_or_keep, text)
+    text = _LOWER_WELSH_SCHOOL.sub(_lower_welsh_school, text)
+    text = _LOWER_SCHOOL.sub(_lower_school, text)
+    text = _CARE_HOME.sub("[address]", text)
+    text = _FLAT.sub("[address]", text)
+    text = _PUB.sub(_pub_or_keep, text)
+    text = _ESTATE.sub(_estate_or_keep, text)
     text = _WELSH_STREET.sub("[address]", text)
     text = _PRISON.sub(lambda m: _replace_group(m, 1, "[place]"), text)
     text = _ADDRESS.sub(_address_or_keep, text)
+    text = _NAMED_STREET.sub(_address_or_keep, text)  # "no. 27 on Park Avenue": the street, once the number was not
     text = _LOWER_STREET.sub(_lower_street, text)
     text = _LOWER_ESTATE.sub(_lower_estate, text)
+    text = _COUPLE.sub("[name]", text)
     text = _TITLE.sub("[name]", text)
+    text = _NICKNAME.sub(_nickname_or_keep, text)
     text = _LOWER_TITLE.sub(_lower_title, text)
+    text = _WELSH_HYPHENATED.sub("[place]", text)
     text = _redact_places(text)
+    text = _PLACE_SHAPED.sub(_place_shaped_or_keep, text)
     text = _UNLISTED_PLACE.sub(_unlisted_place, text)
-    return _redact_names(text, _known_name_forms(known_names))
+    text = _redact_names(text, _known_name_forms(known_names))
+    return re.sub(r"\[address\](?:,?\s*\[address\])+", "[address]", text)  # "Flat 3, 22b Kings Court": one address
 
 
 def _known_name_forms(known_names: Iterable[str]) -> set[str]:
@@ -339,6 +526,14 @@ def _known_name_forms(known_names: Iterable[str]) -> set[str]:
 def _replace_group(match: re.Match[str], group: int, placeholder: str) -> str:
     whole, start = match.group(0), match.start(group) - match.start(0)
     return whole[:start] + placeholder + whole[start + len(match.group(group)):]
+
+
+def _handle_or_keep(match: re.Match[str]) -> str:
+    word = match.group(1).lower()
+    if is_english_word(word) or word in KNOWN_NOT_NAMES or word in _NOT_NAMES_AFTER_CUE or _made_of_words(word) \
+            and not re.search(r"(?:xo|xx|x|z|zz|o|oo|y|yy|aa|ee)$", word):
+        return match.group(0)  # "insta is down", "snap is rubbish", "tiktok is addictive"
+    return _replace_group(match, 1, "[handle]")
 
 
 def _phone_or_keep(match: re.Match[str]) -> str:
@@ -362,14 +557,40 @@ _COURTS_AND_PARKS = frozenset({"Crown", "Magistrates", "Magistrates'", "Family",
                                "Community", "Job", "Family", "Children's", "Resource", "Shopping"})
 
 
+_NOT_IN_STREET_NAMES = frozenset({"the", "at", "across", "on", "in", "of", "to", "down", "up", "my", "our", "a",
+                                  "an", "and", "or", "for", "from", "by", "with", "this", "that", "his", "her",
+                                  "their", "your", "over", "off", "into", "is", "was", "still", "so"})
+
+
 def _address_or_keep(match: re.Match[str]) -> str:
     words = match.group(0).split()
+    if words[0][:1].isdigit() and any(w.lower() in _NOT_IN_STREET_NAMES for w in words[1:-1]):
+        return match.group(0)  # "from Number 9 across the road", "still 15 at court"
     if words[-2] in _COURTS_AND_PARKS and words[-1] in ("Court", "Park", "Centre"):
         return match.group(0)  # "the Crown Court", "the Magistrates Court": institutions, not addresses
     if words[0] in ("The", "A", "My", "I", "At", "In", "On", "To") and len(words) == 2:
         return match.group(0)  # "The Green", "The Park": a common noun with a capital
     if words[0] in ("The", "A", "My", "I", "At", "In", "On", "To"):
         return words[0] + " [address]"
+    return "[address]"
+
+
+def _pub_or_keep(match: re.Match[str]) -> str:
+    last = match.group(0).split()[-1].lower()
+    if last in KNOWN_NOT_NAMES or last in ("england", "wales", "scotland", "ireland", "britain", "kings", "queens"):
+        return match.group(0)
+    return "[place]"
+
+
+def _estate_or_keep(match: re.Match[str]) -> str:
+    """"the Gipton estate" goes whole, "the" with it: what is left reads "moved to [address]"."""
+    words = match.group(0).split()
+    if words[0].lower() == "the":
+        words = words[1:]
+    if len(words) < 2 or words[0] in ("A", "My", "I", "At", "In", "On", "To", "Our", "This", "That"):
+        return match.group(0)
+    if all(w.lower() in _NOT_ESTATE_NAMES for w in words[:-1]):
+        return match.group(0)  # "the Council estate", "an Industrial Estate"
     return "[address]"
 
 
@@ -384,7 +605,19 @@ def _lower_estate(match: re.Match[str]) -> str:
     name_words = match.group(1).split()
     if any(word in _NOT_ESTATE_NAMES for word in name_words):
         return match.group(0)
-    return "the [address]"
+    return "[address]"
+
+
+def _nickname_or_keep(match: re.Match[str]) -> str:
+    word = match.group(1)
+    lower = word.lower()
+    if lower in _NOT_NICKNAMES or lower in KNOWN_NOT_NAMES or (word.isupper() and len(word) > 1):
+        return match.group(0)
+    _, next_word = _neighbours(match.string, match)
+    if len(word) == 1 or lower in census_names()[0] or lower in ALL_CURATED_NAMES or not _known_word(lower) \
+            or next_word in _NAME_LIKE_NEXT:
+        return "[name]"
+    return match.group(0)
 
 
 def _lower_title(match: re.Match[str]) -> str:
@@ -420,6 +653,33 @@ def _redact_places(text: str) -> str:
     return "".join(out) + text[last:]
 
 
+# Towns and villages too small for the gazetteer still look like towns: "-thorpe", "-worth", "Llan-", "Aber-"
+_PLACE_SHAPED = re.compile(
+    r"(?<![\w\[-])(?:[A-Za-z][a-z]{2,}(?:ton|by|ham|ford|field|ley|bury|borough|burgh|wich|wick|worth|thorpe|mouth|"
+    r"chester|caster|cester|minster|pool|stead|combe|hurst|thwaite|brook|bridge|dale|holme|leigh|stone|wood|hall|"
+    r"mere|moor|ness|hill|hey|lee|den|don|gate|cliffe|stow|ton)"
+    r"|(?:[Ll]lan|[Aa]ber|[Cc]wm|[Pp]ont|[Yy]strad|[Bb]laen|[Cc]aer|[Bb]ryn|[Nn]ant|[Rr]hyd|[Pp]orth|[Mm]aes|"
+    r"[Gg]lyn|[Cc]oed|[Cc]efn|[Tt]ref|[Pp]enr|[Pp]eny|[Gg]wauncae)[a-z]{3,})(?![\w\]-])")
+
+
+def _place_shaped_or_keep(match: re.Match[str]) -> str:
+    word = match.group(0)
+    lower = word.lower()
+    if is_english_word(lower) or lower in KNOWN_NOT_NAMES or lower in ALL_CURATED_NAMES \
+            or lower in census_names()[0] or lower in countries()[0]:
+        return word
+    previous_word, _ = _neighbours(match.string, match)
+    following = re.match(r"\s+([A-Z][a-z]+)", match.string[match.end():])
+    if following and following.group(1) not in _PLACE_SUFFIXES:
+        return word  # "Hollywood Bowl": a name of something, for the other rules
+    after_where = previous_word in _WHERE_CUES | {"to", "at", "up", "down", "round", "nr", "outta"}
+    if word[0].isupper():
+        if lower in census_names()[1] and not after_where:
+            return word  # "Ashworth was fair": a surname, for the name rule to decide
+        return "[place]" if after_where or _SENTENCE_END.search(match.string[: match.start()]) else word
+    return "[place]" if after_where and not _known_word(lower) else word
+
+
 def _place_at(keys: list[list[str]], i: int, gazetteer) -> int:
     """How many words from position i make a gazetteer entry (0: none)."""
     if len(keys[i]) != 1:
@@ -444,22 +704,30 @@ def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
         return False  # Leeds United, Manchester Airport, Stockport Council
     if previous in _SUPPORT_CUES:
         return False  # "he supports Liverpool"
+    if following in _CLUB_NEXT and previous not in _LOCATIVE_CUES | {"the"}:
+        return False  # "Leeds were playing", "Wrexham won"
     if len(words) == 1 and words[0].isupper() and len(words[0]) <= 4:
         return False  # "ELY", "NHS": shouting and acronyms
     lower_words = [w.lower() for w in words]
     if len(words) == 1 and lower_words[0] in ALL_CURATED_NAMES:
         return False  # "Connor" is a village too: the name rule decides, and says [name]
-    if all(w in KNOWN_NOT_NAMES or w in _MONTHS_AND_DAYS for w in lower_words):
-        return False
-    ordinary = all(is_english_word(w) for w in lower_words)
     at_sentence_start = _SENTENCE_END.search(text[: spans[i].start()]) is not None
     after_cue = previous in _LOCATIVE_CUES and _adjacent(text, spans[i - 1], spans[i]) if i > 0 else False
+    if len(words) == 1 and lower_words[0] in countries()[0]:
+        return False  # "Jersey", "Georgia" in the gazetteer too: a country (or a person's name) first
+    if all(w in KNOWN_NOT_NAMES or w in _MONTHS_AND_DAYS for w in lower_words):
+        # a club that is a town too: a place only where the sentence says where ("live in Everton",
+        # "from Tottenham", "61 Lansdowne Road, Tottenham")
+        return capitalised and not any(w in _MONTHS_AND_DAYS for w in lower_words) and (
+            (after_cue and previous in _WHERE_CUES) or re.search(r"\]\s*,\s*$", text[: spans[i].start()]) is not None)
+    ordinary = all(is_english_word(w) for w in lower_words)
     if ordinary:
         # "Sale", "Reading", "Moss Side": only a capitalised one right after "in", "from", "to"...,
         # or (several words) capitalised mid-sentence
         if not capitalised:
             return False
-        if len(words) > 1 and not at_sentence_start and not all(w in ("the", "The") for w in words[:1]):
+        if len(words) > 1 and not all(w in ("the", "The") for w in words[:1]) and (
+                not at_sentence_start or following in ("is", "was", "has", "had", "feels", "seems")):
             return True
         return after_cue and previous not in ("at", "by", "of", "over", "off", "up", "down")
     if capitalised:
@@ -485,7 +753,7 @@ kingdom""".split())
 # Words that end the names of districts and villages: "Kings Heath", "Bromley Cross", "Norris Green".
 _PLACE_SUFFIXES = frozenset({"Cross", "Green", "Heath", "Hill", "Bridge", "Vale", "End", "Common", "Village", "Wood",
                              "Moor", "Gate", "Fold", "Brook", "Mill", "Side", "Bank", "Lees", "Marsh", "Fields",
-                             "Heights", "Farm"})
+                             "Heights", "Farm", "Forum", "Rock", "Quays", "Quay", "Grange"})
 
 
 def _unlisted_place(match: re.Match[str]) -> str:
@@ -509,6 +777,7 @@ def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
 # --- names -------------------------------------------------------------------------------------
 
 def _redact_names(text: str, known: set[str]) -> str:
+    text = _NICKNAME_CUE.sub(_nickname_cue, text)
     text = _NAME_CUE.sub(lambda m: _cue_name(m, known), text)
     if known:
         text = re.sub(r"\b(?:" + "|".join(sorted(map(re.escape, known), key=len, reverse=True)) + r")\b",
@@ -516,11 +785,76 @@ def _redact_names(text: str, known: set[str]) -> str:
     text = _CAPITALISED.sub(lambda m: "[name]" + ("'s" if m.group(0).endswith("'s") else "")
                             if _is_capitalised_name(text, m) else m.group(0), text)
     text = _LOWER_WORD.sub(lambda m: "[name]" if _is_lower_name(text, m) else m.group(0), text)
+    text = _SHOUTED.sub(_shouted_name_or_keep, text)
     # "[name] Smith": a capitalised surname straight after a removed first name goes too
     surnames = census_names()[1]
-    text = re.sub(r"\[name\](?:'s)?\s+([A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
+    text = re.sub(r"\[name\]\s+((?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
                   lambda m: _surname_or_keep(m, surnames, known), text)
+    text = _NAME_PAIR.sub(_name_pair_or_keep, text)
+    for _ in range(2):  # "Faith and Joy", "dani n jordan": one name in a list makes its neighbours names
+        text = _NAME_LIST_AFTER.sub(lambda m: _listed_name(m, 1), text)
+        text = _NAME_LIST_BEFORE.sub(lambda m: _listed_name(m, 1), text)
+    text = _FIRST_BEFORE_NAME.sub(_first_name_before_surname, text)
+    text = re.sub(r"\[name\]\s+(?i:ap|ab|bin|ibn|bint|van|von|de|da|al|el)\s+\[name\]", "[name]", text)
+    text = _OWNERS_SHOP.sub("[place]", text)
+    text = re.sub(r"\[name\] (?!I\b|A\b)[A-Z]\b(?!['’.]\w)", "[name]", text)
     return re.sub(r"\[name\](?: \[name\])+", "[name]", text)  # a first name and surname are one person
+
+
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+)\s+(?:and|&)\s+([A-Z][a-z]+)\b")
+
+
+def _name_pair_or_keep(match: re.Match[str]) -> str:
+    first_names = _all_first_names()
+    _, next_word = _neighbours(match.string, match)
+    if all(w.lower() in first_names and w.lower() not in _MONTHS_AND_DAYS and w.lower() not in KNOWN_NOT_NAMES
+           for w in (match.group(1), match.group(2))) and next_word in _NAME_LIKE_NEXT - {"and", "is", "has"} | {"are"}:
+        return "[name] and [name]"
+    return match.group(0)
+
+
+_NAME_LIST_AFTER = re.compile(r"(?<=\[name\])(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)([A-Za-z][a-z'’-]+)\b")
+_NAME_LIST_BEFORE = re.compile(r"\b([A-Za-z][a-z'’-]+)(?=(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)\[name\])")
+_FIRST_BEFORE_NAME = re.compile(r"\b([A-Z][a-z]+)(?=\s+\[name\])")
+
+
+def _listed_name(match: re.Match[str], group: int) -> str:
+    word = match.group(group)
+    lower = word.lower()
+    first, surnames, _ = census_names()
+    if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2:
+        return match.group(0)
+    if word[0].isupper():
+        listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower) or _proper_noun_only(lower)
+        if listed and is_english_word(lower) and lower not in ALL_CURATED_NAMES and lower not in first:
+            listed = False
+    else:  # lower case: only a name no dictionary knows ("dani n jordan")
+        by_comma = "," in match.group(0)
+        listed = not is_english_word(lower) and (lower in first or lower in ALL_CURATED_NAMES
+                                                 or (not _known_word(lower) and not by_comma)) and len(lower) >= 3
+    return _replace_group(match, group, "[name]") if listed else match.group(0)
+
+
+def _first_name_before_surname(match: re.Match[str]) -> str:
+    """"Dean [name]": a first name that is also a word, right before a removed surname."""
+    lower = match.group(1).lower()
+    if lower in _all_first_names() and lower not in _PERSON_CUES \
+            and lower not in _MONTHS_AND_DAYS and lower not in KNOWN_NOT_NAMES:
+        return "[name]"
+    return match.group(0)
+
+
+_SHOUTED = re.compile(r"\b[A-Z]{3,}(?:['’]S)?\b")
+
+
+def _shouted_name_or_keep(match: re.Match[str]) -> str:
+    """"JAYDEN WAS A LEGEND": a name in capitals is still a name when no list says acronym."""
+    word = re.sub(r"['’]S$", "", match.group(0)).lower()
+    if word in KNOWN_NOT_NAMES or word in AMBIGUOUS_NAMES or word in _MONTHS_AND_DAYS or word in countries()[0]:
+        return match.group(0)
+    if word in ALL_CURATED_NAMES or (word in census_names()[0] and not is_english_word(word) and len(word) >= 4):
+        return "[name]"
+    return match.group(0)
 
 
 def _surname_or_keep(match: re.Match[str], surnames: frozenset[str], known: set[str]) -> str:
@@ -533,13 +867,24 @@ def _surname_or_keep(match: re.Match[str], surnames: frozenset[str], known: set[
     return match.group(0)
 
 
+def _nickname_cue(match: re.Match[str]) -> str:
+    word = match.group(1)
+    lower = word.lower()
+    if lower in _NOT_NAMES_AFTER_CUE or lower in KNOWN_NOT_NAMES or (word[0].islower() and is_english_word(lower)) \
+            or lower in ("names", "out", "back", "up", "round", "over", "things", "stuff"):
+        return match.group(0)
+    return _replace_group(match, 1, "[name]")
+
+
 def _cue_name(match: re.Match[str], known: set[str]) -> str:
     word = match.group(1)
     lower = word.lower()
     is_name = lower in known or (
         lower not in _NOT_NAMES_AFTER_CUE
-        and (word[0].isupper() or lower in ALL_CURATED_NAMES
-             or (not is_english_word(lower) and lower in census_names()[0]))
+        and ((word[0].isupper() and not (word.isupper() and is_english_word(lower))) or lower in ALL_CURATED_NAMES
+             or (not is_english_word(lower) and lower in census_names()[0])
+             or (not _known_word(lower) and len(lower) >= 3 and not _made_of_words(lower)  # "my mate deano"
+                 and (word[0].isupper() or not lower.endswith(("s", "ed", "ing")))))  # not "my brother chokes me"
         and not (lower in AMBIGUOUS_NAMES and not word[0].isupper())
         and lower not in KNOWN_NOT_NAMES)
     return match.group(0)[: match.start(1) - match.start(0)] + "[name]" if is_name else match.group(0)
@@ -548,15 +893,70 @@ def _cue_name(match: re.Match[str], known: set[str]) -> str:
 def _neighbours(text: str, match: re.Match[str]) -> tuple[str, str]:
     before = text[: match.start()].split()
     after = text[match.end():].split()
-    next_word = after[0].strip(",.!?;:").lower() if after else ""
-    previous_word = before[-1].strip(",.!?;:").lower() if before else ""
+    next_word = after[0].strip(",.!?;:()").lower() if after else ""
+    previous_word = before[-1].strip(",.!?;:()").lower() if before else ""
     return previous_word, next_word
+
+
+def _context(text: str, match: re.Match[str]) -> tuple[str, str, str, str]:
+    """(word two before, word before, the text right after, word two after), lower case, for cues
+    like "thank you X", "ask for X", "X, my eldest", "X, he's"."""
+    before = re.findall(r"[\w'’]+", text[max(0, match.start() - 40): match.start()].lower())
+    after = re.findall(r"[\w'’]+|[,]", text[match.end(): match.end() + 40].lower())
+    return (before[-2] if len(before) > 1 else "", before[-1] if before else "",
+            after[0] if after else "", after[1] if len(after) > 1 else "")
+
+
+_PAIR_CUES = frozenset({("big", "up"), ("thank", "you"), ("ask", "for"), ("speak", "to"), ("talk", "to"), ("out", "to"),
+                        ("me", "and"), ("me", "n"), ("and", "our"), ("thanks", "to"), ("ta", "to"),
+                        ("especially", "to"), ("shout", "out")})
+_PERSON_NOUNS = frozenset({"eldest", "youngest", "oldest", "middle", "son", "daughter", "boy", "girl", "lad",
+                           "worker", "mentor", "officer", "teacher", "mate", "friend", "brother", "sister",
+                           "cousin", "nan", "mum", "dad", "partner", "girlfriend", "boyfriend", "baby", "kid",
+                           "child", "grandson", "granddaughter", "nephew", "niece", "neighbour", "carer",
+                           "keyworker", "caseworker", "manager", "boss", "coach", "little", "oldest", "twin"})
+
+
+_HOME_NOUNS = frozenset({"house", "flat", "room", "place", "phone", "car", "bike", "birthday", "mam", "idea",
+                         "family", "parents", "stepdad", "stepmum", "grandma", "grandad", "nana", "uncle", "aunty",
+                         "auntie", "wife", "husband", "kids", "children"})
+
+
+def _person_cue_around(text: str, match: re.Match[str], vocative: bool = True) -> int:
+    """Cues that only a person takes. 2: the sentence says so outright ("X, my eldest", "X, he's",
+    "X my worker", "X, thank you"); 1: a weaker cue ("thank you X", "ask for X"); 0: none."""
+    before2, before1, after1, _ = _context(text, match)
+    rest = text[match.end(): match.end() + 30].lower()
+    if match.group(0).endswith(("'s", "’s")) and re.match(r"\s+(\w+)", rest) and \
+            re.match(r"\s+(\w+)", rest).group(1) in _PERSON_NOUNS | _HOME_NOUNS:
+        return 2  # "Will's mum came", "at Grace's house"
+    if re.match(r"\s*[,(-]\s*(?:he|she)(?:'s|’s| is| was| has| had)\b", rest) or re.match(r"\s*,?\s*aka\b", rest):
+        return 2
+    if re.match(r"\s*(?:he|she)(?:'s|’s| is| was| has| had)\b", rest):
+        return 1
+    apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your|the)\s+(\w+)(?:\s+(\w+))?", rest)
+    if apposition and (apposition.group(1) in _PERSON_NOUNS or apposition.group(2) in _PERSON_NOUNS):
+        return 2
+    if vocative and re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
+            and _SENTENCE_END.search(text[: match.start()]) is not None:
+        return 2  # "Precious, thank you for believing in him"
+    role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(?:\w+\s+)?(\w+)", rest)
+    if role and role.group(1) in _PERSON_NOUNS:
+        return 2  # "Honour was my victim worker"
+    if before2 in ("my", "our", "his", "her", "their", "your") and before1 in _PERSON_NOUNS:
+        return 2  # "My son Christian", "our eldest Grace"
+    if (before2, before1) in _PAIR_CUES or re.match(r"\s*[,(-]\s*(?:they|who)(?:'s|’s| is| was| were)?\b", rest):
+        return 1
+    return 0
 
 
 def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0).removesuffix("'s").lower()
+    if word in countries()[0] and (word not in census_names()[0] and word not in ALL_CURATED_NAMES
+                                   or _neighbours(text, match)[0] in _WHERE_CUES | {"to", "visit", "visited"}):
+        return False  # "from Poland"; "Jordan", "Georgia", "Chad" are people unless they are where
     if word in KNOWN_NOT_NAMES:
-        return False
+        return word in census_names()[0] and _person_cue_around(text, match) == 2  # "Chelsea, my eldest"
     previous_word, next_word = _neighbours(text, match)
     if previous_word in ("st", "st.", "saint"):
         return False  # a saint's name is an organisation's or a place's ("St John Ambulance")
@@ -569,42 +969,152 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
             if word in census_names()[1] and not is_english_word(word) and len(word) >= 4:
                 # a surname on its own: "Jones from the YOT rang", "ask for Okafor"
                 return not sentence_start or next_word in _NAME_LIKE_NEXT
-            return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start)
-        if word in ordinary:  # "June", "Rich": a month or a word unless a name-like verb follows
-            return next_word in _NAME_LIKE_NEXT and word not in _MONTHS_AND_DAYS and not (
-                sentence_start and next_word not in _STRONG_NAME_NEXT)
+            if _known_word(word) and word not in _MONTHS_AND_DAYS and (
+                    (not sentence_start and _person_cue_around(text, match))
+                    or _person_cue_around(text, match, vocative=False) == 2):  # "Baker was my worker"
+                return True
+            if _proper_noun_only(word) and not word.endswith("s") and (  # "Barclays", "Lloyds": firms
+                    next_word in (_NAME_LIKE_NEXT if not sentence_start else _STRONG_NAME_NEXT)
+                    or (not sentence_start and previous_word in _STRONG_PERSON_CUES) or _person_cue_around(text, match)):
+                return True  # "Hamish helped me", "thanks to Zbigniew": TextBlob knows them only as proper nouns
+            if sentence_start and not _known_word(word) and len(word) >= 3 and re.match(
+                    r"\s*(?:[-–—!]|,\s*(?:thank|thanks|cheers|you|u|ur|my|our|the|best|legend|love)\b)",
+                    text[match.end():]):
+                return True  # "Siddharth - legend", "Sunita! Thank you!!": a name called out
+            return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start,
+                                           match.group(0).endswith("'s")) or (
+                not _known_word(word) and len(word) >= 3 and _person_cue_around(text, match))
+        if word in ordinary:  # "June", "Rich", "Frank": a month or a word unless the sentence says person
+            return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
         return True
     if word not in AMBIGUOUS_NAMES and not is_english_word(word):
         return True
-    if word == "may" and (previous_word in _DATE_WORDS or previous_word[:1].isdigit() or next_word[:1].isdigit()):
+    return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
+
+
+def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word: str, next_word: str,
+                      sentence_start: bool) -> bool:
+    """A first name that is also an English word ("Grace", "Frank", "Robin"), written with a capital."""
+    if word in _MONTHS_AND_DAYS and word not in ("may", "april", "june", "august"):
         return False
-    if sentence_start:  # capitals prove nothing here: "Hope is all we have", "Will do"
-        return next_word in _STRONG_NAME_NEXT
+    if word in ("may", "april", "june", "august") and (previous_word in _DATE_WORDS or previous_word[:1].isdigit()
+                                                       or next_word[:1].isdigit() or next_word in ("to", "till")):
+        return False
+    if _person_cue_around(text, match):
+        return True
+    if sentence_start:  # capitals prove little here: "Hope is all we have", "Will do", "Frank talk helps"
+        if word in _MONTHS_AND_DAYS:  # "April from the team", never "April was a hard month"
+            return next_word in (_STRONG_NAME_NEXT - {"was"}) | {"from", "came", "took", "made"}
+        if word in _ABSTRACT_NAMES:
+            return next_word in _STRONG_NAME_NEXT or next_word in ("from", "at", "came", "took", "made")
+        return next_word in _START_NAME_NEXT or next_word == "in"  # "Crystal in admin"
+    before = text[: match.start()].rstrip()
+    after = text[match.end():].lstrip()
+    word_before = re.search(r"[A-Z][\w']*$", before)
+    # "Nottingham Forest", "Youth Justice": part of a longer proper noun; "Thanks Frank" is not
+    capital_before = bool(word_before) and (
+        _SENTENCE_END.search(before[: word_before.start()]) is None or not is_english_word(word_before.group(0))
+        or word_before.group(0).lower() not in _GREETINGS)  # "Restorative Justice", but "Thanks Frank"
+    if capital_before:
+        return False
+    if previous_word == "our":
+        return True  # "our Summer", "our Jack": family talk
     if previous_word in _DETERMINERS:
         return False  # "a Bill to pay", "the Rose and Crown"
-    return next_word in _NAME_LIKE_NEXT or previous_word in _PERSON_CUES or next_word in ("", ",")
+    if previous_word in _WHERE_CUES | {"to", "at", "visit", "visited"} and word not in ALL_CURATED_NAMES \
+            and word not in _lexicon_words()[0] and next_word not in _NAME_LIKE_NEXT:
+        return False  # "went to Paris on a trip": a place abroad the gazetteer does not hold
+    if next_word in _NAME_LIKE_NEXT or previous_word in _PERSON_CUES or next_word in ("", ","):
+        return True
+    if word in _ABSTRACT_NAMES or word in _MONTHS_AND_DAYS:
+        return False
+    # mid-sentence with a capital and not part of a longer proper noun: a name ("Mei in the group")
+    capital_after = bool(re.match(r"[A-Z][a-z]", after)) and after.split()[0].strip(",.!?").lower() \
+        not in census_names()[1]
+    return not capital_after
 
 
-def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool) -> bool:
+def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool,
+                            possessive: bool = False) -> bool:
     """A capitalised word no list or lexicon knows ("Nkechi", "Kez"): a name, if the sentence says person."""
     if len(word) < 2 or _known_word(word) or word in _MONTHS_AND_DAYS:
         return False
-    if sentence_start:  # "Kez was great" (and, wrongly, "Locum was useless")
-        return next_word in _NAME_LIKE_NEXT
+    if sentence_start:  # "Kez was great", "Anwen's support" (and, wrongly, "Locum was useless")
+        return next_word in _NAME_LIKE_NEXT or possessive
     return True
+
+
+@cache
+def _made_of_words(word: str) -> bool:
+    """Typed words that are not names though no list holds them: two words run together ("lowkey",
+    "facetime", "eggshells") or a word without its apostrophe ("weve", "hasnt")."""
+    lower, counts = _lexicon_words()[0], _english_word_counts()
+
+    def plain_word(part: str) -> bool:  # "len", "em": too rare or short to prove a compound
+        return len(part) >= 3 and part in lower and (len(part) >= 4 or counts.get(part, 0) >= 8)
+
+    for i in range(1, len(word)):
+        if (word[:i] + "'" + word[i:]) in lower or (word[:i] + "’" + word[i:]) in lower:
+            return True
+        if plain_word(word[:i]) and plain_word(word[i:]):
+            return True
+    return (word.endswith("nt") and word[:-2] in _AUXILIARIES) or (
+        any(word.endswith(end) and word[: -len(end)] in _PRONOUNS for end in ("ve", "re", "ll", "d", "m")))
+
+
+_AUXILIARIES = frozenset({"is", "was", "do", "does", "did", "have", "has", "had", "could", "would", "should", "ca",
+                          "wo", "are", "were", "must", "might", "need", "ai", "wasn", "don", "didn"})
+_PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "there", "that", "who", "what", "u", "ya"})
+
+
+# Right before a lower-case word no dictionary knows, these make it a person's name.
+_LOWER_NAME_CUE = re.compile(r"(?:\b(?:me|and)\s+(?:and|n|&)|\b(?:with|wid|wiv|wit|ask|tell|told|asked|thanks|thank you|"
+                             r"thank u|thx|cheers|love u|love you|my boy|my g|my guy|big man|lil|bless|shout out to|"
+                             r"shoutout to|shout out|big up)|\bmy\s+(?:mate|bro|cuz|cousin|friend|boy|girl))\s+$",
+                             re.IGNORECASE)
 
 
 def _is_lower_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0)
-    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or is_english_word(word) or len(word) < 2:
+    base = re.sub(r"['’]s?$", "", word)  # "mum's" is "mum"
+    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2 or (
+            base != word and (base in KNOWN_NOT_NAMES or is_english_word(base) or base in _PERSON_CUES)):
         return False
     previous_word, next_word = _neighbours(text, match)
+    if word in AMBIGUOUS_NAMES and word not in _ABSTRACT_NAMES and next_word in _STRONG_NAME_NEXT \
+            and _SENTENCE_END.search(text[: match.start()]) is not None:
+        return True  # "mo helped me", never "hope is all we have"
+    if is_english_word(word):
+        return False
     if word.endswith("s") and word[:-1] in ALL_CURATED_NAMES and word[:-1] not in AMBIGUOUS_NAMES \
             and previous_word in ("at", "to", "round", "from", "with", "in"):
         return True  # "sofa surfing at kayleighs": someone's house
     curated = word in ALL_CURATED_NAMES and word not in AMBIGUOUS_NAMES
     if curated and len(word) >= 3:
         return True  # "jess", "kyle": names people type without capitals, and not English words
+    sentence_start = _SENTENCE_END.search(text[: match.start()]) is not None
+    if word in AMBIGUOUS_NAMES:  # "mo helped me", never "hope is all we have"
+        return sentence_start and next_word in _STRONG_NAME_NEXT
+    unknown = not _known_word(word) and len(word) >= 3 and not _made_of_words(word)
+    if unknown and sentence_start and next_word in _STRONG_NAME_NEXT | {"is", "was", "has", "had"}:
+        return True  # "seun is a legend", "emre was jokes" (not "lowkey helped me", "weve had")
+    listed = word in census_names()[0] or word in ALL_CURATED_NAMES
+    verb_shaped = word.endswith(("ed", "ing", "es")) and not listed
+    plural = word.endswith("s") and not word.endswith("ss")  # "with balaclavas"; listed names like "tobias" pass
+    if ((unknown and not plural) or (listed and not is_english_word(word))) and not verb_shaped and len(word) >= 4 \
+            and _LOWER_NAME_CUE.search(text[: match.start()]) and not word.endswith(("ly", "ness", "ment", "tion")):
+        return True  # "me and kemar", "link up wiv jaylo", "ask kemar", "love u jodie"
+    if unknown and not plural and len(word) >= 4 and (
+            re.match(r"\s+(?:and|n|&)\s+me\b", text[match.end():])
+            or (sentence_start and re.match(r"\s+(?:and|n|&)\s+i\b", text[match.end():]))):
+        return True  # "kemar and me got caught"
+    stem = word[:-1]
+    if word.endswith("s") and len(stem) >= 4 and (stem in ALL_CURATED_NAMES or (
+            not _known_word(stem) and not _made_of_words(stem))) and next_word in _PERSON_NOUNS | _HOME_NOUNS:
+        return True  # "jaylos mum rang": a name's possessive typed without its apostrophe
+    if (unknown or listed) and not verb_shaped and len(word) >= 4 and (
+            previous_word == "our" or (_person_cue_around(text, match) and (listed or sentence_start))):
+        return True  # "our jaylen", "mags my worker" (not "my son headbutted me", "keeps texting my son")
     if word not in census_names()[0] and word not in census_names()[1]:
         return False
     return previous_word in _PERSON_CUES or next_word in _STRONG_NAME_NEXT
