@@ -103,13 +103,16 @@ def test_only_this_periods_comments_are_reanalysed_and_the_figures_are_the_same(
     with session_scope(engine) as session:
         service_id = session.exec(select(Service.id).where(Service.code == "yot")).one()
         rows = load_rows(session, service_id, period, LONDON, figure_questions(DEFINITIONS))
+        every_row = load_rows(session, service_id, period, LONDON)
     args = (period, DEFINITIONS, CATALOGUE, redact, LONDON, targets.victim_safer_question_ids,
             targets.alert_ack_minutes, lambda text, audience: False)
     lean = compute_figures(rows, *args, reanalyse=reanalyse)
-    by_invitation = {inv.id: inv for inv in rows.invitations}
-    every = fill_unrecorded([(by_invitation[a.invitation_id], a) for a in rows.answers], _questions(DEFINITIONS),
-                            lambda text, kind, audience: reanalyse(text, kind, audience))
-    full = compute_figures(replace(rows, answers=[a for _, a in every]), *args)
+    reanalysed = len(seen)
+    by_invitation = {inv.id: inv for inv in every_row.invitations}
+    every = fill_unrecorded([(by_invitation[a.invitation_id], a) for a in every_row.answers],
+                            _questions(DEFINITIONS), reanalyse)
+    full = compute_figures(replace(every_row, answers=[a for _, a in every]), *args)
     assert lean == full
-    written = [a for a in rows.answers if a.free_text]
-    assert 0 < len(seen) - len(written) < len(written)  # the period's comments, then every comment once
+    written = [a for a in every_row.answers if a.free_text]
+    assert 0 < reanalysed < len(written)  # only the period's comments, of the year's
+    assert reanalysed == sum(1 for a in rows.answers if a.free_text)  # and only they were loaded
