@@ -329,9 +329,10 @@ def trend_figures(quarters: list[Period], zone: ZoneInfo, invs: list[InvitationR
     bounds = [(q.label, *q.bounds(zone)) for q in quarters]
     sent: dict[tuple[str, str], list[InvitationRow]] = defaultdict(list)
     for inv in invs:
-        label = next((label for label, start, end in bounds if start <= inv.sent_at < end), None)
-        if label is not None:
-            sent[(label, inv.audience)].append(inv)
+        for label, start, end in bounds:
+            if start <= inv.sent_at < end:
+                sent[(label, inv.audience)].append(inv)
+                break
     return [TrendPoint(q.label, audience, _response_figures(sent[(q.label, audience)], q.label)[0],
                        _summed_satisfaction(sent[(q.label, audience)], sums, q.label))
             for q in quarters for audience in AUDIENCES if (q.label, audience) in sent]

@@ -159,10 +159,11 @@ def merge_groups(dimension: str, sizes: Mapping[str, int]) -> tuple[dict[str, st
 def _breakdown(dimension: str, label: str, invs: list[InvitationRow],
                scale: list[tuple[InvitationRow, AnswerRow]]) -> Breakdown:
     """Response and satisfaction by group: groups merged first, then small cells suppressed."""
-    group_of = {inv.id: group_value(inv, dimension) for inv in invs}  # worked out once per invitation
+    group_of: dict[int, str] = {}  # worked out once per invitation
     raw: dict[str, set[int]] = defaultdict(set)
     for inv in invs:
-        raw[group_of[inv.id]].add(inv.participant_id)
+        group_of[inv.id] = group = group_value(inv, dimension)
+        raw[group].add(inv.participant_id)
     mapping, notes = merge_groups(dimension, {group: len(people) for group, people in raw.items()})
     groups_inv: dict[str, list[InvitationRow]] = defaultdict(list)
     for inv in invs:

@@ -5,9 +5,11 @@ everything in ``analysis.figures``, ``analysis.breakdowns`` and ``analysis.aggre
 function over them, so figures can be worked out by hand in tests. Split out of
 ``analysis/aggregate.py`` so that the one place touching the tables is small and easy to review.
 
-Period membership: invitations and answers are loaded from the start of the trend window (and
-two years back for distance travelled); which period each belongs to is decided later, by the
-date its invitation was sent.
+Period membership: invitations are loaded from the start of the trend window (and two years
+back for distance travelled); which period each belongs to is decided later, by the date it was
+sent. The report's lean load (issue 18) brings back as rows only the answers the period's figures
+read, and the earlier journey ratings of the young people who ended in it; the trends need only
+each invitation's 1-5 ratings summed, which the database does (``Rows.rating_sums``).
 """
 
 from __future__ import annotations
