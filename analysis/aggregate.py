@@ -741,7 +741,8 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         if a_invs:
             audiences.append(audience_figures(audience, a_invs, [p for p in answers if p[0].audience == audience],
                                               questions))
-    themes, writers = theme_figures(answers, catalogue, redact, (inv.case_ref for inv in rows.invitations),
+    case_refs = rows.case_refs if rows.case_refs is not None else (inv.case_ref for inv in rows.invitations)
+    themes, writers = theme_figures(answers, catalogue, redact, case_refs,
                                     rows.alerted_answers, flagged, rows.quote_reviews)
     return Figures(
         period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, sums),

@@ -99,6 +99,9 @@ class Rows:
     # Invitation id -> (sum, count) of its 1-5 ratings, every invitation in the window: summed in SQL
     # by the lean load (the trends need no more). None: worked out from ``answers`` (every answer loaded).
     rating_sums: Mapping[int, tuple[int, int]] | None = None
+    # Every case reference in the window, when the lean load left out invitations from before the trends
+    # (those of people who did not end in the period). None: those of ``invitations``.
+    case_refs: frozenset[str] | None = None
 
 
 def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
@@ -117,13 +120,15 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
     - this period's answers that a figure reads: written answers, every victim answer, ratings;
     - the journey-of-change ratings, from any time in the window, of young people with an exit
       survey sent in the period (distance travelled pairs their end with their start);
+    - the invitations sent since the trends start, and before that only those of the people with an
+      exit survey in the period (``Rows.case_refs`` keeps every case reference for the quotes);
 
     and sums the 1-5 ratings per invitation in the database (``Rows.rating_sums``) for the trends.
     """
-    window_start, _ = previous_quarters(period)[0].bounds(zone)
-    # Distance travelled pairs an exit with a start rating that may be from a long order's first weeks.
-    window_start = min(window_start, period.bounds(zone)[0]) - DISTANCE_LOOKBACK
     start, end = period.bounds(zone)
+    trend_start = min(previous_quarters(period)[0].bounds(zone)[0], start)
+    # Distance travelled pairs an exit with a start rating that may be from a long order's first weeks.
+    window_start = trend_start - DISTANCE_LOOKBACK
     # Cases past retention (Case.erased_at) still count: only their details and free text are gone.
     in_window = sa.and_(Case.service_id == service_id, Participant.erased_at.is_(None),
                         Invitation.sent_at.is_not(None), Invitation.sent_at >= window_start, Invitation.sent_at < end)
@@ -132,23 +137,30 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
     # A year's invitations are many too: read in batches, and each repeated string (audience, survey,
     # status, the case details the breakdowns group by) kept once rather than once per row.
     same: dict = {}
+    wanted_invitations = joined
+    if figure_questions is not None:  # before the trends, only the invitations of those who ended in the period
+        wanted_invitations = joined.where(sa.or_(Invitation.sent_at >= trend_start,
+                                                 Invitation.participant_id.in_(_ended_in(start, end))))
     invitations = [InvitationRow(row[0], row[1], *(same.setdefault(v, v) for v in row[2:6]), *row[6:10],
                                  *(same.setdefault(v, v) for v in row[10:15]), row[15], row[16],
                                  same.setdefault(row[17], row[17]))
-                   for row in session.execute(joined.add_columns(
+                   for row in session.execute(wanted_invitations.add_columns(
         Invitation.id, Invitation.participant_id, Participant.audience, Invitation.survey_id, Invitation.occasion,
         Invitation.status, Invitation.sent_at, Invitation.started_at, Invitation.completed_at, Case.case_ref,
         Case.disposal, Case.locality, Case.gender, Case.ethnicity, Case.age_band, Case.send, Case.looked_after,
         sa.func.coalesce(Invitation.channel, Participant.channel)).execution_options(yield_per=ANSWER_BATCH))]
     answered = joined.join(Answer, Answer.invitation_id == Invitation.id).where(
         Answer.skipped.is_(False), Answer.complete.is_(True))
-    rating_sums = None
+    rating_sums = case_refs = None
     if figure_questions is None:
         answers = _answers(session, answered)
     else:
         answers = _answers(session, answered.where(_lean_answers(figure_questions, start, end)))
         rating_sums = _rating_sums(session, answered, [key for key, kind in figure_questions.items()
                                                        if kind == "scale5"])
+        # Quotes are kept clear of every case reference in the window, not only of the loaded rows'.
+        case_refs = frozenset({inv.case_ref for inv in invitations} | set(session.scalars(
+            joined.where(Invitation.sent_at < trend_start).add_columns(Case.case_ref).distinct())))
     alerted_answers = frozenset((row[0], row[1]) for row in session.execute(
         joined.join(SafeguardingAlert, SafeguardingAlert.invitation_id == Invitation.id)
         .where(SafeguardingAlert.question_id.is_not(None))
@@ -171,7 +183,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
     staff_names = tuple(sorted({name for (name,) in session.execute(
         sa.select(Staff.name).where(Staff.service_id == service_id, Staff.name.is_not(None)))}))
     return Rows(invitations, answers, alerts, actions, alerted_answers,
-                callback_figures(session, service_id, start, end), reviews, staff_names, rating_sums)
+                callback_figures(session, service_id, start, end), reviews, staff_names, rating_sums,
+                case_refs)
 
 
 def _lean_answers(figure_questions: Mapping[tuple[str, str], str], start: datetime, end: datetime):
@@ -184,13 +197,18 @@ def _lean_answers(figure_questions: Mapping[tuple[str, str], str], start: dateti
     journeys = sorted(key for key, kind in figure_questions.items() if kind == "journey10")
     if not journeys:
         return sa.and_(this_period, read_by_a_figure)
-    exit_survey = aliased(Invitation)
-    ended_here = sa.select(exit_survey.participant_id).where(
-        exit_survey.occasion == "exit", exit_survey.sent_at >= start, exit_survey.sent_at < end)
+    ended_here = _ended_in(start, end)
     journey_of_someone_who_ended = sa.and_(
         Participant.audience == "young_person", sa.tuple_(Invitation.survey_id, Answer.question_id).in_(journeys),
         Invitation.participant_id.in_(ended_here))
     return sa.or_(sa.and_(this_period, read_by_a_figure), journey_of_someone_who_ended)
+
+
+def _ended_in(start: datetime, end: datetime):
+    """The people with an exit survey sent between ``start`` and ``end``: whose distance travelled is reported."""
+    exit_survey = aliased(Invitation)
+    return sa.select(exit_survey.participant_id).where(
+        exit_survey.occasion == "exit", exit_survey.sent_at >= start, exit_survey.sent_at < end)
 
 
 def _answers(session: Session, query) -> list[AnswerRow]:

@@ -74,6 +74,7 @@ def test_every_figure_is_the_same_with_the_lean_load(engine, label):
     every, lean, (full, sql) = _both_ways(engine, label)
     assert len(lean.answers) < len(every.answers)  # some closed answers really were left out
     assert {a.id for a in lean.answers} < {a.id for a in every.answers}
+    assert {i.id for i in lean.invitations} < {i.id for i in every.invitations}  # older ones of who did not end
     assert sql.audiences and sql.trend and sql.distance and sql.themes and sql.victims.questions
     assert sql == full  # every figure, suppression, breakdown, trend, quote and victim spread
     assert _shown(sql) == _shown(full)  # and so every line, table and sentence the report prints
@@ -133,3 +134,20 @@ def test_only_this_periods_comments_are_reanalysed_and_the_figures_are_the_same(
     written = [a for a in every_row.answers if a.free_text]
     assert 0 < reanalysed < len(written)  # only the period's comments, of the year's
     assert reanalysed == sum(1 for a in rows.answers if a.free_text)  # and only they were loaded
+
+
+def test_a_comment_naming_an_older_case_is_still_never_quoted(engine):
+    """The lean load leaves out invitations from before the trends of people who did not end in the
+    period, but a quote naming one of their case references is kept out all the same."""
+    populate_realistic(engine, young_people=260)
+    approve_every_quote(engine)
+    every, lean, (_, sql) = _both_ways(engine, "2026-27")  # the trends start in April 2026
+    loaded = {inv.case_ref for inv in lean.invitations}
+    older_ref = next(inv.case_ref for inv in every.invitations if inv.case_ref not in loaded)
+    quoted = next(q.answer_id for theme in sql.themes for q in theme.candidates)
+    with session_scope(engine) as session:
+        answer = session.get(Answer, quoted)
+        answer.free_text = f"{answer.free_text} ({older_ref})"
+    _, _, (full, sql) = _both_ways(engine, "2026-27")
+    assert sql == full
+    assert quoted not in {q.answer_id for theme in sql.themes for q in theme.candidates}
