@@ -34,6 +34,7 @@ module depends on nothing but the tables.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -741,7 +742,7 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         if a_invs:
             audiences.append(audience_figures(audience, a_invs, [p for p in answers if p[0].audience == audience],
                                               questions))
-    case_refs = rows.case_refs if rows.case_refs is not None else (inv.case_ref for inv in rows.invitations)
+    case_refs = itertools.chain((inv.case_ref for inv in rows.invitations), rows.more_case_refs)
     themes, writers = theme_figures(answers, catalogue, redact, case_refs,
                                     rows.alerted_answers, flagged, rows.quote_reviews)
     return Figures(

@@ -99,9 +99,9 @@ class Rows:
     # Invitation id -> (sum, count) of its 1-5 ratings, every invitation in the window: summed in SQL
     # by the lean load (the trends need no more). None: worked out from ``answers`` (every answer loaded).
     rating_sums: Mapping[int, tuple[int, int]] | None = None
-    # Every case reference in the window, when the lean load left out invitations from before the trends
-    # (those of people who did not end in the period). None: those of ``invitations``.
-    case_refs: frozenset[str] | None = None
+    # The case references of invitations in the window that the lean load left out (before the trends, of
+    # people who did not end in the period): quotes are kept clear of these too.
+    more_case_refs: frozenset[str] = frozenset()
 
 
 def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
@@ -121,7 +121,7 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
     - the journey-of-change ratings, from any time in the window, of young people with an exit
       survey sent in the period (distance travelled pairs their end with their start);
     - the invitations sent since the trends start, and before that only those of the people with an
-      exit survey in the period (``Rows.case_refs`` keeps every case reference for the quotes);
+      exit survey in the period (``Rows.more_case_refs`` keeps the others' case references for the quotes);
 
     and sums the 1-5 ratings per invitation in the database (``Rows.rating_sums``) for the trends.
     """
@@ -151,7 +151,7 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
         sa.func.coalesce(Invitation.channel, Participant.channel)).execution_options(yield_per=ANSWER_BATCH))]
     answered = joined.join(Answer, Answer.invitation_id == Invitation.id).where(
         Answer.skipped.is_(False), Answer.complete.is_(True))
-    rating_sums = case_refs = None
+    rating_sums, more_case_refs = None, frozenset()
     if figure_questions is None:
         answers = _answers(session, answered)
     else:
@@ -159,8 +159,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
         rating_sums = _rating_sums(session, answered, [key for key, kind in figure_questions.items()
                                                        if kind == "scale5"])
         # Quotes are kept clear of every case reference in the window, not only of the loaded rows'.
-        case_refs = frozenset({inv.case_ref for inv in invitations} | set(session.scalars(
-            joined.where(Invitation.sent_at < trend_start).add_columns(Case.case_ref).distinct())))
+        more_case_refs = frozenset(session.scalars(joined.where(Invitation.sent_at < trend_start).where(
+            Invitation.participant_id.not_in(_ended_in(start, end))).add_columns(Case.case_ref).distinct()))
     alerted_answers = frozenset((row[0], row[1]) for row in session.execute(
         joined.join(SafeguardingAlert, SafeguardingAlert.invitation_id == Invitation.id)
         .where(SafeguardingAlert.question_id.is_not(None))
@@ -184,7 +184,7 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
         sa.select(Staff.name).where(Staff.service_id == service_id, Staff.name.is_not(None)))}))
     return Rows(invitations, answers, alerts, actions, alerted_answers,
                 callback_figures(session, service_id, start, end), reviews, staff_names, rating_sums,
-                case_refs)
+                more_case_refs)
 
 
 def _lean_answers(figure_questions: Mapping[tuple[str, str], str], start: datetime, end: datetime):
