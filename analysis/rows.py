@@ -96,8 +96,8 @@ class Rows:
     callbacks: CallbackFigures | None = None  # call-backs asked for in the period (surveys.casework)
     quote_reviews: Mapping[int, str] = field(default_factory=dict)  # answer id -> "approved" or "dropped"
     staff_names: tuple[str, ...] = ()  # for the redactor: staff are named in comments
-    # Invitation id -> (sum, count) of its 1-5 ratings, every invitation in the window: summed in SQL
-    # by the lean load (the trends need no more). None: worked out from ``answers`` (every answer loaded).
+    # Invitation id -> (sum, count) of its 1-5 ratings, for every invitation since the trends start: summed
+    # in SQL by the lean load (the trends need no more). None: worked out from ``answers`` (every answer loaded).
     rating_sums: Mapping[int, tuple[int, int]] | None = None
     # The case references of invitations in the window that the lean load left out (before the trends, of
     # people who did not end in the period): quotes are kept clear of these too.
@@ -156,8 +156,8 @@ def load_rows(session: Session, service_id: int, period: Period, zone: ZoneInfo,
         answers = _answers(session, answered)
     else:
         answers = _answers(session, answered.where(_lean_answers(figure_questions, start, end)))
-        rating_sums = _rating_sums(session, answered, [key for key, kind in figure_questions.items()
-                                                       if kind == "scale5"])
+        rating_sums = _rating_sums(session, answered.where(Invitation.sent_at >= trend_start),
+                                   [key for key, kind in figure_questions.items() if kind == "scale5"])
         # Quotes are kept clear of every case reference in the window, not only of the loaded rows'.
         more_case_refs = frozenset(session.scalars(joined.where(Invitation.sent_at < trend_start).where(
             Invitation.participant_id.not_in(_ended_in(start, end))).add_columns(Case.case_ref).distinct()))
