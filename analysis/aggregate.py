@@ -34,6 +34,7 @@ module depends on nothing but the tables.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -46,7 +47,8 @@ from analysis.breakdowns import (ALL_MINORITY, BREAKDOWN_AUDIENCES, DIMENSIONS, 
                                  WIDER_AGES, Breakdown, _breakdown, disposal_tier, group_value, merge_groups,
                                  ons_group)
 from analysis.figures import (MIN_PEOPLE, SECONDARY, SMALL, Figure, _completed, _people,  # noqa: F401
-                              _per_person, _responded, _response_figures, _scale_satisfaction, apply_suppression,
+                              _per_person, _responded, _response_figures, _scale_satisfaction, _summed_satisfaction,
+                              apply_suppression,
                               counted, mean, share, suppress_cells, wilson)
 from analysis.language import WELSH_UNREAD, looks_welsh
 from analysis.periods import (FINANCIAL_YEAR_START, PERIOD_EXAMPLES, Period, last_full_quarter,  # noqa: F401
@@ -240,15 +242,15 @@ def _questions(definitions: Mapping[str, object]) -> dict[tuple[str, str], objec
 FIGURE_TYPES = ("scale5", "journey10")  # the closed questions any audience's figures read (victims': all of them)
 
 
-def figure_questions(definitions: Mapping[str, object]) -> frozenset[tuple[str, str]]:
-    """The (survey, question) pairs whose closed answers feed a figure, for :func:`load_rows`.
+def figure_questions(definitions: Mapping[str, object]) -> dict[tuple[str, str], str]:
+    """The (survey, question) pairs whose closed answers feed a figure, with their type, for :func:`load_rows`.
 
     Ratings (means, satisfaction, trends, breakdowns) and journey-of-change ratings (distance
     travelled). Victims' answers feed the victim figures whatever their type, and written
     answers feed themes, comments and quotes: :func:`load_rows` always keeps those, so an
     answer left out here changes no figure.
     """
-    return frozenset(key for key, q in _questions(definitions).items() if getattr(q, "type", None) in FIGURE_TYPES)
+    return {key: q.type for key, q in _questions(definitions).items() if getattr(q, "type", None) in FIGURE_TYPES}
 
 
 def _en(text_map, fallback: str) -> str:
@@ -308,31 +310,44 @@ def _qtype(questions: Mapping[tuple[str, str], object], inv: InvitationRow, a: A
     return getattr(question, "type", None)
 
 
+def rating_sums(answers: Iterable[tuple[InvitationRow, AnswerRow]],
+                questions: Mapping[tuple[str, str], object]) -> dict[int, tuple[int, int]]:
+    """Invitation id -> (sum, count) of its 1-5 ratings: what the lean load sums in SQL, from every row."""
+    sums: dict[int, tuple[int, int]] = {}
+    for inv, a in answers:
+        if a.value and _qtype(questions, inv, a) == "scale5":
+            total, count = sums.get(inv.id, (0, 0))
+            sums[inv.id] = (total + int(a.value), count + 1)
+    return sums
+
+
 def trend_figures(quarters: list[Period], zone: ZoneInfo, invs: list[InvitationRow],
-                  answers: list[tuple[InvitationRow, AnswerRow]],
-                  questions: Mapping[tuple[str, str], object]) -> list[TrendPoint]:
-    """Response rate and 1-5 satisfaction for each audience in each quarter, per person."""
-    quarter_of_inv = {inv_id: q.label for q in quarters for inv_id in _sent_in(q, zone, invs)}
+                  sums: Mapping[int, tuple[int, int]]) -> list[TrendPoint]:
+    """Response rate and 1-5 satisfaction for each audience in each quarter, per person.
+
+    ``sums`` (:func:`rating_sums`): each invitation's 1-5 ratings summed, all a person's mean needs.
+    """
+    bounds = [(q.label, *q.bounds(zone)) for q in quarters]
     sent: dict[tuple[str, str], list[InvitationRow]] = defaultdict(list)
     for inv in invs:
-        if inv.id in quarter_of_inv:
-            sent[(quarter_of_inv[inv.id], inv.audience)].append(inv)
-    scale: dict[tuple[str, str], list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
-    for inv, a in answers:
-        if inv.id in quarter_of_inv and a.value and _qtype(questions, inv, a) == "scale5":
-            scale[(quarter_of_inv[inv.id], inv.audience)].append((inv, a))
+        for label, start, end in bounds:
+            if start <= inv.sent_at < end:
+                sent[(label, inv.audience)].append(inv)
+                break
     return [TrendPoint(q.label, audience, _response_figures(sent[(q.label, audience)], q.label)[0],
-                       _scale_satisfaction(scale[(q.label, audience)], q.label)[0])
+                       _summed_satisfaction(sent[(q.label, audience)], sums, q.label))
             for q in quarters for audience in AUDIENCES if (q.label, audience) in sent]
 
 
 def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[InvitationRow, AnswerRow]],
-                     questions: Mapping[tuple[str, str], object]) -> list[DistanceFigure]:
+                     questions: Mapping[tuple[str, str], object],
+                     sent_in_period: Collection[int] | None = None) -> list[DistanceFigure]:
     """Journey-of-change ratings: each young person's start against their end, per life area.
 
     The end is their rating in an exit survey sent in the period. The start is their rating in
     the start-of-intervention survey or, for those who have none, at their first review. Both
     come from different invitations; the start may be up to two years earlier (the loaded window).
+    ``sent_in_period``: ids of the invitations sent in the period, when already known.
     """
     ratings: dict[tuple[str, int], list[tuple[datetime, int, str, int]]] = defaultdict(list)
     labels: dict[str, str] = {}
@@ -343,7 +358,8 @@ def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[Invitat
         area = question.area or question.id
         labels.setdefault(area, area.replace("_", " ").capitalize())
         ratings[(area, inv.participant_id)].append((a.answered_at, inv.id, inv.occasion, int(a.value)))
-    ended_in_period = _sent_in(period, zone, (inv for inv, _ in answers))
+    ended_in_period = _sent_in(period, zone, (inv for inv, _ in answers)) if sent_in_period is None \
+        else sent_in_period
     pairs: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     ended: dict[str, int] = defaultdict(int)
     for (area, _), found in sorted(ratings.items()):
@@ -391,7 +407,7 @@ def theme_figures(answers: list[tuple[InvitationRow, AnswerRow]], catalogue: Map
     for inv, a in texts:
         for theme in dict.fromkeys(a.themes):
             by_theme[theme].append((inv, a))
-    refs = {ref for ref in case_refs if ref}
+    refs = CaseRefs.of(ref for ref in case_refs if ref)
     figures = []
     for theme, pairs in by_theme.items():
         label, description = catalogue.get(theme, (theme.replace("_", " ").capitalize(), ""))
@@ -444,7 +460,26 @@ def _memo(flagged: Flagger) -> Flagger:
     return cached
 
 
-def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor, case_refs: set[str],
+@dataclass(frozen=True)
+class CaseRefs:
+    """Case references, to keep out of quotes: a year's are many, so each length's substrings of a
+    comment are looked up in a set (a few hundred look-ups) rather than every reference searched for."""
+
+    refs: frozenset[str]
+    lengths: tuple[int, ...]
+
+    @classmethod
+    def of(cls, refs: Iterable[str]) -> CaseRefs:
+        refs = frozenset(refs)
+        return cls(refs, tuple(sorted({len(ref) for ref in refs})))
+
+    def found_in(self, text: str) -> bool:
+        """Whether any reference occurs anywhere in ``text``."""
+        return any(text[i:i + length] in self.refs for length in self.lengths
+                   for i in range(len(text) - length + 1))
+
+
+def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor, case_refs: Collection[str],
                   limit: int = QUOTES_PER_THEME, alerted: Collection[tuple[int, str]] = frozenset(),
                   flagged: Flagger | None = None, reviews: Mapping[int, str] | None = None,
                   people: list[tuple[InvitationRow, AnswerRow]] | None = None) -> list[Quote]:
@@ -465,6 +500,7 @@ def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor
     """
     flagged = flagged or screen_flags
     reviews = reviews or {}
+    refs = case_refs if isinstance(case_refs, CaseRefs) else CaseRefs.of(case_refs)
     writers: dict[str, set[int]] = defaultdict(set)
     for inv, _ in pairs if people is None else people:
         writers[inv.audience].add(inv.participant_id)
@@ -487,7 +523,7 @@ def choose_quotes(pairs: list[tuple[InvitationRow, AnswerRow]], redact: Redactor
     quotes, seen = [], set()
     for _, _, audience, answer in sorted(picks.values(), key=lambda item: item[1])[:limit]:
         text = redact(" ".join(answer.free_text.split()))
-        if text in seen or any(ref in answer.free_text for ref in case_refs):
+        if text in seen or refs.found_in(answer.free_text):
             continue
         seen.add(text)
         if len(text) > QUOTE_MAX_CHARS:
@@ -695,6 +731,7 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
     current = _sent_in(period, zone, rows.invitations)
     invs = [inv for inv in rows.invitations if inv.id in current]
     answers = [(inv, a) for inv, a in all_answers if inv.id in current]
+    sums = rows.rating_sums if rows.rating_sums is not None else rating_sums(all_answers, questions)
     if reanalyse is not None:
         # Only this period's comments: the suggestion flag and best theme feed the comment shares and
         # the quotes, never the trends or distance travelled, and reanalysis costs ~1 ms per comment.
@@ -705,11 +742,12 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         if a_invs:
             audiences.append(audience_figures(audience, a_invs, [p for p in answers if p[0].audience == audience],
                                               questions))
-    themes, writers = theme_figures(answers, catalogue, redact, (inv.case_ref for inv in rows.invitations),
+    case_refs = itertools.chain((inv.case_ref for inv in rows.invitations), rows.more_case_refs)
+    themes, writers = theme_figures(answers, catalogue, redact, case_refs,
                                     rows.alerted_answers, flagged, rows.quote_reviews)
     return Figures(
-        period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, all_answers, questions),
-        distance_figures(period, zone, all_answers, questions), themes, writers,
+        period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, sums),
+        distance_figures(period, zone, all_answers, questions, current), themes, writers,
         victim_figures(answers, definitions, safer_question_ids, rows.callbacks),
         safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue),
         sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)), channel_figures(invs))

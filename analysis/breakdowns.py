@@ -159,16 +159,19 @@ def merge_groups(dimension: str, sizes: Mapping[str, int]) -> tuple[dict[str, st
 def _breakdown(dimension: str, label: str, invs: list[InvitationRow],
                scale: list[tuple[InvitationRow, AnswerRow]]) -> Breakdown:
     """Response and satisfaction by group: groups merged first, then small cells suppressed."""
+    group_of: dict[int, str] = {}  # worked out once per invitation
     raw: dict[str, set[int]] = defaultdict(set)
     for inv in invs:
-        raw[group_value(inv, dimension)].add(inv.participant_id)
+        group_of[inv.id] = group = group_value(inv, dimension)
+        raw[group].add(inv.participant_id)
     mapping, notes = merge_groups(dimension, {group: len(people) for group, people in raw.items()})
     groups_inv: dict[str, list[InvitationRow]] = defaultdict(list)
     for inv in invs:
-        groups_inv[mapping[group_value(inv, dimension)]].append(inv)
+        groups_inv[mapping[group_of[inv.id]]].append(inv)
     groups_ans: dict[str, list[tuple[InvitationRow, AnswerRow]]] = defaultdict(list)
     for inv, a in scale:
-        groups_ans[mapping.get(group_value(inv, dimension), group_value(inv, dimension))].append((inv, a))
+        group = group_of[inv.id] if inv.id in group_of else group_value(inv, dimension)
+        groups_ans[mapping.get(group, group)].append((inv, a))
     response = []
     for group in _ordered(groups_inv):
         rate, _, people = _response_figures(groups_inv[group], group)

@@ -149,3 +149,18 @@ def _scale_satisfaction(answers: list[tuple[InvitationRow, AnswerRow]], label: s
     """The share of people whose average 1-5 rating is 4 or more (n = people who gave a rating)."""
     means = _per_person(answers, lambda a: int(a.value))
     return share(label, sum(m >= 4 for m in means), len(means)), len(means)
+
+
+def _summed_satisfaction(invs: Iterable[InvitationRow], sums: Mapping[int, tuple[int, int]], label: str) -> Figure:
+    """:func:`_scale_satisfaction` from each invitation's summed 1-5 ratings (invitation id -> (sum, count)).
+
+    A person's mean is their total over their count, the very division the rows give, so the figure is the same.
+    """
+    totals: dict[int, tuple[int, int]] = {}
+    for inv in invs:
+        if inv.id in sums:
+            total, count = totals.get(inv.participant_id, (0, 0))
+            more, extra = sums[inv.id]
+            totals[inv.participant_id] = (total + more, count + extra)
+    means = [total / count for total, count in totals.values()]
+    return share(label, sum(m >= 4 for m in means), len(means))

@@ -536,6 +536,7 @@ def generate_report(engine, service_code: str, period: Period, out_dir: Path, fo
     step("Working out the figures")
     figures = compute_figures(rows, period, definitions, catalogue, with_names(redact, rows.staff_names), zone,
                               targets.victim_safer_question_ids, targets.alert_ack_minutes, reanalyse=reanalyse)
+    del rows  # a year's rows are the report's largest memory; the charts and the PDF need only the figures
     report = build_report(figures, targets, service_name or service.name, today or date.today())
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"feedback-report-{period.label.replace(' ', '_')}"

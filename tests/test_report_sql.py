@@ -1,12 +1,15 @@
-"""The report's lean loading (closed answers no figure reads are left in the database) gives the same figures.
+"""The report's lean loading gives the same figures, tables and words as loading every answer.
 
-Issue 18: a year's answers are many, and a young person's yes/no or multi-select answers feed no
-figure, so ``load_rows`` can leave them out in SQL. Every figure, quote and suppression must be
-exactly what loading every answer gives.
+Issue 18: a year's answers are many. A young person's yes/no or multi-select answers feed no
+figure, so ``load_rows`` leaves them out in SQL; only the period's answers come back as rows
+(with the journey ratings of those who ended in it), and the trends read each invitation's
+ratings summed in SQL. Every figure, quote, suppression, table and sentence must be exactly what
+loading every answer gives, on SQLite and (HEARD_TEST_POSTGRES_URL) PostgreSQL.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -71,8 +74,22 @@ def test_every_figure_is_the_same_with_the_lean_load(engine, label):
     every, lean, (full, sql) = _both_ways(engine, label)
     assert len(lean.answers) < len(every.answers)  # some closed answers really were left out
     assert {a.id for a in lean.answers} < {a.id for a in every.answers}
+    assert {i.id for i in lean.invitations} < {i.id for i in every.invitations}  # older ones of who did not end
     assert sql.audiences and sql.trend and sql.distance and sql.themes and sql.victims.questions
     assert sql == full  # every figure, suppression, breakdown, trend, quote and victim spread
+    assert _shown(sql) == _shown(full)  # and so every line, table and sentence the report prints
+
+
+def _shown(figures) -> tuple:
+    """What a board sees: the report's model (ratings, changes, key points), every CSV table and the
+    HTML page, its charts left out (drawn from the figures compared above; SVG ids are random)."""
+    from datetime import date
+
+    from analysis.report import build_report, csv_tables, render_html
+
+    report = build_report(figures, Targets(), "Demo YOT", date(2026, 10, 5))
+    page = re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+", "", render_html(report))
+    return report, csv_tables(report), page
 
 
 def test_the_hand_worked_figures_are_the_same_with_the_lean_load(engine):
@@ -82,6 +99,7 @@ def test_the_hand_worked_figures_are_the_same_with_the_lean_load(engine):
     _add_closed_answers(engine)
     _, _, (full, sql) = _both_ways(engine, "2026-Q3")
     assert sql == full
+    assert _shown(sql) == _shown(full)
 
 
 def test_only_this_periods_comments_are_reanalysed_and_the_figures_are_the_same(engine):
@@ -103,13 +121,33 @@ def test_only_this_periods_comments_are_reanalysed_and_the_figures_are_the_same(
     with session_scope(engine) as session:
         service_id = session.exec(select(Service.id).where(Service.code == "yot")).one()
         rows = load_rows(session, service_id, period, LONDON, figure_questions(DEFINITIONS))
+        every_row = load_rows(session, service_id, period, LONDON)
     args = (period, DEFINITIONS, CATALOGUE, redact, LONDON, targets.victim_safer_question_ids,
             targets.alert_ack_minutes, lambda text, audience: False)
     lean = compute_figures(rows, *args, reanalyse=reanalyse)
-    by_invitation = {inv.id: inv for inv in rows.invitations}
-    every = fill_unrecorded([(by_invitation[a.invitation_id], a) for a in rows.answers], _questions(DEFINITIONS),
-                            lambda text, kind, audience: reanalyse(text, kind, audience))
-    full = compute_figures(replace(rows, answers=[a for _, a in every]), *args)
+    reanalysed = len(seen)
+    by_invitation = {inv.id: inv for inv in every_row.invitations}
+    every = fill_unrecorded([(by_invitation[a.invitation_id], a) for a in every_row.answers],
+                            _questions(DEFINITIONS), reanalyse)
+    full = compute_figures(replace(every_row, answers=[a for _, a in every]), *args)
     assert lean == full
-    written = [a for a in rows.answers if a.free_text]
-    assert 0 < len(seen) - len(written) < len(written)  # the period's comments, then every comment once
+    written = [a for a in every_row.answers if a.free_text]
+    assert 0 < reanalysed < len(written)  # only the period's comments, of the year's
+    assert reanalysed == sum(1 for a in rows.answers if a.free_text)  # and only they were loaded
+
+
+def test_a_comment_naming_an_older_case_is_still_never_quoted(engine):
+    """The lean load leaves out invitations from before the trends of people who did not end in the
+    period, but a quote naming one of their case references is kept out all the same."""
+    populate_realistic(engine, young_people=260)
+    approve_every_quote(engine)
+    every, lean, (_, sql) = _both_ways(engine, "2026-27")  # the trends start in April 2026
+    loaded = {inv.case_ref for inv in lean.invitations}
+    older_ref = next(inv.case_ref for inv in every.invitations if inv.case_ref not in loaded)
+    quoted = next(q.answer_id for theme in sql.themes for q in theme.candidates)
+    with session_scope(engine) as session:
+        answer = session.get(Answer, quoted)
+        answer.free_text = f"{answer.free_text} ({older_ref})"
+    _, _, (full, sql) = _both_ways(engine, "2026-27")
+    assert sql == full
+    assert quoted not in {q.answer_id for theme in sql.themes for q in theme.candidates}
