@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from analysis.safeguarding import screen
+from analysis.safeguarding import Screen, screen
 from analysis.sentiment import score
 from analysis.themes import ThemeMatch, best_theme, code
 from surveys.answering import TextFindings
@@ -30,11 +31,26 @@ class TextAnalysis:
 
 def analyse(text: str, question_kind: str | None = None, audience: str | None = None) -> TextAnalysis:
     sentiment = score(text, question_kind, audience)
-    theme_matches = code(text, audience)
-    safeguarding = screen(text, audience)
+    safeguarding, matches = _screen_and_themes(text, audience)
+    theme_matches = list(matches)
     return TextAnalysis(text, sentiment.label, sentiment.score, [match.theme_id for match in theme_matches],
                         theme_matches, safeguarding.tier, safeguarding.reason, best_theme(theme_matches),
                         sentiment.suggestion)
+
+
+@lru_cache(maxsize=64)
+def _screen_and_themes(text: str, audience: str | None) -> tuple[Screen, tuple[ThemeMatch, ...]]:
+    """A typed answer is read twice: by the safeguarding screen before anything else, then as the
+    answer. The screen and the themes depend on the words and the audience alone (only sentiment
+    depends on the question), so the second reading reuses them. Small: only the last few texts."""
+    return screen(text, audience), tuple(code(text, audience))
+
+
+def warm_up() -> None:
+    """Load and train every model now (TextBlob, the embedder, the screen's classifier), not during
+    someone's first answer: the screen's model alone takes about two seconds of CPU to train."""
+    findings_for("this warms every model up before anyone writes", None, "young_person")
+    _screen_and_themes.cache_clear()
 
 
 def findings_for(text: str, question, audience: str | None) -> TextFindings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -91,3 +92,14 @@ def add_linked_people(engine, service_id: int, count: int, *, survey_id: str = "
 def invitation_statuses(engine) -> dict[str, int]:
     with engine.connect() as conn:
         return dict(conn.execute(sa.select(Invitation.status, sa.func.count()).group_by(Invitation.status)).all())
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of a process so far (Linux /proc); None elsewhere. The machine may be shared,
+    so CPU per answer says more about a change than wall-clock latencies do."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

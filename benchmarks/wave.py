@@ -37,7 +37,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from benchmarks import answering
-from benchmarks.fixtures import SERVICE, add_linked_people, chat_ids, database, invitation_statuses
+from benchmarks.fixtures import SERVICE, add_linked_people, chat_ids, database, invitation_statuses, process_cpu_seconds
 from bot.sandbox.emulator import DEFAULT_TOKEN, Emulator, peak_count
 from bot.ratelimit import costs_budget
 from surveys.models import Invitation
@@ -243,13 +243,18 @@ async def _ceiling_run(url: str | None, people: int, *, seconds: float, mode: st
         users = [emu.user(chat, "Alex", bot=token) for chat in chat_ids(people)]
         command = [sys.executable, "-m", "benchmarks.wave_bot", mode, emu.base_url] + (
             [BARE_TOKEN] if mode == "bare" else [])
-        with _processes([command], _env(url or "sqlite://", dispatch_interval=0.5)):
+        with _processes([command], _env(url or "sqlite://", dispatch_interval=0.5)) as [bot]:
             if mode == "bare":
                 for user in users:
                     await user.send_command("/start")
             await asyncio.gather(*(user.wait_for_message(lambda m: bool(_options(m)), timeout=60) for user in users))
+            cpu = process_cpu_seconds(bot.pid)
             figures = await answering._drive(users, answering.typed_answers(), think=0.0, max_answers=10_000,
                                              finished=lambda m: closing in (m.get("text") or ""), seconds=seconds)
+            used = process_cpu_seconds(bot.pid)
+    # The bot process's CPU per answer: steadier than answers/s when the machine is shared.
+    figures["bot_cpu_ms_per_answer"] = (round(1000 * (used - cpu) / figures["answers"], 2)
+                                        if cpu is not None and used is not None and figures["answers"] else None)
     return figures
 
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import aiohttp
 
+from benchmarks.fixtures import process_cpu_seconds
+
 TARGET_P95_MS = 200.0
 
 
@@ -133,21 +135,35 @@ def _figures(latencies: list[float]) -> dict:
             "max_ms": round(ordered[-1], 1)}
 
 
-async def _load(base: str, codes: list[str]) -> dict:
+def _cpu(pid: int | None) -> float | None:
+    return process_cpu_seconds(pid) if pid else None
+
+
+def _cpu_ms_each(before: float | None, after: float | None, count: int) -> float | None:
+    return None if before is None or after is None else round(1000 * (after - before) / count, 2)
+
+
+async def _load(base: str, codes: list[str], server_pid: int | None = None) -> dict:
     """The burst (everyone in the same instant) is the target's test; then the second answers of the
     same people, spread over one second, show the wait when 200 people are answering at once but
     not to the millisecond."""
     ready = await asyncio.gather(*[_get_ready(base, code) for code in codes])
     clients, forms = [c for c, _ in ready], [f for _, f in ready]
     try:
+        before_baseline = _cpu(server_pid)
         baseline = await _at_once(clients, forms, "/echo")
+        before_answers = _cpu(server_pid)
         answers = await _at_once(clients, forms, "/chat")
+        after_answers = _cpu(server_pid)
         seconds = await asyncio.gather(*[_next_form(client) for client in clients])
         spread = await _at_once(clients, seconds, "/chat", spread=1.0)
     finally:
         await asyncio.gather(*[client.close() for client in clients])
     return {"first_answer": _figures(answers), "second_answer_over_1s": _figures(spread),
-            "baseline_form_redirect": _figures(baseline)}
+            "baseline_form_redirect": _figures(baseline),
+            # The server's CPU per request in the burst (ms): the answers', and the do-nothing form's.
+            "server_cpu_ms_per_first_answer": _cpu_ms_each(before_answers, after_answers, len(forms)),
+            "server_cpu_ms_per_baseline_form": _cpu_ms_each(before_baseline, before_answers, len(forms))}
 
 
 async def _next_form(client: aiohttp.ClientSession) -> dict:
@@ -175,7 +191,7 @@ def run(people: int = 200) -> dict:
             ready.wait(120)
             base = f"http://127.0.0.1:{port}"
             asyncio.run(_wait_up(base))
-            result = asyncio.run(_load(base, codes))
+            result = asyncio.run(_load(base, codes, server.pid))
         finally:
             server.terminate()
             server.join(10)

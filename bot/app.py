@@ -50,9 +50,9 @@ def build_heard(settings: Settings, *, clock: Callable[[], datetime] = utcnow, a
 
 
 def _default_analyser():
-    from analysis.pipeline import findings_for
+    from analysis.pipeline import findings_for, warm_up
 
-    findings_for("warming up", None, None)  # loads TextBlob now, not during someone's first answer
+    warm_up()  # every model loaded and trained now, not during someone's first answer
     return findings_for
 
 

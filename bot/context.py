@@ -62,15 +62,25 @@ class Heard:
         was freed. Our threads queue on a Python lock instead, so the next one starts the moment the
         last commits; other processes are still waited for by SQLite's busy timeout, as before.
         """
+        return await self.run(self.transaction_here, work, *args, **kwargs)
+
+    def transaction_here(self, work: Callable[..., T], *args, **kwargs) -> T:
+        """:meth:`transaction` in the calling thread, for work already in a worker thread (one hand-off
+        for a look-up and what follows it, such as the screen's analysis)."""
         if self._writer is None and self.engine.dialect.name == "sqlite":
-            self._writer = threading.Lock()
-        return await self.run(_in_transaction, self.engine, self._writer, work, *args, **kwargs)
+            with _WRITER_SETUP:  # two threads starting at once must not make a lock each
+                if self._writer is None:
+                    self._writer = threading.Lock()
+        return _in_transaction(self.engine, self._writer, work, *args, **kwargs)
 
     def close(self) -> None:
         """Let the worker threads go (the engine is the caller's to dispose of)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+
+_WRITER_SETUP = threading.Lock()
 
 
 def _in_transaction(engine: Engine, writer: threading.Lock | None, work, *args, **kwargs):

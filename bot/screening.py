@@ -60,13 +60,9 @@ async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYP
     if chat is None or chat.type != ChatType.PRIVATE or not text:
         return
     h = heard(context)
-    person = await h.run(_who_is_writing, h, chat.id)  # in the worker threads: the loop stays free
-    if person is not None and person.is_staff_only:
-        return  # staff writing to their own bot: commands and notes, not feedback
-    audience = person.audience if person else None
-    findings = await h.run(h.analyse, text, None, audience)
-    if not findings.safeguarding_tier:
-        return
+    person, findings = await h.run(_read, h, chat.id, text)  # in the worker threads: the loop stays free
+    if findings is None or not findings.safeguarding_tier:
+        return  # nothing found, or staff writing to their own bot: commands and notes, not feedback
     if context.chat_data is not None:
         context.chat_data[DISCLOSED] = update.update_id
     flag = Flag(AlertTier(findings.safeguarding_tier), findings.safeguarding_reason or "possible disclosure")
@@ -90,18 +86,30 @@ class _Writer:
         self.is_staff_only = staff and participant is None
 
 
+def _read(h: Heard, chat_id: int, text: str):
+    """Who wrote, then the analysis of what they wrote, in one hand-off to the worker threads:
+    (writer, findings); findings None for staff writing to their own bot."""
+    person = _who_is_writing(h, chat_id)
+    if person is not None and person.is_staff_only:
+        return person, None
+    return person, h.analyse(text, None, person.audience if person else None)
+
+
 def _who_is_writing(h: Heard, chat_id: int) -> _Writer | None:
     """None when the database cannot say (the screen still runs; help still goes out)."""
     try:
-        with session_scope(h.engine) as session:
-            participant = _participant(session, h, chat_id)
-            staff = participant is None and session.exec(select(Staff.id).where(
-                Staff.service_id == h.service_id, Staff.telegram_user_id == chat_id,
-                Staff.active.is_(True))).first() is not None
-            return _Writer(participant, staff)
+        return h.transaction_here(_writer_in, h, chat_id)  # queued with the other writers on SQLite
     except SQLAlchemyError:
         log.exception("could not look up who wrote a message; screening it all the same")
         return None
+
+
+def _writer_in(session, h: Heard, chat_id: int) -> _Writer:
+    participant = _participant(session, h, chat_id)
+    staff = participant is None and session.exec(select(Staff.id).where(
+        Staff.service_id == h.service_id, Staff.telegram_user_id == chat_id,
+        Staff.active.is_(True))).first() is not None
+    return _Writer(participant, staff)
 
 
 def _participant(session, h: Heard, chat_id: int) -> Participant | None:

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from surveys import engine
@@ -96,6 +98,7 @@ def _apply(session: Session, participant: Participant, invitation: Invitation, d
                 session.delete(row)
                 del rows[question_id]  # the caller's rows stay what a fresh read would give
             continue
+        new = row is None
         row = rows[question_id] = row or Answer(invitation_id=invitation.id, question_id=question_id)
         _fill(row, question, answer, now)
         if question.type == "text" and answer.value and not answer.skipped:
@@ -103,12 +106,13 @@ def _apply(session: Session, participant: Participant, invitation: Invitation, d
             row.sentiment, row.sentiment_score = findings.sentiment, findings.score
             row.themes = ";".join(findings.themes)
             row.suggestion, row.best_theme = findings.suggestion, findings.best_theme
+        if new:
+            _insert(session, row)
         reason = contact_reason(question, answer)
         if reason is not None:
             callback_id = _request_callback(session, participant, invitation, reason, now)
             if callback_id is not None:
                 response.callback_ids.append(callback_id)
-        session.add(row)
 
     invitation.last_activity_at = now
     if asked_id is not None and not (isinstance(outcome.step, engine.Ask) and outcome.step.question.id == asked_id):
@@ -122,6 +126,25 @@ def _apply(session: Session, participant: Participant, invitation: Invitation, d
         invitation.started_at = now
     session.flush()
     return response
+
+
+_ANSWER_COLUMNS = ("invitation_id", "question_id", "value", "free_text", "skipped", "complete", "sentiment",
+                   "sentiment_score", "themes", "answered_at", "suggestion", "best_theme")
+# Built once: a new answer is one INSERT ... RETURNING id, not a trip through the ORM's unit of work
+# (building and flushing it cost more than the database did).
+_INSERT_ANSWER = sa.insert(Answer.__table__).returning(Answer.__table__.c.id)
+
+
+def _insert(session: Session, row: Answer) -> None:
+    """Write a new answer row at once and keep it in the session as the stored row, so a later input
+    in the same transaction (a multi-select's next tick) updates it as usual."""
+    if session.deleted:  # an answer taken back earlier in this transaction goes first (one row per question)
+        session.flush()
+    # On the session's connection: no early flush of the survey's progress, which goes in one UPDATE at the end.
+    values = {name: getattr(row, name) for name in _ANSWER_COLUMNS}
+    row.id = session.connection().execute(_INSERT_ANSWER, values).scalar_one()
+    make_transient_to_detached(row)  # what was just written counts as loaded, not as a change to write
+    session.add(row)
 
 
 def _fill(row: Answer, question, answer: engine.Answer, now: datetime) -> None:
@@ -310,19 +333,30 @@ class _Found:
     rows: dict[str, Answer]
 
 
+def _load_statement(named: bool):
+    survey = (Invitation.participant_id == Participant.id)
+    survey = survey & (Invitation.id == sa.bindparam("invitation_id") if named
+                       else Invitation.status.in_([status.value for status in OPEN]))
+    return (select(Participant, Invitation, Answer)
+            .join(Case, Case.id == Participant.case_id)
+            .outerjoin(Invitation, survey)
+            .outerjoin(Answer, Answer.invitation_id == Invitation.id)
+            .where(Participant.chat_hash == sa.bindparam("chat_hash"), Case.service_id == sa.bindparam("service_id"))
+            .order_by(Participant.id, Invitation.sent_at.desc()))
+
+
+# Built once, not on every answer: building the statement cost more than running it.
+_LOAD_NAMED, _LOAD_OPEN = _load_statement(named=True), _load_statement(named=False)
+
+
 def _load(session: Session, service_id: int, chat_id: int, *, invitation_id: int | None = None) -> _Found | None:
     """The person in this chat, their survey (the one named, or the open one) and its answers: one statement."""
-    survey = (Invitation.participant_id == Participant.id)
-    survey = survey & (Invitation.id == invitation_id if invitation_id is not None
-                       else Invitation.status.in_([status.value for status in OPEN]))
-    query = (select(Participant, Invitation, Answer)
-             .join(Case, Case.id == Participant.case_id)
-             .outerjoin(Invitation, survey)
-             .outerjoin(Answer, Answer.invitation_id == Invitation.id)
-             .where(Participant.chat_hash == chat_hash(hash_key_of(session), chat_id), Case.service_id == service_id)
-             .order_by(Participant.id, Invitation.sent_at.desc()))
+    values = {"chat_hash": chat_hash(hash_key_of(session), chat_id), "service_id": service_id}
+    if invitation_id is not None:
+        values["invitation_id"] = invitation_id
     found = None
-    for participant, invitation, answer in session.exec(query):
+    for participant, invitation, answer in session.exec(_LOAD_NAMED if invitation_id is not None else _LOAD_OPEN,
+                                                        params=values):
         if found is None:
             found = _Found(participant, invitation, {})
         if participant is not found.participant or invitation is not found.invitation:
@@ -356,18 +390,22 @@ def first_time(session: Session, delivery: Delivery, *, now: datetime) -> bool:
     One statement (INSERT ... ON CONFLICT DO NOTHING), in the caller's transaction, so the update
     counts as taken exactly when what it did is stored.
     """
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(session.get_bind().dialect.name)
-    if insert is None:  # another database: look, then write
+    statement = _FIRST_TIME.get(session.get_bind().dialect.name)
+    if statement is None:  # another database: look, then write
         if session.get(ProcessedUpdate, (delivery.source, delivery.update_id)) is not None:
             return False
         session.add(ProcessedUpdate(bot_id=delivery.source, update_id=delivery.update_id, handled_at=now))
         return True
-    statement = insert(ProcessedUpdate.__table__).values(
-        bot_id=delivery.source, update_id=delivery.update_id, handled_at=now,
-    ).on_conflict_do_nothing().returning(ProcessedUpdate.__table__.c.update_id)
     # On the session's connection, not through the ORM: no early flush of what this update changes.
     # A row comes back only when this insert wrote it (psycopg reports no rowcount here).
-    return session.connection().execute(statement).first() is not None
+    values = {"bot_id": delivery.source, "update_id": delivery.update_id, "handled_at": now}
+    return session.connection().execute(statement, values).first() is not None
+
+
+# Built once per dialect: INSERT ... ON CONFLICT DO NOTHING RETURNING update_id.
+_FIRST_TIME = {name: insert(ProcessedUpdate.__table__).on_conflict_do_nothing()
+               .returning(ProcessedUpdate.__table__.c.update_id)
+               for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}
 
 
 def _answer(session: Session, participant: Participant, invitation: Invitation, definition,

@@ -395,12 +395,9 @@ class WebChat:
 
     async def _screen(self, token: str, text: str, notes: list[str]) -> bool:
         h = self.heard
-        known, audience = await h.transaction(self._audience, token)
-        if not known:
-            return False
-        findings = await h.run(h.analyse, text, None, audience)
-        if not findings.safeguarding_tier:
-            return False
+        findings = await h.run(self._read, token, text)  # one hand-off: who they are, then the analysis
+        if findings is None or not findings.safeguarding_tier:
+            return False  # no session, or nothing found
         flag = Flag(AlertTier(findings.safeguarding_tier), findings.safeguarding_reason or "possible disclosure")
         notes.append(f"help_{flag.tier.value}")  # help is on the very next page, whatever happens below
         ok, stored = await alert_storing.store_with_retries(lambda: h.transaction(self._store, token, text, flag))
@@ -411,6 +408,11 @@ class WebChat:
 
             await notify_duty(self.bot, h, stored.alert_id)  # if it fails, the dispatcher's tick retries it
         return True
+
+    def _read(self, token: str, text: str):
+        """The analysis of what a person with a session wrote (None without one), in a worker thread."""
+        known, audience = self.heard.transaction_here(self._audience, token)
+        return self.heard.analyse(text, None, audience) if known else None
 
     def _audience(self, session, token: str) -> tuple[bool, Audience | None]:
         """(has a session?, their audience): what the screen needs to read their words rightly."""
