@@ -4,6 +4,8 @@ leave-one-writer-out (LOWO).
     python -m analysis.tools.screen_lowo            # the LOWO table: current screen vs screen + learned signal
     python -m analysis.tools.screen_lowo --grid     # also every threshold pair on each held-out set (hindsight:
                                                     # for reading the trade-off, never for choosing)
+    python -m analysis.tools.screen_lowo --grid --replace   # the grid for rules + learned signal alone (the
+                                                            # bank layer's own flags all dropped)
 
 The learned signal is a multiple-instance logistic regression: every segment the screen reads
 (sentence, or window of a long one) gets a score from its embedding, its cosine to the nearest
@@ -21,6 +23,9 @@ the held-out writer is never used to pick them.
 Groups: the six independent writers (blind A-F) and each development file. "Ordinary feedback
 (all)" is scored without ever training on it: its sentiment and demo texts are never training
 data, and its development-set negatives are scored by a model trained without their file.
+
+Result (round 6, tests/data/safeguarding_blind.md): no clear recall gain on any held-out writer,
+so the screen does not use it. The learned score could cut false alarms; that is not tried here.
 """
 
 from __future__ import annotations
@@ -276,8 +281,9 @@ def main(argv: list[str]) -> None:
                   f"{_fmt(new['false_alarms']):>6} {_fmt(new_ordinary['false_alarms']):>6} | keep@{keep_at} raise@{raise_at}",
                   flush=True)
         if "--grid" in argv:
-            for keep_at in KEEP_GRID:
-                for raise_at in RAISE_GRID:
+            keeps, raises = ((1.01,), (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)) if "--replace" in argv else (KEEP_GRID, RAISE_GRID)
+            for keep_at in keeps:
+                for raise_at in raises:
                     f = figures(held.gold, decide(held.rules, held.screened, held_scores, keep_at, raise_at))
                     o = figures(nobody, decide(ordinary_rules, ordinary_screened, ordinary_scores, keep_at, raise_at))
                     print(f"{'':<8}   hindsight keep@{keep_at} raise@{raise_at}: rec {_fmt(f['recall'])} "
