@@ -127,14 +127,17 @@ _NAME_LIKE_NEXT = frozenset({"was", "is", "has", "had", "helped", "listened", "e
                              "found", "left", "brought", "spoke", "wrote", "believed", "supported", "stayed",
                              "looked", "tried", "treated", "pushed", "checked", "asked", "let", "put", "set",
                              "would", "will", "could", "can", "should", "really", "also", "just", "actually",
-                             "still", "even", "literally", "definitely", "honestly", "genuinely"})
+                             "still", "even", "literally", "definitely", "honestly", "genuinely", "translated",
+                             "interpreted", "organised", "organized", "arranged", "encouraged", "reassured",
+                             "advised", "introduced", "referred", "booked", "collected", "mentored", "coached",
+                             "supervised", "been", "checked", "rung", "messaged", "emailed", "listened"})
 # At a sentence's start a capitalised word proves nothing: "Hope is all we have", "Grace and patience".
 _STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", "always", "never", "were", "did",
                                        "does", "made", "got", "gave", "took", "went", "kept", "called", "would",
                                        "will", "could", "can", "should", "really", "also", "just", "actually",
                                        "still", "even", "literally", "definitely", "honestly", "genuinely", "let",
                                        "put", "set", "felt", "left", "found", "saw", "knew", "needs", "comes",
-                                       "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says"}
+                                       "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says", "been"}
 # Words that name a feeling or a modal before they name a person: "Hope is all we have", "Will do".
 _ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "patience", "mark", "bill", "rich",
                              "summer", "dawn", "sky", "rose", "jazz", "sunny", "justice", "honour", "peace",
@@ -179,7 +182,7 @@ superdrug poundland wilko costa starbucks subway dominos timpsons halfords screw
 playstation ps4 ps5 xbox nintendo switch fifa fortnite roblox minecraft cod gta netflix youtube spotify
 tiktok snapchat snap insta instagram whatsapp facebook fb twitter discord telegram iphone android samsung
 nike adidas puma gucci uber deliveroo amazon ebay google microsoft apple lego
-maths english science welsh cymraeg art pe re ict dt btec cv
+maths english science welsh cymraeg art pe re ict dt btec cv ysgol coleg comp
 christmas xmas easter eid ramadan diwali hanukkah halloween bonfire jummah
 arsenal chelsea spurs tottenham villa wolves everton liverpool celtic rangers
 mum dad nan grandad lol omg tbh idk ngl fr innit wagwan bruv fam peng peak mint safe waz wuz woz kl brill
@@ -326,7 +329,9 @@ _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
                     r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|"
                     r"Reverend|"
-                    r"Rev|Imam|Pastor|Rabbi)\.?\s+((?:[A-Z][a-zA-Z'-]+|(?!I\b)[A-Z]\b)(?:\s+[A-Z][a-zA-Z'-]+)?)")
+                    r"Rev|Imam|Pastor|Rabbi)\.?\s+(?!(?:Who|What|The|And|Is|Was|Says|Said|Told)\b)"
+                    r"((?:(?:Ó|Ní|Nic|Mac|Mc|Ua|Uí|Ui|Ni|O|De|Van|Von|Al|El|Bin|Ap)\s+(?:an\s+|na\s+|a\s+)?)?"
+                    r"(?:[tnh]?[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+|(?!I\b)[A-Z]\b)(?:\s+[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+)?)")
 _COUPLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:and|&)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+")
 # Nicknames: "Big T", "Lil Dee", "Big Tone from the gym"
 _NICKNAME = re.compile(r"\b(?:Big|Lil|Little)\s+([A-Z][a-z]*)\b")
@@ -394,7 +399,7 @@ _SCHOOL = re.compile(
     r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
     r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
     r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
-    r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-Z][\w'-]*|y|yr|a|ac))+"
+    r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-ZŴŶÂÊÎÔÛ][\w'-]*|y|yr|a|ac)\b)+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
 # Schools typed in lower case: "ysgol bryn hafren", "hazelwood academy", "st bede's"
 _LOWER_WELSH_SCHOOL = re.compile(r"\b(?:ysgol|coleg)((?:\s+[a-z][a-z'’-]*){1,4})")
@@ -564,6 +569,8 @@ _NOT_IN_STREET_NAMES = frozenset({"the", "at", "across", "on", "in", "of", "to",
 
 def _address_or_keep(match: re.Match[str]) -> str:
     words = match.group(0).split()
+    if words[-1] == "Dr" and re.match(r"\.?\s+[A-Z]", match.string[match.end():]):
+        return match.group(0)  # "Thanks Dr Okonjo": a doctor, for the title rule
     if words[0][:1].isdigit() and any(w.lower() in _NOT_IN_STREET_NAMES for w in words[1:-1]):
         return match.group(0)  # "from Number 9 across the road", "still 15 at court"
     if words[-2] in _COURTS_AND_PARKS and words[-1] in ("Court", "Park", "Centre"):
@@ -914,7 +921,12 @@ _PERSON_NOUNS = frozenset({"eldest", "youngest", "oldest", "middle", "son", "dau
                            "worker", "mentor", "officer", "teacher", "mate", "friend", "brother", "sister",
                            "cousin", "nan", "mum", "dad", "partner", "girlfriend", "boyfriend", "baby", "kid",
                            "child", "grandson", "granddaughter", "nephew", "niece", "neighbour", "carer",
-                           "keyworker", "caseworker", "manager", "boss", "coach", "little", "oldest", "twin"})
+                           "keyworker", "caseworker", "manager", "boss", "coach", "little", "oldest", "twin",
+                           "supervisor", "nurse", "volunteer", "practitioner", "counsellor", "therapist",
+                           "psychologist", "advocate", "solicitor", "lawyer", "tutor", "lady", "woman", "bloke",
+                           "guy", "fella", "receptionist", "interpreter", "translator", "chaplain", "instructor",
+                           "trainer", "copper", "headteacher", "assistant", "senco", "doctor", "midwife",
+                           "paramedic", "cook", "chef", "driver", "nan", "gran", "aunty", "auntie", "uncle"})
 
 
 _HOME_NOUNS = frozenset({"house", "flat", "room", "place", "phone", "car", "bike", "birthday", "mam", "idea",
@@ -934,8 +946,8 @@ def _person_cue_around(text: str, match: re.Match[str], vocative: bool = True) -
         return 2
     if re.match(r"\s*(?:he|she)(?:'s|’s| is| was| has| had)\b", rest):
         return 1
-    apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your|the)\s+(\w+)(?:\s+(\w+))?", rest)
-    if apposition and (apposition.group(1) in _PERSON_NOUNS or apposition.group(2) in _PERSON_NOUNS):
+    apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your|the)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", rest)
+    if apposition and any(w in _PERSON_NOUNS for w in apposition.groups()):
         return 2
     if vocative and re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
             and _SENTENCE_END.search(text[: match.start()]) is not None:
@@ -961,14 +973,20 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
     if previous_word in ("st", "st.", "saint"):
         return False  # a saint's name is an organisation's or a place's ("St John Ambulance")
     sentence_start = _SENTENCE_END.search(text[: match.start()]) is not None
+    if "-" in word and _hyphenated_first_names(word):
+        return True  # "Billy-Ray", "Mary-Kate"
+    if sentence_start and not is_english_word(word) and len(word) >= 3 and (
+            re.match(r"\s+from\s+(?:the|my|our|your|his|her|their|yot|school|college|work|class)\b",
+                     text[match.end():]) or (_known_word(word) and next_word in _STRONG_NAME_NEXT)):
+        return True  # "Dmitri from the group said", "Lysander translated for my dad"
     if word not in COMMON_FIRST_NAMES and word not in MORE_FIRST_NAMES:
         first, _, ordinary = census_names()
         if word not in first:
             if (word,) in places().get(word, ()):
                 return False  # a town the place rule kept on purpose ("Leeds United", "supports Liverpool")
             if word in census_names()[1] and not is_english_word(word) and len(word) >= 4:
-                # a surname on its own: "Jones from the YOT rang", "ask for Okafor"
-                return not sentence_start or next_word in _NAME_LIKE_NEXT
+                # a surname on its own: "Jones from the YOT rang", "ask for Okafor", "Crispin my caseworker"
+                return not sentence_start or next_word in _NAME_LIKE_NEXT or _person_cue_around(text, match) == 2
             if _known_word(word) and word not in _MONTHS_AND_DAYS and (
                     (not sentence_start and _person_cue_around(text, match))
                     or _person_cue_around(text, match, vocative=False) == 2):  # "Baker was my worker"
@@ -987,14 +1005,17 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
         if word in ordinary:  # "June", "Rich", "Frank": a month or a word unless the sentence says person
             return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
         return True
-    if word not in AMBIGUOUS_NAMES and not is_english_word(word):
-        return True
+    if word not in AMBIGUOUS_NAMES and (not is_english_word(word) or word not in _lexicon_words()[0]):
+        return True  # "Joseph": common in writing, never a word in lower case
     return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
 
 
 def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word: str, next_word: str,
                       sentence_start: bool) -> bool:
     """A first name that is also an English word ("Grace", "Frank", "Robin"), written with a capital."""
+    if word in _MONTHS_AND_DAYS and re.search(r"\b(?:" + "|".join(_MONTHS_AND_DAYS) + r")\s+(?:and|or|to|&)\s+$",
+                                              text[: match.start()].lower()):
+        return False  # "in May and June": two months
     if word in _MONTHS_AND_DAYS and word not in ("may", "april", "june", "august"):
         return False
     if word in ("may", "april", "june", "august") and (previous_word in _DATE_WORDS or previous_word[:1].isdigit()
@@ -1044,6 +1065,14 @@ def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sente
     return True
 
 
+def _hyphenated_first_names(word: str) -> bool:
+    """"Billy-Ray", "lily-mae", "alfie-jo": two first names joined, not "will-power" or "sky-high"."""
+    parts = word.lower().split("-")
+    first = _all_first_names()
+    return len(parts) == 2 and all(len(p) >= 2 and (p in first or p in ALL_CURATED_NAMES) for p in parts) \
+        and not all(p in _lexicon_words()[0] for p in parts)
+
+
 @cache
 def _made_of_words(word: str) -> bool:
     """Typed words that are not names though no list holds them: two words run together ("lowkey",
@@ -1076,6 +1105,10 @@ _LOWER_NAME_CUE = re.compile(r"(?:\b(?:me|and)\s+(?:and|n|&)|\b(?:with|wid|wiv|w
 
 def _is_lower_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0)
+    if word in _PERSON_NOUNS or word in _PERSON_CUES or word.endswith("worker"):
+        return False
+    if "-" in word:
+        return _hyphenated_first_names(word)  # "thanks to rosie-may"
     base = re.sub(r"['’]s?$", "", word)  # "mum's" is "mum"
     if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2 or (
             base != word and (base in KNOWN_NOT_NAMES or is_english_word(base) or base in _PERSON_CUES)):
