@@ -440,7 +440,7 @@ _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|st
                        r"(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
-                       r"called|named|name is|"
+                       r"called|named|name is|my name,?\s+(?:its|it's|it’s|it is)|"
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
@@ -783,7 +783,20 @@ def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
 
 # --- names -------------------------------------------------------------------------------------
 
+_INITIALS_AFTER_CUE = re.compile(
+    r"\b(?:(?i:ya|yer|my|ur|your|our)\s+(?i:boi|boy|g|guy|girl|gal|bro|mate|cuz)|(?i:me)\s+(?:and|n|&)|"
+    r"(?i:thanks|thank you|thank u|cheers|big up|shout out|shoutout)(?:\s+to)?)\s+"
+    r"([A-Z]{2}|[A-Za-z]{1,2}\d{1,2}|[a-z]{2}(?=\s+(?:and|n|&)\s))(?![\w'’])")
+_NOT_INITIALS = frozenset("""pc dc ds di gp uk tv pe re it ok no my me us ur ya he we so an to in on at up go do be is am
+as or by of if oh hi yo mi em ye yh ty""".split())
+
+
+def _initials_or_keep(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(1).lower() in _NOT_INITIALS else _replace_group(match, 1, "[name]")
+
+
 def _redact_names(text: str, known: set[str]) -> str:
+    text = _INITIALS_AFTER_CUE.sub(_initials_or_keep, text)
     text = _NICKNAME_CUE.sub(_nickname_cue, text)
     text = _NAME_CUE.sub(lambda m: _cue_name(m, known), text)
     if known:
@@ -952,6 +965,8 @@ def _person_cue_around(text: str, match: re.Match[str], vocative: bool = True) -
     if vocative and re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
             and _SENTENCE_END.search(text[: match.start()]) is not None:
         return 2  # "Precious, thank you for believing in him"
+    if _PRAISED_AS_PERSON.match(text[match.end():]) and before1 not in _DETERMINERS:
+        return 2  # "Rocky is a legend"
     role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(?:\w+\s+)?(\w+)", rest)
     if role and role.group(1) in _PERSON_NOUNS:
         return 2  # "Honour was my victim worker"
@@ -1091,6 +1106,33 @@ def _made_of_words(word: str) -> bool:
         any(word.endswith(end) and word[: -len(end)] in _PRONOUNS for end in ("ve", "re", "ll", "d", "m")))
 
 
+# A lower-case first name that is also a word takes a cue on each side: "me and rocky used to",
+# "thank u to joy she is", "with mo again he gets it", "lol mark is a legend".
+_ME_AND_BEFORE = re.compile(r"\bme\s+(?:and|n|&)\s+$", re.IGNORECASE)
+_TOGETHER_NEXT = frozenset({"are", "were", "used", "went", "got", "both", "still", "have", "had", "was", "did",
+                            "always", "never", "get", "go", "do", "would", "use", "ended", "started"})
+_PERSON_CUE_BEFORE = re.compile(r"\b(?:with|wiv|thank(?:s| you| u)?(?:\s+to)?|cheers(?:\s+to)?|big up|shout ?out"
+                                r"(?:\s+to)?|love (?:u|you)|ask|tell|told|me (?:and|n|&))\s+$", re.IGNORECASE)
+_HE_OR_SHE_NEXT = re.compile(r"\s+(?:[a-z]+\s+)?(?:he|she)\b")
+_PRAISED_AS_PERSON = re.compile(r"\s+(?:is|was|'s|’s)\s+(?:a|an|the|such a|one)\s+(?:\w+\s+)?(?:legend|star|diamond|"
+                                r"gem|bloke|lad|geezer|guy|man|woman|lady|girl|boy|angel|hero|saint|g)\b",
+                                re.IGNORECASE)
+
+
+def _word_name_in_lower_case(text: str, match: re.Match[str], word: str) -> bool:
+    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or word in _MONTHS_AND_DAYS:
+        return False
+    before, after = text[: match.start()], text[match.end():]
+    first_name = word in _all_first_names() or word in AMBIGUOUS_NAMES
+    if first_name and _ME_AND_BEFORE.search(before) and _neighbours(text, match)[1] in _TOGETHER_NEXT | _STRONG_NAME_NEXT:
+        return True  # "me and liberty are still friends"
+    if first_name and _PERSON_CUE_BEFORE.search(before) and _HE_OR_SHE_NEXT.match(after):
+        return True  # "big up sky she got me bus passes"
+    unknown = not _known_word(word) and len(word) >= 3 and not _made_of_words(word)
+    return (first_name or unknown) and _neighbours(text, match)[0] not in _DETERMINERS \
+        and _PRAISED_AS_PERSON.match(after) is not None  # "i think kev is a top bloke"
+
+
 _AUXILIARIES = frozenset({"is", "was", "do", "does", "did", "have", "has", "had", "could", "would", "should", "ca",
                           "wo", "are", "were", "must", "might", "need", "ai", "wasn", "don", "didn"})
 _PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "there", "that", "who", "what", "u", "ya"})
@@ -1109,6 +1151,8 @@ def _is_lower_name(text: str, match: re.Match[str]) -> bool:
         return False
     if "-" in word:
         return _hyphenated_first_names(word)  # "thanks to rosie-may"
+    if _word_name_in_lower_case(text, match, word):
+        return True
     base = re.sub(r"['’]s?$", "", word)  # "mum's" is "mum"
     if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2 or (
             base != word and (base in KNOWN_NOT_NAMES or is_english_word(base) or base in _PERSON_CUES)):
