@@ -842,14 +842,15 @@ def _listed_name(match: re.Match[str], group: int) -> str:
     word = match.group(group)
     lower = word.lower()
     first, surnames, _ = census_names()
-    if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2:
-        return match.group(0)
+    if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2 \
+            or lower in _PERSON_NOUNS or lower.endswith("worker"):
+        return match.group(0)  # "The caseworker, [name]": a role beside a name, not another name
     if word[0].isupper():
         listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower) or _proper_noun_only(lower)
         if listed and is_english_word(lower) and lower not in ALL_CURATED_NAMES and lower not in first:
             listed = False
     else:  # lower case: only a name no dictionary knows ("dani n jordan")
-        by_comma = "," in match.group(0)
+        by_comma = "," in match.group(0) or match.string[match.end(): match.end() + 1] == ","
         listed = not is_english_word(lower) and (lower in first or lower in ALL_CURATED_NAMES
                                                  or (not _known_word(lower) and not by_comma)) and len(lower) >= 3
     return _replace_group(match, group, "[name]") if listed else match.group(0)
