@@ -131,6 +131,9 @@ _NAME_LIKE_NEXT = frozenset({"was", "is", "has", "had", "helped", "listened", "e
                              "interpreted", "organised", "organized", "arranged", "encouraged", "reassured",
                              "advised", "introduced", "referred", "booked", "collected", "mentored", "coached",
                              "supervised", "been", "checked", "rung", "messaged", "emailed", "listened"})
+# Verbs that only a person's name comes before ("Rasa translated"; a firm "helps" too, so not that)
+_PERSON_ONLY_VERBS = frozenset({"listened", "explained", "translated", "interpreted", "understood", "texted", "rang",
+                                "phoned", "believed", "encouraged", "reassured", "mentored", "coached", "cared"})
 # At a sentence's start a capitalised word proves nothing: "Hope is all we have", "Grace and patience".
 _STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", "always", "never", "were", "did",
                                        "does", "made", "got", "gave", "took", "went", "kept", "called", "would",
@@ -859,9 +862,14 @@ def _listed_name(match: re.Match[str], group: int) -> str:
 def _first_name_before_surname(match: re.Match[str]) -> str:
     """"Dean [name]": a first name that is also a word, right before a removed surname."""
     lower = match.group(1).lower()
-    if lower in _all_first_names() and lower not in _PERSON_CUES \
-            and lower not in _MONTHS_AND_DAYS and lower not in KNOWN_NOT_NAMES:
-        return "[name]"
+    if lower in _PERSON_CUES or lower in KNOWN_NOT_NAMES or lower in _GREETINGS or lower in _DETERMINERS:
+        return match.group(0)
+    if lower in _MONTHS_AND_DAYS and (len(lower) > 3 or lower in ("may", "sun", "sat", "wed", "mar")
+                                      or re.search(r"\d\s*$", match.string[: match.start()])):
+        return match.group(0)  # "since June [name] ...", "3 Jun"
+    if lower in _all_first_names() or _proper_noun_only(lower) or (
+            not _known_word(lower) and len(lower) >= 2 and lower not in _MONTHS_AND_DAYS) or lower == "jun":
+        return "[name]"  # "Paddy Joe", "Jun Hao", "Mai Anh": two given names
     return match.group(0)
 
 
@@ -903,7 +911,7 @@ def _cue_name(match: re.Match[str], known: set[str]) -> str:
     is_name = lower in known or (
         lower not in _NOT_NAMES_AFTER_CUE
         and ((word[0].isupper() and not (word.isupper() and is_english_word(lower))) or lower in ALL_CURATED_NAMES
-             or (not is_english_word(lower) and lower in census_names()[0])
+             or (not is_english_word(lower) and (lower in census_names()[0] or _proper_noun_only(lower)))
              or (not _known_word(lower) and len(lower) >= 3 and not _made_of_words(lower)  # "my mate deano"
                  and (word[0].isupper() or not lower.endswith(("s", "ed", "ing")))))  # not "my brother chokes me"
         and not (lower in AMBIGUOUS_NAMES and not word[0].isupper())
@@ -1003,6 +1011,9 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
             if word in census_names()[1] and not is_english_word(word) and len(word) >= 4:
                 # a surname on its own: "Jones from the YOT rang", "ask for Okafor", "Crispin my caseworker"
                 return not sentence_start or next_word in _NAME_LIKE_NEXT or _person_cue_around(text, match) == 2
+            if not sentence_start and next_word in _PERSON_ONLY_VERBS and previous_word not in _DETERMINERS \
+                    and not re.search(r"[A-Z][\w']*\s*$", text[: match.start()]):
+                return True  # "I am Lithuanian and Rasa translated for me"
             if _known_word(word) and word not in _MONTHS_AND_DAYS and (
                     (not sentence_start and _person_cue_around(text, match))
                     or _person_cue_around(text, match, vocative=False) == 2):  # "Baker was my worker"
