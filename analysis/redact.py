@@ -367,7 +367,9 @@ _NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old",
 
 _FLAT = re.compile(r"\b(?:(?i:flat|apartment|apt|unit)|Number|No\.?|(?<=at )no\.?)\s*\d{1,4}[A-Za-z]?\b"
                    r"(?:,?\s+(?:[A-Z][\w']+\s+){1,2}(?:House|Court|Tower|Lodge|Mansions|Point|Heights|Block|"
-                   r"Buildings))?")
+                   r"Buildings)|,?\s+(?!(?:the|in|at|on|of|my|our|a|and|with|for|to)\s)[a-z]{3,}\s+"
+                   r"(?:house|court|tower|lodge|mansions|point|heights|block|buildings|close|road|street|avenue|"
+                   r"drive|way|lane|crescent|grove|gardens|terrace|place|walk|row|view))?")
 _CARE_HOME = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Care|Nursing|Residential|Children's|Childrens)\s+Home\b")
 _PUB = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Arms|Inn|Tavern)\b"
                   r"|(?<=the )(?:Duke|Duchess|Marquis|Marquess|Earl|King|Queen|Prince|Princess|Lord)\s+of\s+[A-Z]\w+\b")
@@ -400,6 +402,7 @@ _NOT_STREET_NAMES = frozenset({"main", "high", "back", "same", "busy", "other", 
                                "dual", "one", "way", "slip", "private", "fast", "local", "open"})
 _SCHOOL = re.compile(
     r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
+    r"(?:(?:y|yr|ar|dan)\s+(?:[A-Z][\w']*\s+){1,2})?"
     r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
     r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
     r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-ZŴŶÂÊÎÔÛ][\w'-]*|y|yr|a|ac)\b)+"
@@ -407,6 +410,7 @@ _SCHOOL = re.compile(
 # Schools typed in lower case: "ysgol bryn hafren", "hazelwood academy", "st bede's"
 _LOWER_WELSH_SCHOOL = re.compile(r"\b(?:ysgol|coleg)((?:\s+[a-z][a-z'’-]*){1,4})")
 _LOWER_SCHOOL = re.compile(r"\b(?:(?:st|saint)\.?\s+[a-z]+['’]s\b(?:\s+(?:rc|ce|primary|high|catholic))*"
+                           r"|(?:(?<=of )|(?<=to )|(?<=at )|(?<=from )|(?<=go )|(?<=went )|(?<=in ))(?:st|saint)\.?\s+([a-z]{3,}s)\b"
                            r"|([a-z]+)\s+(?:academy|high school|high|primary school|primary|college|comprehensive|"
                            r"grammar|school)\b)")
 _WELSH_LINKS = frozenset({"y", "yr", "a", "ac", "bro", "cwm", "glan", "gyfun", "uwchradd", "gymraeg", "gynradd",
@@ -429,7 +433,13 @@ def _lower_welsh_school(match: re.Match[str]) -> str:
 
 
 def _lower_school(match: re.Match[str]) -> str:
-    name = match.group(1)
+    saint = match.group(1)
+    if saint is not None:  # "kicked out of st benedicts": a saint (a first name, or a word no list knows)
+        stem = saint[:-1]
+        if stem in _all_first_names() or _proper_noun_only(stem) or (not _known_word(stem) and not _made_of_words(stem)):
+            return "[school]"
+        return match.group(0)
+    name = match.group(2)
     if name is None:
         return "[school]"  # "st bede's"
     if is_english_word(name) or name in KNOWN_NOT_NAMES or name in _NOT_NAMES_AFTER_CUE or len(name) < 4:
@@ -515,6 +525,9 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _redact_places(text)
     text = _PLACE_SHAPED.sub(_place_shaped_or_keep, text)
     text = _UNLISTED_PLACE.sub(_unlisted_place, text)
+    text = _SUFFIXED_PLACE.sub(_suffixed_place, text)
+    text = _PLACE_PREFIX.sub("[place]", text)
+    text = _ON_SEA.sub("[place]", text)
     text = _redact_names(text, _known_name_forms(known_names))
     return re.sub(r"\[address\](?:,?\s*\[address\])+", "[address]", text)  # "Flat 3, 22b Kings Court": one address
 
@@ -763,7 +776,33 @@ kingdom""".split())
 # Words that end the names of districts and villages: "Kings Heath", "Bromley Cross", "Norris Green".
 _PLACE_SUFFIXES = frozenset({"Cross", "Green", "Heath", "Hill", "Bridge", "Vale", "End", "Common", "Village", "Wood",
                              "Moor", "Gate", "Fold", "Brook", "Mill", "Side", "Bank", "Lees", "Marsh", "Fields",
-                             "Heights", "Farm", "Forum", "Rock", "Quays", "Quay", "Grange"})
+                             "Heights", "Farm", "Forum", "Rock", "Quays", "Quay", "Grange", "Market", "Junction",
+                             "Park", "Wells", "Bay", "Norton", "Barr", "Heath"})
+
+
+# "Kings Norton", "Lower Earley", "Great Barr": a word before a place that is part of its name
+_PLACE_PREFIX = re.compile(r"\b(?:Kings|King's|Kings'|Great|Little|Lower|Upper|Old|North|South|East|West|Higher|"
+                           r"Nether|Long|Market|Castle|Church|Bishops|Bishop's|Chipping|Steeple|Much|Mid|Low|High)"
+                           r"\s+\[place\]")
+# "Rhos on Sea", "Stratford upon Avon", "Westcliff-on-Sea" (the hyphened one goes with the Welsh rule)
+_ON_SEA = re.compile(r"\[place\]\s+(?:on|upon|under|by)\s+(?:the\s+)?(?:Sea|Avon|Trent|Tyne|Thames|Tees|Wye|Severn|"
+                     r"Dee|Ouse|Humber|Lune|Mersey|Wear|Stour|Tweed|Usk|Taff|Hill|\[place\])\b")
+# Districts the gazetteer lacks, named by their last word, after more verbs of going: "couldnt leave Kings Heath",
+# "hang round Chapel Market"
+_SUFFIXED_PLACE = re.compile(r"\b(?i:to|at|leave|left|leaving|about|round|around|in|from|near|outside|visit|"
+                             r"visiting|past|through)\s+((?:[A-Z][a-z]+\s+){1,2}(?:" + "|".join(
+                                 sorted({"Cross", "Green", "Heath", "Vale", "End", "Common", "Market", "Junction",
+                                         "Wells", "Norton", "Barr", "Side", "Marsh", "Fields", "Quay", "Quays"}))
+                             + r"))\b(?!\s+(?i:station|road|street|lane|hospital|school|college|centre|park|court))")
+
+
+def _suffixed_place(match: re.Match[str]) -> str:
+    words = match.group(1).split()
+    if any(w.lower() in KNOWN_NOT_NAMES or w.lower() in _MONTHS_AND_DAYS or w.lower() in _NOT_PLACE_LAST_WORDS
+           or w in ("The", "A", "My", "Our", "Your", "Their", "His", "Her", "This", "That", "Every", "No")
+           for w in words[:-1]):
+        return match.group(0)  # "to The End", "at Christmas Market"
+    return _replace_group(match, 1, "[place]")
 
 
 def _unlisted_place(match: re.Match[str]) -> str:
