@@ -436,7 +436,8 @@ def _lower_school(match: re.Match[str]) -> str:
     saint = match.group(1)
     if saint is not None:  # "kicked out of st benedicts": a saint (a first name, or a word no list knows)
         stem = saint[:-1]
-        if stem in _all_first_names() or _proper_noun_only(stem) or (not _known_word(stem) and not _made_of_words(stem)):
+        if stem in _all_first_names() or _proper_noun_only(stem) or (
+                not _known_word(stem) and not _made_of_words(stem)):
             return "[school]"
         return match.group(0)
     name = match.group(2)
