@@ -127,14 +127,20 @@ _NAME_LIKE_NEXT = frozenset({"was", "is", "has", "had", "helped", "listened", "e
                              "found", "left", "brought", "spoke", "wrote", "believed", "supported", "stayed",
                              "looked", "tried", "treated", "pushed", "checked", "asked", "let", "put", "set",
                              "would", "will", "could", "can", "should", "really", "also", "just", "actually",
-                             "still", "even", "literally", "definitely", "honestly", "genuinely"})
+                             "still", "even", "literally", "definitely", "honestly", "genuinely", "translated",
+                             "interpreted", "organised", "organized", "arranged", "encouraged", "reassured",
+                             "advised", "introduced", "referred", "booked", "collected", "mentored", "coached",
+                             "supervised", "been", "checked", "rung", "messaged", "emailed", "listened"})
+# Verbs that only a person's name comes before ("Rasa translated"; a firm "helps" too, so not that)
+_PERSON_ONLY_VERBS = frozenset({"listened", "explained", "translated", "interpreted", "understood", "texted", "rang",
+                                "phoned", "believed", "encouraged", "reassured", "mentored", "coached", "cared"})
 # At a sentence's start a capitalised word proves nothing: "Hope is all we have", "Grace and patience".
 _STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", "always", "never", "were", "did",
                                        "does", "made", "got", "gave", "took", "went", "kept", "called", "would",
                                        "will", "could", "can", "should", "really", "also", "just", "actually",
                                        "still", "even", "literally", "definitely", "honestly", "genuinely", "let",
                                        "put", "set", "felt", "left", "found", "saw", "knew", "needs", "comes",
-                                       "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says"}
+                                       "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says", "been"}
 # Words that name a feeling or a modal before they name a person: "Hope is all we have", "Will do".
 _ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "patience", "mark", "bill", "rich",
                              "summer", "dawn", "sky", "rose", "jazz", "sunny", "justice", "honour", "peace",
@@ -179,7 +185,7 @@ superdrug poundland wilko costa starbucks subway dominos timpsons halfords screw
 playstation ps4 ps5 xbox nintendo switch fifa fortnite roblox minecraft cod gta netflix youtube spotify
 tiktok snapchat snap insta instagram whatsapp facebook fb twitter discord telegram iphone android samsung
 nike adidas puma gucci uber deliveroo amazon ebay google microsoft apple lego
-maths english science welsh cymraeg art pe re ict dt btec cv
+maths english science welsh cymraeg art pe re ict dt btec cv ysgol coleg comp
 christmas xmas easter eid ramadan diwali hanukkah halloween bonfire jummah
 arsenal chelsea spurs tottenham villa wolves everton liverpool celtic rangers
 mum dad nan grandad lol omg tbh idk ngl fr innit wagwan bruv fam peng peak mint safe waz wuz woz kl brill
@@ -326,7 +332,9 @@ _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
                     r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|"
                     r"Reverend|"
-                    r"Rev|Imam|Pastor|Rabbi)\.?\s+((?:[A-Z][a-zA-Z'-]+|(?!I\b)[A-Z]\b)(?:\s+[A-Z][a-zA-Z'-]+)?)")
+                    r"Rev|Imam|Pastor|Rabbi)\.?\s+(?!(?:Who|What|The|And|Is|Was|Says|Said|Told)\b)"
+                    r"((?:(?:Ó|Ní|Nic|Mac|Mc|Ua|Uí|Ui|Ni|O|De|Van|Von|Al|El|Bin|Ap)\s+(?:an\s+|na\s+|a\s+)?)?"
+                    r"(?:[tnh]?[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+|(?!I\b)[A-Z]\b)(?:\s+[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+)?)")
 _COUPLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:and|&)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+")
 # Nicknames: "Big T", "Lil Dee", "Big Tone from the gym"
 _NICKNAME = re.compile(r"\b(?:Big|Lil|Little)\s+([A-Z][a-z]*)\b")
@@ -359,7 +367,9 @@ _NOT_ESTATE_NAMES = frozenset({"housing", "council", "industrial", "new", "old",
 
 _FLAT = re.compile(r"\b(?:(?i:flat|apartment|apt|unit)|Number|No\.?|(?<=at )no\.?)\s*\d{1,4}[A-Za-z]?\b"
                    r"(?:,?\s+(?:[A-Z][\w']+\s+){1,2}(?:House|Court|Tower|Lodge|Mansions|Point|Heights|Block|"
-                   r"Buildings))?")
+                   r"Buildings)|,?\s+(?!(?:the|in|at|on|of|my|our|a|and|with|for|to)\s)[a-z]{3,}\s+"
+                   r"(?:house|court|tower|lodge|mansions|point|heights|block|buildings|close|road|street|avenue|"
+                   r"drive|way|lane|crescent|grove|gardens|terrace|place|walk|row|view))?")
 _CARE_HOME = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Care|Nursing|Residential|Children's|Childrens)\s+Home\b")
 _PUB = re.compile(r"\b(?:[A-Z][\w']+\s+){1,2}(?:Arms|Inn|Tavern)\b"
                   r"|(?<=the )(?:Duke|Duchess|Marquis|Marquess|Earl|King|Queen|Prince|Princess|Lord)\s+of\s+[A-Z]\w+\b")
@@ -392,13 +402,15 @@ _NOT_STREET_NAMES = frozenset({"main", "high", "back", "same", "busy", "other", 
                                "dual", "one", "way", "slip", "private", "fast", "local", "open"})
 _SCHOOL = re.compile(
     r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
+    r"(?:(?:y|yr|ar|dan)\s+(?:[A-Z][\w']*\s+){1,2})?"
     r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
     r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
-    r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-Z][\w'-]*|y|yr|a|ac))+"
+    r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-ZŴŶÂÊÎÔÛ][\w'-]*|y|yr|a|ac)\b)+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
 # Schools typed in lower case: "ysgol bryn hafren", "hazelwood academy", "st bede's"
 _LOWER_WELSH_SCHOOL = re.compile(r"\b(?:ysgol|coleg)((?:\s+[a-z][a-z'’-]*){1,4})")
 _LOWER_SCHOOL = re.compile(r"\b(?:(?:st|saint)\.?\s+[a-z]+['’]s\b(?:\s+(?:rc|ce|primary|high|catholic))*"
+                           r"|(?:(?<=of )|(?<=to )|(?<=at )|(?<=from )|(?<=go )|(?<=went )|(?<=in ))(?:st|saint)\.?\s+([a-z]{3,}s)\b"
                            r"|([a-z]+)\s+(?:academy|high school|high|primary school|primary|college|comprehensive|"
                            r"grammar|school)\b)")
 _WELSH_LINKS = frozenset({"y", "yr", "a", "ac", "bro", "cwm", "glan", "gyfun", "uwchradd", "gymraeg", "gynradd",
@@ -421,7 +433,14 @@ def _lower_welsh_school(match: re.Match[str]) -> str:
 
 
 def _lower_school(match: re.Match[str]) -> str:
-    name = match.group(1)
+    saint = match.group(1)
+    if saint is not None:  # "kicked out of st benedicts": a saint (a first name, or a word no list knows)
+        stem = saint[:-1]
+        if stem in _all_first_names() or _proper_noun_only(stem) or (
+                not _known_word(stem) and not _made_of_words(stem)):
+            return "[school]"
+        return match.group(0)
+    name = match.group(2)
     if name is None:
         return "[school]"  # "st bede's"
     if is_english_word(name) or name in KNOWN_NOT_NAMES or name in _NOT_NAMES_AFTER_CUE or len(name) < 4:
@@ -435,7 +454,7 @@ _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|st
                        r"(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
-                       r"called|named|name is|"
+                       r"called|named|name is|my name,?\s+(?:its|it's|it’s|it is)|"
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
@@ -507,6 +526,9 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _redact_places(text)
     text = _PLACE_SHAPED.sub(_place_shaped_or_keep, text)
     text = _UNLISTED_PLACE.sub(_unlisted_place, text)
+    text = _SUFFIXED_PLACE.sub(_suffixed_place, text)
+    text = _PLACE_PREFIX.sub("[place]", text)
+    text = _ON_SEA.sub("[place]", text)
     text = _redact_names(text, _known_name_forms(known_names))
     return re.sub(r"\[address\](?:,?\s*\[address\])+", "[address]", text)  # "Flat 3, 22b Kings Court": one address
 
@@ -564,6 +586,8 @@ _NOT_IN_STREET_NAMES = frozenset({"the", "at", "across", "on", "in", "of", "to",
 
 def _address_or_keep(match: re.Match[str]) -> str:
     words = match.group(0).split()
+    if words[-1] == "Dr" and re.match(r"\.?\s+[A-Z]", match.string[match.end():]):
+        return match.group(0)  # "Thanks Dr Okonjo": a doctor, for the title rule
     if words[0][:1].isdigit() and any(w.lower() in _NOT_IN_STREET_NAMES for w in words[1:-1]):
         return match.group(0)  # "from Number 9 across the road", "still 15 at court"
     if words[-2] in _COURTS_AND_PARKS and words[-1] in ("Court", "Park", "Centre"):
@@ -753,7 +777,33 @@ kingdom""".split())
 # Words that end the names of districts and villages: "Kings Heath", "Bromley Cross", "Norris Green".
 _PLACE_SUFFIXES = frozenset({"Cross", "Green", "Heath", "Hill", "Bridge", "Vale", "End", "Common", "Village", "Wood",
                              "Moor", "Gate", "Fold", "Brook", "Mill", "Side", "Bank", "Lees", "Marsh", "Fields",
-                             "Heights", "Farm", "Forum", "Rock", "Quays", "Quay", "Grange"})
+                             "Heights", "Farm", "Forum", "Rock", "Quays", "Quay", "Grange", "Market", "Junction",
+                             "Park", "Wells", "Bay", "Norton", "Barr", "Heath"})
+
+
+# "Kings Norton", "Lower Earley", "Great Barr": a word before a place that is part of its name
+_PLACE_PREFIX = re.compile(r"\b(?:Kings|King's|Kings'|Great|Little|Lower|Upper|Old|North|South|East|West|Higher|"
+                           r"Nether|Long|Market|Castle|Church|Bishops|Bishop's|Chipping|Steeple|Much|Mid|Low|High)"
+                           r"\s+\[place\]")
+# "Rhos on Sea", "Stratford upon Avon", "Westcliff-on-Sea" (the hyphened one goes with the Welsh rule)
+_ON_SEA = re.compile(r"\[place\]\s+(?:on|upon|under|by)\s+(?:the\s+)?(?:Sea|Avon|Trent|Tyne|Thames|Tees|Wye|Severn|"
+                     r"Dee|Ouse|Humber|Lune|Mersey|Wear|Stour|Tweed|Usk|Taff|Hill|\[place\])\b")
+# Districts the gazetteer lacks, named by their last word, after more verbs of going: "couldnt leave Kings Heath",
+# "hang round Chapel Market"
+_SUFFIXED_PLACE = re.compile(r"\b(?i:to|at|leave|left|leaving|about|round|around|in|from|near|outside|visit|"
+                             r"visiting|past|through)\s+((?:[A-Z][a-z]+\s+){1,2}(?:" + "|".join(
+                                 sorted({"Cross", "Green", "Heath", "Vale", "End", "Common", "Market", "Junction",
+                                         "Wells", "Norton", "Barr", "Side", "Marsh", "Fields", "Quay", "Quays"}))
+                             + r"))\b(?!\s+(?i:station|road|street|lane|hospital|school|college|centre|park|court))")
+
+
+def _suffixed_place(match: re.Match[str]) -> str:
+    words = match.group(1).split()
+    if any(w.lower() in KNOWN_NOT_NAMES or w.lower() in _MONTHS_AND_DAYS or w.lower() in _NOT_PLACE_LAST_WORDS
+           or w in ("The", "A", "My", "Our", "Your", "Their", "His", "Her", "This", "That", "Every", "No")
+           for w in words[:-1]):
+        return match.group(0)  # "to The End", "at Christmas Market"
+    return _replace_group(match, 1, "[place]")
 
 
 def _unlisted_place(match: re.Match[str]) -> str:
@@ -776,7 +826,20 @@ def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
 
 # --- names -------------------------------------------------------------------------------------
 
+_INITIALS_AFTER_CUE = re.compile(
+    r"\b(?:(?i:ya|yer|my|ur|your|our)\s+(?i:boi|boy|g|guy|girl|gal|bro|mate|cuz)|(?i:me)\s+(?:and|n|&)|"
+    r"(?i:thanks|thank you|thank u|cheers|big up|shout out|shoutout)(?:\s+to)?)\s+"
+    r"([A-Z]{2}|[A-Za-z]{1,2}\d{1,2}|[a-z]{2}(?=\s+(?:and|n|&)\s))(?![\w'’])")
+_NOT_INITIALS = frozenset("""pc dc ds di gp uk tv pe re it ok no my me us ur ya he we so an to in on at up go do be is am
+as or by of if oh hi yo mi em ye yh ty""".split())
+
+
+def _initials_or_keep(match: re.Match[str]) -> str:
+    return match.group(0) if match.group(1).lower() in _NOT_INITIALS else _replace_group(match, 1, "[name]")
+
+
 def _redact_names(text: str, known: set[str]) -> str:
+    text = _INITIALS_AFTER_CUE.sub(_initials_or_keep, text)
     text = _NICKNAME_CUE.sub(_nickname_cue, text)
     text = _NAME_CUE.sub(lambda m: _cue_name(m, known), text)
     if known:
@@ -822,14 +885,15 @@ def _listed_name(match: re.Match[str], group: int) -> str:
     word = match.group(group)
     lower = word.lower()
     first, surnames, _ = census_names()
-    if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2:
-        return match.group(0)
+    if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2 \
+            or lower in _PERSON_NOUNS or lower.endswith("worker"):
+        return match.group(0)  # "The caseworker, [name]": a role beside a name, not another name
     if word[0].isupper():
         listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower) or _proper_noun_only(lower)
         if listed and is_english_word(lower) and lower not in ALL_CURATED_NAMES and lower not in first:
             listed = False
     else:  # lower case: only a name no dictionary knows ("dani n jordan")
-        by_comma = "," in match.group(0)
+        by_comma = "," in match.group(0) or match.string[match.end(): match.end() + 1] == ","
         listed = not is_english_word(lower) and (lower in first or lower in ALL_CURATED_NAMES
                                                  or (not _known_word(lower) and not by_comma)) and len(lower) >= 3
     return _replace_group(match, group, "[name]") if listed else match.group(0)
@@ -838,9 +902,14 @@ def _listed_name(match: re.Match[str], group: int) -> str:
 def _first_name_before_surname(match: re.Match[str]) -> str:
     """"Dean [name]": a first name that is also a word, right before a removed surname."""
     lower = match.group(1).lower()
-    if lower in _all_first_names() and lower not in _PERSON_CUES \
-            and lower not in _MONTHS_AND_DAYS and lower not in KNOWN_NOT_NAMES:
-        return "[name]"
+    if lower in _PERSON_CUES or lower in KNOWN_NOT_NAMES or lower in _GREETINGS or lower in _DETERMINERS:
+        return match.group(0)
+    if lower in _MONTHS_AND_DAYS and (len(lower) > 3 or lower in ("may", "sun", "sat", "wed", "mar")
+                                      or re.search(r"\d\s*$", match.string[: match.start()])):
+        return match.group(0)  # "since June [name] ...", "3 Jun"
+    if lower in _all_first_names() or _proper_noun_only(lower) or (
+            not _known_word(lower) and len(lower) >= 2 and lower not in _MONTHS_AND_DAYS) or lower == "jun":
+        return "[name]"  # "Paddy Joe", "Jun Hao", "Mai Anh": two given names
     return match.group(0)
 
 
@@ -882,7 +951,7 @@ def _cue_name(match: re.Match[str], known: set[str]) -> str:
     is_name = lower in known or (
         lower not in _NOT_NAMES_AFTER_CUE
         and ((word[0].isupper() and not (word.isupper() and is_english_word(lower))) or lower in ALL_CURATED_NAMES
-             or (not is_english_word(lower) and lower in census_names()[0])
+             or (not is_english_word(lower) and (lower in census_names()[0] or _proper_noun_only(lower)))
              or (not _known_word(lower) and len(lower) >= 3 and not _made_of_words(lower)  # "my mate deano"
                  and (word[0].isupper() or not lower.endswith(("s", "ed", "ing")))))  # not "my brother chokes me"
         and not (lower in AMBIGUOUS_NAMES and not word[0].isupper())
@@ -914,7 +983,12 @@ _PERSON_NOUNS = frozenset({"eldest", "youngest", "oldest", "middle", "son", "dau
                            "worker", "mentor", "officer", "teacher", "mate", "friend", "brother", "sister",
                            "cousin", "nan", "mum", "dad", "partner", "girlfriend", "boyfriend", "baby", "kid",
                            "child", "grandson", "granddaughter", "nephew", "niece", "neighbour", "carer",
-                           "keyworker", "caseworker", "manager", "boss", "coach", "little", "oldest", "twin"})
+                           "keyworker", "caseworker", "manager", "boss", "coach", "little", "oldest", "twin",
+                           "supervisor", "nurse", "volunteer", "practitioner", "counsellor", "therapist",
+                           "psychologist", "advocate", "solicitor", "lawyer", "tutor", "lady", "woman", "bloke",
+                           "guy", "fella", "receptionist", "interpreter", "translator", "chaplain", "instructor",
+                           "trainer", "copper", "headteacher", "assistant", "senco", "doctor", "midwife",
+                           "paramedic", "cook", "chef", "driver", "nan", "gran", "aunty", "auntie", "uncle"})
 
 
 _HOME_NOUNS = frozenset({"house", "flat", "room", "place", "phone", "car", "bike", "birthday", "mam", "idea",
@@ -934,12 +1008,14 @@ def _person_cue_around(text: str, match: re.Match[str], vocative: bool = True) -
         return 2
     if re.match(r"\s*(?:he|she)(?:'s|’s| is| was| has| had)\b", rest):
         return 1
-    apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your|the)\s+(\w+)(?:\s+(\w+))?", rest)
-    if apposition and (apposition.group(1) in _PERSON_NOUNS or apposition.group(2) in _PERSON_NOUNS):
+    apposition = re.match(r"\s*[,(-]?\s*(?:my|our|his|her|your|the)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", rest)
+    if apposition and any(w in _PERSON_NOUNS for w in apposition.groups()):
         return 2
     if vocative and re.match(r"\s*,\s*(?:thank|thanks|cheers|ta|you|u|ur|you're|your)\b", rest) \
             and _SENTENCE_END.search(text[: match.start()]) is not None:
         return 2  # "Precious, thank you for believing in him"
+    if _PRAISED_AS_PERSON.match(text[match.end():]) and before1 not in _DETERMINERS:
+        return 2  # "Rocky is a legend"
     role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(?:\w+\s+)?(\w+)", rest)
     if role and role.group(1) in _PERSON_NOUNS:
         return 2  # "Honour was my victim worker"
@@ -961,14 +1037,23 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
     if previous_word in ("st", "st.", "saint"):
         return False  # a saint's name is an organisation's or a place's ("St John Ambulance")
     sentence_start = _SENTENCE_END.search(text[: match.start()]) is not None
+    if "-" in word and _hyphenated_first_names(word):
+        return True  # "Billy-Ray", "Mary-Kate"
+    if sentence_start and not is_english_word(word) and len(word) >= 3 and (
+            re.match(r"\s+from\s+(?:the|my|our|your|his|her|their|yot|school|college|work|class)\b",
+                     text[match.end():]) or (_known_word(word) and next_word in _STRONG_NAME_NEXT)):
+        return True  # "Dmitri from the group said", "Lysander translated for my dad"
     if word not in COMMON_FIRST_NAMES and word not in MORE_FIRST_NAMES:
         first, _, ordinary = census_names()
         if word not in first:
             if (word,) in places().get(word, ()):
                 return False  # a town the place rule kept on purpose ("Leeds United", "supports Liverpool")
             if word in census_names()[1] and not is_english_word(word) and len(word) >= 4:
-                # a surname on its own: "Jones from the YOT rang", "ask for Okafor"
-                return not sentence_start or next_word in _NAME_LIKE_NEXT
+                # a surname on its own: "Jones from the YOT rang", "ask for Okafor", "Crispin my caseworker"
+                return not sentence_start or next_word in _NAME_LIKE_NEXT or _person_cue_around(text, match) == 2
+            if not sentence_start and next_word in _PERSON_ONLY_VERBS and previous_word not in _DETERMINERS \
+                    and not re.search(r"[A-Z][\w']*\s*$", text[: match.start()]):
+                return True  # "I am Lithuanian and Rasa translated for me"
             if _known_word(word) and word not in _MONTHS_AND_DAYS and (
                     (not sentence_start and _person_cue_around(text, match))
                     or _person_cue_around(text, match, vocative=False) == 2):  # "Baker was my worker"
@@ -987,14 +1072,17 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
         if word in ordinary:  # "June", "Rich", "Frank": a month or a word unless the sentence says person
             return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
         return True
-    if word not in AMBIGUOUS_NAMES and not is_english_word(word):
-        return True
+    if word not in AMBIGUOUS_NAMES and (not is_english_word(word) or word not in _lexicon_words()[0]):
+        return True  # "Joseph": common in writing, never a word in lower case
     return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
 
 
 def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word: str, next_word: str,
                       sentence_start: bool) -> bool:
     """A first name that is also an English word ("Grace", "Frank", "Robin"), written with a capital."""
+    if word in _MONTHS_AND_DAYS and re.search(r"\b(?:" + "|".join(_MONTHS_AND_DAYS) + r")\s+(?:and|or|to|&)\s+$",
+                                              text[: match.start()].lower()):
+        return False  # "in May and June": two months
     if word in _MONTHS_AND_DAYS and word not in ("may", "april", "june", "august"):
         return False
     if word in ("may", "april", "june", "august") and (previous_word in _DATE_WORDS or previous_word[:1].isdigit()
@@ -1044,6 +1132,14 @@ def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sente
     return True
 
 
+def _hyphenated_first_names(word: str) -> bool:
+    """"Billy-Ray", "lily-mae", "alfie-jo": two first names joined, not "will-power" or "sky-high"."""
+    parts = word.lower().split("-")
+    first = _all_first_names()
+    return len(parts) == 2 and all(len(p) >= 2 and (p in first or p in ALL_CURATED_NAMES) for p in parts) \
+        and not all(p in _lexicon_words()[0] for p in parts)
+
+
 @cache
 def _made_of_words(word: str) -> bool:
     """Typed words that are not names though no list holds them: two words run together ("lowkey",
@@ -1062,6 +1158,33 @@ def _made_of_words(word: str) -> bool:
         any(word.endswith(end) and word[: -len(end)] in _PRONOUNS for end in ("ve", "re", "ll", "d", "m")))
 
 
+# A lower-case first name that is also a word takes a cue on each side: "me and rocky used to",
+# "thank u to joy she is", "with mo again he gets it", "lol mark is a legend".
+_ME_AND_BEFORE = re.compile(r"\bme\s+(?:and|n|&)\s+$", re.IGNORECASE)
+_TOGETHER_NEXT = frozenset({"are", "were", "used", "went", "got", "both", "still", "have", "had", "was", "did",
+                            "always", "never", "get", "go", "do", "would", "use", "ended", "started"})
+_PERSON_CUE_BEFORE = re.compile(r"\b(?:with|wiv|thank(?:s| you| u)?(?:\s+to)?|cheers(?:\s+to)?|big up|shout ?out"
+                                r"(?:\s+to)?|love (?:u|you)|ask|tell|told|me (?:and|n|&))\s+$", re.IGNORECASE)
+_HE_OR_SHE_NEXT = re.compile(r"\s+(?:[a-z]+\s+)?(?:he|she)\b")
+_PRAISED_AS_PERSON = re.compile(r"\s+(?:is|was|'s|’s)\s+(?:a|an|the|such a|one)\s+(?:\w+\s+)?(?:legend|star|diamond|"
+                                r"gem|bloke|lad|geezer|guy|man|woman|lady|girl|boy|angel|hero|saint|g)\b",
+                                re.IGNORECASE)
+
+
+def _word_name_in_lower_case(text: str, match: re.Match[str], word: str) -> bool:
+    if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or word in _MONTHS_AND_DAYS:
+        return False
+    before, after = text[: match.start()], text[match.end():]
+    first_name = word in _all_first_names() or word in AMBIGUOUS_NAMES
+    if first_name and _ME_AND_BEFORE.search(before) and _neighbours(text, match)[1] in _TOGETHER_NEXT | _STRONG_NAME_NEXT:
+        return True  # "me and liberty are still friends"
+    if first_name and _PERSON_CUE_BEFORE.search(before) and _HE_OR_SHE_NEXT.match(after):
+        return True  # "big up sky she got me bus passes"
+    unknown = not _known_word(word) and len(word) >= 3 and not _made_of_words(word)
+    return (first_name or unknown) and _neighbours(text, match)[0] not in _DETERMINERS \
+        and _PRAISED_AS_PERSON.match(after) is not None  # "i think kev is a top bloke"
+
+
 _AUXILIARIES = frozenset({"is", "was", "do", "does", "did", "have", "has", "had", "could", "would", "should", "ca",
                           "wo", "are", "were", "must", "might", "need", "ai", "wasn", "don", "didn"})
 _PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "there", "that", "who", "what", "u", "ya"})
@@ -1076,6 +1199,12 @@ _LOWER_NAME_CUE = re.compile(r"(?:\b(?:me|and)\s+(?:and|n|&)|\b(?:with|wid|wiv|w
 
 def _is_lower_name(text: str, match: re.Match[str]) -> bool:
     word = match.group(0)
+    if word in _PERSON_NOUNS or word in _PERSON_CUES or word.endswith("worker"):
+        return False
+    if "-" in word:
+        return _hyphenated_first_names(word)  # "thanks to rosie-may"
+    if _word_name_in_lower_case(text, match, word):
+        return True
     base = re.sub(r"['’]s?$", "", word)  # "mum's" is "mum"
     if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2 or (
             base != word and (base in KNOWN_NOT_NAMES or is_english_word(base) or base in _PERSON_CUES)):

@@ -431,3 +431,35 @@ def test_lower_case_words_after_the_same_cues_stay(text):
 ])
 def test_a_surname_that_is_a_word_when_the_sentence_says_worker(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ms Ní Bhriain was my teacher", "[name] was my teacher"),
+    ("Thanks Dr Okonjo for the letter", "Thanks [name] for the letter"),
+    ("I go to Ysgol Bro Teifi and it is ok", "I go to [school] and it is ok"),
+    ("Mary-Kate been there for me since day one", "[name] been there for me since day one"),
+    ("thanks to rosie-may and alfie-jo", "thanks to [name] and [name]"),
+    ("me and daisy are still mates", "me and [name] are still mates"),
+    ("thank u to honey she is the best", "thank u to [name] she is the best"),
+    ("i think tez is a top bloke", "i think [name] is a top bloke"),
+    ("ya boi DK out", "ya boi [name] out"),
+    ("Ottilie the nurse checked on me", "[name] the nurse checked on me"),
+    ("I am Latvian and Ilze translated for me", "I am Latvian and [name] translated for me"),
+    ("Wei Ling from my class helped me", "[name] from my class helped me"),
+    ("my tag said i couldnt go to Kings Norton", "my tag said i couldnt go to [place]"),
+    ("i want to move to Westcliff on Sea", "i want to move to [place]"),
+    ("got kicked out of st aldhelms so now im at the PRU", "got kicked out of [school] so now im at the PRU"),
+    ("i live at flat 2 barnaby court", "i live at [address]"),
+    ("The caseworker, Miss Gallacher, was professional.", "The caseworker, [name], was professional."),
+])
+def test_round_five_particles_hyphens_cues_each_side_districts_and_saints(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Exams are in May and June so no sessions then please", "me and my mum are closer now",
+    "thank u to everyone she is the best team", "dont use my name, its private", "Dr Who is my favourite show",
+    "Christmas Market in town was good", "lol it is a legend of a place", "Ysgol was hard for me in Welsh",
+])
+def test_round_five_lookalikes_stay(text):
+    assert redact(text) == text
