@@ -87,7 +87,7 @@ SAFEGUARDING_SETS = ("safeguarding_cases.csv", "safeguarding_holdout.csv", "safe
                      "safeguarding_dev6.csv", "safeguarding_dev7.csv",
                      "safeguarding_blind_a.csv", "safeguarding_blind_b.csv", "safeguarding_blind_c.csv",
                      "safeguarding_blind_d.csv", "safeguarding_blind_e.csv",
-                     "safeguarding_blind_f.csv")
+                     "safeguarding_blind_f.csv", "safeguarding_blind_g.csv")
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ BLIND_SENTIMENT = {"youth justice": "sentiment_blind_yj.csv", "adult patient": "
 SECOND_BLIND_SENTIMENT = {"youth justice 2": "sentiment_blind_yj2.csv", "adult patient 2": "sentiment_blind_adult2.csv"}
 SECOND_BLIND_REDACTION = "redaction_blind2.csv"
 # Written after round 4's redaction work began, by a helper who never saw the code; run once when it ended.
-THIRD_BLIND_REDACTION = "redaction_blind3.csv"
+THIRD_BLIND_REDACTION = "redaction_blind4.csv"  # the newest; blind3 was run once after round 4, then tuned on
 
 
 def vader(answer: LabelledAnswer) -> str:
@@ -307,7 +307,7 @@ def print_issue12(include_blind: bool, include_first: bool = False) -> None:
     print(f"redaction (development data since round 4): {items} items, {removed:.3f} removed, "
           f"{ordinary:.3f} of ordinary words removed")
     items, removed, ordinary = redaction_scores(read_redaction(DATA_DIR / THIRD_BLIND_REDACTION))
-    print(f"redaction, third blind set (the figure of record): {items} items, {removed:.3f} removed, "
+    print(f"redaction, fourth blind set (the figure of record): {items} items, {removed:.3f} removed, "
           f"{ordinary:.3f} of ordinary words removed")
     texts = [(a.text, a.question_kind, a.audience) for a in all_answers]
     print(f"whole analysis (sentiment, themes, screen): {analysis_speed(texts):.0f} texts/s on one core")
