@@ -50,6 +50,8 @@ def typed_answers() -> list[str]:
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    done_at: list[float] = field(default_factory=list)  # when each answer's reply arrived
+    first_finished_at: float | None = None  # when the first person reached the end of their survey
     timeouts: int = 0
 
 
@@ -78,6 +80,8 @@ async def _person(user, tally: Tally, rng: random.Random, texts: list[str], *, t
             return
         message = user.last_message
         if message is None or finished(message):
+            if message is not None and tally.first_finished_at is None:
+                tally.first_finished_at = time.perf_counter()
             return
         action, value, is_tick = _choose_action(message, rng, texts)
         if think:
@@ -94,7 +98,8 @@ async def _person(user, tally: Tally, rng: random.Random, texts: list[str], *, t
         except TimeoutError:
             tally.timeouts += 1
             return
-        tally.latencies.append(time.perf_counter() - started)
+        tally.done_at.append(time.perf_counter())
+        tally.latencies.append(tally.done_at[-1] - started)
 
 
 async def _drive(users, texts, *, think: float, max_answers: int, finished, seconds: float, seed: int = 7) -> dict:
@@ -103,13 +108,19 @@ async def _drive(users, texts, *, think: float, max_answers: int, finished, seco
     await asyncio.gather(*(_person(user, tally, random.Random(seed + i), texts, think=think, max_answers=max_answers,
                                    finished=finished, until=started + seconds) for i, user in enumerate(users)))
     elapsed = time.perf_counter() - started
-    return _figures(tally, elapsed)
+    return _figures(tally, elapsed, started)
 
 
-def _figures(tally: Tally, elapsed: float) -> dict:
+def _figures(tally: Tally, elapsed: float, started: float) -> dict:
+    """``answers_per_s`` counts only while everyone was still answering: once people reach the end of
+    their survey fewer are left to answer, and the rate falls for reasons that are not the bot's."""
     ms = sorted(1000 * x for x in tally.latencies)
     cut = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
-    return {"answers": len(ms), "seconds": round(elapsed, 3), "answers_per_s": round(len(ms) / elapsed, 1),
+    window = elapsed if tally.first_finished_at is None else tally.first_finished_at - started
+    in_window = sum(done <= started + window for done in tally.done_at)
+    return {"answers": len(ms), "seconds": round(elapsed, 3),
+            "answers_per_s": round(in_window / window, 1) if window > 0 else None,
+            "all_answering_s": round(window, 3),
             "p50_ms": round(cut[49], 1) if ms else None, "p99_ms": round(cut[98], 1) if ms else None,
             "max_ms": round(ms[-1], 1) if ms else None, "timeouts": tally.timeouts}
 

@@ -17,6 +17,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import callbacks
 from bot.context import Heard, heard
 from bot.conversation import close_question, send_step
+from bot.ratelimit import background_sends
 from bot.render import parse_press, question_keyboard
 from bot.screening import disclosed_in, person_text
 from bot.texts import for_audience, problem_text, t
@@ -226,12 +227,27 @@ async def _after_answer(context, h: Heard, chat_id: int, turn: Turn, pressed_mes
         await bot.edit_message_reply_markup(chat_id, shown_in, reply_markup=question_keyboard(
             turn.step, turn.invitation_id, turn.question_index, lang))
         return
-    await close_question(bot, chat_id, shown_in, turn.asked.question, turn.answer, lang)
     if turn.callback_ids:
         await bot.send_message(chat_id, t(_contact_noted_key(turn, h), lang))
         for callback_id in turn.callback_ids:
             await callbacks.notify_workers(bot, h, callback_id)
     await _show(context, h, chat_id, turn, lang)
+    # The next question is what the person waits for. Turning the answered one into a record is
+    # tidying: it takes the message budget replies leave (bot/ratelimit.py), in a task of its own
+    # so that neither it nor a wave of surveys going out holds up this chat's next answer.
+    tidy = _tidy(bot, chat_id, shown_in, turn, lang)
+    if context.application.running:
+        context.application.create_task(tidy, update=None)
+    else:  # an update handed in directly, with no running application to see the task through
+        await tidy
+
+
+async def _tidy(bot, chat_id: int, message_id: int | None, turn: Turn, lang: str) -> None:
+    with background_sends():
+        try:
+            await close_question(bot, chat_id, message_id, turn.asked.question, turn.answer, lang)
+        except TelegramError as error:  # blocked, or the chat is gone: the answer is stored all the same
+            log.info("could not tidy an answered question: %s", error)
 
 
 def _contact_noted_key(turn: Turn, h: Heard) -> str:
