@@ -56,6 +56,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from analysis.redact_general import extend_runs, one_edit_from_english, redact_handles
+
 PLACES_PATH = Path(__file__).with_name("uk_places.txt")
 
 COMMON_FIRST_NAMES = frozenset("""
@@ -201,6 +203,11 @@ polish romanian punjabi urdu bengali gujarati somali arabic kurdish turkish alba
 italian german lithuanian latvian russian ukrainian nigerian ghanaian jamaican pakistani indian bangladeshi
 eritrean sudanese syrian afghan iraqi iranian chinese vietnamese filipino asian african caribbean
 """.split())
+
+NATIONALITIES = frozenset("""irish welsh scottish english british polish romanian punjabi urdu bengali gujarati somali
+arabic kurdish turkish albanian portuguese spanish french italian german lithuanian latvian russian ukrainian nigerian
+ghanaian jamaican pakistani indian bangladeshi eritrean sudanese syrian afghan iraqi iranian chinese vietnamese
+filipino asian african caribbean christian muslim sikh hindu jewish catholic""".split())
 
 # Words after a place name that make it something else: a club, a landmark, an organisation.
 _PLACE_NOT_PLACE_NEXT = frozenset("""united city town rovers wanderers athletic albion county fc afc villa hotspur
@@ -488,6 +495,11 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
+    from analysis.redact_general import is_shouted, reshout, unshout
+    if is_shouted(text):  # "DONNA WAS THE BEST WORKER EVER": read in ordinary case, given back in capitals
+        converted = unshout(text)
+        if converted != text:
+            return reshout(text, converted, redact(converted, known_names))
     text = _redact(countries()[1].sub(hold, _PROTECTED.sub(hold, text)), known_names)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
@@ -505,6 +517,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _VEHICLE_REG.sub("[vehicle reg]", text)
     text = _CASE_REF.sub("[case ref]", text)
     text = _POSTCODE.sub("[postcode]", text)
+    text = redact_handles(text)
     text = _SCHOOL.sub(_school_or_keep, text)
     text = _LOWER_WELSH_SCHOOL.sub(_lower_welsh_school, text)
     text = _LOWER_SCHOOL.sub(_lower_school, text)
@@ -831,7 +844,7 @@ _INITIALS_AFTER_CUE = re.compile(
     r"(?i:thanks|thank you|thank u|cheers|big up|shout out|shoutout)(?:\s+to)?)\s+"
     r"([A-Z]{2}|[A-Za-z]{1,2}\d{1,2}|[a-z]{2}(?=\s+(?:and|n|&)\s))(?![\w'’])")
 _NOT_INITIALS = frozenset("""pc dc ds di gp uk tv pe re it ok no my me us ur ya he we so an to in on at up go do be is am
-as or by of if oh hi yo mi em ye yh ty""".split())
+as or by of if oh hi yo mi em ye yh ty dob asb cbo yro rmo dto pru ks tv mp sms dm pm am""".split())
 
 
 def _initials_or_keep(match: re.Match[str]) -> str:
@@ -853,6 +866,7 @@ def _redact_names(text: str, known: set[str]) -> str:
     surnames = census_names()[1]
     text = re.sub(r"\[name\]\s+((?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
                   lambda m: _surname_or_keep(m, surnames, known), text)
+    text = extend_runs(text)  # "[name] b and louis": the run first, then the list
     text = _NAME_PAIR.sub(_name_pair_or_keep, text)
     for _ in range(2):  # "Faith and Joy", "dani n jordan": one name in a list makes its neighbours names
         text = _NAME_LIST_AFTER.sub(lambda m: _listed_name(m, 1), text)
@@ -860,6 +874,7 @@ def _redact_names(text: str, known: set[str]) -> str:
     text = _FIRST_BEFORE_NAME.sub(_first_name_before_surname, text)
     text = re.sub(r"\[name\]\s+(?i:ap|ab|bin|ibn|bint|van|von|de|da|al|el)\s+\[name\]", "[name]", text)
     text = _OWNERS_SHOP.sub("[place]", text)
+    text = extend_runs(text)
     text = re.sub(r"\[name\] (?!I\b|A\b)[A-Z]\b(?!['’.]\w)", "[name]", text)
     return re.sub(r"\[name\](?: \[name\])+", "[name]", text)  # a first name and surname are one person
 
@@ -876,9 +891,14 @@ def _name_pair_or_keep(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-_NAME_LIST_AFTER = re.compile(r"(?<=\[name\])(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)([A-Za-z][a-z'’-]+)\b")
-_NAME_LIST_BEFORE = re.compile(r"\b([A-Za-z][a-z'’-]+)(?=(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)\[name\])")
+_NAME_LIST_AFTER = re.compile(r"(?<=\[name\]|andle\])(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)([A-Za-z][a-z'’-]+|[A-Z]{2,3}|[a-z]\d{1,3})"
+                              r"(?![\w'’-])")
+_NAME_LIST_BEFORE = re.compile(r"(?<![\w\[])([A-Za-z][a-z'’-]+|[A-Z]{2,3}|[a-z]\d{1,3})(?=(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)"
+                               r"\[(?:name|handle)\])")
 _FIRST_BEFORE_NAME = re.compile(r"\b([A-Z][a-z]+)(?=\s+\[name\])")
+
+
+_TEXT_SPEAK_PAIRS = frozenset("""ur ya yh rn tb bf gf fr ig sc tt fb ps xx ok hb bb gg nm wb lm ty np fs cb""".split())
 
 
 def _listed_name(match: re.Match[str], group: int) -> str:
@@ -888,6 +908,13 @@ def _listed_name(match: re.Match[str], group: int) -> str:
     if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2 \
             or lower in _PERSON_NOUNS or lower.endswith("worker"):
         return match.group(0)  # "The caseworker, [name]": a role beside a name, not another name
+    if re.fullmatch(r"[a-z]\d{1,3}", word):  # "k2 and [handle]": a short handle beside another
+        return _replace_group(match, group, "[handle]") if lower[0] not in "ymbwhlu" else match.group(0)
+    if word.isupper():  # "DJ n [name]": initials beside a name
+        return _replace_group(match, group, "[name]") if lower not in _NOT_INITIALS else match.group(0)
+    if len(word) == 2 and word.islower():  # "mo and jj": initials typed in lower case
+        return _replace_group(match, group, "[name]") if lower not in _NOT_INITIALS and not _known_word(lower) \
+            and lower not in _TEXT_SPEAK_PAIRS else match.group(0)
     if word[0].isupper():
         listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower) or _proper_noun_only(lower)
         if listed and is_english_word(lower) and lower not in ALL_CURATED_NAMES and lower not in first:
@@ -896,6 +923,9 @@ def _listed_name(match: re.Match[str], group: int) -> str:
         by_comma = "," in match.group(0) or match.string[match.end(): match.end() + 1] == ","
         listed = not is_english_word(lower) and (lower in first or lower in ALL_CURATED_NAMES
                                                  or (not _known_word(lower) and not by_comma)) and len(lower) >= 3
+        if not listed and lower in first and lower not in AMBIGUOUS_NAMES and len(lower) >= 3 and not by_comma:
+            # "[name] and louis used to": a given name that is a rare word, the list the subject of a verb
+            listed = _neighbours(match.string, match)[1] in _TOGETHER_NEXT | _STRONG_NAME_NEXT | {"are", "came"}
     return _replace_group(match, group, "[name]") if listed else match.group(0)
 
 
