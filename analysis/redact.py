@@ -56,6 +56,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from analysis.language import looks_welsh
 from analysis.redact_general import extend_runs, one_edit_from_english, redact_handles
 
 PLACES_PATH = Path(__file__).with_name("uk_places.txt")
@@ -195,6 +196,11 @@ footy luv thx ty wiv dat dis da nuff gr8 m8 bare proper sound lush tidy calm dea
 shes hes im ive id dont didnt cant wont wasnt isnt thats whats theyre youre ur u r n ya yh ye yea nah bruh cos coz
 cus gonna wanna gotta dunno init aint doesnt couldnt wouldnt shouldnt havent hasnt wouldve couldve theres wheres
 diolch croeso shwmae hwyl iawn plis ydw nac bore nos helo
+inshallah insha'allah mashallah alhamdulillah wallahi wallah habibi habibti bismillah subhanallah ameen amen yalla
+yallah wahala abeg oya shukran salaam salam salaams wagwarn wah gwaan tbf lmk imo idc ofc obvs defo deffo prolly tho
+becuz becos bcoz bcuz coz cuz nuttin nuffin nothin sumtin sumfin somethin summat owt nowt bruvva bruv bredrin wivout
+wiv wivin finna tryna boutta gonna shoulda coulda woulda skeng skengs opp opps deadass ting tings wasteman mandem
+gyaldem tekkers bait peak allow wavey leng bussin gassed moist shook peng ends yard yardie yardies dench dun
 fam mandem gyaldem dem yall ppl peeps bro bredrin blud bredda fella geezer yute yutes
 yh cba smh ikr rn wbu hbu pls plz thnx tnx sry soz ffs omd wtf lmao lmfao rofl bae bestie hun babe
 jesus god allah christ lord christian christians muslim muslims sikh sikhs hindu hindus jewish jew catholic
@@ -1018,7 +1024,11 @@ _PERSON_NOUNS = frozenset({"eldest", "youngest", "oldest", "middle", "son", "dau
                            "psychologist", "advocate", "solicitor", "lawyer", "tutor", "lady", "woman", "bloke",
                            "guy", "fella", "receptionist", "interpreter", "translator", "chaplain", "instructor",
                            "trainer", "copper", "headteacher", "assistant", "senco", "doctor", "midwife",
-                           "paramedic", "cook", "chef", "driver", "nan", "gran", "aunty", "auntie", "uncle"})
+                           "paramedic", "cook", "chef", "driver", "nan", "gran", "aunty", "auntie", "uncle",
+                           "husband", "wife", "fiance", "fiancé", "fiancee", "stepdad", "stepmum", "stepson",
+                           "stepdaughter", "grandma", "grandad", "granddad", "grandfather", "grandmother", "mother",
+                           "father", "mam", "bro", "sis", "cuz", "bestie", "bestmate", "pal", "ex", "wifey", "hubby",
+                           "foster", "mentee", "sibling", "stepbrother", "stepsister", "godmother", "godfather"})
 
 
 _HOME_NOUNS = frozenset({"house", "flat", "room", "place", "phone", "car", "bike", "birthday", "mam", "idea",
@@ -1046,8 +1056,8 @@ def _person_cue_around(text: str, match: re.Match[str], vocative: bool = True) -
         return 2  # "Precious, thank you for believing in him"
     if _PRAISED_AS_PERSON.match(text[match.end():]) and before1 not in _DETERMINERS:
         return 2  # "Rocky is a legend"
-    role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(?:\w+\s+)?(\w+)", rest)
-    if role and role.group(1) in _PERSON_NOUNS:
+    role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(\w+)(?:\s+(\w+))?", rest)
+    if role and (role.group(1) in _PERSON_NOUNS or role.group(2) in _PERSON_NOUNS):
         return 2  # "Honour was my victim worker"
     if before2 in ("my", "our", "his", "her", "their", "your") and before1 in _PERSON_NOUNS:
         return 2  # "My son Christian", "our eldest Grace"
@@ -1097,7 +1107,7 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
                     text[match.end():]):
                 return True  # "Siddharth - legend", "Sunita! Thank you!!": a name called out
             return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start,
-                                           match.group(0).endswith("'s")) or (
+                                           match.group(0).endswith("'s"), text) or (
                 not _known_word(word) and len(word) >= 3 and _person_cue_around(text, match))
         if word in ordinary:  # "June", "Rich", "Frank": a month or a word unless the sentence says person
             return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
@@ -1121,6 +1131,8 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
     if _person_cue_around(text, match):
         return True
     if sentence_start:  # capitals prove little here: "Hope is all we have", "Will do", "Frank talk helps"
+        if _a_thing_not_a_person(text[match.end():]):
+            return False  # "Summer was when it all kicked off", "Rocky was the film we watched"
         if word in _MONTHS_AND_DAYS:  # "April from the team", never "April was a hard month"
             return next_word in (_STRONG_NAME_NEXT - {"was"}) | {"from", "came", "took", "made"}
         if word in _ABSTRACT_NAMES:
@@ -1153,12 +1165,15 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
 
 
 def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool,
-                            possessive: bool = False) -> bool:
+                            possessive: bool = False, text: str | None = None) -> bool:
     """A capitalised word no list or lexicon knows ("Nkechi", "Kez"): a name, if the sentence says person."""
     if len(word) < 2 or _known_word(word) or word in _MONTHS_AND_DAYS:
         return False
     if sentence_start:  # "Kez was great", "Anwen's support" (and, wrongly, "Locum was useless")
-        return next_word in _NAME_LIKE_NEXT or possessive
+        # "Jaydn (spelt wrong...)": no dictionary knows it and it is no typo of a word ("Realy", "Thnks")
+        return next_word in _NAME_LIKE_NEXT or possessive or (
+            len(word) >= 4 and not _made_of_words(word) and not one_edit_from_english(word)
+            and text is not None and not looks_welsh(text))
     return True
 
 
@@ -1193,7 +1208,7 @@ def _made_of_words(word: str) -> bool:
 _ME_AND_BEFORE = re.compile(r"\bme\s+(?:and|n|&)\s+$", re.IGNORECASE)
 _TOGETHER_NEXT = frozenset({"are", "were", "used", "went", "got", "both", "still", "have", "had", "was", "did",
                             "always", "never", "get", "go", "do", "would", "use", "ended", "started"})
-_PERSON_CUE_BEFORE = re.compile(r"\b(?:with|wiv|thank(?:s| you| u)?(?:\s+to)?|cheers(?:\s+to)?|big up|shout ?out"
+_PERSON_CUE_BEFORE = re.compile(r"\b(?:with|wiv|thank(?:s| you| u)?(?:\s+to)?|cheers(?:\s+to)?|big up|shout ?out|s/o"
                                 r"(?:\s+to)?|love (?:u|you)|ask|tell|told|me (?:and|n|&))\s+$", re.IGNORECASE)
 _HE_OR_SHE_NEXT = re.compile(r"\s+(?:[a-z]+\s+)?(?:he|she)\b")
 _PRAISED_AS_PERSON = re.compile(r"\s+(?:is|was|'s|’s)\s+(?:a|an|the|such a|one)\s+(?:\w+\s+)?(?:legend|star|diamond|"
@@ -1223,8 +1238,60 @@ _PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "there", "th
 # Right before a lower-case word no dictionary knows, these make it a person's name.
 _LOWER_NAME_CUE = re.compile(r"(?:\b(?:me|and)\s+(?:and|n|&)|\b(?:with|wid|wiv|wit|ask|tell|told|asked|thanks|thank you|"
                              r"thank u|thx|cheers|love u|love you|my boy|my g|my guy|big man|lil|bless|shout out to|"
-                             r"shoutout to|shout out|big up)|\bmy\s+(?:mate|bro|cuz|cousin|friend|boy|girl))\s+$",
+                             r"shoutout to|shout out|shoutout|s/o|big up|respect to|rip|r\.i\.p)|\bmy\s+(?:mate|bro|cuz|cousin|friend|boy|girl))\s+$",
                              re.IGNORECASE)
+
+
+# After a name at a sentence's start, where the person is from or works, and what they did to the writer:
+# "summer from yot came", "dawn at the office always had", "jun hao from maths", "chase got me into boxing".
+_FROM_A_TEAM = re.compile(r"\s+(?:[a-z]+\s+)?(?:from|at|in)\s+(?:the\s+|my\s+|our\s+|ur\s+)?(?:[a-z]+\s+)?"
+                          r"(?:yot|yos|team|office|reception|school|college|gym|centre|center|jobcentre|council|service|"
+                          r"club|church|mosque|project|maths|english|science|class|group|youth|education|pru|unit|"
+                          r"housing|desk|front|hostel|cafe|caff|shop|work|staff)\b")
+_DID_TO_ME = re.compile(r"\s+(?:got|gets|helped|helps|took|takes|gave|gives|showed|taught|brought|drove|picked|"
+                        r"introduced|sorted|put|dragged|talked|convinced|pushed|told|tells|asked|rang|texted)\s+"
+                        r"(?:me|us|my)\b")
+_THING_AFTER_WAS = frozenset({"when", "where", "what", "how", "why", "the", "a", "an", "so", "too", "over", "gone",
+                              "long", "short", "hot", "cold", "warm", "dark", "bright", "clear", "grey", "blue",
+                              "coming", "here", "there", "hard", "rough", "ok", "okay", "fine", "bad", "good"})
+
+
+def _a_thing_not_a_person(after: str) -> bool:
+    """"X was when...", "X was the film we watched": what follows says time or thing, not person
+    (not "X was the best, she...", "X was the name of the girl", "X was the volunteer")."""
+    then = re.match(r"\s+(?:was|is|were)\s+([a-z']+)(?:\s+([a-z']+))?(?:\s+([a-z']+))?", after)
+    if not then or then.group(1) not in _THING_AFTER_WAS:
+        return False
+    if then.group(1) in ("the", "a", "an"):
+        sentence = re.split(r"[.!?]", after, maxsplit=1)[0]
+        if any(w in _PERSON_NOUNS or w in ("best", "worst", "nicest", "name", "one", "kindest", "first")
+               for w in then.groups()[1:]) or re.search(r"\b(?:he|she|her|him)\b", sentence):
+            return False
+    return True
+
+
+def _name_opening_a_sentence(text: str, match: re.Match[str], word: str) -> bool:
+    """A lower-case word opening a sentence, that a list gives as a first name (or no dictionary knows),
+    followed by where the person is from, what they are to the writer, or what they did for the writer."""
+    word = re.sub(r"['’]s$", "", word)  # "sky's mum": the name, not "mum's boyfriend"
+    if _SENTENCE_END.search(text[: match.start()]) is None or len(word) < 3 or word in KNOWN_NOT_NAMES \
+            or "'" in word or "’" in word or word in _PERSON_CUES or is_english_word(word) and word not in AMBIGUOUS_NAMES \
+            and word not in _all_first_names() \
+            or word in _MONTHS_AND_DAYS or word in _NOT_NAMES_AFTER_CUE or word in _PERSON_NOUNS:
+        return False
+    first_name = word in _all_first_names() or word in AMBIGUOUS_NAMES
+    unknown = not _known_word(word) and not _made_of_words(word)
+    if not (first_name or unknown):
+        return False
+    after = text[match.end():]
+    if _FROM_A_TEAM.match(after) or _person_cue_around(text, match, vocative=False) == 2:
+        return True  # "summer from yot came", "sky was my sisters friend"
+    if _DID_TO_ME.match(after):
+        return word not in _ABSTRACT_NAMES  # "chase got me into boxing", never "hope got me through"
+    following = re.match(r"\s+([a-z']+)(?:\s+([a-z']+))?", after)
+    if following and not is_english_word(word) and first_name:  # "tobias got the same order", "gavin rang"
+        return following.group(1) in _NAME_LIKE_NEXT | {"n", "&"} and following.group(2) not in _THING_AFTER_WAS
+    return False
 
 
 def _is_lower_name(text: str, match: re.Match[str]) -> bool:
@@ -1233,7 +1300,7 @@ def _is_lower_name(text: str, match: re.Match[str]) -> bool:
         return False
     if "-" in word:
         return _hyphenated_first_names(word)  # "thanks to rosie-may"
-    if _word_name_in_lower_case(text, match, word):
+    if _word_name_in_lower_case(text, match, word) or _name_opening_a_sentence(text, match, word):
         return True
     base = re.sub(r"['’]s?$", "", word)  # "mum's" is "mum"
     if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2 or (

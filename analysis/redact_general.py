@@ -211,10 +211,21 @@ def _english_words() -> frozenset[str]:
     return frozenset(_lexicon_words()[0] | spelled | KNOWN_NOT_NAMES)
 
 
+_SPEECH_SOUNDS = re.compile(r"(?:ha|he|hi|ah|lo|xo|ja)+h?|l+o+l+|a*h+m+|h+m+|u+m+|e+r+m*|a+h+|o+h+|a+w+|y+a+y+|"
+                            r"w+o+w+|o+[iy]+|e+w+|u+g+h+|o+m+[gd]+s*|l+m+[af]+o+|s+h+|p+s+t+|m+")
+
+
 def one_edit_from_english(word: str) -> bool:
-    """"Realy", "Beacuse", "Thnks": one letter away from an English word (a typo, not a name)."""
+    """"Realy", "Beacuse", "Thnks": one letter away from an English word (a typo, not a name); also
+    a word drawn out ("Sooo", "Yesss") and sounds ("Hahaha", "Ermm", "Ughh")."""
     word = word.lower()
     words = _english_words()
+    if _SPEECH_SOUNDS.fullmatch(word):
+        return True
+    if re.search(r"(.)\1\1", word):  # "Sooo" is "so", "Pleaseee" is "please"
+        once, twice = re.sub(r"(.)\1+", r"\1", word), re.sub(r"(.)\1\1+", r"\1\1", word)
+        if once in words or twice in words:
+            return True
     letters = "abcdefghijklmnopqrstuvwxyz'"
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     for left, right in splits:
