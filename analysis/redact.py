@@ -57,7 +57,7 @@ from importlib import resources
 from pathlib import Path
 
 from analysis.language import looks_welsh
-from analysis.redact_general import extend_runs, one_edit_from_english, redact_handles
+from analysis.redact_general import extend_runs, one_edit_from_english, redact_handles, redact_nicknames
 
 PLACES_PATH = Path(__file__).with_name("uk_places.txt")
 
@@ -220,6 +220,21 @@ _PLACE_NOT_PLACE_NEXT = frozenset("""united city town rovers wanderers athletic 
 forest rangers celtic wednesday argyle dons orient rugby cricket council police university uni airport arena
 stadium centre center cathedral zoo pier tower towers castle museum library station hospital infirmary
 magistrates crown court prison yoi services college""".split())
+# A town with a club in the national leagues: "Leeds United", "Bristol Rovers" name a club thousands follow, not where
+# someone lives; any other town's club ("Ely Rangers", "Maesteg Celtic") is local and says where.
+_CLUB_WORDS = frozenset("""united city town rovers wanderers athletic albion county fc afc villa hotspur forest rangers
+celtic wednesday argyle dons orient juniors harriers swifts dynamo""".split())
+_LEAGUE_CLUB_PLACES = frozenset("""manchester liverpool leeds newcastle sheffield bristol birmingham nottingham notts
+leicester coventry derby stoke bolton wigan blackburn blackpool preston burnley bury oldham rochdale stockport crewe
+tranmere everton southampton portsmouth brighton reading swindon oxford cambridge ipswich norwich luton watford
+millwall charlton fulham brentford chelsea tottenham barnsley rotherham doncaster hull grimsby scunthorpe lincoln
+mansfield chesterfield huddersfield bradford halifax york hartlepool middlesbrough sunderland carlisle accrington
+morecambe fleetwood salford walsall wolverhampton shrewsbury cheltenham gillingham colchester southend peterborough
+northampton wycombe stevenage exeter plymouth torquay yeovil newport cardiff swansea wrexham aston harrogate barrow
+sutton crawley bournemouth leyton wimbledon dagenham bromley west queens glasgow edinburgh aberdeen dundee motherwell
+kilmarnock hamilton partick falkirk ayr dunfermline airdrie greenock stirling livingston inverness ross raith
+arbroath montrose forfar peterhead belfast derry coleraine ballymena larne portadown dungannon crystal man ipswich
+notts port forest""".split())
 _LOCATIVE_CUES = frozenset({"in", "from", "to", "near", "round", "around", "outside", "towards", "into", "at",
                             "up", "down", "via", "through", "by", "of", "nr", "frm", "lives", "live", "living",
                             "moved", "visit", "visiting", "over", "off", "past"})
@@ -345,8 +360,9 @@ _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
                     r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|"
                     r"Reverend|"
-                    r"Rev|Imam|Pastor|Rabbi)\.?\s+(?!(?:Who|What|The|And|Is|Was|Says|Said|Told)\b)"
-                    r"((?:(?:Ó|Ní|Nic|Mac|Mc|Ua|Uí|Ui|Ni|O|De|Van|Von|Al|El|Bin|Ap)\s+(?:an\s+|na\s+|a\s+)?)?"
+                    r"Rev|Imam|Pastor|Rabbi|Fr|Brother|Sensei|Sheikh|Hafiz|Ustadh|Ustaz)\.?\s+(?!(?:Who|What|The|And|Is|Was|Says|Said|Told)\b)"
+                    r"((?:(?:Ó|Ní|Nic|Mac|Mc|Ua|Uí|Ui|Ni|O|[Dd]e|[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Ll]a|[Ll]e|[Dd]a|[Dd]i|[Dd]u|"
+                    r"[Dd]el|[Dd]os|Al|El|Bin|Ap)\s+(?:an\s+|na\s+|a\s+)?){0,2}"
                     r"(?:[tnh]?[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+|(?!I\b)[A-Z]\b)(?:\s+[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+)?)")
 _COUPLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:and|&)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+")
 # Nicknames: "Big T", "Lil Dee", "Big Tone from the gym"
@@ -354,8 +370,14 @@ _NICKNAME = re.compile(r"\b(?:Big|Lil|Little)\s+([A-Z][a-z]*)\b")
 _NOT_NICKNAMES = frozenset({"brother", "issue", "mac", "society", "lottery", "bang", "mix", "apple", "ben", "wheel",
                             "one", "dipper", "top", "easy", "picture", "deal", "shop", "chef", "women", "book",
                             "red", "green", "blue", "man", "boy", "girl", "miss"})
-_LOWER_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|sir|pc|sgt|sarge|sergeant|officer|coach|aunty|auntie|uncle|nan)"
-                          r"\.?\s+([a-z][a-z'-]{2,})\b")
+_LOWER_TITLE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|sir|pc|sgt|sarge|sergeant|officer|coach|aunty|auntie|uncle|nan|"
+                          r"fr|sensei)\.?\s+((?:[a-z]|[A-Z](?=[a-z]))[a-z'’-]{2,})\b(?!['’]s\b)")
+# Before a lower-case "miss", a verb's subject or helper: "i miss Leeds", "going to miss Jess"
+_MISS_IS_A_VERB = frozenset({"i", "we", "you", "they", "he", "she", "u", "ya", "will", "would", "ll", "i'll", "ill",
+                             "we'll", "really", "gonna", "gunna", "do", "dont", "don't", "so", "still", "always",
+                             "never", "also", "def", "deffo", "defo", "might", "may", "can", "cant", "can't", "to",
+                             "wanna", "lowkey", "honestly", "all", "everyone", "definitely", "proper", "actually",
+                             "i'm", "im", "didn't", "didnt", "not", "dont", "won't", "wont", "wouldn't", "totally"})
 _PLATFORM = r"(?i:snap(?:chat)?|sc|insta(?:gram)?|ig|tiktok|tik tok|tt|twitter|x|fb|facebook|discord|telegram)"
 _HANDLE_AFTER_COLON = re.compile(rf"\b{_PLATFORM}\s*(?:(?i:name|handle|username|user|account))?\s*:\s*@?"
                                  r"([A-Za-z][A-Za-z0-9_.]{2,29})\b")
@@ -417,7 +439,7 @@ _SCHOOL = re.compile(
     r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
     r"(?:(?:y|yr|ar|dan)\s+(?:[A-Z][\w']*\s+){1,2})?"
     r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
-    r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
+    r"Pupil Referral Unit|Comprehensive|Comp|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
     r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-ZŴŶÂÊÎÔÛ][\w'-]*|y|yr|a|ac)\b)+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
 # Schools typed in lower case: "ysgol bryn hafren", "hazelwood academy", "st bede's"
@@ -461,8 +483,9 @@ def _lower_school(match: re.Match[str]) -> str:
     return "[school]"
 
 
-_NICKNAME_CUE = re.compile(r"\b(?:(?i:calls?|called)\s+(?i:him|her|them|me|himself|herself|themselves|us)|"
-                           r"(?i:known as|goes by|go by|nicknamed|aka|a\.k\.a\.?))\s+([A-Z][\w'’-]*|[a-z][\w'’-]*)")
+_NICKNAME_CUE = re.compile(r"\b(?:(?i:calls?|called|call)\s+(?i:him|her|them|me|himself|herself|themselves|us)|"
+                           r"(?i:known as|knows? (?:him|her|me) as|goes by|go by|nicknamed|aka|a\.k\.a\.?))\s+[\"'“‘]?"
+                           r"([A-Z][\w'’-]*|[a-z][\w'’-]*)")
 _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|step|half) )?"
                        r"(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
@@ -540,6 +563,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _COUPLE.sub("[name]", text)
     text = _TITLE.sub("[name]", text)
     text = _NICKNAME.sub(_nickname_or_keep, text)
+    text = redact_nicknames(text)
     text = _LOWER_TITLE.sub(_lower_title, text)
     text = _WELSH_HYPHENATED.sub("[place]", text)
     text = _redact_places(text)
@@ -664,11 +688,23 @@ def _nickname_or_keep(match: re.Match[str]) -> str:
 
 
 def _lower_title(match: re.Match[str]) -> str:
-    surname = match.group(1)
+    title, surname = match.group(1), match.group(2)
+    lower = surname.lower()
+    plain = re.sub(r"['’-]", "", lower)
     first, surnames, _ = census_names()
-    if is_english_word(surname) or surname in _NOT_NAMES_AFTER_CUE or surname not in surnames | first:
+    if title == "miss" and _neighbours(match.string, match)[0] in _MISS_IS_A_VERB:
+        return match.group(0)  # "i miss Leeds": a verb, and the name rules decide the rest
+    if is_english_word(lower) or lower in _NOT_NAMES_AFTER_CUE or lower in KNOWN_NOT_NAMES \
+            or lower in _MONTHS_AND_DAYS or lower in countries()[0]:
         return match.group(0)  # "i miss home", "miss footy", "sir yes"
-    return "[name]"
+    formal = title in ("mr", "mrs", "ms", "mx", "dr", "fr", "miss", "sensei")
+    if not formal and surname[0].isupper():
+        return match.group(0)  # "my nan Eileen": the name rules take the name, the word "nan" stays
+    if plain in surnames or plain in first or lower in surnames | first:
+        return "[name]"  # "miss Jenkins", "ms o'brien"
+    if title in ("mr", "mrs", "ms", "mx", "dr", "fr") and not _known_word(plain) and len(plain) >= 3:
+        return "[name]"  # "mrs adeyemi": only a surname comes after these
+    return match.group(0)
 
 
 # --- places ------------------------------------------------------------------------------------
@@ -743,6 +779,9 @@ def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
     capitalised = all(w[0].isupper() for w in words if w.lower() not in ("upon", "on", "the", "le", "in", "under",
                                                                          "y", "yr", "by", "de", "next", "sea"))
     following_capitalised = i + n < len(spans) and spans[i + n].group(0)[0].isupper()
+    if following in _CLUB_WORDS and (following_capitalised or following in ("fc", "afc")) \
+            and not any(w.lower() in _LEAGUE_CLUB_PLACES for w in words):
+        return True  # "Ely Rangers", "Maesteg Celtic": a local club says where someone lives (the run takes the rest)
     if following in _PLACE_NOT_PLACE_NEXT and (following_capitalised or following in ("fc", "afc")):
         return False  # Leeds United, Manchester Airport, Stockport Council
     if previous in _SUPPORT_CUES:
@@ -812,7 +851,9 @@ _ON_SEA = re.compile(r"\[place\]\s+(?:on|upon|under|by)\s+(?:the\s+)?(?:Sea|Avon
 _SUFFIXED_PLACE = re.compile(r"\b(?i:to|at|leave|left|leaving|about|round|around|in|from|near|outside|visit|"
                              r"visiting|past|through)\s+((?:[A-Z][a-z]+\s+){1,2}(?:" + "|".join(
                                  sorted({"Cross", "Green", "Heath", "Vale", "End", "Common", "Market", "Junction",
-                                         "Wells", "Norton", "Barr", "Side", "Marsh", "Fields", "Quay", "Quays"}))
+                                         "Wells", "Norton", "Barr", "Side", "Marsh", "Fields", "Quay", "Quays",
+                                         "Wood", "Bay", "Island", "Beach", "Harbour", "Marina", "Moor", "Brook",
+                                         "Bridge", "Hill", "Sands", "Point", "Head", "Valley"}))
                              + r"))\b(?!\s+(?i:station|road|street|lane|hospital|school|college|centre|park|court))")
 
 
@@ -978,7 +1019,8 @@ def _nickname_cue(match: re.Match[str]) -> str:
     if lower in _NOT_NAMES_AFTER_CUE or lower in KNOWN_NOT_NAMES or (word[0].islower() and is_english_word(lower)) \
             or lower in ("names", "out", "back", "up", "round", "over", "things", "stuff"):
         return match.group(0)
-    return _replace_group(match, 1, "[name]")
+    quote = word[-1] if word[-1] in "'’" else ""  # "known as 'Bugsy'": the closing quote stays
+    return _replace_group(match, 1, "[name]") + quote
 
 
 def _cue_name(match: re.Match[str], known: set[str]) -> str:

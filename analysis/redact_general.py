@@ -191,7 +191,24 @@ def _lower_run_or_keep(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+_OWNERS_BUSINESS = re.compile(r"(?<![\w\[])([A-Z][a-z]+)(['’]s)(?=\s+[A-Z][a-z])")
+
+
+def _owners_business(match: re.Match[str]) -> str:
+    """"Ravi's Off Licence": a given name's possessive before capitalised words is a business."""
+    from analysis.redact import KNOWN_NOT_NAMES, _MONTHS_AND_DAYS, _all_first_names
+    lower = match.group(1).lower()
+    if lower not in _all_first_names() or lower in _MONTHS_AND_DAYS or lower in KNOWN_NOT_NAMES:
+        return match.group(0)
+    following = _CAPITAL_RUN.match("[name]'s" + match.string[match.end():])
+    if following is None or _run_words_or_keep(following) == following.group(0):
+        return match.group(0)
+    return "[name]" + match.group(2)
+
+
 def extend_runs(text: str) -> str:
+    if "'" in text or "’" in text:
+        text = _OWNERS_BUSINESS.sub(_owners_business, text)
     if "[" not in text:
         return text
     text = _PARTICLES.sub("[name]", text)
@@ -239,3 +256,32 @@ def one_edit_from_english(word: str) -> bool:
             if left + c + right in words:
                 return True
     return False
+
+
+# --- nicknames -------------------------------------------------------------------------------------
+
+_LETTER_NICKNAME = re.compile(r"\b(?i:big|lil|lil'|little|tiny|skinny|young|yung|mad|baby|small|lickle)\s+([A-Za-z])"
+                              r"(?![\w'’-]|\.\w)")
+_LIL_NICKNAME = re.compile(r"\b(?i:lil|lil')\s+([a-z][a-z]+)\b(?!['’])")
+
+
+def _letter_nickname(match: re.Match[str]) -> str:
+    letter = match.group(1)
+    if letter in "AIai" or letter in "unrxyckoe":
+        return match.group(0)  # "big a", "lil u", "big I": words, not nicknames
+    return "[name]"
+
+
+def _lil_nickname(match: re.Match[str]) -> str:
+    from analysis.redact import KNOWN_NOT_NAMES, _PERSON_NOUNS, _known_word, _made_of_words, is_english_word
+    word = match.group(1)
+    if is_english_word(word) or word in KNOWN_NOT_NAMES or word in _PERSON_NOUNS or _made_of_words(word) \
+            or (_known_word(word) and len(word) > 4):
+        return match.group(0)  # "lil bro", "lil sis", "lil bit"
+    return "[name]"
+
+
+def redact_nicknames(text: str) -> str:
+    """"big T", "Skinny J", "tiny t": a size word and a single letter; "lil zee": "lil" and a non-word."""
+    text = _LETTER_NICKNAME.sub(_letter_nickname, text)
+    return _LIL_NICKNAME.sub(_lil_nickname, text)
