@@ -702,7 +702,8 @@ def _lower_title(match: re.Match[str]) -> str:
         return match.group(0)  # "my nan Eileen": the name rules take the name, the word "nan" stays
     if plain in surnames or plain in first or lower in surnames | first:
         return "[name]"  # "miss Jenkins", "ms o'brien"
-    if title in ("mr", "mrs", "ms", "mx", "dr", "fr") and not _known_word(plain) and len(plain) >= 3:
+    if (title in ("mr", "mrs", "ms", "mx", "dr", "fr") or surname[0].isupper()) and not _known_word(plain) \
+            and len(plain) >= 3:
         return "[name]"  # "mrs adeyemi": only a surname comes after these
     return match.group(0)
 
@@ -889,7 +890,8 @@ def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
 _INITIALS_AFTER_CUE = re.compile(
     r"\b(?:(?i:ya|yer|my|ur|your|our)\s+(?i:boi|boy|g|guy|girl|gal|bro|mate|cuz)|(?i:me)\s+(?:and|n|&)|"
     r"(?i:thanks|thank you|thank u|cheers|big up|shout out|shoutout)(?:\s+to)?)\s+"
-    r"([A-Z]{2}|[A-Za-z]{1,2}\d{1,2}|[a-z]{2}(?=\s+(?:and|n|&)\s))(?![\w'’])")
+    r"([A-Z]{2}|[A-Za-z]{1,2}\d{1,2}|[a-z]{2}(?=\s+(?:and|n|&|got|was|is|has|had|came|helped|said|told|took|gave|"
+    r"made|from|always|never)\s))(?![\w'’])")
 _NOT_INITIALS = frozenset("""pc dc ds di gp uk tv pe re it ok no my me us ur ya he we so an to in on at up go do be is am
 as or by of if oh hi yo mi em ye yh ty dob asb cbo yro rmo dto pru ks tv mp sms dm pm am""".split())
 
@@ -913,6 +915,7 @@ def _redact_names(text: str, known: set[str]) -> str:
     surnames = census_names()[1]
     text = re.sub(r"\[name\]\s+((?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
                   lambda m: _surname_or_keep(m, surnames, known), text)
+    text = _PAIR_OF_PEOPLE.sub(_pair_of_people, text)
     text = extend_runs(text)  # "[name] b and louis": the run first, then the list
     text = _NAME_PAIR.sub(_name_pair_or_keep, text)
     for _ in range(2):  # "Faith and Joy", "dani n jordan": one name in a list makes its neighbours names
@@ -1298,6 +1301,28 @@ _THING_AFTER_WAS = frozenset({"when", "where", "what", "how", "why", "the", "a",
                               "coming", "here", "there", "hard", "rough", "ok", "okay", "fine", "bad", "good"})
 
 
+# Words given as first names in UK classrooms that no name list we use holds: only taken with a cue.
+_WORD_NAMES = frozenset("""river storm phoenix willow rowan nova indigo blaze ocean rain onyx reign aspen maple
+ember raven wren jett ace""".split())
+# "mo and jj is my boys", "marek and zdenek are still my mates": two people the sentence names as the writer's own
+_PAIR_OF_PEOPLE = re.compile(r"(?:^|(?<=[.!?]\s))([A-Za-z][a-z'’-]+)\s+(?:and|n|&)\s+([A-Za-z][a-z'’-]+)(?=\s+(?:is|are|was|"
+                             r"were)\s+(?:still\s+|both\s+|like\s+)?(?:my|our|me)\s+(?:\w+\s+)?(?:boys|girls|mates|friends|"
+                             r"bros|brothers|sisters|cousins|workers|mentors|gs|g's|bredrins|pals|besties|neighbours|"
+                             r"mandem|homies|fam|bestfriends|dawgs|twins|kids)\b)")
+
+
+def _pair_of_people(match: re.Match[str]) -> str:
+    def name_shaped(word: str) -> bool:
+        lower = word.lower()
+        if lower in KNOWN_NOT_NAMES or lower in _NOT_NAMES_AFTER_CUE or lower in _PERSON_NOUNS or lower in _PRONOUNS:
+            return False
+        return lower in _all_first_names() or lower in AMBIGUOUS_NAMES or (
+            not _known_word(lower) and not _made_of_words(lower) and lower not in _TEXT_SPEAK_PAIRS)
+    if name_shaped(match.group(1)) and name_shaped(match.group(2)):
+        return "[name] and [name]"
+    return match.group(0)
+
+
 def _a_thing_not_a_person(after: str) -> bool:
     """"X was when...", "X was the film we watched": what follows says time or thing, not person
     (not "X was the best, she...", "X was the name of the girl", "X was the volunteer")."""
@@ -1321,7 +1346,8 @@ def _name_opening_a_sentence(text: str, match: re.Match[str], word: str) -> bool
             and word not in _all_first_names() \
             or word in _MONTHS_AND_DAYS or word in _NOT_NAMES_AFTER_CUE or word in _PERSON_NOUNS:
         return False
-    first_name = word in _all_first_names() or word in AMBIGUOUS_NAMES
+    first_name = word in _all_first_names() or word in AMBIGUOUS_NAMES or word in _WORD_NAMES or (
+        word in census_names()[1] and not is_english_word(word))  # "rowan at reception"
     unknown = not _known_word(word) and not _made_of_words(word)
     if not (first_name or unknown):
         return False
@@ -1331,8 +1357,10 @@ def _name_opening_a_sentence(text: str, match: re.Match[str], word: str) -> bool
     if _DID_TO_ME.match(after):
         return word not in _ABSTRACT_NAMES  # "chase got me into boxing", never "hope got me through"
     following = re.match(r"\s+([a-z']+)(?:\s+([a-z']+))?", after)
-    if following and not is_english_word(word) and first_name:  # "tobias got the same order", "gavin rang"
-        return following.group(1) in _NAME_LIKE_NEXT | {"n", "&"} and following.group(2) not in _THING_AFTER_WAS
+    if following and first_name and (not is_english_word(word) or word in ALL_CURATED_NAMES
+                                     and word not in AMBIGUOUS_NAMES):  # "tobias got the same order", "lacey n her mum"
+        return following.group(1) in _NAME_LIKE_NEXT | {"n", "&"} and not (
+            following.group(1) in ("was", "is", "were") and following.group(2) in _THING_AFTER_WAS)
     return False
 
 
