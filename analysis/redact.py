@@ -57,7 +57,8 @@ from importlib import resources
 from pathlib import Path
 
 from analysis.language import looks_welsh
-from analysis.redact_general import extend_runs, one_edit_from_english, redact_handles, redact_nicknames
+from analysis.redact_general import (extend_runs, is_shouted, one_edit_from_english, redact_handles, redact_nicknames,
+                                      reshout, unshout)
 
 PLACES_PATH = Path(__file__).with_name("uk_places.txt")
 
@@ -524,7 +525,6 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
-    from analysis.redact_general import is_shouted, reshout, unshout
     if is_shouted(text):  # "DONNA WAS THE BEST WORKER EVER": read in ordinary case, given back in capitals
         converted = unshout(text)
         if converted != text:
@@ -1340,16 +1340,17 @@ def _a_thing_not_a_person(after: str) -> bool:
 def _name_opening_a_sentence(text: str, match: re.Match[str], word: str) -> bool:
     """A lower-case word opening a sentence, that a list gives as a first name (or no dictionary knows),
     followed by where the person is from, what they are to the writer, or what they did for the writer."""
-    word = re.sub(r"['’]s$", "", word)  # "sky's mum": the name, not "mum's boyfriend"
-    if _SENTENCE_END.search(text[: match.start()]) is None or len(word) < 3 or word in KNOWN_NOT_NAMES \
-            or "'" in word or "’" in word or word in _PERSON_CUES or is_english_word(word) and word not in AMBIGUOUS_NAMES \
-            and word not in _all_first_names() \
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]  # "sky's mum": the name, not "mum's boyfriend"
+    if len(word) < 3 or word in KNOWN_NOT_NAMES or "'" in word or "’" in word or word in _PERSON_CUES \
             or word in _MONTHS_AND_DAYS or word in _NOT_NAMES_AFTER_CUE or word in _PERSON_NOUNS:
         return False
     first_name = word in _all_first_names() or word in AMBIGUOUS_NAMES or word in _WORD_NAMES or (
         word in census_names()[1] and not is_english_word(word))  # "rowan at reception"
-    unknown = not _known_word(word) and not _made_of_words(word)
-    if not (first_name or unknown):
+    if not first_name and (_known_word(word) or _made_of_words(word)):
+        return False
+    if _SENTENCE_END.search(text[max(0, match.start() - 3): match.start()]) is None and match.start() > 3 \
+            or _SENTENCE_END.search(text[: match.start()]) is None:
         return False
     after = text[match.end():]
     if _FROM_A_TEAM.match(after) or _person_cue_around(text, match, vocative=False) == 2:

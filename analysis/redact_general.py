@@ -21,10 +21,13 @@ from functools import cache
 # --- shouted text -----------------------------------------------------------------------------
 
 _LETTER_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_TWO_SHOUTED = re.compile(r"\b[A-Z]{2,}\W+[A-Z]{2,}\b")
 
 
 def is_shouted(text: str) -> bool:
     """Three or more words and most of them in capitals ("DONNA WAS THE BEST WORKER EVER")."""
+    if _TWO_SHOUTED.search(text) is None:
+        return False
     words = [w for w in _LETTER_WORD.findall(text) if len(w) >= 2]
     shouted = sum(w.isupper() for w in words)
     return shouted >= 3 and shouted >= 0.6 * len(words)
@@ -212,7 +215,7 @@ def extend_runs(text: str) -> str:
     if "[" not in text:
         return text
     text = _PARTICLES.sub("[name]", text)
-    if not _title_cased(text):
+    if _CAPITAL_RUN.search(text) and not _title_cased(text):
         text = _CAPITAL_RUN.sub(_run_words_or_keep, text)
     return _LOWER_RUN.sub(_lower_run_or_keep, text)
 
@@ -232,6 +235,7 @@ _SPEECH_SOUNDS = re.compile(r"(?:ha|he|hi|ah|lo|xo|ja)+h?|l+o+l+|a*h+m+|h+m+|u+m
                             r"w+o+w+|o+[iy]+|e+w+|u+g+h+|o+m+[gd]+s*|l+m+[af]+o+|s+h+|p+s+t+|m+")
 
 
+@cache
 def one_edit_from_english(word: str) -> bool:
     """"Realy", "Beacuse", "Thnks": one letter away from an English word (a typo, not a name); also
     a word drawn out ("Sooo", "Yesss") and sounds ("Hahaha", "Ermm", "Ughh")."""
