@@ -18,6 +18,10 @@ import difflib
 import re
 from functools import cache
 
+from analysis.redact_words import (_MONTHS_AND_DAYS, _PERSON_NOUNS, _SENTENCE_END, KNOWN_NOT_NAMES, NATIONALITIES,
+                                   _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words,
+                                   census_names, is_english_word)
+
 # --- shouted text -----------------------------------------------------------------------------
 
 _LETTER_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
@@ -36,7 +40,6 @@ def is_shouted(text: str) -> bool:
 def unshout(text: str) -> str:
     """The same text (same length) in the case the redactor reads: English words and known
     acronyms in lower case, other words capitalised, each sentence's first word capitalised."""
-    from analysis.redact import KNOWN_NOT_NAMES, _SENTENCE_END, is_english_word
 
     def case(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -83,7 +86,6 @@ gen form size zone wave type version ver v band grade key ks s p t gcse a m k n 
 
 
 def _handle_or_keep(match: re.Match[str]) -> str:
-    from analysis.redact import is_english_word
     token = match.group(1)
     if "_" in token and re.search(r"[A-Za-z]", token):
         return "[handle]"  # "kayden_x", "reaper_9000"
@@ -135,7 +137,6 @@ def _title_cased(text: str) -> bool:
 
 
 def _run_words_or_keep(match: re.Match[str]) -> str:
-    from analysis.redact import KNOWN_NOT_NAMES, NATIONALITIES, _MONTHS_AND_DAYS
     head, tail = match.group(1), match.group(2)
     words = re.findall(r"\S+", tail)
     taken = 0
@@ -180,7 +181,6 @@ _NOT_INITIAL_LETTERS = frozenset("aiunrxyckow")
 
 
 def _lower_run_or_keep(match: re.Match[str]) -> str:
-    from analysis.redact import _all_first_names, census_names, is_english_word, KNOWN_NOT_NAMES
     word = match.group(1)
     if len(word) == 1:
         if word in _NOT_INITIAL_LETTERS:
@@ -199,7 +199,6 @@ _OWNERS_BUSINESS = re.compile(r"(?<![\w\[])([A-Z][a-z]+)(['’]s)(?=\s+[A-Z][a-z
 
 def _owners_business(match: re.Match[str]) -> str:
     """"Ravi's Off Licence": a given name's possessive before capitalised words is a business."""
-    from analysis.redact import KNOWN_NOT_NAMES, _MONTHS_AND_DAYS, _all_first_names
     lower = match.group(1).lower()
     if lower not in _all_first_names() or lower in _MONTHS_AND_DAYS or lower in KNOWN_NOT_NAMES:
         return match.group(0)
@@ -225,7 +224,6 @@ def extend_runs(text: str) -> str:
 @cache
 def _english_words() -> frozenset[str]:
     """Words English writes in lower case (not "london", "james": the spelling list holds names too)."""
-    from analysis.redact import KNOWN_NOT_NAMES, _all_first_names, _english_word_counts, _lexicon_words
     names = _all_first_names()
     spelled = {w for w, n in _english_word_counts().items() if n >= 2 and w not in names}
     return frozenset(_lexicon_words()[0] | spelled | KNOWN_NOT_NAMES)
@@ -277,7 +275,6 @@ def _letter_nickname(match: re.Match[str]) -> str:
 
 
 def _lil_nickname(match: re.Match[str]) -> str:
-    from analysis.redact import KNOWN_NOT_NAMES, _PERSON_NOUNS, _known_word, _made_of_words, is_english_word
     word = match.group(1)
     if is_english_word(word) or word in KNOWN_NOT_NAMES or word in _PERSON_NOUNS or _made_of_words(word) \
             or (_known_word(word) and len(word) > 4):
