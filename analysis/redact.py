@@ -307,7 +307,19 @@ _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|st
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
                        r"called|named|name is|my name,?\s+(?:its|it's|it’s|it is)|"
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
-_CAPITALISED = re.compile(r"\b(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
+_CAPITALISED = re.compile(r"\b(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b"
+                          r"|\b[A-Z][a-z]*[^\W\d_A-Za-z][^\W\d_A-Z]*\b")  # "Zoltán", "Bartłomiej", "Siân"
+# Initials with full stops: "J.B. and me", unless an abbreviation ("U.K.", "P.E.", "D.O.B.")
+_DOTTED_INITIALS = re.compile(r"(?<![\w.])((?:[A-Z]\.){2,3})(?![\w])")
+_DOTTED_NOT_INITIALS = frozenset("""uk us usa eu pe re dt it ict gp pc dc ds di tv am pm eg ie bbc nhs yot yos dob asbo
+cbo yro rsvp ps aka vip diy atm mp hmp yoi uk ok ac dc cv hr ad bc ce rc cofe""".split())
+
+
+def _dotted_initials(match: re.Match[str]) -> str:
+    letters = match.group(1).replace(".", "").lower()
+    if letters in _DOTTED_NOT_INITIALS or letters in KNOWN_NOT_NAMES or letters in _NOT_INITIALS:
+        return match.group(0)
+    return "[name]"
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
 _NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "she", "he", "they", "we", "you", "i",
                                    "a", "an", "the", "my", "was", "is",
@@ -714,6 +726,8 @@ def _initials_or_keep(match: re.Match[str]) -> str:
 
 
 def _redact_names(text: str, known: set[str]) -> str:
+    if "." in text:
+        text = _DOTTED_INITIALS.sub(_dotted_initials, text)
     text = _INITIALS_AFTER_CUE.sub(_initials_or_keep, text)
     text = _NICKNAME_CUE.sub(_nickname_cue, text)
     text = _NAME_CUE.sub(lambda m: _cue_name(m, known), text)
@@ -1003,6 +1017,12 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
     return not capital_after
 
 
+def _foreign_phrase(text: str, word: str) -> bool:
+    """"Dzień dobry", "Salaam alaikum": the word runs straight on into another that no dictionary knows."""
+    following = re.search(re.escape(word) + r"\s+([^\W\d_]+)", text, re.IGNORECASE)
+    return following is not None and following.group(1).islower() and not _known_word(following.group(1))
+
+
 def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool,
                             possessive: bool = False, text: str | None = None) -> bool:
     """A capitalised word no list or lexicon knows ("Nkechi", "Kez"): a name, if the sentence says person."""
@@ -1012,7 +1032,7 @@ def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sente
         # "Jaydn (spelt wrong...)": no dictionary knows it and it is no typo of a word ("Realy", "Thnks")
         return next_word in _NAME_LIKE_NEXT or possessive or (
             len(word) >= 4 and not _made_of_words(word) and not one_edit_from_english(word)
-            and text is not None and not looks_welsh(text))
+            and text is not None and not _foreign_phrase(text, word) and not looks_welsh(text))
     return True
 
 
@@ -1020,7 +1040,10 @@ def _hyphenated_first_names(word: str) -> bool:
     """"Billy-Ray", "lily-mae", "alfie-jo": two first names joined, not "will-power" or "sky-high"."""
     parts = word.lower().split("-")
     first = _all_first_names()
-    return len(parts) == 2 and all(len(p) >= 2 and (p in first or p in ALL_CURATED_NAMES) for p in parts) \
+    listed = [p in first or p in ALL_CURATED_NAMES for p in parts]
+    # "lexi-rae": one part a listed first name and the other no word at all (a pet form no list holds)
+    return len(parts) == 2 and all(len(p) >= 2 and (known or not _known_word(p) and not _made_of_words(p))
+                                   for p, known in zip(parts, listed)) and any(listed) \
         and not all(p in _lexicon_words()[0] for p in parts)
 
 
@@ -1094,6 +1117,9 @@ def _pair_of_people(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+_RANKING = frozenset({"best", "worst", "nicest", "kindest", "first", "last", "only", "hardest", "funniest"})
+
+
 def _a_thing_not_a_person(after: str) -> bool:
     """"X was when...", "X was the film we watched": what follows says time or thing, not person
     (not "X was the best, she...", "X was the name of the girl", "X was the volunteer")."""
@@ -1102,7 +1128,10 @@ def _a_thing_not_a_person(after: str) -> bool:
         return False
     if then.group(1) in ("the", "a", "an"):
         sentence = re.split(r"[.!?]", after, maxsplit=1)[0]
-        if any(w in _PERSON_NOUNS or w in ("best", "worst", "nicest", "name", "one", "kindest", "first")
+        if then.group(3) and then.group(2) in _RANKING and then.group(3) not in _PERSON_NOUNS | {"person", "one"} \
+                and re.match(r"\s+\S+\s+\S+\s+" + then.group(2) + r"\s+" + then.group(3), after):
+            return True  # "Autumn was the worst time for me": a ranked thing
+        if any(w in _PERSON_NOUNS or w in _RANKING or w in ("name", "one")
                for w in then.groups()[1:]) or re.search(r"\b(?:he|she|her|him)\b", sentence):
             return False
     return True

@@ -577,3 +577,16 @@ def test_word_names_opening_an_answer_with_a_person_cue(text, expected):
 ])
 def test_word_names_without_a_person_cue_stay(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("J.B. and me got arrested together", "[name] and me got arrested together"),
+    ("Bartłomiej was my cellmate", "[name] was my cellmate"),
+    ("lexi-rae from my class started it", "[name] from my class started it"),
+    ("Jade was the first person who listened", "[name] was the first person who listened"),
+    ("I did P.E. and R.E. in the U.K.", "I did P.E. and R.E. in the U.K."),
+    ("Dzień dobry, I am writing about my son", "Dzień dobry, I am writing about my son"),
+    ("Autumn was the worst time for me", "Autumn was the worst time for me"),
+])
+def test_initials_with_stops_letters_beyond_ascii_pet_forms_and_their_not_names(text, expected):
+    assert redact(text) == expected
