@@ -40,6 +40,20 @@ birth, case references) and leans towards redacting when in doubt. How it decide
   Arms", "the Duke of York"), a shop named after its owner ("Raj's News"), schools and colleges
   ("X Academy", "St X's", "Ysgol X", "Coleg X", "X PRU", also typed in lower case), postcodes.
 
+- **General mechanisms** (round 7, `analysis/redact_general.py`; word lists in `analysis/redact_words.py`):
+  a text typed mostly in capitals is read in ordinary case and given back in its capitals; handles
+  without "@" ("kayden_x", "skeng22"; not "gr8", "y10", "ps5"); once part of a run of capitalised
+  words is removed the rest goes ("[place] Island", "[name] Boxing Club", "Ravi's Off Licence",
+  "Mr Van der Berg"), stopping at facilities, languages, days and months ("[place] Shopping Centre");
+  a lower-case given name, surname or initial after a name ("ellie mae", "connor b"); initials and
+  short handles beside a name in a list ("DJ n Rhys", "k2 and skeng22", "J.B."); "big T", "Skinny J",
+  "lil zee"; a local club ("Ely Rangers"; a club in the national leagues stays); titles in lower case
+  ("miss Jenkins", "ms o'brien"; "i miss Leeds" keeps its verb); a capitalised word at a sentence's
+  start that no dictionary knows and that is no typo of a word ("Jaydn", not "Realy", "Sooo",
+  "Inshallah", "Dzień dobry"); a first name or a word-name opening an answer with a person cue after
+  ("summer from yot came", "sky was my sisters friend", "chase got me into boxing"), never with a
+  thing after ("Summer was when it all kicked off", "Rocky was the film we watched").
+
 Known limits: a name or place in none of the lists, typed in lower case, with no cue around it
 ("went round shazzas") stays; so does a capitalised one at the start of a sentence with no verb
 after it, a name that is an ordinary word typed in lower case ("tell precious"), and a nickname
