@@ -71,12 +71,12 @@ from pathlib import Path
 
 from analysis.language import looks_welsh
 from analysis.redact_words import (  # noqa: F401 (names other modules and tests read from here)
-    ALL_CURATED_NAMES, AMBIGUOUS_NAMES, COMMON_FIRST_NAMES, KNOWN_NOT_NAMES, MORE_FIRST_NAMES, NATIONALITIES,
+    _ABSTRACT_NAMES, ALL_CURATED_NAMES, AMBIGUOUS_NAMES, COMMON_FIRST_NAMES, KNOWN_NOT_NAMES, MORE_FIRST_NAMES, NATIONALITIES,
     ORDINARY_WORD_COUNT, _AUXILIARIES, _HOME_NOUNS, _MONTHS_AND_DAYS, _PERSON_NOUNS, _PRONOUNS, _SENTENCE_END,
     _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words, _proper_noun_only,
     _proper_nouns_only, census_names, countries, is_english_word)
-from analysis.redact_general import (extend_runs, is_shouted, one_edit_from_english, redact_handles, redact_nicknames,
-                                      reshout, unshout)
+from analysis.redact_general import (extend_runs, is_shouted, is_title_cased, one_edit_from_english, redact_handles,
+                                      redact_nicknames, reshout, unshout, untitle)
 
 PLACES_PATH = Path(__file__).with_name("uk_places.txt")
 
@@ -105,12 +105,6 @@ _STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", 
                                        "still", "even", "literally", "definitely", "honestly", "genuinely", "let",
                                        "put", "set", "felt", "left", "found", "saw", "knew", "needs", "comes",
                                        "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says", "been"}
-# Words that name a feeling or a modal before they name a person: "Hope is all we have", "Will do".
-_ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "patience", "mark", "bill", "rich",
-                             "summer", "dawn", "sky", "rose", "jazz", "sunny", "justice", "honour", "peace",
-                             "mercy", "charity", "comfort", "goodness", "promise", "memory", "wisdom", "victory",
-                             "unity", "harmony", "gift", "favour", "treasure", "divine", "innocent", "hero",
-                             "miracle", "prince", "princess"})
 # At a sentence's start, what follows a name that is also a word ("Frank from reparation", "Robin made").
 _START_NAME_NEXT = _NAME_LIKE_NEXT - {"and", "would", "will", "could", "can", "should", "does", "did", "is", "has",
                                       "had", "were", "let", "put", "set", "still", "even", "just", "really",
@@ -364,9 +358,9 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
-    if is_shouted(text):  # "DONNA WAS THE BEST WORKER EVER": read in ordinary case, given back in capitals
-        converted = unshout(text)
-        if converted != text:
+    if is_shouted(text) or is_title_cased(text):  # "DONNA WAS THE BEST WORKER EVER", "The Police Were Rubbish
+        converted = unshout(text) if is_shouted(text) else untitle(text)  # But...": read in ordinary case,
+        if converted != text:  # redacted, and given back in the writer's own case
             return reshout(text, converted, redact(converted, known_names))
     text = _redact(countries()[1].sub(hold, _PROTECTED.sub(hold, text)), known_names)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)

@@ -18,7 +18,7 @@ import difflib
 import re
 from functools import cache
 
-from analysis.redact_words import (_MONTHS_AND_DAYS, _PERSON_NOUNS, _SENTENCE_END, KNOWN_NOT_NAMES, NATIONALITIES,
+from analysis.redact_words import (_ABSTRACT_NAMES, ALL_CURATED_NAMES, _MONTHS_AND_DAYS, _PERSON_NOUNS, _SENTENCE_END, KNOWN_NOT_NAMES, NATIONALITIES,
                                    _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words,
                                    census_names, is_english_word)
 
@@ -52,6 +52,34 @@ def unshout(text: str) -> str:
                 return lowered[0].upper() + lowered[1:]
             return lowered
         return lowered[0].upper() + lowered[1:]
+
+    converted = _LETTER_WORD.sub(case, text)
+    return converted if len(converted) == len(text) else text
+
+
+_FUNCTION_WORDS = frozenset("""the and but was were is are to of for in on at my you your we they it he she his her
+this that with from have had has be been not so very all our""".split())
+
+
+def is_title_cased(text: str) -> bool:
+    """"The Police Were Rubbish But My Worker Was Good": every word capitalised, small words too."""
+    words = [w for w in _LETTER_WORD.findall(text) if len(w) >= 2]
+    if len(words) < 4:
+        return False
+    title = [w for w in words if w[0].isupper() and not w.isupper()]
+    return len(title) >= 0.8 * len(words) and sum(w.lower() in _FUNCTION_WORDS for w in title) >= 2
+
+
+def untitle(text: str) -> str:
+    """The same text (same length) with every capitalised English word after a sentence's first in lower case."""
+    def case(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if not word[0].isupper() or word.isupper() or _SENTENCE_END.search(text[: match.start()]) is not None:
+            return word
+        stem = re.sub(r"['’]s$", "", word).lower()
+        if stem in ALL_CURATED_NAMES and stem not in _ABSTRACT_NAMES:
+            return word  # "Thanks To Jade": a first name keeps its capital
+        return word.lower() if is_english_word(stem) else word
 
     converted = _LETTER_WORD.sub(case, text)
     return converted if len(converted) == len(text) else text

@@ -261,3 +261,11 @@ _AUXILIARIES = frozenset({"is", "was", "do", "does", "did", "have", "has", "had"
 
 
 _PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "there", "that", "who", "what", "u", "ya"})
+
+
+# Words that name a feeling or a modal before they name a person: "Hope is all we have", "Will do".
+_ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "patience", "mark", "bill", "rich",
+                             "summer", "dawn", "sky", "rose", "jazz", "sunny", "justice", "honour", "peace",
+                             "mercy", "charity", "comfort", "goodness", "promise", "memory", "wisdom", "victory",
+                             "unity", "harmony", "gift", "favour", "treasure", "divine", "innocent", "hero",
+                             "miracle", "prince", "princess"})

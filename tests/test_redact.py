@@ -590,3 +590,13 @@ def test_word_names_without_a_person_cue_stay(text):
 ])
 def test_initials_with_stops_letters_beyond_ascii_pet_forms_and_their_not_names(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Police Were Rubbish But My Worker Was Good", "The Police Were Rubbish But My Worker Was Good"),
+    ("Jess Hope You Are Well", "[name] Hope You Are Well"),
+    ("I Live In Wrexham And Go To Ysgol Morgan Llwyd", "I Live In [place] And Go To [school]"),
+    ("Thanks To Jade And The Team", "Thanks To [name] And The Team"),
+])
+def test_title_cased_text_is_read_in_ordinary_case_and_given_back_in_its_own(text, expected):
+    assert redact(text) == expected
