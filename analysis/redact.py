@@ -864,6 +864,9 @@ def _nickname_cue(match: re.Match[str]) -> str:
 def _cue_name(match: re.Match[str], known: set[str]) -> str:
     word = match.group(1)
     lower = word.lower()
+    explicit = re.search(r"(?i:\bname\s+is|\bnamed|\bnames)\s+$", match.group(0)[: match.start(1) - match.start(0)])
+    if explicit and lower in AMBIGUOUS_NAMES | census_names()[0] and lower not in _NOT_NAMES_AFTER_CUE:
+        return match.group(0)[: match.start(1) - match.start(0)] + "[name]"  # "her name is destiny"
     is_name = lower in known or (
         lower not in _NOT_NAMES_AFTER_CUE
         and ((word[0].isupper() and not (word.isupper() and is_english_word(lower))) or lower in ALL_CURATED_NAMES
@@ -1163,6 +1166,10 @@ def _name_opening_a_sentence(text: str, match: re.Match[str], word: str) -> bool
     after = text[match.end():]
     if _FROM_A_TEAM.match(after) or _person_cue_around(text, match, vocative=False) == 2:
         return True  # "summer from yot came", "sky was my sisters friend"
+    initial = re.match(r"\s+[b-hj-mo-tv-wz]\s+(?:was|is|were|'s)\s+(?:my|our|his|her|their|the)\s+(\w+)(?:\s+(\w+))?",
+                       after)
+    if initial and (initial.group(1) in _PERSON_NOUNS or initial.group(2) in _PERSON_NOUNS):
+        return True  # "sami g is my boy": a name and an initial, then what the person is to the writer
     if _DID_TO_ME.match(after):
         return word not in _ABSTRACT_NAMES  # "chase got me into boxing", never "hope got me through"
     following = re.match(r"\s+([a-z']+)(?:\s+([a-z']+))?", after)

@@ -215,6 +215,10 @@ def _lower_run_or_keep(match: re.Match[str]) -> str:
             return match.group(0)
         after = match.string[match.end(): match.end() + 3]
         return "[name]" if not after.startswith(("'", "’", ".")) else match.group(0)
+    if word in _all_first_names() and re.search(r"(?i:\bname\s+is|\bnamed|\bnames|\bcalled)\s+$",
+                                                match.string[: match.start()]) and word not in KNOWN_NOT_NAMES \
+            and word not in _RUN_STOP:
+        return "[name]"  # "her name is destiny rose": a second given name after a name the sentence gives as one
     if is_english_word(word) or word in KNOWN_NOT_NAMES or len(word) < 2:
         return match.group(0)
     if word in _all_first_names() or word in census_names()[1]:

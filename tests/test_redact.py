@@ -600,3 +600,13 @@ def test_initials_with_stops_letters_beyond_ascii_pet_forms_and_their_not_names(
 ])
 def test_title_cased_text_is_read_in_ordinary_case_and_given_back_in_its_own(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("her name is destiny rose", "her name is [name]"),
+    ("a girl called jess will be there", "a girl called [name] will be there"),
+    ("sami g is my boy", "[name] is my boy"),
+    ("i got called names", "i got called names"),
+])
+def test_a_name_the_sentence_gives_as_one(text, expected):
+    assert redact(text) == expected
