@@ -74,7 +74,7 @@ from analysis.redact_words import (  # noqa: F401 (names other modules and tests
     _ABSTRACT_NAMES, ALL_CURATED_NAMES, AMBIGUOUS_NAMES, COMMON_FIRST_NAMES, KNOWN_NOT_NAMES, MORE_FIRST_NAMES, NATIONALITIES,
     ORDINARY_WORD_COUNT, _AUXILIARIES, _HOME_NOUNS, _MONTHS_AND_DAYS, _PERSON_NOUNS, _PRONOUNS, _SENTENCE_END,
     _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words, _proper_noun_only,
-    _proper_nouns_only, census_names, countries, is_english_word)
+    _proper_nouns_only, census_names, countries, is_english_word, lexicon_tags)
 from analysis.redact_general import (extend_runs, is_shouted, is_title_cased, one_edit_from_english, redact_handles,
                                       redact_nicknames, reshout, unshout, untitle)
 
@@ -1029,9 +1029,16 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
 
 
 def _foreign_phrase(text: str, word: str) -> bool:
-    """"Dzień dobry", "Salaam alaikum": the word runs straight on into another that no dictionary knows."""
-    following = re.search(re.escape(word) + r"\s+([^\W\d_]+)", text, re.IGNORECASE)
-    return following is not None and following.group(1).islower() and not _known_word(following.group(1))
+    """What follows says the word is no person: another word no dictionary knows ("Dzień dobry"), or a
+    noun, a preposition or an adverb ("Jujitsu classes", "Zumba on Fridays", "Ubering now"). A name is
+    followed by a verb, a pronoun or a mark ("Jaydn (spelt wrong...)", "Amadou you are a legend")."""
+    following = re.search(re.escape(word) + r"\s+([^\W\d_][^\W\d_'’]*)", text, re.IGNORECASE)
+    if following is None or not following.group(1).islower():
+        return False
+    tag = lexicon_tags().get(following.group(1))
+    if tag is None:
+        return not _known_word(following.group(1))
+    return not (tag.startswith(("VB", "MD", "PRP", "WP")) or following.group(1) in _NAME_LIKE_NEXT)
 
 
 def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool,

@@ -269,3 +269,14 @@ _ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "pa
                              "mercy", "charity", "comfort", "goodness", "promise", "memory", "wisdom", "victory",
                              "unity", "harmony", "gift", "favour", "treasure", "divine", "innocent", "hero",
                              "miracle", "prince", "princess"})
+
+
+@cache
+def lexicon_tags() -> dict[str, str]:
+    """TextBlob's tag for each word it knows in lower case ("cards" NNS, "helped" VBD, "you" PRP)."""
+    tags = {}
+    for line in resources.files("textblob").joinpath("en", "en-lexicon.txt").read_text(encoding="utf-8").splitlines():
+        word, _, tag = line.partition(" ")
+        if word and word.islower():
+            tags[word] = tag.strip()
+    return tags

@@ -610,3 +610,14 @@ def test_title_cased_text_is_read_in_ordinary_case_and_given_back_in_its_own(tex
 ])
 def test_a_name_the_sentence_gives_as_one(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Jujitsu classes were good", "Jujitsu classes were good"),  # a noun follows: an activity, not a person
+    ("Zumba on Fridays at the centre", "Zumba on Fridays at the centre"),
+    ("Brexit stuff confused me", "Brexit stuff confused me"),
+    ("Kaelan started the fight", "[name] started the fight"),  # a verb follows
+    ("Tiernan, thank you", "[name], thank you"),
+])
+def test_what_follows_an_unknown_word_at_a_sentence_start_decides(text, expected):
+    assert redact(text) == expected
