@@ -398,6 +398,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _NICKNAME.sub(_nickname_or_keep, text)
     text = redact_nicknames(text)
     text = _LOWER_TITLE.sub(_lower_title, text)
+    text = _LOWER_TITLE_INITIAL.sub(_lower_title_initial, text)
     text = _WELSH_HYPHENATED.sub("[place]", text)
     text = _redact_places(text)
     text = _PLACE_SHAPED.sub(_place_shaped_or_keep, text)
@@ -520,6 +521,16 @@ def _nickname_or_keep(match: re.Match[str]) -> str:
     return match.group(0)
 
 
+_LOWER_TITLE_INITIAL = re.compile(r"\b(mr|mrs|ms|miss|mx|dr)\.?\s+([b-hj-mpqstvwz])\b(?!['’.-])")
+
+
+def _lower_title_initial(match: re.Match[str]) -> str:
+    """"mrs k was alright": a title and one letter is a person named by an initial."""
+    if match.group(1) == "miss" and _neighbours(match.string, match)[0] in _MISS_IS_A_VERB:
+        return match.group(0)
+    return "[name]"
+
+
 def _lower_title(match: re.Match[str]) -> str:
     title, surname = match.group(1), match.group(2)
     lower = surname.lower()
@@ -535,6 +546,9 @@ def _lower_title(match: re.Match[str]) -> str:
         return match.group(0)  # "my nan Eileen": the name rules take the name, the word "nan" stays
     if plain in surnames or plain in first or lower in surnames | first:
         return "[name]"  # "miss Jenkins", "ms o'brien"
+    if not formal and not _made_of_words(plain) and len(plain) >= 3 and plain not in _TEXT_SPEAK_PAIRS \
+            and title in ("aunty", "auntie", "uncle", "nan"):
+        return _replace_group(match, 2, "[name]")  # "auntie bisi": the name goes, the word "auntie" stays
     if (title in ("mr", "mrs", "ms", "mx", "dr", "fr") or surname[0].isupper()) and not _known_word(plain) \
             and len(plain) >= 3:
         return "[name]"  # "mrs adeyemi": only a surname comes after these

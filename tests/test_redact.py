@@ -621,3 +621,13 @@ def test_a_name_the_sentence_gives_as_one(text, expected):
 ])
 def test_what_follows_an_unknown_word_at_a_sentence_start_decides(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my probation officer mrs k was alright", "my probation officer [name] was alright"),
+    ("auntie bisi looked after me", "auntie [name] looked after me"),
+    ("i miss u", "i miss u"),
+    ("my nan wasnt happy", "my nan wasnt happy"),
+])
+def test_lower_case_titles_with_an_initial_or_a_name_no_list_holds(text, expected):
+    assert redact(text) == expected
