@@ -389,6 +389,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _ESTATE.sub(_estate_or_keep, text)
     text = _WELSH_STREET.sub("[address]", text)
     text = _PRISON.sub(lambda m: _replace_group(m, 1, "[place]"), text)
+    text = _LOWER_PRISON.sub(_lower_prison, text)
     text = _ADDRESS.sub(_address_or_keep, text)
     text = _NAMED_STREET.sub(_address_or_keep, text)  # "no. 27 on Park Avenue": the street, once the number was not
     text = _LOWER_STREET.sub(_lower_street, text)
@@ -406,6 +407,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _SUFFIXED_PLACE.sub(_suffixed_place, text)
     text = _PLACE_PREFIX.sub("[place]", text)
     text = _ON_SEA.sub("[place]", text)
+    text = _LOWER_RESIDENCE.sub(_lower_residence, text)
     text = _redact_names(text, _known_name_forms(known_names))
     return re.sub(r"\[address\](?:,?\s*\[address\])+", "[address]", text)  # "Flat 3, 22b Kings Court": one address
 
@@ -711,6 +713,31 @@ def _suffixed_place(match: re.Match[str]) -> str:
            or w in ("The", "A", "My", "Our", "Your", "Their", "His", "Her", "This", "That", "Every", "No")
            for w in words[:-1]):
         return match.group(0)  # "to The End", "at Christmas Market"
+    return _replace_group(match, 1, "[place]")
+
+
+# "hmp parc", "yoi wetherby" typed in lower case
+_LOWER_PRISON = re.compile(r"\b(?:hmp|hmyoi|yoi)\s+([a-z][a-z'’-]{2,})\b")
+
+
+def _lower_prison(match: re.Match[str]) -> str:
+    word = match.group(1)
+    if is_english_word(word) and word not in places() or word in KNOWN_NOT_NAMES:
+        return match.group(0)
+    return _replace_group(match, 1, "[place]")
+
+
+# Where someone lives, typed in lower case and in no gazetteer: "we live in penge", "grew up in kingsway"
+_LOWER_RESIDENCE = re.compile(r"\b(?i:live|lives|living|lived|grew up|brought up|raised|born|moved|moving|stay|stays|"
+                              r"staying|stayed)\s+(?:(?i:in|to|from|out to|up in|down in|over in|round)\s+)"
+                              r"([a-z][a-z'’-]{3,})\b(?!['’])")
+
+
+def _lower_residence(match: re.Match[str]) -> str:
+    word = match.group(1)
+    if _known_word(word) or _made_of_words(word) or word in _all_first_names() or word in KNOWN_NOT_NAMES \
+            or word.endswith(("ing", "ed")):
+        return match.group(0)
     return _replace_group(match, 1, "[place]")
 
 

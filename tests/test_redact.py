@@ -631,3 +631,13 @@ def test_what_follows_an_unknown_word_at_a_sentence_start_decides(text, expected
 ])
 def test_lower_case_titles_with_an_initial_or_a_name_no_list_holds(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("he's in hmp parc now", "he's in hmp [place] now"),
+    ("we live in penge now", "we live in [place] now"),
+    ("i live in fear", "i live in fear"),
+    ("we stayed in bed", "we stayed in bed"),
+])
+def test_lower_case_prisons_and_where_someone_lives(text, expected):
+    assert redact(text) == expected
