@@ -110,7 +110,8 @@ _HANDLE_SHAPED = re.compile(r"(?<![\w@\[/.'’-])([A-Za-z][A-Za-z0-9]*(?:[_.][A-
 _NOT_HANDLE_STEMS = frozenset("""gr m b l h w str any some no every sum y yr yrs year years u under over ps xbox mp
 covid level lvl room flat bus route class set group week day top page ch ep season series fifa iphone ipad galaxy
 pixel windows win web fm am pm hrs hr mins min ft cm mm km kg g lb lbs st x v vs no num nr number stage tier
-gen form size zone wave type version ver v band grade key ks s p t gcse a m k n c f j d e r sq cat""".split())
+gen form size zone wave type version ver v band grade key ks s p t gcse a m k n c f j d e r sq cat channel radio
+bbc itv sky dave e4 film part chapter unit module lesson step term half pg cert age""".split())
 
 
 def _handle_or_keep(match: re.Match[str]) -> str:
@@ -123,8 +124,9 @@ def _handle_or_keep(match: re.Match[str]) -> str:
         if re.search(r"\d", token) and all(re.match(r"[A-Za-z]", p) for p in parts) and len(parts[0]) >= 2:
             return "[handle]"
         return token
-    if not shaped:
-        return token
+    if not shaped:  # "sk8rboi99": letters and digits twice over
+        mixed = re.fullmatch(r"[A-Za-z]+\d+[A-Za-z]+\d+[A-Za-z0-9]*", token)
+        return "[handle]" if mixed and len(re.sub(r"\d", "", token)) >= 4 and not token.isupper() else token
     stem, digits, tail = shaped.groups()
     if stem.isupper() and len(stem) > 1 or len(stem) < 2 or stem.lower() in _NOT_HANDLE_STEMS:
         return token  # "PS5", "A470", "y10", "m8", "gr8"

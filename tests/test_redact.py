@@ -641,3 +641,12 @@ def test_lower_case_titles_with_an_initial_or_a_name_no_list_holds(text, expecte
 ])
 def test_lower_case_prisons_and_where_someone_lives(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("i was talking to sk8rboi99 online", "i was talking to [handle] online"),
+    ("its on channel4", "its on channel4"),
+    ("the m25 was closed and we took the a470", "the m25 was closed and we took the a470"),
+])
+def test_more_handle_shapes_and_not_handles(text, expected):
+    assert redact(text) == expected
