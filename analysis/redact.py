@@ -547,7 +547,9 @@ def _lower_title(match: re.Match[str]) -> str:
     if not formal and surname[0].isupper():
         return match.group(0)  # "my nan Eileen": the name rules take the name, the word "nan" stays
     if plain in surnames or plain in first or lower in surnames | first:
-        return "[name]"  # "miss Jenkins", "ms o'brien"
+        # "miss Jenkins", "ms o'brien"; but "uncle ricardo", "aunty bev": a family word stays
+        return "[name]" if formal or title in ("sir", "pc", "sgt", "sarge", "sergeant", "officer", "coach") \
+            else _replace_group(match, 2, "[name]")
     if not formal and not _made_of_words(plain) and len(plain) >= 3 and plain not in _TEXT_SPEAK_PAIRS \
             and title in ("aunty", "auntie", "uncle", "nan"):
         return _replace_group(match, 2, "[name]")  # "auntie bisi": the name goes, the word "auntie" stays

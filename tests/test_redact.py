@@ -650,3 +650,11 @@ def test_lower_case_prisons_and_where_someone_lives(text, expected):
 ])
 def test_more_handle_shapes_and_not_handles(text, expected):
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("uncle ricardo got me a job", "uncle [name] got me a job"),  # as the labelled sets do: "aunty bev" -> bev
+    ("ms fitzgerald was my maths teacher", "[name] was my maths teacher"),
+])
+def test_a_family_word_before_a_name_stays_a_title_goes(text, expected):
+    assert redact(text) == expected
