@@ -1207,7 +1207,7 @@ def _name_opening_a_sentence(text: str, match: re.Match[str], word: str) -> bool
             or word in _MONTHS_AND_DAYS or word in _NOT_NAMES_AFTER_CUE or word in _PERSON_NOUNS:
         return False
     first_name = word in _all_first_names() or word in AMBIGUOUS_NAMES or word in _WORD_NAMES or (
-        word in census_names()[1] and not is_english_word(word))  # "rowan at reception"
+        word in census_names()[1] and not is_english_word(word)) or _proper_noun_only(word)  # "rowan", "zion"
     if not first_name and (_known_word(word) or _made_of_words(word)):
         return False
     if _SENTENCE_END.search(text[max(0, match.start() - 3): match.start()]) is None and match.start() > 3 \
