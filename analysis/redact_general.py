@@ -61,8 +61,13 @@ _FUNCTION_WORDS = frozenset("""the and but was were is are to of for in on at my
 this that with from have had has be been not so very all our""".split())
 
 
+_THREE_TITLED = re.compile(r"[A-Z][a-z'’]+\s+[A-Z][a-z'’]+\s+[A-Z][a-z'’]+")
+
+
 def is_title_cased(text: str) -> bool:
     """"The Police Were Rubbish But My Worker Was Good": every word capitalised, small words too."""
+    if _THREE_TITLED.search(text) is None:
+        return False
     words = [w for w in _LETTER_WORD.findall(text) if len(w) >= 2]
     if len(words) < 4:
         return False
@@ -301,6 +306,9 @@ _LETTER_NICKNAME = re.compile(r"\b(?i:big|lil|lil'|little|tiny|skinny|young|yung
 _LIL_NICKNAME = re.compile(r"\b(?i:lil|lil')\s+([a-z][a-z]+)\b(?!['’])")
 
 
+_SIZE_WORD = re.compile(r"(?i:big|lil|little|tiny|skinny|young|yung|mad|baby|small|lickle)\b")
+
+
 def _letter_nickname(match: re.Match[str]) -> str:
     letter = match.group(1)
     if letter in "AIai" or letter in "unrxyckoe":
@@ -318,5 +326,7 @@ def _lil_nickname(match: re.Match[str]) -> str:
 
 def redact_nicknames(text: str) -> str:
     """"big T", "Skinny J", "tiny t": a size word and a single letter; "lil zee": "lil" and a non-word."""
+    if _SIZE_WORD.search(text) is None:
+        return text
     text = _LETTER_NICKNAME.sub(_letter_nickname, text)
     return _LIL_NICKNAME.sub(_lil_nickname, text)
