@@ -183,7 +183,8 @@ _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
                     r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|"
                     r"Reverend|"
-                    r"Rev|Imam|Pastor|Rabbi|Fr|Brother|Sensei|Sheikh|Hafiz|Ustadh|Ustaz)\.?\s+(?!(?:Who|What|The|And|Is|Was|Says|Said|Told)\b)"
+                    r"Rev|Imam|Pastor|Rabbi|Fr|Brother|Sensei|Sheikh|Hafiz|Ustadh|Ustaz)\.?\s+"
+                    r"(?!(?:Who|What|The|And|Is|Was|Says|Said|Told)\b)"
                     r"((?:(?:Ó|Ní|Nic|Mac|Mc|Ua|Uí|Ui|Ni|O|[Dd]e|[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Ll]a|[Ll]e|[Dd]a|[Dd]i|[Dd]u|"
                     r"[Dd]el|[Dd]os|Al|El|Bin|Ap)\s+(?:an\s+|na\s+|a\s+)?){0,2}"
                     r"(?:[tnh]?[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+|(?!I\b)[A-Z]\b)(?:\s+[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+)?)")
@@ -1138,7 +1139,8 @@ def _word_name_in_lower_case(text: str, match: re.Match[str], word: str) -> bool
 # Right before a lower-case word no dictionary knows, these make it a person's name.
 _LOWER_NAME_CUE = re.compile(r"(?:\b(?:me|and)\s+(?:and|n|&)|\b(?:with|wid|wiv|wit|ask|tell|told|asked|thanks|thank you|"
                              r"thank u|thx|cheers|love u|love you|my boy|my g|my guy|big man|lil|bless|shout out to|"
-                             r"shoutout to|shout out|shoutout|s/o|big up|respect to|rip|r\.i\.p)|\bmy\s+(?:mate|bro|cuz|cousin|friend|boy|girl))\s+$",
+                             r"shoutout to|shout out|shoutout|s/o|big up|respect to|rip|r\.i\.p)"
+                             r"|\bmy\s+(?:mate|bro|cuz|cousin|friend|boy|girl))\s+$",
                              re.IGNORECASE)
 
 

@@ -1,15 +1,20 @@
 """General mechanisms for `analysis.redact` (round 7): ways of reaching kinds of names no list holds.
 
-- **Shouted text**: a text typed mostly in capitals is read in ordinary case first (English words in
-  lower case, other words with a capital, each sentence's first word with a capital), redacted, and
-  given back in its own capitals except for what was removed ("DONNA WAS THE BEST" -> "[name] WAS THE BEST").
-- **Handles without @**: letters joined by underscores ("kayden_x") or letters followed by digits
-  ("skeng22", "Kev9"), except text-speak, school years, consoles and the like ("gr8", "y10", "ps5").
+- **Shouted or title-cased text**: a text typed mostly in capitals, or with every word capitalised,
+  is read in ordinary case first (English words in lower case, other words with a capital), redacted,
+  and given back in the writer's own case except for what was removed ("DONNA WAS THE BEST" ->
+  "[name] WAS THE BEST").
+- **Handles without @**: letters joined by underscores ("kayden_x"), letters followed by digits
+  ("skeng22", "Kev9", "sk8rboi99"), except text-speak, school years, consoles and the like ("gr8",
+  "y10", "ps5", "channel4"); "lil"/"big" before one goes with it.
 - **Runs**: once part of a run of capitalised words is removed, the rest of the run goes too
-  ("[place] Island", "[name] Boxing Club", "[name]'s Convenience Store", "[name] der Berg"), and a
-  lower-case given name, surname or initial after a lower-case name ("ellie mae", "connor b").
-- **Misspelt or unknown names at a sentence's start**: a capitalised word no dictionary knows, that is
-  not one letter away from an English word ("Jaydn" but not "Realy"), is a name.
+  ("[place] Island", "[name] Boxing Club", "Ravi's Off Licence", "[name] der Berg"), stopping at
+  facilities, languages, days and months; and a lower-case given name, surname or initial after a
+  name ("ellie mae", "connor b").
+- **Nicknames**: a size word and one letter ("big T", "Skinny J"), "lil" and a non-word ("lil zee").
+- **Unknown words at a sentence's start** (`one_edit_from_english`): a capitalised word no dictionary
+  knows is a name unless it is one letter away from an English word ("Realy"), drawn out ("Sooo")
+  or a sound ("Hahaha").
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ import difflib
 import re
 from functools import cache
 
-from analysis.redact_words import (_ABSTRACT_NAMES, ALL_CURATED_NAMES, _MONTHS_AND_DAYS, _PERSON_NOUNS, _SENTENCE_END, KNOWN_NOT_NAMES, NATIONALITIES,
-                                   _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words,
-                                   census_names, is_english_word)
+from analysis.redact_words import (_ABSTRACT_NAMES, _MONTHS_AND_DAYS, _PERSON_NOUNS, _SENTENCE_END, ALL_CURATED_NAMES,
+                                   KNOWN_NOT_NAMES, NATIONALITIES, _all_first_names, _english_word_counts, _known_word,
+                                   _lexicon_words, _made_of_words, census_names, is_english_word)
 
 # --- shouted text -----------------------------------------------------------------------------
 
