@@ -40,6 +40,20 @@ birth, case references) and leans towards redacting when in doubt. How it decide
   Arms", "the Duke of York"), a shop named after its owner ("Raj's News"), schools and colleges
   ("X Academy", "St X's", "Ysgol X", "Coleg X", "X PRU", also typed in lower case), postcodes.
 
+- **General mechanisms** (round 7, `analysis/redact_general.py`; word lists in `analysis/redact_words.py`):
+  a text typed mostly in capitals is read in ordinary case and given back in its capitals; handles
+  without "@" ("kayden_x", "skeng22"; not "gr8", "y10", "ps5"); once part of a run of capitalised
+  words is removed the rest goes ("[place] Island", "[name] Boxing Club", "Ravi's Off Licence",
+  "Mr Van der Berg"), stopping at facilities, languages, days and months ("[place] Shopping Centre");
+  a lower-case given name, surname or initial after a name ("ellie mae", "connor b"); initials and
+  short handles beside a name in a list ("DJ n Rhys", "k2 and skeng22", "J.B."); "big T", "Skinny J",
+  "lil zee"; a local club ("Ely Rangers"; a club in the national leagues stays); titles in lower case
+  ("miss Jenkins", "ms o'brien"; "i miss Leeds" keeps its verb); a capitalised word at a sentence's
+  start that no dictionary knows and that is no typo of a word ("Jaydn", not "Realy", "Sooo",
+  "Inshallah", "Dzień dobry"); a first name or a word-name opening an answer with a person cue after
+  ("summer from yot came", "sky was my sisters friend", "chase got me into boxing"), never with a
+  thing after ("Summer was when it all kicked off", "Rocky was the film we watched").
+
 Known limits: a name or place in none of the lists, typed in lower case, with no cue around it
 ("went round shazzas") stays; so does a capitalised one at the start of a sentence with no verb
 after it, a name that is an ordinary word typed in lower case ("tell precious"), and a nickname
@@ -53,70 +67,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from pathlib import Path
+
+from analysis.language import looks_welsh
+from analysis.redact_words import (  # noqa: F401 (names other modules and tests read from here)
+    _ABSTRACT_NAMES, ALL_CURATED_NAMES, AMBIGUOUS_NAMES, COMMON_FIRST_NAMES, KNOWN_NOT_NAMES, MORE_FIRST_NAMES, NATIONALITIES,
+    ORDINARY_WORD_COUNT, _AUXILIARIES, _HOME_NOUNS, _MONTHS_AND_DAYS, _PERSON_NOUNS, _PRONOUNS, _SENTENCE_END,
+    _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words, _proper_noun_only,
+    _proper_nouns_only, census_names, countries, is_english_word, lexicon_tags)
+from analysis.redact_general import (extend_runs, is_shouted, is_title_cased, one_edit_from_english, redact_handles,
+                                      redact_nicknames, reshout, unshout, untitle)
 
 PLACES_PATH = Path(__file__).with_name("uk_places.txt")
 
-COMMON_FIRST_NAMES = frozenset("""
-aaliyah aaron abdul abigail adam adele adrian ahmed aidan aiden aimee aisha alex alexander alfie ali alice
-alisha amber amelia amir amy andrew andy angela anna annie archie arthur ava ayesha bailey ben benjamin
-bethany billy bradley brandon caitlin callum cameron carl caroline charlie charlotte chantelle chloe chris
-christopher ciara claire connor courtney craig daisy daniel danielle darren david dean declan demi dylan
-eden elijah elizabeth ella ellie emily emma ethan evie faith fatima finley finn freddie freya gary gemma
-george georgia grace gracie hannah harley harrison harry harvey hayley heidi holly hope isaac isabella
-isla jack jacob jade jake james jamie jasmine jason jay jayden jeff jenna jennifer jessica joe joel john
-jordan joseph josh joshua joy jude julie kai karen kate katie kayden kayleigh keeley kelly kerry kevin
-kian kieran kyle lacey laura lauren layla leah lee leo leon lewis liam lily lola louis louise lucas lucy
-luke mark marcus maria martin mason matthew maya megan mia michael michelle millie mohammed mohammad
-molly muhammad nathan niamh nicola noah oliver olivia omar oscar owen paige patrick paul peter phoebe
-poppy rachel reece rebecca reggie rhys riley robert ruby ryan sadie sam samuel sana sarah scarlett
-scott sean shannon sophie stacey stephen steven summer tanya taylor theo thomas tia tom tommy toby tyler
-tyrone victoria will william yusuf zac zak zara zain
-""".split())
 
-# Names common in UK families that the US census lists miss, and the short forms people type.
-MORE_FIRST_NAMES = frozenset("""
-aled alun aneurin angharad bethan bleddyn bronwen carys catrin cerys dafydd dai delyth dewi dylan eira
-eirian eleri elin emrys ffion gareth geraint gethin glyn gruffydd gwen gwenllian gwyn hywel idris ieuan
-iestyn iolo llinos llyr lowri mared megan meinir meirion morgan nia osian owain rhian rhiannon rhodri
-rhys seren sian siân sioned steffan sion tegan teleri trystan wyn
-aoife caoimhe ciaran cian clodagh colm darragh dervla eoin grainne niall oisin orla padraig roisin
-saoirse seamus siobhan sinead tadhg
-aarav abdullah adil afzal akash alia amaan amina amrit anika anil anjali arjun asad asif asma ayaan
-bilal deepak dev faisal farah farhan fatimah fiza habib hamid hamza hana haris harpreet hassan ibrahim
-imran irfan ishaan jaspreet kabir kamal karan kiran kulvinder laila mahmood manpreet mariam mehmet
-mohsin nadia naveed nazia neha nikhil noor parveen pooja priya rahul raj rajesh ravi rehan reza rizwan
-rohan ruksana sabrina sadia saima salma samir sanjay shabnam shahid shanice sunil tahir tanvir tariq
-usman waqas yasmin zainab zahra zeeshan zoya
-abdi abena adaeze ade adebayo adeola ama amara ayo babajide chidi chinedu chioma dami deji ebony efua
-emeka femi folake ife ikenna jamal jerome kemi kwabena kwame kofi lamar malik marcia nkechi nia obi
-olu olumide oluwaseun segun shaquille shanice tayo temi tiwa tobi tunde uche yaw zeke deshawn tyrese
-tayla kaya kacey keisha keziah leroy marlon nathaniel reuben tremaine winston delroy desmond jermaine
-aleksandra agnieszka bartek bartosz dominika filip jakub janusz jolanta kacper kasia katarzyna krzysztof
-lukasz maciej magda marcin mateusz michal oskar piotr szymon tomasz wojciech zofia zuzanna
-ahmad aliyah amani aziz fadumo faisal halima hodan idil khadija layla mustafa omar samira warsame
-yasin yousef
-bex kez danni shaz tash jess jaz jazz kaz dom rob robbie nat nats mo jo jas gaz baz daz del lisa
-terri toni tony vicky becca becky soph liv livvy ellie-mae lacey-mae millie-rose dave davey dan danny
-sandra lorraine angela marcia bernadette graham wayne jean pam sue jackie tracey debbie dawn
-ed al li bo di vi ty cy
-""".split())
-
-ALL_CURATED_NAMES = COMMON_FIRST_NAMES | MORE_FIRST_NAMES
-
-# First names that are also ordinary English words: only redacted with more evidence.
-AMBIGUOUS_NAMES = frozenset({"will", "may", "hope", "grace", "faith", "joy", "summer", "holly", "mark",
-                             "amber", "ruby", "jade", "bill", "rose", "dawn", "sky", "jack", "dev", "nat",
-                             "mo", "dom", "rob", "del", "dai", "ade", "ama", "sue", "pam", "nia", "wyn",
-                             "deji", "jazz", "temi", "kiran", "noor", "amani", "raj", "ravi", "dean",
-                             "glyn", "sunny", "rich", "jay", "sian",
-                             # virtue names, common in Nigerian, Ghanaian, Zimbabwean and Caribbean families
-                             "blessing", "precious", "justice", "honour", "favour", "destiny", "gift", "peace",
-                             "mercy", "patience", "charity", "harmony", "unity", "trinity", "serenity", "promise",
-                             "comfort", "treasure", "marvel", "miracle", "prince", "princess", "godswill",
-                             "goodness", "innocent", "memory", "loveth", "divine", "victory", "wisdom", "hero"})
-COMMON_FIRST_NAMES |= AMBIGUOUS_NAMES
 _NAME_LIKE_NEXT = frozenset({"was", "is", "has", "had", "helped", "listened", "explained", "always", "never",
                              "and", "came", "made", "told", "said", "got", "gave", "took", "understood", "were",
                              "rang", "called", "sorted", "phoned", "texted", "from", "at", "did", "does",
@@ -141,12 +105,6 @@ _STRONG_NAME_NEXT = _NAME_LIKE_NEXT - {"is", "and", "has", "had", "from", "at", 
                                        "still", "even", "literally", "definitely", "honestly", "genuinely", "let",
                                        "put", "set", "felt", "left", "found", "saw", "knew", "needs", "comes",
                                        "goes", "works", "runs", "keeps", "makes", "takes", "gets", "gives", "says", "been"}
-# Words that name a feeling or a modal before they name a person: "Hope is all we have", "Will do".
-_ABSTRACT_NAMES = frozenset({"will", "may", "hope", "faith", "grace", "joy", "patience", "mark", "bill", "rich",
-                             "summer", "dawn", "sky", "rose", "jazz", "sunny", "justice", "honour", "peace",
-                             "mercy", "charity", "comfort", "goodness", "promise", "memory", "wisdom", "victory",
-                             "unity", "harmony", "gift", "favour", "treasure", "divine", "innocent", "hero",
-                             "miracle", "prince", "princess"})
 # At a sentence's start, what follows a name that is also a word ("Frank from reparation", "Robin made").
 _START_NAME_NEXT = _NAME_LIKE_NEXT - {"and", "would", "will", "could", "can", "should", "does", "did", "is", "has",
                                       "had", "were", "let", "put", "set", "still", "even", "just", "really",
@@ -169,44 +127,28 @@ _GREETINGS = frozenset({"thanks", "thank", "cheers", "hi", "hey", "hiya", "hello
                         "go", "from", "to", "with", "me", "our", "my", "yes", "no", "ok", "okay", "sorry", "please"})
 _STRONG_PERSON_CUES = frozenset({"thanks", "thank", "cheers", "tell", "ask", "told", "asked", "me", "love", "bless",
                                  "texted", "rang", "phoned", "messaged", "ta", "x", "met", "saw"})
-_MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec
-mon tue tues wed thu thur thurs fri sat sun""".split())
-ORDINARY_WORD_COUNT = 40  # in TextBlob's spelling list, a word this common is an English word first
 
-# Capitalised words people write that are not people or places: brands, organisations, subjects,
-# games, festivals. Only needed for words TextBlob's lexicon does not know.
-KNOWN_NOT_NAMES = frozenset("""
-yot yos camhs nhs gp ae a&e cps dwp hmrc dvla nspcc rspca ymca ywca barnardos barnardo nacro catch22 mind
-childline samaritans kooth shelter crisis prince princes trust youthscape connexions jobcentre jobcentreplus
-universal credit ofsted ucas gcse gcses btec btecs nvq cscs sia esol mcdonald mcdonalds maccies mcdees kfc nandos
-greggs tesco tescos asda aldi lidl morrisons sainsbury sainsburys waitrose iceland spar coop primark jd argos boots
-superdrug poundland wilko costa starbucks subway dominos timpsons halfords screwfix wetherspoons spoons
-playstation ps4 ps5 xbox nintendo switch fifa fortnite roblox minecraft cod gta netflix youtube spotify
-tiktok snapchat snap insta instagram whatsapp facebook fb twitter discord telegram iphone android samsung
-nike adidas puma gucci uber deliveroo amazon ebay google microsoft apple lego
-maths english science welsh cymraeg art pe re ict dt btec cv ysgol coleg comp
-christmas xmas easter eid ramadan diwali hanukkah halloween bonfire jummah
-arsenal chelsea spurs tottenham villa wolves everton liverpool celtic rangers
-mum dad nan grandad lol omg tbh idk ngl fr innit wagwan bruv fam peng peak mint safe waz wuz woz kl brill
-footy luv thx ty wiv dat dis da nuff gr8 m8 bare proper sound lush tidy calm dead jokes long mid
-shes hes im ive id dont didnt cant wont wasnt isnt thats whats theyre youre ur u r n ya yh ye yea nah bruh cos coz
-cus gonna wanna gotta dunno init aint doesnt couldnt wouldnt shouldnt havent hasnt wouldve couldve theres wheres
-diolch croeso shwmae hwyl iawn plis ydw nac bore nos helo
-fam mandem gyaldem dem yall ppl peeps bro bredrin blud bredda fella geezer yute yutes
-yh cba smh ikr rn wbu hbu pls plz thnx tnx sry soz ffs omd wtf lmao lmfao rofl bae bestie hun babe
-jesus god allah christ lord christian christians muslim muslims sikh sikhs hindu hindus jewish jew catholic
-protestant buddhist islam islamic roma romani gypsy traveller travellers irish welsh scottish english british
-polish romanian punjabi urdu bengali gujarati somali arabic kurdish turkish albanian portuguese spanish french
-italian german lithuanian latvian russian ukrainian nigerian ghanaian jamaican pakistani indian bangladeshi
-eritrean sudanese syrian afghan iraqi iranian chinese vietnamese filipino asian african caribbean
-""".split())
 
 # Words after a place name that make it something else: a club, a landmark, an organisation.
 _PLACE_NOT_PLACE_NEXT = frozenset("""united city town rovers wanderers athletic albion county fc afc villa hotspur
 forest rangers celtic wednesday argyle dons orient rugby cricket council police university uni airport arena
 stadium centre center cathedral zoo pier tower towers castle museum library station hospital infirmary
 magistrates crown court prison yoi services college""".split())
+# A town with a club in the national leagues: "Leeds United", "Bristol Rovers" name a club thousands follow, not where
+# someone lives; any other town's club ("Ely Rangers", "Maesteg Celtic") is local and says where.
+_CLUB_WORDS = frozenset("""united city town rovers wanderers athletic albion county fc afc villa hotspur forest rangers
+celtic wednesday argyle dons orient juniors harriers swifts dynamo""".split())
+_LEAGUE_CLUB_PLACES = frozenset("""manchester liverpool leeds newcastle sheffield bristol birmingham nottingham notts
+leicester coventry derby stoke bolton wigan blackburn blackpool preston burnley bury oldham rochdale stockport crewe
+tranmere everton southampton portsmouth brighton reading swindon oxford cambridge ipswich norwich luton watford
+millwall charlton fulham brentford chelsea tottenham barnsley rotherham doncaster hull grimsby scunthorpe lincoln
+mansfield chesterfield huddersfield bradford halifax york hartlepool middlesbrough sunderland carlisle accrington
+morecambe fleetwood salford walsall wolverhampton shrewsbury cheltenham gillingham colchester southend peterborough
+northampton wycombe stevenage exeter plymouth torquay yeovil newport cardiff swansea wrexham aston harrogate barrow
+sutton crawley bournemouth leyton wimbledon dagenham bromley west queens glasgow edinburgh aberdeen dundee motherwell
+kilmarnock hamilton partick falkirk ayr dunfermline airdrie greenock stirling livingston inverness ross raith
+arbroath montrose forfar peterhead belfast derry coleraine ballymena larne portadown dungannon crystal man ipswich
+notts port forest""".split())
 _LOCATIVE_CUES = frozenset({"in", "from", "to", "near", "round", "around", "outside", "towards", "into", "at",
                             "up", "down", "via", "through", "by", "of", "nr", "frm", "lives", "live", "living",
                             "moved", "visit", "visiting", "over", "off", "past"})
@@ -215,97 +157,6 @@ _CLUB_NEXT = frozenset({"were", "won", "lost", "beat", "drew", "scored", "play",
 _WHERE_CUES = frozenset({"in", "from", "near", "outside", "round", "around", "nr", "frm", "lives", "live", "living"})
 _SUPPORT_CUES = frozenset({"support", "supports", "supporting", "supporter", "fan", "watch", "watched", "watching",
                            "beat", "beating", "against", "vs", "v"})
-
-
-@cache
-def census_names() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(first names, surnames, names that are also ordinary words), lower case, from the `names` package."""
-    def read(name: str, limit: int | None = None) -> list[str]:
-        lines = resources.files("names").joinpath(name).read_text(encoding="utf-8").splitlines()
-        return [line.split()[0].lower() for line in lines[:limit] if line.strip()]
-    first = {n for n in read("dist.male.first") + read("dist.female.first") if len(n) >= 3}
-    surnames = {n for n in read("dist.all.last", 20000) if len(n) >= 3}
-    ordinary = {n for n in first | surnames | MORE_FIRST_NAMES if is_english_word(n)} | _MONTHS_AND_DAYS
-    return frozenset(first | MORE_FIRST_NAMES), frozenset(surnames), frozenset(ordinary - COMMON_FIRST_NAMES)
-
-
-@cache
-def countries() -> tuple[frozenset[str], re.Pattern[str]]:
-    """(one-word country names in lower case, a pattern for the longer ones), from pycountry's ISO 3166
-    data (shipped in its wheel): "from Poland", "moved here from Sierra Leone" are not people or towns."""
-    import pycountry
-
-    names = {"england", "scotland", "wales", "britain", "uk", "usa", "america", "europe", "africa", "asia",
-             "caribbean", "congo", "kurdistan", "palestine", "kosovo", "cymru", "turkey", "holland"}
-    longer = {"northern ireland", "great britain", "ivory coast", "united states", "south america",
-              "north america", "middle east"}
-    for country in pycountry.countries:
-        for attribute in ("name", "common_name"):
-            name = getattr(country, attribute, None)
-            if name and "," not in name and "(" not in name:
-                (names if " " not in name else longer).add(name.lower())
-    pattern = re.compile(r"\b(?i:" + "|".join(sorted(map(re.escape, longer), key=len, reverse=True)) + r")\b")
-    return frozenset(names), pattern
-
-
-@cache
-def _all_first_names() -> frozenset[str]:
-    return census_names()[0] | ALL_CURATED_NAMES
-
-
-@cache
-def _english_word_counts() -> dict[str, int]:
-    counts = {}
-    for line in resources.files("textblob").joinpath("en", "en-spelling.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith(";"):
-            word, _, count = line.partition(" ")
-            counts[word] = int(count or 0)
-    return counts
-
-
-@cache
-def _lexicon_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(words TextBlob's tagger knows in lower case, every word it knows lower-cased)."""
-    lower, every = set(), set()
-    for line in resources.files("textblob").joinpath("en", "en-lexicon.txt").read_text(encoding="utf-8").splitlines():
-        word = line.split(" ", 1)[0]
-        if not word:
-            continue
-        every.add(word.lower())
-        if word.islower():
-            lower.add(word)
-    return frozenset(lower), frozenset(every)
-
-
-@cache
-def _proper_nouns_only() -> frozenset[str]:
-    """Words TextBlob's lexicon knows only as proper nouns (NNP), never in lower case: "Hamish",
-    "Zbigniew", "Paris". Known words, but known as names of someone or somewhere."""
-    tags: dict[str, set[str]] = {}
-    for line in resources.files("textblob").joinpath("en", "en-lexicon.txt").read_text(encoding="utf-8").splitlines():
-        word, _, tag = line.partition(" ")
-        if word:
-            tags.setdefault(word.lower(), set()).add(tag.strip() if word[0].isupper() else "lower")
-    return frozenset(word for word, found in tags.items() if found <= {"NNP", "NNPS"})
-
-
-def _proper_noun_only(word: str) -> bool:
-    word = word.lower()
-    return word in _proper_nouns_only() and _english_word_counts().get(word, 0) < 5 \
-        and word not in KNOWN_NOT_NAMES and word not in countries()[0]
-
-
-def is_english_word(word: str) -> bool:
-    """A word written in lower case in ordinary English ("reading", "grace", "bill"), not only a name."""
-    word = word.lower()
-    return (word in _lexicon_words()[0] or _english_word_counts().get(word, 0) >= ORDINARY_WORD_COUNT
-            or word in _MONTHS_AND_DAYS)
-
-
-def _known_word(word: str) -> bool:
-    """Anything TextBlob knows, in any case, or a word we list as not a name."""
-    word = word.lower()
-    return word in _lexicon_words()[1] or word in KNOWN_NOT_NAMES or _english_word_counts().get(word, 0) > 0
 
 
 @cache
@@ -332,8 +183,10 @@ _TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Sir|Nurse|Sister|PC|DC|DS
                     r"Inspector|Detective|Officer|Judge|Coach|Councillor|Cllr|Auntie|Aunty|Uncle|Nan|Nanna|"
                     r"Grandad|Grandma|Nanny|Nana|Gran|Granny|Grandpa|Grampa|Aunt|Bishop|Cardinal|Archbishop|Father|"
                     r"Reverend|"
-                    r"Rev|Imam|Pastor|Rabbi)\.?\s+(?!(?:Who|What|The|And|Is|Was|Says|Said|Told)\b)"
-                    r"((?:(?:Ó|Ní|Nic|Mac|Mc|Ua|Uí|Ui|Ni|O|De|Van|Von|Al|El|Bin|Ap)\s+(?:an\s+|na\s+|a\s+)?)?"
+                    r"Rev|Imam|Pastor|Rabbi|Fr|Brother|Sensei|Sheikh|Hafiz|Ustadh|Ustaz)\.?\s+"
+                    r"(?!(?:Who|What|The|And|Is|Was|Says|Said|Told)\b)"
+                    r"((?:(?:Ó|Ní|Nic|Mac|Mc|Ua|Uí|Ui|Ni|O|[Dd]e|[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Ll]a|[Ll]e|[Dd]a|[Dd]i|[Dd]u|"
+                    r"[Dd]el|[Dd]os|Al|El|Bin|Ap)\s+(?:an\s+|na\s+|a\s+)?){0,2}"
                     r"(?:[tnh]?[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+|(?!I\b)[A-Z]\b)(?:\s+[A-ZÀ-ÖØ-ÞŴŶ][\w'’-]+)?)")
 _COUPLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+(?:and|&)\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+")
 # Nicknames: "Big T", "Lil Dee", "Big Tone from the gym"
@@ -341,8 +194,14 @@ _NICKNAME = re.compile(r"\b(?:Big|Lil|Little)\s+([A-Z][a-z]*)\b")
 _NOT_NICKNAMES = frozenset({"brother", "issue", "mac", "society", "lottery", "bang", "mix", "apple", "ben", "wheel",
                             "one", "dipper", "top", "easy", "picture", "deal", "shop", "chef", "women", "book",
                             "red", "green", "blue", "man", "boy", "girl", "miss"})
-_LOWER_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|dr|sir|pc|sgt|sarge|sergeant|officer|coach|aunty|auntie|uncle|nan)"
-                          r"\.?\s+([a-z][a-z'-]{2,})\b")
+_LOWER_TITLE = re.compile(r"\b(mr|mrs|ms|miss|mx|dr|sir|pc|sgt|sarge|sergeant|officer|coach|aunty|auntie|uncle|nan|"
+                          r"fr|sensei)\.?\s+((?:[a-z]|[A-Z](?=[a-z]))[a-z'’-]{2,})\b(?!['’]s\b)")
+# Before a lower-case "miss", a verb's subject or helper: "i miss Leeds", "going to miss Jess"
+_MISS_IS_A_VERB = frozenset({"i", "we", "you", "they", "he", "she", "u", "ya", "will", "would", "ll", "i'll", "ill",
+                             "we'll", "really", "gonna", "gunna", "do", "dont", "don't", "so", "still", "always",
+                             "never", "also", "def", "deffo", "defo", "might", "may", "can", "cant", "can't", "to",
+                             "wanna", "lowkey", "honestly", "all", "everyone", "definitely", "proper", "actually",
+                             "i'm", "im", "didn't", "didnt", "not", "dont", "won't", "wont", "wouldn't", "totally"})
 _PLATFORM = r"(?i:snap(?:chat)?|sc|insta(?:gram)?|ig|tiktok|tik tok|tt|twitter|x|fb|facebook|discord|telegram)"
 _HANDLE_AFTER_COLON = re.compile(rf"\b{_PLATFORM}\s*(?:(?i:name|handle|username|user|account))?\s*:\s*@?"
                                  r"([A-Za-z][A-Za-z0-9_.]{2,29})\b")
@@ -404,7 +263,7 @@ _SCHOOL = re.compile(
     r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
     r"(?:(?:y|yr|ar|dan)\s+(?:[A-Z][\w']*\s+){1,2})?"
     r"(?:Academy|High School|Primary School|Secondary School|School|Primary|College|Grammar|Sixth Form|PRU|"
-    r"Pupil Referral Unit|Comprehensive|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
+    r"Pupil Referral Unit|Comprehensive|Comp|Infants|Juniors|RC High|Catholic High|C of E|CE Primary|High)\b"
     r"|\b(?:Ysgol|Coleg)(?:\s+(?:[A-ZŴŶÂÊÎÔÛ][\w'-]*|y|yr|a|ac)\b)+"
     r"|\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]?s\b(?:\s+(?:RC|CE|C of E|Catholic|Primary|High|Juniors|Infants|Church))*")
 # Schools typed in lower case: "ysgol bryn hafren", "hazelwood academy", "st bede's"
@@ -448,21 +307,33 @@ def _lower_school(match: re.Match[str]) -> str:
     return "[school]"
 
 
-_NICKNAME_CUE = re.compile(r"\b(?:(?i:calls?|called)\s+(?i:him|her|them|me|himself|herself|themselves|us)|"
-                           r"(?i:known as|goes by|go by|nicknamed|aka|a\.k\.a\.?))\s+([A-Z][\w'’-]*|[a-z][\w'’-]*)")
+_NICKNAME_CUE = re.compile(r"\b(?:(?i:calls?|called|call)\s+(?i:him|her|them|me|himself|herself|themselves|us)|"
+                           r"(?i:known as|knows? (?:him|her|me) as|goes by|go by|nicknamed|aka|a\.k\.a\.?))\s+[\"'“‘]?"
+                           r"([A-Z][\w'’-]*|[a-z][\w'’-]*)")
 _NAME_CUE = re.compile(r"\b(?:my (?:(?:lil|little|big|older|younger|baby|twin|step|half) )?"
                        r"(?:worker|mentor|case ?worker|key ?worker|yot worker|social worker|officer|"
                        r"youth worker|link worker|victim worker|mate|bro|bestie|best mate|best friend|cousin|"
                        r"friend|pal|girlfriend|boyfriend|gf|bf|sister|brother|sis|cuz)(?: (?:was|is|called|named))?|"
                        r"called|named|name is|my name,?\s+(?:its|it's|it’s|it is)|"
                        r"names|mentor|worker)\s+([A-Za-z][a-z'-]+)", re.IGNORECASE)
-_CAPITALISED = re.compile(r"\b(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b|\b[A-Z][a-z]*[áâéêíîóôúûŵŷäëïöüÿ][a-z]*\b")
+_CAPITALISED = re.compile(r"\b(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:'s)?\b"
+                          r"|\b[A-Z][a-z]*[^\W\d_A-Za-z][^\W\d_A-Z]*\b")  # "Zoltán", "Bartłomiej", "Siân"
+# Initials with full stops: "J.B. and me", unless an abbreviation ("U.K.", "P.E.", "D.O.B.")
+_DOTTED_INITIALS = re.compile(r"(?<![\w.])((?:[A-Z]\.){2,3})(?![\w])")
+_DOTTED_NOT_INITIALS = frozenset("""uk us usa eu pe re dt it ict gp pc dc ds di tv am pm eg ie bbc nhs yot yos dob asbo
+cbo yro rsvp ps aka vip diy atm mp hmp yoi uk ok ac dc cv hr ad bc ce rc cofe""".split())
+
+
+def _dotted_initials(match: re.Match[str]) -> str:
+    letters = match.group(1).replace(".", "").lower()
+    if letters in _DOTTED_NOT_INITIALS or letters in KNOWN_NOT_NAMES or letters in _NOT_INITIALS:
+        return match.group(0)
+    return "[name]"
 _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
 _NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "she", "he", "they", "we", "you", "i",
                                    "a", "an", "the", "my", "was", "is",
                                    "and", "back", "out", "in", "up", "round", "again", "by", "to", "for",
                                    "off", "on", "at", "when", "if", "so", "every", "twice", "once"})
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;]\s*|\n\s*|[\"“]\s*)$")
 _WORD_SPAN = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
@@ -488,6 +359,10 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
+    if is_shouted(text) or is_title_cased(text):  # "DONNA WAS THE BEST WORKER EVER", "The Police Were Rubbish
+        converted = unshout(text) if is_shouted(text) else untitle(text)  # But...": read in ordinary case,
+        if converted != text:  # redacted, and given back in the writer's own case
+            return reshout(text, converted, redact(converted, known_names))
     text = _redact(countries()[1].sub(hold, _PROTECTED.sub(hold, text)), known_names)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
@@ -505,6 +380,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _VEHICLE_REG.sub("[vehicle reg]", text)
     text = _CASE_REF.sub("[case ref]", text)
     text = _POSTCODE.sub("[postcode]", text)
+    text = redact_handles(text)
     text = _SCHOOL.sub(_school_or_keep, text)
     text = _LOWER_WELSH_SCHOOL.sub(_lower_welsh_school, text)
     text = _LOWER_SCHOOL.sub(_lower_school, text)
@@ -514,6 +390,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _ESTATE.sub(_estate_or_keep, text)
     text = _WELSH_STREET.sub("[address]", text)
     text = _PRISON.sub(lambda m: _replace_group(m, 1, "[place]"), text)
+    text = _LOWER_PRISON.sub(_lower_prison, text)
     text = _ADDRESS.sub(_address_or_keep, text)
     text = _NAMED_STREET.sub(_address_or_keep, text)  # "no. 27 on Park Avenue": the street, once the number was not
     text = _LOWER_STREET.sub(_lower_street, text)
@@ -521,7 +398,9 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _COUPLE.sub("[name]", text)
     text = _TITLE.sub("[name]", text)
     text = _NICKNAME.sub(_nickname_or_keep, text)
+    text = redact_nicknames(text)
     text = _LOWER_TITLE.sub(_lower_title, text)
+    text = _LOWER_TITLE_INITIAL.sub(_lower_title_initial, text)
     text = _WELSH_HYPHENATED.sub("[place]", text)
     text = _redact_places(text)
     text = _PLACE_SHAPED.sub(_place_shaped_or_keep, text)
@@ -529,6 +408,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _SUFFIXED_PLACE.sub(_suffixed_place, text)
     text = _PLACE_PREFIX.sub("[place]", text)
     text = _ON_SEA.sub("[place]", text)
+    text = _LOWER_RESIDENCE.sub(_lower_residence, text)
     text = _redact_names(text, _known_name_forms(known_names))
     return re.sub(r"\[address\](?:,?\s*\[address\])+", "[address]", text)  # "Flat 3, 22b Kings Court": one address
 
@@ -644,12 +524,40 @@ def _nickname_or_keep(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-def _lower_title(match: re.Match[str]) -> str:
-    surname = match.group(1)
-    first, surnames, _ = census_names()
-    if is_english_word(surname) or surname in _NOT_NAMES_AFTER_CUE or surname not in surnames | first:
-        return match.group(0)  # "i miss home", "miss footy", "sir yes"
+_LOWER_TITLE_INITIAL = re.compile(r"\b(mr|mrs|ms|miss|mx|dr)\.?\s+([b-hj-mpqstvwz])\b(?!['’.-])")
+
+
+def _lower_title_initial(match: re.Match[str]) -> str:
+    """"mrs k was alright": a title and one letter is a person named by an initial."""
+    if match.group(1) == "miss" and _neighbours(match.string, match)[0] in _MISS_IS_A_VERB:
+        return match.group(0)
     return "[name]"
+
+
+def _lower_title(match: re.Match[str]) -> str:
+    title, surname = match.group(1), match.group(2)
+    lower = surname.lower()
+    plain = re.sub(r"['’-]", "", lower)
+    first, surnames, _ = census_names()
+    if title == "miss" and _neighbours(match.string, match)[0] in _MISS_IS_A_VERB:
+        return match.group(0)  # "i miss Leeds": a verb, and the name rules decide the rest
+    if is_english_word(lower) or lower in _NOT_NAMES_AFTER_CUE or lower in KNOWN_NOT_NAMES \
+            or lower in _MONTHS_AND_DAYS or lower in countries()[0]:
+        return match.group(0)  # "i miss home", "miss footy", "sir yes"
+    formal = title in ("mr", "mrs", "ms", "mx", "dr", "fr", "miss", "sensei")
+    if not formal and surname[0].isupper():
+        return match.group(0)  # "my nan Eileen": the name rules take the name, the word "nan" stays
+    if plain in surnames or plain in first or lower in surnames | first:
+        # "miss Jenkins", "ms o'brien"; but "uncle ricardo", "aunty bev": a family word stays
+        return "[name]" if formal or title in ("sir", "pc", "sgt", "sarge", "sergeant", "officer", "coach") \
+            else _replace_group(match, 2, "[name]")
+    if not formal and not _made_of_words(plain) and len(plain) >= 3 and plain not in _TEXT_SPEAK_PAIRS \
+            and title in ("aunty", "auntie", "uncle", "nan"):
+        return _replace_group(match, 2, "[name]")  # "auntie bisi": the name goes, the word "auntie" stays
+    if (title in ("mr", "mrs", "ms", "mx", "dr", "fr") or surname[0].isupper()) and not _known_word(plain) \
+            and len(plain) >= 3:
+        return "[name]"  # "mrs adeyemi": only a surname comes after these
+    return match.group(0)
 
 
 # --- places ------------------------------------------------------------------------------------
@@ -724,6 +632,9 @@ def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
     capitalised = all(w[0].isupper() for w in words if w.lower() not in ("upon", "on", "the", "le", "in", "under",
                                                                          "y", "yr", "by", "de", "next", "sea"))
     following_capitalised = i + n < len(spans) and spans[i + n].group(0)[0].isupper()
+    if following in _CLUB_WORDS and (following_capitalised or following in ("fc", "afc")) \
+            and not any(w.lower() in _LEAGUE_CLUB_PLACES for w in words):
+        return True  # "Ely Rangers", "Maesteg Celtic": a local club says where someone lives (the run takes the rest)
     if following in _PLACE_NOT_PLACE_NEXT and (following_capitalised or following in ("fc", "afc")):
         return False  # Leeds United, Manchester Airport, Stockport Council
     if previous in _SUPPORT_CUES:
@@ -793,7 +704,9 @@ _ON_SEA = re.compile(r"\[place\]\s+(?:on|upon|under|by)\s+(?:the\s+)?(?:Sea|Avon
 _SUFFIXED_PLACE = re.compile(r"\b(?i:to|at|leave|left|leaving|about|round|around|in|from|near|outside|visit|"
                              r"visiting|past|through)\s+((?:[A-Z][a-z]+\s+){1,2}(?:" + "|".join(
                                  sorted({"Cross", "Green", "Heath", "Vale", "End", "Common", "Market", "Junction",
-                                         "Wells", "Norton", "Barr", "Side", "Marsh", "Fields", "Quay", "Quays"}))
+                                         "Wells", "Norton", "Barr", "Side", "Marsh", "Fields", "Quay", "Quays",
+                                         "Wood", "Bay", "Island", "Beach", "Harbour", "Marina", "Moor", "Brook",
+                                         "Bridge", "Hill", "Sands", "Point", "Head", "Valley"}))
                              + r"))\b(?!\s+(?i:station|road|street|lane|hospital|school|college|centre|park|court))")
 
 
@@ -803,6 +716,31 @@ def _suffixed_place(match: re.Match[str]) -> str:
            or w in ("The", "A", "My", "Our", "Your", "Their", "His", "Her", "This", "That", "Every", "No")
            for w in words[:-1]):
         return match.group(0)  # "to The End", "at Christmas Market"
+    return _replace_group(match, 1, "[place]")
+
+
+# "hmp parc", "yoi wetherby" typed in lower case
+_LOWER_PRISON = re.compile(r"\b(?:hmp|hmyoi|yoi)\s+([a-z][a-z'’-]{2,})\b")
+
+
+def _lower_prison(match: re.Match[str]) -> str:
+    word = match.group(1)
+    if is_english_word(word) and word not in places() or word in KNOWN_NOT_NAMES:
+        return match.group(0)
+    return _replace_group(match, 1, "[place]")
+
+
+# Where someone lives, typed in lower case and in no gazetteer: "we live in penge", "grew up in kingsway"
+_LOWER_RESIDENCE = re.compile(r"\b(?i:live|lives|living|lived|grew up|brought up|raised|born|moved|moving|stay|stays|"
+                              r"staying|stayed)\s+(?:(?i:in|to|from|out to|up in|down in|over in|round)\s+)"
+                              r"([a-z][a-z'’-]{3,})\b(?!['’])")
+
+
+def _lower_residence(match: re.Match[str]) -> str:
+    word = match.group(1)
+    if _known_word(word) or _made_of_words(word) or word in _all_first_names() or word in KNOWN_NOT_NAMES \
+            or word.endswith(("ing", "ed")):
+        return match.group(0)
     return _replace_group(match, 1, "[place]")
 
 
@@ -829,9 +767,10 @@ def _adjacent(text: str, first: re.Match[str], second: re.Match[str]) -> bool:
 _INITIALS_AFTER_CUE = re.compile(
     r"\b(?:(?i:ya|yer|my|ur|your|our)\s+(?i:boi|boy|g|guy|girl|gal|bro|mate|cuz)|(?i:me)\s+(?:and|n|&)|"
     r"(?i:thanks|thank you|thank u|cheers|big up|shout out|shoutout)(?:\s+to)?)\s+"
-    r"([A-Z]{2}|[A-Za-z]{1,2}\d{1,2}|[a-z]{2}(?=\s+(?:and|n|&)\s))(?![\w'’])")
+    r"([A-Z]{2}|[A-Za-z]{1,2}\d{1,2}|[a-z]{2}(?=\s+(?:and|n|&|got|was|is|has|had|came|helped|said|told|took|gave|"
+    r"made|from|always|never)\s))(?![\w'’])")
 _NOT_INITIALS = frozenset("""pc dc ds di gp uk tv pe re it ok no my me us ur ya he we so an to in on at up go do be is am
-as or by of if oh hi yo mi em ye yh ty""".split())
+as or by of if oh hi yo mi em ye yh ty dob asb cbo yro rmo dto pru ks tv mp sms dm pm am""".split())
 
 
 def _initials_or_keep(match: re.Match[str]) -> str:
@@ -839,6 +778,8 @@ def _initials_or_keep(match: re.Match[str]) -> str:
 
 
 def _redact_names(text: str, known: set[str]) -> str:
+    if "." in text:
+        text = _DOTTED_INITIALS.sub(_dotted_initials, text)
     text = _INITIALS_AFTER_CUE.sub(_initials_or_keep, text)
     text = _NICKNAME_CUE.sub(_nickname_cue, text)
     text = _NAME_CUE.sub(lambda m: _cue_name(m, known), text)
@@ -853,6 +794,8 @@ def _redact_names(text: str, known: set[str]) -> str:
     surnames = census_names()[1]
     text = re.sub(r"\[name\]\s+((?:Mc|Mac|O['’]|D['’])?[A-Z][a-z'-]+(?:-[A-Z][a-z'-]+)?)\b",
                   lambda m: _surname_or_keep(m, surnames, known), text)
+    text = _PAIR_OF_PEOPLE.sub(_pair_of_people, text)
+    text = extend_runs(text)  # "[name] b and louis": the run first, then the list
     text = _NAME_PAIR.sub(_name_pair_or_keep, text)
     for _ in range(2):  # "Faith and Joy", "dani n jordan": one name in a list makes its neighbours names
         text = _NAME_LIST_AFTER.sub(lambda m: _listed_name(m, 1), text)
@@ -860,6 +803,7 @@ def _redact_names(text: str, known: set[str]) -> str:
     text = _FIRST_BEFORE_NAME.sub(_first_name_before_surname, text)
     text = re.sub(r"\[name\]\s+(?i:ap|ab|bin|ibn|bint|van|von|de|da|al|el)\s+\[name\]", "[name]", text)
     text = _OWNERS_SHOP.sub("[place]", text)
+    text = extend_runs(text)
     text = re.sub(r"\[name\] (?!I\b|A\b)[A-Z]\b(?!['’.]\w)", "[name]", text)
     return re.sub(r"\[name\](?: \[name\])+", "[name]", text)  # a first name and surname are one person
 
@@ -876,9 +820,14 @@ def _name_pair_or_keep(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-_NAME_LIST_AFTER = re.compile(r"(?<=\[name\])(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)([A-Za-z][a-z'’-]+)\b")
-_NAME_LIST_BEFORE = re.compile(r"\b([A-Za-z][a-z'’-]+)(?=(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)\[name\])")
+_NAME_LIST_AFTER = re.compile(r"(?<=\[name\]|andle\])(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)([A-Za-z][a-z'’-]+|[A-Z]{2,3}|[a-z]\d{1,3})"
+                              r"(?![\w'’-])")
+_NAME_LIST_BEFORE = re.compile(r"(?<![\w\[])([A-Za-z][a-z'’-]+|[A-Z]{2,3}|[a-z]\d{1,3})(?=(?:,\s*|\s+(?:and|n|&|or|nd|an)\s+)"
+                               r"\[(?:name|handle)\])")
 _FIRST_BEFORE_NAME = re.compile(r"\b([A-Z][a-z]+)(?=\s+\[name\])")
+
+
+_TEXT_SPEAK_PAIRS = frozenset("""ur ya yh rn tb bf gf fr ig sc tt fb ps xx ok hb bb gg nm wb lm ty np fs cb""".split())
 
 
 def _listed_name(match: re.Match[str], group: int) -> str:
@@ -888,6 +837,13 @@ def _listed_name(match: re.Match[str], group: int) -> str:
     if lower in KNOWN_NOT_NAMES or lower in _MONTHS_AND_DAYS or lower in _NOT_NAMES_AFTER_CUE or len(word) < 2 \
             or lower in _PERSON_NOUNS or lower.endswith("worker"):
         return match.group(0)  # "The caseworker, [name]": a role beside a name, not another name
+    if re.fullmatch(r"[a-z]\d{1,3}", word):  # "k2 and [handle]": a short handle beside another
+        return _replace_group(match, group, "[handle]") if lower[0] not in "ymbwhlu" else match.group(0)
+    if word.isupper():  # "DJ n [name]": initials beside a name
+        return _replace_group(match, group, "[name]") if lower not in _NOT_INITIALS else match.group(0)
+    if len(word) == 2 and word.islower():  # "mo and jj": initials typed in lower case
+        return _replace_group(match, group, "[name]") if lower not in _NOT_INITIALS and not _known_word(lower) \
+            and lower not in _TEXT_SPEAK_PAIRS else match.group(0)
     if word[0].isupper():
         listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower) or _proper_noun_only(lower)
         if listed and is_english_word(lower) and lower not in ALL_CURATED_NAMES and lower not in first:
@@ -896,6 +852,9 @@ def _listed_name(match: re.Match[str], group: int) -> str:
         by_comma = "," in match.group(0) or match.string[match.end(): match.end() + 1] == ","
         listed = not is_english_word(lower) and (lower in first or lower in ALL_CURATED_NAMES
                                                  or (not _known_word(lower) and not by_comma)) and len(lower) >= 3
+        if not listed and lower in first and lower not in AMBIGUOUS_NAMES and len(lower) >= 3 and not by_comma:
+            # "[name] and louis used to": a given name that is a rare word, the list the subject of a verb
+            listed = _neighbours(match.string, match)[1] in _TOGETHER_NEXT | _STRONG_NAME_NEXT | {"are", "came"}
     return _replace_group(match, group, "[name]") if listed else match.group(0)
 
 
@@ -942,12 +901,16 @@ def _nickname_cue(match: re.Match[str]) -> str:
     if lower in _NOT_NAMES_AFTER_CUE or lower in KNOWN_NOT_NAMES or (word[0].islower() and is_english_word(lower)) \
             or lower in ("names", "out", "back", "up", "round", "over", "things", "stuff"):
         return match.group(0)
-    return _replace_group(match, 1, "[name]")
+    quote = word[-1] if word[-1] in "'’" else ""  # "known as 'Bugsy'": the closing quote stays
+    return _replace_group(match, 1, "[name]") + quote
 
 
 def _cue_name(match: re.Match[str], known: set[str]) -> str:
     word = match.group(1)
     lower = word.lower()
+    explicit = re.search(r"(?i:\bname\s+is|\bnamed|\bnames)\s+$", match.group(0)[: match.start(1) - match.start(0)])
+    if explicit and lower in AMBIGUOUS_NAMES | census_names()[0] and lower not in _NOT_NAMES_AFTER_CUE:
+        return match.group(0)[: match.start(1) - match.start(0)] + "[name]"  # "her name is destiny"
     is_name = lower in known or (
         lower not in _NOT_NAMES_AFTER_CUE
         and ((word[0].isupper() and not (word.isupper() and is_english_word(lower))) or lower in ALL_CURATED_NAMES
@@ -979,21 +942,6 @@ def _context(text: str, match: re.Match[str]) -> tuple[str, str, str, str]:
 _PAIR_CUES = frozenset({("big", "up"), ("thank", "you"), ("ask", "for"), ("speak", "to"), ("talk", "to"), ("out", "to"),
                         ("me", "and"), ("me", "n"), ("and", "our"), ("thanks", "to"), ("ta", "to"),
                         ("especially", "to"), ("shout", "out")})
-_PERSON_NOUNS = frozenset({"eldest", "youngest", "oldest", "middle", "son", "daughter", "boy", "girl", "lad",
-                           "worker", "mentor", "officer", "teacher", "mate", "friend", "brother", "sister",
-                           "cousin", "nan", "mum", "dad", "partner", "girlfriend", "boyfriend", "baby", "kid",
-                           "child", "grandson", "granddaughter", "nephew", "niece", "neighbour", "carer",
-                           "keyworker", "caseworker", "manager", "boss", "coach", "little", "oldest", "twin",
-                           "supervisor", "nurse", "volunteer", "practitioner", "counsellor", "therapist",
-                           "psychologist", "advocate", "solicitor", "lawyer", "tutor", "lady", "woman", "bloke",
-                           "guy", "fella", "receptionist", "interpreter", "translator", "chaplain", "instructor",
-                           "trainer", "copper", "headteacher", "assistant", "senco", "doctor", "midwife",
-                           "paramedic", "cook", "chef", "driver", "nan", "gran", "aunty", "auntie", "uncle"})
-
-
-_HOME_NOUNS = frozenset({"house", "flat", "room", "place", "phone", "car", "bike", "birthday", "mam", "idea",
-                         "family", "parents", "stepdad", "stepmum", "grandma", "grandad", "nana", "uncle", "aunty",
-                         "auntie", "wife", "husband", "kids", "children"})
 
 
 def _person_cue_around(text: str, match: re.Match[str], vocative: bool = True) -> int:
@@ -1016,8 +964,8 @@ def _person_cue_around(text: str, match: re.Match[str], vocative: bool = True) -
         return 2  # "Precious, thank you for believing in him"
     if _PRAISED_AS_PERSON.match(text[match.end():]) and before1 not in _DETERMINERS:
         return 2  # "Rocky is a legend"
-    role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(?:\w+\s+)?(\w+)", rest)
-    if role and role.group(1) in _PERSON_NOUNS:
+    role = re.match(r"\s+(?:was|is|were|'s|’s)\s+(?:my|our|his|her|their|the)\s+(\w+)(?:\s+(\w+))?", rest)
+    if role and (role.group(1) in _PERSON_NOUNS or role.group(2) in _PERSON_NOUNS):
         return 2  # "Honour was my victim worker"
     if before2 in ("my", "our", "his", "her", "their", "your") and before1 in _PERSON_NOUNS:
         return 2  # "My son Christian", "our eldest Grace"
@@ -1067,7 +1015,7 @@ def _is_capitalised_name(text: str, match: re.Match[str]) -> bool:
                     text[match.end():]):
                 return True  # "Siddharth - legend", "Sunita! Thank you!!": a name called out
             return _is_unknown_proper_noun(word, previous_word, next_word, sentence_start,
-                                           match.group(0).endswith("'s")) or (
+                                           match.group(0).endswith("'s"), text) or (
                 not _known_word(word) and len(word) >= 3 and _person_cue_around(text, match))
         if word in ordinary:  # "June", "Rich", "Frank": a month or a word unless the sentence says person
             return _is_wordlike_name(text, match, word, previous_word, next_word, sentence_start)
@@ -1091,6 +1039,8 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
     if _person_cue_around(text, match):
         return True
     if sentence_start:  # capitals prove little here: "Hope is all we have", "Will do", "Frank talk helps"
+        if _a_thing_not_a_person(text[match.end():]):
+            return False  # "Summer was when it all kicked off", "Rocky was the film we watched"
         if word in _MONTHS_AND_DAYS:  # "April from the team", never "April was a hard month"
             return next_word in (_STRONG_NAME_NEXT - {"was"}) | {"from", "came", "took", "made"}
         if word in _ABSTRACT_NAMES:
@@ -1122,13 +1072,29 @@ def _is_wordlike_name(text: str, match: re.Match[str], word: str, previous_word:
     return not capital_after
 
 
+def _foreign_phrase(text: str, word: str) -> bool:
+    """What follows says the word is no person: another word no dictionary knows ("Dzień dobry"), or a
+    noun, a preposition or an adverb ("Jujitsu classes", "Zumba on Fridays", "Ubering now"). A name is
+    followed by a verb, a pronoun or a mark ("Jaydn (spelt wrong...)", "Amadou you are a legend")."""
+    following = re.search(re.escape(word) + r"\s+([^\W\d_][^\W\d_'’]*)", text, re.IGNORECASE)
+    if following is None or not following.group(1).islower():
+        return False
+    tag = lexicon_tags().get(following.group(1))
+    if tag is None:
+        return not _known_word(following.group(1))
+    return not (tag.startswith(("VB", "MD", "PRP", "WP")) or following.group(1) in _NAME_LIKE_NEXT)
+
+
 def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sentence_start: bool,
-                            possessive: bool = False) -> bool:
+                            possessive: bool = False, text: str | None = None) -> bool:
     """A capitalised word no list or lexicon knows ("Nkechi", "Kez"): a name, if the sentence says person."""
     if len(word) < 2 or _known_word(word) or word in _MONTHS_AND_DAYS:
         return False
     if sentence_start:  # "Kez was great", "Anwen's support" (and, wrongly, "Locum was useless")
-        return next_word in _NAME_LIKE_NEXT or possessive
+        # "Jaydn (spelt wrong...)": no dictionary knows it and it is no typo of a word ("Realy", "Thnks")
+        return next_word in _NAME_LIKE_NEXT or possessive or (
+            len(word) >= 4 and not _made_of_words(word) and not one_edit_from_english(word)
+            and text is not None and not _foreign_phrase(text, word) and not looks_welsh(text))
     return True
 
 
@@ -1136,26 +1102,11 @@ def _hyphenated_first_names(word: str) -> bool:
     """"Billy-Ray", "lily-mae", "alfie-jo": two first names joined, not "will-power" or "sky-high"."""
     parts = word.lower().split("-")
     first = _all_first_names()
-    return len(parts) == 2 and all(len(p) >= 2 and (p in first or p in ALL_CURATED_NAMES) for p in parts) \
+    listed = [p in first or p in ALL_CURATED_NAMES for p in parts]
+    # "lexi-rae": one part a listed first name and the other no word at all (a pet form no list holds)
+    return len(parts) == 2 and all(len(p) >= 2 and (known or not _known_word(p) and not _made_of_words(p))
+                                   for p, known in zip(parts, listed)) and any(listed) \
         and not all(p in _lexicon_words()[0] for p in parts)
-
-
-@cache
-def _made_of_words(word: str) -> bool:
-    """Typed words that are not names though no list holds them: two words run together ("lowkey",
-    "facetime", "eggshells") or a word without its apostrophe ("weve", "hasnt")."""
-    lower, counts = _lexicon_words()[0], _english_word_counts()
-
-    def plain_word(part: str) -> bool:  # "len", "em": too rare or short to prove a compound
-        return len(part) >= 3 and part in lower and (len(part) >= 4 or counts.get(part, 0) >= 8)
-
-    for i in range(1, len(word)):
-        if (word[:i] + "'" + word[i:]) in lower or (word[:i] + "’" + word[i:]) in lower:
-            return True
-        if plain_word(word[:i]) and plain_word(word[i:]):
-            return True
-    return (word.endswith("nt") and word[:-2] in _AUXILIARIES) or (
-        any(word.endswith(end) and word[: -len(end)] in _PRONOUNS for end in ("ve", "re", "ll", "d", "m")))
 
 
 # A lower-case first name that is also a word takes a cue on each side: "me and rocky used to",
@@ -1163,7 +1114,7 @@ def _made_of_words(word: str) -> bool:
 _ME_AND_BEFORE = re.compile(r"\bme\s+(?:and|n|&)\s+$", re.IGNORECASE)
 _TOGETHER_NEXT = frozenset({"are", "were", "used", "went", "got", "both", "still", "have", "had", "was", "did",
                             "always", "never", "get", "go", "do", "would", "use", "ended", "started"})
-_PERSON_CUE_BEFORE = re.compile(r"\b(?:with|wiv|thank(?:s| you| u)?(?:\s+to)?|cheers(?:\s+to)?|big up|shout ?out"
+_PERSON_CUE_BEFORE = re.compile(r"\b(?:with|wiv|thank(?:s| you| u)?(?:\s+to)?|cheers(?:\s+to)?|big up|shout ?out|s/o"
                                 r"(?:\s+to)?|love (?:u|you)|ask|tell|told|me (?:and|n|&))\s+$", re.IGNORECASE)
 _HE_OR_SHE_NEXT = re.compile(r"\s+(?:[a-z]+\s+)?(?:he|she)\b")
 _PRAISED_AS_PERSON = re.compile(r"\s+(?:is|was|'s|’s)\s+(?:a|an|the|such a|one)\s+(?:\w+\s+)?(?:legend|star|diamond|"
@@ -1185,16 +1136,100 @@ def _word_name_in_lower_case(text: str, match: re.Match[str], word: str) -> bool
         and _PRAISED_AS_PERSON.match(after) is not None  # "i think kev is a top bloke"
 
 
-_AUXILIARIES = frozenset({"is", "was", "do", "does", "did", "have", "has", "had", "could", "would", "should", "ca",
-                          "wo", "are", "were", "must", "might", "need", "ai", "wasn", "don", "didn"})
-_PRONOUNS = frozenset({"i", "we", "you", "they", "he", "she", "it", "there", "that", "who", "what", "u", "ya"})
-
-
 # Right before a lower-case word no dictionary knows, these make it a person's name.
 _LOWER_NAME_CUE = re.compile(r"(?:\b(?:me|and)\s+(?:and|n|&)|\b(?:with|wid|wiv|wit|ask|tell|told|asked|thanks|thank you|"
                              r"thank u|thx|cheers|love u|love you|my boy|my g|my guy|big man|lil|bless|shout out to|"
-                             r"shoutout to|shout out|big up)|\bmy\s+(?:mate|bro|cuz|cousin|friend|boy|girl))\s+$",
+                             r"shoutout to|shout out|shoutout|s/o|big up|respect to|rip|r\.i\.p)"
+                             r"|\bmy\s+(?:mate|bro|cuz|cousin|friend|boy|girl))\s+$",
                              re.IGNORECASE)
+
+
+# After a name at a sentence's start, where the person is from or works, and what they did to the writer:
+# "summer from yot came", "dawn at the office always had", "jun hao from maths", "chase got me into boxing".
+_FROM_A_TEAM = re.compile(r"\s+(?:[a-z]+\s+)?(?:from|at|in)\s+(?:the\s+|my\s+|our\s+|ur\s+)?(?:[a-z]+\s+)?"
+                          r"(?:yot|yos|team|office|reception|school|college|gym|centre|center|jobcentre|council|service|"
+                          r"club|church|mosque|project|maths|english|science|class|group|youth|education|pru|unit|"
+                          r"housing|desk|front|hostel|cafe|caff|shop|work|staff)\b")
+_DID_TO_ME = re.compile(r"\s+(?:got|gets|helped|helps|took|takes|gave|gives|showed|taught|brought|drove|picked|"
+                        r"introduced|sorted|put|dragged|talked|convinced|pushed|told|tells|asked|rang|texted)\s+"
+                        r"(?:me|us|my)\b")
+_THING_AFTER_WAS = frozenset({"when", "where", "what", "how", "why", "the", "a", "an", "so", "too", "over", "gone",
+                              "long", "short", "hot", "cold", "warm", "dark", "bright", "clear", "grey", "blue",
+                              "coming", "here", "there", "hard", "rough", "ok", "okay", "fine", "bad", "good"})
+
+
+# Words given as first names in UK classrooms that no name list we use holds: only taken with a cue.
+_WORD_NAMES = frozenset("""river storm phoenix willow rowan nova indigo blaze ocean rain onyx reign aspen maple
+ember raven wren jett ace""".split())
+# "mo and jj is my boys", "marek and zdenek are still my mates": two people the sentence names as the writer's own
+_PAIR_OF_PEOPLE = re.compile(r"(?:^|(?<=[.!?]\s))([A-Za-z][a-z'’-]+)\s+(?:and|n|&)\s+([A-Za-z][a-z'’-]+)(?=\s+(?:is|are|was|"
+                             r"were)\s+(?:still\s+|both\s+|like\s+)?(?:my|our|me)\s+(?:\w+\s+)?(?:boys|girls|mates|friends|"
+                             r"bros|brothers|sisters|cousins|workers|mentors|gs|g's|bredrins|pals|besties|neighbours|"
+                             r"mandem|homies|fam|bestfriends|dawgs|twins|kids)\b)")
+
+
+def _pair_of_people(match: re.Match[str]) -> str:
+    def name_shaped(word: str) -> bool:
+        lower = word.lower()
+        if lower in KNOWN_NOT_NAMES or lower in _NOT_NAMES_AFTER_CUE or lower in _PERSON_NOUNS or lower in _PRONOUNS:
+            return False
+        return lower in _all_first_names() or lower in AMBIGUOUS_NAMES or (
+            not _known_word(lower) and not _made_of_words(lower) and lower not in _TEXT_SPEAK_PAIRS)
+    if name_shaped(match.group(1)) and name_shaped(match.group(2)):
+        return "[name] and [name]"
+    return match.group(0)
+
+
+_RANKING = frozenset({"best", "worst", "nicest", "kindest", "first", "last", "only", "hardest", "funniest"})
+
+
+def _a_thing_not_a_person(after: str) -> bool:
+    """"X was when...", "X was the film we watched": what follows says time or thing, not person
+    (not "X was the best, she...", "X was the name of the girl", "X was the volunteer")."""
+    then = re.match(r"\s+(?:was|is|were)\s+([a-z']+)(?:\s+([a-z']+))?(?:\s+([a-z']+))?", after)
+    if not then or then.group(1) not in _THING_AFTER_WAS:
+        return False
+    if then.group(1) in ("the", "a", "an"):
+        sentence = re.split(r"[.!?]", after, maxsplit=1)[0]
+        if then.group(3) and then.group(2) in _RANKING and then.group(3) not in _PERSON_NOUNS | {"person", "one"} \
+                and re.match(r"\s+\S+\s+\S+\s+" + then.group(2) + r"\s+" + then.group(3), after):
+            return True  # "Autumn was the worst time for me": a ranked thing
+        if any(w in _PERSON_NOUNS or w in _RANKING or w in ("name", "one")
+               for w in then.groups()[1:]) or re.search(r"\b(?:he|she|her|him)\b", sentence):
+            return False
+    return True
+
+
+def _name_opening_a_sentence(text: str, match: re.Match[str], word: str) -> bool:
+    """A lower-case word opening a sentence, that a list gives as a first name (or no dictionary knows),
+    followed by where the person is from, what they are to the writer, or what they did for the writer."""
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]  # "sky's mum": the name, not "mum's boyfriend"
+    if len(word) < 3 or word in KNOWN_NOT_NAMES or "'" in word or "’" in word or word in _PERSON_CUES \
+            or word in _MONTHS_AND_DAYS or word in _NOT_NAMES_AFTER_CUE or word in _PERSON_NOUNS:
+        return False
+    first_name = word in _all_first_names() or word in AMBIGUOUS_NAMES or word in _WORD_NAMES or (
+        word in census_names()[1] and not is_english_word(word)) or _proper_noun_only(word)  # "rowan", "zion"
+    if not first_name and (_known_word(word) or _made_of_words(word)):
+        return False
+    if _SENTENCE_END.search(text[max(0, match.start() - 3): match.start()]) is None and match.start() > 3 \
+            or _SENTENCE_END.search(text[: match.start()]) is None:
+        return False
+    after = text[match.end():]
+    if _FROM_A_TEAM.match(after) or _person_cue_around(text, match, vocative=False) == 2:
+        return True  # "summer from yot came", "sky was my sisters friend"
+    initial = re.match(r"\s+[b-hj-mo-tv-wz]\s+(?:was|is|were|'s)\s+(?:my|our|his|her|their|the)\s+(\w+)(?:\s+(\w+))?",
+                       after)
+    if initial and (initial.group(1) in _PERSON_NOUNS or initial.group(2) in _PERSON_NOUNS):
+        return True  # "sami g is my boy": a name and an initial, then what the person is to the writer
+    if _DID_TO_ME.match(after):
+        return word not in _ABSTRACT_NAMES  # "chase got me into boxing", never "hope got me through"
+    following = re.match(r"\s+([a-z']+)(?:\s+([a-z']+))?", after)
+    if following and first_name and (not is_english_word(word) or word in ALL_CURATED_NAMES
+                                     and word not in AMBIGUOUS_NAMES):  # "tobias got the same order", "lacey n her mum"
+        return following.group(1) in _NAME_LIKE_NEXT | {"n", "&"} and not (
+            following.group(1) in ("was", "is", "were") and following.group(2) in _THING_AFTER_WAS)
+    return False
 
 
 def _is_lower_name(text: str, match: re.Match[str]) -> bool:
@@ -1203,7 +1238,7 @@ def _is_lower_name(text: str, match: re.Match[str]) -> bool:
         return False
     if "-" in word:
         return _hyphenated_first_names(word)  # "thanks to rosie-may"
-    if _word_name_in_lower_case(text, match, word):
+    if _word_name_in_lower_case(text, match, word) or _name_opening_a_sentence(text, match, word):
         return True
     base = re.sub(r"['’]s?$", "", word)  # "mum's" is "mum"
     if word in _NOT_NAMES_AFTER_CUE or word in KNOWN_NOT_NAMES or len(word) < 2 or (
