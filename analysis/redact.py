@@ -76,7 +76,8 @@ from analysis.redact_words import (  # noqa: F401 (names other modules and tests
     _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words, _proper_noun_only,
     _proper_nouns_only, census_names, countries, is_english_word, lexicon_tags)
 from analysis.redact_general import (extend_runs, is_shouted, is_title_cased, one_edit_from_english, redact_handles,
-                                      redact_nicknames, reshout, unshout, untitle)
+                                      redact_cued_word_names, redact_lower_case_places, redact_nicknames,
+                                      redact_unknown_words, reshout, unshout, untitle)
 
 PLACES_PATH = Path(__file__).with_name("uk_places.txt")
 
@@ -258,7 +259,10 @@ _LOWER_STREET = re.compile(r"\b(?:on|off|down|up|along|near|at|in|from|to|round|
 _NOT_STREET_NAMES = frozenset({"main", "high", "back", "same", "busy", "other", "next", "wrong", "right", "long",
                                "big", "quiet", "dark", "side", "ring", "bypass", "a", "the", "my", "our", "his",
                                "her", "their", "that", "this", "end", "top", "bottom", "new", "old", "country",
-                               "dual", "one", "way", "slip", "private", "fast", "local", "open"})
+                               "dual", "one", "way", "slip", "private", "fast", "local", "open", "front", "dirt",
+                               "muddy", "little", "short", "narrow", "wide", "straight", "windy", "steep", "nice",
+                               "same", "next", "last", "first", "empty", "cul", "dead", "shared", "own", "in", "on",
+                               "at", "to", "of", "by", "near", "up", "down", "off", "and", "or", "with", "from"})
 _SCHOOL = re.compile(
     r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
     r"(?:(?:y|yr|ar|dan)\s+(?:[A-Z][\w']*\s+){1,2})?"
@@ -393,6 +397,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _LOWER_PRISON.sub(_lower_prison, text)
     text = _ADDRESS.sub(_address_or_keep, text)
     text = _NAMED_STREET.sub(_address_or_keep, text)  # "no. 27 on Park Avenue": the street, once the number was not
+    text = redact_lower_case_places(text)  # before streets: "in st ives" is a town, not a street
     text = _LOWER_STREET.sub(_lower_street, text)
     text = _LOWER_ESTATE.sub(_lower_estate, text)
     text = _COUPLE.sub("[name]", text)
@@ -410,6 +415,8 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _ON_SEA.sub("[place]", text)
     text = _LOWER_RESIDENCE.sub(_lower_residence, text)
     text = _redact_names(text, _known_name_forms(known_names))
+    text = redact_cued_word_names(text)
+    text = redact_unknown_words(text)
     return re.sub(r"\[address\](?:,?\s*\[address\])+", "[address]", text)  # "Flat 3, 22b Kings Court": one address
 
 
@@ -500,8 +507,8 @@ def _estate_or_keep(match: re.Match[str]) -> str:
 
 def _lower_street(match: re.Match[str]) -> str:
     name_words = match.group(1).split()
-    if any(word in _NOT_STREET_NAMES for word in name_words) or all(is_english_word(w) for w in name_words):
-        return match.group(0)
+    if any(word in _NOT_STREET_NAMES for word in name_words):
+        return match.group(0)  # "on the main road"; but "on abbey road", "station rd": a street
     return match.group(0)[: match.start(1) - match.start(0)] + "[address]"
 
 
@@ -656,6 +663,8 @@ def _is_place(text: str, spans: list[re.Match[str]], i: int, n: int) -> bool:
         return capitalised and not any(w in _MONTHS_AND_DAYS for w in lower_words) and (
             (after_cue and previous in _WHERE_CUES) or re.search(r"\]\s*,\s*$", text[: spans[i].start()]) is not None)
     ordinary = all(is_english_word(w) for w in lower_words)
+    if len(words) > 1 and after_cue and previous not in ("at", "by", "of", "over", "off"):
+        return True  # "in pembroke dock", "to st austell", "from barry island": typed in lower case
     if ordinary:
         # "Sale", "Reading", "Moss Side": only a capitalised one right after "in", "from", "to"...,
         # or (several words) capitalised mid-sentence

@@ -25,7 +25,9 @@ from functools import cache
 
 from analysis.redact_words import (_ABSTRACT_NAMES, _MONTHS_AND_DAYS, _PERSON_NOUNS, _SENTENCE_END, ALL_CURATED_NAMES,
                                    KNOWN_NOT_NAMES, NATIONALITIES, _all_first_names, _english_word_counts, _known_word,
-                                   _lexicon_words, _made_of_words, census_names, is_english_word)
+                                   _lexicon_words, _made_of_words, _proper_noun_only, census_names,
+                                   _spelling_frequencies, in_long_word_list, is_english_word,
+                                   TEXT_SPEAK)
 
 # --- shouted text -----------------------------------------------------------------------------
 
@@ -335,3 +337,160 @@ def redact_nicknames(text: str) -> str:
         return text
     text = _LETTER_NICKNAME.sub(_letter_nickname, text)
     return _LIL_NICKNAME.sub(_lil_nickname, text)
+
+
+# --- words no dictionary knows, anywhere in the text (round 8) -----------------------------------
+
+# A lower-case word outside placeholders (capitalised words are the context rules' to decide, and
+# they keep "Leeds were playing", "Zumba on Fridays"); an apostrophe-s stays with its word.
+_ANY_WORD = re.compile(r"(?<![\w\[@.'’-])([a-z][a-z'’]*[a-z])(?![\w\]@-]|\.\w)")
+
+
+MIN_TYPO = 5  # shorter words are one letter away from too many English words ("taz", "mani", "dre")
+
+
+def _unknown_or_keep(match: re.Match[str]) -> str:
+    word = match.group(1)
+    bare = re.sub(r"['’]s$", "", word.lower())
+    if len(bare) < 3:
+        return word
+    bare = re.sub(r"['’](?:d|ll|ve|re|m|n)$", "", bare)  # "he'd", "we'll"
+    if bare in _PERSON_NOUNS or bare in KNOWN_NOT_NAMES or bare in TEXT_SPEAK or bare.removesuffix("s") in _MONTHS_AND_DAYS:
+        return word  # "auntie", "keyworker", "gud"
+    if _proper_noun_only(bare) or bare in _all_first_names() and not is_english_word(bare):
+        return "[name]" + word[len(bare):]  # "ravi", "merthyr": known, but only as someone or somewhere
+    if _known_word(bare) or in_long_word_list(bare) or _made_of_words(bare) or _inflected(bare) \
+            or len(bare) >= MIN_TYPO and one_edit_from_english(bare):
+        return word  # "skatepark", "liaised", "mentoring": English, though no list holds the form
+    return "[name]" + word[len(bare):]
+
+
+def _inflected(word: str) -> bool:
+    """An English word with an ending or a prefix no list holds: "liaised", "skateparks", "reoffends"."""
+    for prefix in ("re", "un", "pre", "over", "under", "out", "mis", "dis", "non", "co"):
+        rest = word.removeprefix(prefix)
+        if rest != word and len(rest) >= 4 and (_known_word(rest) or in_long_word_list(rest) or _inflected(rest)):
+            return True
+    words = _english_words()
+    for ending, stem_end in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                             ("ing", "e"), ("ers", ""), ("er", ""), ("ly", "")):
+        stem = word[: -len(ending)] + stem_end
+        shortest = 3 if ending in ("s", "es") else 4  # "meds" is "med"s, but "elfed" is not "elf"ed
+        if word.endswith(ending) and len(stem) >= shortest and (stem in words or _known_word(stem)
+                                                                or in_long_word_list(stem)):
+            return True
+    return False
+
+
+_WHERE_BEFORE = re.compile(r"(?i:\b(?:in|from|near|round|around|up|down|outside|to|live|lives|living|moved|via))\s+$")
+
+
+def _mostly_english(text: str) -> bool:
+    """A Welsh answer (or one in any other language) is all unknown words: the pass would take it all."""
+    words = [w.lower() for w in _LETTER_WORD.findall(text) if len(w) > 2]
+    return not words or sum(_known_word(w) or w in TEXT_SPEAK or in_long_word_list(w) for w in words) >= 0.5 * len(words)
+
+
+def redact_unknown_words(text: str) -> str:
+    """The last pass: a word that no dictionary or name list knows, that is not a typo of an English
+    word, a sound or a drawn-out word, is someone's or somewhere's name, whatever its case and
+    wherever it stands ("dazza n jonno", "tiegan"). So are words known only as proper nouns and
+    given names that are not English words, in lower case too ("me n ravi", "up in merthyr"). This
+    spends some of the ordinary-word budget (slang no list holds goes too) to reach names that
+    no rule about context foresaw."""
+    def name_or_place(match: re.Match[str]) -> str:
+        replaced = _unknown_or_keep(match)
+        if replaced.startswith("[name]") and _WHERE_BEFORE.search(text[max(0, match.start() - 12):match.start()]):
+            return "[place]" + replaced[len("[name]"):]  # "up in merthyr", "round blaenau"
+        return replaced
+
+    return _ANY_WORD.sub(name_or_place, text) if _mostly_english(text) else text
+
+
+# --- places typed in lower case (round 8) ------------------------------------------------------------
+
+_LOWER_WELSH_STREET = re.compile(r"\b(?:\d{1,4}[a-z]?,?\s+)?(?:heol|ffordd|stryd|llys|lôn|rhodfa|teras|cilgant)"
+                                 r"\s+(?:(?:y|yr)\s+)?[a-z][\w'’-]+")
+_HOUSE_NAME = re.compile(r"\b(?i:ty|tŷ)\s+([A-Za-z][a-z]+)\b")  # "Ty Mawr", "ty graig": a house or a home
+_LOWER_SAINT = re.compile(r"\b(?:st|saint)\.?\s+([a-z][a-z'’]+)")  # "st austell", "st cenydd", "st josephs"
+_LOWER_ON_RIVER = re.compile(r"\b[a-z]{3,}-(?:on|upon|under|le|super)-[a-z]{3,}\b")  # "hay-on-wye"
+
+
+def _house_name_or_keep(match: re.Match[str]) -> str:
+    word = match.group(1).lower()
+    if is_english_word(word) or word in TEXT_SPEAK or word in _PERSON_NOUNS or re.search(r"(.)\1\1", word):
+        return match.group(0)  # "ty mate", "ty sooo much": thank you
+    return "[address]"
+
+
+def _lower_saint_or_keep(match: re.Match[str]) -> str:
+    word = re.sub(r"['’]?s$", "", match.group(1))
+    if is_english_word(word) and word not in _all_first_names():
+        return match.group(0)  # "st john ambulance" is held before this; "st patricks day" keeps "st" anyway
+    return "[place]"
+
+
+def redact_lower_case_places(text: str) -> str:
+    text = _LOWER_WELSH_STREET.sub("[address]", text)
+    text = _HOUSE_NAME.sub(_house_name_or_keep, text)
+    text = _LOWER_SAINT.sub(_lower_saint_or_keep, text)
+    return _LOWER_ON_RIVER.sub("[place]", text)
+
+
+# --- given names that are English words, where the sentence says a person (round 8) ----------------
+
+_NOT_AFTER_CUE = frozenset({"and", "said", "says", "is", "was", "has", "had", "got", "gets", "not", "never", "always",
+                            "too", "as", "so", "did", "does", "can", "could", "would", "should", "might", "must"})
+_FAMILY_CUE = re.compile(r"\b(?i:son|daughter|cousin|cuz|bro|brother|sister|sis|auntie|aunty|aunt|uncle|nan|nanna|"
+                         r"nana|grandad|grandson|granddaughter|mate|m8|pal|boy|girl|lad|stepdad|stepmum|nephew|niece)"
+                         r"\s+([a-z][a-z'’-]*)\b(?![\]'’])(?!\s+(?:me|him|her|us|them|it|you|u)\b)")
+_CALLED_CUE = re.compile(r"\b(?i:called|named|name['’]?s|name\s+is)\s+([a-z][a-z'’-]*)\b(?![\]'’])")
+_THANKS_CUE = re.compile(r"\b(?i:thanks?\s+(?:you\s+)?to|cheers\s+to|shout\s*out\s+to|"
+                         r"especially\s+to|big\s+up)\s+([a-z][a-z'’-]*)\b(?![\]'’])")
+_LIST_AFTER = re.compile(r"\[name\](?:\s*,\s*|\s+(?:and|n|&|an)\s+)([a-z][a-z'’-]*)\b(?![\]'’])")
+_LIST_BEFORE = re.compile(r"(?<![\w\[])([a-z][a-z'’-]*)(?=(?:\s*,\s*|\s+(?:and|n|&|an)\s+)\[name\])")
+_START_FROM = re.compile(r"(?:^|(?<=[.!?]\s))([a-z][a-z'’-]*)(?=\s+from\s+(?:the|yot|my|school|college|work)\b)")
+
+
+def _given_name(word: str, cue: str) -> bool:
+    """Whether a lower-case word after a cue is a given name. After "called" any listed given name; after
+    thanks or a family word a listed one that is not a very common word ("pearl", "donna", not "see"), or
+    a word no dictionary knows ("deano", "tj"); in a list or opening a sentence, not an abstract word
+    either ("[name] and hope she's ok"), and a non-word only if it is not a typo."""
+    word = word.lower()
+    if word in _NOT_AFTER_CUE or word in _PERSON_NOUNS or word in TEXT_SPEAK:
+        return False
+    listed = word in _all_first_names() or word in ALL_CURATED_NAMES
+    if cue == "called":
+        return listed or not (_known_word(word) or in_long_word_list(word))
+    if cue == "list" and word in _ABSTRACT_NAMES:
+        return False
+    if listed and (word in ALL_CURATED_NAMES or _spelling_frequencies().get(word, 0) < 20_000):
+        return True
+    unknown = not (_known_word(word) or is_english_word(word) or in_long_word_list(word) or _inflected(word)
+                   or _made_of_words(word))
+    return unknown and (cue != "list" or not (len(word) >= MIN_TYPO and one_edit_from_english(word)))
+
+
+def _name_if_given(cue: str):
+    def replace(match: re.Match[str]) -> str:
+        return _replace_word(match, 1, "[name]") if _given_name(match.group(1), cue) else match.group(0)
+    return replace
+
+
+def _replace_word(match: re.Match[str], group: int, placeholder: str) -> str:
+    whole, start = match.group(0), match.start(group) - match.start(0)
+    return whole[:start] + placeholder + whole[start + len(match.group(group)):]
+
+
+def redact_cued_word_names(text: str) -> str:
+    """Given names that are English words too ("pearl", "june", "river", "blessing"), in lower case, where
+    the words around them say a person: a family word or "mate" before ("auntie pearl", "my son tj"),
+    thanks or "called" ("thanks to donna", "called may"), another name in the same list ("[name] and
+    river"), or "from the ..." opening a sentence ("april from the yot")."""
+    text = _CALLED_CUE.sub(_name_if_given("called"), text)
+    text = _FAMILY_CUE.sub(_name_if_given("family"), text)
+    text = _THANKS_CUE.sub(_name_if_given("thanks"), text)
+    text = _LIST_AFTER.sub(_name_if_given("list"), text)
+    text = _LIST_BEFORE.sub(_name_if_given("list"), text)
+    return _START_FROM.sub(_name_if_given("list"), text)

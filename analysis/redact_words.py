@@ -280,3 +280,31 @@ def lexicon_tags() -> dict[str, str]:
         if word and word.islower():
             tags[word] = tag.strip()
     return tags
+
+
+# Text-speak and dialect no dictionary holds: never taken for a name by the unknown-word pass.
+TEXT_SPEAK = frozenset("""
+gud gd dnt wot wat wen wer hmu shud shld wud cud coz cos seh boi bruv bruh fam innit init peng mandem gyal ting
+wagwan dun dunno dno idk idc idek tbh tbf ngl imo omg omd lol lmao lmfao rofl smh frfr istg btw brb ttyl gr8 l8r
+ur urs kk oki okie pls plz plez thx thnx tnx thanx soz hun luv wiv wivout hav ave fink fing nuffin nothin sumthin
+summat owt nowt aye nah naa yeh yea yep yup nope buzzin reyt gonna wanna gotta kinda sorta lemme gimme aint
+hols mams mam exs dob alot fab craic uni tho thru cya lush cwtch bara brith cawl diolch iawn hiya ffs wtf stfu
+bmx ps4 ps5 xbox fifa cba cud've shudnt wudnt cudnt dint didnt wasnt isnt wont cant dont doesnt havent hasnt
+realise realised apologise apologised organise organised recognise recognised criticise prioritise
+asf kmt madd tmrw tmw tmoz tmoro wana wanna hw hwk reg pru hmp hmyoi yoi yot yos camhs asbo gcse gcses nvq btec ehcp senco dbs
+yano yknow ya yous youse ye mi meself wee bairn lass lassie hen pet duck mardy nesh
+""".split())
+
+
+@cache
+def _spelling_frequencies() -> dict[str, int]:
+    """pyspellchecker's English word frequencies (160,000 words, shipped in its wheel): a far longer
+    list of words people write than TextBlob's, to tell a rare word from a name."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en").word_frequency.dictionary
+
+
+def in_long_word_list(word: str) -> bool:
+    """A word common enough in English writing that, not being a listed given name, it is a word."""
+    return _spelling_frequencies().get(word.lower(), 0) >= 100 and word.lower() not in _all_first_names()

@@ -658,3 +658,35 @@ def test_more_handle_shapes_and_not_handles(text, expected):
 ])
 def test_a_family_word_before_a_name_stays_a_title_goes(text, expected):
     assert redact(text) == expected
+
+
+# Round 8: words no dictionary knows, places typed in lower case, word-names with a person cue.
+@pytest.mark.parametrize("text, redacted", [
+    ("me n kobi n zeph got lifts every week", "me n [name] n [name] got lifts every week"),
+    ("tbh rhodri and tunde made it ok", "tbh [name] and [name] made it ok"),
+    ("we always end up in penrhyndeudraeth on a friday", "we always end up in [place] on a friday"),
+    ("bro lenno took me to the gym", "bro [name] took me to the gym"),
+    ("the mentor is called jade and she is sound", "the mentor is called [name] and she is sound"),
+    ("big thanks to ruby for the lifts", "big thanks to [name] for the lifts"),
+    ("my nan lives on mill lane now", "my nan lives on [address] now"),
+    ("the unit was on heol y deri near the shops", "the unit was on [address] near the shops"),
+    ("it happened outside the chippy in st ives", "it happened outside the chippy in [place]"),
+    ("we moved to ross-on-wye last year", "we moved to [place] last year"),
+    ("used to stay at ty gwyn childrens home", "used to stay at [address] childrens home"),
+])
+def test_unknown_words_lower_case_places_and_cued_word_names_go(text, redacted):
+    assert redact(text) == redacted
+
+
+@pytest.mark.parametrize("text", [
+    "gud session tbh, wot we did was mint and the skatepark trip was fab",
+    "ty mate, ty so much for everything",
+    "he reoffends when hes bored, we need more stuff on weekends",
+    "my son headbutted me on sunday",
+    "the road was busy and the main lane was shut",
+    "Roedd y gweithiwr yn garedig iawn ac fe wnaeth hi wrando arna i bob tro",  # a Welsh answer keeps its words
+    "im gonna try harder, hope that's ok",
+    "mark my words it helped",
+])
+def test_typed_words_welsh_answers_and_word_names_without_a_cue_stay(text):
+    assert redact(text) == text
