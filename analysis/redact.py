@@ -74,9 +74,9 @@ from analysis.redact_words import (  # noqa: F401 (names other modules and tests
     _ABSTRACT_NAMES, ALL_CURATED_NAMES, AMBIGUOUS_NAMES, COMMON_FIRST_NAMES, KNOWN_NOT_NAMES, MORE_FIRST_NAMES, NATIONALITIES,
     ORDINARY_WORD_COUNT, _AUXILIARIES, _HOME_NOUNS, _MONTHS_AND_DAYS, _PERSON_NOUNS, _PRONOUNS, _SENTENCE_END,
     _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words, _proper_noun_only,
-    _proper_nouns_only, census_names, countries, is_english_word, lexicon_tags)
-from analysis.redact_general import (extend_runs, is_shouted, is_title_cased, one_edit_from_english, redact_handles,
-                                      redact_cued_word_names, redact_lower_case_places, redact_nicknames,
+    _proper_nouns_only, census_names, countries, in_long_word_list, is_english_word, lexicon_tags)
+from analysis.redact_general import (_inflected, extend_runs, is_shouted, is_title_cased, one_edit_from_english,
+                                      redact_handles, redact_cued_word_names, redact_lower_case_places, redact_nicknames,
                                       redact_unknown_words, reshout, unshout, untitle)
 
 PLACES_PATH = Path(__file__).with_name("uk_places.txt")
@@ -337,7 +337,9 @@ _LOWER_WORD = re.compile(r"(?<![\w@.\[-])[a-z][a-z'-]+(?![\w@\]-])")
 _NOT_NAMES_AFTER_CUE = frozenset({"me", "us", "him", "her", "them", "it", "she", "he", "they", "we", "you", "i",
                                    "a", "an", "the", "my", "was", "is",
                                    "and", "back", "out", "in", "up", "round", "again", "by", "to", "for",
-                                   "off", "on", "at", "when", "if", "so", "every", "twice", "once"})
+                                   "off", "on", "at", "when", "if", "so", "every", "twice", "once"}) | frozenset(
+    f"{pronoun}{mark}{ending}" for pronoun in ("i", "he", "she", "it", "we", "you", "they") for mark in "'’"
+    for ending in ("d", "s", "m", "ve", "re", "ll"))  # "told he'd been given": a pronoun, not a name
 _WORD_SPAN = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
@@ -1099,6 +1101,8 @@ def _is_unknown_proper_noun(word: str, previous_word: str, next_word: str, sente
     """A capitalised word no list or lexicon knows ("Nkechi", "Kez"): a name, if the sentence says person."""
     if len(word) < 2 or _known_word(word) or word in _MONTHS_AND_DAYS:
         return False
+    if sentence_start and (in_long_word_list(word) or _inflected(word.lower())):
+        return False  # "Midwives were great", "Outpatients ran smoothly": words, though TextBlob's lists lack them
     if sentence_start:  # "Kez was great", "Anwen's support" (and, wrongly, "Locum was useless")
         # "Jaydn (spelt wrong...)": no dictionary knows it and it is no typo of a word ("Realy", "Thnks")
         return next_word in _NAME_LIKE_NEXT or possessive or (

@@ -690,3 +690,12 @@ def test_unknown_words_lower_case_places_and_cued_word_names_go(text, redacted):
 ])
 def test_typed_words_welsh_answers_and_word_names_without_a_cue_stay(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize("text", [
+    "I wasn't told he'd been given a referral order",  # a pronoun after "told", not a name
+    "Midwives were great",  # words the long word list knows, at a sentence's start
+    "Outpatients ran smoothly",
+])
+def test_pronouns_with_an_apostrophe_and_words_opening_a_sentence_stay(text):
+    assert redact(text) == text
