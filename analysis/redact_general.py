@@ -15,6 +15,13 @@
 - **Unknown words at a sentence's start** (`one_edit_from_english`): a capitalised word no dictionary
   knows is a name unless it is one letter away from an English word ("Realy"), drawn out ("Sooo")
   or a sound ("Hahaha").
+- **Lower-case places** (round 8): Welsh streets and house names ("heol y deri", "ty gwyn"), "st" and
+  a name ("st austell"), "x-on-y" towns.
+- **Given names that are English words, with a person cue** (round 8): "auntie pearl", "called may",
+  "thanks to donna", "[name] and june", "april from the yot".
+- **Words no dictionary knows** (round 8, the last pass): a lower-case word in none of TextBlob's lists
+  nor pyspellchecker's 160,000 words, and no typo, inflection or text-speak, is a name ("dazza n
+  jonno"), or a place after "in", "up", "from"; answers that are not mostly English are left alone.
 """
 
 from __future__ import annotations
