@@ -74,7 +74,8 @@ from analysis.redact_words import (  # noqa: F401 (names other modules and tests
     _ABSTRACT_NAMES, ALL_CURATED_NAMES, AMBIGUOUS_NAMES, COMMON_FIRST_NAMES, KNOWN_NOT_NAMES, MORE_FIRST_NAMES, NATIONALITIES,
     ORDINARY_WORD_COUNT, _AUXILIARIES, _HOME_NOUNS, _MONTHS_AND_DAYS, _PERSON_NOUNS, _PRONOUNS, _SENTENCE_END,
     _all_first_names, _english_word_counts, _known_word, _lexicon_words, _made_of_words, _proper_noun_only,
-    _proper_nouns_only, census_names, countries, in_long_word_list, is_english_word, lexicon_tags)
+    _proper_nouns_only, census_names, countries, in_long_word_list, is_english_word, lexicon_tags,
+    replace_group)
 from analysis.redact_general import (_inflected, extend_runs, is_shouted, is_title_cased, one_edit_from_english,
                                       redact_handles, redact_cued_word_names, redact_lower_case_places, redact_nicknames,
                                       redact_unknown_words, reshout, unshout, untitle)
@@ -261,7 +262,7 @@ _NOT_STREET_NAMES = frozenset({"main", "high", "back", "same", "busy", "other", 
                                "her", "their", "that", "this", "end", "top", "bottom", "new", "old", "country",
                                "dual", "one", "way", "slip", "private", "fast", "local", "open", "front", "dirt",
                                "muddy", "little", "short", "narrow", "wide", "straight", "windy", "steep", "nice",
-                               "same", "next", "last", "first", "empty", "cul", "dead", "shared", "own", "in", "on",
+                               "last", "first", "empty", "cul", "dead", "shared", "own", "in", "on",
                                "at", "to", "of", "by", "near", "up", "down", "off", "and", "or", "with", "from"})
 _SCHOOL = re.compile(
     r"\b(?:(?:St\.?|Saint)\s+)?[A-Z][\w']*\s+(?:(?:[A-Z][\w']*|of|and|&)\s+){0,4}"
@@ -376,11 +377,11 @@ def redact(text: str, known_names: Iterable[str] = ()) -> str:
 def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _EMAIL.sub("[email]", text)
     text = _HANDLE_AT.sub("[handle]", text)
-    text = _HANDLE_AFTER_PLATFORM.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
-    text = _HANDLE_AFTER_COLON.sub(lambda m: _replace_group(m, 1, "[handle]"), text)
+    text = _HANDLE_AFTER_PLATFORM.sub(lambda m: replace_group(m, 1, "[handle]"), text)
+    text = _HANDLE_AFTER_COLON.sub(lambda m: replace_group(m, 1, "[handle]"), text)
     text = _HANDLE_AFTER_IS.sub(_handle_or_keep, text)
     text = _NUMERIC_DATE.sub("[birth date]", text)
-    text = _DATE_OF_BIRTH.sub(lambda m: _replace_group(m, 1, "[birth date]"), text)
+    text = _DATE_OF_BIRTH.sub(lambda m: replace_group(m, 1, "[birth date]"), text)
     text = _PHONE.sub(_phone_or_keep, text)
     text = _NI_NUMBER.sub("[NI number]", text)
     text = _VEHICLE_REG.sub("[vehicle reg]", text)
@@ -395,7 +396,7 @@ def _redact(text: str, known_names: Iterable[str]) -> str:
     text = _PUB.sub(_pub_or_keep, text)
     text = _ESTATE.sub(_estate_or_keep, text)
     text = _WELSH_STREET.sub("[address]", text)
-    text = _PRISON.sub(lambda m: _replace_group(m, 1, "[place]"), text)
+    text = _PRISON.sub(lambda m: replace_group(m, 1, "[place]"), text)
     text = _LOWER_PRISON.sub(_lower_prison, text)
     text = _ADDRESS.sub(_address_or_keep, text)
     text = _NAMED_STREET.sub(_address_or_keep, text)  # "no. 27 on Park Avenue": the street, once the number was not
@@ -434,17 +435,12 @@ def _known_name_forms(known_names: Iterable[str]) -> set[str]:
     return forms
 
 
-def _replace_group(match: re.Match[str], group: int, placeholder: str) -> str:
-    whole, start = match.group(0), match.start(group) - match.start(0)
-    return whole[:start] + placeholder + whole[start + len(match.group(group)):]
-
-
 def _handle_or_keep(match: re.Match[str]) -> str:
     word = match.group(1).lower()
     if is_english_word(word) or word in KNOWN_NOT_NAMES or word in _NOT_NAMES_AFTER_CUE or _made_of_words(word) \
             and not re.search(r"(?:xo|xx|x|z|zz|o|oo|y|yy|aa|ee)$", word):
         return match.group(0)  # "insta is down", "snap is rubbish", "tiktok is addictive"
-    return _replace_group(match, 1, "[handle]")
+    return replace_group(match, 1, "[handle]")
 
 
 def _phone_or_keep(match: re.Match[str]) -> str:
@@ -559,10 +555,10 @@ def _lower_title(match: re.Match[str]) -> str:
     if plain in surnames or plain in first or lower in surnames | first:
         # "miss Jenkins", "ms o'brien"; but "uncle ricardo", "aunty bev": a family word stays
         return "[name]" if formal or title in ("sir", "pc", "sgt", "sarge", "sergeant", "officer", "coach") \
-            else _replace_group(match, 2, "[name]")
+            else replace_group(match, 2, "[name]")
     if not formal and not _made_of_words(plain) and len(plain) >= 3 and plain not in _TEXT_SPEAK_PAIRS \
             and title in ("aunty", "auntie", "uncle", "nan"):
-        return _replace_group(match, 2, "[name]")  # "auntie bisi": the name goes, the word "auntie" stays
+        return replace_group(match, 2, "[name]")  # "auntie bisi": the name goes, the word "auntie" stays
     if (title in ("mr", "mrs", "ms", "mx", "dr", "fr") or surname[0].isupper()) and not _known_word(plain) \
             and len(plain) >= 3:
         return "[name]"  # "mrs adeyemi": only a surname comes after these
@@ -727,7 +723,7 @@ def _suffixed_place(match: re.Match[str]) -> str:
            or w in ("The", "A", "My", "Our", "Your", "Their", "His", "Her", "This", "That", "Every", "No")
            for w in words[:-1]):
         return match.group(0)  # "to The End", "at Christmas Market"
-    return _replace_group(match, 1, "[place]")
+    return replace_group(match, 1, "[place]")
 
 
 # "hmp parc", "yoi wetherby" typed in lower case
@@ -738,7 +734,7 @@ def _lower_prison(match: re.Match[str]) -> str:
     word = match.group(1)
     if is_english_word(word) and word not in places() or word in KNOWN_NOT_NAMES:
         return match.group(0)
-    return _replace_group(match, 1, "[place]")
+    return replace_group(match, 1, "[place]")
 
 
 # Where someone lives, typed in lower case and in no gazetteer: "we live in penge", "grew up in kingsway"
@@ -752,7 +748,7 @@ def _lower_residence(match: re.Match[str]) -> str:
     if _known_word(word) or _made_of_words(word) or word in _all_first_names() or word in KNOWN_NOT_NAMES \
             or word.endswith(("ing", "ed")):
         return match.group(0)
-    return _replace_group(match, 1, "[place]")
+    return replace_group(match, 1, "[place]")
 
 
 def _unlisted_place(match: re.Match[str]) -> str:
@@ -761,7 +757,7 @@ def _unlisted_place(match: re.Match[str]) -> str:
             or any(w.lower() in _MONTHS_AND_DAYS for w in words) \
             or (all(is_english_word(w) for w in words) and words[-1] not in _PLACE_SUFFIXES):
         return match.group(0)  # "in Youth Justice", "in Year Nine": ordinary words with capitals
-    return _replace_group(match, 1, "[place]")
+    return replace_group(match, 1, "[place]")
 
 
 def _is_place_only(word: str) -> bool:
@@ -785,7 +781,7 @@ as or by of if oh hi yo mi em ye yh ty dob asb cbo yro rmo dto pru ks tv mp sms 
 
 
 def _initials_or_keep(match: re.Match[str]) -> str:
-    return match.group(0) if match.group(1).lower() in _NOT_INITIALS else _replace_group(match, 1, "[name]")
+    return match.group(0) if match.group(1).lower() in _NOT_INITIALS else replace_group(match, 1, "[name]")
 
 
 def _redact_names(text: str, known: set[str]) -> str:
@@ -849,11 +845,11 @@ def _listed_name(match: re.Match[str], group: int) -> str:
             or lower in _PERSON_NOUNS or lower.endswith("worker"):
         return match.group(0)  # "The caseworker, [name]": a role beside a name, not another name
     if re.fullmatch(r"[a-z]\d{1,3}", word):  # "k2 and [handle]": a short handle beside another
-        return _replace_group(match, group, "[handle]") if lower[0] not in "ymbwhlu" else match.group(0)
+        return replace_group(match, group, "[handle]") if lower[0] not in "ymbwhlu" else match.group(0)
     if word.isupper():  # "DJ n [name]": initials beside a name
-        return _replace_group(match, group, "[name]") if lower not in _NOT_INITIALS else match.group(0)
+        return replace_group(match, group, "[name]") if lower not in _NOT_INITIALS else match.group(0)
     if len(word) == 2 and word.islower():  # "mo and jj": initials typed in lower case
-        return _replace_group(match, group, "[name]") if lower not in _NOT_INITIALS and not _known_word(lower) \
+        return replace_group(match, group, "[name]") if lower not in _NOT_INITIALS and not _known_word(lower) \
             and lower not in _TEXT_SPEAK_PAIRS else match.group(0)
     if word[0].isupper():
         listed = lower in first or lower in ALL_CURATED_NAMES or not _known_word(lower) or _proper_noun_only(lower)
@@ -866,7 +862,7 @@ def _listed_name(match: re.Match[str], group: int) -> str:
         if not listed and lower in first and lower not in AMBIGUOUS_NAMES and len(lower) >= 3 and not by_comma:
             # "[name] and louis used to": a given name that is a rare word, the list the subject of a verb
             listed = _neighbours(match.string, match)[1] in _TOGETHER_NEXT | _STRONG_NAME_NEXT | {"are", "came"}
-    return _replace_group(match, group, "[name]") if listed else match.group(0)
+    return replace_group(match, group, "[name]") if listed else match.group(0)
 
 
 def _first_name_before_surname(match: re.Match[str]) -> str:
@@ -913,7 +909,7 @@ def _nickname_cue(match: re.Match[str]) -> str:
             or lower in ("names", "out", "back", "up", "round", "over", "things", "stuff"):
         return match.group(0)
     quote = word[-1] if word[-1] in "'’" else ""  # "known as 'Bugsy'": the closing quote stays
-    return _replace_group(match, 1, "[name]") + quote
+    return replace_group(match, 1, "[name]") + quote
 
 
 def _cue_name(match: re.Match[str], known: set[str]) -> str:

@@ -34,7 +34,7 @@ from analysis.redact_words import (_ABSTRACT_NAMES, _MONTHS_AND_DAYS, _PERSON_NO
                                    KNOWN_NOT_NAMES, NATIONALITIES, _all_first_names, _english_word_counts, _known_word,
                                    _lexicon_words, _made_of_words, _proper_noun_only, census_names,
                                    _spelling_frequencies, in_long_word_list, is_english_word,
-                                   TEXT_SPEAK)
+                                   replace_group, TEXT_SPEAK)
 
 # --- shouted text -----------------------------------------------------------------------------
 
@@ -481,13 +481,8 @@ def _given_name(word: str, cue: str) -> bool:
 
 def _name_if_given(cue: str):
     def replace(match: re.Match[str]) -> str:
-        return _replace_word(match, 1, "[name]") if _given_name(match.group(1), cue) else match.group(0)
+        return replace_group(match, 1, "[name]") if _given_name(match.group(1), cue) else match.group(0)
     return replace
-
-
-def _replace_word(match: re.Match[str], group: int, placeholder: str) -> str:
-    whole, start = match.group(0), match.start(group) - match.start(0)
-    return whole[:start] + placeholder + whole[start + len(match.group(group)):]
 
 
 def redact_cued_word_names(text: str) -> str:

@@ -308,3 +308,9 @@ def _spelling_frequencies() -> dict[str, int]:
 def in_long_word_list(word: str) -> bool:
     """A word common enough in English writing that, not being a listed given name, it is a word."""
     return _spelling_frequencies().get(word.lower(), 0) >= 100 and word.lower() not in _all_first_names()
+
+
+def replace_group(match: re.Match[str], group: int, placeholder: str) -> str:
+    """The match with one of its groups replaced: "thanks to [name]" keeps "thanks to"."""
+    whole, start = match.group(0), match.start(group) - match.start(0)
+    return whole[:start] + placeholder + whole[start + len(match.group(group)):]

@@ -318,3 +318,18 @@ async def test_the_audit_trail_uses_the_bots_clock_for_every_step(db_url):
         start = w.clock() - timedelta(days=3)
         assert events == {"participant.linked": start, "participant.language": start, "participant.consent": start,
                           "participant.stop": start, "participant.restart": w.clock()}
+
+
+async def test_the_next_question_goes_before_the_answered_one_is_tidied(db_url):
+    """The person waits for the next question; the edit into a record follows it (bot/participant._tidy)."""
+    async with world(db_url) as w:
+        user = await w.join(509, *YP)
+        first = user.last_message
+        calls_before = len(w.emu.calls)
+        await user.press("🙂 4")
+        await w.settle()
+        sent = [call.method for call in list(w.emu.calls)[calls_before:] if call.method in ("sendmessage",
+                                                                                            "editmessagetext")]
+        assert sent == ["sendmessage", "editmessagetext"]
+        assert "Question 2 of" in user.last_message["text"]
+        assert "✅ You said: 🙂 4" in first["text"] and buttons(first) == []
