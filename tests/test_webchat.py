@@ -246,6 +246,17 @@ async def test_stop_and_delete(db_url):
         assert person.status == 401
 
 
+async def test_no_thanks_then_changing_their_mind_brings_the_survey_back(db_url):
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await person.open_link(w.invite(*YP, survey="yp_exit"))
+        await person.press("lang:en")
+        await person.press("consent:no")
+        assert "ask you any questions" in person.page and actions(person.page) == ["consent:yes"]
+        await person.press("consent:yes")
+        assert "Question 1 of" in person.page and "no questions for you right now" not in person.page
+
+
 async def test_a_due_survey_opens_when_they_look(db_url):
     async with web_world(db_url) as w:
         person = await w.person()

@@ -316,9 +316,12 @@ class WebChat:
                 return ["consent_given"], []
             if participant.consent == Consent.given and agreed:
                 return [], []
+            changed_mind = agreed and participant.consent == Consent.declined
             participant.consent, participant.consent_at = (Consent.given if agreed else Consent.declined), now
             if not agreed:
                 cancel_open(session, participant.id)
+            elif changed_mind:  # "I've changed my mind" after "No thanks": the survey they were asked to do comes back
+                resume_after_stop(session, participant.id, now=now)
             audit(session, actor, "participant.consent", detail=participant.consent.value, at=now)
             return (["consent_given"] if agreed else []), []
         if action == "stop":
