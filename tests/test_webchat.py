@@ -359,3 +359,20 @@ def test_refused_codes_are_counted_in_the_database_so_every_web_process_shares_t
         assert another.blocked(session, "198.51.100.7", now)
         assert not another.blocked(session, "198.51.100.8", now)  # per address
         assert not another.blocked(session, "198.51.100.7", now + timedelta(minutes=16))  # the wait is over
+
+
+def test_no_survey_tells_a_web_person_to_send_a_telegram_command():
+    """The web page has no /stop or /start: a survey's words must make sense on both channels."""
+    import re
+
+    from surveys.schema import load_all
+
+    command = re.compile(r"(^|\s)/[a-z]+\b")
+    for definition in load_all().values():
+        for lang in ("en", "cy"):
+            words = [definition.title.get(lang), definition.intro.get(lang)]
+            for question in definition.questions:
+                words += [question.text.get(lang), question.help.get(lang) if question.help else ""]
+                words += [option.label.get(lang) for option in question.options]
+            for text in words:
+                assert not command.search(text or ""), (definition.id, lang, text)
