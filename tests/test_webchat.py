@@ -45,6 +45,7 @@ async def test_a_young_person_completes_a_survey_with_javascript_off(db_url):
             await person.answer_something()
             assert person.status == 200
         assert "That's everything. Thank you" in person.page
+        assert "no questions for you right now" not in person.page  # one goodbye, not two
         [invitation] = _rows(w.heard, Invitation, Invitation.survey_id == "yp_exit", Invitation.status == "completed")
         stored = _rows(w.heard, Answer, Answer.invitation_id == invitation.id)
         assert len(stored) >= 3 and all(a.complete for a in stored)
@@ -235,7 +236,7 @@ async def test_stop_and_delete(db_url):
         await person.get("/chat/help?confirm=stop")  # asked first, as in Telegram
         assert "Do you want to stop" in person.page and actions(person.page) == ["stop"]
         await person.press("stop")
-        assert "won't ask you anything else" in person.page
+        assert "won't ask you anything else" in person.page and "ask you any questions" not in person.page  # said once
         assert not _rows(w.heard, Invitation, Invitation.status.in_([InvitationStatus.sent, InvitationStatus.started]))
         await person.get("/chat/help?confirm=delete")
         assert "delete all your answers" in person.page

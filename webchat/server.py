@@ -234,11 +234,17 @@ class WebChat:
             view.update(state="consent", welcome=pages.welcome(audience, lang))
             return view
         if participant.consent == Consent.declined or participant.opted_out_at is not None:
-            view.update(state="declined", bubbles=pages.note_bubbles(notes, audience=audience, lang=lang, step=None))
+            heading = "web.stopped" if "stopped" in notes else "web.declined"  # one message, not two saying the same
+            others = [note for note in notes if note != "stopped"]
+            view.update(state="declined", heading=pages.rich(t(heading, lang)),
+                        bubbles=pages.note_bubbles(others, audience=audience, lang=lang, step=None))
             return view
         invitation = open_survey(session, participant, self.heard.definitions, now=now)
-        if invitation is None:
-            view.update(state="nothing", bubbles=pages.note_bubbles(notes, audience=audience, lang=lang, step=None))
+        if invitation is None:  # just finished: "That's everything" is the heading, not "no questions right now" too
+            heading = "web.finished" if "finished" in notes else "web.nothing_open"
+            others = [note for note in notes if note != "finished"]
+            view.update(state="nothing", heading=pages.rich(t(heading, lang)),
+                        bubbles=pages.note_bubbles(others, audience=audience, lang=lang, step=None))
             return view
         definition = self.heard.definitions[invitation.survey_id]
         answers = load_answers(session, invitation.id)
