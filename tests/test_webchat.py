@@ -258,6 +258,22 @@ async def test_no_thanks_then_changing_their_mind_brings_the_survey_back(db_url)
         assert "Question 1 of" in person.page and "no questions for you right now" not in person.page
 
 
+async def test_stop_then_changing_their_mind_carries_on_where_they_were(db_url):
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await _to_first_question(w, person)
+        await person.answer_something()
+        assert "Question 2 of" in person.page
+        await person.get("/chat/help?confirm=stop")
+        await person.press("stop")
+        await person.press("consent:yes")  # "I've changed my mind"
+        assert "Question 2 of" in person.page and "no questions for you right now" not in person.page
+        [invitation] = _rows(w.heard, Invitation, Invitation.survey_id == "yp_exit")
+        assert invitation.status == InvitationStatus.started and len(_rows(w.heard, Answer)) == 1
+        await person.answer_something()
+        assert "Question 3 of" in person.page
+
+
 async def test_a_due_survey_opens_when_they_look(db_url):
     async with web_world(db_url) as w:
         person = await w.person()
