@@ -258,3 +258,21 @@ async def test_stop_from_the_help_page_then_reload_shows_they_have_stopped(db_ur
         main = await page.locator("main").inner_text()
         assert "Do you want to stop" not in main and await page.locator("button[value='consent:yes']").count() == 1
         await context.close()
+
+
+async def test_a_very_long_answer_is_told_the_box_is_full(db_url, browser):
+    async with web_world(db_url) as w:
+        context, page = await _phone(browser)
+        await _start(w, page, "yp_exit", keys=False)
+        for _ in range(20):  # skip to a question with a text box
+            if await page.locator("textarea").count():
+                break
+            await page.locator("button[value=skip]").tap()
+            await _settled(page)
+        box, note = page.locator("textarea"), page.locator("#full")
+        await box.fill("I liked my worker because she listened to me. " * 110)  # about 5,000 characters
+        assert len(await box.input_value()) == 4096
+        assert "This box is full" in await note.inner_text()
+        await box.fill("It was fine")
+        assert await note.inner_text() == ""
+        await context.close()

@@ -45,6 +45,13 @@
       .catch(function () { form.submit(); })  // the network hiccuped: fall back to a plain post
       .then(function () { busy = false; main.removeAttribute("aria-busy"); main.classList.remove("typing"); });
   });
+  // The answer box stops at its limit without a word: say so, so a long answer is never cut off unnoticed.
+  document.addEventListener("input", function (event) {
+    var box = event.target, note = document.getElementById("full");
+    if (!(box instanceof HTMLTextAreaElement) || !note || box.maxLength <= 0) { return; }
+    var say = box.value.length >= box.maxLength ? note.getAttribute("data-full") : "";
+    if (note.textContent !== say) { note.textContent = say; }
+  });
   var now = document.getElementById("now");
   if (now && window.location.hash === "#now") { now.scrollIntoView({ block: "center" }); }
 })();
