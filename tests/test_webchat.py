@@ -44,8 +44,8 @@ async def test_a_young_person_completes_a_survey_with_javascript_off(db_url):
                 break
             await person.answer_something()
             assert person.status == 200
-        assert "That's everything. Thank you" in person.page
-        assert "no questions for you right now" not in person.page  # one goodbye, not two
+        assert "Good luck with what comes next" in person.page  # the survey's own goodbye, as in Telegram...
+        assert "no questions for you right now" not in person.page  # ...and only one
         [invitation] = _rows(w.heard, Invitation, Invitation.survey_id == "yp_exit", Invitation.status == "completed")
         stored = _rows(w.heard, Answer, Answer.invitation_id == invitation.id)
         assert len(stored) >= 3 and all(a.complete for a in stored)

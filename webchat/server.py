@@ -240,10 +240,11 @@ class WebChat:
                         bubbles=pages.note_bubbles(others, audience=audience, lang=lang, step=None))
             return view
         invitation = open_survey(session, participant, self.heard.definitions, now=now)
-        if invitation is None:  # just finished: "That's everything" is the heading, not "no questions right now" too
-            heading = "web.finished" if "finished" in notes else "web.nothing_open"
+        if invitation is None:  # just finished: the survey's own goodbye is the heading, not "no questions right now"
+            finished = self._last_finished(session, participant.id) if "finished" in notes else None
             others = [note for note in notes if note != "finished"]
-            view.update(state="nothing", heading=pages.rich(t(heading, lang)),
+            view.update(state="nothing", heading=pages.goodbye(finished, lang) if "finished" in notes
+                        else pages.rich(t("web.nothing_open", lang)),
                         bubbles=pages.note_bubbles(others, audience=audience, lang=lang, step=None))
             return view
         definition = self.heard.definitions[invitation.survey_id]
@@ -254,6 +255,13 @@ class WebChat:
         view.update(state="question", bubbles=bubbles, question=pages.question_view(step, lang),
                     invitation_id=invitation.id)
         return view
+
+    def _last_finished(self, session, participant_id: int):
+        """The definition of the survey this person finished last (None if it is no longer known)."""
+        survey_id = session.execute(sa.select(Invitation.survey_id).where(
+            Invitation.participant_id == participant_id, Invitation.status == InvitationStatus.completed)
+            .order_by(Invitation.completed_at.desc(), Invitation.id.desc()).limit(1)).scalar()
+        return self.heard.definitions.get(survey_id) if survey_id else None
 
     async def help(self, request: web.Request) -> web.Response:
         known, lang, audience, stopped = await self.heard.transaction(self._help_facts, self.token(request))
