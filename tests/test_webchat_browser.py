@@ -276,3 +276,26 @@ async def test_a_very_long_answer_is_told_the_box_is_full(db_url, browser):
         await box.fill("It was fine")
         assert await note.inner_text() == ""
         await context.close()
+
+
+async def test_when_the_answer_cannot_be_sent_by_script_the_plain_post_carries_the_button_pressed(db_url, browser):
+    async with web_world(db_url) as w:
+        context, page = await _phone(browser)
+        await _start(w, page, "yp_exit", keys=False)
+        posts = []
+
+        async def flaky(route):  # the first try fails as on a bad connection; the plain post gets through
+            posts.append(route.request.method)
+            await (route.abort() if len(posts) == 1 else route.continue_())
+
+        await page.route("**/chat", lambda route: flaky(route) if route.request.method == "POST" else route.continue_())
+        await page.locator(".choices button").nth(3).tap()
+        await page.wait_for_load_state()
+        await page.wait_for_timeout(300)
+        assert len(posts) == 2
+        main = await page.locator("main").inner_text()
+        assert "Question 2 of" in main and "already moved past" not in main
+        with session_scope(w.heard.engine) as session:
+            [answer] = session.exec(select(Answer)).all()
+            assert answer.question_id == "overall"
+        await context.close()

@@ -42,7 +42,14 @@
         var now = document.getElementById("now");
         if (now) { now.scrollIntoView({ block: "center" }); now.focus({ preventScroll: true }); }
       })
-      .catch(function () { form.submit(); })  // the network hiccuped: fall back to a plain post
+      .catch(function () {  // the network hiccuped: fall back to a plain post, with the button they pressed
+        if (by && by.name && form.isConnected) {
+          var pressed = document.createElement("input");
+          pressed.type = "hidden"; pressed.name = by.name; pressed.value = by.value;
+          form.appendChild(pressed);
+        }
+        form.submit();
+      })
       .then(function () { busy = false; main.removeAttribute("aria-busy"); main.classList.remove("typing"); });
   });
   // The answer box stops at its limit without a word: say so, so a long answer is never cut off unnoticed.
