@@ -274,6 +274,17 @@ async def test_stop_then_changing_their_mind_carries_on_where_they_were(db_url):
         assert "Question 3 of" in person.page
 
 
+async def test_a_parent_is_told_about_their_child_and_pointed_to_adult_help_not_childline(db_url):
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await person.open_link(w.invite("YJ-24-0117", Audience.parent_carer, survey="parent_exit"))
+        await person.press("lang:en")
+        assert "child&#39;s case worker" in person.page or "child's case worker" in person.page
+        await person.get("/chat/help")
+        assert "Samaritans" in person.page and "116 123" in person.page and "Childline" not in person.page
+        assert "Your child does not see them" in person.page
+
+
 async def test_a_due_survey_opens_when_they_look(db_url):
     async with web_world(db_url) as w:
         person = await w.person()
