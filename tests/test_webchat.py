@@ -44,7 +44,8 @@ async def test_a_young_person_completes_a_survey_with_javascript_off(db_url):
                 break
             await person.answer_something()
             assert person.status == 200
-        assert "That's everything. Thank you" in person.page
+        assert "Good luck with what comes next" in person.page  # the survey's own goodbye, as in Telegram...
+        assert "no questions for you right now" not in person.page  # ...and only one
         [invitation] = _rows(w.heard, Invitation, Invitation.survey_id == "yp_exit", Invitation.status == "completed")
         stored = _rows(w.heard, Answer, Answer.invitation_id == invitation.id)
         assert len(stored) >= 3 and all(a.complete for a in stored)
@@ -235,7 +236,7 @@ async def test_stop_and_delete(db_url):
         await person.get("/chat/help?confirm=stop")  # asked first, as in Telegram
         assert "Do you want to stop" in person.page and actions(person.page) == ["stop"]
         await person.press("stop")
-        assert "won't ask you anything else" in person.page
+        assert "won't ask you anything else" in person.page and "ask you any questions" not in person.page  # said once
         assert not _rows(w.heard, Invitation, Invitation.status.in_([InvitationStatus.sent, InvitationStatus.started]))
         await person.get("/chat/help?confirm=delete")
         assert "delete all your answers" in person.page
@@ -244,6 +245,44 @@ async def test_stop_and_delete(db_url):
         assert _rows(w.heard, Answer) == [] and _rows(w.heard, WebSession) == []
         await person.get("/chat")
         assert person.status == 401
+
+
+async def test_no_thanks_then_changing_their_mind_brings_the_survey_back(db_url):
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await person.open_link(w.invite(*YP, survey="yp_exit"))
+        await person.press("lang:en")
+        await person.press("consent:no")
+        assert "ask you any questions" in person.page and actions(person.page) == ["consent:yes"]
+        await person.press("consent:yes")
+        assert "Question 1 of" in person.page and "no questions for you right now" not in person.page
+
+
+async def test_stop_then_changing_their_mind_carries_on_where_they_were(db_url):
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await _to_first_question(w, person)
+        await person.answer_something()
+        assert "Question 2 of" in person.page
+        await person.get("/chat/help?confirm=stop")
+        await person.press("stop")
+        await person.press("consent:yes")  # "I've changed my mind"
+        assert "Question 2 of" in person.page and "no questions for you right now" not in person.page
+        [invitation] = _rows(w.heard, Invitation, Invitation.survey_id == "yp_exit")
+        assert invitation.status == InvitationStatus.started and len(_rows(w.heard, Answer)) == 1
+        await person.answer_something()
+        assert "Question 3 of" in person.page
+
+
+async def test_a_parent_is_told_about_their_child_and_pointed_to_adult_help_not_childline(db_url):
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await person.open_link(w.invite("YJ-24-0117", Audience.parent_carer, survey="parent_exit"))
+        await person.press("lang:en")
+        assert "child&#39;s case worker" in person.page or "child's case worker" in person.page
+        await person.get("/chat/help")
+        assert "Samaritans" in person.page and "116 123" in person.page and "Childline" not in person.page
+        assert "Your child does not see them" in person.page
 
 
 async def test_a_due_survey_opens_when_they_look(db_url):
@@ -348,3 +387,20 @@ def test_refused_codes_are_counted_in_the_database_so_every_web_process_shares_t
         assert another.blocked(session, "198.51.100.7", now)
         assert not another.blocked(session, "198.51.100.8", now)  # per address
         assert not another.blocked(session, "198.51.100.7", now + timedelta(minutes=16))  # the wait is over
+
+
+def test_no_survey_tells_a_web_person_to_send_a_telegram_command():
+    """The web page has no /stop or /start: a survey's words must make sense on both channels."""
+    import re
+
+    from surveys.schema import load_all
+
+    command = re.compile(r"(^|\s)/[a-z]+\b")
+    for definition in load_all().values():
+        for lang in ("en", "cy"):
+            words = [definition.title.get(lang), definition.intro.get(lang)]
+            for question in definition.questions:
+                words += [question.text.get(lang), question.help.get(lang) if question.help else ""]
+                words += [option.label.get(lang) for option in question.options]
+            for text in words:
+                assert not command.search(text or ""), (definition.id, lang, text)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from surveys.models import Audience, Invitation
+from surveys.models import Answer, Audience, Invitation
 from surveys.store import session_scope
 from tests.web_person import web_world
 
@@ -51,10 +51,12 @@ async def _phone(browser, *, touch: bool = True):
     return context, page
 
 
-async def _settled(page) -> None:
+async def _settled(page, *, calm: bool = True) -> None:
+    """The answer has come back (and, with ``calm``, the moment after it that ignores a double tap is over)."""
     # Polled from here: wait_for_function would eval a string, which the page's CSP rightly forbids.
+    check = "(calm) => { const m = document.getElementById('main'); return !m.hasAttribute('aria-busy') && !(calm && m.hasAttribute('data-calm')); }"
     for _ in range(200):
-        if await page.evaluate("() => !document.getElementById('main').hasAttribute('aria-busy')"):
+        if await page.evaluate(check, calm):
             return
         await page.wait_for_timeout(25)
     raise AssertionError("the page never finished answering")
@@ -175,7 +177,7 @@ async def test_every_survey_with_taps_then_the_keyboard_and_no_wcag_violations(d
             context, page = await _phone(browser)
             await _start(w, page, survey, keys=False, seen=seen)
             await _tap_through(page, seen, survey)
-            assert "Thank you" in await page.locator("main").inner_text()
+            assert w.heard.definitions[survey].closing.get("en") in await page.locator("main").inner_text()
             await _axe(page, seen, f"finished-{survey}")
             await page.goto(w.server.make_url("/chat/help").human_repr())
             await _axe(page, seen, f"help-{WHO[survey][1].value}")
@@ -186,7 +188,7 @@ async def test_every_survey_with_taps_then_the_keyboard_and_no_wcag_violations(d
             context, page = await _phone(browser, touch=False)
             await _start(w, page, survey, keys=True)
             await _keys_through(page)
-            assert "Thank you" in await page.locator("main").inner_text()
+            assert w.heard.definitions[survey].closing.get("en") in await page.locator("main").inner_text()
             await context.close()
             assert _completed(w, survey) == 2, survey
     problems = {label: found for label, found in seen.items() if found}
@@ -218,3 +220,82 @@ async def test_it_works_with_javascript_off_in_the_browser_too(db_url, browser):
         assert "Diolch" in await page.locator("main").inner_text()
         await context.close()
         assert _completed(w, "yp_review") == 1
+
+
+async def test_a_quick_double_tap_answers_one_question_not_the_next_one_too(db_url, browser):
+    async with web_world(db_url) as w:
+        context, page = await _phone(browser)
+        await _start(w, page, "yp_exit", keys=False)
+        assert "Question 1 of" in await page.locator(".counter").inner_text()
+        box = await page.locator(".choices button").nth(3).bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        await page.touchscreen.tap(x, y)
+        await _settled(page, calm=False)  # a quick server: the next question is already there...
+        await page.touchscreen.tap(x, y)  # ...when the second half of the double tap lands on the same spot
+        await page.wait_for_timeout(300)
+        await _settled(page)
+        assert "Question 2 of" in await page.locator(".counter").inner_text()
+        with session_scope(w.heard.engine) as session:
+            assert len(session.exec(select(Answer)).all()) == 1
+        await page.wait_for_timeout(700)  # a tap once they have read the question counts
+        await page.touchscreen.tap(x, y)
+        await _settled(page)
+        assert "Question 3 of" in await page.locator(".counter").inner_text()
+        await context.close()
+
+
+async def test_stop_from_the_help_page_then_reload_shows_they_have_stopped(db_url, browser):
+    async with web_world(db_url) as w:
+        context, page = await _phone(browser)
+        await _start(w, page, "yp_exit", keys=False)
+        await page.locator("a.nav").tap()
+        await page.get_by_role("link", name="Stop my questions").tap()
+        await page.locator("button[value=stop]").tap()
+        await _settled(page)
+        assert "won't ask you anything else" in await page.locator("main").inner_text()
+        assert page.url.endswith("/chat")
+        await page.reload()
+        main = await page.locator("main").inner_text()
+        assert "Do you want to stop" not in main and await page.locator("button[value='consent:yes']").count() == 1
+        await context.close()
+
+
+async def test_a_very_long_answer_is_told_the_box_is_full(db_url, browser):
+    async with web_world(db_url) as w:
+        context, page = await _phone(browser)
+        await _start(w, page, "yp_exit", keys=False)
+        for _ in range(20):  # skip to a question with a text box
+            if await page.locator("textarea").count():
+                break
+            await page.locator("button[value=skip]").tap()
+            await _settled(page)
+        box, note = page.locator("textarea"), page.locator("#full")
+        await box.fill("I liked my worker because she listened to me. " * 110)  # about 5,000 characters
+        assert len(await box.input_value()) == 4096
+        assert "This box is full" in await note.inner_text()
+        await box.fill("It was fine")
+        assert await note.inner_text() == ""
+        await context.close()
+
+
+async def test_when_the_answer_cannot_be_sent_by_script_the_plain_post_carries_the_button_pressed(db_url, browser):
+    async with web_world(db_url) as w:
+        context, page = await _phone(browser)
+        await _start(w, page, "yp_exit", keys=False)
+        posts = []
+
+        async def flaky(route):  # the first try fails as on a bad connection; the plain post gets through
+            posts.append(route.request.method)
+            await (route.abort() if len(posts) == 1 else route.continue_())
+
+        await page.route("**/chat", lambda route: flaky(route) if route.request.method == "POST" else route.continue_())
+        await page.locator(".choices button").nth(3).tap()
+        await page.wait_for_load_state()
+        await page.wait_for_timeout(300)
+        assert len(posts) == 2
+        main = await page.locator("main").inner_text()
+        assert "Question 2 of" in main and "already moved past" not in main
+        with session_scope(w.heard.engine) as session:
+            [answer] = session.exec(select(Answer)).all()
+            assert answer.question_id == "overall"
+        await context.close()

@@ -123,6 +123,12 @@ def question_view(step: engine.Ask, lang: str) -> QuestionView:
                         choices=choices, can_skip=not question.required, can_go_back=step.can_go_back)
 
 
+def goodbye(definition, lang: str) -> Markup:
+    """The survey's own closing words (as Telegram sends them: a victim hears their worker is still there),
+    or a general thank-you if the survey is no longer known."""
+    return rich(escape(definition.closing.get(lang))) if definition is not None else rich(t("web.finished", lang))
+
+
 def welcome(audience: str, lang: str) -> Markup:
     return rich(t(for_audience("web.welcome", audience), lang))
 

@@ -40,7 +40,7 @@ from surveys.hashkey import hash_key_of, identifier_hash
 from surveys.store import audit
 from surveys.text import clean_optional
 from surveys.web_sessions import (csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
-                                  start_web_session)
+                                  reopen_after_stop, start_web_session)
 from webchat import pages
 
 log = logging.getLogger(__name__)
@@ -234,11 +234,18 @@ class WebChat:
             view.update(state="consent", welcome=pages.welcome(audience, lang))
             return view
         if participant.consent == Consent.declined or participant.opted_out_at is not None:
-            view.update(state="declined", bubbles=pages.note_bubbles(notes, audience=audience, lang=lang, step=None))
+            heading = "web.stopped" if "stopped" in notes else "web.declined"  # one message, not two saying the same
+            others = [note for note in notes if note != "stopped"]
+            view.update(state="declined", heading=pages.rich(t(heading, lang)),
+                        bubbles=pages.note_bubbles(others, audience=audience, lang=lang, step=None))
             return view
         invitation = open_survey(session, participant, self.heard.definitions, now=now)
-        if invitation is None:
-            view.update(state="nothing", bubbles=pages.note_bubbles(notes, audience=audience, lang=lang, step=None))
+        if invitation is None:  # just finished: the survey's own goodbye is the heading, not "no questions right now"
+            finished = self._last_finished(session, participant.id) if "finished" in notes else None
+            others = [note for note in notes if note != "finished"]
+            view.update(state="nothing", heading=pages.goodbye(finished, lang) if "finished" in notes
+                        else pages.rich(t("web.nothing_open", lang)),
+                        bubbles=pages.note_bubbles(others, audience=audience, lang=lang, step=None))
             return view
         definition = self.heard.definitions[invitation.survey_id]
         answers = load_answers(session, invitation.id)
@@ -248,6 +255,13 @@ class WebChat:
         view.update(state="question", bubbles=bubbles, question=pages.question_view(step, lang),
                     invitation_id=invitation.id)
         return view
+
+    def _last_finished(self, session, participant_id: int):
+        """The definition of the survey this person finished last (None if it is no longer known)."""
+        survey_id = session.execute(sa.select(Invitation.survey_id).where(
+            Invitation.participant_id == participant_id, Invitation.status == InvitationStatus.completed)
+            .order_by(Invitation.completed_at.desc(), Invitation.id.desc()).limit(1)).scalar()
+        return self.heard.definitions.get(survey_id) if survey_id else None
 
     async def help(self, request: web.Request) -> web.Response:
         known, lang, audience, stopped = await self.heard.transaction(self._help_facts, self.token(request))
@@ -312,13 +326,17 @@ class WebChat:
             if participant.opted_out_at is not None and agreed:  # "I've changed my mind" after stopping
                 participant.opted_out_at = None
                 resume_after_stop(session, participant.id, now=now)
+                reopen_after_stop(session, participant.id, now=now)
                 audit(session, actor, "participant.restart", at=now)
                 return ["consent_given"], []
             if participant.consent == Consent.given and agreed:
                 return [], []
+            changed_mind = agreed and participant.consent == Consent.declined
             participant.consent, participant.consent_at = (Consent.given if agreed else Consent.declined), now
             if not agreed:
                 cancel_open(session, participant.id)
+            elif changed_mind:  # "I've changed my mind" after "No thanks": the survey they were asked to do comes back
+                resume_after_stop(session, participant.id, now=now)
             audit(session, actor, "participant.consent", detail=participant.consent.value, at=now)
             return (["consent_given"] if agreed else []), []
         if action == "stop":

@@ -5,11 +5,14 @@
   "use strict";
   if (!window.fetch || !window.DOMParser || !window.FormData) { return; }
   var busy = false;
+  var CALM_MS = 600;  // just after a new question appears, a tap is the second half of a double tap
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || form.getAttribute("action") !== "/chat") { return; }
     event.preventDefault();
-    if (busy) { return; }  // a double tap answers once
+    // A double tap answers once: the second tap lands while the first is on its way, or (on a quick
+    // connection) on the next question's button in the same place, which nobody has read yet.
+    if (busy || document.getElementById("main").hasAttribute("data-calm")) { return; }
     busy = true;
     var data = new FormData(form);
     var by = event.submitter;
@@ -31,12 +34,30 @@
         if (top && here) { here.innerHTML = top.innerHTML; }  // the header follows the language too
         var bubbles = main.querySelectorAll(".log .bubble");
         for (var i = before; i < bubbles.length; i++) { bubbles[i].classList.add("new"); }
-        if (pair[0].url && pair[0].url.indexOf("/chat") === -1) { window.history.replaceState(null, "", pair[0].url); }
+        // Answered from another page (Stop or Delete on /chat/help): the address follows, so reloading shows where
+        // they are now, not the "are you sure?" they have just answered. Notes stay out of it (a shared phone's history).
+        if (window.location.pathname !== "/chat" || window.location.search) { window.history.replaceState(null, "", "/chat"); }
+        main.setAttribute("data-calm", "");
+        window.setTimeout(function () { main.removeAttribute("data-calm"); }, CALM_MS);
         var now = document.getElementById("now");
         if (now) { now.scrollIntoView({ block: "center" }); now.focus({ preventScroll: true }); }
       })
-      .catch(function () { form.submit(); })  // the network hiccuped: fall back to a plain post
+      .catch(function () {  // the network hiccuped: fall back to a plain post, with the button they pressed
+        if (by && by.name && form.isConnected) {
+          var pressed = document.createElement("input");
+          pressed.type = "hidden"; pressed.name = by.name; pressed.value = by.value;
+          form.appendChild(pressed);
+        }
+        form.submit();
+      })
       .then(function () { busy = false; main.removeAttribute("aria-busy"); main.classList.remove("typing"); });
+  });
+  // The answer box stops at its limit without a word: say so, so a long answer is never cut off unnoticed.
+  document.addEventListener("input", function (event) {
+    var box = event.target, note = document.getElementById("full");
+    if (!(box instanceof HTMLTextAreaElement) || !note || box.maxLength <= 0) { return; }
+    var say = box.value.length >= box.maxLength ? note.getAttribute("data-full") : "";
+    if (note.textContent !== say) { note.textContent = say; }
   });
   var now = document.getElementById("now");
   if (now && window.location.hash === "#now") { now.scrollIntoView({ block: "center" }); }
