@@ -376,12 +376,17 @@ def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[Invitat
     result = []
     for area in sorted(ended):
         both = pairs[area]
+        improved = share("Improved", sum(a > b for b, a, _ in both), len(both))
+        # The two kinds of start add up to the people with both (shown as the improved share's n), so
+        # when one is hidden the other goes too, or the first could be worked out by subtraction.
+        starts = [(label, counted(label, count), count) for label, count in (
+            ("From the start survey", sum(kind == "start" for _, _, kind in both)),
+            ("From their first review", sum(kind == "review" for _, _, kind in both)))]
+        from_start, from_review = apply_suppression(starts, total_shown=improved.n is not None)
         result.append(DistanceFigure(
             area, labels[area], mean("At the start", [b for b, _, _ in both]), mean("At the end", [a for _, a, _ in both]),
-            mean("Change", [a - b for b, a, _ in both]), share("Improved", sum(a > b for b, a, _ in both), len(both)),
-            counted("Gave an end rating", ended[area]),
-            counted("From the start survey", sum(kind == "start" for _, _, kind in both)),
-            counted("From their first review", sum(kind == "review" for _, _, kind in both))))
+            mean("Change", [a - b for b, a, _ in both]), improved, counted("Gave an end rating", ended[area]),
+            from_start, from_review))
     return result
 
 

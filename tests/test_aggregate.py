@@ -632,3 +632,26 @@ def test_distance_pairs_the_start_survey_with_the_exit_and_falls_back_to_the_fir
     assert (school.before.value, school.after.value) == (pytest.approx(3.5), pytest.approx(6.5))
     assert (school.change.value, school.change.n) == (pytest.approx(3.0), 10)
     assert (school.improved.count, school.improved.n) == (10, 10)
+
+
+def test_distance_hides_the_other_start_count_when_one_could_be_worked_out_from_the_pairs():
+    # Five start with the start survey, three from their first review: the report shows the 8 with both,
+    # so showing the 5 would give away the hidden 3 (8 - 5).
+    q = {("yp_start", "j_school"): DEFINITIONS["yp_review"].questions[0], **_DEF_QUESTIONS}
+    rows, answers = [], []
+
+    def rated(person, occasion, survey, day, value):
+        row = _row(len(rows) + 1, person=person, survey_id=survey, occasion=occasion, sent=day)
+        rows.append(row)
+        answers.append((row, AnswerRow(row.id, row.id, "j_school", str(value), None, None, None, (), at(day))))
+
+    for person in range(5):
+        rated(person, "start", "yp_start", "2025-11-03", 3)
+        rated(person, "exit", "yp_exit", "2026-08-03", 7)
+    for person in range(5, 8):
+        rated(person, "review:2026-02-02", "yp_review", "2026-02-02", 4)
+        rated(person, "exit", "yp_exit", "2026-08-03", 6)
+    (school,) = distance_figures(Q3, LONDON, answers, q)
+    assert school.improved.n == 8  # the people with both, shown
+    assert school.from_review.suppressed == SMALL
+    assert school.from_start.suppressed == SECONDARY and school.from_start.count is None
