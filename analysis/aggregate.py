@@ -222,7 +222,7 @@ class Figures:
     trend: list[TrendPoint]
     distance: list[DistanceFigure]
     themes: list[ThemeFigure]
-    free_text_people: int
+    free_text_people: Figure  # people who wrote a comment: a head count, so 1 to 4 is hidden
     victims: VictimFigures
     safeguarding: SafeguardingFigures
     actions: list[ActionLine]  # done this period, then those still open
@@ -300,7 +300,8 @@ def audience_figures(audience: str, invs: list[InvitationRow], answers: list[tup
     figures = AudienceFigures(
         audience, counted("People invited", people), response, completion,
         comments.positive, _scale_satisfaction(scale, "Average rating of 4 or 5")[0], means, comments=comments)
-    if audience in BREAKDOWN_AUDIENCES:
+    # With fewer than five invited, a table listing only the groups they are in would describe them.
+    if audience in BREAKDOWN_AUDIENCES and people >= MIN_PEOPLE:
         figures.breakdowns = [_breakdown(dim, label, invs, scale) for dim, label in DIMENSIONS.items()]
     return figures
 
@@ -752,7 +753,8 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
                                     rows.alerted_answers, flagged, rows.quote_reviews)
     return Figures(
         period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, sums),
-        distance_figures(period, zone, all_answers, questions, current), themes, writers,
+        distance_figures(period, zone, all_answers, questions, current), themes,
+        counted("People who wrote a comment", writers),
         victim_figures(answers, definitions, safer_question_ids, rows.callbacks),
         safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue),
         sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)), channel_figures(invs))

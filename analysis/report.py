@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from analysis.aggregate import (MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor, compute_figures,
-                                figure_questions, load_rows)
+from analysis.aggregate import (BREAKDOWN_AUDIENCES, MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor,
+                                compute_figures, figure_questions, load_rows)
 from analysis.rag import Rating, Targets, rate
 from surveys.models import Audience
 from surveys.spreadsheets import csv_writer
@@ -360,6 +360,8 @@ def _environment(lang: str = "en", words: Mapping[str, str] | None = None) -> En
         short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words,
         minutes=minutes).items()})
     env.globals.update(audience_label=lambda a: _(AUDIENCE_LABELS.get(a, a)), MIN_PEOPLE=MIN_PEOPLE,
+                       breakdown_audiences=BREAKDOWN_AUDIENCES,
+                       audience_after_number=lambda a: _(AUDIENCE_LABELS.get(a, a).lower()),  # "5 young people"
                        tier_label=lambda t: _(TIER_LABELS.get(t, t)), _=_, _html=_html, lang=lang,
                        date_words=lambda day, short=False: date_words(day, lang, short))
     return env

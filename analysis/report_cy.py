@@ -59,9 +59,12 @@ REPORT_CY: dict[str, str] = {
         "Gostyngodd sgôr pobl ifanc eu hunain ar gyfer “{area}” {points} pwynt ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
     "Young people's own rating of “{area}” did not change on average from the start of their work with us to the end (out of 10, {n} young people).":
         "Ni newidiodd sgôr pobl ifanc eu hunain ar gyfer “{area}” ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
-    # lower case only in the key points, after "o": so soft-mutated
+    # lower case only after a number and "o" (the key points, "Fewer than 5 ..."): so soft-mutated
     "young people": "bobl ifanc", "parents and carers": "rieni a gofalwyr", "victims": "ddioddefwyr",
     "reparation placements": "leoliadau gwneud iawn",
+    "Fewer than {n} {who} were invited this period, so their figures are not split into groups: with so few, the groups could show who they are.":
+        "Cafodd llai na {n} o {who} eu gwahodd y cyfnod hwn, felly nid yw eu ffigurau wedi'u rhannu'n grwpiau: gyda "
+        "chyn lleied, gallai'r grwpiau ddangos pwy ydyn nhw.",
 
     # --- audiences, alert tiers, ratings ---
     "Young people": "Pobl ifanc", "Parents and carers": "Rhieni a gofalwyr", "Victims": "Dioddefwyr",
@@ -291,8 +294,12 @@ REPORT_CY: dict[str, str] = {
     "Comments written in Welsh this period: {count}. They are quoted in Welsh; the automatic feeling and theme coding reads English, so a person reads every Welsh comment.":
         "Sylwadau a ysgrifennwyd yn Gymraeg yn y cyfnod hwn: {count}. Fe'u dyfynnir yn Gymraeg; mae'r codio "
         "awtomatig ar gyfer teimlad a themâu yn darllen Saesneg, felly mae person yn darllen pob sylw Cymraeg.",
-    "{n} people wrote at least one comment this period. Each comment is coded into themes by matching words and phrases from our published codebook, so anyone can see why a comment was placed in a theme. A comment can touch several themes, but is quoted under only the one it fits best. Quotes have names (staff names included), social media handles, phone numbers, emails, addresses, schools and dates of birth removed, and a manager approved each one before it was printed.":
-        "Ysgrifennodd {n} o bobl o leiaf un sylw yn y cyfnod hwn. Caiff pob sylw ei godio i themâu drwy gyfateb "
+    "No comments were written in Welsh this period.": "Ni ysgrifennwyd unrhyw sylwadau yn Gymraeg yn y cyfnod hwn.",
+    "{n} people wrote at least one comment this period.": "Ysgrifennodd {n} o bobl o leiaf un sylw yn y cyfnod hwn.",
+    "Fewer than {n} people wrote a comment this period.": "Ysgrifennodd llai na {n} o bobl sylw yn y cyfnod hwn.",
+    "Nobody wrote a comment this period.": "Ni ysgrifennodd neb sylw yn y cyfnod hwn.",
+    "Each comment is coded into themes by matching words and phrases from our published codebook, so anyone can see why a comment was placed in a theme. A comment can touch several themes, but is quoted under only the one it fits best. Quotes have names (staff names included), social media handles, phone numbers, emails, addresses, schools and dates of birth removed, and a manager approved each one before it was printed.":
+        "Caiff pob sylw ei godio i themâu drwy gyfateb "
         "geiriau ac ymadroddion o'n llyfr codau cyhoeddedig, fel y gall unrhyw un weld pam y rhoddwyd sylw mewn "
         "thema. Gall sylw gyffwrdd â sawl thema, ond fe'i dyfynnir o dan yr un sy'n gweddu orau yn unig. Tynnwyd "
         "enwau (gan gynnwys enwau staff), enwau cyfryngau cymdeithasol, rhifau ffôn, cyfeiriadau e-bost, "

@@ -354,7 +354,7 @@ def test_distance_travelled(figures):
 
 
 def test_themes_counted_per_person_with_sentiment_and_redacted_quotes(figures):
-    assert figures.free_text_people == 7  # six young people and one parent wrote something
+    assert figures.free_text_people.count == 7  # six young people and one parent wrote something
     listened = figures.themes[0]
     # Five young people and one parent: 6 of 7 writers. Sentiment over its 6 comments: 4 positive, 1 negative.
     assert (listened.theme, listened.mentions.count, listened.mentions.n) == ("listened_to", 6, 7)
@@ -655,3 +655,22 @@ def test_distance_hides_the_other_start_count_when_one_could_be_worked_out_from_
     assert school.improved.n == 8  # the people with both, shown
     assert school.from_review.suppressed == SMALL
     assert school.from_start.suppressed == SECONDARY and school.from_start.count is None
+
+
+def test_no_breakdowns_when_fewer_than_five_were_invited():
+    # Three boys, White, 14-15, on a referral order in North: a table listing only their groups would say so.
+    figures = _yp_figures([_row(i) for i in range(3)])
+    assert figures.sent.suppressed == SMALL
+    assert figures.breakdowns == []
+
+
+def test_a_few_raters_are_not_placed_in_their_groups():
+    # Ten invited, two gave a rating, both looked after: "fewer than 5" beside one group and "no ratings"
+    # beside the other would tell the board which group the two are in.
+    rows = [_row(i, looked_after=i < 5) for i in range(10)]
+    answers = [(rows[i], AnswerRow(i, rows[i].id, "listened", "4", None, None, None, (), at("2026-08-04")))
+               for i in range(2)]
+    looked_after = _by(_yp_figures(rows, answers), "looked_after")
+    assert [(f.label, f.n) for f in looked_after.response] == [("Looked after", 5), ("Not looked after", 5)]
+    assert [(f.label, f.suppressed) for f in looked_after.satisfaction] == [
+        ("Looked after", SMALL), ("Not looked after", SMALL)]

@@ -319,3 +319,28 @@ def test_the_pdf_is_tagged_for_screen_readers(report, tmp_path):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Tagged:\s+yes", info, re.M), info
     assert 'pdfuaid:part="1"' in subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True).stdout
+
+
+def test_a_quarter_with_a_few_people_says_so_and_shows_nothing_that_describes_them(engine):
+    from tests.test_aggregate import at
+
+    with session_scope(engine) as session:
+        build = Builder(session)
+        for i in range(3):  # three young people, all girls on a youth caution; two wrote a comment
+            person = build.person(build.case(disposal="Youth Caution", gender="Female", looked_after=True),
+                                  "young_person")
+            exit_survey = build.invite(person, "yp_exit", at("2026-08-03"))
+            build.answer(exit_survey, "listened", "4")
+            if i < 2:
+                build.answer(exit_survey, "better", text="more evening times", sentiment="neutral", score=0.0)
+    report = _q3_report(engine)
+    html = render_html(report)
+    section = _section(html, "3. Differences between groups of children")
+    assert "Fewer than 5 young people were invited this period, so their figures are not split into groups" in section
+    assert "Female" not in html and "Youth Caution" not in html and "Looked after" not in html
+    comments = _section(html, "6. What people told us in their own words")
+    assert "Fewer than 5 people wrote a comment this period." in comments and "2 people" not in comments
+    assert "No comments were written in Welsh this period." in comments
+    welsh = render_html(report, "cy")
+    assert "Cafodd llai na 5 o bobl ifanc eu gwahodd y cyfnod hwn" in welsh
+    assert "Ysgrifennodd llai na 5 o bobl sylw yn y cyfnod hwn." in welsh
