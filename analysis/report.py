@@ -128,11 +128,15 @@ def key_points(figures: Figures) -> list[KeyPoint]:
     """A few plain sentences for the top of the report, built only from shown figures."""
     points = []
     for block in figures.audiences:
+        who = AUDIENCE_LABELS.get(block.audience, block.audience).lower()
         if block.response_rate.value is not None:
             points.append(KeyPoint("{count} of the {n} {who} we asked answered at least one question ({share}).",
-                                   dict(count=block.response_rate.count, n=block.response_rate.n,
-                                        who=AUDIENCE_LABELS.get(block.audience, block.audience).lower(),
+                                   dict(count=block.response_rate.count, n=block.response_rate.n, who=who,
                                         share=pct(block.response_rate)), words=("who",)))
+        elif block.response_rate.suppressed:  # say why a whole group's figures are missing, not just leave gaps
+            points.append(KeyPoint("We asked fewer than {n} {who} this period, so their figures are not shown: with "
+                                   "so few, they could show who said what.", dict(n=MIN_PEOPLE, who=who),
+                                   words=("who",)))
     shown = [t for t in figures.themes if t.mentions.value is not None]
     if shown:
         top = shown[0]

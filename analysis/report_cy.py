@@ -59,6 +59,9 @@ REPORT_CY: dict[str, str] = {
         "Gostyngodd sgôr pobl ifanc eu hunain ar gyfer “{area}” {points} pwynt ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
     "Young people's own rating of “{area}” did not change on average from the start of their work with us to the end (out of 10, {n} young people).":
         "Ni newidiodd sgôr pobl ifanc eu hunain ar gyfer “{area}” ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
+    "We asked fewer than {n} {who} this period, so their figures are not shown: with so few, they could show who said what.":
+        "Gofynnon ni i lai na {n} o {who} y cyfnod hwn, felly nid yw eu ffigurau'n cael eu dangos: gyda chyn "
+        "lleied, gallen nhw ddangos pwy ddywedodd beth.",
     # lower case only after a number and "o" (the key points, "Fewer than 5 ..."): so soft-mutated
     "young people": "bobl ifanc", "parents and carers": "rieni a gofalwyr", "victims": "ddioddefwyr",
     "reparation placements": "leoliadau gwneud iawn",

@@ -335,6 +335,9 @@ def test_a_quarter_with_a_few_people_says_so_and_shows_nothing_that_describes_th
                 build.answer(exit_survey, "better", text="more evening times", sentiment="neutral", score=0.0)
     report = _q3_report(engine)
     html = render_html(report)
+    assert [str(point) for point in report.key_points] == [
+        "We asked fewer than 5 young people this period, so their figures are not shown: with so few, they could "
+        "show who said what."]
     section = _section(html, "3. Differences between groups of children")
     assert "Fewer than 5 young people were invited this period, so their figures are not split into groups" in section
     assert "Female" not in html and "Youth Caution" not in html and "Looked after" not in html
@@ -343,4 +346,5 @@ def test_a_quarter_with_a_few_people_says_so_and_shows_nothing_that_describes_th
     assert "No comments were written in Welsh this period." in comments
     welsh = render_html(report, "cy")
     assert "Cafodd llai na 5 o bobl ifanc eu gwahodd y cyfnod hwn" in welsh
+    assert "Gofynnon ni i lai na 5 o bobl ifanc y cyfnod hwn" in welsh
     assert "Ysgrifennodd llai na 5 o bobl sylw yn y cyfnod hwn." in welsh
