@@ -26,6 +26,9 @@ from surveys.spreadsheets import csv_writer
 TEMPLATES = Path(__file__).with_name("templates")
 AUDIENCE_LABELS = {Audience.young_person: "Young people", Audience.parent_carer: "Parents and carers",
                    Audience.victim: "Victims", Audience.placement: "Reparation placements"}
+# Who said a quote: one person, so singular ("– young person", not "– young people").
+QUOTE_BY = {Audience.young_person: "young person", Audience.parent_carer: "parent or carer", Audience.victim: "victim",
+            Audience.placement: "reparation placement"}
 FORMATS = ("html", "pdf", "csv")
 # Okabe-Ito colours: distinguishable with colour-blindness, and each series also has its own marker.
 PALETTE = {Audience.young_person: "#0072B2", Audience.parent_carer: "#E69F00", Audience.victim: "#009E73",
@@ -364,7 +367,7 @@ def _environment(lang: str = "en", words: Mapping[str, str] | None = None) -> En
         short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words,
         minutes=minutes).items()})
     env.globals.update(audience_label=lambda a: _(AUDIENCE_LABELS.get(a, a)), MIN_PEOPLE=MIN_PEOPLE,
-                       breakdown_audiences=BREAKDOWN_AUDIENCES,
+                       breakdown_audiences=BREAKDOWN_AUDIENCES, quote_by=lambda a: _(QUOTE_BY.get(a, a)),
                        audience_after_number=lambda a: _(AUDIENCE_LABELS.get(a, a).lower()),  # "5 young people"
                        tier_label=lambda t: _(TIER_LABELS.get(t, t)), _=_, _html=_html, lang=lang,
                        date_words=lambda day, short=False: date_words(day, lang, short))

@@ -72,6 +72,9 @@ REPORT_CY: dict[str, str] = {
     # --- audiences, alert tiers, ratings ---
     "Young people": "Pobl ifanc", "Parents and carers": "Rhieni a gofalwyr", "Victims": "Dioddefwyr",
     "Reparation placements": "Lleoliadau gwneud iawn", "All": "Pawb",
+    # who said a quote: one person
+    "young person": "person ifanc", "parent or carer": "rhiant neu ofalwr", "victim": "dioddefwr",
+    "reparation placement": "lleoliad gwneud iawn",
     "Urgent": "Brys", "Review": "Adolygu", "All alerts": "Pob rhybudd",
     "GREEN": "GWYRDD", "AMBER": "AMBR", "RED": "COCH", "GREY": "LLWYD",
     "Not enough answers to rate": "Dim digon o atebion i roi sgôr",

@@ -348,3 +348,10 @@ def test_a_quarter_with_a_few_people_says_so_and_shows_nothing_that_describes_th
     assert "Cafodd llai na 5 o bobl ifanc eu gwahodd y cyfnod hwn" in welsh
     assert "Gofynnon ni i lai na 5 o bobl ifanc y cyfnod hwn" in welsh
     assert "Ysgrifennodd llai na 5 o bobl sylw yn y cyfnod hwn." in welsh
+
+
+def test_a_quote_is_said_to_come_from_one_person(report):
+    html, welsh = render_html(report), render_html(report, "cy")
+    assert "“[name] listened to me” <span class=\"muted\">– young person</span>" in html
+    assert "– young people" not in html
+    assert "– person ifanc</span>" in welsh and "– pobl ifanc" not in welsh
