@@ -154,6 +154,8 @@ class QuestionDistribution:
     text: str
     options: list[Figure]
     n: int | None
+    survey_id: str = ""  # two surveys may ask the same question (victims: "Would you like a call?")
+    survey_title: str = ""
 
 
 @dataclass
@@ -576,7 +578,8 @@ def victim_figures(answers: list[tuple[InvitationRow, AnswerRow]], definitions: 
             if getattr(question, "callback", False):
                 callbacks_asked |= {inv.participant_id for inv, a in pairs if a.value == "yes"}
             if question.type in ("scale5", "choice", "multi", "yesno"):
-                distributions.append(_distribution(question, pairs))
+                distributions.append(replace(_distribution(question, pairs), survey_id=survey_id,
+                                             survey_title=_en(getattr(definition, "title", None), survey_id)))
     safer_now = {inv.participant_id: a for inv, a in sorted(safer_pairs, key=lambda p: (p[1].answered_at, p[1].id))}
     feeling_safer = share("Feel safer", sum(_is_positive(a.value) for a in safer_now.values()), len(safer_now),
                           as_counts=True)

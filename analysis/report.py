@@ -29,6 +29,8 @@ AUDIENCE_LABELS = {Audience.young_person: "Young people", Audience.parent_carer:
 # Who said a quote: one person, so singular ("– young person", not "– young people").
 QUOTE_BY = {Audience.young_person: "young person", Audience.parent_carer: "parent or carer", Audience.victim: "victim",
             Audience.placement: "reparation placement"}
+# The victim surveys, as the board knows them (a survey not listed is named by its title).
+VICTIM_SURVEYS = {"victim_checkin": "The two-week check-in", "victim_followup": "The three-month follow-up"}
 FORMATS = ("html", "pdf", "csv")
 # Okabe-Ito colours: distinguishable with colour-blindness, and each series also has its own marker.
 PALETTE = {Audience.young_person: "#0072B2", Audience.parent_carer: "#E69F00", Audience.victim: "#009E73",
@@ -368,6 +370,7 @@ def _environment(lang: str = "en", words: Mapping[str, str] | None = None) -> En
         minutes=minutes).items()})
     env.globals.update(audience_label=lambda a: _(AUDIENCE_LABELS.get(a, a)), MIN_PEOPLE=MIN_PEOPLE,
                        breakdown_audiences=BREAKDOWN_AUDIENCES, quote_by=lambda a: _(QUOTE_BY.get(a, a)),
+                       victim_survey=lambda q: _(VICTIM_SURVEYS.get(q.survey_id) or q.survey_title),
                        audience_after_number=lambda a: _(AUDIENCE_LABELS.get(a, a).lower()),  # "5 young people"
                        tier_label=lambda t: _(TIER_LABELS.get(t, t)), _=_, _html=_html, lang=lang,
                        date_words=lambda day, short=False: date_words(day, lang, short))
@@ -455,12 +458,14 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                                      ("mostly negative", t.negative))])
     tables["quotes"] = (["theme", "audience", "sentiment", "quote"],  # approved quotes only
                         [[t.theme, q.audience, q.sentiment or "", q.text] for t in f.themes for q in t.quotes])
-    victims = [[q.question_id, o.label, *_cells(o)] for q in f.victims.questions for o in q.options]
-    victims += [["feeling_safer", "feel safer", *_cells(f.victims.feeling_safer)],
-                ["callbacks", "people who asked us to contact them", *_cells(f.victims.callbacks)]]
-    victims += [["callbacks", f"requests: {o.label.lower()}", *_cells(o)] for o in f.victims.callback_outcomes]
-    victims += [["callbacks", "median hours from asking to the call", *_minutes_cells(f.victims.callback_median_hours)]]
-    tables["victims"] = (["question", "answer", *FIGURE_COLUMNS], victims)
+    # "survey" last, so columns read by position keep their place; it tells apart a question two surveys ask.
+    victims = [[q.question_id, o.label, *_cells(o), q.survey_id] for q in f.victims.questions for o in q.options]
+    victims += [["feeling_safer", "feel safer", *_cells(f.victims.feeling_safer), ""],
+                ["callbacks", "people who asked us to contact them", *_cells(f.victims.callbacks), ""]]
+    victims += [["callbacks", f"requests: {o.label.lower()}", *_cells(o), ""] for o in f.victims.callback_outcomes]
+    victims += [["callbacks", "median hours from asking to the call",
+                 *_minutes_cells(f.victims.callback_median_hours), ""]]
+    tables["victims"] = (["question", "answer", *FIGURE_COLUMNS, "survey"], victims)
     s = f.safeguarding
     safeguarding = []
     for t in s.tiers:

@@ -72,6 +72,7 @@ REPORT_CY: dict[str, str] = {
     # --- audiences, alert tiers, ratings ---
     "Young people": "Pobl ifanc", "Parents and carers": "Rhieni a gofalwyr", "Victims": "Dioddefwyr",
     "Reparation placements": "Lleoliadau gwneud iawn", "All": "Pawb",
+    "The two-week check-in": "Y gwiriad pythefnos", "The three-month follow-up": "Y dilyniant tri mis",
     # who said a quote: one person
     "young person": "person ifanc", "parent or carer": "rhiant neu ofalwr", "victim": "dioddefwr",
     "reparation placement": "lleoliad gwneud iawn",

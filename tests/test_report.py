@@ -355,3 +355,31 @@ def test_a_quote_is_said_to_come_from_one_person(report):
     assert "“[name] listened to me” <span class=\"muted\">– young person</span>" in html
     assert "– young people" not in html
     assert "– person ifanc</span>" in welsh and "– pobl ifanc" not in welsh
+
+
+def test_a_question_two_victim_surveys_ask_says_which_survey_each_table_is(engine, tmp_path):
+    from tests.report_fakes import definition, question
+    from tests.test_aggregate import at, q3_figures
+
+    checkin = definition("victim_checkin", "victim", "Checking in", [
+        question("call", "yesno", "Would you like a call from us?", callback=True)])
+    with session_scope(engine) as session:
+        build = Builder(session)
+        for i in range(12):  # six asked at two weeks (all said no), six at three months (all said yes)
+            survey, occasion, value = ("victim_checkin", "checkin:1", "no") if i < 6 else \
+                ("victim_followup", "followup:1", "yes")
+            asked = build.invite(build.person(build.case(), "victim", "V1"), survey, at("2026-08-10"), occasion=occasion)
+            build.answer(asked, "call", value)
+    from unittest import mock
+
+    with mock.patch.dict(DEFINITIONS, {"victim_checkin": checkin}):
+        report = build_report(q3_figures(engine), Targets(), "Riverside Youth Justice Service", date(2026, 10, 14))
+        section = _section(render_html(report), "7. Victims")
+        folder = write_csv(report, tmp_path)[0].parent
+    assert "The two-week check-in Would you like a call from us? (6 people)" in section
+    assert "The three-month follow-up Do you feel safer now?" in section  # its first question
+    assert section.count("Would you like a call from us? (6 people)") == 2
+    with (folder / "victims.csv").open(encoding="utf-8") as handle:
+        calls = {(r["survey"], r["answer"], r["count"]) for r in csv.DictReader(handle) if r["question"] == "call"}
+    assert calls == {("victim_checkin", "Yes", "0"), ("victim_checkin", "No", "6"),
+                     ("victim_followup", "Yes", "6"), ("victim_followup", "No", "0")}
