@@ -117,7 +117,8 @@ REPORT_CY: dict[str, str] = {
     # disposals as case systems commonly name them (matched without regard to case)
     "Referral Order": "Gorchymyn Atgyfeirio", "Youth Rehabilitation Order": "Gorchymyn Adsefydlu Ieuenctid",
     "Youth Caution": "Rhybuddiad Ieuenctid", "Youth Conditional Caution": "Rhybuddiad Amodol Ieuenctid",
-    "Community Resolution": "Datrysiad Cymunedol", "Detention and Training Order": "Gorchymyn Cadw a Hyfforddi",
+    "Community Resolution": "Datrysiad Cymunedol", "Community Resolution Plus": "Datrysiad Cymunedol Plws",
+    "Detention and Training Order": "Gorchymyn Cadw a Hyfforddi",
     "Reparation Order": "Gorchymyn Gwneud Iawn", "Conditional Discharge": "Rhyddhad Amodol",
     "Absolute Discharge": "Rhyddhad Diamod", "Fine": "Dirwy", "Parenting Order": "Gorchymyn Rhianta",
     # the notes under a breakdown, saying what was merged

@@ -246,3 +246,13 @@ def test_every_word_the_template_or_the_code_says_has_welsh():
              *(status.replace("_", " ").capitalize() for status in ("planned", "in_progress", "done"))]
     assert [word for word in words if say(word) == word and word != "SEND"] == []
     assert all(welsh for _, _, welsh in report_strings())  # so `heard surveys check` passes
+
+
+def test_every_disposal_the_demo_and_case_systems_use_has_welsh():
+    from analysis.report import QUOTE_BY, VICTIM_SURVEYS
+    from bot.sandbox.demo import DISPOSALS
+
+    say = translator("cy")
+    words = [*DISPOSALS, *QUOTE_BY.values(), *VICTIM_SURVEYS.values()]
+    assert "Community Resolution Plus" in words
+    assert [word for word in words if say(word) == word] == []
