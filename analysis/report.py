@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -363,8 +364,12 @@ def _environment(lang: str = "en", words: Mapping[str, str] | None = None) -> En
     def said(function):  # a cell's words ("fewer than 5", "none", "60% to 80%") in the report's language
         return lambda *args, **kwargs: _(function(*args, **kwargs))
 
+    def figures_together(text: str) -> Markup:  # "(60%+)" never breaks after the "%" (it did in Welsh)
+        return Markup(re.sub(r"\(\d+%\+\)", lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(escape(text))))
+
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["figures_together"] = figures_together
     env.filters.update({name: said(function) for name, function in dict(
         short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words,
         minutes=minutes).items()})
