@@ -285,6 +285,8 @@ def comment_shares(pairs: Iterable[tuple[InvitationRow, AnswerRow]]) -> CommentS
     leanings = _leanings(pairs)
     counts = (sum(v > 0 for v in leanings), sum(v == 0 for v in leanings), sum(v < 0 for v in leanings))
     cells = [(label, share(label, count, len(leanings)), count) for label, count in zip(COMMENT_LABELS, counts)]
+    if len(leanings) < MIN_PEOPLE:  # every share rests on too few: all hidden alike, none marked apart
+        return CommentShares(*(figure for _, figure, _ in cells))
     return CommentShares(*apply_suppression(cells))
 
 

@@ -234,8 +234,8 @@ def _english_words(text: str) -> str:
 def audience_chart(report: Report, say: Callable[[str], str] = _english_words) -> str | None:
     """Response rate and satisfaction per audience, as bars with their 95% intervals."""
     blocks = report.figures.audiences
-    if not blocks:
-        return None
+    if not any(figure.value is not None for b in blocks for figure in (b.response_rate, b.satisfaction_scale)):
+        return None  # no bar to draw: a chart of "fewer than 5" labels says nothing the table does not
     plt = _pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 0.5 + 0.55 * len(blocks)), sharey=True)
     names = [say(AUDIENCE_LABELS.get(b.audience, b.audience)) for b in blocks]

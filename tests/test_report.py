@@ -342,7 +342,8 @@ def test_a_quarter_with_a_few_people_says_so_and_shows_nothing_that_describes_th
     assert "Fewer than 5 young people were invited this period, so their figures are not split into groups" in section
     assert "Female" not in html and "Youth Caution" not in html and "Looked after" not in html
     comments = _section(html, "6. What people told us in their own words")
-    assert "Fewer than 5 people wrote a comment this period." in comments and "2 people" not in comments
+    assert "Fewer than 5 people wrote a comment this period. Each comment is coded" in comments
+    assert "2 people" not in comments
     assert "No comments were written in Welsh this period." in comments
     welsh = render_html(report, "cy")
     assert "Cafodd llai na 5 o bobl ifanc eu gwahodd y cyfnod hwn" in welsh
@@ -383,3 +384,17 @@ def test_a_question_two_victim_surveys_ask_says_which_survey_each_table_is(engin
         calls = {(r["survey"], r["answer"], r["count"]) for r in csv.DictReader(handle) if r["question"] == "call"}
     assert calls == {("victim_checkin", "Yes", "0"), ("victim_checkin", "No", "6"),
                      ("victim_followup", "Yes", "6"), ("victim_followup", "No", "0")}
+
+
+def test_no_chart_is_drawn_when_every_bar_would_be_hidden(engine):
+    from analysis.report import audience_chart
+    from tests.test_aggregate import at
+
+    with session_scope(engine) as session:
+        build = Builder(session)
+        for _ in range(3):
+            build.answer(build.invite(build.person(build.case(), "young_person"), "yp_exit", at("2026-08-03")),
+                         "listened", "4")
+    report = _q3_report(engine)
+    assert audience_chart(report) is None
+    assert "Bar charts of the response rate" not in render_html(report)
