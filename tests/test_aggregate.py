@@ -674,3 +674,20 @@ def test_a_few_raters_are_not_placed_in_their_groups():
     assert [(f.label, f.n) for f in looked_after.response] == [("Looked after", 5), ("Not looked after", 5)]
     assert [(f.label, f.suppressed) for f in looked_after.satisfaction] == [
         ("Looked after", SMALL), ("Not looked after", SMALL)]
+
+
+def test_hidden_cells_that_add_up_to_their_small_count_take_another_with_them():
+    # 7 people: 6 "safer", 1 "no change", none else. Hiding "no change" and an empty cell still leaves
+    # 7 - 6 = 1 between them, and "fewer than 5" is at least 1: the one would be known exactly.
+    sizes = {"safer": 6, "no change": 1, "less safe": 0, "not sure": 0}
+    reasons = suppress_cells(sizes)
+    assert reasons["no change"] == SMALL and reasons["safer"] == SECONDARY
+    assert suppress_cells({"a": 1, "b": 1, "c": 6}) == {"a": SMALL, "b": SMALL, "c": SECONDARY}
+
+
+@given(st.dictionaries(st.sampled_from("abcdefg"), st.integers(0, 30), min_size=1))
+def test_no_small_cell_can_be_pinned_to_exactly_one(sizes):
+    reasons = suppress_cells(sizes)
+    small = [key for key, reason in reasons.items() if reason == SMALL]
+    hidden_total = sum(size for key, size in sizes.items() if reasons[key])
+    assert not small or hidden_total > len(small) or all(reasons.values())  # all hidden: nothing to subtract
