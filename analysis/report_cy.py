@@ -448,6 +448,7 @@ PATTERNS: list[tuple[str, str]] = [
     (r"([+−]\d+) points", "{0} pwynt"),
     (r"fewer than (\d+)", "llai na {0}"),
     (r"(\d+%) to (\d+%)", "{0} i {1}"),
+    (r"(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})", "{0} i {1}"),  # a period of dates, as heard labels it
     (r"1 minute", "1 munud"),
     (r"(\d+) minutes", "{0} munud"),
     (r"Improved: (.+)", "Wedi gwella: {0}"),

@@ -256,3 +256,8 @@ def test_every_disposal_the_demo_and_case_systems_use_has_welsh():
     words = [*DISPOSALS, *QUOTE_BY.values(), *VICTIM_SURVEYS.values()]
     assert "Community Resolution Plus" in words
     assert [word for word in words if say(word) == word] == []
+
+
+def test_a_range_of_dates_is_named_in_welsh(realistic, tmp_path):
+    welsh = unescape(_render(realistic, tmp_path, "2026-07-01..2026-09-30", "cy"))
+    assert "2026-07-01 i 2026-09-30" in welsh and "2026-07-01 to 2026-09-30" not in welsh
