@@ -79,6 +79,7 @@ REPORT_CY: dict[str, str] = {
     "Urgent": "Brys", "Review": "Adolygu", "All alerts": "Pob rhybudd",
     "GREEN": "GWYRDD", "AMBER": "AMBR", "RED": "COCH", "GREY": "LLWYD",
     "Not enough answers to rate": "Dim digon o atebion i roi sgôr",
+    "Hidden to protect a small group": "Cudd i ddiogelu grŵp bach",
     "No alerts this period": "Dim rhybuddion y cyfnod hwn",
     "not comparable": "dim modd cymharu", "no change": "dim newid",
 
@@ -223,12 +224,12 @@ REPORT_CY: dict[str, str] = {
         "Prif fesurau o'u cymharu â thargedau'r bwrdd, gyda'r newid ers y chwarter diwethaf",
     "Measure": "Mesur", "Who": "Pwy", "Result": "Canlyniad", "95% range": "Ystod 95%", "People (n)": "Pobl (n)",
     "Rating": "Sgôr", "Since last quarter": "Ers y chwarter diwethaf",
-    "People (n) is the number of people each result rests on: people invited for a response rate, people who gave a rating or wrote a comment for satisfaction. Someone who answered several surveys counts once, by their own average. Ratings: GREEN on target, AMBER close to target, RED needs attention, GREY not enough answers to rate; the rating is written out, so it does not rely on colour. The 95% range shows how far the true figure could reasonably be from the one measured, given how few people answered. “Since last quarter” is the change in percentage points; “not comparable” means one of the two quarters had too few people.":
+    "People (n) is the number of people each result rests on: people invited for a response rate, people who gave a rating or wrote a comment for satisfaction. Someone who answered several surveys counts once, by their own average. Ratings: GREEN on target, AMBER close to target, RED needs attention, GREY not enough answers to rate (or hidden to protect a small group); the rating is written out, so it does not rely on colour. The 95% range shows how far the true figure could reasonably be from the one measured, given how few people answered. “Since last quarter” is the change in percentage points; “not comparable” means one of the two quarters had too few people.":
         "Pobl (n) yw nifer y bobl y mae pob canlyniad yn seiliedig arnynt: y bobl a wahoddwyd, ar gyfer cyfradd "
         "ymateb; y bobl a roddodd sgôr neu a ysgrifennodd sylw, ar gyfer bodlonrwydd. Mae rhywun a atebodd sawl "
         "arolwg yn cyfrif unwaith, yn ôl ei gyfartaledd ei hun. Sgoriau: GWYRDD ar y targed, AMBR yn agos at y "
-        "targed, COCH angen sylw, LLWYD dim digon o atebion i roi sgôr; mae'r sgôr wedi'i hysgrifennu, felly nid "
-        "yw'n dibynnu ar liw. Mae'r ystod 95% yn dangos pa mor bell y gallai'r gwir ffigur fod yn rhesymol o'r un a "
+        "targed, COCH angen sylw, LLWYD dim digon o atebion i roi sgôr (neu wedi'i guddio i ddiogelu grŵp bach); "
+        "mae'r sgôr wedi'i hysgrifennu, felly nid yw'n dibynnu ar liw. Mae'r ystod 95% yn dangos pa mor bell y gallai'r gwir ffigur fod yn rhesymol o'r un a "
         "fesurwyd, o ystyried cyn lleied o bobl a atebodd. “Ers y chwarter diwethaf” yw'r newid mewn pwyntiau "
         "canran; mae “dim modd cymharu” yn golygu bod rhy ychydig o bobl yn un o'r ddau chwarter.",
 

@@ -398,3 +398,8 @@ def test_no_chart_is_drawn_when_every_bar_would_be_hidden(engine):
     report = _q3_report(engine)
     assert audience_chart(report) is None
     assert "Bar charts of the response rate" not in render_html(report)
+
+
+def test_the_headline_note_says_grey_also_means_hidden_to_protect_a_small_group(report):
+    # the rating itself: tests/test_rag.py
+    assert "GREY not enough answers to rate (or hidden to protect a small group)" in render_html(report)

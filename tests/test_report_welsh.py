@@ -227,14 +227,15 @@ def test_the_real_surveys_give_the_report_their_welsh():
 def test_every_word_the_template_or_the_code_says_has_welsh():
     """A new English string in the template, or a new label in the figures, needs its Welsh too."""
     from analysis import aggregate
-    from analysis.rag import GREY
+    from analysis.rag import GREY, GREY_PROTECTED
     from analysis.report import AUDIENCE_LABELS, NO_ALERTS, TIER_LABELS
     from analysis.report_cy import report_strings, template_strings
 
     say = translator("cy")
     assert len(template_strings()) > 100 and [key for key in template_strings() if key not in REPORT_CY] == []
     words = [*AUDIENCE_LABELS.values(), *(label.lower() for label in AUDIENCE_LABELS.values()), *TIER_LABELS.values(),
-             GREY.words, NO_ALERTS.words, *aggregate.DIMENSIONS.values(), *aggregate.ONS_GROUPS, *aggregate.TIERS,
+             GREY.words, GREY_PROTECTED.words, NO_ALERTS.words,
+             *aggregate.DIMENSIONS.values(), *aggregate.ONS_GROUPS, *aggregate.TIERS,
              aggregate.ALL_MINORITY, aggregate.OTHER_GENDER, aggregate.NOT_RECORDED, aggregate.CALLBACK_PEOPLE,
              *aggregate.CALLBACK_OUTCOMES.values(), *(f"Comments {label.lower()}" for label in aggregate.COMMENT_LABELS),
              "Response rate", "Satisfied (average rating 4 or 5)", "Feel safer after our contact", "Asked for a call back",
