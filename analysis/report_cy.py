@@ -193,6 +193,8 @@ REPORT_CY: dict[str, str] = {
     "What children, families and victims told us": "Beth ddywedodd plant, teuluoedd a dioddefwyr wrthym ni",
     "feedback report": "adroddiad adborth",
     "Feedback report to the Management Board": "Adroddiad adborth i'r Bwrdd Rheoli",
+    "This period has not ended yet: these are the figures up to {date}, and they will change.":
+        "Nid yw'r cyfnod hwn wedi dod i ben eto: dyma'r ffigurau hyd at {date}, a byddant yn newid.",
     "Produced {date}. Every figure says how many people it rests on. Figures resting on fewer than {n} people are not shown.":
         "Cynhyrchwyd {date}. Mae pob ffigur yn dweud ar faint o bobl y mae'n seiliedig. Nid yw ffigurau sy'n "
         "seiliedig ar lai na {n} o bobl yn cael eu dangos.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import date, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -403,3 +404,16 @@ def test_no_chart_is_drawn_when_every_bar_would_be_hidden(engine):
 def test_the_headline_note_says_grey_also_means_hidden_to_protect_a_small_group(report):
     # the rating itself: tests/test_rag.py
     assert "GREY not enough answers to rate (or hidden to protect a small group)" in render_html(report)
+
+
+def test_a_report_made_before_its_period_ends_says_the_figures_will_change(engine):
+    from tests.test_aggregate import build_hand_worked, q3_figures
+
+    build_hand_worked(engine)
+    figures = q3_figures(engine)
+    early = render_html(build_report(figures, Targets(), "Riverside", date(2026, 9, 1)))
+    assert "This period has not ended yet: these are the figures up to 1 September 2026, and they will change." in early
+    welsh = render_html(build_report(figures, Targets(), "Riverside", date(2026, 9, 1)), "cy")
+    assert "Nid yw'r cyfnod hwn wedi dod i ben eto: dyma'r ffigurau hyd at 1 Medi 2026" in unescape(welsh)
+    after = render_html(build_report(figures, Targets(), "Riverside", date(2026, 10, 1)))
+    assert "has not ended yet" not in after
