@@ -50,6 +50,7 @@ class SummaryLine:
     figure: Figure
     rating: Rating
     change: str = ""  # since the previous quarter, in percentage points, or why there is none
+    counts: str = "people"  # what its n counts: people, or (safeguarding) alerts
 
 
 @dataclass
@@ -104,7 +105,7 @@ def build_report(figures: Figures, targets: Targets, service_name: str, generate
                                    rate(distance.improved, targets.improved)))
     ack, target = figures.safeguarding.acknowledged_in_time, figures.safeguarding.target_minutes
     summary.append(SummaryLine(f"Safeguarding alerts taken by a duty worker within {target} minutes", "All", ack,
-                               NO_ALERTS if ack.n == 0 else rate(ack, targets.alerts_acknowledged)))
+                               NO_ALERTS if ack.n == 0 else rate(ack, targets.alerts_acknowledged), counts="alerts"))
     return Report(service_name, figures.period, generated_on, figures, summary, targets,
                   key_points(figures))
 

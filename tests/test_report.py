@@ -417,3 +417,9 @@ def test_a_report_made_before_its_period_ends_says_the_figures_will_change(engin
     assert "Nid yw'r cyfnod hwn wedi dod i ben eto: dyma'r ffigurau hyd at 1 Medi 2026" in unescape(welsh)
     after = render_html(build_report(figures, Targets(), "Riverside", date(2026, 10, 1)))
     assert "has not ended yet" not in after
+
+
+def test_the_headline_safeguarding_line_counts_alerts_not_people(report):
+    assert _row(render_html(report), "Safeguarding alerts taken").startswith(
+        "Safeguarding alerts taken by a duty worker within 30 minutes All 67% 30% to 90% 6 alerts RED")
+    assert "6 o rybuddion" in render_html(report, "cy")
