@@ -82,6 +82,7 @@ REPORT_CY: dict[str, str] = {
     "Hidden to protect a small group": "Cudd i ddiogelu grŵp bach",
     "No alerts this period": "Dim rhybuddion y cyfnod hwn",
     "{n} alerts": "{n} o rybuddion",  # the headline's n for the safeguarding line: alerts, not people
+    "{n} alert": "{n} rhybudd",
     "not comparable": "dim modd cymharu", "no change": "dim newid",
 
     # --- measures built in code (analysis/report.py, analysis/aggregate.py) ---

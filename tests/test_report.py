@@ -423,3 +423,8 @@ def test_the_headline_safeguarding_line_counts_alerts_not_people(report):
     assert _row(render_html(report), "Safeguarding alerts taken").startswith(
         "Safeguarding alerts taken by a duty worker within 30 minutes All 67% 30% to 90% 6 alerts RED")
     assert "6 o rybuddion" in render_html(report, "cy")
+
+
+def test_one_alert_is_one_alert(engine):
+    report = _alerts_report(engine, [(10, "urgent")])
+    assert " 1 alert GREEN" in _row(render_html(report), "Safeguarding alerts taken")
