@@ -280,6 +280,8 @@ REPORT_CY: dict[str, str] = {
         "Nid oes ffigurau am dri chwarter eto ar gyfer unrhyw grŵp, felly ni luniwyd llinell duedd: nid yw llinell "
         "rhwng dau bwynt yn duedd. Mae'r ffigurau yn y tabl isod.",
     "Last four quarters": "Y pedwar chwarter diwethaf", "Last four quarters (n = people)": "Y pedwar chwarter diwethaf (n = pobl)",
+    # a year's table holds only its quarters so far
+    "Quarter by quarter (n = people)": "Fesul chwarter (n = pobl)",
     "Quarter": "Chwarter",
     "No invitations were sent in the last four quarters.": "Ni anfonwyd unrhyw wahoddiad yn y pedwar chwarter diwethaf.",
 
