@@ -154,6 +154,8 @@ class QuestionDistribution:
     text: str
     options: list[Figure]
     n: int | None
+    survey_id: str = ""  # two surveys may ask the same question (victims: "Would you like a call?")
+    survey_title: str = ""
 
 
 @dataclass
@@ -222,7 +224,7 @@ class Figures:
     trend: list[TrendPoint]
     distance: list[DistanceFigure]
     themes: list[ThemeFigure]
-    free_text_people: int
+    free_text_people: Figure  # people who wrote a comment: a head count, so 1 to 4 is hidden
     victims: VictimFigures
     safeguarding: SafeguardingFigures
     actions: list[ActionLine]  # done this period, then those still open
@@ -283,6 +285,8 @@ def comment_shares(pairs: Iterable[tuple[InvitationRow, AnswerRow]]) -> CommentS
     leanings = _leanings(pairs)
     counts = (sum(v > 0 for v in leanings), sum(v == 0 for v in leanings), sum(v < 0 for v in leanings))
     cells = [(label, share(label, count, len(leanings)), count) for label, count in zip(COMMENT_LABELS, counts)]
+    if len(leanings) < MIN_PEOPLE:  # every share rests on too few: all hidden alike, none marked apart
+        return CommentShares(*(figure for _, figure, _ in cells))
     return CommentShares(*apply_suppression(cells))
 
 
@@ -300,7 +304,8 @@ def audience_figures(audience: str, invs: list[InvitationRow], answers: list[tup
     figures = AudienceFigures(
         audience, counted("People invited", people), response, completion,
         comments.positive, _scale_satisfaction(scale, "Average rating of 4 or 5")[0], means, comments=comments)
-    if audience in BREAKDOWN_AUDIENCES:
+    # With fewer than five invited, a table listing only the groups they are in would describe them.
+    if audience in BREAKDOWN_AUDIENCES and people >= MIN_PEOPLE:
         figures.breakdowns = [_breakdown(dim, label, invs, scale) for dim, label in DIMENSIONS.items()]
     return figures
 
@@ -376,12 +381,17 @@ def distance_figures(period: Period, zone: ZoneInfo, answers: list[tuple[Invitat
     result = []
     for area in sorted(ended):
         both = pairs[area]
+        improved = share("Improved", sum(a > b for b, a, _ in both), len(both))
+        # The two kinds of start add up to the people with both (shown as the improved share's n), so
+        # when one is hidden the other goes too, or the first could be worked out by subtraction.
+        starts = [(label, counted(label, count), count) for label, count in (
+            ("From the start survey", sum(kind == "start" for _, _, kind in both)),
+            ("From their first review", sum(kind == "review" for _, _, kind in both)))]
+        from_start, from_review = apply_suppression(starts, total_shown=improved.n is not None)
         result.append(DistanceFigure(
             area, labels[area], mean("At the start", [b for b, _, _ in both]), mean("At the end", [a for _, a, _ in both]),
-            mean("Change", [a - b for b, a, _ in both]), share("Improved", sum(a > b for b, a, _ in both), len(both)),
-            counted("Gave an end rating", ended[area]),
-            counted("From the start survey", sum(kind == "start" for _, _, kind in both)),
-            counted("From their first review", sum(kind == "review" for _, _, kind in both))))
+            mean("Change", [a - b for b, a, _ in both]), improved, counted("Gave an end rating", ended[area]),
+            from_start, from_review))
     return result
 
 
@@ -570,7 +580,8 @@ def victim_figures(answers: list[tuple[InvitationRow, AnswerRow]], definitions: 
             if getattr(question, "callback", False):
                 callbacks_asked |= {inv.participant_id for inv, a in pairs if a.value == "yes"}
             if question.type in ("scale5", "choice", "multi", "yesno"):
-                distributions.append(_distribution(question, pairs))
+                distributions.append(replace(_distribution(question, pairs), survey_id=survey_id,
+                                             survey_title=_en(getattr(definition, "title", None), survey_id)))
     safer_now = {inv.participant_id: a for inv, a in sorted(safer_pairs, key=lambda p: (p[1].answered_at, p[1].id))}
     feeling_safer = share("Feel safer", sum(_is_positive(a.value) for a in safer_now.values()), len(safer_now),
                           as_counts=True)
@@ -747,7 +758,8 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
                                     rows.alerted_answers, flagged, rows.quote_reviews)
     return Figures(
         period, audiences, trend_figures(previous_quarters(period), zone, rows.invitations, sums),
-        distance_figures(period, zone, all_answers, questions, current), themes, writers,
+        distance_figures(period, zone, all_answers, questions, current), themes,
+        counted("People who wrote a comment", writers),
         victim_figures(answers, definitions, safer_question_ids, rows.callbacks),
         safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue),
         sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)), channel_figures(invs))

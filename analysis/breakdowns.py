@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from analysis.figures import MIN_PEOPLE, Figure, _response_figures, _scale_satisfaction, apply_suppression
+from analysis.figures import MIN_PEOPLE, SMALL, Figure, _response_figures, _scale_satisfaction, apply_suppression
 from analysis.rows import AnswerRow, InvitationRow
 
 BREAKDOWN_AUDIENCES = ("young_person", "parent_carer")  # the case details describe the child
@@ -176,8 +176,14 @@ def _breakdown(dimension: str, label: str, invs: list[InvitationRow],
     for group in _ordered(groups_inv):
         rate, _, people = _response_figures(groups_inv[group], group)
         response.append((group, rate, people))
-    satisfaction = [(group, *_scale_satisfaction(groups_ans[group], group)) for group in _ordered(groups_ans)]
     protect = PROTECT_WITH.get(dimension, ())
+    raters = {inv.participant_id for inv, _ in scale}
+    if 0 < len(raters) < MIN_PEOPLE:
+        # So few rated that "fewer than 5" beside some groups and "no ratings" beside the rest would say
+        # which groups they are in: every group's rating is hidden alike.
+        return Breakdown(dimension, label, apply_suppression(response, protect_with=protect),
+                         [Figure(group, "share", None, suppressed=SMALL) for group in _ordered(groups_inv)], notes)
+    satisfaction = [(group, *_scale_satisfaction(groups_ans[group], group)) for group in _ordered(groups_ans)]
     return Breakdown(dimension, label, apply_suppression(response, protect_with=protect),
                      apply_suppression(satisfaction, protect_with=protect), notes)
 

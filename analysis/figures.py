@@ -105,6 +105,15 @@ def suppress_cells(sizes: Mapping[str, int], total_shown: bool = True, threshold
     if total_shown and len(hidden) == 1 and shown:
         candidates = [key for key in shown if key in protect_with] or shown
         reasons[min(candidates, key=lambda key: sizes[key])] = SECONDARY
+    # A small cell is at least 1, so hidden cells adding up to no more than the number of small ones among them
+    # (7 people, 6 shown: the one left is in the one "fewer than 5") give each away as exactly 1: hide more.
+    small = sum(reason == SMALL for reason in reasons.values())
+    while total_shown and small and sum(sizes[key] for key, reason in reasons.items() if reason) <= small:
+        shown = [key for key, reason in reasons.items() if not reason]
+        if not shown:
+            break
+        candidates = [key for key in shown if key in protect_with and sizes[key]] or shown
+        reasons[min(candidates, key=lambda key: (sizes[key] == 0, sizes[key]))] = SECONDARY
     return reasons
 
 

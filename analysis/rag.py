@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from analysis.aggregate import Figure
+from analysis.aggregate import SECONDARY, Figure
 
 DEFAULT_TARGETS = Path(__file__).with_name("targets.yaml")
 
@@ -51,10 +51,14 @@ class Rating:
 
 
 GREY = Rating("grey", "Not enough answers to rate")
+# Enough answered, but the figure is hidden so that a small group beside it cannot be worked out.
+GREY_PROTECTED = Rating("grey", "Hidden to protect a small group")
 
 
 def rate(figure: Figure, target: Target) -> Rating:
     """Rate a share against a target; a hidden or empty figure is grey, never a colour."""
+    if figure.suppressed == SECONDARY:
+        return GREY_PROTECTED
     if figure.suppressed or figure.value is None:
         return GREY
     if figure.value >= target.green:

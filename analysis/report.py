@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from analysis.aggregate import (MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor, compute_figures,
-                                figure_questions, load_rows)
+from analysis.aggregate import (BREAKDOWN_AUDIENCES, MIN_PEOPLE, SECONDARY, Figure, Figures, Period, Redactor,
+                                compute_figures, figure_questions, load_rows)
 from analysis.rag import Rating, Targets, rate
 from surveys.models import Audience
 from surveys.spreadsheets import csv_writer
@@ -26,6 +27,11 @@ from surveys.spreadsheets import csv_writer
 TEMPLATES = Path(__file__).with_name("templates")
 AUDIENCE_LABELS = {Audience.young_person: "Young people", Audience.parent_carer: "Parents and carers",
                    Audience.victim: "Victims", Audience.placement: "Reparation placements"}
+# Who said a quote: one person, so singular ("– young person", not "– young people").
+QUOTE_BY = {Audience.young_person: "young person", Audience.parent_carer: "parent or carer", Audience.victim: "victim",
+            Audience.placement: "reparation placement"}
+# The victim surveys, as the board knows them (a survey not listed is named by its title).
+VICTIM_SURVEYS = {"victim_checkin": "The two-week check-in", "victim_followup": "The three-month follow-up"}
 FORMATS = ("html", "pdf", "csv")
 # Okabe-Ito colours: distinguishable with colour-blindness, and each series also has its own marker.
 PALETTE = {Audience.young_person: "#0072B2", Audience.parent_carer: "#E69F00", Audience.victim: "#009E73",
@@ -44,6 +50,7 @@ class SummaryLine:
     figure: Figure
     rating: Rating
     change: str = ""  # since the previous quarter, in percentage points, or why there is none
+    counts: str = "people"  # what its n counts: people, or (safeguarding) alerts
 
 
 @dataclass
@@ -98,7 +105,7 @@ def build_report(figures: Figures, targets: Targets, service_name: str, generate
                                    rate(distance.improved, targets.improved)))
     ack, target = figures.safeguarding.acknowledged_in_time, figures.safeguarding.target_minutes
     summary.append(SummaryLine(f"Safeguarding alerts taken by a duty worker within {target} minutes", "All", ack,
-                               NO_ALERTS if ack.n == 0 else rate(ack, targets.alerts_acknowledged)))
+                               NO_ALERTS if ack.n == 0 else rate(ack, targets.alerts_acknowledged), counts="alerts"))
     return Report(service_name, figures.period, generated_on, figures, summary, targets,
                   key_points(figures))
 
@@ -128,11 +135,15 @@ def key_points(figures: Figures) -> list[KeyPoint]:
     """A few plain sentences for the top of the report, built only from shown figures."""
     points = []
     for block in figures.audiences:
+        who = AUDIENCE_LABELS.get(block.audience, block.audience).lower()
         if block.response_rate.value is not None:
             points.append(KeyPoint("{count} of the {n} {who} we asked answered at least one question ({share}).",
-                                   dict(count=block.response_rate.count, n=block.response_rate.n,
-                                        who=AUDIENCE_LABELS.get(block.audience, block.audience).lower(),
+                                   dict(count=block.response_rate.count, n=block.response_rate.n, who=who,
                                         share=pct(block.response_rate)), words=("who",)))
+        elif block.response_rate.suppressed:  # say why a whole group's figures are missing, not just leave gaps
+            points.append(KeyPoint("We asked fewer than {n} {who} this period, so their figures are not shown: with "
+                                   "so few, they could show who said what.", dict(n=MIN_PEOPLE, who=who),
+                                   words=("who",)))
     shown = [t for t in figures.themes if t.mentions.value is not None]
     if shown:
         top = shown[0]
@@ -224,8 +235,8 @@ def _english_words(text: str) -> str:
 def audience_chart(report: Report, say: Callable[[str], str] = _english_words) -> str | None:
     """Response rate and satisfaction per audience, as bars with their 95% intervals."""
     blocks = report.figures.audiences
-    if not blocks:
-        return None
+    if not any(figure.value is not None for b in blocks for figure in (b.response_rate, b.satisfaction_scale)):
+        return None  # no bar to draw: a chart of "fewer than 5" labels says nothing the table does not
     plt = _pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(7.2, 0.5 + 0.55 * len(blocks)), sharey=True)
     names = [say(AUDIENCE_LABELS.get(b.audience, b.audience)) for b in blocks]
@@ -354,12 +365,19 @@ def _environment(lang: str = "en", words: Mapping[str, str] | None = None) -> En
     def said(function):  # a cell's words ("fewer than 5", "none", "60% to 80%") in the report's language
         return lambda *args, **kwargs: _(function(*args, **kwargs))
 
+    def figures_together(text: str) -> Markup:  # "(60%+)" never breaks after the "%" (it did in Welsh)
+        return Markup(re.sub(r"\(\d+%\+\)", lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(escape(text))))
+
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["figures_together"] = figures_together
     env.filters.update({name: said(function) for name, function in dict(
         short=short_words, pct=pct, interval=interval, number=number, n_of=n_of, hidden=suppression_words,
         minutes=minutes).items()})
     env.globals.update(audience_label=lambda a: _(AUDIENCE_LABELS.get(a, a)), MIN_PEOPLE=MIN_PEOPLE,
+                       breakdown_audiences=BREAKDOWN_AUDIENCES, quote_by=lambda a: _(QUOTE_BY.get(a, a)),
+                       victim_survey=lambda q: _(VICTIM_SURVEYS.get(q.survey_id) or q.survey_title),
+                       audience_after_number=lambda a: _(AUDIENCE_LABELS.get(a, a).lower()),  # "5 young people"
                        tier_label=lambda t: _(TIER_LABELS.get(t, t)), _=_, _html=_html, lang=lang,
                        date_words=lambda day, short=False: date_words(day, lang, short))
     return env
@@ -446,12 +464,14 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                                      ("mostly negative", t.negative))])
     tables["quotes"] = (["theme", "audience", "sentiment", "quote"],  # approved quotes only
                         [[t.theme, q.audience, q.sentiment or "", q.text] for t in f.themes for q in t.quotes])
-    victims = [[q.question_id, o.label, *_cells(o)] for q in f.victims.questions for o in q.options]
-    victims += [["feeling_safer", "feel safer", *_cells(f.victims.feeling_safer)],
-                ["callbacks", "people who asked us to contact them", *_cells(f.victims.callbacks)]]
-    victims += [["callbacks", f"requests: {o.label.lower()}", *_cells(o)] for o in f.victims.callback_outcomes]
-    victims += [["callbacks", "median hours from asking to the call", *_minutes_cells(f.victims.callback_median_hours)]]
-    tables["victims"] = (["question", "answer", *FIGURE_COLUMNS], victims)
+    # "survey" last, so columns read by position keep their place; it tells apart a question two surveys ask.
+    victims = [[q.question_id, o.label, *_cells(o), q.survey_id] for q in f.victims.questions for o in q.options]
+    victims += [["feeling_safer", "feel safer", *_cells(f.victims.feeling_safer), ""],
+                ["callbacks", "people who asked us to contact them", *_cells(f.victims.callbacks), ""]]
+    victims += [["callbacks", f"requests: {o.label.lower()}", *_cells(o), ""] for o in f.victims.callback_outcomes]
+    victims += [["callbacks", "median hours from asking to the call",
+                 *_minutes_cells(f.victims.callback_median_hours), ""]]
+    tables["victims"] = (["question", "answer", *FIGURE_COLUMNS, "survey"], victims)
     s = f.safeguarding
     safeguarding = []
     for t in s.tiers:

@@ -59,17 +59,30 @@ REPORT_CY: dict[str, str] = {
         "Gostyngodd sgôr pobl ifanc eu hunain ar gyfer “{area}” {points} pwynt ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
     "Young people's own rating of “{area}” did not change on average from the start of their work with us to the end (out of 10, {n} young people).":
         "Ni newidiodd sgôr pobl ifanc eu hunain ar gyfer “{area}” ar gyfartaledd o ddechrau eu gwaith gyda ni i'r diwedd (allan o 10, {n} o bobl ifanc).",
-    # lower case only in the key points, after "o": so soft-mutated
+    "We asked fewer than {n} {who} this period, so their figures are not shown: with so few, they could show who said what.":
+        "Gofynnon ni i lai na {n} o {who} y cyfnod hwn, felly nid yw eu ffigurau'n cael eu dangos: gyda chyn "
+        "lleied, gallen nhw ddangos pwy ddywedodd beth.",
+    # lower case only after a number and "o" (the key points, "Fewer than 5 ..."): so soft-mutated
     "young people": "bobl ifanc", "parents and carers": "rieni a gofalwyr", "victims": "ddioddefwyr",
     "reparation placements": "leoliadau gwneud iawn",
+    "Fewer than {n} {who} were invited this period, so their figures are not split into groups: with so few, the groups could show who they are.":
+        "Cafodd llai na {n} o {who} eu gwahodd y cyfnod hwn, felly nid yw eu ffigurau wedi'u rhannu'n grwpiau: gyda "
+        "chyn lleied, gallai'r grwpiau ddangos pwy ydyn nhw.",
 
     # --- audiences, alert tiers, ratings ---
     "Young people": "Pobl ifanc", "Parents and carers": "Rhieni a gofalwyr", "Victims": "Dioddefwyr",
     "Reparation placements": "Lleoliadau gwneud iawn", "All": "Pawb",
+    "The two-week check-in": "Y gwiriad pythefnos", "The three-month follow-up": "Y dilyniant tri mis",
+    # who said a quote: one person
+    "young person": "person ifanc", "parent or carer": "rhiant neu ofalwr", "victim": "dioddefwr",
+    "reparation placement": "lleoliad gwneud iawn",
     "Urgent": "Brys", "Review": "Adolygu", "All alerts": "Pob rhybudd",
     "GREEN": "GWYRDD", "AMBER": "AMBR", "RED": "COCH", "GREY": "LLWYD",
     "Not enough answers to rate": "Dim digon o atebion i roi sgôr",
+    "Hidden to protect a small group": "Cudd i ddiogelu grŵp bach",
     "No alerts this period": "Dim rhybuddion y cyfnod hwn",
+    "{n} alerts": "{n} o rybuddion",  # the headline's n for the safeguarding line: alerts, not people
+    "{n} alert": "{n} rhybudd",
     "not comparable": "dim modd cymharu", "no change": "dim newid",
 
     # --- measures built in code (analysis/report.py, analysis/aggregate.py) ---
@@ -107,7 +120,8 @@ REPORT_CY: dict[str, str] = {
     # disposals as case systems commonly name them (matched without regard to case)
     "Referral Order": "Gorchymyn Atgyfeirio", "Youth Rehabilitation Order": "Gorchymyn Adsefydlu Ieuenctid",
     "Youth Caution": "Rhybuddiad Ieuenctid", "Youth Conditional Caution": "Rhybuddiad Amodol Ieuenctid",
-    "Community Resolution": "Datrysiad Cymunedol", "Detention and Training Order": "Gorchymyn Cadw a Hyfforddi",
+    "Community Resolution": "Datrysiad Cymunedol", "Community Resolution Plus": "Datrysiad Cymunedol Plws",
+    "Detention and Training Order": "Gorchymyn Cadw a Hyfforddi",
     "Reparation Order": "Gorchymyn Gwneud Iawn", "Conditional Discharge": "Rhyddhad Amodol",
     "Absolute Discharge": "Rhyddhad Diamod", "Fine": "Dirwy", "Parenting Order": "Gorchymyn Rhianta",
     # the notes under a breakdown, saying what was merged
@@ -181,6 +195,8 @@ REPORT_CY: dict[str, str] = {
     "What children, families and victims told us": "Beth ddywedodd plant, teuluoedd a dioddefwyr wrthym ni",
     "feedback report": "adroddiad adborth",
     "Feedback report to the Management Board": "Adroddiad adborth i'r Bwrdd Rheoli",
+    "This period has not ended yet: these are the figures up to {date}, and they will change.":
+        "Nid yw'r cyfnod hwn wedi dod i ben eto: dyma'r ffigurau hyd at {date}, a byddant yn newid.",
     "Produced {date}. Every figure says how many people it rests on. Figures resting on fewer than {n} people are not shown.":
         "Cynhyrchwyd {date}. Mae pob ffigur yn dweud ar faint o bobl y mae'n seiliedig. Nid yw ffigurau sy'n "
         "seiliedig ar lai na {n} o bobl yn cael eu dangos.",
@@ -212,12 +228,12 @@ REPORT_CY: dict[str, str] = {
         "Prif fesurau o'u cymharu â thargedau'r bwrdd, gyda'r newid ers y chwarter diwethaf",
     "Measure": "Mesur", "Who": "Pwy", "Result": "Canlyniad", "95% range": "Ystod 95%", "People (n)": "Pobl (n)",
     "Rating": "Sgôr", "Since last quarter": "Ers y chwarter diwethaf",
-    "People (n) is the number of people each result rests on: people invited for a response rate, people who gave a rating or wrote a comment for satisfaction. Someone who answered several surveys counts once, by their own average. Ratings: GREEN on target, AMBER close to target, RED needs attention, GREY not enough answers to rate; the rating is written out, so it does not rely on colour. The 95% range shows how far the true figure could reasonably be from the one measured, given how few people answered. “Since last quarter” is the change in percentage points; “not comparable” means one of the two quarters had too few people.":
+    "People (n) is the number of people each result rests on: people invited for a response rate, people who gave a rating or wrote a comment for satisfaction. Someone who answered several surveys counts once, by their own average. Ratings: GREEN on target, AMBER close to target, RED needs attention, GREY not enough answers to rate (or hidden to protect a small group); the rating is written out, so it does not rely on colour. The 95% range shows how far the true figure could reasonably be from the one measured, given how few people answered. “Since last quarter” is the change in percentage points; “not comparable” means one of the two quarters had too few people.":
         "Pobl (n) yw nifer y bobl y mae pob canlyniad yn seiliedig arnynt: y bobl a wahoddwyd, ar gyfer cyfradd "
         "ymateb; y bobl a roddodd sgôr neu a ysgrifennodd sylw, ar gyfer bodlonrwydd. Mae rhywun a atebodd sawl "
         "arolwg yn cyfrif unwaith, yn ôl ei gyfartaledd ei hun. Sgoriau: GWYRDD ar y targed, AMBR yn agos at y "
-        "targed, COCH angen sylw, LLWYD dim digon o atebion i roi sgôr; mae'r sgôr wedi'i hysgrifennu, felly nid "
-        "yw'n dibynnu ar liw. Mae'r ystod 95% yn dangos pa mor bell y gallai'r gwir ffigur fod yn rhesymol o'r un a "
+        "targed, COCH angen sylw, LLWYD dim digon o atebion i roi sgôr (neu wedi'i guddio i ddiogelu grŵp bach); "
+        "mae'r sgôr wedi'i hysgrifennu, felly nid yw'n dibynnu ar liw. Mae'r ystod 95% yn dangos pa mor bell y gallai'r gwir ffigur fod yn rhesymol o'r un a "
         "fesurwyd, o ystyried cyn lleied o bobl a atebodd. “Ers y chwarter diwethaf” yw'r newid mewn pwyntiau "
         "canran; mae “dim modd cymharu” yn golygu bod rhy ychydig o bobl yn un o'r ddau chwarter.",
 
@@ -264,6 +280,8 @@ REPORT_CY: dict[str, str] = {
         "Nid oes ffigurau am dri chwarter eto ar gyfer unrhyw grŵp, felly ni luniwyd llinell duedd: nid yw llinell "
         "rhwng dau bwynt yn duedd. Mae'r ffigurau yn y tabl isod.",
     "Last four quarters": "Y pedwar chwarter diwethaf", "Last four quarters (n = people)": "Y pedwar chwarter diwethaf (n = pobl)",
+    # a year's table holds only its quarters so far
+    "Quarter by quarter (n = people)": "Fesul chwarter (n = pobl)",
     "Quarter": "Chwarter",
     "No invitations were sent in the last four quarters.": "Ni anfonwyd unrhyw wahoddiad yn y pedwar chwarter diwethaf.",
 
@@ -291,8 +309,12 @@ REPORT_CY: dict[str, str] = {
     "Comments written in Welsh this period: {count}. They are quoted in Welsh; the automatic feeling and theme coding reads English, so a person reads every Welsh comment.":
         "Sylwadau a ysgrifennwyd yn Gymraeg yn y cyfnod hwn: {count}. Fe'u dyfynnir yn Gymraeg; mae'r codio "
         "awtomatig ar gyfer teimlad a themâu yn darllen Saesneg, felly mae person yn darllen pob sylw Cymraeg.",
-    "{n} people wrote at least one comment this period. Each comment is coded into themes by matching words and phrases from our published codebook, so anyone can see why a comment was placed in a theme. A comment can touch several themes, but is quoted under only the one it fits best. Quotes have names (staff names included), social media handles, phone numbers, emails, addresses, schools and dates of birth removed, and a manager approved each one before it was printed.":
-        "Ysgrifennodd {n} o bobl o leiaf un sylw yn y cyfnod hwn. Caiff pob sylw ei godio i themâu drwy gyfateb "
+    "No comments were written in Welsh this period.": "Ni ysgrifennwyd unrhyw sylwadau yn Gymraeg yn y cyfnod hwn.",
+    "{n} people wrote at least one comment this period.": "Ysgrifennodd {n} o bobl o leiaf un sylw yn y cyfnod hwn.",
+    "Fewer than {n} people wrote a comment this period.": "Ysgrifennodd llai na {n} o bobl sylw yn y cyfnod hwn.",
+    "Nobody wrote a comment this period.": "Ni ysgrifennodd neb sylw yn y cyfnod hwn.",
+    "Each comment is coded into themes by matching words and phrases from our published codebook, so anyone can see why a comment was placed in a theme. A comment can touch several themes, but is quoted under only the one it fits best. Quotes have names (staff names included), social media handles, phone numbers, emails, addresses, schools and dates of birth removed, and a manager approved each one before it was printed.":
+        "Caiff pob sylw ei godio i themâu drwy gyfateb "
         "geiriau ac ymadroddion o'n llyfr codau cyhoeddedig, fel y gall unrhyw un weld pam y rhoddwyd sylw mewn "
         "thema. Gall sylw gyffwrdd â sawl thema, ond fe'i dyfynnir o dan yr un sy'n gweddu orau yn unig. Tynnwyd "
         "enwau (gan gynnwys enwau staff), enwau cyfryngau cymdeithasol, rhifau ffôn, cyfeiriadau e-bost, "
@@ -433,6 +455,7 @@ PATTERNS: list[tuple[str, str]] = [
     (r"([+−]\d+) points", "{0} pwynt"),
     (r"fewer than (\d+)", "llai na {0}"),
     (r"(\d+%) to (\d+%)", "{0} i {1}"),
+    (r"(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})", "{0} i {1}"),  # a period of dates, as heard labels it
     (r"1 minute", "1 munud"),
     (r"(\d+) minutes", "{0} munud"),
     (r"Improved: (.+)", "Wedi gwella: {0}"),

@@ -541,7 +541,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
         # Rendering is CPU work: keep it off the event loop so the bot stays responsive.
         [pdf] = await asyncio.to_thread(
             generate_report, h.engine, h.settings.service, period, Path(folder), ["pdf"], definitions, catalogue,
-            redact, load_targets(), h.settings.zone, h.settings.service_name, actor=f"staff:{me.id}")
+            redact, load_targets(), h.settings.zone, h.settings.report_name, actor=f"staff:{me.id}")
         await update.effective_message.reply_document(pdf.read_bytes(), filename=pdf.name,
                                                       caption=t("staff.report_ready", period=period.label))
 

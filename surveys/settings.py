@@ -91,3 +91,9 @@ class Settings(BaseSettings):
     @property
     def window(self) -> tuple[time, time]:
         return parse_window(self.send_window)
+
+    @property
+    def report_name(self) -> str | None:
+        """The name to head a report with: HEARD_SERVICE_NAME when set, else None (the name the
+        database holds for the service, not the generic default)."""
+        return self.service_name if "service_name" in self.model_fields_set else None

@@ -354,7 +354,7 @@ def test_distance_travelled(figures):
 
 
 def test_themes_counted_per_person_with_sentiment_and_redacted_quotes(figures):
-    assert figures.free_text_people == 7  # six young people and one parent wrote something
+    assert figures.free_text_people.count == 7  # six young people and one parent wrote something
     listened = figures.themes[0]
     # Five young people and one parent: 6 of 7 writers. Sentiment over its 6 comments: 4 positive, 1 negative.
     assert (listened.theme, listened.mentions.count, listened.mentions.n) == ("listened_to", 6, 7)
@@ -632,3 +632,62 @@ def test_distance_pairs_the_start_survey_with_the_exit_and_falls_back_to_the_fir
     assert (school.before.value, school.after.value) == (pytest.approx(3.5), pytest.approx(6.5))
     assert (school.change.value, school.change.n) == (pytest.approx(3.0), 10)
     assert (school.improved.count, school.improved.n) == (10, 10)
+
+
+def test_distance_hides_the_other_start_count_when_one_could_be_worked_out_from_the_pairs():
+    # Five start with the start survey, three from their first review: the report shows the 8 with both,
+    # so showing the 5 would give away the hidden 3 (8 - 5).
+    q = {("yp_start", "j_school"): DEFINITIONS["yp_review"].questions[0], **_DEF_QUESTIONS}
+    rows, answers = [], []
+
+    def rated(person, occasion, survey, day, value):
+        row = _row(len(rows) + 1, person=person, survey_id=survey, occasion=occasion, sent=day)
+        rows.append(row)
+        answers.append((row, AnswerRow(row.id, row.id, "j_school", str(value), None, None, None, (), at(day))))
+
+    for person in range(5):
+        rated(person, "start", "yp_start", "2025-11-03", 3)
+        rated(person, "exit", "yp_exit", "2026-08-03", 7)
+    for person in range(5, 8):
+        rated(person, "review:2026-02-02", "yp_review", "2026-02-02", 4)
+        rated(person, "exit", "yp_exit", "2026-08-03", 6)
+    (school,) = distance_figures(Q3, LONDON, answers, q)
+    assert school.improved.n == 8  # the people with both, shown
+    assert school.from_review.suppressed == SMALL
+    assert school.from_start.suppressed == SECONDARY and school.from_start.count is None
+
+
+def test_no_breakdowns_when_fewer_than_five_were_invited():
+    # Three boys, White, 14-15, on a referral order in North: a table listing only their groups would say so.
+    figures = _yp_figures([_row(i) for i in range(3)])
+    assert figures.sent.suppressed == SMALL
+    assert figures.breakdowns == []
+
+
+def test_a_few_raters_are_not_placed_in_their_groups():
+    # Ten invited, two gave a rating, both looked after: "fewer than 5" beside one group and "no ratings"
+    # beside the other would tell the board which group the two are in.
+    rows = [_row(i, looked_after=i < 5) for i in range(10)]
+    answers = [(rows[i], AnswerRow(i, rows[i].id, "listened", "4", None, None, None, (), at("2026-08-04")))
+               for i in range(2)]
+    looked_after = _by(_yp_figures(rows, answers), "looked_after")
+    assert [(f.label, f.n) for f in looked_after.response] == [("Looked after", 5), ("Not looked after", 5)]
+    assert [(f.label, f.suppressed) for f in looked_after.satisfaction] == [
+        ("Looked after", SMALL), ("Not looked after", SMALL)]
+
+
+def test_hidden_cells_that_add_up_to_their_small_count_take_another_with_them():
+    # 7 people: 6 "safer", 1 "no change", none else. Hiding "no change" and an empty cell still leaves
+    # 7 - 6 = 1 between them, and "fewer than 5" is at least 1: the one would be known exactly.
+    sizes = {"safer": 6, "no change": 1, "less safe": 0, "not sure": 0}
+    reasons = suppress_cells(sizes)
+    assert reasons["no change"] == SMALL and reasons["safer"] == SECONDARY
+    assert suppress_cells({"a": 1, "b": 1, "c": 6}) == {"a": SMALL, "b": SMALL, "c": SECONDARY}
+
+
+@given(st.dictionaries(st.sampled_from("abcdefg"), st.integers(0, 30), min_size=1))
+def test_no_small_cell_can_be_pinned_to_exactly_one(sizes):
+    reasons = suppress_cells(sizes)
+    small = [key for key, reason in reasons.items() if reason == SMALL]
+    hidden_total = sum(size for key, size in sizes.items() if reasons[key])
+    assert not small or hidden_total > len(small) or all(reasons.values())  # all hidden: nothing to subtract

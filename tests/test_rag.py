@@ -19,7 +19,9 @@ def test_every_rating_has_words_so_colour_is_not_the_only_signal():
 
 def test_a_suppressed_figure_is_grey_not_a_colour():
     assert rate(share("x", 4, 4), RESPONSE) == GREY
-    assert rate(Figure("x", "share", None, suppressed="secondary"), RESPONSE) == GREY
+    hidden = rate(Figure("x", "share", None, suppressed="secondary"), RESPONSE)
+    # enough people answered: it is hidden to protect a smaller group, not for want of answers
+    assert (hidden.colour, hidden.words) == ("grey", "Hidden to protect a small group")
 
 
 def test_packaged_targets_match_the_defaults():

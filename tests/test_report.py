@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import date, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -319,3 +320,111 @@ def test_the_pdf_is_tagged_for_screen_readers(report, tmp_path):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Tagged:\s+yes", info, re.M), info
     assert 'pdfuaid:part="1"' in subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True).stdout
+
+
+def test_a_quarter_with_a_few_people_says_so_and_shows_nothing_that_describes_them(engine):
+    from tests.test_aggregate import at
+
+    with session_scope(engine) as session:
+        build = Builder(session)
+        for i in range(3):  # three young people, all girls on a youth caution; two wrote a comment
+            person = build.person(build.case(disposal="Youth Caution", gender="Female", looked_after=True),
+                                  "young_person")
+            exit_survey = build.invite(person, "yp_exit", at("2026-08-03"))
+            build.answer(exit_survey, "listened", "4")
+            if i < 2:
+                build.answer(exit_survey, "better", text="more evening times", sentiment="neutral", score=0.0)
+    report = _q3_report(engine)
+    html = render_html(report)
+    assert [str(point) for point in report.key_points] == [
+        "We asked fewer than 5 young people this period, so their figures are not shown: with so few, they could "
+        "show who said what."]
+    section = _section(html, "3. Differences between groups of children")
+    assert "Fewer than 5 young people were invited this period, so their figures are not split into groups" in section
+    assert "Female" not in html and "Youth Caution" not in html and "Looked after" not in html
+    comments = _section(html, "6. What people told us in their own words")
+    assert "Fewer than 5 people wrote a comment this period. Each comment is coded" in comments
+    assert "2 people" not in comments
+    assert "No comments were written in Welsh this period." in comments
+    welsh = render_html(report, "cy")
+    assert "Cafodd llai na 5 o bobl ifanc eu gwahodd y cyfnod hwn" in welsh
+    assert "Gofynnon ni i lai na 5 o bobl ifanc y cyfnod hwn" in welsh
+    assert "Ysgrifennodd llai na 5 o bobl sylw yn y cyfnod hwn." in welsh
+
+
+def test_a_quote_is_said_to_come_from_one_person(report):
+    html, welsh = render_html(report), render_html(report, "cy")
+    assert "“[name] listened to me” <span class=\"muted\">– young person</span>" in html
+    assert "– young people" not in html
+    assert "– person ifanc</span>" in welsh and "– pobl ifanc" not in welsh
+
+
+def test_a_question_two_victim_surveys_ask_says_which_survey_each_table_is(engine, tmp_path):
+    from tests.report_fakes import definition, question
+    from tests.test_aggregate import at, q3_figures
+
+    checkin = definition("victim_checkin", "victim", "Checking in", [
+        question("call", "yesno", "Would you like a call from us?", callback=True)])
+    with session_scope(engine) as session:
+        build = Builder(session)
+        for i in range(12):  # six asked at two weeks (all said no), six at three months (all said yes)
+            survey, occasion, value = ("victim_checkin", "checkin:1", "no") if i < 6 else \
+                ("victim_followup", "followup:1", "yes")
+            asked = build.invite(build.person(build.case(), "victim", "V1"), survey, at("2026-08-10"), occasion=occasion)
+            build.answer(asked, "call", value)
+    from unittest import mock
+
+    with mock.patch.dict(DEFINITIONS, {"victim_checkin": checkin}):
+        report = build_report(q3_figures(engine), Targets(), "Riverside Youth Justice Service", date(2026, 10, 14))
+        section = _section(render_html(report), "7. Victims")
+        folder = write_csv(report, tmp_path)[0].parent
+    assert "The two-week check-in Would you like a call from us? (6 people)" in section
+    assert "The three-month follow-up Do you feel safer now?" in section  # its first question
+    assert section.count("Would you like a call from us? (6 people)") == 2
+    with (folder / "victims.csv").open(encoding="utf-8") as handle:
+        calls = {(r["survey"], r["answer"], r["count"]) for r in csv.DictReader(handle) if r["question"] == "call"}
+    assert calls == {("victim_checkin", "Yes", "0"), ("victim_checkin", "No", "6"),
+                     ("victim_followup", "Yes", "6"), ("victim_followup", "No", "0")}
+
+
+def test_no_chart_is_drawn_when_every_bar_would_be_hidden(engine):
+    from analysis.report import audience_chart
+    from tests.test_aggregate import at
+
+    with session_scope(engine) as session:
+        build = Builder(session)
+        for _ in range(3):
+            build.answer(build.invite(build.person(build.case(), "young_person"), "yp_exit", at("2026-08-03")),
+                         "listened", "4")
+    report = _q3_report(engine)
+    assert audience_chart(report) is None
+    assert "Bar charts of the response rate" not in render_html(report)
+
+
+def test_the_headline_note_says_grey_also_means_hidden_to_protect_a_small_group(report):
+    # the rating itself: tests/test_rag.py
+    assert "GREY not enough answers to rate (or hidden to protect a small group)" in render_html(report)
+
+
+def test_a_report_made_before_its_period_ends_says_the_figures_will_change(engine):
+    from tests.test_aggregate import build_hand_worked, q3_figures
+
+    build_hand_worked(engine)
+    figures = q3_figures(engine)
+    early = render_html(build_report(figures, Targets(), "Riverside", date(2026, 9, 1)))
+    assert "This period has not ended yet: these are the figures up to 1 September 2026, and they will change." in early
+    welsh = render_html(build_report(figures, Targets(), "Riverside", date(2026, 9, 1)), "cy")
+    assert "Nid yw'r cyfnod hwn wedi dod i ben eto: dyma'r ffigurau hyd at 1 Medi 2026" in unescape(welsh)
+    after = render_html(build_report(figures, Targets(), "Riverside", date(2026, 10, 1)))
+    assert "has not ended yet" not in after
+
+
+def test_the_headline_safeguarding_line_counts_alerts_not_people(report):
+    assert _row(render_html(report), "Safeguarding alerts taken").startswith(
+        "Safeguarding alerts taken by a duty worker within 30 minutes All 67% 30% to 90% 6 alerts RED")
+    assert "6 o rybuddion" in render_html(report, "cy")
+
+
+def test_one_alert_is_one_alert(engine):
+    report = _alerts_report(engine, [(10, "urgent")])
+    assert " 1 alert GREEN" in _row(render_html(report), "Safeguarding alerts taken")

@@ -106,3 +106,16 @@ def test_the_report_command_asks_for_an_upgrade_on_an_older_database(tmp_path, m
     monkeypatch.setenv("HEARD_DATABASE_URL", url)
     result = runner.invoke(app, ["report", "--period", "2026-Q3", "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "Run: heard db upgrade" in result.output
+
+
+def test_the_report_is_headed_with_the_services_own_name_unless_another_is_set(cli_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(analysis.report, "default_dependencies", lambda: (DEFINITIONS, CATALOGUE, redact))
+    monkeypatch.delenv("HEARD_SERVICE_NAME", raising=False)
+    populate_realistic(cli_db, young_people=40)  # the service is "Riverside Youth Justice Service"
+    args = ["report", "--period", "2026-Q3", "--format", "html"]
+    assert runner.invoke(app, [*args, "--out", str(tmp_path / "a")]).exit_code == 0
+    html = (tmp_path / "a" / "feedback-report-2026-Q3.html").read_text(encoding="utf-8")
+    assert "<title>Riverside Youth Justice Service:" in html
+    monkeypatch.setenv("HEARD_SERVICE_NAME", "Riverside and Dale YJS")
+    assert runner.invoke(app, [*args, "--out", str(tmp_path / "b")]).exit_code == 0
+    assert "<title>Riverside and Dale YJS:" in (tmp_path / "b" / "feedback-report-2026-Q3.html").read_text(encoding="utf-8")

@@ -54,6 +54,13 @@ def test_a_small_comment_cell_is_hidden_with_the_next_smallest():
     assert [c.suppressed for c in comment_shares(pairs).all()] == [None, "secondary", SMALL]
 
 
+def test_with_fewer_than_five_commenters_no_cell_is_marked_apart_from_the_others():
+    # Two people, both positive: "hidden to protect a small group" on an empty cell beside two "fewer than 5"
+    # marks it as not the one they are in.
+    pairs = [(_person(i), _comment(i, "positive")) for i in range(2)]
+    assert [c.suppressed for c in comment_shares(pairs).all()] == [SMALL, SMALL, SMALL]
+
+
 def test_a_negative_suggestion_still_counts_as_a_complaint_without_the_flag():
     pairs = [(_person(i), _comment(i, "negative", suggestion=False)) for i in range(6)]
     assert comment_shares(pairs).negative.count == 6

@@ -227,14 +227,15 @@ def test_the_real_surveys_give_the_report_their_welsh():
 def test_every_word_the_template_or_the_code_says_has_welsh():
     """A new English string in the template, or a new label in the figures, needs its Welsh too."""
     from analysis import aggregate
-    from analysis.rag import GREY
+    from analysis.rag import GREY, GREY_PROTECTED
     from analysis.report import AUDIENCE_LABELS, NO_ALERTS, TIER_LABELS
     from analysis.report_cy import report_strings, template_strings
 
     say = translator("cy")
     assert len(template_strings()) > 100 and [key for key in template_strings() if key not in REPORT_CY] == []
     words = [*AUDIENCE_LABELS.values(), *(label.lower() for label in AUDIENCE_LABELS.values()), *TIER_LABELS.values(),
-             GREY.words, NO_ALERTS.words, *aggregate.DIMENSIONS.values(), *aggregate.ONS_GROUPS, *aggregate.TIERS,
+             GREY.words, GREY_PROTECTED.words, NO_ALERTS.words,
+             *aggregate.DIMENSIONS.values(), *aggregate.ONS_GROUPS, *aggregate.TIERS,
              aggregate.ALL_MINORITY, aggregate.OTHER_GENDER, aggregate.NOT_RECORDED, aggregate.CALLBACK_PEOPLE,
              *aggregate.CALLBACK_OUTCOMES.values(), *(f"Comments {label.lower()}" for label in aggregate.COMMENT_LABELS),
              "Response rate", "Satisfied (average rating 4 or 5)", "Feel safer after our contact", "Asked for a call back",
@@ -246,3 +247,18 @@ def test_every_word_the_template_or_the_code_says_has_welsh():
              *(status.replace("_", " ").capitalize() for status in ("planned", "in_progress", "done"))]
     assert [word for word in words if say(word) == word and word != "SEND"] == []
     assert all(welsh for _, _, welsh in report_strings())  # so `heard surveys check` passes
+
+
+def test_every_disposal_the_demo_and_case_systems_use_has_welsh():
+    from analysis.report import QUOTE_BY, VICTIM_SURVEYS
+    from bot.sandbox.demo import DISPOSALS
+
+    say = translator("cy")
+    words = [*DISPOSALS, *QUOTE_BY.values(), *VICTIM_SURVEYS.values()]
+    assert "Community Resolution Plus" in words
+    assert [word for word in words if say(word) == word] == []
+
+
+def test_a_range_of_dates_is_named_in_welsh(realistic, tmp_path):
+    welsh = unescape(_render(realistic, tmp_path, "2026-07-01..2026-09-30", "cy"))
+    assert "2026-07-01 i 2026-09-30" in welsh and "2026-07-01 to 2026-09-30" not in welsh

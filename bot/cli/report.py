@@ -44,7 +44,7 @@ def report(period: str = typer.Option(..., help="A financial quarter like 2026-2
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True) as bar:
             task = bar.add_task("Starting", total=None)
             paths = generate_report(engine, settings.service, chosen_period, out, formats, definitions, catalogue,
-                                    redact, chosen_targets, settings.zone, settings.service_name,
+                                    redact, chosen_targets, settings.zone, settings.report_name,
                                     step=lambda words: bar.update(task, description=words), lang=lang)
     except ValueError as error:
         fail(str(error), 2)
