@@ -83,7 +83,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _tell_old_chat(context, started.moved_from, person.lang)
     if not person.linked or started.ask_language:
         return
-    if person.consent == Consent.pending:
+    if person.consent in (Consent.pending, Consent.declined):  # "No thanks" said: /start asks again
         await context.bot.send_message(chat_id, t("consent.question", person.lang),
                                        reply_markup=_consent_keyboard(person.lang))
     elif person.consent == Consent.given:

@@ -1,0 +1,96 @@
+"""The bot as its users meet it: a 14-year-old, a parent and a victim doing the odd things people do
+on a phone (changing their mind, sending a GIF, forwarding something), and staff typing commands
+in a hurry. Through the real bot over HTTP against the Bot API emulator; the database is checked after.
+
+What other files already cover is not repeated here: voice notes, stickers, photos, locations and
+contacts (test_journey.py), captions, edits and disclosures at a button question (test_screening.py),
+Welsh throughout (test_welsh.py).
+"""
+
+from __future__ import annotations
+
+from surveys.models import Answer, Audience, Consent, Invitation, InvitationStatus, Participant, Role
+from tests.bot_world import asks, buttons, world
+
+YP = ("YJ-24-0117", Audience.young_person)
+
+
+def _texts(user, last: int) -> list[str]:
+    return [m.get("text") or m.get("caption") or "" for m in user.messages[-last:]]
+
+
+# --- changing one's mind ---------------------------------------------------------------------
+
+async def test_no_thanks_then_start_asks_again_and_yes_sends_the_survey(db_url):
+    async with world(db_url) as w:
+        user = w.user(701, "Alex")
+        await w.link(user, w.invite(*YP))
+        await user.press("No thanks")
+        await w.settle()
+        assert "If you change your mind, send /start" in user.last_message["text"]
+
+        await user.send_command("/start")  # what they were told to do
+        await w.settle()
+        assert buttons(user.last_message) == ["Yes, that's OK", "No thanks"]
+        await user.press("Yes, that's OK")
+        await w.settle()
+        assert "Question 1 of" in user.last_message["text"]
+        [participant] = w.rows(Participant, Participant.chat_hash.is_not(None))
+        assert participant.consent == Consent.given
+
+
+async def test_no_thanks_twice_stays_no(db_url):
+    async with world(db_url) as w:
+        user = w.user(702, "Alex")
+        await w.link(user, w.invite(*YP))
+        await user.press("No thanks")
+        await w.settle()
+        await user.send_command("/start")
+        await w.settle()
+        await user.press("No thanks")
+        await w.settle()
+        assert "won't send you any questions" in user.last_message["text"]
+        await w.tick()
+        assert "Question" not in user.last_message["text"]
+        [participant] = w.rows(Participant, Participant.chat_hash.is_not(None))
+        assert participant.consent == Consent.declined
+
+
+async def test_stop_mid_survey_then_start_carries_on_from_the_same_question(db_url):
+    async with world(db_url) as w:
+        user = await w.join(703, *YP)
+        await user.press("🙂 4")
+        await w.settle()
+        await user.send_command("/stop")
+        await w.settle()
+        await user.press("Yes, stop")
+        await w.settle()
+        w.clock.advance(days=3)  # past the day-2 reminder, well inside the 14 days the survey is open
+
+        await user.send_command("/start")  # changed their mind
+        await w.settle()
+        welcome, question = _texts(user, 2)
+        assert "Welcome back" in welcome
+        assert "Question 2 of" in question  # where they were, the first answer kept
+        await user.press("😄 5")
+        await w.settle()
+        assert {a.question_id: a.value for a in w.rows(Answer)} == {"overall": "4", "listened": "5"}
+        [invitation] = w.rows(Invitation, Invitation.survey_id == "yp_exit", Invitation.sent_at.is_not(None))
+        assert invitation.status == InvitationStatus.started
+        report = await w.tick()  # no reminder straight after they came back
+        assert report.reminded == 0 and "Question 3 of" in user.last_message["text"]
+
+
+async def test_a_survey_that_ran_out_while_stopped_is_not_reopened(db_url):
+    async with world(db_url) as w:
+        user = await w.join(704, *YP)
+        await user.send_command("/stop")
+        await w.settle()
+        await user.press("Yes, stop")
+        await w.settle()
+        w.clock.advance(days=60)
+        await user.send_command("/start")
+        await w.settle()
+        assert "Welcome back" in user.last_message["text"]
+        [invitation] = w.rows(Invitation, Invitation.survey_id == "yp_exit", Invitation.sent_at.is_not(None))
+        assert invitation.status == InvitationStatus.cancelled
