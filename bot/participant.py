@@ -193,6 +193,8 @@ async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                delivery=Delivery(context.bot.id, update.update_id), definitions=h.definitions,
                                now=h.now(), analyse=h.analyse, shown=h.unsaved_shown.pop(chat_id, None))
     reply, lang = update.effective_message.reply_text, turn.lang
+    if turn.kind == TurnKind.continued:
+        return  # the rest of a long message (Telegram sent it in pieces): kept with the answer it finishes
     if turn.kind == TurnKind.repeat or (turn.kind == TurnKind.answered and turn.problem and disclosed):
         await _show(context, h, chat_id, turn, lang)  # re-delivered, or just disclosed
     elif turn.kind == TurnKind.answered:

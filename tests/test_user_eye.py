@@ -94,3 +94,55 @@ async def test_a_survey_that_ran_out_while_stopped_is_not_reopened(db_url):
         assert "Welcome back" in user.last_message["text"]
         [invitation] = w.rows(Invitation, Invitation.survey_id == "yp_exit", Invitation.sent_at.is_not(None))
         assert invitation.status == InvitationStatus.cancelled
+
+
+# --- a message too long for one Telegram message --------------------------------------------
+
+# Telegram's apps send a message of 5,000 characters as two: 4,096 characters, then the rest.
+FIVE_THOUSAND = ("my worker helped me sort out college and the meetings were mostly ok. " * 75)[:5000]
+FIRST_PIECE, REST = FIVE_THOUSAND[:4096], FIVE_THOUSAND[4096:]
+
+
+async def test_a_5000_character_last_answer_sent_in_two_pieces_is_kept_whole(db_url):
+    async with world(db_url) as w:
+        user = await w.join(710, *YP)
+        await w.skip_until(user, asks("anything else"))
+        await user.send_text(FIRST_PIECE)
+        await user.send_text(REST)
+        await w.settle()
+        assert "Thank you!" in user.last_message["text"]  # the survey's end, and nothing after it
+        assert not any("nobody will read this" in text for text in _texts(user, 3))
+        [answer] = w.rows(Answer, Answer.question_id == "anything_else")
+        assert answer.free_text == f"{FIRST_PIECE.strip()} {REST.strip()}"
+
+
+async def test_the_rest_of_a_long_answer_is_not_taken_as_the_next_answer(db_url):
+    async with world(db_url) as w:
+        user = await w.join(711, *YP)
+        await user.press("😢 1")  # a low score: "what could we do better?" comes later
+        await w.settle()
+        await w.skip_until(user, asks("better"))
+        await user.send_text(FIRST_PIECE)
+        await user.send_text(REST)
+        await w.settle()
+        assert "what we changed" in user.last_message["text"].lower()  # the yes/no question, waiting
+        assert not any("Please answer yes or no" in text for text in _texts(user, 3))
+        answers = {a.question_id: a for a in w.rows(Answer)}
+        assert answers["do_better"].free_text.endswith(REST.strip()) and "hear_what_changed" not in answers
+        await user.press("Yes")
+        await w.settle()
+        assert "anything else" in user.last_message["text"].lower()
+
+
+async def test_a_message_a_minute_after_a_long_answer_is_a_message_of_its_own(db_url):
+    async with world(db_url) as w:
+        user = await w.join(712, *YP)
+        await w.skip_until(user, asks("anything else"))
+        await user.send_text(FIRST_PIECE)
+        await w.settle()
+        w.clock.advance(minutes=1)
+        await user.send_text("ok bye")
+        await w.settle()
+        assert "nobody will read this" in user.last_message["text"]
+        [answer] = w.rows(Answer, Answer.question_id == "anything_else")
+        assert answer.free_text == FIRST_PIECE.strip()
