@@ -146,3 +146,39 @@ async def test_a_message_a_minute_after_a_long_answer_is_a_message_of_its_own(db
         assert "nobody will read this" in user.last_message["text"]
         [answer] = w.rows(Answer, Answer.question_id == "anything_else")
         assert answer.free_text == FIRST_PIECE.strip()
+
+
+# --- staff typing in a hurry ------------------------------------------------------------------
+
+async def _say(w, user, command: str) -> str:
+    before = len(user.messages)
+    await user.send_command(command)
+    await w.settle()
+    return "\n".join(m.get("text") or m.get("caption") or "" for m in user.messages[before:])
+
+
+async def test_staff_commands_take_a_case_reference_in_any_capitals_and_extra_spaces(db_url):
+    async with world(db_url) as w:
+        w.add_staff(720, Role.case_worker, "Kim")
+        w.add_staff(721, Role.victim_worker, "Lee")
+        kim, lee = w.user(720), w.user(721)
+        assert "start=" in await _say(w, kim, "/invite   yj-24-0117   Young_Person  ")
+        assert "Case YJ-24-0117" in await _say(w, kim, "/case yj-24-0117")
+        assert "The follow-up is ready" in await _say(w, lee, "/followup yj-24-0117 v1")  # V1 has no link yet
+
+
+async def test_a_case_or_person_that_is_not_there_gets_a_message_saying_what_to_type(db_url):
+    async with world(db_url) as w:
+        w.add_staff(722, Role.case_worker, "Kim")
+        w.add_staff(723, Role.victim_worker, "Lee")
+        kim, lee = w.user(722), w.user(723)
+        assert await _say(w, kim, "/invite YJ-99-9999 young_person") == (
+            "I can't find YJ-99-9999 young_person. Check the case reference, or import the case first.")
+        assert await _say(w, kim, "/case YJ-99-9999") == "There is no case YJ-99-9999 here."
+        # The case has two victims, V1 and V2: without saying which, the worker is told the choices.
+        said = await _say(w, lee, "/followup YJ-24-0117")
+        assert "V1, V2" in said and "/followup YJ-24-0117 V1" in said
+        said = await _say(w, lee, "/invite YJ-24-0117 victim V9")
+        assert "V1, V2" in said and "/invite YJ-24-0117 victim V1" in said
+        assert "Use: /followup" in await _say(w, lee, "/followup")
+        assert "Use: /case" in await _say(w, kim, "/case")
