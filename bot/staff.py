@@ -1,7 +1,7 @@
 """Handlers for staff: taking a safeguarding alert, and the staff commands.
 
-Every staff handler checks the role first; anyone without it gets the participant experience
-and never learns a staff command exists.
+Every staff handler checks the role first. Staff without it are told which roles it is for;
+anyone else gets the participant experience and never learns a staff command exists.
 """
 
 from __future__ import annotations
@@ -155,6 +155,11 @@ def staff_only(roles: set[Role]):
         async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             h = heard(context)
             me = await _call(h, staff_actions.who_is_asking, user_id=update.effective_user.id, allowed=roles)
+            if me is None and await h.transaction(roles_of, h.service_id, update.effective_user.id):
+                # Staff with other roles know staff commands exist: say who this one is for.
+                await _reply(update, t("staff.not_your_command", command=handler.__name__.removesuffix("_command"),
+                                       roles=_role_names(roles)))
+                return
             if me is None:
                 from bot.participant import unknown_command
                 await unknown_command(update, context)
@@ -163,6 +168,11 @@ def staff_only(roles: set[Role]):
         guarded.__name__ = handler.__name__
         return guarded
     return wrap
+
+
+def _role_names(roles: set[Role], lang: str = "en") -> str:
+    names = [t(f"staff.role_{role.value}", lang) for role in Role if role in roles]
+    return names[0] if len(names) == 1 else t("staff.and", lang, first=", ".join(names[:-1]), last=names[-1])
 
 
 async def _reply(update: Update, text: str, **kwargs) -> None:

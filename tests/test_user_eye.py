@@ -182,3 +182,18 @@ async def test_a_case_or_person_that_is_not_there_gets_a_message_saying_what_to_
         assert "V1, V2" in said and "/invite YJ-24-0117 victim V1" in said
         assert "Use: /followup" in await _say(w, lee, "/followup")
         assert "Use: /case" in await _say(w, kim, "/case")
+
+
+async def test_staff_without_the_role_are_told_who_a_command_is_for_and_others_learn_nothing(db_url):
+    async with world(db_url) as w:
+        w.add_staff(724, Role.duty, "Priya")
+        w.add_staff(725, Role.case_worker, "Kim")
+        priya, kim, stranger = w.user(724), w.user(725), w.user(726)
+        assert await _say(w, priya, "/case YJ-24-0117") == (
+            "Sorry, /case is only for admins, case workers and victim workers. "
+            "If you need it, ask your admin to add that role for you.")
+        assert "/report is only for admins and managers" in await _say(w, kim, "/report")
+        assert "/review is only for admins, managers and duty workers" in await _say(w, kim, "/review")
+        assert "Nothing is waiting for review" in await _say(w, priya, "/review")  # hers to use
+        said = await _say(w, stranger, "/case YJ-24-0117")
+        assert "I don't know that command" in said and "YJ-24-0117" not in said
