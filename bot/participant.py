@@ -293,11 +293,24 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply_then_resume(update, context, key)
 
 
+async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A forwarded message is someone else's words: screened like everything, never kept as an answer.
+
+    (Forwarded from the person's own account, it is theirs: taken like anything they type.)
+    """
+    message = update.effective_message
+    sender = getattr(message.forward_origin, "sender_user", None)
+    if message.text and sender is not None and sender.id == update.effective_user.id:
+        await text_sent(update, context)
+        return
+    await _reply_then_resume(update, context, None if disclosed_in(update, context) else "cannot_read.forwarded")
+
+
 def _kind_of(message) -> str:
     for kind in ("voice", "video_note", "sticker", "photo", "video", "animation", "audio", "document",
                  "location", "contact", "poll"):
         if getattr(message, kind, None):
-            return {"video_note": "video", "animation": "video", "audio": "voice", "poll": "other"}.get(kind, kind)
+            return {"video_note": "video", "audio": "voice", "poll": "other"}.get(kind, kind)
     return "other"
 
 

@@ -197,3 +197,54 @@ async def test_staff_without_the_role_are_told_who_a_command_is_for_and_others_l
         assert "Nothing is waiting for review" in await _say(w, priya, "/review")  # hers to use
         said = await _say(w, stranger, "/case YJ-24-0117")
         assert "I don't know that command" in said and "YJ-24-0117" not in said
+
+
+# --- things sent from elsewhere -------------------------------------------------------------
+
+async def test_a_gif_gets_a_friendly_word_and_the_question_again(db_url):
+    async with world(db_url) as w:
+        user = await w.join(730, *YP)
+        await user.send_animation()
+        await w.settle()
+        note, question = _texts(user, 2)
+        assert note == "Nice GIF! 😄 But I can only read words and button taps."
+        assert "Question 1 of" in question and buttons(user.last_message)[:1] == ["😢 1"]
+
+
+async def test_a_forwarded_message_is_not_kept_as_an_answer(db_url):
+    async with world(db_url) as w:
+        user = await w.join(731, *YP)
+        await w.skip_until(user, asks("anything else"))
+        await user.forward_text("well done on finishing your order, see you at the panel")
+        await w.settle()
+        note, question = _texts(user, 2)
+        assert "forwarded message" in note and "own words" in note
+        assert "anything else" in question.lower()
+        assert [a for a in w.rows(Answer) if a.free_text] == []
+        await user.send_text("my worker was sound")
+        await w.settle()
+        assert [a.free_text for a in w.rows(Answer) if a.free_text] == ["my worker was sound"]
+
+
+async def test_a_message_forwarded_from_their_own_account_is_their_answer(db_url):
+    async with world(db_url) as w:
+        user = await w.join(732, *YP)
+        await w.skip_until(user, asks("anything else"))
+        await user.forward_text("i wrote this earlier, the panel was fair", from_user=user.user)
+        await w.settle()
+        assert "Thank you!" in user.last_message["text"]
+        assert [a.free_text for a in w.rows(Answer) if a.free_text] == ["i wrote this earlier, the panel was fair"]
+
+
+async def test_a_worrying_forwarded_message_reaches_the_duty_worker_and_is_never_echoed(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900, "Priya")
+        user = await w.join(733, *YP)
+        threat = "you better watch yourself, we know where you live and we will stab you"
+        await user.forward_text(threat)
+        await w.settle()
+        replies = _texts(user, 2)
+        assert "0800 1111" in replies[0] and "Question 1 of" in replies[1]
+        assert not any("forwarded" in text or "stab" in text for text in replies)
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
