@@ -101,8 +101,8 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query, h = update.callback_query, heard(context)
     chat_id, agreed = update.effective_chat.id, query.data == "consent:yes"
     chosen = await _call(h, participants.choose_consent, chat_id=chat_id, agreed=agreed, now=h.now())
-    if not chosen.recorded:
-        await query.answer(t("survey.old_button"))
+    if not chosen.recorded:  # a second tap, or nobody linked here any more: nothing to show
+        await query.answer(t("button.old", chosen.person.lang))
         return
     await query.answer()
     await _edit_pressed(query, t("consent.given" if agreed else "consent.declined", chosen.person.lang))
@@ -126,7 +126,7 @@ async def language_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     lang = query.data.removeprefix("lang:")
     person = await _call(h, participants.choose_language, chat_id=chat_id, lang=lang, now=h.now())
     if not person.linked:
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         await _remove_buttons(query)
         return
     await query.answer()
@@ -167,9 +167,9 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                                    now=h.now(), analyse=h.analyse, shown=h.unsaved_shown.pop(chat_id, None))
     if turn.kind == TurnKind.forged:
         log.warning("refused a button that is not this person's to press (update %s)", update.update_id)
-        await query.answer(t("survey.old_button", turn.lang))
+        await query.answer(t("button.old", turn.lang))
     elif turn.kind == TurnKind.closed:
-        await query.answer(t("survey.closed", turn.lang))
+        await query.answer(t("problem.finished" if turn.problem == "finished" else "survey.closed", turn.lang))
         await _remove_buttons(query)
     elif turn.kind == TurnKind.repeat:
         await query.answer(t("survey.old_button", turn.lang))
@@ -361,7 +361,7 @@ async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     action, choice = query.data.split(":")
     person = await _call(h, participants.confirm, chat_id=chat_id, action=action, yes=choice == "yes", now=h.now())
     if not person.linked:
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         await _remove_buttons(query)
         return
     await query.answer()

@@ -46,12 +46,12 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
     match = ALERT_BUTTON.match(query.data or "")
     if match is None:
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         return
     taken = await _call(h, staff_actions.take_alert, alert_id=int(match.group(1)), user_id=user_id, now=h.now())
     if taken is None:
         log.warning("refused an alert button from someone without a duty role, or for another service")
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         return
     first, owner_name = taken.first, taken.owner_name
     when = taken.taken_at.astimezone(h.settings.zone).strftime("%H:%M")
@@ -560,7 +560,7 @@ async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
     opened = await h.transaction(open_alert)
     if opened is None:
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         return
     alert_id, text, cut = opened
     await query.answer()

@@ -289,8 +289,9 @@ def take_press(session: Session, *, service_id: int, chat_id: int, press: Press,
     participant, invitation, rows = found.participant, found.invitation, found.rows
     lang, audience = participant.language, participant.audience
     _remember_shown(invitation, shown)
-    if invitation.status not in OPEN:
-        return Turn(TurnKind.closed, lang, audience, invitation.id, invitation.survey_id)
+    if invitation.status not in OPEN:  # finished, or closed before it was: said differently
+        return Turn(TurnKind.closed, lang, audience, invitation.id, invitation.survey_id,
+                    problem="finished" if invitation.status == InvitationStatus.completed else None)
     definition = definitions[invitation.survey_id]
     answers = _as_answers(rows)
     step = engine.next_step(definition, answers)

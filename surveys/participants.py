@@ -161,7 +161,7 @@ def choose_consent(session: Session, *, service_id: int, chat_id: int, agreed: b
     participant = participant_for_chat(session, service_id, chat_id)
     # Someone who said "No thanks" may change their mind (they were told to send /start, which asks again).
     if participant is None or participant.consent not in (Consent.pending, Consent.declined):
-        return ConsentChosen(recorded=False)
+        return ConsentChosen(recorded=False, person=_whereabouts(session, participant, definitions))
     record_consent(session, participant, agreed, now)
     return ConsentChosen(True, agreed, _whereabouts(session, participant, definitions))
 

@@ -248,3 +248,41 @@ async def test_a_worrying_forwarded_message_reaches_the_duty_worker_and_is_never
         assert "0800 1111" in replies[0] and "Question 1 of" in replies[1]
         assert not any("forwarded" in text or "stab" in text for text in replies)
         assert "Possible safeguarding disclosure" in duty.last_message["text"]
+
+
+# --- old buttons --------------------------------------------------------------------------------
+
+async def test_a_button_from_a_finished_survey_says_they_finished_not_that_it_closed(db_url):
+    async with world(db_url) as w:
+        user = await w.join(740, *YP)
+        first = user.last_message
+        stale = first["reply_markup"]  # a copy of the question still on screen (a reminder repeats it)
+        await w.skip_until(user, lambda m: "Thank you!" in (m.get("text") or ""), limit=30)
+        first["reply_markup"] = stale
+        query_id = await user.press("🙂 4", message=first["message_id"])
+        await w.settle()
+        assert w.emu.callback_answers[query_id]["text"] == "You have already finished. Thank you for your answers!"
+        assert [a.value for a in w.rows(Answer, Answer.question_id == "overall")] == [None]  # skipped, kept
+
+
+async def test_old_buttons_that_lead_nowhere_do_not_promise_to_show_where_you_are(db_url):
+    async with world(db_url) as w:
+        user = w.user(741, "Alys")
+        await w.link(user, w.invite(*YP), "Cymraeg")
+        consent = user.last_message
+        yes = buttons(consent)[0]
+        await user.press(yes)
+        await w.settle()
+        consent["reply_markup"] = {"inline_keyboard": [[{"text": yes, "callback_data": "consent:yes"}]]}
+        query_id = await user.press(yes, message=consent["message_id"])  # a second tap on a slow phone
+        await w.settle()
+        assert w.emu.callback_answers[query_id]["text"] == "Mae'r botwm yna'n hen nawr."
+
+        question = user.last_message
+        await user.send_command("/delete")
+        await w.settle()
+        await user.press(buttons(user.last_message)[0])  # yes, delete
+        await w.settle()
+        query_id = await user.press(buttons(question)[0], message=question["message_id"])
+        await w.settle()
+        assert w.emu.callback_answers[query_id]["text"] == "That button is old now."
