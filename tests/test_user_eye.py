@@ -286,3 +286,21 @@ async def test_old_buttons_that_lead_nowhere_do_not_promise_to_show_where_you_ar
         query_id = await user.press(buttons(question)[0], message=question["message_id"])
         await w.settle()
         assert w.emu.callback_answers[query_id]["text"] == "That button is old now."
+
+
+# --- an adult victim hears adult words --------------------------------------------------------
+
+async def test_a_victim_who_sends_a_voice_note_sticker_or_gif_is_answered_without_jokes(db_url):
+    async with world(db_url) as w:
+        victim = await w.join(750, "YJ-24-0117", Audience.victim, "V1")
+        for send in (victim.send_voice, victim.send_sticker, victim.send_animation):
+            await send()
+            await w.settle()
+            note, question = _texts(victim, 2)
+            assert "Nice" not in note and "🙉" not in note and "😄" not in note, note
+            assert "typed words" in note or "type your reply" in note
+            assert "Question 1 of" in question
+        young_person = await w.join(751, *YP)  # a young person still gets the friendly version
+        await young_person.send_sticker()
+        await w.settle()
+        assert "Nice sticker! 😄" in _texts(young_person, 2)[0]
