@@ -304,3 +304,41 @@ async def test_a_victim_who_sends_a_voice_note_sticker_or_gif_is_answered_withou
         await young_person.send_sticker()
         await w.settle()
         assert "Nice sticker! 😄" in _texts(young_person, 2)[0]
+
+
+# --- Welsh throughout ---------------------------------------------------------------------------
+
+async def test_a_welsh_speaker_changes_their_mind_twice_and_a_worry_at_a_button_reaches_the_duty_worker(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900, "Priya")
+        user = w.user(760, "Cerys")
+        await w.link(user, w.invite(*YP), "Cymraeg")
+        await user.press("Dim diolch")
+        await w.settle()
+        await user.send_command("/start")
+        await w.settle()
+        assert buttons(user.last_message) == ["Ydy, mae hynny'n iawn", "Dim diolch"]
+        await user.press("Ydy, mae hynny'n iawn")
+        await w.settle()
+        await user.press("🙂 4")
+        await w.settle()
+        await user.send_command("/stop")
+        await w.settle()
+        await user.press("Ydw, stopio")
+        await w.settle()
+        await user.send_command("/start")
+        await w.settle()
+        welcome, question = _texts(user, 2)
+        assert "Croeso'n ôl" in welcome and "Cwestiwn 2 o 9" in question
+
+        worry = "Mae fy llystad yn fy nharo i"
+        await user.send_text(worry)  # typed while the 1 to 5 buttons are showing
+        await w.settle()
+        help_text, question = _texts(user, 2)
+        assert "Childline" in help_text and "0800 1111" in help_text and "Diolch" in help_text
+        assert "Cwestiwn 2 o 9" in question
+        assert not any("llystad" in m.get("text", "") for m in user.messages)  # never said back to them
+        assert not any("Anfonwch rif" in text for text in _texts(user, 3))  # and no telling-off
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+        assert [a.question_id for a in w.rows(Answer)] == ["overall"]
