@@ -342,3 +342,19 @@ async def test_a_welsh_speaker_changes_their_mind_twice_and_a_worry_at_a_button_
         assert not any("Anfonwch rif" in text for text in _texts(user, 3))  # and no telling-off
         assert "Possible safeguarding disclosure" in duty.last_message["text"]
         assert [a.question_id for a in w.rows(Answer)] == ["overall"]
+
+
+# --- /help for each person ----------------------------------------------------------------------
+
+async def test_help_points_a_parent_to_an_adult_helpline_and_everyone_to_language(db_url):
+    async with world(db_url) as w:
+        parent = await w.join(770, "YJ-24-0117", Audience.parent_carer)
+        young_person = await w.join(771, *YP)
+        for person in (parent, young_person):
+            await person.send_command("/help")
+            await w.settle()
+        parent_help, young_help = _texts(parent, 2)[0], _texts(young_person, 2)[0]
+        assert "116 123" in parent_help and "999" in parent_help and "Childline" not in parent_help
+        assert "Childline" in young_help and "0800 1111" in young_help
+        assert "/language" in parent_help and "/language" in young_help
+        assert "Question 1 of" in _texts(parent, 1)[0]  # and back to where they were
