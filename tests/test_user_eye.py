@@ -358,3 +358,20 @@ async def test_help_points_a_parent_to_an_adult_helpline_and_everyone_to_languag
         assert "Childline" in young_help and "0800 1111" in young_help
         assert "/language" in parent_help and "/language" in young_help
         assert "Question 1 of" in _texts(parent, 1)[0]  # and back to where they were
+
+
+# --- editing a message --------------------------------------------------------------------------
+
+async def test_fixing_a_typo_by_editing_is_not_told_its_first_try_was_kept(db_url):
+    async with world(db_url) as w:
+        user = await w.join(780, *YP)
+        sent = await user.send_text("fiev")  # not a number: refused, nothing kept
+        await w.settle()
+        await user.edit_text(sent, "five")
+        await w.settle()
+        note, question = _texts(user, 2)
+        assert "changed a message" in note and "keep" not in note  # it kept nothing
+        assert "Question 1 of" in question and w.rows(Answer) == []
+        await user.send_text("five")
+        await w.settle()
+        assert [a.value for a in w.rows(Answer)] == ["5"]
