@@ -239,8 +239,8 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
 
     h = heard(context)
     args = list(context.args or [])
-    force = bool(args) and args[-1].lower() in ("force", "--force")
-    args = args[:-1] if force else args
+    force = any(arg.lower() in ("force", "--force") for arg in args)  # wherever it was typed
+    args = [arg for arg in args if arg.lower() not in ("force", "--force")]
     channel = Channel(args.pop().lower()) if args and args[-1].lower() in {c.value for c in Channel} else Channel.telegram
     if len(args) not in (2, 3) or args[1].lower() not in {a.value for a in Audience}:
         await _reply(update, t("staff.invite_usage"))
@@ -595,7 +595,8 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     h = heard(context)
     try:
         start_month = h.settings.year_start_month
-        period = (parse_period(context.args[0], start_month) if context.args
+        # "2026-27 Q3", typed with a space, is 2026-27-Q3 (not the whole year with a word left over)
+        period = (parse_period("-".join(context.args), start_month) if context.args
                   else last_full_quarter(h.now(), h.settings.zone, start_month))
     except ValueError:
         await _reply(update, t("staff.report_usage"))

@@ -375,3 +375,18 @@ async def test_fixing_a_typo_by_editing_is_not_told_its_first_try_was_kept(db_ur
         await user.send_text("five")
         await w.settle()
         assert [a.value for a in w.rows(Answer)] == ["5"]
+
+
+async def test_force_anywhere_and_a_report_period_typed_with_a_space_are_understood(db_url):
+    async with world(db_url) as w:
+        w.add_staff(790, Role.case_worker, "Kim")
+        w.add_staff(791, Role.manager, "Jo")
+        kim, jo = w.user(790), w.user(791)
+        said = await _say(w, kim, "/invite YJ-24-0117 young_person force web")
+        assert "not set up yet" in said  # the web link is what stops it here, not a person called "force"
+        assert "Use: /report" in await _say(w, jo, "/report 2026-27-Q3 please")
+        before = len(jo.messages)
+        await jo.send_command("/report 2026-27 Q3")
+        await w.settle(timeout=60)
+        assert "Making the feedback report for 2026-27-Q3." in jo.messages[before]["text"]
+        assert jo.last_message["document"]["file_name"].endswith(".pdf")
