@@ -390,3 +390,28 @@ async def test_force_anywhere_and_a_report_period_typed_with_a_space_are_underst
         await w.settle(timeout=60)
         assert "Making the feedback report for 2026-27-Q3." in jo.messages[before]["text"]
         assert jo.last_message["document"]["file_name"].endswith(".pdf")
+
+
+# --- the rest of a 14-year-old's list, so it stays true -------------------------------------------
+
+async def test_start_again_or_an_old_link_mid_survey_and_only_emoji_lose_nothing(db_url):
+    async with world(db_url) as w:
+        user = await w.join(795, *YP)
+        await user.press("🙂 4")
+        await w.settle()
+        await user.send_command("/start")
+        await w.settle()
+        assert _texts(user, 2)[0] == "Hi again! 👋" and "Question 2 of" in _texts(user, 1)[0]
+        await user.send_command("/start not-a-real-code")
+        await w.settle()
+        assert "already set up" in _texts(user, 2)[0] and "Question 2 of" in _texts(user, 1)[0]
+        await user.send_text("😂😂😂")  # at a 1 to 5 question: a kind nudge, then the question again
+        await w.settle()
+        nudge, question = _texts(user, 2)
+        assert nudge == "Please send a number from 1 to 5, or tap a button." and "Question 2 of" in question
+        await w.skip_until(user, asks("anything else"))
+        await user.send_text("😂😂😂")  # at a question for their own words: it is their answer
+        await w.settle()
+        assert "Thank you!" in user.last_message["text"]
+        answers = {a.question_id: a for a in w.rows(Answer)}
+        assert answers["overall"].value == "4" and answers["anything_else"].free_text == "😂😂😂"
