@@ -58,7 +58,8 @@ async def refuse_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if chat.type != ChatType.CHANNEL:
         try:
-            await context.bot.send_message(chat.id, t("chat.private_only"))
+            # Nobody's language is known in a group: both, as the language question does.
+            await context.bot.send_message(chat.id, f'{t("chat.private_only")}\n\n{t("chat.private_only", "cy")}')
         except Exception:  # noqa: BLE001 - we are leaving anyway
             log.info("could not explain before leaving a group")
     try:

@@ -72,7 +72,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "code.used": "That link has been used already. Each link works once.\nIf you are stuck, ask your worker for a new one.",
         "code.expired": "Sorry, that link is too old now. 😕\nPlease ask your worker for a new one.",
         "code.too_many_tries": "That was a lot of tries. Please wait 15 minutes, then tap the link from your worker again.",
-        "chat.private_only": "Sorry, I only work in private chats. I am leaving this group now. 👋",
+        "chat.private_only": "Sorry, I only work in one-to-one chats, so I am leaving this group now. To talk to me, message me directly. 👋",
         # --- things we cannot read
         "cannot_read.voice": "Sorry, I can't listen to voice notes. 🙉 Could you type it instead?",
         "cannot_read.video": "Sorry, I can't watch videos. Could you type your answer instead?",
@@ -317,7 +317,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "code.used": "Mae'r ddolen yna wedi cael ei defnyddio'n barod. Dim ond unwaith mae pob dolen yn gweithio.\nOs ydych chi'n sownd, gofynnwch i'ch gweithiwr am un newydd.",
         "code.expired": "Mae'n ddrwg gen i, mae'r ddolen yna'n rhy hen nawr. 😕\nGofynnwch i'ch gweithiwr am un newydd.",
         "code.too_many_tries": "Roedd hynny'n llawer o gynigion. Arhoswch 15 munud, yna pwyswch y ddolen gan eich gweithiwr eto.",
-        "chat.private_only": "Mae'n ddrwg gen i, dim ond mewn sgyrsiau preifat rwy'n gweithio. Rwy'n gadael y grŵp yma nawr. 👋",
+        "chat.private_only": "Mae'n ddrwg gen i, dim ond mewn sgyrsiau un-i-un rwy'n gweithio, felly rwy'n gadael y grŵp yma nawr. I siarad â fi, anfonwch neges ata i'n uniongyrchol. 👋",
         "cannot_read.voice": "Mae'n ddrwg gen i, alla i ddim gwrando ar negeseuon llais. 🙉 Allech chi ei deipio yn lle?",
         "cannot_read.video": "Mae'n ddrwg gen i, alla i ddim gwylio fideos. Allech chi deipio eich ateb yn lle?",
         "cannot_read.sticker": "Sticer da! 😄 Ond dim ond geiriau a botymau galla i eu darllen.",

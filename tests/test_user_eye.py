@@ -415,3 +415,15 @@ async def test_start_again_or_an_old_link_mid_survey_and_only_emoji_lose_nothing
         assert "Thank you!" in user.last_message["text"]
         answers = {a.question_id: a for a in w.rows(Answer)}
         assert answers["overall"].value == "4" and answers["anything_else"].free_text == "😂😂😂"
+
+
+async def test_a_staff_command_in_a_group_says_to_message_the_bot_directly_and_shows_nothing(db_url):
+    async with world(db_url) as w:
+        w.add_staff(796, Role.case_worker, "Kim")
+        group = w.emu.group(-100796, "Team chat")
+        kim = group.member(796)
+        await kim.send_command("/due")
+        await w.settle()
+        [said] = [m["text"] for m in kim.messages]
+        assert "message me directly" in said and "anfonwch neges ata i" in said  # English and Welsh
+        assert "YJ-" not in said and group.left
