@@ -26,7 +26,8 @@ from surveys import staff_actions
 from surveys.staff_actions import Me, roles_of, staff_member
 from surveys.alert_delivery import mark_reachable, staff_user_ids
 from surveys.casework import audiences_seen_by
-from surveys.models import AlertTier, Audience, CallbackOutcome, Channel, Participant, Role, SafeguardingAlert
+from surveys.models import (AlertTier, Audience, CallbackOutcome, Channel, Consent, Participant, Role,
+                            SafeguardingAlert)
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -361,9 +362,14 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         await _reply(update, _not_found(typed, Audience.victim, f"/followup {typed.case_ref} {{ref}}"))
         return
 
-    def queue(session: Session) -> tuple[int, bool] | None:
-        """(participant, ready to receive it now) once the follow-up is queued; None for nobody to send to."""
+    def queue(session: Session) -> tuple[int, bool] | str | None:
+        """(participant, ready to receive it now) once the follow-up is queued; "not_wanted" for a victim who
+        said no, stopped or was erased (nothing is queued: it would never go, or go against their wish);
+        None for nobody to send to."""
         participant = find_participant(session, h.service_id, typed.case_ref, Audience.victim, typed.participant_ref)
+        if participant is not None and (participant.erased_at is not None or participant.opted_out_at is not None
+                                        or participant.consent == Consent.declined):
+            return "not_wanted"
         definition = next_victim_survey(session, participant, h.definitions) if participant else None
         if participant is None or definition is None:
             return None
@@ -373,6 +379,9 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         return participant.id, participant.chat_hash is not None and participant.consent == "given"
 
     queued = await h.transaction(queue)
+    if queued == "not_wanted":
+        await _reply(update, t("staff.followup_not_wanted", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
+        return
     if queued is None:
         await _reply(update, t("staff.no_such_person", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
         return

@@ -427,3 +427,22 @@ async def test_a_staff_command_in_a_group_says_to_message_the_bot_directly_and_s
         [said] = [m["text"] for m in kim.messages]
         assert "message me directly" in said and "anfonwch neges ata i" in said  # English and Welsh
         assert "YJ-" not in said and group.left
+
+
+async def test_a_follow_up_for_a_victim_who_stopped_or_said_no_is_not_queued_and_the_worker_is_told(db_url):
+    async with world(db_url) as w:
+        w.add_staff(797, Role.victim_worker, "Lee")
+        lee = w.user(797)
+        stopped = await w.join(798, "YJ-24-0117", Audience.victim, "V1")
+        await stopped.send_command("/stop")
+        await w.settle()
+        await stopped.press("Yes, stop")
+        await w.settle()
+        said_no = w.user(799)
+        await w.link(said_no, w.invite("YJ-24-0117", Audience.victim, "V2"))
+        await said_no.press("No thanks")
+        await w.settle()
+        for ref in ("V1", "V2"):
+            said = await _say(w, lee, f"/followup YJ-24-0117 {ref}")
+            assert said == f"YJ-24-0117 victim {ref} asked not to hear from us (or was erased), so the follow-up was not sent."
+        assert [i for i in w.rows(Invitation) if i.occasion.startswith("manual")] == []
