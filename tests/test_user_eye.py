@@ -9,7 +9,8 @@ Welsh throughout (test_welsh.py).
 
 from __future__ import annotations
 
-from surveys.models import Answer, Audience, Consent, Invitation, InvitationStatus, Participant, Role
+from surveys.models import (Answer, Audience, Consent, Invitation, InvitationStatus, Participant, Role,
+                            SafeguardingAlert)
 from tests.bot_world import asks, buttons, world
 
 YP = ("YJ-24-0117", Audience.young_person)
@@ -247,7 +248,12 @@ async def test_a_worrying_forwarded_message_reaches_the_duty_worker_and_is_never
         replies = _texts(user, 2)
         assert "0800 1111" in replies[0] and "Question 1 of" in replies[1]
         assert not any("forwarded" in text or "stab" in text for text in replies)
-        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+        alert = duty.last_message["text"]
+        assert "Possible safeguarding disclosure" in alert
+        # A threat they received, not one they made: the duty worker is told whose words these are.
+        assert "[A forwarded message: someone else wrote this, and they sent it on to us] you better watch" in alert
+        [stored] = w.rows(SafeguardingAlert)
+        assert stored.text.startswith("[A forwarded message") and stored.text.endswith(threat)
 
 
 # --- old buttons --------------------------------------------------------------------------------
