@@ -296,7 +296,7 @@ async def test_old_buttons_that_lead_nowhere_do_not_promise_to_show_where_you_ar
 
 # --- an adult victim hears adult words --------------------------------------------------------
 
-async def test_a_victim_who_sends_a_voice_note_sticker_or_gif_is_answered_without_jokes(db_url):
+async def test_a_victim_who_sends_a_voice_note_sticker_gif_or_contact_is_answered_as_an_adult(db_url):
     async with world(db_url) as w:
         victim = await w.join(750, "YJ-24-0117", Audience.victim, "V1")
         for send in (victim.send_voice, victim.send_sticker, victim.send_animation):
@@ -306,6 +306,10 @@ async def test_a_victim_who_sends_a_voice_note_sticker_or_gif_is_answered_withou
             assert "Nice" not in note and "🙉" not in note and "😄" not in note, note
             assert "typed words" in note or "type your reply" in note
             assert "Question 1 of" in question
+        await victim.send_contact()  # perhaps hoping to be called: told how to ask, not told off
+        await w.settle()
+        note = _texts(victim, 2)[0]
+        assert "Please don't" not in note and "have not kept them" in note and "call" in note
         young_person = await w.join(751, *YP)  # a young person still gets the friendly version
         await young_person.send_sticker()
         await w.settle()
