@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from html import escape
 
 import sqlalchemy as sa
-
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType

@@ -346,7 +346,7 @@ def take_typed(session: Session, *, service_id: int, chat_id: int, text: str, de
 # Telegram's apps send anything longer than 4,096 characters as several messages, a moment apart. A piece
 # that follows a typed answer this long, this soon, is the rest of that answer, not an answer to the
 # question shown since (nor a message "nobody will read" once the survey is over).
-LONG_PIECE = 3800  # characters: the apps cut near 4,096 UTF-16 units, at a space, so a piece may be shorter
+LONG_PIECE = 3800  # UTF-16 units: the apps cut near 4,096 of them, at a space, so a piece may be shorter
 PIECE_WITHIN = timedelta(seconds=15)  # the pieces come together; a person reading the next question takes longer
 MAX_PIECES_TEXT = 4 * engine.TEXT_LIMIT  # one long message, not a stream of them
 
@@ -361,7 +361,8 @@ def _long_answer_just_given(session: Session, participant: Participant, rows, no
             Invitation.participant_id == participant.id, Answer.free_text.is_not(None),
             Answer.answered_at >= now - PIECE_WITHIN).order_by(Answer.answered_at.desc()).limit(1)).all()
     latest = max(recent, key=lambda row: row.answered_at, default=None)
-    if latest is None or not LONG_PIECE <= len(latest.free_text) < MAX_PIECES_TEXT:
+    # Counted as Telegram counts (UTF-16 units: an emoji is two), so a long message full of emoji still counts.
+    if latest is None or not LONG_PIECE <= len(latest.free_text.encode("utf-16-le")) // 2 < MAX_PIECES_TEXT:
         return None
     return latest
 

@@ -456,3 +456,16 @@ async def test_a_follow_up_for_a_victim_who_stopped_or_said_no_is_not_queued_and
             said = await _say(w, lee, f"/followup YJ-24-0117 {ref}")
             assert said == f"YJ-24-0117 victim {ref} asked not to hear from us (or was erased), so the follow-up was not sent."
         assert [i for i in w.rows(Invitation) if i.occasion.startswith("manual")] == []
+
+
+async def test_a_long_answer_full_of_emoji_is_split_where_telegram_splits_it_and_kept_whole(db_url):
+    async with world(db_url) as w:
+        user = await w.join(712, *YP)
+        await w.skip_until(user, asks("anything else"))
+        first = "yes 😀😀😀😀 " * 300  # 2,700 characters, but 3,900 as Telegram counts them
+        assert len(first) < 3800 <= len(first.encode("utf-16-le")) // 2
+        await user.send_text(first)
+        await user.send_text("and that is all 😀")
+        await w.settle()
+        [answer] = w.rows(Answer, Answer.question_id == "anything_else")
+        assert answer.free_text == f"{first.strip()} and that is all 😀"
