@@ -82,6 +82,19 @@ async def test_stop_mid_survey_then_start_carries_on_from_the_same_question(db_u
         assert report.reminded == 0 and "Question 3 of" in user.last_message["text"]
 
 
+async def test_stop_then_no_go_back_changes_nothing_and_shows_the_question(db_url):
+    async with world(db_url) as w:
+        user = await w.join(705, *YP)
+        await user.send_command("/stop")
+        await w.settle()
+        await user.press("No, go back")
+        await w.settle()
+        kept, question = _texts(user, 2)
+        assert kept == "OK, nothing has changed." and "Question 1 of" in question
+        [participant] = w.rows(Participant, Participant.chat_hash.is_not(None))
+        assert participant.opted_out_at is None
+
+
 async def test_a_survey_that_ran_out_while_stopped_is_not_reopened(db_url):
     async with world(db_url) as w:
         user = await w.join(704, *YP)
