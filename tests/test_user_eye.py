@@ -482,3 +482,14 @@ async def test_a_long_answer_full_of_emoji_is_split_where_telegram_splits_it_and
         await w.settle()
         [answer] = w.rows(Answer, Answer.question_id == "anything_else")
         assert answer.free_text == f"{first.strip()} and that is all 😀"
+
+
+async def test_a_parent_is_told_their_childs_case_worker_sees_their_answers_not_their_own(db_url):
+    async with world(db_url) as w:
+        parent = w.user(772, "Sam")
+        await w.link(parent, w.invite("YJ-24-0117", Audience.parent_carer))
+        welcome = _texts(parent, 2)[0]
+        assert "Your child's case worker and the team's admin" in welcome and "Your case worker" not in welcome
+        young_person = w.user(773, "Alex")
+        await w.link(young_person, w.invite(*YP))
+        assert "Your case worker and the team's admin" in _texts(young_person, 2)[0]
