@@ -3,8 +3,9 @@ on a phone (changing their mind, sending a GIF, forwarding something), and staff
 in a hurry. Through the real bot over HTTP against the Bot API emulator; the database is checked after.
 
 What other files already cover is not repeated here: voice notes, stickers, photos, locations and
-contacts (test_journey.py), captions, edits and disclosures at a button question (test_screening.py),
-Welsh throughout (test_welsh.py).
+contacts for a young person (test_journey.py), captions, edits and disclosures at a button question
+(test_screening.py), a whole Welsh journey (test_welsh.py); the Welsh test here is about changing
+one's mind and a worry typed at a button.
 """
 
 from __future__ import annotations
