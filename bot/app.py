@@ -91,6 +91,7 @@ def register_handlers(application: Application) -> None:
     add(CommandHandler("stop", participant.stop_command, filters=PRIVATE))
     add(CommandHandler("delete", participant.delete_command, filters=PRIVATE))
     staff.register(application)
+    add(MessageHandler(filters.FORWARDED & PRIVATE, participant.forwarded))
     add(MessageHandler(filters.COMMAND & PRIVATE, participant.unknown_command))
     add(MessageHandler(filters.TEXT & PRIVATE, participant.text_sent))
     add(MessageHandler(~filters.TEXT & PRIVATE & ~filters.StatusUpdate.ALL, participant.not_text))

@@ -58,7 +58,8 @@ async def refuse_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if chat.type != ChatType.CHANNEL:
         try:
-            await context.bot.send_message(chat.id, t("chat.private_only"))
+            # Nobody's language is known in a group: both, as the language question does.
+            await context.bot.send_message(chat.id, f'{t("chat.private_only")}\n\n{t("chat.private_only", "cy")}')
         except Exception:  # noqa: BLE001 - we are leaving anyway
             log.info("could not explain before leaving a group")
     try:
@@ -83,7 +84,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _tell_old_chat(context, started.moved_from, person.lang)
     if not person.linked or started.ask_language:
         return
-    if person.consent == Consent.pending:
+    if person.consent in (Consent.pending, Consent.declined):  # "No thanks" said: /start asks again
         await context.bot.send_message(chat_id, t("consent.question", person.lang),
                                        reply_markup=_consent_keyboard(person.lang))
     elif person.consent == Consent.given:
@@ -101,8 +102,8 @@ async def consent_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query, h = update.callback_query, heard(context)
     chat_id, agreed = update.effective_chat.id, query.data == "consent:yes"
     chosen = await _call(h, participants.choose_consent, chat_id=chat_id, agreed=agreed, now=h.now())
-    if not chosen.recorded:
-        await query.answer(t("survey.old_button"))
+    if not chosen.recorded:  # a second tap, or nobody linked here any more: nothing to show
+        await query.answer(t("button.old", chosen.person.lang))
         return
     await query.answer()
     await _edit_pressed(query, t("consent.given" if agreed else "consent.declined", chosen.person.lang))
@@ -126,7 +127,7 @@ async def language_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     lang = query.data.removeprefix("lang:")
     person = await _call(h, participants.choose_language, chat_id=chat_id, lang=lang, now=h.now())
     if not person.linked:
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         await _remove_buttons(query)
         return
     await query.answer()
@@ -167,9 +168,9 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                                    now=h.now(), analyse=h.analyse, shown=h.unsaved_shown.pop(chat_id, None))
     if turn.kind == TurnKind.forged:
         log.warning("refused a button that is not this person's to press (update %s)", update.update_id)
-        await query.answer(t("survey.old_button", turn.lang))
+        await query.answer(t("button.old", turn.lang))
     elif turn.kind == TurnKind.closed:
-        await query.answer(t("survey.closed", turn.lang))
+        await query.answer(t("problem.finished" if turn.problem == "finished" else "survey.closed", turn.lang))
         await _remove_buttons(query)
     elif turn.kind == TurnKind.repeat:
         await query.answer(t("survey.old_button", turn.lang))
@@ -193,6 +194,8 @@ async def text_sent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                delivery=Delivery(context.bot.id, update.update_id), definitions=h.definitions,
                                now=h.now(), analyse=h.analyse, shown=h.unsaved_shown.pop(chat_id, None))
     reply, lang = update.effective_message.reply_text, turn.lang
+    if turn.kind == TurnKind.continued:
+        return  # the rest of a long message (Telegram sent it in pieces): kept with the answer it finishes
     if turn.kind == TurnKind.repeat or (turn.kind == TurnKind.answered and turn.problem and disclosed):
         await _show(context, h, chat_id, turn, lang)  # re-delivered, or just disclosed
     elif turn.kind == TurnKind.answered:
@@ -291,11 +294,24 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply_then_resume(update, context, key)
 
 
+async def forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A forwarded message is someone else's words: screened like everything, never kept as an answer.
+
+    (Forwarded from the person's own account, it is theirs: taken like anything they type.)
+    """
+    message = update.effective_message
+    sender = getattr(message.forward_origin, "sender_user", None)
+    if message.text and sender is not None and sender.id == update.effective_user.id:
+        await text_sent(update, context)
+        return
+    await _reply_then_resume(update, context, None if disclosed_in(update, context) else "cannot_read.forwarded")
+
+
 def _kind_of(message) -> str:
     for kind in ("voice", "video_note", "sticker", "photo", "video", "animation", "audio", "document",
                  "location", "contact", "poll"):
         if getattr(message, kind, None):
-            return {"video_note": "video", "animation": "video", "audio": "voice", "poll": "other"}.get(kind, kind)
+            return {"video_note": "video", "audio": "voice", "poll": "other"}.get(kind, kind)
     return "other"
 
 
@@ -346,7 +362,7 @@ async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     action, choice = query.data.split(":")
     person = await _call(h, participants.confirm, chat_id=chat_id, action=action, yes=choice == "yes", now=h.now())
     if not person.linked:
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         await _remove_buttons(query)
         return
     await query.answer()

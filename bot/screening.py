@@ -69,11 +69,23 @@ async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYP
     if person is not None and person.participant_id is None:
         await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
         return
-    stored = await _store(h, chat.id, text, flag)
+    said = _as_the_duty_worker_reads_it(update, text)
+    stored = await _store(h, chat.id, said, flag)
     if stored is None:
-        await _when_storing_failed(context, h, chat.id, text, flag, person)
+        await _when_storing_failed(context, h, chat.id, said, flag, person)
         return
     await _help_then_tell(context, h, stored)
+
+
+def _as_the_duty_worker_reads_it(update: Update, text: str) -> str:
+    """The alert's text: a forwarded message is marked as someone else's words, because a threat a
+    child received reads very differently from one they made."""
+    message = update.message or update.edited_message
+    origin = getattr(message, "forward_origin", None)
+    sender = getattr(origin, "sender_user", None)
+    if origin is None or (sender is not None and update.effective_user and sender.id == update.effective_user.id):
+        return text
+    return f"{t('alert.forwarded')} {text}"
 
 
 class _Writer:

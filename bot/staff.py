@@ -1,7 +1,7 @@
 """Handlers for staff: taking a safeguarding alert, and the staff commands.
 
-Every staff handler checks the role first; anyone without it gets the participant experience
-and never learns a staff command exists.
+Every staff handler checks the role first. Staff without it are told which roles it is for;
+anyone else gets the participant experience and never learns a staff command exists.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import dataclass
 from html import escape
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -23,7 +25,8 @@ from surveys import staff_actions
 from surveys.staff_actions import Me, roles_of, staff_member
 from surveys.alert_delivery import mark_reachable, staff_user_ids
 from surveys.casework import audiences_seen_by
-from surveys.models import AlertTier, Audience, CallbackOutcome, Channel, Participant, Role, SafeguardingAlert
+from surveys.models import (AlertTier, Audience, CallbackOutcome, Channel, Consent, Participant, Role,
+                            SafeguardingAlert)
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -43,12 +46,12 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     query, h, user_id = update.callback_query, heard(context), update.effective_user.id
     match = ALERT_BUTTON.match(query.data or "")
     if match is None:
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         return
     taken = await _call(h, staff_actions.take_alert, alert_id=int(match.group(1)), user_id=user_id, now=h.now())
     if taken is None:
         log.warning("refused an alert button from someone without a duty role, or for another service")
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         return
     first, owner_name = taken.first, taken.owner_name
     when = taken.taken_at.astimezone(h.settings.zone).strftime("%H:%M")
@@ -152,6 +155,11 @@ def staff_only(roles: set[Role]):
         async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             h = heard(context)
             me = await _call(h, staff_actions.who_is_asking, user_id=update.effective_user.id, allowed=roles)
+            if me is None and await h.transaction(roles_of, h.service_id, update.effective_user.id):
+                # Staff with other roles know staff commands exist: say who this one is for.
+                await _reply(update, t("staff.not_your_command", command=handler.__name__.removesuffix("_command"),
+                                       roles=_role_names(roles)))
+                return
             if me is None:
                 from bot.participant import unknown_command
                 await unknown_command(update, context)
@@ -162,8 +170,56 @@ def staff_only(roles: set[Role]):
     return wrap
 
 
+def _role_names(roles: set[Role], lang: str = "en") -> str:
+    names = [t(f"staff.role_{role.value}", lang) for role in Role if role in roles]
+    return names[0] if len(names) == 1 else t("staff.and", lang, first=", ".join(names[:-1]), last=names[-1])
+
+
 async def _reply(update: Update, text: str, **kwargs) -> None:
     await update.effective_message.reply_text(text, **kwargs)
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """A case (and person) as a worker typed them on a phone, matched to what was imported."""
+
+    case_ref: str  # as imported, when one case matches whatever the capitals; else as typed
+    participant_ref: str  # likewise, among that case's people of the audience
+    refs: list[str] | None  # the references of the case's people of the audience; None: no such case
+
+
+def _as_imported(session: Session, service_id: int, case_ref: str, audience: Audience | None = None,
+                 participant_ref: str = "") -> _Typed:
+    """"yj-24-0117" finds YJ-24-0117, and "v1" finds V1, unless two of them differ only in capitals."""
+    from surveys.models import Case
+    from surveys.text import clean_text
+
+    case_ref, participant_ref = clean_text(case_ref), clean_text(participant_ref)
+    cases = session.exec(select(Case.id, Case.case_ref).where(
+        Case.service_id == service_id, sa.func.lower(Case.case_ref) == case_ref.lower())).all()
+    case = next((c for c in cases if c.case_ref == case_ref), cases[0] if len(cases) == 1 else None)
+    if case is None:
+        return _Typed(case_ref, participant_ref, None)
+    refs = [] if audience is None else sorted(session.exec(select(Participant.participant_ref).where(
+        Participant.case_id == case.id, Participant.audience == audience)).all())
+    same = [ref for ref in refs if ref.lower() == participant_ref.lower()]
+    if participant_ref not in same and len(same) == 1:
+        participant_ref = same[0]
+    return _Typed(case.case_ref, participant_ref, refs)
+
+
+def _who(case_ref: str, audience: Audience, participant_ref: str) -> str:
+    return escape(f"{case_ref} {audience.value} {participant_ref}".strip())
+
+
+def _not_found(typed: _Typed, audience: Audience, example: str) -> str:
+    """Why nobody was found: no such case, or the person needs (another) reference, with the ones there are."""
+    who = _who(typed.case_ref, audience, typed.participant_ref)
+    named = [ref for ref in typed.refs or [] if ref]
+    if not named:
+        return t("staff.no_such_person", who=who)
+    return t("staff.which_person", who=who, audience=audience.value, case_ref=escape(typed.case_ref),
+             refs=escape(", ".join(named)), example=escape(example.format(ref=named[0])))
 
 
 def _list(lines, empty: str, zone) -> str:
@@ -183,27 +239,32 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
 
     h = heard(context)
     args = list(context.args or [])
-    force = bool(args) and args[-1].lower() in ("force", "--force")
-    args = args[:-1] if force else args
+    force = any(arg.lower() in ("force", "--force") for arg in args)  # wherever it was typed
+    args = [arg for arg in args if arg.lower() not in ("force", "--force")]
     channel = Channel(args.pop().lower()) if args and args[-1].lower() in {c.value for c in Channel} else Channel.telegram
-    if len(args) not in (2, 3) or args[1] not in {a.value for a in Audience}:
+    if len(args) not in (2, 3) or args[1].lower() not in {a.value for a in Audience}:
         await _reply(update, t("staff.invite_usage"))
         return
-    case_ref, audience, participant_ref = args[0], Audience(args[1]), (args[2] if len(args) == 3 else "")
+    case_ref, audience, participant_ref = args[0], Audience(args[1].lower()), (args[2] if len(args) == 3 else "")
     if audience not in audiences_seen_by(set(me.roles)):
         # Only the role that covers this audience counts: a victim worker who is also a manager
         # still invites victims only.
         await _reply(update, t("staff.victims_only" if Role.victim_worker in me.roles else "staff.not_your_audience"))
         return
+    typed = await h.transaction(_as_imported, h.service_id, case_ref, audience, participant_ref)
+    if typed.refs is None or typed.participant_ref not in typed.refs:
+        await _reply(update, _not_found(typed, audience, f"/invite {typed.case_ref} {audience.value} {{ref}}"))
+        return
+    case_ref, participant_ref = typed.case_ref, typed.participant_ref
     if channel != Channel.telegram:
         await _invite_by_link(update, h, me, case_ref, audience, participant_ref, channel, force)
         return
     linked, code = await h.transaction(_new_invite, h, me, case_ref, audience, participant_ref, force=force)
     if linked:
-        await _reply(update, t("staff.invite_usage_force", who=escape(f"{case_ref} {audience.value} {participant_ref}".strip())))
+        await _reply(update, t("staff.invite_usage_force", who=_who(case_ref, audience, participant_ref)))
         return
     if code is None:
-        await _reply(update, t("staff.no_such_person", who=escape(f"{case_ref} {audience.value} {participant_ref}")))
+        await _reply(update, t("staff.no_such_person", who=_who(case_ref, audience, participant_ref)))
         return
     link = deep_link(context.bot.username, code)
     await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_link", link=link,
@@ -217,7 +278,7 @@ async def _invite_by_link(update: Update, h: Heard, me: Me, case_ref: str, audie
     from bot.notify import NotifyFailure, compose, sender_for, web_link
     from surveys.link_invites import Refused, invite_by_link
 
-    who = escape(f"{case_ref} {audience.value} {participant_ref}".strip())
+    who = _who(case_ref, audience, participant_ref)
     if not h.settings.public_url or (channel != Channel.web and sender_for(h) is None):
         await _reply(update, t("staff.invite_not_set_up"))
         return
@@ -295,10 +356,19 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     if len(args) not in (1, 2):
         await _reply(update, t("staff.followup_usage"))
         return
+    typed = await h.transaction(_as_imported, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
+    if typed.refs is None or typed.participant_ref not in typed.refs:
+        await _reply(update, _not_found(typed, Audience.victim, f"/followup {typed.case_ref} {{ref}}"))
+        return
 
-    def queue(session: Session) -> tuple[int, bool] | None:
-        """(participant, ready to receive it now) once the follow-up is queued; None for nobody to send to."""
-        participant = find_participant(session, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
+    def queue(session: Session) -> tuple[int, bool] | str | None:
+        """(participant, ready to receive it now) once the follow-up is queued; "not_wanted" for a victim who
+        said no, stopped or was erased (nothing is queued: it would never go, or go against their wish);
+        None for nobody to send to."""
+        participant = find_participant(session, h.service_id, typed.case_ref, Audience.victim, typed.participant_ref)
+        if participant is not None and (participant.erased_at is not None or participant.opted_out_at is not None
+                                        or participant.consent == Consent.declined):
+            return "not_wanted"
         definition = next_victim_survey(session, participant, h.definitions) if participant else None
         if participant is None or definition is None:
             return None
@@ -308,8 +378,11 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         return participant.id, participant.chat_hash is not None and participant.consent == "given"
 
     queued = await h.transaction(queue)
+    if queued == "not_wanted":
+        await _reply(update, t("staff.followup_not_wanted", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
+        return
     if queued is None:
-        await _reply(update, t("staff.no_such_person", who=escape(" ".join(args) + " victim")))
+        await _reply(update, t("staff.no_such_person", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
         return
     participant_id, ready = queued
     await _reply(update, t("staff.followup_queued" if ready else "staff.followup_waiting"))
@@ -422,7 +495,7 @@ async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: M
     if len(context.args or []) != 1:
         await _reply(update, t("staff.case_usage"))
         return
-    case_ref = context.args[0]
+    case_ref = (await h.transaction(_as_imported, h.service_id, context.args[0])).case_ref
 
     def look(session: Session):
         case = find_case(session, h.service_id, case_ref)
@@ -495,7 +568,7 @@ async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
     opened = await h.transaction(open_alert)
     if opened is None:
-        await query.answer(t("survey.old_button"))
+        await query.answer(t("button.old"))
         return
     alert_id, text, cut = opened
     await query.answer()
@@ -530,7 +603,8 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     h = heard(context)
     try:
         start_month = h.settings.year_start_month
-        period = (parse_period(context.args[0], start_month) if context.args
+        # "2026-27 Q3", typed with a space, is 2026-27-Q3 (not the whole year with a word left over)
+        period = (parse_period("-".join(context.args), start_month) if context.args
                   else last_full_quarter(h.now(), h.settings.zone, start_month))
     except ValueError:
         await _reply(update, t("staff.report_usage"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -102,10 +102,7 @@ def _apply(session: Session, participant: Participant, invitation: Invitation, d
         row = rows[question_id] = row or Answer(invitation_id=invitation.id, question_id=question_id)
         _fill(row, question, answer, now)
         if question.type == "text" and answer.value and not answer.skipped:
-            findings = analyse(answer.value, question, participant.audience)
-            row.sentiment, row.sentiment_score = findings.sentiment, findings.score
-            row.themes = ";".join(findings.themes)
-            row.suggestion, row.best_theme = findings.suggestion, findings.best_theme
+            _score(row, question, answer.value, participant.audience, analyse)
         if new:
             _insert(session, row)
         reason = contact_reason(question, answer)
@@ -126,6 +123,13 @@ def _apply(session: Session, participant: Participant, invitation: Invitation, d
         invitation.started_at = now
     session.flush()
     return response
+
+
+def _score(row: Answer, question, text: str, audience, analyse: Analyser) -> None:
+    findings = analyse(text, question, audience)
+    row.sentiment, row.sentiment_score = findings.sentiment, findings.score
+    row.themes = ";".join(findings.themes)
+    row.suggestion, row.best_theme = findings.suggestion, findings.best_theme
 
 
 _ANSWER_COLUMNS = ("invitation_id", "question_id", "value", "free_text", "skipped", "complete", "sentiment",
@@ -230,6 +234,7 @@ class TurnKind(StrEnum):
     language_first = "language_first"  # linked, but has not chosen English or Cymraeg yet
     consent_first = "consent_first"  # linked, but has not said yes to taking part
     no_survey = "no_survey"  # nothing open to answer
+    continued = "continued"  # the next piece of a long message, added to the answer it continues
 
 
 @dataclass(frozen=True)
@@ -284,8 +289,9 @@ def take_press(session: Session, *, service_id: int, chat_id: int, press: Press,
     participant, invitation, rows = found.participant, found.invitation, found.rows
     lang, audience = participant.language, participant.audience
     _remember_shown(invitation, shown)
-    if invitation.status not in OPEN:
-        return Turn(TurnKind.closed, lang, audience, invitation.id, invitation.survey_id)
+    if invitation.status not in OPEN:  # finished, or closed before it was: said differently
+        return Turn(TurnKind.closed, lang, audience, invitation.id, invitation.survey_id,
+                    problem="finished" if invitation.status == InvitationStatus.completed else None)
     definition = definitions[invitation.survey_id]
     answers = _as_answers(rows)
     step = engine.next_step(definition, answers)
@@ -312,8 +318,14 @@ def take_typed(session: Session, *, service_id: int, chat_id: int, text: str, de
     if participant.consent == Consent.pending:
         first = TurnKind.language_first if participant.language_chosen_at is None else TurnKind.consent_first
         return Turn(first, lang, audience)
-    if participant.consent != Consent.given or invitation is None:
+    if participant.consent != Consent.given:
         return Turn(TurnKind.no_survey, lang, audience)
+    if invitation is None:  # the long answer may have been the survey's last
+        long_answer = _long_answer_just_given(session, participant, None, now)
+        if long_answer is None or not first_time(session, delivery, now=now):
+            return Turn(TurnKind.no_survey, lang, audience)
+        _carry_on(session, long_answer, participant, definitions, text, now=now, analyse=analyse)
+        return Turn(TurnKind.continued, lang, audience)
     _remember_shown(invitation, shown)
     definition = definitions[invitation.survey_id]
     answers = _as_answers(rows)
@@ -322,8 +334,48 @@ def take_typed(session: Session, *, service_id: int, chat_id: int, text: str, de
         current = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
         return Turn(TurnKind.repeat, lang, audience, invitation.id, invitation.survey_id, current, step, step,
                     question_message_id=invitation.message_id)
+    long_answer = _long_answer_just_given(session, participant, rows.values(), now)
+    if long_answer is not None:
+        _carry_on(session, long_answer, participant, definitions, text, now=now, analyse=analyse)
+        invitation.last_activity_at = now
+        return Turn(TurnKind.continued, lang, audience, invitation.id, invitation.survey_id)
     return _answer(session, participant, invitation, definition, rows, answers, step, engine.Reply(text),
                    now=now, analyse=analyse)
+
+
+# Telegram's apps send anything longer than 4,096 characters as several messages, a moment apart. A piece
+# that follows a typed answer this long, this soon, is the rest of that answer, not an answer to the
+# question shown since (nor a message "nobody will read" once the survey is over).
+LONG_PIECE = 3800  # UTF-16 units: the apps cut near 4,096 of them, at a space, so a piece may be shorter
+PIECE_WITHIN = timedelta(seconds=15)  # the pieces come together; a person reading the next question takes longer
+MAX_PIECES_TEXT = 4 * engine.TEXT_LIMIT  # one long message, not a stream of them
+
+
+def _long_answer_just_given(session: Session, participant: Participant, rows, now: datetime) -> Answer | None:
+    """The typed answer this message is the next piece of, if any: from the open survey's ``rows``, or
+    (``rows`` None: the survey just ended) the person's latest typed answer."""
+    if rows is not None:
+        recent = [row for row in rows if row.free_text is not None and row.answered_at >= now - PIECE_WITHIN]
+    else:
+        recent = session.exec(select(Answer).join(Invitation, Invitation.id == Answer.invitation_id).where(
+            Invitation.participant_id == participant.id, Answer.free_text.is_not(None),
+            Answer.answered_at >= now - PIECE_WITHIN).order_by(Answer.answered_at.desc()).limit(1)).all()
+    latest = max(recent, key=lambda row: row.answered_at, default=None)
+    # Counted as Telegram counts (UTF-16 units: an emoji is two), so a long message full of emoji still counts.
+    if latest is None or not LONG_PIECE <= len(latest.free_text.encode("utf-16-le")) // 2 < MAX_PIECES_TEXT:
+        return None
+    return latest
+
+
+def _carry_on(session: Session, row: Answer, participant: Participant, definitions: dict, text: str, *,
+              now: datetime, analyse: Analyser) -> None:
+    """Add the next piece to a long typed answer, and score the whole of it again."""
+    invitation = session.get(Invitation, row.invitation_id)
+    question = next(q for q in definitions[invitation.survey_id].questions if q.id == row.question_id)
+    row.free_text = f"{row.free_text} {text.strip()}"[:MAX_PIECES_TEXT]
+    row.answered_at = now
+    _score(row, question, row.free_text, participant.audience, analyse)
+    session.add(row)
 
 
 @dataclass

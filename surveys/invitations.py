@@ -248,13 +248,31 @@ def cancel_open(session: Session, participant_id: int) -> int:
 
 
 def resume_after_stop(session: Session, participant_id: int, *, now: datetime) -> int:
-    """They said /start again: surveys cancelled by /stop that never went out are planned again."""
-    return session.execute(
+    """They said /start again: surveys cancelled by /stop that never went out are planned again, and
+    one they were part-way through (still inside its time) opens again where they left it.
+
+    Only :func:`cancel_open` cancels a survey that went out, so a sent one found cancelled here was
+    stopped by the person; its answers were kept.
+    """
+    planned = session.execute(
         sa.update(Invitation).where(Invitation.participant_id == participant_id,
                                     Invitation.status == InvitationStatus.cancelled,
                                     Invitation.sent_at.is_(None), Invitation.due_at > now - UNSENT_GRACE)
         .values(status=InvitationStatus.scheduled)
     ).rowcount
+    reopened = session.execute(
+        sa.update(Invitation).where(Invitation.participant_id == participant_id,
+                                    Invitation.status == InvitationStatus.cancelled,
+                                    Invitation.sent_at.is_not(None), Invitation.completed_at.is_(None),
+                                    sa.or_(Invitation.expires_at.is_(None), Invitation.expires_at > now))
+        .values(status=sa.case((Invitation.started_at.is_not(None), InvitationStatus.started.value),
+                               else_=InvitationStatus.sent.value),
+                # A reminder that fell due while they were stopped would only repeat the question just shown.
+                next_reminder_at=sa.case((Invitation.next_reminder_at <= now, sa.literal(
+                    now + timedelta(days=1), Invitation.__table__.c.next_reminder_at.type)),
+                                         else_=Invitation.next_reminder_at))
+    ).rowcount
+    return planned + reopened
 
 
 def active_invitation(session: Session, participant_id: int) -> Invitation | None:

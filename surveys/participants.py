@@ -159,17 +159,21 @@ class ConsentChosen:
 def choose_consent(session: Session, *, service_id: int, chat_id: int, agreed: bool, now: datetime,
                    definitions: dict) -> ConsentChosen:
     participant = participant_for_chat(session, service_id, chat_id)
-    if participant is None or participant.consent != Consent.pending:
-        return ConsentChosen(recorded=False)
+    # Someone who said "No thanks" may change their mind (they were told to send /start, which asks again).
+    if participant is None or participant.consent not in (Consent.pending, Consent.declined):
+        return ConsentChosen(recorded=False, person=_whereabouts(session, participant, definitions))
     record_consent(session, participant, agreed, now)
     return ConsentChosen(True, agreed, _whereabouts(session, participant, definitions))
 
 
 def record_consent(session: Session, participant: Participant, agreed: bool, now) -> None:
+    declined_before = participant.consent == Consent.declined
     participant.consent = Consent.given if agreed else Consent.declined
     participant.consent_at = now
     if not agreed:
         cancel_open(session, participant.id)
+    elif declined_before:  # "No thanks" cancelled their surveys: plan them again
+        resume_after_stop(session, participant.id, now=now)
     audit(session, f"participant:{participant.id}", "participant.consent", detail=participant.consent.value, at=now)
 
 

@@ -120,7 +120,7 @@ async def test_two_yots_sharing_a_database_never_see_each_other(db_url):
         # B's duty worker cannot take A's alert, even with its exact id.
         query_id = await b.user(921).press_data(f"ack:{a_alert}")
         await b.settle()
-        assert b.emu.callback_answers[query_id]["text"] == t("survey.old_button")
+        assert b.emu.callback_answers[query_id]["text"] == t("button.old")
         assert a.rows(SafeguardingAlert, SafeguardingAlert.acknowledged_at.is_not(None)) == []
         # B inviting or following up acts on B's own participant with that case ref, never A's.
         await _say(b, b_admin, "/invite YJ-24-0117 young_person")

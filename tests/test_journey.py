@@ -175,7 +175,7 @@ async def test_group_chats_are_refused_and_left(db_url):
         await member.send_command("/start")
         await w.settle()
         assert group.left
-        assert "only work in private chats" in member.messages[-1]["text"]
+        assert "only work in one-to-one chats" in member.messages[-1]["text"]
 
 
 async def test_wrong_used_and_repeated_codes(db_url):

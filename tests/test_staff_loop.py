@@ -129,7 +129,8 @@ async def test_a_worker_sees_the_answers_of_the_people_they_work_with_and_no_one
         assert "Kim listened" not in seen and "== young person" not in seen
         await duty.send_command("/case YJ-24-0117")
         await w.settle()
-        assert "I don't know that command" in duty.last_message["text"]
+        assert "/case is only for" in duty.last_message["text"]  # nothing of the case shown
+        assert "YJ-24-0117" not in duty.last_message["text"]
         views = w.rows(AuditEvent, AuditEvent.action == "case.view")
         assert [(e.actor, e.detail) for e in views] == [("staff:1", "telegram: parent_carer,young_person"),
                                                         ("staff:2", "telegram: victim")]

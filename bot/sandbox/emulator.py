@@ -1073,6 +1073,20 @@ class SimUser:
             **self._file("documents", data, filename, mime_type), "file_name": filename,
             "mime_type": mime_type}})
 
+    async def send_animation(self, duration: int = 2) -> dict[str, Any]:
+        """A GIF, as the apps send one: an animation, with a document beside it for old clients."""
+        file = self._file("animations", b"gif", "animation.mp4", "video/mp4")
+        return self._send({"animation": {**file, "width": 320, "height": 240, "duration": duration,
+                                         "mime_type": "video/mp4"},
+                           "document": {**file, "file_name": "animation.mp4", "mime_type": "video/mp4"}})
+
+    async def forward_text(self, text: str, from_user: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Forward a text message from another chat: from ``from_user`` (a user dict), or from someone
+        who hides their account (``from_user`` None)."""
+        origin = ({"type": "user", "sender_user": from_user, "date": int(time.time())} if from_user
+                  else {"type": "hidden_user", "sender_user_name": "Someone", "date": int(time.time())})
+        return self._send({"text": text, "forward_origin": origin})
+
     async def send_location(self, latitude: float = 51.5, longitude: float = -0.12,
                             ) -> dict[str, Any]:
         return self._send({"location": {"latitude": latitude, "longitude": longitude}})
