@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.invitations import active_invitation, mark_sent
-from surveys.models import (LINK_CHANNELS, Answer, Case, Channel, Consent, Invitation, InvitationStatus, InviteLink,
+from surveys.models import (LINK_CHANNELS, Case, Channel, Consent, Invitation, InvitationStatus, InviteLink,
                             Participant, WebSession)
 from surveys.schema import Schedule, Trigger
 
@@ -138,19 +138,6 @@ def open_survey(session: Session, participant: Participant, definitions: dict, *
         due.next_reminder_at = None  # reminders to web people go by SMS or email, not by this bot
         session.flush()
     return due if due.status in (InvitationStatus.sent, InvitationStatus.started) else None
-
-
-def reopen_after_stop(session: Session, participant_id: int, *, now: datetime) -> int:
-    """They stopped on the web page, then tapped "I've changed my mind": a survey that was open when they
-    stopped, and is still in time, opens again where they left off (their answers were kept). Only Stop,
-    "No thanks" and deletion cancel a survey that went out, so nothing else is brought back."""
-    answered = sa.exists().where(Answer.invitation_id == Invitation.id)
-    return session.execute(
-        sa.update(Invitation).where(Invitation.participant_id == participant_id,
-                                    Invitation.status == InvitationStatus.cancelled, Invitation.sent_at.is_not(None),
-                                    sa.or_(Invitation.expires_at.is_(None), Invitation.expires_at > now))
-        .values(status=sa.case((answered, InvitationStatus.started.value), else_=InvitationStatus.sent.value)),
-        execution_options={"synchronize_session": False}).rowcount
 
 
 def on_web(session: Session, participant_ids) -> set[int]:

@@ -40,7 +40,7 @@ from surveys.hashkey import hash_key_of, identifier_hash
 from surveys.store import audit
 from surveys.text import clean_optional
 from surveys.web_sessions import (csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
-                                  reopen_after_stop, start_web_session)
+                                  start_web_session)
 from webchat import pages
 
 log = logging.getLogger(__name__)
@@ -326,7 +326,6 @@ class WebChat:
             if participant.opted_out_at is not None and agreed:  # "I've changed my mind" after stopping
                 participant.opted_out_at = None
                 resume_after_stop(session, participant.id, now=now)
-                reopen_after_stop(session, participant.id, now=now)
                 audit(session, actor, "participant.restart", at=now)
                 return ["consent_given"], []
             if participant.consent == Consent.given and agreed:
