@@ -192,8 +192,16 @@ async def test_a_disclosure_on_the_web_is_stored_and_help_is_shown(db_url):
             if "send" in actions(person.page):
                 break
             await person.press("skip") if "skip" in actions(person.page) else await person.answer_something()
-        await person.press("send", text=DISCLOSURE)
+        form = {"csrf": field(person.page, "csrf"), "act": "send", "q": field(person.page, "q"),
+                "i": field(person.page, "i"), "text": DISCLOSURE}
+        sent = await person.client.post("/chat", data=form, allow_redirects=False)
+        # Nothing in the address: a shared phone's history must not show that help was offered.
+        assert sent.status == 303 and sent.headers["Location"] == "/chat#now"
+        await person.get("/chat")
         assert "Childline" in person.page and "0800 1111" in person.page and "999" in person.page
+        assert DISCLOSURE not in person.page
+        await person.get("/chat")  # a reload, or the next person to pick up the phone: said once, not again
+        assert person.status == 200 and "0800 1111" not in person.page
         [alert] = _rows(w.heard, SafeguardingAlert)
         assert alert.tier == "urgent" and alert.help_sent_at is not None and alert.question_id is not None
         assert alert.text == DISCLOSURE

@@ -18,7 +18,7 @@ from surveys.alerts import help_text_key
 from surveys.engine import SCALE5_FACES
 from surveys.schema import QuestionType
 
-# Notes a redirect may carry back to the page (?n=...): only these, so a URL can't put words on it.
+# Notes a form's answer may carry to the next page (in a cookie): only these, so nobody can put words on it.
 NOTES = {"consent_given", "finished", "old_form", "contact_child", "contact_adult", "help_urgent", "help_review",
          "stopped", "deleted"}
 PROBLEMS = {"not_a_number", "out_of_range", "not_an_option", "not_yes_or_no", "required", "empty", "finished",
@@ -56,9 +56,9 @@ class QuestionView:
 
 
 def parse_notes(raw: str | None) -> list[str]:
-    """The notes in ?n=..., keeping only known ones (a problem is p_<key>)."""
+    """The notes in the notes cookie, keeping only known ones (a problem is p_<key>)."""
     notes = []
-    for note in (raw or "").split(",")[:4]:
+    for note in (raw or "").split(".")[:4]:
         if note in NOTES or (note.startswith("p_") and note[2:] in PROBLEMS):
             notes.append(note)
     return notes

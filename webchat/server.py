@@ -49,6 +49,10 @@ HERE = Path(__file__).parent
 _OPEN = (InvitationStatus.sent, InvitationStatus.started)
 SESSION_COOKIE = "heard_session"
 FORM_COOKIE = "heard_form"  # before there is a session: a double-submit token for the Start form
+# What the next page should say after a form ("help_urgent", "finished"...) rides in this cookie for one
+# page, never in the address: a shared phone's history must not show that help was offered.
+NOTES_COOKIE = "heard_notes"
+NOTES_SECONDS = 60
 SESSION_DAYS = 60
 CODE_FAILURES_ALLOWED = 10  # wrong, used or expired codes from one address...
 CODE_WINDOW_SECONDS = 15 * 60  # ...within this time; then it waits
@@ -120,8 +124,9 @@ class WebChat:
                                                         cy=lambda key, **v: t(key, "cy", **v), rich=pages.rich, **values)
         return secure(web.Response(text=html, content_type="text/html", charset="utf-8", status=status))
 
-    def cookie(self, response: web.StreamResponse, name: str, value: str, *, max_age: int, same_site: str) -> None:
-        response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite=same_site,
+    def cookie(self, response: web.StreamResponse, name: str, value: str, *, max_age: int, same_site: str,
+               path: str = "/") -> None:
+        response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite=same_site,
                             secure=self.settings.web_cookie_secure if self.secure_cookie is None else self.secure_cookie)
 
     def token(self, request: web.Request) -> str | None:
@@ -213,11 +218,15 @@ class WebChat:
     # --- the conversation: /chat ---------------------------------------------------------
 
     async def chat(self, request: web.Request) -> web.Response:
-        notes = pages.parse_notes(request.query.get("n"))
+        notes = pages.parse_notes(request.cookies.get(NOTES_COOKIE))
         view = await self.heard.transaction(self._chat_view, self.token(request), notes)
         if view is None:
-            return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=401)
-        return self.page("chat.html.j2", csrf=csrf_token(self.token(request)), **view)
+            response = self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=401)
+        else:
+            response = self.page("chat.html.j2", csrf=csrf_token(self.token(request)), **view)
+        if NOTES_COOKIE in request.cookies:  # said once: a reload does not say it again
+            response.del_cookie(NOTES_COOKIE, path="/chat")
+        return response
 
     def _chat_view(self, session, token: str | None, notes: list[str]) -> dict | None:
         """What the chat page shows this person now (None: no session), in one transaction."""
@@ -301,7 +310,11 @@ class WebChat:
             response = self.page("message.html.j2", lang=lang, message=pages.rich(t("web.deleted", lang)))
             response.del_cookie(SESSION_COOKIE, path="/")
             return response
-        return see_other("/chat" + (f"?n={','.join(dict.fromkeys(notes))}" if notes else "") + "#now")
+        response = see_other("/chat#now")
+        if notes:
+            self.cookie(response, NOTES_COOKIE, ".".join(dict.fromkeys(notes)), max_age=NOTES_SECONDS,
+                        same_site="Strict", path="/chat")
+        return response
 
     def _apply(self, session, token: str, action: str, form, text: str | None,
                disclosed: bool) -> tuple[list[str], str, list[int]]:
