@@ -609,14 +609,20 @@ def test_someone_who_rated_many_times_counts_once():
     assert figures.satisfaction_scale.high == pytest.approx(wilson(1, 5)[1])  # the range is over people too
 
 
-def test_distance_pairs_the_start_survey_with_the_exit_and_falls_back_to_the_first_review():
-    q = {("yp_start", "j_school"): DEFINITIONS["yp_review"].questions[0], **_DEF_QUESTIONS}
-    rows, answers = [], []
+def _school_ratings():
+    """``rated(person, occasion, survey, day, value)`` adds one "how is school going" rating to ``answers``."""
+    answers = []
 
     def rated(person, occasion, survey, day, value):
-        row = _row(len(rows) + 1, person=person, survey_id=survey, occasion=occasion, sent=day)
-        rows.append(row)
+        row = _row(len(answers) + 1, person=person, survey_id=survey, occasion=occasion, sent=day)
         answers.append((row, AnswerRow(row.id, row.id, "j_school", str(value), None, None, None, (), at(day))))
+
+    return rated, answers
+
+
+def test_distance_pairs_the_start_survey_with_the_exit_and_falls_back_to_the_first_review():
+    q = {("yp_start", "j_school"): DEFINITIONS["yp_review"].questions[0], **_DEF_QUESTIONS}
+    rated, answers = _school_ratings()
 
     for person in range(5):  # started at 3, a review at 5, ended at 7: measured from the start, +4
         rated(person, "start", "yp_start", "2025-11-03", 3)
@@ -638,12 +644,7 @@ def test_distance_hides_the_other_start_count_when_one_could_be_worked_out_from_
     # Five start with the start survey, three from their first review: the report shows the 8 with both,
     # so showing the 5 would give away the hidden 3 (8 - 5).
     q = {("yp_start", "j_school"): DEFINITIONS["yp_review"].questions[0], **_DEF_QUESTIONS}
-    rows, answers = [], []
-
-    def rated(person, occasion, survey, day, value):
-        row = _row(len(rows) + 1, person=person, survey_id=survey, occasion=occasion, sent=day)
-        rows.append(row)
-        answers.append((row, AnswerRow(row.id, row.id, "j_school", str(value), None, None, None, (), at(day))))
+    rated, answers = _school_ratings()
 
     for person in range(5):
         rated(person, "start", "yp_start", "2025-11-03", 3)
