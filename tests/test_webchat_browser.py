@@ -299,3 +299,26 @@ async def test_when_the_answer_cannot_be_sent_by_script_the_plain_post_carries_t
             [answer] = session.exec(select(Answer)).all()
             assert answer.question_id == "overall"
         await context.close()
+
+
+async def test_a_worry_typed_on_the_page_shows_help_once_and_leaves_nothing_in_the_address(db_url, browser):
+    async with web_world(db_url) as w:
+        context, page = await _phone(browser)
+        await _start(w, page, "yp_exit", keys=False)
+        for _ in range(20):  # skip to a question with a text box
+            if await page.locator("textarea").count():
+                break
+            await page.locator("button[value=skip]").tap()
+            await _settled(page)
+        worry = "my stepdad hits me and im scared to go home"
+        await page.locator("textarea").fill(worry)
+        await page.get_by_role("button", name="Send").tap()
+        await _settled(page)
+        shown = await page.locator("main").inner_text()
+        assert "0800 1111" in shown and worry not in shown
+        assert "?" not in page.url and "help" not in page.url  # a shared phone's history shows nothing
+        if SHOTS:
+            await page.screenshot(path=str(Path(SHOTS) / "help-after-a-worry.png"), full_page=True)
+        await page.reload()
+        assert "0800 1111" not in await page.locator("main").inner_text()  # said once, not to the next person
+        await context.close()
