@@ -34,6 +34,7 @@ from surveys.alert_delivery import mark_help_sent
 from surveys.answering import as_answers, load_answer_rows, load_answers, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
+from surveys.participants import record_consent
 from surveys.models import AlertTier, Answer, AuditEvent, Audience, Consent, Invitation, InvitationStatus, Participant
 from surveys.retention import erase_participant
 from surveys.hashkey import hash_key_of, identifier_hash
@@ -343,13 +344,7 @@ class WebChat:
                 return ["consent_given"], []
             if participant.consent == Consent.given and agreed:
                 return [], []
-            changed_mind = agreed and participant.consent == Consent.declined
-            participant.consent, participant.consent_at = (Consent.given if agreed else Consent.declined), now
-            if not agreed:
-                cancel_open(session, participant.id)
-            elif changed_mind:  # "I've changed my mind" after "No thanks": the survey they were asked to do comes back
-                resume_after_stop(session, participant.id, now=now)
-            audit(session, actor, "participant.consent", detail=participant.consent.value, at=now)
+            record_consent(session, participant, agreed, now)  # as in Telegram: "No thanks" undone brings surveys back
             return (["consent_given"] if agreed else []), []
         if action == "stop":
             participant.opted_out_at = now
