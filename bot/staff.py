@@ -9,10 +9,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
 from html import escape
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
@@ -24,6 +22,7 @@ from bot.texts import t
 from surveys import staff_actions
 from surveys.staff_actions import Me, roles_of, staff_member
 from surveys.alert_delivery import mark_reachable, staff_user_ids
+from surveys.case_record import TypedRef, as_imported
 from surveys.casework import audiences_seen_by
 from surveys.models import (AlertTier, Audience, CallbackOutcome, Channel, Consent, Participant, Role,
                             SafeguardingAlert)
@@ -179,40 +178,11 @@ async def _reply(update: Update, text: str, **kwargs) -> None:
     await update.effective_message.reply_text(text, **kwargs)
 
 
-@dataclass(frozen=True)
-class _Typed:
-    """A case (and person) as a worker typed them on a phone, matched to what was imported."""
-
-    case_ref: str  # as imported, when one case matches whatever the capitals; else as typed
-    participant_ref: str  # likewise, among that case's people of the audience
-    refs: list[str] | None  # the references of the case's people of the audience; None: no such case
-
-
-def _as_imported(session: Session, service_id: int, case_ref: str, audience: Audience | None = None,
-                 participant_ref: str = "") -> _Typed:
-    """"yj-24-0117" finds YJ-24-0117, and "v1" finds V1, unless two of them differ only in capitals."""
-    from surveys.models import Case
-    from surveys.text import clean_text
-
-    case_ref, participant_ref = clean_text(case_ref), clean_text(participant_ref)
-    cases = session.exec(select(Case.id, Case.case_ref).where(
-        Case.service_id == service_id, sa.func.lower(Case.case_ref) == case_ref.lower())).all()
-    case = next((c for c in cases if c.case_ref == case_ref), cases[0] if len(cases) == 1 else None)
-    if case is None:
-        return _Typed(case_ref, participant_ref, None)
-    refs = [] if audience is None else sorted(session.exec(select(Participant.participant_ref).where(
-        Participant.case_id == case.id, Participant.audience == audience)).all())
-    same = [ref for ref in refs if ref.lower() == participant_ref.lower()]
-    if participant_ref not in same and len(same) == 1:
-        participant_ref = same[0]
-    return _Typed(case.case_ref, participant_ref, refs)
-
-
 def _who(case_ref: str, audience: Audience, participant_ref: str) -> str:
     return escape(f"{case_ref} {audience.value} {participant_ref}".strip())
 
 
-def _not_found(typed: _Typed, audience: Audience, example: str) -> str:
+def _not_found(typed: TypedRef, audience: Audience, example: str) -> str:
     """Why nobody was found: no such case, or the person needs (another) reference, with the ones there are."""
     who = _who(typed.case_ref, audience, typed.participant_ref)
     named = [ref for ref in typed.refs or [] if ref]
@@ -251,7 +221,7 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
         # still invites victims only.
         await _reply(update, t("staff.victims_only" if Role.victim_worker in me.roles else "staff.not_your_audience"))
         return
-    typed = await h.transaction(_as_imported, h.service_id, case_ref, audience, participant_ref)
+    typed = await h.transaction(as_imported, h.service_id, case_ref, audience, participant_ref)
     if typed.refs is None or typed.participant_ref not in typed.refs:
         await _reply(update, _not_found(typed, audience, f"/invite {typed.case_ref} {audience.value} {{ref}}"))
         return
@@ -356,7 +326,7 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     if len(args) not in (1, 2):
         await _reply(update, t("staff.followup_usage"))
         return
-    typed = await h.transaction(_as_imported, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
+    typed = await h.transaction(as_imported, h.service_id, args[0], Audience.victim, args[1] if len(args) == 2 else "")
     if typed.refs is None or typed.participant_ref not in typed.refs:
         await _reply(update, _not_found(typed, Audience.victim, f"/followup {typed.case_ref} {{ref}}"))
         return
@@ -495,7 +465,7 @@ async def case_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: M
     if len(context.args or []) != 1:
         await _reply(update, t("staff.case_usage"))
         return
-    case_ref = (await h.transaction(_as_imported, h.service_id, context.args[0])).case_ref
+    case_ref = (await h.transaction(as_imported, h.service_id, context.args[0])).case_ref
 
     def look(session: Session):
         case = find_case(session, h.service_id, case_ref)

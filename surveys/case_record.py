@@ -11,10 +11,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from html import escape
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.models import (Answer, AuditEvent, Audience, CallbackOutcome, CallbackRequest, Case, Invitation,
                             InviteLink, Participant, SafeguardingAlert, Staff)
+from surveys.text import clean_text
 
 CALLBACK_OUTCOME_WORDS = {CallbackOutcome.called: "called", CallbackOutcome.no_answer: "no answer, tried again",
                           CallbackOutcome.declined: "declined"}
@@ -87,6 +89,32 @@ class CaseView:
 
 def find_case(session: Session, service_id: int, case_ref: str) -> Case | None:
     return session.exec(select(Case).where(Case.service_id == service_id, Case.case_ref == case_ref)).first()
+
+
+@dataclass(frozen=True)
+class TypedRef:
+    """A case (and person) as a worker typed them on a phone, matched to what was imported."""
+
+    case_ref: str  # as imported, when one case matches whatever the capitals; else as typed
+    participant_ref: str  # likewise, among that case's people of the audience
+    refs: list[str] | None  # the references of the case's people of the audience; None: no such case
+
+
+def as_imported(session: Session, service_id: int, case_ref: str, audience: Audience | None = None,
+                participant_ref: str = "") -> TypedRef:
+    """"yj-24-0117" finds YJ-24-0117, and "v1" finds V1, unless two of them differ only in capitals."""
+    case_ref, participant_ref = clean_text(case_ref), clean_text(participant_ref)
+    cases = session.exec(select(Case.id, Case.case_ref).where(
+        Case.service_id == service_id, sa.func.lower(Case.case_ref) == case_ref.lower())).all()
+    case = next((c for c in cases if c.case_ref == case_ref), cases[0] if len(cases) == 1 else None)
+    if case is None:
+        return TypedRef(case_ref, participant_ref, None)
+    refs = [] if audience is None else sorted(session.exec(select(Participant.participant_ref).where(
+        Participant.case_id == case.id, Participant.audience == audience)).all())
+    same = [ref for ref in refs if ref.lower() == participant_ref.lower()]
+    if participant_ref not in same and len(same) == 1:
+        participant_ref = same[0]
+    return TypedRef(case.case_ref, participant_ref, refs)
 
 
 def case_view(session: Session, case: Case, definitions: dict, audiences: set[Audience] | None = None) -> CaseView:
