@@ -260,15 +260,20 @@ async def test_stop_from_the_help_page_then_reload_shows_they_have_stopped(db_ur
         await context.close()
 
 
+async def _skip_to_a_text_box(page) -> None:
+    for _ in range(20):
+        if await page.locator("textarea").count():
+            return
+        await page.locator("button[value=skip]").tap()
+        await _settled(page)
+    raise AssertionError("no question with a text box")
+
+
 async def test_a_very_long_answer_is_told_the_box_is_full(db_url, browser):
     async with web_world(db_url) as w:
         context, page = await _phone(browser)
         await _start(w, page, "yp_exit", keys=False)
-        for _ in range(20):  # skip to a question with a text box
-            if await page.locator("textarea").count():
-                break
-            await page.locator("button[value=skip]").tap()
-            await _settled(page)
+        await _skip_to_a_text_box(page)
         box, note = page.locator("textarea"), page.locator("#full")
         await box.fill("I liked my worker because she listened to me. " * 110)  # about 5,000 characters
         assert len(await box.input_value()) == 4096
@@ -305,11 +310,7 @@ async def test_a_worry_typed_on_the_page_shows_help_once_and_leaves_nothing_in_t
     async with web_world(db_url) as w:
         context, page = await _phone(browser)
         await _start(w, page, "yp_exit", keys=False)
-        for _ in range(20):  # skip to a question with a text box
-            if await page.locator("textarea").count():
-                break
-            await page.locator("button[value=skip]").tap()
-            await _settled(page)
+        await _skip_to_a_text_box(page)
         worry = "my stepdad hits me and im scared to go home"
         await page.locator("textarea").fill(worry)
         await page.get_by_role("button", name="Send").tap()
