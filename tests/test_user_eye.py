@@ -233,7 +233,7 @@ async def test_a_forwarded_message_is_not_kept_as_an_answer(db_url):
         await user.forward_text("well done on finishing your order, see you at the panel")
         await w.settle()
         note, question = _texts(user, 2)
-        assert "forwarded message" in note and "own words" in note
+        assert "someone else's message" in note and "tell your worker" in note
         assert "anything else" in question.lower()
         assert [a for a in w.rows(Answer) if a.free_text] == []
         await user.send_text("my worker was sound")
