@@ -43,6 +43,7 @@ class Heard:
     unsaved_shown: dict[int, ShownQuestion] = field(default_factory=dict)
     _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
     _writer: threading.Lock | None = field(default=None, repr=False)  # SQLite only: see transaction()
+    _handback: _Handback | None = field(default=None, repr=False)
     notify: object | None = None  # GOV.UK Notify sender (bot/notify.py); None: built from settings on first use
 
     def now(self) -> datetime:
@@ -52,7 +53,12 @@ class Heard:
         """Run blocking work (a transaction, an analysis) in the bounded thread pool; the loop stays free."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(WORK_THREADS, thread_name_prefix="heard-work")
-        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(work, *args, **kwargs))
+        loop = asyncio.get_running_loop()
+        if self._handback is None or self._handback.loop is not loop:
+            self._handback = _Handback(loop)
+        future = loop.create_future()
+        self._pool.submit(self._handback.run, future, functools.partial(work, *args, **kwargs))
+        return await future
 
     async def transaction(self, work: Callable[..., T], *args, **kwargs) -> T:
         """``work(session, *args, **kwargs)`` in one transaction, in the worker threads.
@@ -81,6 +87,39 @@ class Heard:
 
 
 _WRITER_SETUP = threading.Lock()
+
+
+class _Handback:
+    """Hands finished work back to the event loop in batches: one wake-up of the loop for all the
+    work finished since it last looked, not one each. Under a burst the wake-ups (a write to the
+    loop's pipe, and the GIL changing hands around it) cost the threads as much as the work did."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self._done: list[tuple[asyncio.Future, object, BaseException | None]] = []
+        self._lock = threading.Lock()
+
+    def run(self, future: asyncio.Future, work: Callable[[], object]) -> None:
+        try:
+            outcome, error = work(), None
+        except BaseException as caught:  # noqa: BLE001 - handed to the awaiting coroutine, as run_in_executor does
+            outcome, error = None, caught
+        with self._lock:
+            self._done.append((future, outcome, error))
+            first = len(self._done) == 1
+        if first:  # the loop is not yet due to look: wake it once
+            self.loop.call_soon_threadsafe(self._settle)
+
+    def _settle(self) -> None:
+        with self._lock:
+            done, self._done = self._done, []
+        for future, outcome, error in done:
+            if future.cancelled():
+                continue
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(outcome)
 
 
 def _in_transaction(engine: Engine, writer: threading.Lock | None, work, *args, **kwargs):
