@@ -13,7 +13,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from surveys.models import ActionNews, Answer, BoardAction, Case, Consent, Invitation, Participant
+from surveys.hearing_back import HEAR_BACK_QUESTION, Reach, reach
+from surveys.models import ActionNews, Answer, BoardAction, Case, Channel, Consent, Invitation, Participant
 from surveys.store import audit
 
 STATUSES = ("planned", "in_progress", "done")
@@ -129,7 +130,6 @@ def list_actions(session: Session, service_id: int, actor: str = "cli", open_onl
 
 # --- telling people what changed ---------------------------------------------------------
 
-HEAR_BACK_QUESTION = "hear_what_changed"  # the yes/no at the end of the exit surveys
 NEWS_ITEMS = 3  # a short message: the three most recent actions done last quarter
 
 
@@ -137,15 +137,16 @@ NEWS_ITEMS = 3  # a short message: the three most recent actions done last quart
 class NewsDue:
     quarter: str
     items: list[tuple[str, str]]  # (theme label, what was done)
-    people: list[tuple[int, str, str]]  # (news id, chat id, language), already claimed
+    people: list[tuple[int, Reach, str, str]]  # (news id, where to, language, audience), already claimed
 
 
 def claim_action_news(session: Session, service_id: int, *, now: datetime, zone, year_start_month: int,
-                      labels: Mapping[str, str], limit: int = 100) -> NewsDue | None:
+                      labels: Mapping[str, str], limit: int = 100, by_notify: bool = True) -> NewsDue | None:
     """Claim the "you said, we did" messages due: last quarter's done actions, once per person per quarter.
 
     Only people whose latest answer to :data:`HEAR_BACK_QUESTION` is yes, and whom we may message
-    (linked, consenting, not stopped, not erased, reachable). Each claim is a row unique per person
+    (consenting, not stopped, not erased, reachable: by Telegram, or by SMS or email when
+    ``by_notify``, see :func:`surveys.hearing_back.reach`). Each claim is a row unique per person
     and quarter, so a second worker or a restart never sends the same news twice.
     """
     from analysis.aggregate import last_full_quarter
@@ -162,17 +163,23 @@ def claim_action_news(session: Session, service_id: int, *, now: datetime, zone,
                      Answer.skipped.is_(False))
               .order_by(Answer.answered_at.desc(), Answer.id.desc()).limit(1).scalar_subquery())
     already = sa.exists().where(ActionNews.participant_id == Participant.id, ActionNews.quarter == quarter.label)
+    linked = Participant.chat_hash.is_not(None)
+    if by_notify:  # the address itself is encrypted: which one is used is decided below
+        linked = linked | (Participant.channel != Channel.telegram.value)
     wanted = session.exec(select(Participant.id).join(Case, Case.id == Participant.case_id).where(
-        Case.service_id == service_id, Case.erased_at.is_(None), Participant.chat_hash.is_not(None),
+        Case.service_id == service_id, Case.erased_at.is_(None), linked,
         Participant.consent == Consent.given, Participant.opted_out_at.is_(None), Participant.erased_at.is_(None),
         Participant.unreachable_at.is_(None), latest == "yes", ~already).order_by(Participant.id).limit(limit)).all()
     people = []
     for participant_id in wanted:
+        person = session.get(Participant, participant_id)
+        to = reach(person)
+        if to is None or (to.channel is not None and not by_notify):
+            continue
         claimed = session.execute(_insert_ignoring_duplicates(session).values(
             participant_id=participant_id, quarter=quarter.label, claimed_at=now).returning(ActionNews.id)).first()
         if claimed is not None:  # another worker may have claimed it first
-            person = session.get(Participant, participant_id)
-            people.append((claimed[0], person.chat_id, person.language))
+            people.append((claimed[0], to, person.language, person.audience))
     items = [(labels.get(a.theme, a.theme.replace("_", " ").capitalize()), a.text) for a in reversed(done)]
     return NewsDue(quarter.label, items, people)
 

@@ -545,6 +545,12 @@ TEXTS["en"].update({
     "notify.invite_victim": "Hello. You are invited to tell us about the support you were offered. Taking part is your choice, and you can skip any question or stop at any time. If you would like to: {link}",
     "notify.reminder_victim": "Hello. This is a gentle reminder about our invitation to give feedback. Taking part is your choice. If you would like to: {link}",
     "notify.reminder_started_victim": "Hello. You began giving feedback. If you would like to finish, you can carry on from where you stopped: {link}",
+    # "You said, we did" for those who asked for it at the end of a survey. No link: a new one would
+    # cancel any link they still have for a survey.
+    "notify.news_subject": "What we changed",
+    "notify.news": "Hi! Thanks for telling us what you thought. Here is what we changed because of what people said:\n{items}\nYou don't need to reply. If you don't want messages like this, tell your worker or the team.",
+    "notify.news_parent_carer": "Hello. Thank you for giving us your views. Here is what we changed because of what families and young people told us:\n{items}\nYou do not need to reply. If you would rather not get messages like this, please let the team know.",
+    "notify.news_item": "- You said: {said}. We did: {did}",
 })
 # Cymraeg: written by the team, NOT YET REVIEWED by a Welsh speaker (like the rest of "cy" above).
 TEXTS["cy"].update({
@@ -564,4 +570,8 @@ TEXTS["cy"].update({
     "notify.invite_victim": "Helo. Rydych chi'n cael eich gwahodd i ddweud wrthym am y cymorth a gynigiwyd i chi. Eich dewis chi yw cymryd rhan, a gallwch hepgor unrhyw gwestiwn neu stopio unrhyw bryd. Os hoffech chi: {link}",
     "notify.reminder_victim": "Helo. Nodyn atgoffa tyner am ein gwahoddiad i roi adborth. Eich dewis chi yw cymryd rhan. Os hoffech chi: {link}",
     "notify.reminder_started_victim": "Helo. Fe ddechreuoch chi roi adborth. Os hoffech orffen, gallwch barhau o'r man lle gwnaethoch stopio: {link}",
+    "notify.news_subject": "Beth wnaethon ni ei newid",
+    "notify.news": "Helo! Diolch am ddweud wrthym ni beth oeddet ti'n ei feddwl. Dyma beth wnaethon ni ei newid oherwydd beth ddywedodd pobl:\n{items}\nDoes dim angen i ti ateb. Os nad wyt ti eisiau negeseuon fel hyn, dywed wrth dy weithiwr neu'r tîm.",
+    "notify.news_parent_carer": "Helo. Diolch am roi eich barn i ni. Dyma beth wnaethon ni ei newid oherwydd beth ddywedodd teuluoedd a phobl ifanc wrthym ni:\n{items}\nDoes dim angen i chi ateb. Os byddai'n well gennych beidio â chael negeseuon fel hyn, rhowch wybod i'r tîm.",
+    "notify.news_item": "- Dywedoch chi: {said}. Gwnaethon ni: {did}",
 })

@@ -6,10 +6,13 @@ from datetime import date, datetime, timezone
 
 from sqlmodel import select
 
-from analysis.actions import HEAR_BACK_QUESTION, add_action
-from surveys.models import ActionNews, Answer, Audience, Invitation
+from analysis.actions import add_action
+from surveys.hearing_back import HEAR_BACK_QUESTION
+from surveys.models import ActionNews, Answer, Audience, Consent, Invitation, Participant
 from surveys.store import session_scope
 from tests.bot_world import FakeClock, world
+from tests.fake_notify import running_fake_notify
+from tests.test_notify import CASES as NOTIFY_CASES, use_fake_notify
 
 NIGHT = datetime(2026, 12, 1, 21, 30, tzinfo=timezone.utc)  # outside 09:00-20:00
 LABELS = {"fairness_speed": "Fairness and speed of the process"}
@@ -79,3 +82,66 @@ async def test_no_news_without_a_done_action_last_quarter(db_url):
         _said(w, 1, "yes")
         await w.tick()
         assert not any("You said, we did" in m.get("text", "") for m in user.messages)
+
+
+# --- by SMS and email, through GOV.UK Notify --------------------------------------------------
+
+MORNING = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def _agreed(w, *participant_ids: int) -> None:
+    with session_scope(w.heard.engine) as session:
+        for participant_id in participant_ids:
+            session.get(Participant, participant_id).consent = Consent.given
+
+
+def _news(fake) -> list:
+    return [sent for sent in fake.sent if (sent.reference or "").startswith("heard-news-")]
+
+
+async def test_people_on_text_or_email_hear_what_changed_in_plain_words_in_their_language(db_url):
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=NOTIFY_CASES, clock=FakeClock(MORNING)) as w:
+            sms_person, email_person = 1, 2  # YJ-1's young person (text, English) and parent (email, Welsh)
+            _agreed(w, sms_person, email_person)
+            _said(w, sms_person, "yes")
+            _said(w, email_person, "yes")
+            _action(w, "Panels are now booked within two weeks of court.", date(2026, 8, 14))
+            await w.tick()
+            assert w.rows(ActionNews) == []  # Notify not set up yet: nobody is claimed, so nothing is lost
+            use_fake_notify(w, fake)
+            await w.tick()
+            sms, email = sorted(_news(fake), key=lambda sent: sent.kind, reverse=True)
+            assert (sms.kind, sms.to, email.kind, email.to) == ("sms", "+447700900001", "email", "Parent@example.org")
+            assert "Here is what we changed" in sms.personalisation["message"]
+            assert "- You said: Fairness and speed of the process. We did: Panels are now booked" in sms.personalisation["message"]
+            assert email.personalisation["subject"] == "Beth wnaethon ni ei newid"
+            assert "Dyma beth wnaethon ni ei newid" in email.personalisation["message"]
+            for sent in (sms, email):  # plain text, and nothing on a lock screen says who sent it
+                assert "<" not in sent.personalisation["message"] and "youth justice" not in sent.personalisation["message"]
+            w.clock.advance(days=20)
+            await w.tick()
+            assert len(_news(fake)) == 2  # once a quarter
+            assert all(row.sent_at is not None for row in w.rows(ActionNews))
+
+
+async def test_a_passing_notify_failure_is_tried_again_and_a_bad_number_is_not(db_url):
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=NOTIFY_CASES, clock=FakeClock(MORNING)) as w:
+            use_fake_notify(w, fake)
+            await w.tick()  # their invitations go out first
+            _agreed(w, 1, 2)
+            _said(w, 1, "yes")
+            _said(w, 2, "yes")
+            _action(w, "Panels are now booked within two weeks of court.", date(2026, 8, 14))
+            fake.fail_next(503, "Notify is down")
+            fake.fail_next(400, "phone_number Not a UK mobile number")
+            await w.tick()
+            assert _news(fake) == []
+            assert [row.participant_id for row in w.rows(ActionNews)] == [2]  # the refused one keeps its claim
+            w.clock.advance(minutes=5)
+            await w.tick()
+            assert [sent.to for sent in _news(fake)] == ["+447700900001"]  # the passing failure, sent now
+            w.clock.advance(minutes=5)
+            await w.tick()
+            assert len(_news(fake)) == 1

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import select
 
-from surveys.models import (Answer, AuditEvent, Audience, Consent, Invitation, InvitationStatus, Participant, SafeguardingAlert,
+from surveys.enrol import find_participant
+from surveys.models import (Answer, AuditEvent, Audience, Channel, Consent, Invitation, InvitationStatus, Participant, SafeguardingAlert,
                             WebSession)
 from surveys.store import session_scope
 from tests.web_person import YP, actions, field, web_world
@@ -412,3 +413,25 @@ def test_no_survey_tells_a_web_person_to_send_a_telegram_command():
                 words += [option.label.get(lang) for option in question.options]
             for text in words:
                 assert not command.search(text or ""), (definition.id, lang, text)
+
+
+async def test_only_people_we_could_message_are_asked_if_they_want_to_hear_what_changed(db_url):
+    """A web person with no Telegram, number or email could never get that message, so is never asked."""
+    asked = {}
+    async with web_world(db_url) as w:
+        for who, phone in ((YP, None), (("YJ-24-0117", Audience.parent_carer), "+447700900123")):
+            with session_scope(w.heard.engine) as session:
+                participant = find_participant(session, w.heard.service_id, *who)
+                participant.channel, participant.phone = (Channel.sms, phone) if phone else (Channel.web, None)
+            person = await w.person()
+            survey = "yp_exit" if who == YP else "parent_exit"
+            await _to_first_question(w, person, survey=survey, who=who)
+            pages = []
+            for _ in range(30):
+                if not person.asking():
+                    break
+                pages.append(person.page)
+                await person.answer_something()
+            assert not person.asking()  # finished
+            asked[who[1]] = any("what we changed" in page for page in pages)
+    assert asked == {Audience.young_person: False, Audience.parent_carer: True}

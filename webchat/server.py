@@ -38,6 +38,7 @@ from surveys.participants import record_consent
 from surveys.models import AlertTier, Answer, AuditEvent, Audience, Consent, Invitation, InvitationStatus, Participant
 from surveys.retention import erase_participant
 from surveys.hashkey import hash_key_of, identifier_hash
+from surveys.hearing_back import as_asked
 from surveys.store import audit
 from surveys.text import clean_optional
 from surveys.web_sessions import (csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
@@ -257,7 +258,7 @@ class WebChat:
                         else pages.rich(t("web.nothing_open", lang)),
                         bubbles=pages.note_bubbles(others, audience=audience, lang=lang, step=None))
             return view
-        definition = self.heard.definitions[invitation.survey_id]
+        definition = as_asked(self.heard.definitions[invitation.survey_id], participant)
         answers = load_answers(session, invitation.id)
         step = engine.next_step(definition, answers)
         bubbles = pages.transcript(definition, answers, lang)
@@ -366,7 +367,7 @@ class WebChat:
                 return [], []
             found = invitation, load_answer_rows(session, invitation.id)
         invitation, rows = found
-        definition = h.definitions[invitation.survey_id]
+        definition = as_asked(h.definitions[invitation.survey_id], participant)
         step = engine.next_step(definition, as_answers(rows))
         if not isinstance(step, engine.Ask) or form.get("q") != step.question.id:
             return ["old_form"], []  # a second tap, the browser's back button, or another tab: never the wrong question
