@@ -30,7 +30,7 @@ def run_preview(defn: Definition, read_line: ReadLine, write: Write, lang: str =
             return answers
         outcome = apply(defn, answers, _input_from(typed))
         if outcome.problem:
-            write(problem_text(outcome.problem, step.question, lang))
+            write(problem_text(outcome.problem, step.question, lang, numbered=True))
         answers = outcome.answers
     write(defn.closing.get(lang))
     write(render_summary(defn, answers, lang))

@@ -6,7 +6,7 @@ Keys are dotted by area ("problem.", "preview."); wording uses {placeholders} fi
 
 from __future__ import annotations
 
-from surveys.schema import NUMBER_RANGES, Question
+from surveys.schema import NUMBER_RANGES, Question, QuestionType
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -15,6 +15,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "problem.out_of_range": "That number is not on this scale. Please pick from {low} to {high}.",
         "problem.not_an_option":
             "I could not find that in the list. Please tap a button, or send a number from 1 to {count}.",
+        "problem.not_an_option_multi": "I could not match that to the list. Please tap all that fit, then tap Done.",
         "problem.not_yes_or_no": "Please answer yes or no, or tap a button.",
         "problem.required": "We need an answer to this one before we go on. Thank you.",
         "problem.empty": "That message looked empty. Please type your answer, or skip this one.",
@@ -273,6 +274,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "problem.out_of_range": "Dydy'r rhif yna ddim ar y raddfa hon. Dewiswch o {low} i {high}.",
         "problem.not_an_option":
             "Doeddwn i ddim yn gallu dod o hyd i hynny yn y rhestr. Pwyswch fotwm, neu anfonwch rif o 1 i {count}.",
+        "problem.not_an_option_multi": "Doeddwn i ddim yn gallu paru hynny â'r rhestr. Pwyswch bob un sy'n wir, yna pwyswch Wedi gorffen.",
         "problem.not_yes_or_no": "Atebwch ie neu na, neu pwyswch fotwm.",
         "problem.required": "Mae angen ateb i'r un yma cyn i ni fynd ymlaen. Diolch.",
         "problem.empty": "Roedd y neges yna'n edrych yn wag. Teipiwch eich ateb, neu hepgor yr un yma.",
@@ -518,9 +520,12 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     return wording.format(**values)
 
 
-def problem_text(problem: str, question: Question, lang: str = "en") -> str:
-    """An engine problem key as a kind sentence naming the range this question accepts."""
+def problem_text(problem: str, question: Question, lang: str = "en", *, numbered: bool = False) -> str:
+    """An engine problem key as a kind sentence naming the range this question accepts.
+    ``numbered``: the options were shown with numbers (the text-only preview), not as buttons."""
     low, high = NUMBER_RANGES.get(question.type, (1, len(question.options)))
+    if problem == "not_an_option" and question.type == QuestionType.multi and not numbered:  # ticks show no numbers
+        problem = "not_an_option_multi"
     return t(f"problem.{problem}", lang, low=low, high=high, count=len(question.options))
 
 

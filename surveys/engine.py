@@ -277,12 +277,18 @@ def _normalise_yes_no(text: str) -> str:
 
 
 def _option_for(question: Question, text: str) -> str:
-    """An option by its value, any of its labels, or its number in the list."""
+    """An option by its value, any of its labels, or its number in the list; or by a word or words
+    from the middle of just one option's label ("school" for "School, college or work")."""
     simple = _simplify(text)
+    within = set()
     for number, option in enumerate(question.options, start=1):
         labels = {_simplify(label) for label in option.label.all_languages()}
         if simple in {option.value, str(number)} | labels:
             return option.value
+        if len(simple) >= 3 and any(re.search(rf"(?<!\w){re.escape(simple)}(?!\w)", label) for label in labels):
+            within.add(option.value)
+    if len(within) == 1:
+        return within.pop()
     raise InputProblem("not_an_option")
 
 

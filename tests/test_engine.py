@@ -128,6 +128,28 @@ def test_multi_accepts_a_label_containing_and():
     assert normalise(HELPED, "home and family") == "home"
 
 
+@pytest.mark.parametrize("typed, expected", [("family", "home"), ("Family!", "home"), ("dog", "big_dog"),
+                                             ("school and family", "school;home")])
+def test_a_word_from_just_one_label_picks_that_option(typed, expected):
+    assert normalise(HELPED if ";" in expected or expected == "home" else PETS, typed) == expected
+
+
+def test_a_real_label_with_a_comma_is_read_whole_or_by_its_words():
+    helped = question("multi", options=[{"value": "school_or_work", "label": "School, college or work"},
+                                        {"value": "home", "label": "Home and family"}])
+    assert normalise(helped, "school") == "school_or_work"
+    assert normalise(helped, "college, family") == "school_or_work;home"
+    assert normalise(helped, "School, college or work") == "school_or_work"
+
+
+@pytest.mark.parametrize("typed", ["an", "and", "o"])
+def test_a_word_in_several_labels_or_too_short_is_not_guessed(typed):
+    both = question("choice", options=[{"value": "a", "label": "Home and school"}, {"value": "b", "label": "Friends and family"}])
+    with pytest.raises(InputProblem) as raised:
+        normalise(both, typed)
+    assert raised.value.problem == "not_an_option"
+
+
 def test_multi_refuses_anything_unknown():
     with pytest.raises(InputProblem) as raised:
         normalise(HELPED, "1, football")

@@ -82,6 +82,14 @@ def test_every_problem_key_has_wording():
     assert "1 to 2" in problem_text("not_an_option", choice)
 
 
+def test_a_word_not_in_a_pick_all_list_is_answered_without_numbers_the_buttons_do_not_show():
+    ticks = Question.model_validate({"id": "q", "type": "multi", "text": "Which?",
+                                     "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]})
+    assert "tap all that fit, then tap Done" in problem_text("not_an_option", ticks)
+    assert "number" not in problem_text("not_an_option", ticks) and "Wedi gorffen" in problem_text("not_an_option", ticks, "cy")
+    assert "1 to 2" in problem_text("not_an_option", ticks, numbered=True)  # the text-only preview numbers them
+
+
 def test_missing_language_or_key_falls_back_to_english():
     TEXTS["xx"] = {"preview.yesno": "Send ja or nein."}
     try:
