@@ -188,7 +188,13 @@ class AlertResponses:
 @dataclass
 class SafeguardingFigures:
     tiers: list[AlertResponses]  # urgent, review, then all
-    target_minutes: int
+    target_minutes: int  # to take an urgent alert
+    review_target_hours: int = 24  # to take a review alert: it is read the same day, not at once
+
+    def target_of(self, tier: str) -> timedelta | None:
+        """A tier's target; None for "all", where each alert is held to its own tier's."""
+        return {"urgent": timedelta(minutes=self.target_minutes),
+                "review": timedelta(hours=self.review_target_hours)}.get(tier)
 
     @property
     def all(self) -> AlertResponses:
@@ -197,10 +203,6 @@ class SafeguardingFigures:
     @property
     def alerts(self) -> Figure:
         return self.all.raised
-
-    @property
-    def acknowledged_in_time(self) -> Figure:
-        return self.all.in_time
 
 
 @dataclass
@@ -655,11 +657,12 @@ def response_share(label: str, count: int, n: int) -> Figure:
     return Figure(label, "share", n, count / n, count, low, high)
 
 
-def alert_responses(tier: str, alerts: list[AlertRow], target_minutes: int) -> AlertResponses:
-    """Raised, taken in time, taken late, never taken and the median minutes to take."""
-    target = timedelta(minutes=target_minutes)
-    waits = [alert.acknowledged_at - alert.created_at for alert in alerts if alert.acknowledged_at is not None]
-    in_time = sum(wait <= target for wait in waits)
+def alert_responses(tier: str, alerts: list[AlertRow], targets: Mapping[str, timedelta]) -> AlertResponses:
+    """Raised, taken in time (each alert by its own tier's target), taken late, never taken and the
+    median minutes to take. An alert of a tier without a target is held to the urgent one."""
+    taken = [alert for alert in alerts if alert.acknowledged_at is not None]
+    waits = [alert.acknowledged_at - alert.created_at for alert in taken]
+    in_time = sum(wait <= targets.get(alert.tier, targets["urgent"]) for alert, wait in zip(taken, waits))
     return AlertResponses(
         tier, response_count("Alerts raised", len(alerts)), response_count("Taken in time", in_time),
         response_count("Taken later", len(waits) - in_time), response_count("Never taken", len(alerts) - len(waits)),
@@ -667,11 +670,13 @@ def alert_responses(tier: str, alerts: list[AlertRow], target_minutes: int) -> A
         statistics.median(wait.total_seconds() / 60 for wait in waits) if waits else None)
 
 
-def safeguarding_figures(alerts: list[AlertRow], target_minutes: int) -> SafeguardingFigures:
+def safeguarding_figures(alerts: list[AlertRow], target_minutes: int, review_target_hours: int = 24) -> SafeguardingFigures:
     """Staff responses to the period's alerts, per tier and in all. Never suppressed (see AlertResponses)."""
-    tiers = [alert_responses(tier, [a for a in alerts if a.tier == tier], target_minutes) for tier in ALERT_TIERS]
-    # An unknown tier is counted in "all" rather than lost.
-    return SafeguardingFigures([*tiers, alert_responses("all", alerts, target_minutes)], target_minutes)
+    figures = SafeguardingFigures([], target_minutes, review_target_hours)
+    targets = {tier: figures.target_of(tier) for tier in ALERT_TIERS}
+    figures.tiers = [alert_responses(tier, [a for a in alerts if a.tier == tier], targets) for tier in ALERT_TIERS]
+    figures.tiers.append(alert_responses("all", alerts, targets))  # an unknown tier is counted here rather than lost
+    return figures
 
 
 def action_lines(actions: list[ActionRow], catalogue: Mapping[str, tuple[str, str]]) -> list[ActionLine]:
@@ -729,7 +734,8 @@ def channel_figures(invs: list[InvitationRow]) -> list[ChannelFigure]:
 def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object],
                     catalogue: Mapping[str, tuple[str, str]], redact: Redactor, zone: ZoneInfo,
                     safer_question_ids: Iterable[str] = (), alert_target_minutes: int = 30,
-                    flagged: Flagger | None = None, reanalyse: Reanalyser | None = None) -> Figures:
+                    flagged: Flagger | None = None, reanalyse: Reanalyser | None = None,
+                    review_target_hours: int = 24) -> Figures:
     """Every figure in the report, from the loaded rows. Pure: no database, no clock.
 
     ``flagged(text, audience)`` is the safeguarding screen used to keep quotes safe
@@ -761,5 +767,5 @@ def compute_figures(rows: Rows, period: Period, definitions: Mapping[str, object
         distance_figures(period, zone, all_answers, questions, current), themes,
         counted("People who wrote a comment", writers),
         victim_figures(answers, definitions, safer_question_ids, rows.callbacks),
-        safeguarding_figures(rows.alerts, alert_target_minutes), action_lines(rows.actions, catalogue),
+        safeguarding_figures(rows.alerts, alert_target_minutes, review_target_hours), action_lines(rows.actions, catalogue),
         sum(1 for _, a in answers if a.free_text and looks_welsh(a.free_text)), channel_figures(invs))

@@ -60,7 +60,8 @@ def review_figures(engine, service_code: str, period, definitions, catalogue, re
             raise LookupError(f"no service with code {service_code!r} in this database")
         rows = load_rows(session, service.id, period, zone, figure_questions(definitions))
     return compute_figures(rows, period, definitions, catalogue, with_names(redact, rows.staff_names), zone,
-                           targets.victim_safer_question_ids, targets.alert_ack_minutes, reanalyse=reanalyse)
+                           targets.victim_safer_question_ids, targets.alert_ack_minutes,
+                           reanalyse=reanalyse, review_target_hours=targets.review_ack_hours)
 
 
 REVIEW_WORDS = {None: "waiting", QuoteDecision.approved: "approved", QuoteDecision.dropped: "dropped"}

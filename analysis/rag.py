@@ -33,7 +33,8 @@ class Targets(BaseModel):
     feeling_safer: Target = Target(green=0.75, amber=0.50)
     improved: Target = Target(green=0.60, amber=0.40)
     alerts_acknowledged: Target = Target(green=1.0, amber=0.90)
-    alert_ack_minutes: int = Field(default=30, gt=0)
+    alert_ack_minutes: int = Field(default=30, gt=0)  # urgent alerts
+    review_ack_hours: int = Field(default=24, gt=0)  # review alerts: read the same day, not at once
     # Day-14 check-in and day-90 follow-up; a person counts once, by their latest answer.
     victim_safer_question_ids: list[str] = ["feel_safer", "safety_since"]
 

@@ -103,9 +103,12 @@ def build_report(figures: Figures, targets: Targets, service_name: str, generate
     for distance in figures.distance:
         summary.append(SummaryLine(f"Improved: {distance.label}", "Young people", distance.improved,
                                    rate(distance.improved, targets.improved)))
-    ack, target = figures.safeguarding.acknowledged_in_time, figures.safeguarding.target_minutes
-    summary.append(SummaryLine(f"Safeguarding alerts taken by a duty worker within {target} minutes", "All", ack,
-                               NO_ALERTS if ack.n == 0 else rate(ack, targets.alerts_acknowledged), counts="alerts"))
+    s = figures.safeguarding
+    urgent, review = s.tiers[0].in_time, s.tiers[1].in_time
+    for measure, taken in ((f"Urgent safeguarding alerts taken by a duty worker within {s.target_minutes} minutes", urgent),
+                           (f"Review alerts taken within {s.review_target_hours} hours", review)):
+        summary.append(SummaryLine(measure, "All", taken,
+                                   NO_ALERTS if taken.n == 0 else rate(taken, targets.alerts_acknowledged), counts="alerts"))
     return Report(service_name, figures.period, generated_on, figures, summary, targets,
                   key_points(figures))
 
@@ -378,7 +381,8 @@ def _environment(lang: str = "en", words: Mapping[str, str] | None = None) -> En
                        breakdown_audiences=BREAKDOWN_AUDIENCES, quote_by=lambda a: _(QUOTE_BY.get(a, a)),
                        victim_survey=lambda q: _(VICTIM_SURVEYS.get(q.survey_id) or q.survey_title),
                        audience_after_number=lambda a: _(AUDIENCE_LABELS.get(a, a).lower()),  # "5 young people"
-                       tier_label=lambda t: _(TIER_LABELS.get(t, t)), _=_, _html=_html, lang=lang,
+                       tier_label=lambda t: _(TIER_LABELS.get(t, t)),
+                       target_words=lambda s, t: _(_target_words(s, t)), _=_, _html=_html, lang=lang,
                        date_words=lambda day, short=False: date_words(day, lang, short))
     return env
 
@@ -475,11 +479,12 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
     s = f.safeguarding
     safeguarding = []
     for t in s.tiers:
+        within = _target_words(s, t.tier)
         safeguarding += [[t.tier, "alerts raised", *_cells(t.raised)],
-                         [t.tier, f"taken within {s.target_minutes} minutes", *_cells(t.taken_in_time)],
-                         [t.tier, f"taken after {s.target_minutes} minutes", *_cells(t.taken_late)],
+                         [t.tier, f"taken in time ({within})", *_cells(t.taken_in_time)],
+                         [t.tier, "taken late", *_cells(t.taken_late)],
                          [t.tier, "never taken (still open)", *_cells(t.never_taken)],
-                         [t.tier, f"share taken within {s.target_minutes} minutes", *_cells(t.in_time)],
+                         [t.tier, f"share taken in time ({within})", *_cells(t.in_time)],
                          [t.tier, "median minutes to take" + ("" if t.median_minutes is not None else ": none taken"),
                           *_minutes_cells(t.median_minutes)]]
     tables["safeguarding"] = (["tier", "measure", *FIGURE_COLUMNS], safeguarding)
@@ -487,6 +492,15 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
                                  [[a.on.isoformat() if a.on else "", a.theme, a.label, a.text, a.owner or "", a.status]
                                   for a in f.actions])
     return tables
+
+
+def _target_words(s, tier: str) -> str:
+    """A tier's target in words: "within 30 minutes", "within 24 hours", or each by its own for "all"."""
+    target = s.target_of(tier)
+    if target is None:
+        return "each by its own tier"
+    hours, minutes = divmod(int(target.total_seconds()) // 60, 60)
+    return f"within {hours} hours" if hours and not minutes else f"within {hours * 60 + minutes} minutes"
 
 
 def write_csv(report: Report, folder: Path) -> list[Path]:
@@ -555,7 +569,8 @@ def generate_report(engine, service_code: str, period: Period, out_dir: Path, fo
               detail=f"formats={','.join(formats)}", service_id=service.id)
     step("Working out the figures")
     figures = compute_figures(rows, period, definitions, catalogue, with_names(redact, rows.staff_names), zone,
-                              targets.victim_safer_question_ids, targets.alert_ack_minutes, reanalyse=reanalyse)
+                              targets.victim_safer_question_ids, targets.alert_ack_minutes,
+                              reanalyse=reanalyse, review_target_hours=targets.review_ack_hours)
     del rows  # a year's rows are the report's largest memory; the charts and the PDF need only the figures
     report = build_report(figures, targets, service_name or service.name, today or date.today())
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -353,11 +353,12 @@ REPORT_CY: dict[str, str] = {
         "Ni chofnodwyd unrhyw gamau ar gyfer y cyfnod hwn, ac nid oes yr un ar agor.",
 
     # --- 9. safeguarding ---
-    "When something a person writes may show that they or someone else is at risk, an alert goes at once to the duty worker. <strong>Urgent</strong> alerts need help now; <strong>review</strong> alerts are read the same day. An alert is “taken” when a duty worker presses “I'm dealing with this”. Our target is to take every alert within {minutes} minutes.":
+    "When something a person writes may show that they or someone else is at risk, an alert goes at once to the duty worker. <strong>Urgent</strong> alerts need help now; <strong>review</strong> alerts are read the same day. An alert is “taken” when a duty worker presses “I'm dealing with this”. Our target is to take every urgent alert within {minutes} minutes and every review alert within {hours} hours.":
         "Pan allai rhywbeth y mae person yn ei ysgrifennu ddangos ei fod ef neu rywun arall mewn perygl, mae rhybudd "
         "yn mynd ar unwaith at y gweithiwr ar ddyletswydd. Mae angen help ar unwaith ar rybuddion <strong>brys</strong>; "
         "caiff rhybuddion <strong>adolygu</strong> eu darllen yr un diwrnod. Mae rhybudd wedi'i “gymryd” pan fydd "
-        "gweithiwr ar ddyletswydd yn pwyso “Rwy'n delio â hyn”. Ein targed yw cymryd pob rhybudd o fewn {minutes} munud.",
+        "gweithiwr ar ddyletswydd yn pwyso “Rwy'n delio â hyn”. Ein targed yw cymryd pob rhybudd brys o fewn {minutes} "
+        "munud a phob rhybudd adolygu o fewn {hours} awr.",
     "These figures count how staff responded, not people, so they are shown however small they are: a missed alert is exactly what the board needs to see. This report never shows what anyone wrote in an alert, what kind of risk it was or whose case it was, and no quote in this report comes from a comment that raised an alert.":
         "Mae'r ffigurau hyn yn cyfrif sut yr ymatebodd staff, nid pobl, felly fe'u dangosir waeth pa mor fach ydynt: "
         "rhybudd a fethwyd yw'r union beth y mae angen i'r bwrdd ei weld. Nid yw'r adroddiad hwn byth yn dangos beth "
@@ -367,6 +368,9 @@ REPORT_CY: dict[str, str] = {
         "Rhybuddion a godwyd yn y cyfnod hwn a pha mor gyflym y cawsant eu cymryd gan weithiwr ar ddyletswydd",
     "Alerts raised": "Rhybuddion a godwyd", "Never taken (still open)": "Heb eu cymryd (yn dal ar agor)",
     "Median time to take": "Amser canolrif i'w cymryd",
+    "Target": "Targed", "Taken in time": "Wedi'u cymryd mewn pryd", "Taken late": "Wedi'u cymryd yn hwyr",
+    "Share taken in time": "Cyfran a gymerwyd mewn pryd",
+    "each by its own tier": "pob un yn ôl ei haen ei hun",
     "“Never taken” means no duty worker had taken the alert when this report was made. Times are counted from when the alert was raised, day or night. The median is the middle time: half of the alerts taken were taken faster than this.":
         "Mae “Heb eu cymryd” yn golygu nad oedd unrhyw weithiwr ar ddyletswydd wedi cymryd y rhybudd pan luniwyd yr "
         "adroddiad hwn. Cyfrifir amseroedd o'r adeg y codwyd y rhybudd, ddydd neu nos. Y canolrif yw'r amser "
@@ -459,17 +463,17 @@ PATTERNS: list[tuple[str, str]] = [
     (r"1 minute", "1 munud"),
     (r"(\d+) minutes", "{0} munud"),
     (r"Improved: (.+)", "Wedi gwella: {0}"),
-    (r"Safeguarding alerts taken by a duty worker within (\d+) minutes",
-     "Rhybuddion diogelu a gymerwyd gan weithiwr ar ddyletswydd o fewn {0} munud"),
-    (r"Taken within (\d+) minutes", "Wedi'u cymryd o fewn {0} munud"),
-    (r"Taken after (\d+) minutes", "Wedi'u cymryd ar ôl {0} munud"),
-    (r"Share taken within (\d+) minutes", "Cyfran a gymerwyd o fewn {0} munud"),
+    (r"Urgent safeguarding alerts taken by a duty worker within (\d+) minutes",
+     "Rhybuddion diogelu brys a gymerwyd gan weithiwr ar ddyletswydd o fewn {0} munud"),
+    (r"Review alerts taken within (\d+) hours", "Rhybuddion adolygu a gymerwyd o fewn {0} awr"),
+    (r"within (\d+) minutes", "o fewn {0} munud"),
+    (r"within (\d+) hours", "o fewn {0} awr"),
 ]
 _PATTERNS = [(re.compile(f"^{english}$", re.S), welsh) for english, welsh in PATTERNS]
 
 
 TEMPLATE = Path(__file__).with_name("templates") / "report.html.j2"
-# A whole English key in the template: _("...") or _html("..."), not the start of a joined one (_("Taken within " ~ n)).
+# A whole English key in the template: _("...") or _html("..."), not the start of a joined one (_("..." ~ n)).
 _TEMPLATE_KEY = re.compile(r'\b_(?:html)?\("((?:[^"\\]|\\.)*)"\s*[,)]')
 
 

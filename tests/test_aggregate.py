@@ -385,7 +385,7 @@ def test_safeguarding_counts_and_acknowledgement(figures):
     # Six urgent alerts this quarter, taken after 10, 20, 30, 45, never and 5 minutes:
     # within 30 minutes 10, 20, 30 and 5 = 4 of 6; one late, one never; median of 5, 10, 20, 30, 45 is 20.
     assert s.alerts.count == 6
-    assert (s.acknowledged_in_time.count, s.acknowledged_in_time.n) == (4, 6)
+    assert (s.all.in_time.count, s.all.in_time.n) == (4, 6)
     urgent, review, everything = s.tiers
     assert (urgent.tier, review.tier, everything.tier) == ("urgent", "review", "all")
     assert [(t.raised.count, t.taken_in_time.count, t.taken_late.count, t.never_taken.count, t.median_minutes)
@@ -426,6 +426,18 @@ def test_safeguarding_response_figures_worked_by_hand():
     # All: 3 of 5 in time; median of 3, 20, 30, 31 is 25.
     assert (everything.in_time.count, everything.in_time.n, everything.median_minutes) == (3, 5, 25.0)
     assert everything.in_time.low == pytest.approx(wilson(3, 5)[0])
+
+
+def test_a_review_alert_is_held_to_its_own_target_not_the_urgent_one():
+    alerts = [_alert(25), _alert(31), _alert(3 * 60, "review"), _alert(25 * 60, "review")]
+    s = safeguarding_figures(alerts, 30, review_target_hours=24)
+    urgent, review, everything = s.tiers
+    assert (urgent.taken_in_time.count, urgent.taken_late.count) == (1, 1)
+    # Read three hours later is in time for a review alert (the same day); a day and an hour is late.
+    assert (review.taken_in_time.count, review.taken_late.count) == (1, 1)
+    assert (everything.taken_in_time.count, everything.taken_late.count) == (2, 2)
+    assert (s.target_of("urgent"), s.target_of("review"), s.target_of("all")) == (
+        timedelta(minutes=30), timedelta(hours=24), None)
 
 
 def test_no_alerts_gives_zeros_and_no_share():

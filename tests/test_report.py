@@ -48,8 +48,9 @@ def test_the_summary_rates_headline_figures(report):
     assert lines[("Feel safer after our contact", "Victims")] == (0.5, "amber")  # 5/10 against 75%/50%
     assert lines[("Improved: Education", "Young people")] == (pytest.approx(4 / 6), "green")
     assert lines[("Improved: Wellbeing", "Young people")] == (None, "grey")
-    # 4 of 6 alerts in time is below the 90% amber line.
-    assert lines[("Safeguarding alerts taken by a duty worker within 30 minutes", "All")] == (pytest.approx(4 / 6), "red")
+    # 4 of 6 urgent alerts in time is below the 90% amber line; there were no review alerts.
+    assert lines[("Urgent safeguarding alerts taken by a duty worker within 30 minutes", "All")] == (pytest.approx(4 / 6), "red")
+    assert lines[("Review alerts taken within 24 hours", "All")] == (None, "grey")
     assert str(report.key_points[0]) == "9 of the 12 young people we asked answered at least one question (75%)."
 
 
@@ -223,18 +224,22 @@ def _alerts_report(engine, minutes_to_take):
 
 @pytest.mark.parametrize("minutes_to_take,rows", [
     ([(45, "urgent")], {
-        "Alerts raised": "1 0 1", "Taken within 30 minutes": "0 0 0", "Taken after 30 minutes": "1 0 1",
-        "Never taken (still open)": "0 0 0", "Share taken within 30 minutes": "0% no alerts 0%",
+        "Alerts raised": "1 0 1", "Taken in time": "0 0 0", "Taken late": "1 0 1",
+        "Never taken (still open)": "0 0 0", "Share taken in time": "0% no alerts 0%",
         "Median time to take": "45 minutes no alerts 45 minutes"}),
     ([(12, "urgent"), (None, "review")], {
-        "Alerts raised": "1 1 2", "Taken within 30 minutes": "1 0 1", "Taken after 30 minutes": "0 0 0",
-        "Never taken (still open)": "0 1 1", "Share taken within 30 minutes": "100% 0% 50%",
+        "Alerts raised": "1 1 2", "Taken in time": "1 0 1", "Taken late": "0 0 0",
+        "Never taken (still open)": "0 1 1", "Share taken in time": "100% 0% 50%",
         "Median time to take": "12 minutes none taken 12 minutes"}),
     ([(3, "urgent"), (31, "urgent"), (None, "review")], {
-        "Alerts raised": "2 1 3", "Taken within 30 minutes": "1 0 1", "Taken after 30 minutes": "1 0 1",
-        "Never taken (still open)": "0 1 1", "Share taken within 30 minutes": "50% 0% 33%",
+        "Alerts raised": "2 1 3", "Taken in time": "1 0 1", "Taken late": "1 0 1",
+        "Never taken (still open)": "0 1 1", "Share taken in time": "50% 0% 33%",
         "Median time to take": "17 minutes none taken 17 minutes"}),
-], ids=["one", "two", "three"])
+    ([(20, "urgent"), (6 * 60, "review")], {  # a review alert read six hours later is in time: the same day
+        "Target": "within 30 minutes within 24 hours each by its own tier", "Alerts raised": "1 1 2",
+        "Taken in time": "1 1 2", "Taken late": "0 0 0", "Never taken (still open)": "0 0 0",
+        "Share taken in time": "100% 100% 100%"}),
+], ids=["one", "two", "three", "review-same-day"])
 def test_every_safeguarding_figure_is_shown_with_one_two_or_three_alerts(engine, tmp_path, minutes_to_take, rows):
     report = _alerts_report(engine, minutes_to_take)
     html = render_html(report)
@@ -251,16 +256,17 @@ def test_every_safeguarding_figure_is_shown_with_one_two_or_three_alerts(engine,
                                                                        str(len(minutes_to_take)), "")
     assert all(r["suppressed"] == "" for r in table.values())
     # The board's RAG rating rates these few alerts rather than greying them out.
-    (line,) = [s for s in report.summary if s.measure.startswith("Safeguarding alerts")]
-    assert line.rating.colour != "grey" and line.figure.n == len(minutes_to_take)
+    for tier, line in zip(("urgent", "review"), [s for s in report.summary if "alerts taken" in s.measure]):
+        raised = sum(alert_tier == tier for _, alert_tier in minutes_to_take)
+        assert line.figure.n == raised and (line.rating.colour == "grey") == (raised == 0)
 
 
 def test_a_period_without_alerts_says_so(engine):
     report = _alerts_report(engine, [])
     section = _section(render_html(report), "9. Safeguarding alerts")
     assert "Alerts raised 0 0 0" in section and "Median time to take no alerts no alerts no alerts" in section
-    (line,) = [s for s in report.summary if s.measure.startswith("Safeguarding alerts")]
-    assert (line.rating.colour, line.rating.words) == ("grey", "No alerts this period")
+    lines = [s for s in report.summary if "alerts taken" in s.measure]
+    assert [(line.rating.colour, line.rating.words) for line in lines] == [("grey", "No alerts this period")] * 2
 
 
 # --- periods, trends and accessibility (issue 14) ----------------------------------------
@@ -420,11 +426,11 @@ def test_a_report_made_before_its_period_ends_says_the_figures_will_change(engin
 
 
 def test_the_headline_safeguarding_line_counts_alerts_not_people(report):
-    assert _row(render_html(report), "Safeguarding alerts taken").startswith(
-        "Safeguarding alerts taken by a duty worker within 30 minutes All 67% 30% to 90% 6 alerts RED")
+    assert _row(render_html(report), "Urgent safeguarding alerts taken").startswith(
+        "Urgent safeguarding alerts taken by a duty worker within 30 minutes All 67% 30% to 90% 6 alerts RED")
     assert "6 o rybuddion" in render_html(report, "cy")
 
 
 def test_one_alert_is_one_alert(engine):
     report = _alerts_report(engine, [(10, "urgent")])
-    assert " 1 alert GREEN" in _row(render_html(report), "Safeguarding alerts taken")
+    assert " 1 alert GREEN" in _row(render_html(report), "Urgent safeguarding alerts taken")

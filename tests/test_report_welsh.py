@@ -240,8 +240,9 @@ def test_every_word_the_template_or_the_code_says_has_welsh():
              *aggregate.CALLBACK_OUTCOMES.values(), *(f"Comments {label.lower()}" for label in aggregate.COMMENT_LABELS),
              "Response rate", "Satisfied (average rating 4 or 5)", "Feel safer after our contact", "Asked for a call back",
              "not comparable", "no change", "none", "hidden", "none taken", "Yes", "No",
-             "Improved: Feeling ok", "Safeguarding alerts taken by a duty worker within 30 minutes",
-             "Taken within 30 minutes", "Taken after 30 minutes", "Share taken within 30 minutes",
+             "Improved: Feeling ok", "Urgent safeguarding alerts taken by a duty worker within 30 minutes",
+             "Review alerts taken within 24 hours", "within 30 minutes", "within 24 hours",
+             "each by its own tier",
              *(f"{word} {code}" for word, code in (("On target", "(80%+)"), ("Near target", "(65%+)"))), "Below 65%",
              *(status.replace("_", " ") for status in ("planned", "in_progress", "done")),
              *(status.replace("_", " ").capitalize() for status in ("planned", "in_progress", "done"))]
