@@ -119,7 +119,9 @@ def _alert_fields(session: Session, h: Heard, alert: SafeguardingAlert) -> dict[
         if definition is not None:
             survey = definition.title.get("en")
             question = next((q.text.get("en") for q in definition.questions if q.id == alert.question_id), "-")
-    return dict(case_ref=escape(case.case_ref), audience=participant.audience.replace("_", " "),
+    # "victim V2", not just "victim": a case can have two victims or two parents, and the worker rings one.
+    who = " ".join(filter(None, (participant.audience.replace("_", " "), participant.participant_ref)))
+    return dict(case_ref=escape(case.case_ref), audience=escape(who),
                 survey=escape(survey), question=escape(question), reason=escape(alert.reason),
                 at=alert.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
 

@@ -373,3 +373,16 @@ async def test_start_up_and_the_first_tick_warn_when_no_duty_worker_can_be_reach
         with caplog.at_level(logging.WARNING, logger="bot.safeguarding"):
             await w.app.post_init(w.app)
         assert caplog.records == []
+
+
+# --- 9. what the duty worker reads ---------------------------------------------------------------
+
+async def test_an_alert_from_one_of_two_victims_on_a_case_says_which_one(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        victim = await w.join(640, "YJ-24-0117", Audience.victim, "V2")
+        await victim.send_text("he keeps driving past my house and I'm scared to go out")
+        await w.settle()
+        [alert] = _alerts_to(duty)
+        assert "YJ-24-0117 (victim V2)" in alert  # not just "victim": the worker must ring the right one
