@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -23,7 +23,7 @@ from surveys.alert_delivery import (ALERT_ROLES, alerts_needing_help, claim_deli
                             mark_delivered, mark_help_sent, mark_reachable, mark_unreachable, recipients,
                             release_claim)
 from surveys.alerts import help_text_key  # noqa: F401 - the rule lives in surveys/, shared with the web chat
-from surveys.models import Case, Invitation, Participant, SafeguardingAlert
+from surveys.models import AlertDelivery, Case, Invitation, Participant, SafeguardingAlert
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
@@ -151,13 +151,13 @@ def alert_message(session: Session, h: Heard, alert: SafeguardingAlert) -> str:
     return compose_alert(session, h, alert)[0]
 
 
-def alert_keyboard(alert_id: int, *, cut: bool, hidden: bool = False) -> InlineKeyboardMarkup:
-    """'I'm dealing with this', and a button for the text when the message leaves some or all of it out."""
-    rows = [[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]]
+def alert_keyboard(alert_id: int, *, cut: bool, hidden: bool = False, taken: bool = False) -> InlineKeyboardMarkup | None:
+    """'I'm dealing with this' (until someone takes it), and a button for the text when the message leaves some or all of it out."""
+    rows = [] if taken else [[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]]
     if cut:
         label = t("alert.show_text_button" if hidden else "alert.full_text_button")
         rows.append([InlineKeyboardButton(label, callback_data=f"alerttext:{alert_id}")])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def split_text(text: str, limit: int = PIECE_LIMIT) -> list[str]:
@@ -278,6 +278,45 @@ def _record_round(session: Session, h: Heard, alert_id: int, round_number: int, 
     if delivered and round_number > alert.escalations:
         alert.escalations, alert.escalated_at = round_number, now
     return delivered
+
+
+async def show_taken_everywhere(bot: Bot, h: Heard, alert_id: int, note: str, *,
+                                skip: tuple[int, int] | None = None) -> int:
+    """Once an alert is taken, every copy sent about it (the alert and each reminder) says who took it
+    and loses its 'I'm dealing with this' button, so a colleague reading their copy, or a manager
+    reading "Nobody has taken this alert yet", does not start on it too. ``skip`` is the (chat,
+    message) already edited by the press itself. How many copies were changed."""
+    copies = await h.run(_taken_copies, h, alert_id, note)
+    changed = 0
+    for user_id, message_id, text, keyboard in copies:
+        if (user_id, message_id) == skip:
+            continue
+        try:
+            if utf16_len(text) <= TELEGRAM_LIMIT:
+                await bot.edit_message_text(text, chat_id=user_id, message_id=message_id,
+                                            parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            else:  # a long alert with a long name: at least the button goes
+                await bot.edit_message_reply_markup(chat_id=user_id, message_id=message_id, reply_markup=keyboard)
+            changed += 1
+        except TelegramError as error:  # deleted by the worker, or the bot was blocked: nothing to change
+            log.info("could not mark one copy of alert %s as taken (%s)", alert_id, type(error).__name__)
+    return changed
+
+
+def _taken_copies(h: Heard, alert_id: int, note: str) -> list[tuple[int, int, str, InlineKeyboardMarkup | None]]:
+    """(chat, message, its new text, its new buttons) for every copy of an alert that went out."""
+    with session_scope(h.engine) as session:
+        alert = session.get(SafeguardingAlert, alert_id)
+        deliveries = session.exec(select(AlertDelivery).where(
+            AlertDelivery.alert_id == alert_id, AlertDelivery.round >= 0, AlertDelivery.sent_at.is_not(None),
+            AlertDelivery.message_id.is_not(None))).all() if alert else []
+        copies = []
+        for delivery in deliveries:
+            heading = t("alert.escalation", number=delivery.round) if delivery.round else ""
+            text, cut = compose_alert(session, h, alert, heading)
+            keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden", taken=True)
+            copies.append((delivery.telegram_user_id, delivery.message_id, f"{text}\n\n{note}", keyboard))
+        return copies
 
 
 def warn_if_duty_unreachable(h: Heard) -> str | None:

@@ -17,7 +17,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.context import Heard, heard
-from bot.safeguarding import TELEGRAM_LIMIT, full_text_messages, utf16_len
+from bot.safeguarding import TELEGRAM_LIMIT, full_text_messages, show_taken_everywhere, utf16_len
 from bot.texts import t
 from surveys import staff_actions
 from surveys.staff_actions import Me, roles_of, staff_member
@@ -56,15 +56,17 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     when = taken.taken_at.astimezone(h.settings.zone).strftime("%H:%M")
     note = t("staff.alert_taken", name=escape(owner_name or t("staff.someone")), time=when)
     await query.answer(t("staff.you_took_it") if first else note)
-    if query.message is None:
-        return
-    edited = f"{query.message.text_html}\n\n{note}"
-    keep = _full_text_button_only(query.message.reply_markup)
-    if utf16_len(edited) <= TELEGRAM_LIMIT:
-        await query.edit_message_text(edited, reply_markup=keep)
-    else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
-        await query.edit_message_reply_markup(reply_markup=keep)
-        await query.message.reply_text(note)
+    if query.message is not None:
+        edited = f"{query.message.text_html}\n\n{note}"
+        keep = _full_text_button_only(query.message.reply_markup)
+        if utf16_len(edited) <= TELEGRAM_LIMIT:
+            await query.edit_message_text(edited, reply_markup=keep)
+        else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
+            await query.edit_message_reply_markup(reply_markup=keep)
+            await query.message.reply_text(note)
+    if first:
+        pressed = (query.message.chat_id, query.message.message_id) if query.message else None
+        await show_taken_everywhere(context.bot, h, int(match.group(1)), note, skip=pressed)
 
 
 def _full_text_button_only(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:

@@ -386,3 +386,40 @@ async def test_an_alert_from_one_of_two_victims_on_a_case_says_which_one(db_url)
         await w.settle()
         [alert] = _alerts_to(duty)
         assert "YJ-24-0117 (victim V2)" in alert  # not just "victim": the worker must ring the right one
+
+
+async def test_once_someone_takes_an_alert_every_copy_says_so_and_loses_its_button(db_url):
+    clock = FakeClock(utc(2026, 12, 1, 17, 55))  # a Tuesday, near the end of the day
+    async with world(db_url, clock=clock, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(904, Role.duty, "Lee")
+        w.add_staff(901, Role.manager, "Sam")
+        priya, lee, sam = w.user(900), w.user(904), w.user(901)
+        child = await w.join(641, *YP)
+        await _disclose(w, child)
+        clock.advance(minutes=31)
+        assert (await w.tick()).escalated == 1  # Priya and Lee now hold the alert and Reminder 1
+        await sam.press("I'm dealing with this")
+        await w.settle()
+        for person in (priya, lee):
+            copies = _alerts_to(person)
+            assert len(copies) == 2
+            assert all("Taken by Sam at 18:26" in text for text in copies)
+            assert all("I'm dealing with this" not in buttons(m) for m in person.messages)
+            assert all("Show text" in buttons(m) for m in person.messages if "disclosure" in m.get("text", ""))
+
+
+async def test_the_digest_counts_categories_not_each_nearest_example(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        await w.join(642, *YP)
+        for reason in ("harm at home (near: 'things at home are not great right now')",
+                       "harm at home (near: 'home is scary and shouty at the moment')",
+                       "harm at home (near: 'my dad used to hit me') (told as in the past); "
+                       "neglect (near: 'there's never any food in')"):
+            _alert(w, tier="review", reason=reason)
+        assert (await w.tick()).digests == 1
+        [digest] = [m["text"] for m in duty.messages]
+        assert "• harm at home: 2" in digest and "• neglect: 1" in digest
+        assert "• harm at home (told as in the past): 1" in digest and "near:" not in digest
