@@ -277,12 +277,14 @@ def test_heard_alerts_list_show_and_take(tmp_path, monkeypatch):
     assert "the words themselves" not in listed.output
     shown = runner.invoke(app, ["alerts", "show", "1"])
     assert "the words themselves" in shown.output
+    assert "YJ-9 (young person)" in shown.output and "Not taken yet" in shown.output  # whose words, and what now
     assert runner.invoke(app, ["alerts", "take", "1", "--by", "556"]).exit_code == 1  # not staff
     taken = runner.invoke(app, ["alerts", "take", "1", "--by", "555"])
     assert taken.exit_code == 0 and "is yours" in taken.output
     again = runner.invoke(app, ["alerts", "take", "1"])
     assert again.exit_code == 1 and "already taken by Priya" in again.output
     assert "Nothing is waiting" in runner.invoke(app, ["alerts", "list"]).output
+    assert "Taken by Priya" in runner.invoke(app, ["alerts", "show", "1"]).output
     with session_scope(engine) as session:
         actions = [e.action for e in session.exec(select(AuditEvent)).all()]
     assert "alert.text_shown" in actions and "alert.acknowledge" in actions
