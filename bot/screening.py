@@ -11,6 +11,7 @@ memory, and storing is retried in the background until it works.
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
@@ -26,7 +27,7 @@ from surveys import alert_storing
 from surveys.alert_storing import load_duty_roster  # noqa: F401 - moved to surveys/, shared with the web chat
 from surveys.alerts import Flag, StoredAlert, record_alert
 from surveys.enrol import participant_for_chat
-from surveys.models import AlertTier, Audience, Participant, SafeguardingAlert, Staff
+from surveys.models import AlertTier, Audience, Case, Participant, SafeguardingAlert, Staff, person_label
 from surveys.store import session_scope
 from surveys.text import clean_optional
 
@@ -91,11 +92,14 @@ def _as_the_duty_worker_reads_it(update: Update, text: str) -> str:
 class _Writer:
     """Who sent a message, as far as screening needs to know."""
 
-    def __init__(self, participant: Participant | None, staff: bool):
+    def __init__(self, participant: Participant | None, staff: bool, case_ref: str | None = None):
         self.participant_id = participant.id if participant else None
         self.audience = participant.audience if participant else None
         self.lang = participant.language if participant else "en"
         self.is_staff_only = staff and participant is None
+        # "YJ-24-0117 (victim V2)": if storing the alert then fails, duty workers still know whose it is.
+        self.label = person_label(case_ref, participant.audience, participant.participant_ref) \
+            if participant and case_ref else None
 
 
 def _read(h: Heard, chat_id: int, text: str):
@@ -121,7 +125,8 @@ def _writer_in(session, h: Heard, chat_id: int) -> _Writer:
     staff = participant is None and session.exec(select(Staff.id).where(
         Staff.service_id == h.service_id, Staff.telegram_user_id == chat_id,
         Staff.active.is_(True))).first() is not None
-    return _Writer(participant, staff)
+    case = session.get(Case, participant.case_id) if participant else None
+    return _Writer(participant, staff, case.case_ref if case else None)
 
 
 def _participant(session, h: Heard, chat_id: int) -> Participant | None:
@@ -172,10 +177,12 @@ async def _when_storing_failed(context, h: Heard, chat_id: int, text: str, flag:
     """The database is failing: help now, duty workers told from memory, and keep trying to store."""
     audience, lang = (person.audience, person.lang) if person else (None, "en")
     await _help(context, chat_id, safeguarding.help_text_key(audience, flag.tier), lang)
+    notice = t("staff.alert_not_stored", tier=flag.tier.value)
+    if person is not None and person.label:
+        notice += "\n" + t("staff.alert_not_stored_who", who=escape(person.label))
     for user_id in h.duty_roster:
         try:
-            await context.bot.send_message(user_id, t("staff.alert_not_stored", tier=flag.tier.value),
-                                           parse_mode=ParseMode.HTML)
+            await context.bot.send_message(user_id, notice, parse_mode=ParseMode.HTML)
         except TelegramError:
             log.warning("could not tell a duty worker that an alert is waiting to be stored")
     context.application.create_task(_keep_storing(context, h, chat_id, text, flag), update=None,

@@ -211,6 +211,34 @@ async def test_when_the_database_cannot_store_an_alert_help_and_the_duty_worker_
         assert alert.help_sent_at is not None
 
 
+async def test_when_the_database_cannot_store_an_alert_the_duty_worker_is_told_whose_it_is(db_url, monkeypatch):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.heard.duty_roster = [900]
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(614, "YJ-24-0117", Audience.victim, "V2")
+        real_store, failures = bot.screening._store_once, {"left": 4}
+
+        def failing_store(*args):  # writes fail (a locked or full database); reads still work
+            if failures["left"]:
+                failures["left"] -= 1
+                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+            return real_store(*args)
+
+        monkeypatch.setattr(bot.screening, "_store_once", failing_store)
+        monkeypatch.setattr(bot.screening, "BACKGROUND_RETRY_SECONDS", 0.05)
+        await user.send_text(DISCLOSURE)
+        await w.settle()
+        notice = duty.messages[0]["text"]
+        assert "could not save it" in notice and "YJ-24-0117 (victim V2)" in notice  # someone can act on it now
+        assert DISCLOSURE not in notice
+        for _ in range(200):
+            if "Possible safeguarding disclosure" in duty.last_message["text"]:
+                break
+            await asyncio.sleep(0.05)
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+
+
 def _review_only(past: str):
     """An analyser that puts one sentence in the review tier (the bot's routing is under test, not the screen)."""
     return lambda text, question, audience: TextFindings(
