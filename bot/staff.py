@@ -14,6 +14,7 @@ from html import escape
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import Heard, heard
@@ -59,11 +60,16 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if query.message is not None:
         edited = f"{query.message.text_html}\n\n{note}"
         keep = _full_text_button_only(query.message.reply_markup)
-        if utf16_len(edited) <= TELEGRAM_LIMIT:
-            await query.edit_message_text(edited, reply_markup=keep)
-        else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
-            await query.edit_message_reply_markup(reply_markup=keep)
-            await query.message.reply_text(note)
+        try:
+            if utf16_len(edited) <= TELEGRAM_LIMIT:
+                await query.edit_message_text(edited, reply_markup=keep)
+            else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
+                await query.edit_message_reply_markup(reply_markup=keep)
+                await query.message.reply_text(note)
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise
+            # Two pressed at once: the colleague who took it has already marked this copy.
     if first:
         pressed = (query.message.chat_id, query.message.message_id) if query.message else None
         await show_taken_everywhere(context.bot, h, int(match.group(1)), note, skip=pressed)

@@ -423,3 +423,23 @@ async def test_the_digest_counts_categories_not_each_nearest_example(db_url):
         [digest] = [m["text"] for m in duty.messages]
         assert "• harm at home: 2" in digest and "• neglect: 1" in digest
         assert "• harm at home (told as in the past): 1" in digest and "near:" not in digest
+
+
+async def test_two_workers_pressing_at_once_both_see_who_took_it_and_nothing_fails(db_url, caplog):
+    async with world(db_url, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(904, Role.duty, "Lee")
+        priya, lee = w.user(900), w.user(904)
+        child = await w.join(643, *YP)
+        await _disclose(w, child)
+        first = await priya.press("I'm dealing with this")
+        second = await lee.press("I'm dealing with this")
+        await w.settle()
+        [alert] = w.rows(SafeguardingAlert)
+        [owner] = w.rows(Staff, Staff.id == alert.acknowledged_by)  # whoever the race gave it to
+        answers = {w.emu.callback_answers[first]["text"], w.emu.callback_answers[second]["text"]}
+        assert answers == {"Thank you. It is yours now.", f"✅ Taken by {owner.name} at 10:00."}
+        for person in (priya, lee):
+            [copy] = _alerts_to(person)
+            assert copy.count(f"Taken by {owner.name}") == 1
+        assert "error handling update" not in caplog.text
