@@ -381,28 +381,37 @@ def next_victim_survey(session: Session, participant: Participant, definitions: 
 
 @staff_only(CALLBACK_ROLES)
 async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
-    """/callbacks: people waiting for contact (oldest first, how long each has waited), and alerts nobody has taken."""
-    from surveys.alerts import waited
-    from surveys.casework import open_alerts, waiting_callbacks
+    """/callbacks: people waiting for contact (oldest first, how long each has waited), and alerts nobody has
+    taken (urgent first), each a button away for those who take alerts."""
+    from surveys.alerts import waited, waiting
+    from surveys.casework import waiting_callbacks
 
     h = heard(context)
 
     def lists(session: Session):
         audit(session, f"staff:{me.id}", "staff.callbacks", service_id=h.service_id)
         return ([call for call in waiting_callbacks(session, h.service_id) if may_close_callback(me.roles, call.audience)],
-                open_alerts(session, h.service_id))
+                sorted(waiting(session, h.service_id), key=lambda a: a.tier != AlertTier.urgent))
 
     calls, alerts = await h.transaction(lists)
-    now, zone = h.now(), h.settings.zone
+    now = h.now()
     lines = [t("callback.line", id=c.callback_id, who=escape(c.who()), reason=escape(c.reason),
                waited=waited(c.created_at, now)) for c in calls[:MAX_LINES]]
     if len(calls) > MAX_LINES:
         lines.append(t("staff.more", count=len(calls) - MAX_LINES))
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("callback.mark_button", id=c.callback_id),
-                                                           callback_data=f"cbdone:{c.callback_id}")]
-                                     for c in calls[:REVIEW_BUTTONS]]) if calls else None
+    # The alert itself may be far up the chat, or never sent to this worker (on duty since): open it from here.
+    alert_lines = [f"• #{a.alert_id} · {escape(a.who())} · {a.tier.value}: {escape(a.reason)} · {waited(a.created_at, now)}"
+                   for a in alerts[:MAX_LINES]]
+    if len(alerts) > MAX_LINES:
+        alert_lines.append(t("staff.more_review", count=len(alerts) - MAX_LINES))
+    rows = [[InlineKeyboardButton(t("callback.mark_button", id=c.callback_id), callback_data=f"cbdone:{c.callback_id}")]
+            for c in calls[:REVIEW_BUTTONS]]
+    if me.roles & ALERT_ROLES:
+        rows += [[InlineKeyboardButton(t("staff.review_open", id=a.alert_id), callback_data=f"review:{a.alert_id}")]
+                 for a in alerts[:REVIEW_BUTTONS]]
     await _reply(update, t("staff.callbacks", calls="\n".join(lines) or t("staff.nothing"),
-                           alerts=_list(alerts, t("staff.nothing"), zone)), reply_markup=keyboard)
+                           alerts="\n".join(alert_lines) or t("staff.nothing")),
+                 reply_markup=InlineKeyboardMarkup(rows) if rows else None)
 
 
 # --- closing a call-back ----------------------------------------------------------------------

@@ -443,3 +443,28 @@ async def test_two_workers_pressing_at_once_both_see_who_took_it_and_nothing_fai
             [copy] = _alerts_to(person)
             assert copy.count(f"Taken by {owner.name}") == 1
         assert "error handling update" not in caplog.text
+
+
+async def test_callbacks_lets_a_duty_worker_open_and_take_an_urgent_alert_nobody_has_taken(db_url):
+    async with world(db_url, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(905, Role.case_worker, "Kim")
+        w.user(900)
+        child = await w.join(644, *YP)
+        await _disclose(w, child)
+        w.add_staff(906, Role.duty, "Ade")  # came on duty after the alert went out: has no copy of it
+        ade, kim = w.user(906), w.user(905)
+        await ade.send_command("/callbacks")
+        await w.settle()
+        listing = ade.last_message
+        assert "#1" in listing["text"] and "urgent" in listing["text"] and DISCLOSURE not in listing["text"]
+        await ade.press("Open #1")
+        await w.settle()
+        assert "YJ-24-0117 (young person)" in ade.last_message["text"]
+        await ade.press("I'm dealing with this")
+        await w.settle()
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.acknowledged_at is not None
+        await kim.send_command("/callbacks")  # a case worker sees the list, but no button that would refuse them
+        await w.settle()
+        assert "Open #" not in buttons(kim.last_message)
