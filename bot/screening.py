@@ -196,4 +196,5 @@ async def _keep_storing(context, h: Heard, chat_id: int, text: str, flag: Flag) 
             await safeguarding.notify_duty(context.bot, h, stored.alert_id)
 
     await alert_storing.keep_storing(lambda: _store_once(h, chat_id, text, flag), stored_late,
-                                     retry_seconds=BACKGROUND_RETRY_SECONDS)
+                                     retry_seconds=BACKGROUND_RETRY_SECONDS,
+                                     running=lambda: context.application.running)  # stopping waits for this task

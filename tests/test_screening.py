@@ -10,7 +10,7 @@ import bot.screening
 from surveys.answering import TextFindings
 from sqlmodel import select
 
-from surveys.models import Answer, Audience, AuditEvent, CallbackRequest, Role, SafeguardingAlert
+from surveys.models import AlertTier, Answer, Audience, AuditEvent, CallbackRequest, Role, SafeguardingAlert
 from tests.bot_world import asks, finished, world
 from tests.conftest import TEST_HASH_KEY
 
@@ -323,3 +323,28 @@ async def test_pressing_buttons_never_screens_the_bots_own_questions(db_url):
         user = await w.join(622, *YP)
         await w.skip_until(user, finished, limit=30)
         assert w.rows(SafeguardingAlert) == []
+
+
+async def test_storing_an_alert_goes_on_past_the_first_hour_of_a_database_outage(caplog):
+    from surveys import alert_storing
+    from surveys.alerts import StoredAlert
+
+    failures, told = {"left": 8}, []
+
+    def store():
+        if failures["left"]:
+            failures["left"] -= 1
+            raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+        return StoredAlert(7, AlertTier.urgent, new=True)
+
+    async def stored_late(stored):
+        told.append(stored.alert_id)
+
+    # limit=3 stands for the first hour of quick tries; the database comes back later than that
+    await alert_storing.keep_storing(store, stored_late, retry_seconds=0.001, limit=3)
+    assert told == [7]  # never given up on while heard runs: a disclosure is not lost
+    assert "could not store a safeguarding alert for an hour" in caplog.text
+    # ...but a bot that is shutting down stops trying after the first hour, and says plainly what was lost
+    failures["left"], told[:] = 8, []
+    await alert_storing.keep_storing(store, stored_late, retry_seconds=0.001, limit=3, running=lambda: False)
+    assert told == [] and "it is lost" in caplog.text
