@@ -122,7 +122,7 @@ def _alert_fields(session: Session, h: Heard, alert: SafeguardingAlert) -> dict[
     # "victim V2", not just "victim": a case can have two victims or two parents, and the worker rings one.
     who = " ".join(filter(None, (participant.audience.replace("_", " "), participant.participant_ref)))
     return dict(case_ref=escape(case.case_ref), audience=escape(who),
-                survey=escape(survey), question=escape(question), reason=escape(alert.reason),
+                survey=escape(survey), question=escape(question), reason=escape(alert.reason), alert_id=str(alert.id),
                 at=alert.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
 
 
@@ -181,10 +181,10 @@ def _cut_at(text: str, limit: int) -> int:
     return space + 1 if space > 0 else index
 
 
-def full_text_messages(case_ref: str, text: str) -> list[str]:
+def full_text_messages(alert_id: int, case_ref: str, text: str) -> list[str]:
     """The whole of what someone wrote, as plain-text messages that each fit in Telegram."""
     pieces = split_text(text)
-    return [t("alert.full_text_part", case_ref=case_ref, number=number, total=len(pieces), text=piece)
+    return [t("alert.full_text_part", alert_id=alert_id, case_ref=case_ref, number=number, total=len(pieces), text=piece)
             for number, piece in enumerate(pieces, start=1)]
 
 

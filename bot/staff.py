@@ -101,7 +101,7 @@ async def show_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if text is None:
         await context.bot.send_message(user_id, t("alert.full_text_gone"))
         return
-    for piece in full_text_messages(case_ref, text):
+    for piece in full_text_messages(int(match.group(1)), case_ref, text):
         await context.bot.send_message(user_id, piece, parse_mode=None)  # plain text: nothing in it is read as markup
 
 

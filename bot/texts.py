@@ -120,7 +120,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "command.stop": "Stop getting questions",
         "command.delete": "Delete your answers",
         # --- staff (plain English for adults)
-        "staff.alert": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at}\n\nWhat they wrote:\n<blockquote>{text}</blockquote>\nThey have been shown where to get help now (Childline and 999 for a young person; Samaritans, Victim Support and 999 for an adult). Please follow your safeguarding procedure today.",
+        "staff.alert": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at} · alert #{alert_id}\n\nWhat they wrote:\n<blockquote>{text}</blockquote>\nThey have been shown where to get help now (Childline and 999 for a young person; Samaritans, Victim Support and 999 for an adult). Please follow your safeguarding procedure today. If you are taking it, press <b>I'm dealing with this</b> so colleagues know.",
         "staff.alert_escalated": "⏰ <b>Nobody has taken this alert yet.</b>",
         "staff.no_survey": "(a message sent outside a survey)",
         "staff.ack_button": "I'm dealing with this",
@@ -172,7 +172,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "alert.more_text": "<i>({count} more characters: press Show full text)</i>",
         "alert.forwarded": "[A forwarded message: someone else wrote this, and they sent it on to us]",
         "alert.full_text_button": "Show full text",
-        "alert.full_text_part": "Full text of the alert for case {case_ref}, part {number} of {total}:\n\n{text}",
+        "alert.full_text_part": "Full text of alert #{alert_id} for case {case_ref}, part {number} of {total}:\n\n{text}",
         "alert.full_text_gone": "The text of this alert is no longer kept (it was erased).",
         "alert.full_text_refused": "Sorry, this button only works for the duty team.",
         "alert.escalation": "⏰ <b>Nobody has taken this alert yet.</b> Reminder {number}: please take it, or make sure a colleague does.",
@@ -213,7 +213,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.case_not_found": "There is no case {case_ref} here.",
         "staff.case_heading": "<b>Case {case_ref}</b> (this viewing is recorded)",
         "staff.case_more": "…more than fits here. heard case show {case_ref} on the command line shows it all.",
-        "staff.alert_hidden": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at}\n\nWhat they wrote is not shown in this chat. Press <b>Show text</b> to read it (each reading is recorded).\nThe person has been shown where to get help. Please follow your safeguarding procedure today.",
+        "staff.alert_hidden": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at} · alert #{alert_id}\n\nWhat they wrote is not shown in this chat. Press <b>Show text</b> to read it (each reading is recorded).\nThe person has been shown where to get help. Please follow your safeguarding procedure today. If you are taking it, press <b>I'm dealing with this</b> so colleagues know.",
         "alert.show_text_button": "Show text",
         # --- board report (issue 14): "you said, we did" back to the people who asked to hear
         "news.intro": "🌱 <b>You said, we did</b>\nYou told us what you thought of the youth justice team. Here is what we changed because of what people said:",
@@ -387,7 +387,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "language.chosen": "Iawn, bydda i'n siarad Cymraeg gyda chi. Gallwch chi newid hyn unrhyw bryd: anfonwch /language.",
         "command.language": "English neu Gymraeg",
         # Staff messages in Welsh: ready for when staff can choose a language (they go out in English today).
-        "staff.alert": "🚨 <b>Datgeliad diogelu posibl</b>\nAchos: <b>{case_ref}</b> ({audience})\nArolwg: {survey}\nCwestiwn: {question}\nWedi'i nodi fel: {reason}\nAm: {at}\n\nBeth ysgrifennon nhw:\n<blockquote>{text}</blockquote>\nMaen nhw wedi cael gwybod ble i gael help nawr (Childline a 999 i berson ifanc; y Samariaid, Cymorth i Ddioddefwyr a 999 i oedolyn). Dilynwch eich gweithdrefn ddiogelu heddiw.",
+        "staff.alert": "🚨 <b>Datgeliad diogelu posibl</b>\nAchos: <b>{case_ref}</b> ({audience})\nArolwg: {survey}\nCwestiwn: {question}\nWedi'i nodi fel: {reason}\nAm: {at} · rhybudd #{alert_id}\n\nBeth ysgrifennon nhw:\n<blockquote>{text}</blockquote>\nMaen nhw wedi cael gwybod ble i gael help nawr (Childline a 999 i berson ifanc; y Samariaid, Cymorth i Ddioddefwyr a 999 i oedolyn). Dilynwch eich gweithdrefn ddiogelu heddiw. Os ydych chi'n ei gymryd, pwyswch <b>Rwy'n delio â hyn</b> er mwyn i gydweithwyr wybod.",
         "staff.alert_escalated": "⏰ <b>Does neb wedi cymryd y rhybudd hwn eto.</b>",
         "staff.no_survey": "(neges a anfonwyd y tu allan i arolwg)",
         "staff.ack_button": "Rwy'n delio â hyn",
@@ -436,7 +436,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "alert.more_text": "<i>({count} nod arall: pwyswch Dangos y testun llawn)</i>",
         "alert.forwarded": "[Neges wedi'i hanfon ymlaen: rhywun arall ysgrifennodd hon, ac fe wnaethon nhw ei hanfon aton ni]",
         "alert.full_text_button": "Dangos y testun llawn",
-        "alert.full_text_part": "Testun llawn y rhybudd ar gyfer achos {case_ref}, rhan {number} o {total}:\n\n{text}",
+        "alert.full_text_part": "Testun llawn rhybudd #{alert_id} ar gyfer achos {case_ref}, rhan {number} o {total}:\n\n{text}",
         "alert.full_text_gone": "Dydy testun y rhybudd hwn ddim yn cael ei gadw mwyach (cafodd ei ddileu).",
         "alert.full_text_refused": "Mae'n ddrwg gen i, dim ond i'r tîm dyletswydd mae'r botwm hwn yn gweithio.",
         "alert.escalation": "⏰ <b>Does neb wedi cymryd y rhybudd hwn eto.</b> Nodyn atgoffa {number}: cymerwch e, neu gwnewch yn siŵr bod cydweithiwr yn gwneud.",
@@ -468,7 +468,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.case_not_found": "Does dim achos {case_ref} yma.",
         "staff.case_heading": "<b>Achos {case_ref}</b> (mae'r edrych hwn yn cael ei gofnodi)",
         "staff.case_more": "…mwy nag sy'n ffitio yma. Mae heard case show {case_ref} ar y llinell orchymyn yn dangos y cyfan.",
-        "staff.alert_hidden": "🚨 <b>Datgeliad diogelu posibl</b>\nAchos: <b>{case_ref}</b> ({audience})\nArolwg: {survey}\nCwestiwn: {question}\nWedi'i nodi fel: {reason}\nAm: {at}\n\nDydy beth ysgrifennon nhw ddim yn cael ei ddangos yn y sgwrs hon. Pwyswch <b>Dangos y testun</b> i'w ddarllen (mae pob darlleniad yn cael ei gofnodi).\nMae'r person wedi cael gwybod ble i gael help. Dilynwch eich gweithdrefn ddiogelu heddiw.",
+        "staff.alert_hidden": "🚨 <b>Datgeliad diogelu posibl</b>\nAchos: <b>{case_ref}</b> ({audience})\nArolwg: {survey}\nCwestiwn: {question}\nWedi'i nodi fel: {reason}\nAm: {at} · rhybudd #{alert_id}\n\nDydy beth ysgrifennon nhw ddim yn cael ei ddangos yn y sgwrs hon. Pwyswch <b>Dangos y testun</b> i'w ddarllen (mae pob darlleniad yn cael ei gofnodi).\nMae'r person wedi cael gwybod ble i gael help. Dilynwch eich gweithdrefn ddiogelu heddiw. Os ydych chi'n ei gymryd, pwyswch <b>Rwy'n delio â hyn</b> er mwyn i gydweithwyr wybod.",
         "alert.show_text_button": "Dangos y testun",
         # --- the web chat (webchat/)
         "web.title": "Eich adborth",

@@ -267,10 +267,10 @@ async def test_a_ten_thousand_character_disclosure_reaches_the_duty_worker_and_c
 
         await duty.press("Show full text")
         await w.settle()
-        parts = [m["text"] for m in duty.messages if m["text"].startswith("Full text of the alert")]
+        parts = [m["text"] for m in duty.messages if m["text"].startswith("Full text of alert")]
         assert len(parts) == 3 and all(len(part) < 4096 for part in parts)
         assert [p.split(":")[0] for p in parts] == [
-            f"Full text of the alert for case YJ-24-0117, part {n} of 3" for n in (1, 2, 3)]
+            f"Full text of alert #1 for case YJ-24-0117, part {n} of 3" for n in (1, 2, 3)]
         rebuilt = "".join(part.split(":\n\n", 1)[1] for part in parts)
         assert rebuilt.split() == long_text.split()
         [shown] = w.rows(AuditEvent, AuditEvent.action == "alert.text_shown")
