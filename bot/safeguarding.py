@@ -121,6 +121,8 @@ def _alert_fields(session: Session, h: Heard, alert: SafeguardingAlert) -> dict[
             question = next((q.text.get("en") for q in definition.questions if q.id == alert.question_id), "-")
     # "victim V2", not just "victim": a case can have two victims or two parents, and the worker rings one.
     who = " ".join(filter(None, (participant.audience.replace("_", " "), participant.participant_ref)))
+    if participant.language == "cy":  # whoever rings them back may need to speak Welsh
+        who += t("alert.welsh_speaker")
     return dict(case_ref=escape(case.case_ref), audience=escape(who),
                 survey=escape(survey), question=escape(question), reason=escape(alert.reason), alert_id=str(alert.id),
                 at=alert.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))

@@ -215,6 +215,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.case_more": "…more than fits here. heard case show {case_ref} on the command line shows it all.",
         "staff.alert_hidden": "🚨 <b>Possible safeguarding disclosure</b>\nCase: <b>{case_ref}</b> ({audience})\nSurvey: {survey}\nQuestion: {question}\nFlagged as: {reason}\nAt: {at} · alert #{alert_id}\n\nWhat they wrote is not shown in this chat. Press <b>Show text</b> to read it (each reading is recorded).\nThe person has been shown where to get help. Please follow your safeguarding procedure today. If you are taking it, press <b>I'm dealing with this</b> so colleagues know.",
         "alert.show_text_button": "Show text",
+        "alert.welsh_speaker": ", Welsh speaker",
         # --- board report (issue 14): "you said, we did" back to the people who asked to hear
         "news.intro": "🌱 <b>You said, we did</b>\nYou told us what you thought of the youth justice team. Here is what we changed because of what people said:",
         "news.item": "• <b>You said:</b> {said}\n<b>We did:</b> {did}",
@@ -469,6 +470,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.case_heading": "<b>Achos {case_ref}</b> (mae'r edrych hwn yn cael ei gofnodi)",
         "staff.case_more": "…mwy nag sy'n ffitio yma. Mae heard case show {case_ref} ar y llinell orchymyn yn dangos y cyfan.",
         "staff.alert_hidden": "🚨 <b>Datgeliad diogelu posibl</b>\nAchos: <b>{case_ref}</b> ({audience})\nArolwg: {survey}\nCwestiwn: {question}\nWedi'i nodi fel: {reason}\nAm: {at} · rhybudd #{alert_id}\n\nDydy beth ysgrifennon nhw ddim yn cael ei ddangos yn y sgwrs hon. Pwyswch <b>Dangos y testun</b> i'w ddarllen (mae pob darlleniad yn cael ei gofnodi).\nMae'r person wedi cael gwybod ble i gael help. Dilynwch eich gweithdrefn ddiogelu heddiw. Os ydych chi'n ei gymryd, pwyswch <b>Rwy'n delio â hyn</b> er mwyn i gydweithwyr wybod.",
+        "alert.welsh_speaker": ", siaradwr Cymraeg",
         "alert.show_text_button": "Dangos y testun",
         # --- the web chat (webchat/)
         "web.title": "Eich adborth",

@@ -468,3 +468,17 @@ async def test_callbacks_lets_a_duty_worker_open_and_take_an_urgent_alert_nobody
         await kim.send_command("/callbacks")  # a case worker sees the list, but no button that would refuse them
         await w.settle()
         assert "Open #" not in buttons(kim.last_message)
+
+
+async def test_an_alert_from_someone_who_chose_welsh_says_so(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        child = w.user(645, "Cerys")
+        await w.link(child, w.invite(*YP), language="Cymraeg")
+        await child.press("Ydy, mae hynny'n iawn")
+        await w.settle()
+        await child.send_text("mae fy llystad yn fy nharo i a dwi ofn mynd adre")
+        await w.settle()
+        [alert] = _alerts_to(duty)
+        assert "YJ-24-0117 (young person, Welsh speaker)" in alert  # whoever rings them back needs to know
