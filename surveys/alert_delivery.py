@@ -211,3 +211,9 @@ def claim_digest(session: Session, service_id: int, day: date, *, now: datetime)
     inserted = session.execute(table.insert().from_select(
         ["service_id", "at", "actor", "action", "detail"], values).returning(table.c.id))
     return inserted.first() is not None
+
+
+def release_digest(session: Session, service_id: int, day: date) -> None:
+    """Today's digest reached nobody (Telegram failed, or nobody could be reached): let a later tick try again."""
+    session.execute(sa.delete(AuditEvent).where(AuditEvent.service_id == service_id, AuditEvent.action == "alert.digest",
+                                                AuditEvent.detail == day.isoformat()))

@@ -482,3 +482,17 @@ async def test_an_alert_from_someone_who_chose_welsh_says_so(db_url):
         await w.settle()
         [alert] = _alerts_to(duty)
         assert "YJ-24-0117 (young person, Welsh speaker)" in alert  # whoever rings them back needs to know
+
+
+async def test_a_digest_nobody_received_is_tried_again_on_the_next_tick(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        await w.join(646, *YP)
+        _alert(w, tier="review", reason="threats")
+        w.emu.fail_next("sendMessage", status=502)  # Telegram has a bad moment at 09:00
+        assert (await w.tick()).digests == 0
+        w.clock.advance(minutes=1)
+        assert (await w.tick()).digests == 1  # not left until tomorrow: review alerts are read the same day
+        assert "1 safeguarding alert is waiting for review" in duty.messages[-1]["text"]
+        assert (await w.tick()).digests == 0
