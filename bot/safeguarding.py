@@ -123,8 +123,11 @@ def _alert_fields(session: Session, h: Heard, alert: SafeguardingAlert) -> dict[
     who = " ".join(filter(None, (participant.audience.replace("_", " "), participant.participant_ref)))
     if participant.language == "cy":  # whoever rings them back may need to speak Welsh
         who += t("alert.welsh_speaker")
+    reason = alert.reason
+    if (alert.text or "").startswith(t("alert.forwarded")):  # shown even when the words are hidden
+        reason += t("alert.forwarded_reason")
     return dict(case_ref=escape(case.case_ref), audience=escape(who),
-                survey=escape(survey), question=escape(question), reason=escape(alert.reason), alert_id=str(alert.id),
+                survey=escape(survey), question=escape(question), reason=escape(reason), alert_id=str(alert.id),
                 at=alert.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
 
 

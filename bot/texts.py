@@ -171,6 +171,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # --- alert delivery (safeguarding alerts to staff: long texts, escalation, digest, reachability)
         "alert.more_text": "<i>({count} more characters: press Show full text)</i>",
         "alert.forwarded": "[A forwarded message: someone else wrote this, and they sent it on to us]",
+        "alert.forwarded_reason": " (in a message they forwarded: someone else's words)",
         "alert.full_text_button": "Show full text",
         "alert.full_text_part": "Full text of alert #{alert_id} for case {case_ref}, part {number} of {total}:\n\n{text}",
         "alert.full_text_gone": "The text of this alert is no longer kept (it was erased).",
@@ -436,6 +437,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.callbacks": "<b>Wedi gofyn am gysylltiad</b> (yr hynaf yn gyntaf)\n{calls}\n\n<b>Rhybuddion diogelu does neb wedi'u cymryd</b>\n{alerts}",
         "alert.more_text": "<i>({count} nod arall: pwyswch Dangos y testun llawn)</i>",
         "alert.forwarded": "[Neges wedi'i hanfon ymlaen: rhywun arall ysgrifennodd hon, ac fe wnaethon nhw ei hanfon aton ni]",
+        "alert.forwarded_reason": " (mewn neges a anfonwyd ymlaen ganddyn nhw: geiriau rhywun arall)",
         "alert.full_text_button": "Dangos y testun llawn",
         "alert.full_text_part": "Testun llawn rhybudd #{alert_id} ar gyfer achos {case_ref}, rhan {number} o {total}:\n\n{text}",
         "alert.full_text_gone": "Dydy testun y rhybudd hwn ddim yn cael ei gadw mwyach (cafodd ei ddileu).",

@@ -496,3 +496,19 @@ async def test_a_digest_nobody_received_is_tried_again_on_the_next_tick(db_url):
         assert (await w.tick()).digests == 1  # not left until tomorrow: review alerts are read the same day
         assert "1 safeguarding alert is waiting for review" in duty.messages[-1]["text"]
         assert (await w.tick()).digests == 0
+
+
+async def test_a_hidden_alert_still_says_the_words_were_forwarded(db_url):
+    from surveys.answering import TextFindings
+
+    async with world(db_url, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        w.heard.analyse = lambda text, question, audience: TextFindings(
+            safeguarding_tier="urgent", safeguarding_reason="threats or violence")
+        child = await w.join(647, *YP)
+        await child.forward_text("you are dead when we see you", {"id": 5, "is_bot": False, "first_name": "X"})
+        await w.settle()
+        [alert] = _alerts_to(duty)
+        assert "forwarded" in alert  # a threat they were sent, not one they made: known before pressing Show text
+        assert "you are dead" not in alert
