@@ -71,11 +71,13 @@ async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYP
         await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
         return
     said = _as_the_duty_worker_reads_it(update, text)
-    stored = await _store(h, chat.id, said, flag)
-    if stored is None:
+    ok, stored = await alert_storing.store_with_retries(lambda: h.run(_store_once, h, chat.id, said, flag))
+    if not ok:
         await _when_storing_failed(context, h, chat.id, said, flag, person)
-        return
-    await _help_then_tell(context, h, stored)
+    elif stored is None:  # stored fine, but nobody is linked to this chat (the first look-up could not say)
+        await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
+    else:
+        await _help_then_tell(context, h, stored)
 
 
 def _as_the_duty_worker_reads_it(update: Update, text: str) -> str:
@@ -140,11 +142,6 @@ def _store_once(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | 
             return None
         h.duty_roster = load_duty_roster(session, h.service_id)
         return record_alert(session, participant, text, flag, definitions=h.definitions, now=h.now())
-
-
-async def _store(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | None:
-    _ok, stored = await alert_storing.store_with_retries(lambda: h.run(_store_once, h, chat_id, text, flag))
-    return stored
 
 
 async def _help(context, chat_id: int, key: str, lang: str) -> bool:

@@ -348,3 +348,16 @@ async def test_storing_an_alert_goes_on_past_the_first_hour_of_a_database_outage
     failures["left"], told[:] = 8, []
     await alert_storing.keep_storing(store, stored_late, retry_seconds=0.001, limit=3, running=lambda: False)
     assert told == [] and "it is lost" in caplog.text
+
+
+async def test_a_stranger_whose_lookup_failed_gets_help_and_no_false_database_alarm(db_url, monkeypatch):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.heard.duty_roster = [900]
+        duty = w.emu.user(900, "Priya")
+        monkeypatch.setattr(bot.screening, "_who_is_writing", lambda h, chat_id: None)  # the first read failed
+        stranger = w.emu.user(615, "Sam")  # never linked: storing finds nobody, and that is not a failure
+        await stranger.send_text(DISCLOSURE)
+        await w.settle()
+        assert any("0800 1111" in text for text in _texts(stranger, 3))
+        assert duty.messages == []  # no "the database could not save it" for a database that worked
