@@ -20,10 +20,10 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.context import Heard
 from bot.texts import t
 from surveys.alert_delivery import (ALERT_ROLES, alerts_needing_help, claim_delivery, duty_or_managers, duty_reach_problem,
-                            mark_delivered, mark_help_sent, mark_reachable, mark_unreachable, recipients,
-                            release_claim)
+                            mark_delivered, mark_help_sent, mark_reachable, mark_unreachable, reach_by_user,
+                            Reachability, recipients, release_claim)
 from surveys.alerts import help_text_key  # noqa: F401 - the rule lives in surveys/, shared with the web chat
-from surveys.models import AlertDelivery, Case, Invitation, Participant, SafeguardingAlert
+from surveys.models import AlertDelivery, Case, Invitation, Participant, Role, SafeguardingAlert
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
@@ -235,7 +235,22 @@ async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, round_number: int = 
         log.warning("safeguarding alert %s: no active staff to tell", alert_id)
     keyboard = alert_keyboard(alert_id, cut=bool(round_.cut), hidden=h.settings.alert_text == "hidden")
     sent = [await send_to_staff(bot, h, user_id, round_.text, reply_markup=keyboard) for user_id, _ in round_.claims]
-    return await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in round_.claims], sent)
+    delivered = await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in round_.claims], sent)
+    if round_number == 0 and round_.claims and not delivered:
+        # Every duty worker refused (blocked the bot, never pressed Start): managers and admins now, not at
+        # the first reminder, which outside the send window can be the next morning.
+        return await notify_duty_fallback(bot, h, alert_id, round_.people)
+    return delivered
+
+
+async def notify_duty_fallback(bot: Bot, h: Heard, alert_id: int, tried: list[int]) -> bool:
+    """The first alert to managers and admins not already ``tried``, saying no duty worker could be reached."""
+    round_ = await h.run(_claim_round, h, alert_id, 0, h.now(), instead_of=tried)
+    if round_ is None or not round_.claims:
+        return False
+    keyboard = alert_keyboard(alert_id, cut=bool(round_.cut), hidden=h.settings.alert_text == "hidden")
+    sent = [await send_to_staff(bot, h, user_id, round_.text, reply_markup=keyboard) for user_id, _ in round_.claims]
+    return await h.run(_record_round_now, h, alert_id, 0, [claim for _, claim in round_.claims], sent)
 
 
 @dataclass(frozen=True)
@@ -246,19 +261,37 @@ class _AlertRound:
     claims: list[tuple[int, int]]  # (user id, delivery claim) for those not already sent it
 
 
-def _claim_round(h: Heard, alert_id: int, round_number: int, now) -> _AlertRound | None:
-    """One round of an alert, each message claimed before sending; None if someone took the alert already."""
+def _claim_round(h: Heard, alert_id: int, round_number: int, now, *,
+                 instead_of: list[int] | None = None) -> _AlertRound | None:
+    """One round of an alert, each message claimed before sending; None if someone took the alert already.
+
+    ``instead_of``: the duty workers who could not be reached; the first alert then goes to managers and admins.
+    """
     with session_scope(h.engine) as session:
         alert = session.get(SafeguardingAlert, alert_id)
         if alert is None or alert.acknowledged_at is not None:
             return None
-        heading = t("alert.escalation", number=round_number) if round_number else ""
+        if instead_of is not None and (alert.notified_at is not None or not all(
+                _refused(reach_by_user(session, alert.service_id)[user_id]) for user_id in instead_of)):
+            return None  # someone has it after all, or a duty worker's send failed only for now: the tick retries
+        heading = t("alert.escalation", number=round_number) if round_number else \
+            t("alert.duty_unreachable") if instead_of is not None else ""
         text, cut = compose_alert(session, h, alert, heading)
-        people = recipients(session, alert.service_id, ALERT_ROLES) if round_number else \
-            duty_or_managers(session, alert.service_id)
+        if instead_of is not None:
+            people = [user_id for user_id in recipients(session, alert.service_id, (Role.manager, Role.admin))
+                      if user_id not in instead_of]
+        elif round_number:
+            people = recipients(session, alert.service_id, ALERT_ROLES)
+        else:
+            people = duty_or_managers(session, alert.service_id)
         claims = [(user_id, claim) for user_id in people
                   if (claim := claim_delivery(session, alert_id, user_id, round_number, now=now)) is not None]
         return _AlertRound(text, cut, people, claims)
+
+
+def _refused(reach) -> bool:
+    """Telegram refused this person (blocked, or never opened the chat), not just failed for a moment."""
+    return reach.state is not Reachability.yes and reach.refused_at is not None
 
 
 def _record_round_now(h: Heard, alert_id: int, round_number: int, claims: list[int], sent: list) -> bool:

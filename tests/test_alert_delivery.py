@@ -512,3 +512,21 @@ async def test_a_hidden_alert_still_says_the_words_were_forwarded(db_url):
         [alert] = _alerts_to(duty)
         assert "forwarded" in alert  # a threat they were sent, not one they made: known before pressing Show text
         assert "you are dead" not in alert
+
+
+async def test_when_the_only_duty_worker_has_blocked_the_bot_managers_get_the_alert_at_once(db_url):
+    clock = FakeClock(utc(2026, 12, 1, 21, 0))  # evening, outside the window: no reminder until 09:30 tomorrow
+    async with world(db_url, clock=clock) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(901, Role.manager, "Sam")
+        priya, sam = w.user(900), w.user(901)
+        w.emu.block(900)
+        child = await w.join(648, *YP)
+        await child.send_text(DISCLOSURE)
+        await w.settle()
+        [alert] = _alerts_to(sam)  # not left with nobody until the first reminder
+        assert "No duty worker could be reached" in alert
+        assert _alerts_to(priya) == []
+        [row] = w.rows(SafeguardingAlert)
+        assert row.notified_at is not None
+        assert (await w.tick()).alerts == 0 and len(_alerts_to(sam)) == 1  # delivered: not sent again
