@@ -189,6 +189,8 @@ def _cut_at(text: str, limit: int) -> int:
 def full_text_messages(alert_id: int, case_ref: str, text: str) -> list[str]:
     """The whole of what someone wrote, as plain-text messages that each fit in Telegram."""
     pieces = split_text(text)
+    if len(pieces) == 1:  # no "part 1 of 1"
+        return [t("alert.full_text_whole", alert_id=alert_id, case_ref=case_ref, text=text)]
     return [t("alert.full_text_part", alert_id=alert_id, case_ref=case_ref, number=number, total=len(pieces), text=piece)
             for number, piece in enumerate(pieces, start=1)]
 
