@@ -10,6 +10,7 @@ memory, and storing is retried in the background until it works.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from html import escape
 
@@ -34,6 +35,9 @@ from surveys.text import clean_optional
 log = logging.getLogger(__name__)
 
 BACKGROUND_RETRY_SECONDS = alert_storing.BACKGROUND_RETRY_SECONDS  # here so a test can shorten it
+# A database slow to take the alert (another process holding SQLite's lock waits out a 15-second busy
+# timeout, three times) must not keep the person waiting: after this long they are shown help first.
+HELP_WITHIN_SECONDS = 3.0
 DISCLOSED = "disclosed_update"  # chat_data key: the answer handlers skip their complaint after a disclosure
 
 
@@ -71,13 +75,31 @@ async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYP
         await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
         return
     said = _as_the_duty_worker_reads_it(update, text)
-    ok, stored = await alert_storing.store_with_retries(lambda: h.run(_store_once, h, chat.id, said, flag))
+    storing = asyncio.ensure_future(
+        alert_storing.store_with_retries(lambda: h.run(_store_once, h, chat.id, said, flag)))
+    helped = False
+    try:
+        ok, stored = await asyncio.wait_for(asyncio.shield(storing), HELP_WITHIN_SECONDS)
+    except TimeoutError:  # the database is slow: help first, then go on storing
+        audience, lang = _who_for_help(person)
+        helped = await _help(context, chat.id, safeguarding.help_text_key(audience, flag.tier), lang)
+        ok, stored = await storing
     if not ok:
-        await _when_storing_failed(context, h, chat.id, said, flag, person)
+        await _when_storing_failed(context, h, chat.id, said, flag, person, helped=helped)
     elif stored is None:  # stored fine, but nobody is linked to this chat (the first look-up could not say)
-        await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
+        if not helped:
+            await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
+    elif helped:
+        await h.run(_mark_help_sent, h, stored.alert_id)
+        if stored.new and stored.tier == AlertTier.urgent:
+            await safeguarding.notify_duty(context.bot, h, stored.alert_id)
     else:
         await _help_then_tell(context, h, stored)
+
+
+def _who_for_help(person: _Writer | None) -> tuple[str | None, str]:
+    """(audience, language) for the help wording; unknown when the database could not say."""
+    return (person.audience, person.lang) if person else (None, "en")
 
 
 def _as_the_duty_worker_reads_it(update: Update, text: str) -> str:
@@ -170,10 +192,12 @@ def _mark_help_sent(h: Heard, alert_id: int) -> None:
         log.exception("could not record that help was sent for alert %s", alert_id)
 
 
-async def _when_storing_failed(context, h: Heard, chat_id: int, text: str, flag: Flag, person: _Writer | None) -> None:
-    """The database is failing: help now, duty workers told from memory, and keep trying to store."""
-    audience, lang = (person.audience, person.lang) if person else (None, "en")
-    await _help(context, chat_id, safeguarding.help_text_key(audience, flag.tier), lang)
+async def _when_storing_failed(context, h: Heard, chat_id: int, text: str, flag: Flag, person: _Writer | None, *,
+                               helped: bool = False) -> None:
+    """The database is failing: help now (unless it went already), duty workers told from memory, and keep trying."""
+    audience, lang = _who_for_help(person)
+    if not helped:
+        await _help(context, chat_id, safeguarding.help_text_key(audience, flag.tier), lang)
     notice = t("staff.alert_not_stored", tier=flag.tier.value)
     if person is not None and person.label:
         notice += "\n" + t("staff.alert_not_stored_who", who=escape(person.label))

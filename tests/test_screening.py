@@ -361,3 +361,35 @@ async def test_a_stranger_whose_lookup_failed_gets_help_and_no_false_database_al
         await w.settle()
         assert any("0800 1111" in text for text in _texts(stranger, 3))
         assert duty.messages == []  # no "the database could not save it" for a database that worked
+
+
+async def test_help_goes_out_within_seconds_while_a_locked_database_makes_storing_slow(db_url, monkeypatch):
+    import time
+
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.heard.duty_roster = [900]
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(616, *YP)
+        real_store, slow = bot.screening._store_once, {"left": 2}
+
+        def slow_store(*args):  # another process holds the write lock: each try waits out the busy timeout
+            if slow["left"]:
+                slow["left"] -= 1
+                time.sleep(1.0)
+                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+            return real_store(*args)
+
+        monkeypatch.setattr(bot.screening, "_store_once", slow_store)
+        monkeypatch.setattr(bot.screening, "HELP_WITHIN_SECONDS", 0.3)
+        await w.heard.run(w.heard.analyse, "warming up", None, None)  # the screen loads once, on first use
+        started = time.monotonic()
+        await user.send_text(DISCLOSURE)
+        while not any("0800 1111" in text for text in _texts(user, 3)):
+            assert time.monotonic() - started < 1.5, "the person waited for the database before seeing help"
+            await asyncio.sleep(0.02)
+        await w.settle()
+        assert sum("0800 1111" in text for text in _texts(user, 5)) == 1  # shown once, not again when stored
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.help_sent_at is not None
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
