@@ -29,7 +29,7 @@ from surveys.alert_storing import load_duty_roster  # noqa: F401 - moved to surv
 from surveys.alerts import Flag, StoredAlert, record_alert
 from surveys.enrol import participant_for_chat
 from surveys.models import AlertTier, Audience, Case, Participant, SafeguardingAlert, Staff, person_label
-from surveys.store import session_scope
+from surveys.store import read_only, session_scope
 from surveys.text import clean_optional
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,8 @@ def _read(h: Heard, chat_id: int, text: str):
 def _who_is_writing(h: Heard, chat_id: int) -> _Writer | None:
     """None when the database cannot say (the screen still runs; help still goes out)."""
     try:
-        return h.transaction_here(_writer_in, h, chat_id)  # queued with the other writers on SQLite
+        with session_scope(read_only(h.engine)) as session:  # only reads: waits for no writer, here or elsewhere
+            return _writer_in(session, h, chat_id)
     except SQLAlchemyError:
         log.exception("could not look up who wrote a message; screening it all the same")
         return None

@@ -393,3 +393,24 @@ async def test_help_goes_out_within_seconds_while_a_locked_database_makes_storin
         [alert] = w.rows(SafeguardingAlert)
         assert alert.help_sent_at is not None
         assert "Possible safeguarding disclosure" in duty.last_message["text"]
+
+
+async def test_who_is_writing_is_read_without_waiting_for_another_processs_write_lock(db_url):
+    import sqlite3
+    import time
+
+    if not db_url.startswith("sqlite"):
+        return  # PostgreSQL readers never wait for writers
+    async with world(db_url) as w:
+        user = await w.join(617, "YJ-24-0117", Audience.victim, "V1")
+        other = sqlite3.connect(db_url.split("sqlite:///")[1], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # e.g. a long `heard cases import` in another process
+        try:
+            started = time.monotonic()
+            person = await w.heard.run(bot.screening._who_is_writing, w.heard, user.chat_id)
+            waited = time.monotonic() - started
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert waited < 2, f"the look-up waited {waited:.0f} s behind the lock before the screen could run"
+        assert person is not None and person.label == "YJ-24-0117 (victim V1)"
