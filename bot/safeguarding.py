@@ -24,6 +24,7 @@ from surveys.alert_delivery import (ALERT_ROLES, alerts_needing_help, claim_deli
                             Reachability, recipients, release_claim)
 from surveys.alerts import help_text_key  # noqa: F401 - the rule lives in surveys/, shared with the web chat
 from surveys.models import AlertDelivery, Case, Invitation, Participant, Role, SafeguardingAlert
+from surveys.schedule import in_window
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
@@ -277,7 +278,7 @@ def _claim_round(h: Heard, alert_id: int, round_number: int, now, *,
                 _refused(reach_by_user(session, alert.service_id)[user_id]) for user_id in instead_of)):
             return None  # someone has it after all, or a duty worker's send failed only for now: the tick retries
         heading = t("alert.escalation", number=round_number) if round_number else \
-            t("alert.duty_unreachable") if instead_of is not None else ""
+            t("alert.duty_unreachable") if instead_of is not None else _out_of_hours(h, now)
         text, cut = compose_alert(session, h, alert, heading)
         if instead_of is not None:
             people = [user_id for user_id in recipients(session, alert.service_id, (Role.manager, Role.admin))
@@ -289,6 +290,14 @@ def _claim_round(h: Heard, alert_id: int, round_number: int, now, *,
         claims = [(user_id, claim) for user_id in people
                   if (claim := claim_delivery(session, alert_id, user_id, round_number, now=now)) is not None]
         return _AlertRound(text, cut, people, claims)
+
+
+def _out_of_hours(h: Heard, now) -> str:
+    """A line for an alert sent outside the send window, when escalation's clock stands still till morning."""
+    if in_window(now, h.settings.zone, h.settings.window):
+        return ""
+    start, end = (moment.strftime("%H:%M") for moment in h.settings.window)
+    return t("alert.out_of_hours", start=start, end=end)
 
 
 def _refused(reach) -> bool:

@@ -530,3 +530,19 @@ async def test_when_the_only_duty_worker_has_blocked_the_bot_managers_get_the_al
         [row] = w.rows(SafeguardingAlert)
         assert row.notified_at is not None
         assert (await w.tick()).alerts == 0 and len(_alerts_to(sam)) == 1  # delivered: not sent again
+
+
+async def test_an_alert_sent_outside_working_hours_says_no_reminders_go_until_morning(db_url):
+    clock = FakeClock(utc(2026, 12, 1, 21, 30))
+    async with world(db_url, clock=clock) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        child = await w.join(649, *YP)
+        await child.send_text(DISCLOSURE)
+        await w.settle()
+        clock.now = utc(2026, 12, 2, 10, 0)
+        await child.send_text("my mum's boyfriend hit me again last night")
+        await w.settle()
+        night, day = _alerts_to(duty)
+        assert "outside working hours" in night and "no reminders go out until 09:00" in night
+        assert "outside working hours" not in day
