@@ -157,8 +157,10 @@ def alert_message(session: Session, h: Heard, alert: SafeguardingAlert) -> str:
     return compose_alert(session, h, alert)[0]
 
 
-def alert_keyboard(alert_id: int, *, cut: bool, hidden: bool = False, taken: bool = False) -> InlineKeyboardMarkup | None:
-    """'I'm dealing with this' (until someone takes it), and a button for the text when the message leaves some or all of it out."""
+def alert_keyboard(alert_id: int, *, cut: bool, hidden: bool = False,
+                   taken: bool = False) -> InlineKeyboardMarkup | None:
+    """'I'm dealing with this' (until someone takes it), and a button for the text when the message
+    leaves some or all of it out."""
     rows = [] if taken else [[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]]
     if cut:
         label = t("alert.show_text_button" if hidden else "alert.full_text_button")
@@ -192,7 +194,8 @@ def full_text_messages(alert_id: int, case_ref: str, text: str) -> list[str]:
     pieces = split_text(text)
     if len(pieces) == 1:  # no "part 1 of 1"
         return [t("alert.full_text_whole", alert_id=alert_id, case_ref=case_ref, text=text)]
-    return [t("alert.full_text_part", alert_id=alert_id, case_ref=case_ref, number=number, total=len(pieces), text=piece)
+    return [t("alert.full_text_part", alert_id=alert_id, case_ref=case_ref, number=number, total=len(pieces),
+              text=piece)
             for number, piece in enumerate(pieces, start=1)]
 
 

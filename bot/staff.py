@@ -400,8 +400,8 @@ async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     if len(calls) > MAX_LINES:
         lines.append(t("staff.more", count=len(calls) - MAX_LINES))
     # The alert itself may be far up the chat, or never sent to this worker (on duty since): open it from here.
-    alert_lines = [f"• #{a.alert_id} · {escape(a.who())} · {a.tier.value}: {escape(a.reason)} · {waited(a.created_at, now)}"
-                   for a in alerts[:MAX_LINES]]
+    alert_lines = [f"• #{a.alert_id} · {escape(a.who())} · {a.tier.value}: {escape(a.reason)} · "
+                   f"{waited(a.created_at, now)}" for a in alerts[:MAX_LINES]]
     if len(alerts) > MAX_LINES:
         alert_lines.append(t("staff.more_review", count=len(alerts) - MAX_LINES))
     rows = [[InlineKeyboardButton(t("callback.mark_button", id=c.callback_id), callback_data=f"cbdone:{c.callback_id}")]
