@@ -26,7 +26,7 @@ from surveys.alert_delivery import mark_reachable, staff_user_ids
 from surveys.case_record import TypedRef, as_imported
 from surveys.casework import audiences_seen_by
 from surveys.models import (AlertTier, Audience, CallbackOutcome, Channel, Consent, Participant, Role,
-                            SafeguardingAlert)
+                            SafeguardingAlert, Staff)
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -543,23 +543,28 @@ async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     match = REVIEW_BUTTON.match(query.data or "")
 
     def open_alert(session: Session):
-        """(alert id, its message, how much was cut) for staff with an alert role; None otherwise."""
+        """(alert id, its message, how much was cut, taken?) for staff with an alert role; None otherwise."""
         alert = session.get(SafeguardingAlert, int(match.group(1))) if match else None
         if alert is None or alert.service_id != h.service_id or not roles_of(session, h.service_id, user_id) & ALERT_ROLES:
             return None
         text, cut = compose_alert(session, h, alert)
+        if alert.acknowledged_at is not None:  # a list made before a colleague took it: say who has it
+            owner = session.get(Staff, alert.acknowledged_by) if alert.acknowledged_by else None
+            when = alert.acknowledged_at.astimezone(h.settings.zone).strftime("%H:%M")
+            text += "\n\n" + t("staff.alert_taken", name=escape(owner.name if owner and owner.name
+                                                               else t("staff.someone")), time=when)
         me = staff_member(session, h.service_id, user_id)
         action = "alert.opened" if h.settings.alert_text == "hidden" else "alert.text_shown"
         audit(session, f"staff:{me.id}", action, subject=f"alert:{alert.id}", service_id=h.service_id)
-        return alert.id, text, cut
+        return alert.id, text, cut, alert.acknowledged_at is not None
 
     opened = await h.transaction(open_alert)
     if opened is None:
         await query.answer(t("button.old"))
         return
-    alert_id, text, cut = opened
+    alert_id, text, cut, taken = opened
     await query.answer()
-    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
+    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden", taken=taken)
     await context.bot.send_message(user_id, text, reply_markup=keyboard)
 
 

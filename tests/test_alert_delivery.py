@@ -546,3 +546,26 @@ async def test_an_alert_sent_outside_working_hours_says_no_reminders_go_until_mo
         night, day = _alerts_to(duty)
         assert "outside working hours" in night and "no reminders go out until 09:00" in night
         assert "outside working hours" not in day
+
+
+async def test_opening_an_alert_a_colleague_has_since_taken_says_who_has_it(db_url):
+    async with world(db_url, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(904, Role.duty, "Lee")
+        priya, lee = w.user(900), w.user(904)
+        await w.join(650, *YP)
+        _alert(w, tier="review", reason="harm at home")
+        await lee.send_command("/review")
+        await w.settle()
+        listing = lee.last_message
+        await priya.send_command("/review")
+        await w.settle()
+        await priya.press("Open #1")
+        await w.settle()
+        await priya.press("I'm dealing with this")
+        await w.settle()
+        await lee.press("Open #1", listing)  # Lee's list is from before Priya took it
+        await w.settle()
+        opened = lee.last_message
+        assert "Taken by Priya" in opened["text"]
+        assert buttons(opened) == ["Show text"]
