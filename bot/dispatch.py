@@ -27,7 +27,8 @@ from bot.texts import t
 from surveys import engine
 from surveys.answering import current_step
 from surveys.invitations import (claim_due, expire_overdue, mark_retry, mark_sent, mark_unreachable, reminders_due)
-from surveys.alert_delivery import claim_digest, duty_or_managers, undelivered_urgent, untaken_urgent, waiting_reviews
+from surveys.alert_delivery import (claim_digest, duty_or_managers, release_digest, undelivered_urgent, untaken_urgent,
+                                     waiting_reviews)
 from surveys.models import LINK_CHANNELS, Channel, Invitation, InvitationStatus, Participant
 from surveys.schedule import escalation_due, in_window, local_day, reminder_due
 from surveys.schema import Schedule, Trigger
@@ -252,8 +253,10 @@ async def _send_review_digest(bot: Bot, h: Heard) -> int:
         return 0
     total, categories, people = claimed
     text = digest_message(total, categories)
-    delivered = [await send_to_staff(bot, h, user_id, text) for user_id in people]
-    return sum(message is not None for message in delivered)
+    delivered = sum([await send_to_staff(bot, h, user_id, text) is not None for user_id in people])
+    if not delivered:  # nobody got it: a later tick tries again, so review alerts are still read today
+        await h.transaction(release_digest, h.service_id, local_day(now, h.settings.zone))
+    return delivered
 
 
 def _claim_digest(h: Heard, now):

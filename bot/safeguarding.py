@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -20,10 +20,11 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.context import Heard
 from bot.texts import t
 from surveys.alert_delivery import (ALERT_ROLES, alerts_needing_help, claim_delivery, duty_or_managers, duty_reach_problem,
-                            mark_delivered, mark_help_sent, mark_reachable, mark_unreachable, recipients,
-                            release_claim)
+                            mark_delivered, mark_help_sent, mark_reachable, mark_unreachable, reach_by_user,
+                            Reachability, recipients, release_claim)
 from surveys.alerts import help_text_key  # noqa: F401 - the rule lives in surveys/, shared with the web chat
-from surveys.models import Case, Invitation, Participant, SafeguardingAlert
+from surveys.models import AlertDelivery, Case, Invitation, Participant, Role, SafeguardingAlert
+from surveys.schedule import in_window
 from surveys.store import session_scope
 
 log = logging.getLogger(__name__)
@@ -119,8 +120,15 @@ def _alert_fields(session: Session, h: Heard, alert: SafeguardingAlert) -> dict[
         if definition is not None:
             survey = definition.title.get("en")
             question = next((q.text.get("en") for q in definition.questions if q.id == alert.question_id), "-")
-    return dict(case_ref=escape(case.case_ref), audience=participant.audience.replace("_", " "),
-                survey=escape(survey), question=escape(question), reason=escape(alert.reason),
+    # "victim V2", not just "victim": a case can have two victims or two parents, and the worker rings one.
+    who = " ".join(filter(None, (participant.audience.replace("_", " "), participant.participant_ref)))
+    if participant.language == "cy":  # whoever rings them back may need to speak Welsh
+        who += t("alert.welsh_speaker")
+    reason = alert.reason
+    if (alert.text or "").startswith(t("alert.forwarded")):  # shown even when the words are hidden
+        reason += t("alert.forwarded_reason")
+    return dict(case_ref=escape(case.case_ref), audience=escape(who),
+                survey=escape(survey), question=escape(question), reason=escape(reason), alert_id=str(alert.id),
                 at=alert.created_at.astimezone(h.settings.zone).strftime("%d %b %H:%M"))
 
 
@@ -149,13 +157,15 @@ def alert_message(session: Session, h: Heard, alert: SafeguardingAlert) -> str:
     return compose_alert(session, h, alert)[0]
 
 
-def alert_keyboard(alert_id: int, *, cut: bool, hidden: bool = False) -> InlineKeyboardMarkup:
-    """'I'm dealing with this', and a button for the text when the message leaves some or all of it out."""
-    rows = [[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]]
+def alert_keyboard(alert_id: int, *, cut: bool, hidden: bool = False,
+                   taken: bool = False) -> InlineKeyboardMarkup | None:
+    """'I'm dealing with this' (until someone takes it), and a button for the text when the message
+    leaves some or all of it out."""
+    rows = [] if taken else [[InlineKeyboardButton(t("staff.ack_button"), callback_data=f"ack:{alert_id}")]]
     if cut:
         label = t("alert.show_text_button" if hidden else "alert.full_text_button")
         rows.append([InlineKeyboardButton(label, callback_data=f"alerttext:{alert_id}")])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def split_text(text: str, limit: int = PIECE_LIMIT) -> list[str]:
@@ -179,10 +189,13 @@ def _cut_at(text: str, limit: int) -> int:
     return space + 1 if space > 0 else index
 
 
-def full_text_messages(case_ref: str, text: str) -> list[str]:
+def full_text_messages(alert_id: int, case_ref: str, text: str) -> list[str]:
     """The whole of what someone wrote, as plain-text messages that each fit in Telegram."""
     pieces = split_text(text)
-    return [t("alert.full_text_part", case_ref=case_ref, number=number, total=len(pieces), text=piece)
+    if len(pieces) == 1:  # no "part 1 of 1"
+        return [t("alert.full_text_whole", alert_id=alert_id, case_ref=case_ref, text=text)]
+    return [t("alert.full_text_part", alert_id=alert_id, case_ref=case_ref, number=number, total=len(pieces),
+              text=piece)
             for number, piece in enumerate(pieces, start=1)]
 
 
@@ -228,7 +241,22 @@ async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, round_number: int = 
         log.warning("safeguarding alert %s: no active staff to tell", alert_id)
     keyboard = alert_keyboard(alert_id, cut=bool(round_.cut), hidden=h.settings.alert_text == "hidden")
     sent = [await send_to_staff(bot, h, user_id, round_.text, reply_markup=keyboard) for user_id, _ in round_.claims]
-    return await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in round_.claims], sent)
+    delivered = await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in round_.claims], sent)
+    if round_number == 0 and round_.claims and not delivered:
+        # Every duty worker refused (blocked the bot, never pressed Start): managers and admins now, not at
+        # the first reminder, which outside the send window can be the next morning.
+        return await notify_duty_fallback(bot, h, alert_id, round_.people)
+    return delivered
+
+
+async def notify_duty_fallback(bot: Bot, h: Heard, alert_id: int, tried: list[int]) -> bool:
+    """The first alert to managers and admins not already ``tried``, saying no duty worker could be reached."""
+    round_ = await h.run(_claim_round, h, alert_id, 0, h.now(), instead_of=tried)
+    if round_ is None or not round_.claims:
+        return False
+    keyboard = alert_keyboard(alert_id, cut=bool(round_.cut), hidden=h.settings.alert_text == "hidden")
+    sent = [await send_to_staff(bot, h, user_id, round_.text, reply_markup=keyboard) for user_id, _ in round_.claims]
+    return await h.run(_record_round_now, h, alert_id, 0, [claim for _, claim in round_.claims], sent)
 
 
 @dataclass(frozen=True)
@@ -239,19 +267,45 @@ class _AlertRound:
     claims: list[tuple[int, int]]  # (user id, delivery claim) for those not already sent it
 
 
-def _claim_round(h: Heard, alert_id: int, round_number: int, now) -> _AlertRound | None:
-    """One round of an alert, each message claimed before sending; None if someone took the alert already."""
+def _claim_round(h: Heard, alert_id: int, round_number: int, now, *,
+                 instead_of: list[int] | None = None) -> _AlertRound | None:
+    """One round of an alert, each message claimed before sending; None if someone took the alert already.
+
+    ``instead_of``: the duty workers who could not be reached; the first alert then goes to managers and admins.
+    """
     with session_scope(h.engine) as session:
         alert = session.get(SafeguardingAlert, alert_id)
         if alert is None or alert.acknowledged_at is not None:
             return None
-        heading = t("alert.escalation", number=round_number) if round_number else ""
+        if instead_of is not None and (alert.notified_at is not None or not all(
+                _refused(reach_by_user(session, alert.service_id)[user_id]) for user_id in instead_of)):
+            return None  # someone has it after all, or a duty worker's send failed only for now: the tick retries
+        heading = t("alert.escalation", number=round_number) if round_number else \
+            t("alert.duty_unreachable") if instead_of is not None else _out_of_hours(h, now)
         text, cut = compose_alert(session, h, alert, heading)
-        people = recipients(session, alert.service_id, ALERT_ROLES) if round_number else \
-            duty_or_managers(session, alert.service_id)
+        if instead_of is not None:
+            people = [user_id for user_id in recipients(session, alert.service_id, (Role.manager, Role.admin))
+                      if user_id not in instead_of]
+        elif round_number:
+            people = recipients(session, alert.service_id, ALERT_ROLES)
+        else:
+            people = duty_or_managers(session, alert.service_id)
         claims = [(user_id, claim) for user_id in people
                   if (claim := claim_delivery(session, alert_id, user_id, round_number, now=now)) is not None]
         return _AlertRound(text, cut, people, claims)
+
+
+def _out_of_hours(h: Heard, now) -> str:
+    """A line for an alert sent outside the send window, when escalation's clock stands still till morning."""
+    if in_window(now, h.settings.zone, h.settings.window):
+        return ""
+    start, end = (moment.strftime("%H:%M") for moment in h.settings.window)
+    return t("alert.out_of_hours", start=start, end=end)
+
+
+def _refused(reach) -> bool:
+    """Telegram refused this person (blocked, or never opened the chat), not just failed for a moment."""
+    return reach.state is not Reachability.yes and reach.refused_at is not None
 
 
 def _record_round_now(h: Heard, alert_id: int, round_number: int, claims: list[int], sent: list) -> bool:
@@ -276,6 +330,45 @@ def _record_round(session: Session, h: Heard, alert_id: int, round_number: int, 
     if delivered and round_number > alert.escalations:
         alert.escalations, alert.escalated_at = round_number, now
     return delivered
+
+
+async def show_taken_everywhere(bot: Bot, h: Heard, alert_id: int, note: str, *,
+                                skip: tuple[int, int] | None = None) -> int:
+    """Once an alert is taken, every copy sent about it (the alert and each reminder) says who took it
+    and loses its 'I'm dealing with this' button, so a colleague reading their copy, or a manager
+    reading "Nobody has taken this alert yet", does not start on it too. ``skip`` is the (chat,
+    message) already edited by the press itself. How many copies were changed."""
+    copies = await h.run(_taken_copies, h, alert_id, note)
+    changed = 0
+    for user_id, message_id, text, keyboard in copies:
+        if (user_id, message_id) == skip:
+            continue
+        try:
+            if utf16_len(text) <= TELEGRAM_LIMIT:
+                await bot.edit_message_text(text, chat_id=user_id, message_id=message_id,
+                                            parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            else:  # a long alert with a long name: at least the button goes
+                await bot.edit_message_reply_markup(chat_id=user_id, message_id=message_id, reply_markup=keyboard)
+            changed += 1
+        except TelegramError as error:  # deleted by the worker, or the bot was blocked: nothing to change
+            log.info("could not mark one copy of alert %s as taken (%s)", alert_id, type(error).__name__)
+    return changed
+
+
+def _taken_copies(h: Heard, alert_id: int, note: str) -> list[tuple[int, int, str, InlineKeyboardMarkup | None]]:
+    """(chat, message, its new text, its new buttons) for every copy of an alert that went out."""
+    with session_scope(h.engine) as session:
+        alert = session.get(SafeguardingAlert, alert_id)
+        deliveries = session.exec(select(AlertDelivery).where(
+            AlertDelivery.alert_id == alert_id, AlertDelivery.round >= 0, AlertDelivery.sent_at.is_not(None),
+            AlertDelivery.message_id.is_not(None))).all() if alert else []
+        copies = []
+        for delivery in deliveries:
+            heading = t("alert.escalation", number=delivery.round) if delivery.round else ""
+            text, cut = compose_alert(session, h, alert, heading)
+            keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden", taken=True)
+            copies.append((delivery.telegram_user_id, delivery.message_id, f"{text}\n\n{note}", keyboard))
+        return copies
 
 
 def warn_if_duty_unreachable(h: Heard) -> str | None:

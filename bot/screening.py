@@ -10,7 +10,9 @@ memory, and storing is retried in the background until it works.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from html import escape
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
@@ -26,13 +28,16 @@ from surveys import alert_storing
 from surveys.alert_storing import load_duty_roster  # noqa: F401 - moved to surveys/, shared with the web chat
 from surveys.alerts import Flag, StoredAlert, record_alert
 from surveys.enrol import participant_for_chat
-from surveys.models import AlertTier, Audience, Participant, SafeguardingAlert, Staff
-from surveys.store import session_scope
+from surveys.models import AlertTier, Audience, Case, Participant, SafeguardingAlert, Staff, person_label
+from surveys.store import read_only, session_scope
 from surveys.text import clean_optional
 
 log = logging.getLogger(__name__)
 
 BACKGROUND_RETRY_SECONDS = alert_storing.BACKGROUND_RETRY_SECONDS  # here so a test can shorten it
+# A database slow to take the alert (another process holding SQLite's lock waits out a 15-second busy
+# timeout, three times) must not keep the person waiting: after this long they are shown help first.
+HELP_WITHIN_SECONDS = 3.0
 DISCLOSED = "disclosed_update"  # chat_data key: the answer handlers skip their complaint after a disclosure
 
 
@@ -70,11 +75,31 @@ async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYP
         await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
         return
     said = _as_the_duty_worker_reads_it(update, text)
-    stored = await _store(h, chat.id, said, flag)
-    if stored is None:
-        await _when_storing_failed(context, h, chat.id, said, flag, person)
-        return
-    await _help_then_tell(context, h, stored)
+    storing = asyncio.ensure_future(
+        alert_storing.store_with_retries(lambda: h.run(_store_once, h, chat.id, said, flag)))
+    helped = False
+    try:
+        ok, stored = await asyncio.wait_for(asyncio.shield(storing), HELP_WITHIN_SECONDS)
+    except TimeoutError:  # the database is slow: help first, then go on storing
+        audience, lang = _who_for_help(person)
+        helped = await _help(context, chat.id, safeguarding.help_text_key(audience, flag.tier), lang)
+        ok, stored = await storing
+    if not ok:
+        await _when_storing_failed(context, h, chat.id, said, flag, person, helped=helped)
+    elif stored is None:  # stored fine, but nobody is linked to this chat (the first look-up could not say)
+        if not helped:
+            await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
+    elif helped:
+        await h.run(_mark_help_sent, h, stored.alert_id)
+        if stored.new and stored.tier == AlertTier.urgent:
+            await safeguarding.notify_duty(context.bot, h, stored.alert_id)
+    else:
+        await _help_then_tell(context, h, stored)
+
+
+def _who_for_help(person: _Writer | None) -> tuple[str | None, str]:
+    """(audience, language) for the help wording; unknown when the database could not say."""
+    return (person.audience, person.lang) if person else (None, "en")
 
 
 def _as_the_duty_worker_reads_it(update: Update, text: str) -> str:
@@ -91,11 +116,14 @@ def _as_the_duty_worker_reads_it(update: Update, text: str) -> str:
 class _Writer:
     """Who sent a message, as far as screening needs to know."""
 
-    def __init__(self, participant: Participant | None, staff: bool):
+    def __init__(self, participant: Participant | None, staff: bool, case_ref: str | None = None):
         self.participant_id = participant.id if participant else None
         self.audience = participant.audience if participant else None
         self.lang = participant.language if participant else "en"
         self.is_staff_only = staff and participant is None
+        # "YJ-24-0117 (victim V2)": if storing the alert then fails, duty workers still know whose it is.
+        self.label = person_label(case_ref, participant.audience, participant.participant_ref) \
+            if participant and case_ref else None
 
 
 def _read(h: Heard, chat_id: int, text: str):
@@ -110,7 +138,8 @@ def _read(h: Heard, chat_id: int, text: str):
 def _who_is_writing(h: Heard, chat_id: int) -> _Writer | None:
     """None when the database cannot say (the screen still runs; help still goes out)."""
     try:
-        return h.transaction_here(_writer_in, h, chat_id)  # queued with the other writers on SQLite
+        with session_scope(read_only(h.engine)) as session:  # only reads: waits for no writer, here or elsewhere
+            return _writer_in(session, h, chat_id)
     except SQLAlchemyError:
         log.exception("could not look up who wrote a message; screening it all the same")
         return None
@@ -121,7 +150,8 @@ def _writer_in(session, h: Heard, chat_id: int) -> _Writer:
     staff = participant is None and session.exec(select(Staff.id).where(
         Staff.service_id == h.service_id, Staff.telegram_user_id == chat_id,
         Staff.active.is_(True))).first() is not None
-    return _Writer(participant, staff)
+    case = session.get(Case, participant.case_id) if participant else None
+    return _Writer(participant, staff, case.case_ref if case else None)
 
 
 def _participant(session, h: Heard, chat_id: int) -> Participant | None:
@@ -135,11 +165,6 @@ def _store_once(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | 
             return None
         h.duty_roster = load_duty_roster(session, h.service_id)
         return record_alert(session, participant, text, flag, definitions=h.definitions, now=h.now())
-
-
-async def _store(h: Heard, chat_id: int, text: str, flag: Flag) -> StoredAlert | None:
-    _ok, stored = await alert_storing.store_with_retries(lambda: h.run(_store_once, h, chat_id, text, flag))
-    return stored
 
 
 async def _help(context, chat_id: int, key: str, lang: str) -> bool:
@@ -168,14 +193,18 @@ def _mark_help_sent(h: Heard, alert_id: int) -> None:
         log.exception("could not record that help was sent for alert %s", alert_id)
 
 
-async def _when_storing_failed(context, h: Heard, chat_id: int, text: str, flag: Flag, person: _Writer | None) -> None:
-    """The database is failing: help now, duty workers told from memory, and keep trying to store."""
-    audience, lang = (person.audience, person.lang) if person else (None, "en")
-    await _help(context, chat_id, safeguarding.help_text_key(audience, flag.tier), lang)
+async def _when_storing_failed(context, h: Heard, chat_id: int, text: str, flag: Flag, person: _Writer | None, *,
+                               helped: bool = False) -> None:
+    """The database is failing: help now (unless it went already), duty workers told from memory, and keep trying."""
+    audience, lang = _who_for_help(person)
+    if not helped:
+        await _help(context, chat_id, safeguarding.help_text_key(audience, flag.tier), lang)
+    notice = t("staff.alert_not_stored", tier=flag.tier.value)
+    if person is not None and person.label:
+        notice += "\n" + t("staff.alert_not_stored_who", who=escape(person.label))
     for user_id in h.duty_roster:
         try:
-            await context.bot.send_message(user_id, t("staff.alert_not_stored", tier=flag.tier.value),
-                                           parse_mode=ParseMode.HTML)
+            await context.bot.send_message(user_id, notice, parse_mode=ParseMode.HTML)
         except TelegramError:
             log.warning("could not tell a duty worker that an alert is waiting to be stored")
     context.application.create_task(_keep_storing(context, h, chat_id, text, flag), update=None,
@@ -189,4 +218,5 @@ async def _keep_storing(context, h: Heard, chat_id: int, text: str, flag: Flag) 
             await safeguarding.notify_duty(context.bot, h, stored.alert_id)
 
     await alert_storing.keep_storing(lambda: _store_once(h, chat_id, text, flag), stored_late,
-                                     retry_seconds=BACKGROUND_RETRY_SECONDS)
+                                     retry_seconds=BACKGROUND_RETRY_SECONDS,
+                                     running=lambda: context.application.running)  # stopping waits for this task

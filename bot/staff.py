@@ -14,10 +14,11 @@ from html import escape
 from sqlmodel import Session, select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import Heard, heard
-from bot.safeguarding import TELEGRAM_LIMIT, full_text_messages, utf16_len
+from bot.safeguarding import TELEGRAM_LIMIT, full_text_messages, show_taken_everywhere, utf16_len
 from bot.texts import t
 from surveys import staff_actions
 from surveys.staff_actions import Me, roles_of, staff_member
@@ -25,7 +26,7 @@ from surveys.alert_delivery import mark_reachable, staff_user_ids
 from surveys.case_record import TypedRef, as_imported
 from surveys.casework import audiences_seen_by
 from surveys.models import (AlertTier, Audience, CallbackOutcome, Channel, Consent, Participant, Role,
-                            SafeguardingAlert)
+                            SafeguardingAlert, Staff)
 from surveys.store import audit, session_scope
 
 log = logging.getLogger(__name__)
@@ -56,15 +57,22 @@ async def alert_taken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     when = taken.taken_at.astimezone(h.settings.zone).strftime("%H:%M")
     note = t("staff.alert_taken", name=escape(owner_name or t("staff.someone")), time=when)
     await query.answer(t("staff.you_took_it") if first else note)
-    if query.message is None:
-        return
-    edited = f"{query.message.text_html}\n\n{note}"
-    keep = _full_text_button_only(query.message.reply_markup)
-    if utf16_len(edited) <= TELEGRAM_LIMIT:
-        await query.edit_message_text(edited, reply_markup=keep)
-    else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
-        await query.edit_message_reply_markup(reply_markup=keep)
-        await query.message.reply_text(note)
+    if query.message is not None:
+        edited = f"{query.message.text_html}\n\n{note}"
+        keep = _full_text_button_only(query.message.reply_markup)
+        try:
+            if utf16_len(edited) <= TELEGRAM_LIMIT:
+                await query.edit_message_text(edited, reply_markup=keep)
+            else:  # a long alert with a long name: keep the alert as it is, say who took it underneath
+                await query.edit_message_reply_markup(reply_markup=keep)
+                await query.message.reply_text(note)
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise
+            # Two pressed at once: the colleague who took it has already marked this copy.
+    if first:
+        pressed = (query.message.chat_id, query.message.message_id) if query.message else None
+        await show_taken_everywhere(context.bot, h, int(match.group(1)), note, skip=pressed)
 
 
 def _full_text_button_only(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -93,7 +101,7 @@ async def show_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if text is None:
         await context.bot.send_message(user_id, t("alert.full_text_gone"))
         return
-    for piece in full_text_messages(case_ref, text):
+    for piece in full_text_messages(int(match.group(1)), case_ref, text):
         await context.bot.send_message(user_id, piece, parse_mode=None)  # plain text: nothing in it is read as markup
 
 
@@ -373,28 +381,37 @@ def next_victim_survey(session: Session, participant: Participant, definitions: 
 
 @staff_only(CALLBACK_ROLES)
 async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
-    """/callbacks: people waiting for contact (oldest first, how long each has waited), and alerts nobody has taken."""
-    from surveys.alerts import waited
-    from surveys.casework import open_alerts, waiting_callbacks
+    """/callbacks: people waiting for contact (oldest first, how long each has waited), and alerts nobody has
+    taken (urgent first), each a button away for those who take alerts."""
+    from surveys.alerts import waited, waiting
+    from surveys.casework import waiting_callbacks
 
     h = heard(context)
 
     def lists(session: Session):
         audit(session, f"staff:{me.id}", "staff.callbacks", service_id=h.service_id)
         return ([call for call in waiting_callbacks(session, h.service_id) if may_close_callback(me.roles, call.audience)],
-                open_alerts(session, h.service_id))
+                sorted(waiting(session, h.service_id), key=lambda a: a.tier != AlertTier.urgent))
 
     calls, alerts = await h.transaction(lists)
-    now, zone = h.now(), h.settings.zone
+    now = h.now()
     lines = [t("callback.line", id=c.callback_id, who=escape(c.who()), reason=escape(c.reason),
                waited=waited(c.created_at, now)) for c in calls[:MAX_LINES]]
     if len(calls) > MAX_LINES:
         lines.append(t("staff.more", count=len(calls) - MAX_LINES))
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t("callback.mark_button", id=c.callback_id),
-                                                           callback_data=f"cbdone:{c.callback_id}")]
-                                     for c in calls[:REVIEW_BUTTONS]]) if calls else None
+    # The alert itself may be far up the chat, or never sent to this worker (on duty since): open it from here.
+    alert_lines = [f"• #{a.alert_id} · {escape(a.who())} · {a.tier.value}: {escape(a.reason)} · "
+                   f"{waited(a.created_at, now)}" for a in alerts[:MAX_LINES]]
+    if len(alerts) > MAX_LINES:
+        alert_lines.append(t("staff.more_review", count=len(alerts) - MAX_LINES))
+    rows = [[InlineKeyboardButton(t("callback.mark_button", id=c.callback_id), callback_data=f"cbdone:{c.callback_id}")]
+            for c in calls[:REVIEW_BUTTONS]]
+    if me.roles & ALERT_ROLES:
+        rows += [[InlineKeyboardButton(t("staff.review_open", id=a.alert_id), callback_data=f"review:{a.alert_id}")]
+                 for a in alerts[:REVIEW_BUTTONS]]
     await _reply(update, t("staff.callbacks", calls="\n".join(lines) or t("staff.nothing"),
-                           alerts=_list(alerts, t("staff.nothing"), zone)), reply_markup=keyboard)
+                           alerts="\n".join(alert_lines) or t("staff.nothing")),
+                 reply_markup=InlineKeyboardMarkup(rows) if rows else None)
 
 
 # --- closing a call-back ----------------------------------------------------------------------
@@ -526,23 +543,28 @@ async def review_opened(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     match = REVIEW_BUTTON.match(query.data or "")
 
     def open_alert(session: Session):
-        """(alert id, its message, how much was cut) for staff with an alert role; None otherwise."""
+        """(alert id, its message, how much was cut, taken?) for staff with an alert role; None otherwise."""
         alert = session.get(SafeguardingAlert, int(match.group(1))) if match else None
         if alert is None or alert.service_id != h.service_id or not roles_of(session, h.service_id, user_id) & ALERT_ROLES:
             return None
         text, cut = compose_alert(session, h, alert)
+        if alert.acknowledged_at is not None:  # a list made before a colleague took it: say who has it
+            owner = session.get(Staff, alert.acknowledged_by) if alert.acknowledged_by else None
+            when = alert.acknowledged_at.astimezone(h.settings.zone).strftime("%H:%M")
+            text += "\n\n" + t("staff.alert_taken", name=escape(owner.name if owner and owner.name
+                                                               else t("staff.someone")), time=when)
         me = staff_member(session, h.service_id, user_id)
         action = "alert.opened" if h.settings.alert_text == "hidden" else "alert.text_shown"
         audit(session, f"staff:{me.id}", action, subject=f"alert:{alert.id}", service_id=h.service_id)
-        return alert.id, text, cut
+        return alert.id, text, cut, alert.acknowledged_at is not None
 
     opened = await h.transaction(open_alert)
     if opened is None:
         await query.answer(t("button.old"))
         return
-    alert_id, text, cut = opened
+    alert_id, text, cut, taken = opened
     await query.answer()
-    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden")
+    keyboard = alert_keyboard(alert_id, cut=bool(cut), hidden=h.settings.alert_text == "hidden", taken=taken)
     await context.bot.send_message(user_id, text, reply_markup=keyboard)
 
 

@@ -10,6 +10,7 @@ skips. So two bot processes, or a tick racing the first send, never message one 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -186,8 +187,12 @@ def waiting_reviews(session: Session, service_id: int) -> tuple[int, Counter]:
         SafeguardingAlert.acknowledged_at.is_(None))).all()
     counts: Counter = Counter()
     for reason in reasons:
-        counts.update(filter(None, (part.strip() for part in reason.split(";"))))
+        counts.update(filter(None, (_NEAREST_EXAMPLE.sub("", part).strip() for part in reason.split(";"))))
     return len(reasons), counts
+
+
+# "harm at home (near: 'an example sentence')": the digest counts the category, not each nearest example.
+_NEAREST_EXAMPLE = re.compile(r" \(near: '.*'\)")
 
 
 def claim_digest(session: Session, service_id: int, day: date, *, now: datetime) -> bool:
@@ -206,3 +211,9 @@ def claim_digest(session: Session, service_id: int, day: date, *, now: datetime)
     inserted = session.execute(table.insert().from_select(
         ["service_id", "at", "actor", "action", "detail"], values).returning(table.c.id))
     return inserted.first() is not None
+
+
+def release_digest(session: Session, service_id: int, day: date) -> None:
+    """Today's digest reached nobody (Telegram failed, or nobody could be reached): let a later tick try again."""
+    session.execute(sa.delete(AuditEvent).where(AuditEvent.service_id == service_id, AuditEvent.action == "alert.digest",
+                                                AuditEvent.detail == day.isoformat()))

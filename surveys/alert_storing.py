@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 STORE_TRIES = 3  # quick tries while the person waits; then help goes out and storing carries on behind
 BACKGROUND_RETRY_SECONDS = 10
-BACKGROUND_RETRY_LIMIT = 360  # an hour of tries
+BACKGROUND_RETRY_LIMIT = 360  # an hour of tries; then a critical error, and a try every minute while heard runs
+SLOW_RETRY_FACTOR = 6
 
 # One transaction (run in a worker thread by the caller when it returns an awaitable); raises
 # SQLAlchemyError when the database fails.
@@ -43,19 +44,30 @@ async def store_with_retries(store: StoreOnce, *, tries: int = STORE_TRIES) -> t
 
 
 async def keep_storing(store: StoreOnce, stored_late: Callable[[StoredAlert], Awaitable[None]], *,
-                       retry_seconds: float = BACKGROUND_RETRY_SECONDS, limit: int = BACKGROUND_RETRY_LIMIT) -> None:
-    """Try again every ``retry_seconds`` until the database takes the alert; then ``stored_late`` tells the staff."""
-    for _ in range(limit):
-        await asyncio.sleep(retry_seconds)
+                       retry_seconds: float = BACKGROUND_RETRY_SECONDS, limit: int = BACKGROUND_RETRY_LIMIT,
+                       running: Callable[[], bool] = lambda: True) -> None:
+    """Try again every ``retry_seconds`` until the database takes the alert; then ``stored_late`` tells the staff.
+
+    After ``limit`` tries (an hour) it logs a critical error and goes on trying, more slowly, for as long
+    as heard is ``running``: the words are held only here, and giving up would lose the disclosure.
+    """
+    tries = 0
+    while tries < limit or running():
+        tries += 1
+        await asyncio.sleep(retry_seconds if tries <= limit else retry_seconds * SLOW_RETRY_FACTOR)
         try:
             stored = await _result(store())
         except SQLAlchemyError:
+            if tries == limit:
+                log.critical("could not store a safeguarding alert for an hour: still trying every minute while "
+                             "heard runs (the duty workers were told it exists); fix the database now")
             continue
         if stored is not None:
             await stored_late(stored)
             log.info("stored safeguarding alert %s after the database recovered", stored.alert_id)
         return
-    log.critical("gave up storing a safeguarding alert after an hour: the duty workers were told it exists")
+    log.critical("heard stopped before the database could store a safeguarding alert: it is lost. "
+                 "The duty workers were told it existed; check who was writing to the bot at that time")
 
 
 async def _result(value):

@@ -41,7 +41,7 @@ def make_engine(url: str, *, keys: Keyring | None = None, hash_key: bytes | None
         engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         # Let SQLAlchemy's BEGIN reach SQLite, so a read-then-write takes its lock at BEGIN IMMEDIATE.
-        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        sa.event.listen(engine, "begin", _sqlite_begin)
     else:
         # No pool_pre_ping: a round trip before every checkout was paid on every answer. A server that
         # restarted or ended our connection has closed its socket, which a checkout can see without
@@ -51,6 +51,20 @@ def make_engine(url: str, *, keys: Keyring | None = None, hash_key: bytes | None
         sa.event.listen(engine, "checkout", _closed_by_server)
     sa.event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
     return use_hash_key(use_keys(engine, keys), hash_key)
+
+
+def _sqlite_begin(conn) -> None:
+    # A look-up that only reads (see read_only) takes no write lock: in WAL mode it never waits for a writer.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "heard_read_only"
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same database for a look-up that never writes, such as who wrote a message before it is screened:
+    on SQLite it does not queue behind another process's write lock (up to the 15-second busy timeout)."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def _closed_by_server(dbapi_connection, _record, _proxy) -> None:

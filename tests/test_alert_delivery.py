@@ -267,10 +267,10 @@ async def test_a_ten_thousand_character_disclosure_reaches_the_duty_worker_and_c
 
         await duty.press("Show full text")
         await w.settle()
-        parts = [m["text"] for m in duty.messages if m["text"].startswith("Full text of the alert")]
+        parts = [m["text"] for m in duty.messages if m["text"].startswith("Full text of alert")]
         assert len(parts) == 3 and all(len(part) < 4096 for part in parts)
         assert [p.split(":")[0] for p in parts] == [
-            f"Full text of the alert for case YJ-24-0117, part {n} of 3" for n in (1, 2, 3)]
+            f"Full text of alert #1 for case YJ-24-0117, part {n} of 3" for n in (1, 2, 3)]
         rebuilt = "".join(part.split(":\n\n", 1)[1] for part in parts)
         assert rebuilt.split() == long_text.split()
         [shown] = w.rows(AuditEvent, AuditEvent.action == "alert.text_shown")
@@ -373,3 +373,199 @@ async def test_start_up_and_the_first_tick_warn_when_no_duty_worker_can_be_reach
         with caplog.at_level(logging.WARNING, logger="bot.safeguarding"):
             await w.app.post_init(w.app)
         assert caplog.records == []
+
+
+# --- 9. what the duty worker reads ---------------------------------------------------------------
+
+async def test_an_alert_from_one_of_two_victims_on_a_case_says_which_one(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        victim = await w.join(640, "YJ-24-0117", Audience.victim, "V2")
+        await victim.send_text("he keeps driving past my house and I'm scared to go out")
+        await w.settle()
+        [alert] = _alerts_to(duty)
+        assert "YJ-24-0117 (victim V2)" in alert  # not just "victim": the worker must ring the right one
+
+
+async def test_once_someone_takes_an_alert_every_copy_says_so_and_loses_its_button(db_url):
+    clock = FakeClock(utc(2026, 12, 1, 17, 55))  # a Tuesday, near the end of the day
+    async with world(db_url, clock=clock, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(904, Role.duty, "Lee")
+        w.add_staff(901, Role.manager, "Sam")
+        priya, lee, sam = w.user(900), w.user(904), w.user(901)
+        child = await w.join(641, *YP)
+        await _disclose(w, child)
+        clock.advance(minutes=31)
+        assert (await w.tick()).escalated == 1  # Priya and Lee now hold the alert and Reminder 1
+        await sam.press("I'm dealing with this")
+        await w.settle()
+        for person in (priya, lee):
+            copies = _alerts_to(person)
+            assert len(copies) == 2
+            assert all("Taken by Sam at 18:26" in text for text in copies)
+            assert all("I'm dealing with this" not in buttons(m) for m in person.messages)
+            assert all("Show text" in buttons(m) for m in person.messages if "disclosure" in m.get("text", ""))
+
+
+async def test_the_digest_counts_categories_not_each_nearest_example(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        await w.join(642, *YP)
+        for reason in ("harm at home (near: 'things at home are not great right now')",
+                       "harm at home (near: 'home is scary and shouty at the moment')",
+                       "harm at home (near: 'my dad used to hit me') (told as in the past); "
+                       "neglect (near: 'there's never any food in')"):
+            _alert(w, tier="review", reason=reason)
+        assert (await w.tick()).digests == 1
+        [digest] = [m["text"] for m in duty.messages]
+        assert "• harm at home: 2" in digest and "• neglect: 1" in digest
+        assert "• harm at home (told as in the past): 1" in digest and "near:" not in digest
+
+
+async def test_two_workers_pressing_at_once_both_see_who_took_it_and_nothing_fails(db_url, caplog):
+    async with world(db_url, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(904, Role.duty, "Lee")
+        priya, lee = w.user(900), w.user(904)
+        child = await w.join(643, *YP)
+        await _disclose(w, child)
+        first = await priya.press("I'm dealing with this")
+        second = await lee.press("I'm dealing with this")
+        await w.settle()
+        [alert] = w.rows(SafeguardingAlert)
+        [owner] = w.rows(Staff, Staff.id == alert.acknowledged_by)  # whoever the race gave it to
+        answers = {w.emu.callback_answers[first]["text"], w.emu.callback_answers[second]["text"]}
+        assert answers == {"Thank you. It is yours now.", f"✅ Taken by {owner.name} at 10:00."}
+        for person in (priya, lee):
+            [copy] = _alerts_to(person)
+            assert copy.count(f"Taken by {owner.name}") == 1
+        assert "error handling update" not in caplog.text
+
+
+async def test_callbacks_lets_a_duty_worker_open_and_take_an_urgent_alert_nobody_has_taken(db_url):
+    async with world(db_url, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(905, Role.case_worker, "Kim")
+        w.user(900)
+        child = await w.join(644, *YP)
+        await _disclose(w, child)
+        w.add_staff(906, Role.duty, "Ade")  # came on duty after the alert went out: has no copy of it
+        ade, kim = w.user(906), w.user(905)
+        await ade.send_command("/callbacks")
+        await w.settle()
+        listing = ade.last_message
+        assert "#1" in listing["text"] and "urgent" in listing["text"] and DISCLOSURE not in listing["text"]
+        await ade.press("Open #1")
+        await w.settle()
+        assert "YJ-24-0117 (young person)" in ade.last_message["text"]
+        await ade.press("I'm dealing with this")
+        await w.settle()
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.acknowledged_at is not None
+        await kim.send_command("/callbacks")  # a case worker sees the list, but no button that would refuse them
+        await w.settle()
+        assert "Open #" not in buttons(kim.last_message)
+
+
+async def test_an_alert_from_someone_who_chose_welsh_says_so(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        child = w.user(645, "Cerys")
+        await w.link(child, w.invite(*YP), language="Cymraeg")
+        await child.press("Ydy, mae hynny'n iawn")
+        await w.settle()
+        await child.send_text("mae fy llystad yn fy nharo i a dwi ofn mynd adre")
+        await w.settle()
+        [alert] = _alerts_to(duty)
+        assert "YJ-24-0117 (young person, Welsh speaker)" in alert  # whoever rings them back needs to know
+
+
+async def test_a_digest_nobody_received_is_tried_again_on_the_next_tick(db_url):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        await w.join(646, *YP)
+        _alert(w, tier="review", reason="threats")
+        w.emu.fail_next("sendMessage", status=502)  # Telegram has a bad moment at 09:00
+        assert (await w.tick()).digests == 0
+        w.clock.advance(minutes=1)
+        assert (await w.tick()).digests == 1  # not left until tomorrow: review alerts are read the same day
+        assert "1 safeguarding alert is waiting for review" in duty.messages[-1]["text"]
+        assert (await w.tick()).digests == 0
+
+
+async def test_a_hidden_alert_still_says_the_words_were_forwarded(db_url):
+    from surveys.answering import TextFindings
+
+    async with world(db_url, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        w.heard.analyse = lambda text, question, audience: TextFindings(
+            safeguarding_tier="urgent", safeguarding_reason="threats or violence")
+        child = await w.join(647, *YP)
+        await child.forward_text("you are dead when we see you", {"id": 5, "is_bot": False, "first_name": "X"})
+        await w.settle()
+        [alert] = _alerts_to(duty)
+        assert "forwarded" in alert  # a threat they were sent, not one they made: known before pressing Show text
+        assert "you are dead" not in alert
+
+
+async def test_when_the_only_duty_worker_has_blocked_the_bot_managers_get_the_alert_at_once(db_url):
+    clock = FakeClock(utc(2026, 12, 1, 21, 0))  # evening, outside the window: no reminder until 09:30 tomorrow
+    async with world(db_url, clock=clock) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(901, Role.manager, "Sam")
+        priya, sam = w.user(900), w.user(901)
+        w.emu.block(900)
+        child = await w.join(648, *YP)
+        await child.send_text(DISCLOSURE)
+        await w.settle()
+        [alert] = _alerts_to(sam)  # not left with nobody until the first reminder
+        assert "No duty worker could be reached" in alert
+        assert _alerts_to(priya) == []
+        [row] = w.rows(SafeguardingAlert)
+        assert row.notified_at is not None
+        assert (await w.tick()).alerts == 0 and len(_alerts_to(sam)) == 1  # delivered: not sent again
+
+
+async def test_an_alert_sent_outside_working_hours_says_no_reminders_go_until_morning(db_url):
+    clock = FakeClock(utc(2026, 12, 1, 21, 30))
+    async with world(db_url, clock=clock) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        duty = w.user(900)
+        child = await w.join(649, *YP)
+        await child.send_text(DISCLOSURE)
+        await w.settle()
+        clock.now = utc(2026, 12, 2, 10, 0)
+        await child.send_text("my mum's boyfriend hit me again last night")
+        await w.settle()
+        night, day = _alerts_to(duty)
+        assert "outside working hours" in night and "no reminders go out until 09:00" in night
+        assert "outside working hours" not in day
+
+
+async def test_opening_an_alert_a_colleague_has_since_taken_says_who_has_it(db_url):
+    async with world(db_url, alert_text="hidden") as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.add_staff(904, Role.duty, "Lee")
+        priya, lee = w.user(900), w.user(904)
+        await w.join(650, *YP)
+        _alert(w, tier="review", reason="harm at home")
+        await lee.send_command("/review")
+        await w.settle()
+        listing = lee.last_message
+        await priya.send_command("/review")
+        await w.settle()
+        await priya.press("Open #1")
+        await w.settle()
+        await priya.press("I'm dealing with this")
+        await w.settle()
+        await lee.press("Open #1", listing)  # Lee's list is from before Priya took it
+        await w.settle()
+        opened = lee.last_message
+        assert "Taken by Priya" in opened["text"]
+        assert buttons(opened) == ["Show text"]

@@ -10,7 +10,7 @@ import bot.screening
 from surveys.answering import TextFindings
 from sqlmodel import select
 
-from surveys.models import Answer, Audience, AuditEvent, CallbackRequest, Role, SafeguardingAlert
+from surveys.models import AlertTier, Answer, Audience, AuditEvent, CallbackRequest, Role, SafeguardingAlert
 from tests.bot_world import asks, finished, world
 from tests.conftest import TEST_HASH_KEY
 
@@ -211,6 +211,34 @@ async def test_when_the_database_cannot_store_an_alert_help_and_the_duty_worker_
         assert alert.help_sent_at is not None
 
 
+async def test_when_the_database_cannot_store_an_alert_the_duty_worker_is_told_whose_it_is(db_url, monkeypatch):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.heard.duty_roster = [900]
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(614, "YJ-24-0117", Audience.victim, "V2")
+        real_store, failures = bot.screening._store_once, {"left": 4}
+
+        def failing_store(*args):  # writes fail (a locked or full database); reads still work
+            if failures["left"]:
+                failures["left"] -= 1
+                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+            return real_store(*args)
+
+        monkeypatch.setattr(bot.screening, "_store_once", failing_store)
+        monkeypatch.setattr(bot.screening, "BACKGROUND_RETRY_SECONDS", 0.05)
+        await user.send_text(DISCLOSURE)
+        await w.settle()
+        notice = duty.messages[0]["text"]
+        assert "could not save it" in notice and "YJ-24-0117 (victim V2)" in notice  # someone can act on it now
+        assert DISCLOSURE not in notice
+        for _ in range(200):
+            if "Possible safeguarding disclosure" in duty.last_message["text"]:
+                break
+            await asyncio.sleep(0.05)
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+
+
 def _review_only(past: str):
     """An analyser that puts one sentence in the review tier (the bot's routing is under test, not the screen)."""
     return lambda text, question, audience: TextFindings(
@@ -277,12 +305,14 @@ def test_heard_alerts_list_show_and_take(tmp_path, monkeypatch):
     assert "the words themselves" not in listed.output
     shown = runner.invoke(app, ["alerts", "show", "1"])
     assert "the words themselves" in shown.output
+    assert "YJ-9 (young person)" in shown.output and "Not taken yet" in shown.output  # whose words, and what now
     assert runner.invoke(app, ["alerts", "take", "1", "--by", "556"]).exit_code == 1  # not staff
     taken = runner.invoke(app, ["alerts", "take", "1", "--by", "555"])
     assert taken.exit_code == 0 and "is yours" in taken.output
     again = runner.invoke(app, ["alerts", "take", "1"])
     assert again.exit_code == 1 and "already taken by Priya" in again.output
     assert "Nothing is waiting" in runner.invoke(app, ["alerts", "list"]).output
+    assert "Taken by Priya" in runner.invoke(app, ["alerts", "show", "1"]).output
     with session_scope(engine) as session:
         actions = [e.action for e in session.exec(select(AuditEvent)).all()]
     assert "alert.text_shown" in actions and "alert.acknowledge" in actions
@@ -293,3 +323,94 @@ async def test_pressing_buttons_never_screens_the_bots_own_questions(db_url):
         user = await w.join(622, *YP)
         await w.skip_until(user, finished, limit=30)
         assert w.rows(SafeguardingAlert) == []
+
+
+async def test_storing_an_alert_goes_on_past_the_first_hour_of_a_database_outage(caplog):
+    from surveys import alert_storing
+    from surveys.alerts import StoredAlert
+
+    failures, told = {"left": 8}, []
+
+    def store():
+        if failures["left"]:
+            failures["left"] -= 1
+            raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+        return StoredAlert(7, AlertTier.urgent, new=True)
+
+    async def stored_late(stored):
+        told.append(stored.alert_id)
+
+    # limit=3 stands for the first hour of quick tries; the database comes back later than that
+    await alert_storing.keep_storing(store, stored_late, retry_seconds=0.001, limit=3)
+    assert told == [7]  # never given up on while heard runs: a disclosure is not lost
+    assert "could not store a safeguarding alert for an hour" in caplog.text
+    # ...but a bot that is shutting down stops trying after the first hour, and says plainly what was lost
+    failures["left"], told[:] = 8, []
+    await alert_storing.keep_storing(store, stored_late, retry_seconds=0.001, limit=3, running=lambda: False)
+    assert told == [] and "it is lost" in caplog.text
+
+
+async def test_a_stranger_whose_lookup_failed_gets_help_and_no_false_database_alarm(db_url, monkeypatch):
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.heard.duty_roster = [900]
+        duty = w.emu.user(900, "Priya")
+        monkeypatch.setattr(bot.screening, "_who_is_writing", lambda h, chat_id: None)  # the first read failed
+        stranger = w.emu.user(615, "Sam")  # never linked: storing finds nobody, and that is not a failure
+        await stranger.send_text(DISCLOSURE)
+        await w.settle()
+        assert any("0800 1111" in text for text in _texts(stranger, 3))
+        assert duty.messages == []  # no "the database could not save it" for a database that worked
+
+
+async def test_help_goes_out_within_seconds_while_a_locked_database_makes_storing_slow(db_url, monkeypatch):
+    import time
+
+    async with world(db_url) as w:
+        w.add_staff(900, Role.duty, "Priya")
+        w.heard.duty_roster = [900]
+        duty = w.emu.user(900, "Priya")
+        user = await w.join(616, *YP)
+        real_store, slow = bot.screening._store_once, {"left": 2}
+
+        def slow_store(*args):  # another process holds the write lock: each try waits out the busy timeout
+            if slow["left"]:
+                slow["left"] -= 1
+                time.sleep(1.0)
+                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+            return real_store(*args)
+
+        monkeypatch.setattr(bot.screening, "_store_once", slow_store)
+        monkeypatch.setattr(bot.screening, "HELP_WITHIN_SECONDS", 0.3)
+        await w.heard.run(w.heard.analyse, "warming up", None, None)  # the screen loads once, on first use
+        started = time.monotonic()
+        await user.send_text(DISCLOSURE)
+        while not any("0800 1111" in text for text in _texts(user, 3)):
+            assert time.monotonic() - started < 1.5, "the person waited for the database before seeing help"
+            await asyncio.sleep(0.02)
+        await w.settle()
+        assert sum("0800 1111" in text for text in _texts(user, 5)) == 1  # shown once, not again when stored
+        [alert] = w.rows(SafeguardingAlert)
+        assert alert.help_sent_at is not None
+        assert "Possible safeguarding disclosure" in duty.last_message["text"]
+
+
+async def test_who_is_writing_is_read_without_waiting_for_another_processs_write_lock(db_url):
+    import sqlite3
+    import time
+
+    if not db_url.startswith("sqlite"):
+        return  # PostgreSQL readers never wait for writers
+    async with world(db_url) as w:
+        user = await w.join(617, "YJ-24-0117", Audience.victim, "V1")
+        other = sqlite3.connect(db_url.split("sqlite:///")[1], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # e.g. a long `heard cases import` in another process
+        try:
+            started = time.monotonic()
+            person = await w.heard.run(bot.screening._who_is_writing, w.heard, user.chat_id)
+            waited = time.monotonic() - started
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert waited < 2, f"the look-up waited {waited:.0f} s behind the lock before the screen could run"
+        assert person is not None and person.label == "YJ-24-0117 (victim V1)"

@@ -42,18 +42,29 @@ def _parse_tier(text: str):
 
 @alerts_app.command("show")
 def alerts_show(alert_id: int) -> None:
-    """What the person wrote, for the worker deciding what to do (each reading is audited)."""
-    from surveys.models import SafeguardingAlert
+    """Whose words, what they wrote and whether anyone has taken it, for the worker deciding what to do
+    (each reading is audited)."""
+    from surveys.models import Case, Participant, SafeguardingAlert, Staff, person_label
     from surveys.store import audit, session_scope
 
     ctx = open_read_only()
+    zone = ctx.settings.zone
     with session_scope(ctx.engine) as session:
         alert = session.get(SafeguardingAlert, alert_id)
         if alert is None or alert.service_id != ctx.service_id:
             fail(f"There is no alert #{alert_id} in this service. 'heard alerts list' shows the open ones.")
         audit(session, "cli", "alert.text_shown", subject=f"alert:{alert_id}", service_id=ctx.service_id)
-        text, reason, tier = alert.text or "", alert.reason, alert.tier
-    typer.echo(f"Alert #{alert_id} ({tier}): {reason}\n\n{text}")
+        person = session.get(Participant, alert.participant_id)
+        who = person_label(session.get(Case, person.case_id).case_ref, person.audience, person.participant_ref)
+        owner = session.get(Staff, alert.acknowledged_by) if alert.acknowledged_by else None
+        if alert.acknowledged_at is None:
+            state = f"Not taken yet. Take it with: heard alerts take {alert_id} --by YOUR_TELEGRAM_ID"
+        else:
+            state = (f"Taken by {owner.name if owner and owner.name else 'someone'} on "
+                     f"{alert.acknowledged_at.astimezone(zone):%a %d %b %H:%M}.")
+        text = alert.text if alert.text is not None else "(What they wrote is no longer kept: it was erased.)"
+        reason, tier, raised = alert.reason, alert.tier, alert.created_at.astimezone(zone)
+    typer.echo(f"Alert #{alert_id} ({tier}) for {who}, raised {raised:%a %d %b %H:%M}: {reason}\n{state}\n\n{text}")
 
 
 @alerts_app.command("take")
