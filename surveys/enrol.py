@@ -122,15 +122,19 @@ def age_band(age: int) -> str:
     return "18+"
 
 
-def parse_date(text: str) -> date:
-    """ISO (2026-03-31) or UK style (31/03/2026)."""
+def parse_date(text: str, column: str = "date") -> date:
+    """ISO (2026-03-31) or UK style (31/03/2026).
+
+    Like every reason the import gives, the error names the column, never what the cell holds:
+    a name or date of birth pasted into the wrong column must not reach a screen or a log.
+    """
     text = text.strip()
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is not a date (use 2026-03-31 or 31/03/2026)")
+    raise ValueError(f"{column} is not a date (use 2026-03-31 or 31/03/2026, day first)")
 
 
 def _parse_flag(text: str, column: str) -> bool | None:
@@ -141,7 +145,7 @@ def _parse_flag(text: str, column: str) -> bool | None:
         return True
     if word in _NO:
         return False
-    raise ValueError(f"{column} should be yes or no, not '{text}'")
+    raise ValueError(f"{column} should be yes or no")
 
 
 def _parse_audience(text: str) -> Audience:
@@ -188,14 +192,14 @@ class CaseRowInput(BaseModel):
         if not text:
             raise ValueError("case_ref is missing")
         if not _CASE_REF.match(text):
-            raise ValueError(f"case_ref '{text}' has characters we can't use (letters, digits, / - _ . only)")
+            raise ValueError("case_ref has characters we can't use (letters, digits, / - _ . only, up to 60)")
         return text
 
     @field_validator("participant_ref", mode="before")
     @classmethod
     def _participant_ref(cls, text: str) -> str:
         if not _PARTICIPANT_REF.match(text):
-            raise ValueError(f"participant_ref '{text}' has characters we can't use")
+            raise ValueError("participant_ref has characters we can't use (letters, digits, - _ . only, up to 40)")
         return text
 
     @field_validator("disposal", "locality", "gender", "ethnicity", mode="before")
@@ -206,14 +210,14 @@ class CaseRowInput(BaseModel):
 
     @field_validator("intervention_start", "intervention_end", mode="before")
     @classmethod
-    def _day(cls, text: str) -> date | None:
-        return parse_date(text) if text else None
+    def _day(cls, text: str, info: ValidationInfo) -> date | None:
+        return parse_date(text, info.field_name) if text else None
 
     @field_validator("restorative_closed", mode="before")
     @classmethod
     def _closed_and_dates_in_order(cls, text: str, info: ValidationInfo) -> date | None:
         # The last of the three dates: once all are read, the intervention must end after it starts.
-        closed = parse_date(text) if text else None
+        closed = parse_date(text, "restorative_closed") if text else None
         start, end = info.data.get("intervention_start"), info.data.get("intervention_end")
         if start and end and end < start:
             raise ValueError("intervention_end is before intervention_start")
@@ -227,9 +231,9 @@ class CaseRowInput(BaseModel):
         try:
             age = int(text)
         except ValueError:
-            raise ValueError(f"age should be a whole number, not '{text}'") from None
+            raise ValueError("age should be a whole number of years (not a date of birth)") from None
         if not 8 <= age <= 25:
-            raise ValueError(f"age {age} is outside what a youth justice service works with")
+            raise ValueError("age is outside what a youth justice service works with (8 to 25)")
         return age_band(age)
 
     @field_validator("send", "looked_after", mode="before")
@@ -242,12 +246,20 @@ class CaseRowInput(BaseModel):
     def _review_dates(cls, text: str) -> str | None:
         if not text:
             return None
-        return ";".join(d.isoformat() for d in sorted(parse_date(part) for part in text.split(";") if part.strip()))
+        try:
+            days = sorted(parse_date(part) for part in text.split(";") if part.strip())
+        except ValueError:
+            raise ValueError("review_dates has something that is not a date "
+                             "(use dates like 2026-06-01 or 01/06/2026, with ; between them)") from None
+        return ";".join(day.isoformat() for day in days)
 
     @field_validator("audience", mode="before")
     @classmethod
     def _audience(cls, text: str) -> Audience:
-        return _parse_audience(text)
+        try:
+            return _parse_audience(text)
+        except ValueError:  # its own reason repeats what was typed: right for a command, not for a file
+            raise ValueError("audience should be young_person, parent_carer, victim or placement") from None
 
     @field_validator("preferred_language", mode="before")
     @classmethod
@@ -299,7 +311,7 @@ def _parse_channel(text: str, phone: str | None, email: str | None) -> Channel |
     try:
         channel = Channel(text.strip().lower())
     except ValueError:
-        raise ValueError(f"channel should be telegram, web, sms or email, not '{text}'") from None
+        raise ValueError("channel should be telegram, web, sms or email") from None
     if channel == Channel.sms and phone is None:
         raise ValueError("channel is sms but the phone column is empty")
     if channel == Channel.email and email is None:
@@ -314,7 +326,7 @@ def _parse_language(text: str) -> str | None:
     if not text:
         return None
     if text.lower() not in _LANGUAGE_WORDS:
-        raise ValueError(f"preferred_language should be en (English) or cy (Cymraeg), not '{text}'")
+        raise ValueError("preferred_language should be en (English) or cy (Cymraeg)")
     return _LANGUAGE_WORDS[text.lower()]
 
 

@@ -1,3 +1,4 @@
+import re
 import threading
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -64,25 +65,28 @@ def test_bad_rows_are_all_reported_with_line_numbers_and_nothing_is_imported(eng
         _import(engine, bad)
     lines = {line: reason for line, reason in rejected.value.problems}
     assert set(lines) == {3, 4, 5}
-    assert "unknown audience 'alien'" in lines[3]
-    assert "'2026-31-31' is not a date" in lines[4]
+    assert "audience should be young_person" in lines[3]
+    assert "intervention_end is not a date" in lines[4]
     assert "case_ref is missing" in lines[5]
     with session_scope(engine) as session:
         assert session.exec(select(Case)).all() == []
 
 
 @pytest.mark.parametrize("column, value, reason", [
-    ("case_ref", "YJ 24!", "case_ref 'YJ 24!' has characters we can't use (letters, digits, / - _ . only)"),
-    ("participant_ref", "V 1", "participant_ref 'V 1' has characters we can't use"),
-    ("intervention_start", "someday", "'someday' is not a date (use 2026-03-31 or 31/03/2026)"),
+    ("case_ref", "YJ 24!", "case_ref has characters we can't use (letters, digits, / - _ . only, up to 60)"),
+    ("participant_ref", "V 1", "participant_ref has characters we can't use (letters, digits, - _ . only, up to 40)"),
+    ("intervention_start", "someday", "intervention_start is not a date (use 2026-03-31 or 31/03/2026, day first)"),
     ("intervention_end", "2025-01-01", "intervention_end is before intervention_start"),
-    ("age", "fifteen", "age should be a whole number, not 'fifteen'"),
-    ("age", "30", "age 30 is outside what a youth justice service works with"),
-    ("send", "maybe", "send should be yes or no, not 'maybe'"),
-    ("looked_after", "perhaps", "looked_after should be yes or no, not 'perhaps'"),
-    ("review_dates", "2026-06-01;June", "'June' is not a date (use 2026-03-31 or 31/03/2026)"),
-    ("audience", "judge", "unknown audience 'judge' (use young_person, parent_carer, victim or placement)"),
-    ("preferred_language", "fr", "preferred_language should be en (English) or cy (Cymraeg), not 'fr'"),
+    ("restorative_closed", "12/31/2026", "restorative_closed is not a date (use 2026-03-31 or 31/03/2026, day first)"),
+    ("age", "fifteen", "age should be a whole number of years (not a date of birth)"),
+    ("age", "30", "age is outside what a youth justice service works with (8 to 25)"),
+    ("send", "maybe", "send should be yes or no"),
+    ("looked_after", "perhaps", "looked_after should be yes or no"),
+    ("review_dates", "2026-06-01;June", "review_dates has something that is not a date "
+                                        "(use dates like 2026-06-01 or 01/06/2026, with ; between them)"),
+    ("audience", "judge", "audience should be young_person, parent_carer, victim or placement"),
+    ("preferred_language", "fr", "preferred_language should be en (English) or cy (Cymraeg)"),
+    ("channel", "post", "channel should be telegram, web, sms or email"),
 ])
 def test_each_bad_cell_gives_its_own_reason(column, value, reason):
     good = {"case_ref": "YJ-1", "audience": "young_person", "participant_ref": "", "disposal": "Referral Order",
@@ -91,6 +95,31 @@ def test_each_bad_cell_gives_its_own_reason(column, value, reason):
     with pytest.raises(ValueError) as error:
         parse_row(7, {**good, column: value})
     assert str(error.value) == reason
+
+
+# What a case export holds in the wrong column, shifted or mistyped: a name, a date of birth, an address.
+PERSONAL = ("Jane Doe", "2010-05-03", "12 Mill Lane")
+
+
+@pytest.mark.parametrize("column", ["case_ref", "participant_ref", "audience", "intervention_start", "intervention_end",
+                                    "restorative_closed", "review_dates", "age", "send", "looked_after",
+                                    "preferred_language", "channel", "phone", "email"])
+def test_a_reason_names_the_column_and_never_repeats_what_the_cell_holds(column):
+    """The list of bad rows is shown on screen and often kept in a job's log: what a cell holds may be a
+    name or a date of birth pasted in the wrong column, so a reason says which column, never its value."""
+    good = {"case_ref": "YJ-1", "audience": "young_person", "participant_ref": "", "disposal": "Referral Order",
+            "locality": "North", "intervention_start": "2026-01-01", "intervention_end": "2026-06-01", "age": "15",
+            "gender": "Male", "ethnicity": "White British", "send": "no"}
+    for value in PERSONAL:
+        if value == "2010-05-03" and column.endswith(("_start", "_end", "_closed", "review_dates", "_ref")):
+            continue  # a date where a date belongs, or a reference that happens to look like one
+        with pytest.raises(ValueError) as error:
+            parse_row(7, {**good, column: value})
+        reason = str(error.value)
+        assert column in reason
+        assert value not in reason, (column, reason)
+        for word in value.split():
+            assert not re.search(rf"\\b{re.escape(word)}\\b", reason), (column, reason)
 
 
 def test_a_good_row_keeps_an_age_band_and_sorted_review_dates():
@@ -194,7 +223,7 @@ def test_cli_import_reports_bad_rows(tmp_path, monkeypatch):
     csv_file.write_text(EXAMPLE.replace("young_person,,Referral", "yung person,,Referral"))
     result = CliRunner().invoke(app, ["cases", "import", str(csv_file)])
     assert result.exit_code == 1
-    assert "Nothing was imported" in result.output and "line 2: unknown audience 'yung person'" in result.output
+    assert "Nothing was imported" in result.output and "line 2: audience should be young_person" in result.output
 
 
 def test_a_new_invite_replaces_the_old_one(engine):
