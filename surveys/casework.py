@@ -207,6 +207,9 @@ def audiences_seen_by(roles: set[Role]) -> set[Audience]:
 def explain_missing(session: Session, service_id: int, case_ref: str, audience: Audience,
                     participant_ref: str = "") -> str:
     """Why nobody matches (case, audience, ref), and what to type instead."""
+    from surveys.case_record import as_imported
+
+    case_ref = as_imported(session, service_id, case_ref).case_ref
     case = session.exec(select(Case).where(Case.service_id == service_id, Case.case_ref == case_ref)).first()
     if case is None:
         return f"There is no case {case_ref} in this service. Check the reference, or import it: heard cases import FILE.csv"
@@ -217,6 +220,8 @@ def explain_missing(session: Session, service_id: int, case_ref: str, audience: 
         return (f"Case {case_ref} has no {audience.value.replace('_', ' ')} (it has: {', '.join(held)}). "
                 f"Add them to the case-management export and import it again.")
     refs = ", ".join(ref or "(none)" for ref in same)
+    if not participant_ref and len(same) == 1:
+        return f"The {audience.value.replace('_', ' ')} of case {case_ref} is {same[0]}: add --participant-ref {same[0]}."
     if not participant_ref:
         return f"Case {case_ref} has more than one {audience.value.replace('_', ' ')}: say which with --participant-ref ({refs})."
     return f"Case {case_ref} has no {audience.value.replace('_', ' ')} {participant_ref!r}: use --participant-ref {refs}."

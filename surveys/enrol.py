@@ -559,7 +559,12 @@ def participant_for_chat(session: Session, service_id: int, chat_id: int) -> Par
 
 def find_participant(session: Session, service_id: int, case_ref: str, audience: Audience,
                      participant_ref: str = "") -> Participant | None:
-    case_ref, participant_ref = clean_text(case_ref), clean_text(participant_ref)  # typed by staff
+    """The person as a worker typed them: "yj-24-0117" and "v1" find YJ-24-0117's V1, in Telegram and at the
+    command line alike, unless two references differ only in capitals (then only the exact one)."""
+    from surveys.case_record import as_imported
+
+    typed = as_imported(session, service_id, case_ref, audience, participant_ref)  # cleans what staff typed
+    case_ref, participant_ref = typed.case_ref, typed.participant_ref
     return session.exec(
         select(Participant).join(Case).where(
             Case.service_id == service_id, Case.case_ref == case_ref,

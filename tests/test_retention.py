@@ -260,7 +260,7 @@ def test_heard_participant_erase_removes_one_person_completely(cli_db):
         other = session.exec(select(Participant).join(Case).where(Case.case_ref == "OLD-1")).one()
         assert other.chat_id is not None and other.phone is not None  # nobody else is touched
     missing = runner.invoke(app, ["participant", "erase", "NOPE-9", "victim", "--participant-ref", "V1"])
-    assert missing.exit_code == 1 and "No victim found for case NOPE-9 (V1)." in missing.stderr
+    assert missing.exit_code == 1 and "There is no case NOPE-9 in this service." in missing.stderr
 
 
 UNDATED = ("case_ref,audience,participant_ref,disposal,locality,intervention_start,intervention_end,age,gender,"

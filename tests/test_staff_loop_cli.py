@@ -187,3 +187,35 @@ def test_moving_a_linked_person_needs_force(tmp_path, monkeypatch):
     assert refused.exit_code == 2 and "already linked" in refused.output and "--force" in refused.output
     moved = runner.invoke(app, ["invite", case_ref, "--audience", "young_person", "--force"])
     assert moved.exit_code == 0 and "https://t.me/heard_test_bot?start=" in moved.output
+
+
+def test_a_worker_who_leaves_out_the_only_victims_reference_is_told_it(tmp_path, monkeypatch):
+    """A case with one victim, V1: the worker is told to add --participant-ref V1, not that there are several."""
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'heard.db'}")
+    monkeypatch.setenv("HEARD_BOT_USERNAME", "heard_test_bot")
+    one_victim = "\n".join(line for line in CASES.splitlines() if ",V2," not in line) + "\n"
+    (tmp_path / "cases.csv").write_text(one_victim)
+    assert runner.invoke(app, ["cases", "import", str(tmp_path / "cases.csv")]).exit_code == 0
+    result = runner.invoke(app, ["invite", "YJ-24-0117", "--audience", "victim"])
+    assert result.exit_code == 1
+    assert "more than one" not in result.stderr
+    assert "--participant-ref V1" in result.stderr
+
+
+def test_the_command_line_takes_a_reference_in_any_capitals_as_telegram_does(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    invited = runner.invoke(app, ["invite", "yj-24-0117", "--audience", "victim", "--participant-ref", "v1"])
+    assert invited.exit_code == 0, invited.output
+    assert invited.stdout.startswith("https://t.me/heard_test_bot?start=")
+    sent = runner.invoke(app, ["send", "yj-24-0203", "--audience", "young_person", "--survey", "placement_feedback"])
+    assert sent.exit_code == 0 and "Queued placement_feedback for YJ-24-0203" in sent.stdout
+
+
+def test_erasing_names_the_people_there_are_and_says_when_someone_was_erased_already(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    which = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim"])
+    assert which.exit_code == 1 and "V1, V2" in which.stderr
+    first = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1"])
+    assert first.exit_code == 0 and "Erased the victim V1 of case YJ-24-0117" in first.stdout
+    again = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1"])
+    assert again.exit_code == 0 and "already erased" in again.stdout and "Erased the" not in again.stdout

@@ -101,7 +101,7 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
     from surveys.casework import waiting_reason
     from surveys.enrol import find_participant
     from surveys.invitations import create_manual
-    from surveys.models import utcnow
+    from surveys.models import Case, utcnow
     from surveys.schema import load_all
     from surveys.store import audit, session_scope
 
@@ -120,6 +120,7 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
         invitation = create_manual(session, participant, definition, now=utcnow())
         audit(session, "cli", "survey.send", subject=f"invitation:{invitation.id}", service_id=ctx.service_id)
         state = waiting_reason(participant)
+        case_ref = session.get(Case, participant.case_id).case_ref  # as imported, whatever capitals were typed
     typer.echo(f"Queued {survey} for {case_ref} ({who.value}): {state}.")
 
 

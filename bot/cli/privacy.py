@@ -108,8 +108,9 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="Only say what w
 def participant_erase(case_ref: str, audience: str,
                       participant_ref: str = typer.Option("", help="Which victim (or other person) of this case.")) -> None:
     """Erase one person completely: answers, call-backs, alert texts, links. Cannot be undone."""
+    from surveys.casework import explain_missing
     from surveys.enrol import find_participant
-    from surveys.models import utcnow
+    from surveys.models import Case, utcnow
     from surveys.retention import erase_participant
     from surveys.store import session_scope
 
@@ -118,9 +119,17 @@ def participant_erase(case_ref: str, audience: str,
     with session_scope(ctx.engine) as session:
         participant = find_participant(session, ctx.service_id, case_ref, who, participant_ref)
         if participant is None:
-            fail(f"No {who.value} found for case {case_ref}" + (f" ({participant_ref})" if participant_ref else "") + ".")
-        answers = erase_participant(session, participant, now=utcnow(), actor="cli")
-    typer.echo(f"Erased the {who.value} of case {case_ref}: {answers} answers deleted, chat link removed.")
+            fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
+        case_ref, participant_ref = session.get(Case, participant.case_id).case_ref, participant.participant_ref
+        erased_at = participant.erased_at
+        if erased_at is None:
+            answers = erase_participant(session, participant, now=utcnow(), actor="cli")
+    person = " ".join(filter(None, (who.value, participant_ref)))
+    if erased_at is not None:
+        typer.echo(f"The {person} of case {case_ref} was already erased on "
+                   f"{erased_at.astimezone(ctx.settings.zone):%d %b %Y}: nothing more to do.")
+        return
+    typer.echo(f"Erased the {person} of case {case_ref}: {answers} answers deleted, chat link removed.")
 
 
 def backup(file: Path = typer.Argument(..., dir_okay=False, help="Where to write the backup (a new file).")) -> None:
