@@ -219,3 +219,16 @@ def test_erasing_names_the_people_there_are_and_says_when_someone_was_erased_alr
     assert first.exit_code == 0 and "Erased the victim V1 of case YJ-24-0117" in first.stdout
     again = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1"])
     assert again.exit_code == 0 and "already erased" in again.stdout and "Erased the" not in again.stdout
+
+
+def test_a_command_that_makes_a_new_database_says_where_so_a_wrong_setting_is_noticed(tmp_path, monkeypatch):
+    """Run without the bot's settings, heard would import into a fresh heard.db wherever the officer stands."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HEARD_DATABASE_URL", raising=False)
+    (tmp_path / "cases.csv").write_text(CASES)
+    first = runner.invoke(app, ["cases", "import", "cases.csv"])
+    assert first.exit_code == 0
+    assert f"Made a new, empty database at {tmp_path / 'heard.db'}" in first.stderr
+    assert "HEARD_DATABASE_URL" in first.stderr
+    again = runner.invoke(app, ["cases", "import", "cases.csv"])
+    assert again.exit_code == 0 and "new, empty database" not in again.stderr
