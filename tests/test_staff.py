@@ -90,6 +90,23 @@ async def test_due_and_callbacks_list_what_a_worker_must_act_on(db_url):
         assert "parent" not in due.split("Due, but")[0]
 
 
+async def test_due_lists_only_the_people_a_worker_works_with(db_url):
+    """With hundreds of cases, 30 lines of young people would push a victim worker's victims out of
+    sight (and a case worker has no business with the victims): each sees their own people."""
+    async with world(db_url) as w:
+        w.add_staff(832, Role.victim_worker, "Lee")
+        w.add_staff(833, Role.case_worker, "Kim")
+        lee, kim = w.emu.user(832), w.emu.user(833)
+        await lee.send_command("/due")
+        await kim.send_command("/due")
+        await w.settle()
+        victims, family = lee.last_message["text"], kim.last_message["text"]
+        assert "YJ-24-0117 (victim V1)" in victims and "YJ-24-0117 (victim V2)" in victims
+        assert "young person" not in victims and "parent" not in victims
+        assert "YJ-24-0117 (parent carer)" in family
+        assert "victim" not in family
+
+
 async def test_a_manager_gets_the_report_as_a_pdf(db_url):
     async with world(db_url) as w:
         w.add_staff(840, Role.manager, "Jo")
