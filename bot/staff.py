@@ -312,7 +312,8 @@ async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
     # Case workers see their young people and families, victim workers their victims; managers everyone.
     mine = audiences_seen_by(set(me.roles))
     if mine and Role.manager not in me.roles:
-        soon, stuck, waiting = ([line for line in lines if Audience(line.audience) in mine] for lines in (soon, stuck, waiting))
+        soon, stuck, waiting = ([line for line in lines if Audience(line.audience) in mine]
+                                for lines in (soon, stuck, waiting))
     zone = h.settings.zone
     await _reply(update, t("staff.due", soon=_list(soon, t("staff.nothing"), zone),
                            needs_link=_list(stuck, t("staff.nothing"), zone),
