@@ -324,7 +324,7 @@ async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
 async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/followup CASE_REF [PARTICIPANT_REF]: send the victim follow-up now."""
     from surveys.enrol import find_participant
-    from surveys.invitations import create_manual
+    from surveys.invitations import send_victim_survey_by_hand
 
     h = heard(context)
     args = context.args or []
@@ -339,7 +339,7 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     def queue(session: Session) -> tuple[int, bool] | str | None:
         """(participant, ready to receive it now) once the follow-up is queued; "not_wanted" for a victim who
         said no, stopped or was erased (nothing is queued: it would never go, or go against their wish);
-        None for nobody to send to."""
+        "waiting" when one sent by hand has not been answered yet; None for nobody to send to."""
         participant = find_participant(session, h.service_id, typed.case_ref, Audience.victim, typed.participant_ref)
         if participant is not None and (participant.erased_at is not None or participant.opted_out_at is not None
                                         or participant.consent == Consent.declined):
@@ -347,7 +347,8 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         definition = next_victim_survey(session, participant, h.definitions) if participant else None
         if participant is None or definition is None:
             return None
-        create_manual(session, participant, definition, now=h.now())
+        if send_victim_survey_by_hand(session, participant, definition, now=h.now()) is None:
+            return "waiting"
         audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
               service_id=h.service_id)
         return participant.id, participant.chat_hash is not None and participant.consent == "given"
@@ -358,6 +359,9 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         return
     if queued is None:
         await _reply(update, t("staff.no_such_person", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
+        return
+    if queued == "waiting":
+        await _reply(update, t("staff.followup_already", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
         return
     participant_id, ready = queued
     await _reply(update, t("staff.followup_queued" if ready else "staff.followup_waiting"))

@@ -155,6 +155,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.followup_queued": "The follow-up is on its way (inside the send window).",
         "staff.followup_waiting": "The follow-up is ready. It will go as soon as the victim taps their link and agrees.",
         "staff.followup_not_wanted": "{who} asked not to hear from us (or was erased), so the follow-up was not sent.",
+        "staff.followup_already": ("{who} already has a survey you sent, not answered yet, so nothing more was sent. "
+                                   "/due shows where it is."),
         "staff.report_usage": ("Use: /report 2026-27-Q3 for a financial quarter (October to December 2026), "
                                "/report 2026-27 for a financial year, /report 2026-Q3 for a calendar quarter, "
                                "or /report on its own for the last full quarter."),
@@ -421,6 +423,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.followup_queued": "Mae'r arolwg dilynol ar ei ffordd (o fewn yr amser anfon).",
         "staff.followup_waiting": "Mae'r arolwg dilynol yn barod. Bydd yn mynd cyn gynted ag y bydd y dioddefwr yn pwyso ei ddolen ac yn cytuno.",
         "staff.followup_not_wanted": "Gofynnodd {who} i ni beidio â chysylltu (neu cafodd ei ddileu), felly chafodd yr arolwg dilynol ddim ei anfon.",
+        "staff.followup_already": ("Mae gan {who} arolwg a anfonoch chi eisoes, heb ei ateb eto, felly chafodd dim byd arall "
+                                   "ei anfon. Mae /due yn dangos ble mae e."),
         "staff.report_usage": "Defnydd: /report 2026-Q3 (neu /report ar ei ben ei hun ar gyfer y chwarter llawn diwethaf).",
         "staff.report_wait": "Yn gwneud yr adroddiad adborth ar gyfer {period}. Gall hyn gymryd munud…",
         "staff.report_ready": "Adroddiad adborth ar gyfer {period}. Mae niferoedd o dan 5 wedi'u cuddio; does dim enwau ynddo.",

@@ -9,7 +9,14 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from surveys.models import AuditEvent, Audience, Invitation, Role
-from tests.bot_world import asks, finished, world
+from tests.bot_world import CASES, asks, finished, world
+
+
+def victim_id(w, participant_ref: str) -> int:
+    from surveys.models import Participant
+
+    [person] = w.rows(Participant, Participant.audience == "victim", Participant.participant_ref == participant_ref)
+    return person.id
 
 STAFF_COMMANDS = {
     "/invite YJ-24-0117 young_person": {Role.admin, Role.case_worker, Role.victim_worker},  # victims only, below
@@ -69,6 +76,28 @@ async def test_a_victim_worker_sends_the_follow_up_now(db_url):
         assert "Question 1 of" in victim.last_message["text"]
         manual = w.rows(Invitation, Invitation.occasion.like("manual:%"))
         assert len(manual) == 1 and manual[0].status == "sent"
+
+
+async def test_a_follow_up_sent_early_is_not_asked_again_when_it_falls_due(db_url):
+    """The check-in is planned for 14 days after the restorative work closed; a victim worker who sends it
+    sooner (or presses /followup twice) must not have the victim asked the same questions twice."""
+    closed_recently = CASES.replace("2026-10-20", "2026-11-25")  # the check-in falls due on 9 December
+    async with world(db_url, cases=closed_recently) as w:
+        w.add_staff(822, Role.victim_worker, "Lee")
+        victim = await w.join(823, "YJ-24-0117", Audience.victim, "V1")
+        worker = w.emu.user(822)
+        for _ in range(2):
+            await worker.send_command("/followup YJ-24-0117 V1")
+            await w.settle()
+        assert "already has a survey you sent" in worker.last_message["text"]
+        assert "Question 1 of" in victim.last_message["text"]
+        await w.skip_until(victim, finished)
+        w.clock.advance(days=10)
+        await w.tick()
+        assert finished(victim.last_message)  # nothing more was sent
+        checkins = [i for i in w.rows(Invitation, Invitation.survey_id == "victim_checkin")
+                    if i.participant_id == victim_id(w, "V1") and i.status != "cancelled"]
+        assert len(checkins) == 1 and checkins[0].status == "completed"
 
 
 async def test_due_and_callbacks_list_what_a_worker_must_act_on(db_url):
