@@ -209,6 +209,8 @@ def test_the_command_line_takes_a_reference_in_any_capitals_as_telegram_does(tmp
     assert invited.stdout.startswith("https://t.me/heard_test_bot?start=")
     sent = runner.invoke(app, ["send", "yj-24-0203", "--audience", "young_person", "--survey", "placement_feedback"])
     assert sent.exit_code == 0 and "Queued placement_feedback for YJ-24-0203" in sent.stdout
+    shown = runner.invoke(app, ["case", "show", "yj-24-0203"])
+    assert shown.exit_code == 0 and shown.stdout.startswith("Case YJ-24-0203"), shown.output
 
 
 def test_erasing_names_the_people_there_are_and_says_when_someone_was_erased_already(tmp_path, monkeypatch):
