@@ -196,7 +196,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "callback.outcome_declined_words": "declined",
         "callback.closed": "✅ Done: {outcome} (recorded by {name} at {time}).",
         "callback.already_closed": "This request was already marked done.",
-        "callback.refused": "Sorry, only victim workers, managers and admins can mark a request done.",
+        "callback.refused": ("Sorry, only the person's own workers (victim workers for victims, case workers for "
+                             "young people and families), managers and admins can mark this request done."),
         "callback.line": "#{id} · {who} · {reason} · waiting {waited}",
         "callback.mark_button": "Mark #{id} done",
         "callback.escalation": "⏰ <b>A request for contact has waited over 2 working days</b> (reminder {number})\nRequest #{id}\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nAsked: {at}\n\nPlease make sure someone calls today, then press Mark done.",
@@ -460,7 +461,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "callback.outcome_declined_words": "wedi gwrthod",
         "callback.closed": "✅ Wedi gwneud: {outcome} (cofnodwyd gan {name} am {time}).",
         "callback.already_closed": "Roedd y cais hwn wedi'i nodi'n barod fel wedi'i wneud.",
-        "callback.refused": "Mae'n ddrwg gen i, dim ond gweithwyr dioddefwyr, rheolwyr a gweinyddwyr sy'n gallu nodi bod cais wedi'i wneud.",
+        "callback.refused": ("Mae'n ddrwg gen i, dim ond gweithwyr y person ei hun (gweithwyr dioddefwyr i ddioddefwyr, "
+                             "gweithwyr achos i bobl ifanc a theuluoedd), rheolwyr a gweinyddwyr sy'n gallu nodi bod y cais hwn wedi'i wneud."),
         "callback.line": "#{id} · {who} · {reason} · yn aros {waited}",
         "callback.mark_button": "Nodi bod #{id} wedi'i wneud",
         "callback.escalation": "⏰ <b>Mae cais am gysylltiad wedi aros dros 2 ddiwrnod gwaith</b> (nodyn atgoffa {number})\nCais #{id}\nAchos: <b>{who}</b> ({audience})\nPam: {reason}\nGofynnwyd: {at}\n\nGwnewch yn siŵr bod rhywun yn ffonio heddiw, yna pwyswch Wedi gwneud.",
