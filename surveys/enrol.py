@@ -362,10 +362,14 @@ def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
             problems.append((line, str(error)))
             continue
         key = (record.case_ref, record.audience, record.participant_ref)
+        cells = tuple((value or "").strip() for value in row.values())
         if key in seen:
-            problems.append((line, f"same person as line {seen[key]} (add a participant_ref to tell them apart)"))
+            first, first_cells = seen[key]
+            problems.append((line, f"the same row as line {first} again: delete one of them" if cells == first_cells
+                             else f"the same person as line {first}, with different details: if they are two people, "
+                                  f"give each a participant_ref (such as V1 and V2); if not, keep one line"))
             continue
-        seen[key] = line
+        seen[key] = (line, cells)
         records.append(record)
     if problems:
         raise ImportRejected(problems)

@@ -72,6 +72,17 @@ def test_bad_rows_are_all_reported_with_line_numbers_and_nothing_is_imported(eng
         assert session.exec(select(Case)).all() == []
 
 
+def test_a_row_repeated_by_the_export_is_told_apart_from_two_people_sharing_a_reference():
+    row = "YJ-1,victim,,Referral Order,North,2026-01-01,2026-06-01,15,Male,White British,no,,,"
+    other = row.replace("2026-06-01", "2026-06-02")
+    with pytest.raises(ImportRejected) as rejected:
+        parse_csv("\n".join([HEADER, row, row, other]))
+    reasons = dict(rejected.value.problems)
+    assert reasons[3] == "the same row as line 2 again: delete one of them"
+    assert reasons[4] == ("the same person as line 2, with different details: if they are two people, give each "
+                          "a participant_ref (such as V1 and V2); if not, keep one line")
+
+
 @pytest.mark.parametrize("column, value, reason", [
     ("case_ref", "YJ 24!", "case_ref has characters we can't use (letters, digits, / - _ . only, up to 60)"),
     ("participant_ref", "V 1", "participant_ref has characters we can't use (letters, digits, - _ . only, up to 40)"),
@@ -139,7 +150,7 @@ def test_a_missing_column_is_named():
 
 def test_the_same_person_twice_in_one_file_is_refused():
     row = "YJ-1,victim,,Referral Order,North,2026-01-01,2026-06-01,15,Male,White British,no,,,"
-    with pytest.raises(ImportRejected, match="same person as line 2"):
+    with pytest.raises(ImportRejected, match="same row as line 2"):
         parse_csv("\n".join([HEADER, row, row]))
 
 
