@@ -348,6 +348,12 @@ def parse_csv(text: str) -> list[CaseRow]:
 def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
     columns = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if not any(columns):
+        raise ImportRejected([(1, "the file is empty: is it the case export?")])
+    for separator, called in ((";", "; not commas"), ("\t", "tabs, not commas")):
+        if missing and len(columns) == 1 and separator in columns[0]:
+            raise ImportRejected([(1, f"the columns are separated by {called}: "
+                                      f"save it again as 'CSV UTF-8 (comma delimited)'")])
     if missing:
         raise ImportRejected([(1, f"missing column(s): {', '.join(missing)}")])
     reader.fieldnames = columns

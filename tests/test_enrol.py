@@ -148,6 +148,18 @@ def test_a_missing_column_is_named():
         parse_csv("case_ref,audience,disposal,locality,intervention_start,intervention_end,age,gender,ethnicity\n")
 
 
+@pytest.mark.parametrize("text, reason", [
+    ("", "the file is empty: is it the case export?"),
+    ("\ufeff\r\n", "the file is empty: is it the case export?"),
+    (HEADER.replace(",", ";") + "\n", "the columns are separated by ; not commas: save it again as 'CSV UTF-8 (comma delimited)'"),
+    (HEADER.replace(",", "\t") + "\n", "the columns are separated by tabs, not commas: save it again as 'CSV UTF-8 (comma delimited)'"),
+])
+def test_an_empty_or_wrongly_separated_file_says_so_not_that_every_column_is_missing(text, reason):
+    with pytest.raises(ImportRejected) as rejected:
+        parse_csv(text)
+    assert rejected.value.problems == [(1, reason)]
+
+
 def test_the_same_person_twice_in_one_file_is_refused():
     row = "YJ-1,victim,,Referral Order,North,2026-01-01,2026-06-01,15,Male,White British,no,,,"
     with pytest.raises(ImportRejected, match="same row as line 2"):
