@@ -234,3 +234,12 @@ def test_a_command_that_makes_a_new_database_says_where_so_a_wrong_setting_is_no
     assert "HEARD_DATABASE_URL" in first.stderr
     again = runner.invoke(app, ["cases", "import", "cases.csv"])
     assert again.exit_code == 0 and "new, empty database" not in again.stderr
+
+
+def test_due_can_show_one_audience_for_a_victim_worker(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    result = runner.invoke(app, ["due", "--days", "400", "--audience", "victim"])
+    assert result.exit_code == 0, result.output
+    assert "YJ-24-0117 (victim V1)" in result.stdout and "young person" not in result.stdout
+    wrong = runner.invoke(app, ["due", "--audience", "judge"])
+    assert wrong.exit_code == 2 and "Unknown audience 'judge'" in wrong.stderr

@@ -124,18 +124,23 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
     typer.echo(f"Queued {survey} for {case_ref} ({who.value}): {state}.")
 
 
-def due(days: int = typer.Option(7, help="How far ahead to look.")) -> None:
+def due(days: int = typer.Option(7, help="How far ahead to look."),
+        audience: str = typer.Option(None, help="Only these people: young_person, parent_carer, victim or placement.")
+        ) -> None:
     """What goes out soon, and who has not answered."""
     from surveys.casework import due_soon, needs_link, not_answered
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
 
+    only = parse_audience(audience) if audience else None
     ctx = open_read_only()
     with session_scope(ctx.engine) as session:
         soon = due_soon(session, ctx.service_id, now=utcnow(), days=days)
         stuck = needs_link(session, ctx.service_id, now=utcnow(), days=days)
         waiting = not_answered(session, ctx.service_id)
         audit(session, "cli", "staff.due", service_id=ctx.service_id)
+    if only is not None:
+        soon, stuck, waiting = ([line for line in lines if line.audience == only] for lines in (soon, stuck, waiting))
     zone = ctx.settings.zone
     for title, lines in ((f"Going out in the next {days} days", soon),
                          ("Due, but their link has expired or was never made (run the command shown)", stuck),
