@@ -243,3 +243,15 @@ def test_due_can_show_one_audience_for_a_victim_worker(tmp_path, monkeypatch):
     assert "YJ-24-0117 (victim V1)" in result.stdout and "young person" not in result.stdout
     wrong = runner.invoke(app, ["due", "--audience", "judge"])
     assert wrong.exit_code == 2 and "Unknown audience 'judge'" in wrong.stderr
+
+
+def test_a_public_address_with_a_comment_stuck_to_it_is_refused_before_any_link_goes_out(tmp_path, monkeypatch):
+    """systemd keeps "# where the page is" after a value as part of it: every texted link would be broken."""
+    _imported(tmp_path, monkeypatch)
+    monkeypatch.setenv("HEARD_PUBLIC_URL", "https://feedback.example.gov.uk     # where the web page is served")
+    result = runner.invoke(app, ["invite", "YJ-24-0203", "--audience", "young_person", "--channel", "web"])
+    assert result.exit_code == 1
+    assert "HEARD_PUBLIC_URL" in result.stderr and "/s/" not in result.stdout
+    monkeypatch.setenv("HEARD_PUBLIC_URL", "https://feedback.example.gov.uk/")
+    fine = runner.invoke(app, ["invite", "YJ-24-0203", "--audience", "young_person", "--channel", "web"])
+    assert fine.exit_code == 0 and fine.stdout.startswith("https://feedback.example.gov.uk/s/")
