@@ -255,3 +255,11 @@ def test_a_public_address_with_a_comment_stuck_to_it_is_refused_before_any_link_
     monkeypatch.setenv("HEARD_PUBLIC_URL", "https://feedback.example.gov.uk/")
     fine = runner.invoke(app, ["invite", "YJ-24-0203", "--audience", "young_person", "--channel", "web"])
     assert fine.exit_code == 0 and fine.stdout.startswith("https://feedback.example.gov.uk/s/")
+
+
+def test_an_export_with_only_its_header_row_says_nothing_was_in_it(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    (tmp_path / "empty.csv").write_text(CASES.splitlines()[0] + "\n")
+    result = runner.invoke(app, ["cases", "import", str(tmp_path / "empty.csv")])
+    assert result.exit_code == 0
+    assert result.stdout == "The file has no rows under its header row: nothing was imported. Is it the right export?\n"

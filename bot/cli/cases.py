@@ -34,6 +34,9 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
     except ImportRejected as rejected:
         lines = "\n".join(f"  line {line}: {reason}" for line, reason in rejected.problems)
         fail(f"Nothing was imported. Fix these rows and run the import again:\n{lines}")
+    if not records:
+        typer.echo("The file has no rows under its header row: nothing was imported. Is it the right export?")
+        return
     done = {"cases": 0, "surveys": 0}
 
     def progress(stage: str, count: int, total: int) -> None:
