@@ -51,6 +51,7 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,59}$")
 _PARTICIPANT_REF = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+_CLOCK_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 # An export may carry long columns we never read (case notes): Python's csv refuses cells over
 # 131,072 characters, so allow more, and name the line of anything longer still.
 MAX_CELL_CHARS = 1_000_000
@@ -128,7 +129,7 @@ def parse_date(text: str, column: str = "date") -> date:
     Like every reason the import gives, the error names the column, never what the cell holds:
     a name or date of birth pasted into the wrong column must not reach a screen or a log.
     """
-    text = text.strip()
+    text = _CLOCK_TIME.sub("", text.strip())  # "02/03/2026 00:00", as a spreadsheet saves a date cell
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
             return datetime.strptime(text, pattern).date()

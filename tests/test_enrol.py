@@ -133,6 +133,12 @@ def test_a_reason_names_the_column_and_never_repeats_what_the_cell_holds(column)
             assert not re.search(rf"\\b{re.escape(word)}\\b", reason), (column, reason)
 
 
+@pytest.mark.parametrize("text", ["2026-03-02 00:00:00", "02/03/2026 00:00", "2026-03-02T00:00:00", "02/03/2026 14:30:00"])
+def test_a_date_with_a_time_after_it_as_spreadsheets_save_them_is_read_as_that_day(text):
+    row = parse_row(2, {"case_ref": "YJ-1", "audience": "young_person", "intervention_end": text})
+    assert row.case_fields["intervention_end"] == date(2026, 3, 2)
+
+
 def test_a_good_row_keeps_an_age_band_and_sorted_review_dates():
     row = parse_row(2, {"case_ref": "YJ-1", "audience": "Parent", "participant_ref": "C1", "age": " 15 ",
                         "intervention_start": "02/03/2026", "send": "Y", "review_dates": "2026-09-01; 2026-06-01",
