@@ -336,8 +336,8 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         await _reply(update, _not_found(typed, Audience.victim, f"/followup {typed.case_ref} {{ref}}"))
         return
 
-    def queue(session: Session) -> tuple[int, bool] | str | None:
-        """(participant, ready to receive it now) once the follow-up is queued; "not_wanted" for a victim who
+    def queue(session: Session) -> tuple[int, str] | str | None:
+        """(participant, the words saying how it reaches them) once the follow-up is queued; "not_wanted" for a victim who
         said no, stopped or was erased (nothing is queued: it would never go, or go against their wish);
         "waiting" when one sent by hand has not been answered yet; None for nobody to send to."""
         participant = find_participant(session, h.service_id, typed.case_ref, Audience.victim, typed.participant_ref)
@@ -351,7 +351,7 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
             return "waiting"
         audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
               service_id=h.service_id)
-        return participant.id, participant.chat_hash is not None and participant.consent == "given"
+        return participant.id, _followup_words(participant)
 
     queued = await h.transaction(queue)
     if queued == "not_wanted":
@@ -363,10 +363,22 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     if queued == "waiting":
         await _reply(update, t("staff.followup_already", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
         return
-    participant_id, ready = queued
-    await _reply(update, t("staff.followup_queued" if ready else "staff.followup_waiting"))
+    participant_id, words = queued
+    await _reply(update, t(words))
     from bot.dispatch import deliver_due_for
     await deliver_due_for(context.bot, h, participant_id)
+
+
+def _followup_words(participant: Participant) -> str:
+    """How the follow-up reaches this victim: by text or email, on the web page, in Telegram, or once they link."""
+    from surveys.casework import by_link
+
+    if by_link(participant):
+        return f"staff.followup_by_{Channel(participant.channel).value}"
+    if participant.channel == Channel.web:
+        return "staff.followup_on_web"
+    linked = participant.chat_hash is not None and participant.consent == Consent.given
+    return "staff.followup_queued" if linked else "staff.followup_waiting"
 
 
 def next_victim_survey(session: Session, participant: Participant, definitions: dict):

@@ -154,6 +154,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.followup_usage": "Use: /followup CASE_REF [PARTICIPANT_REF]",
         "staff.followup_queued": "The follow-up is on its way (inside the send window).",
         "staff.followup_waiting": "The follow-up is ready. It will go as soon as the victim taps their link and agrees.",
+        "staff.followup_by_sms": "The follow-up is on its way by text message (inside the send window).",
+        "staff.followup_by_email": "The follow-up is on its way by email (inside the send window).",
+        "staff.followup_on_web": "The follow-up is ready. The victim will see it when they next open their web chat link.",
         "staff.followup_not_wanted": "{who} asked not to hear from us (or was erased), so the follow-up was not sent.",
         "staff.followup_already": ("{who} already has a survey you sent, not answered yet, so nothing more was sent. "
                                    "/due shows where it is."),
@@ -423,6 +426,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.followup_usage": "Defnydd: /followup CASE_REF [PARTICIPANT_REF]",
         "staff.followup_queued": "Mae'r arolwg dilynol ar ei ffordd (o fewn yr amser anfon).",
         "staff.followup_waiting": "Mae'r arolwg dilynol yn barod. Bydd yn mynd cyn gynted ag y bydd y dioddefwr yn pwyso ei ddolen ac yn cytuno.",
+        "staff.followup_by_sms": "Mae'r arolwg dilynol ar ei ffordd drwy neges destun (o fewn yr amser anfon).",
+        "staff.followup_by_email": "Mae'r arolwg dilynol ar ei ffordd drwy e-bost (o fewn yr amser anfon).",
+        "staff.followup_on_web": "Mae'r arolwg dilynol yn barod. Bydd y dioddefwr yn ei weld y tro nesaf y bydd yn agor ei ddolen sgwrs we.",
         "staff.followup_not_wanted": "Gofynnodd {who} i ni beidio â chysylltu (neu cafodd ei ddileu), felly chafodd yr arolwg dilynol ddim ei anfon.",
         "staff.followup_already": ("Mae gan {who} arolwg a anfonoch chi eisoes, heb ei ateb eto, felly chafodd dim byd arall "
                                    "ei anfon. Mae /due yn dangos ble mae e."),
