@@ -104,6 +104,7 @@ def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 
             continue
         expired = stuck[p.id]
         ref = f" --participant-ref {p.participant_ref}" if p.participant_ref else ""
+        ref += " --channel web" if p.channel == Channel.web else ""  # a child under 16 must not get a Telegram link
         why = f"link expired {expired.strftime('%d %b %Y')}" if expired else "no link made yet"
         lines.append(_entry(inv, p, c, inv.due_at, f"{why}: heard invite {c.case_ref} --audience {p.audience}{ref}"))
     return sorted(lines, key=lambda line: line.when)

@@ -263,3 +263,20 @@ def test_an_export_with_only_its_header_row_says_nothing_was_in_it(tmp_path, mon
     result = runner.invoke(app, ["cases", "import", str(tmp_path / "empty.csv")])
     assert result.exit_code == 0
     assert result.stdout == "The file has no rows under its header row: nothing was imported. Is it the right export?\n"
+
+
+def test_a_web_link_that_expired_is_renewed_as_a_web_link_not_a_telegram_one(tmp_path, monkeypatch):
+    """A child under 16 was given the web chat: the command /due suggests must not hand them a Telegram link."""
+    from sqlmodel import select
+
+    from surveys.models import InviteLink
+
+    url = _imported(tmp_path, monkeypatch)
+    monkeypatch.setenv("HEARD_PUBLIC_URL", "https://feedback.example.gov.uk")
+    made = runner.invoke(app, ["invite", "YJ-24-0203", "--audience", "young_person", "--channel", "web"])
+    assert made.exit_code == 0
+    with session_scope(_engine(url)) as session:
+        for link in session.exec(select(InviteLink)):
+            link.expires_at = datetime(2026, 1, 1, tzinfo=timezone.utc)  # as if it ran out unopened
+    due = runner.invoke(app, ["due", "--days", "400"])
+    assert "heard invite YJ-24-0203 --audience young_person --channel web" in due.stdout, due.stdout
