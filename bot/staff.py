@@ -406,6 +406,8 @@ async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, 
                 open_alerts(session, h.service_id))
 
     calls, alerts = await h.transaction(lists)
+    if not me.roles & ALERT_ROLES:  # a victim worker never learns what the young person disclosed, and vice versa
+        alerts = [alert for alert in alerts if Audience(alert.audience) in audiences_seen_by(set(me.roles))]
     now, zone = h.now(), h.settings.zone
     lines = [t("callback.line", id=c.callback_id, who=escape(c.who()), reason=escape(c.reason),
                waited=waited(c.created_at, now)) for c in calls[:MAX_LINES]]
