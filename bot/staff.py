@@ -337,8 +337,8 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         return
 
     def queue(session: Session) -> tuple[int, str] | str | None:
-        """(participant, the words saying how it reaches them) once the follow-up is queued; "not_wanted" for a victim who
-        said no, stopped or was erased (nothing is queued: it would never go, or go against their wish);
+        """(participant, the words saying how it reaches them) once the follow-up is queued; "not_wanted" for a
+        victim who said no, stopped or was erased (nothing is queued: it would never go, or go against their wish);
         "waiting" when one sent by hand has not been answered yet; None for nobody to send to."""
         participant = find_participant(session, h.service_id, typed.case_ref, Audience.victim, typed.participant_ref)
         if participant is not None and (participant.erased_at is not None or participant.opted_out_at is not None
@@ -361,7 +361,8 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         await _reply(update, t("staff.no_such_person", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
         return
     if queued == "waiting":
-        await _reply(update, t("staff.followup_already", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
+        who = _who(typed.case_ref, Audience.victim, typed.participant_ref)
+        await _reply(update, t("staff.followup_already", who=who))
         return
     participant_id, words = queued
     await _reply(update, t(words))

@@ -222,7 +222,8 @@ def explain_missing(session: Session, service_id: int, case_ref: str, audience: 
                 f"Add them to the case-management export and import it again.")
     refs = ", ".join(ref or "(none)" for ref in same)
     if not participant_ref and len(same) == 1:
-        return f"The {audience.value.replace('_', ' ')} of case {case_ref} is {same[0]}: add --participant-ref {same[0]}."
+        only = same[0]
+        return f"The {audience.value.replace('_', ' ')} of case {case_ref} is {only}: add --participant-ref {only}."
     if not participant_ref:
         return f"Case {case_ref} has more than one {audience.value.replace('_', ' ')}: say which with --participant-ref ({refs})."
     return f"Case {case_ref} has no {audience.value.replace('_', ' ')} {participant_ref!r}: use --participant-ref {refs}."
