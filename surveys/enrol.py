@@ -347,7 +347,8 @@ def parse_csv(text: str) -> list[CaseRow]:
 
 
 def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
-    columns = [name.strip().lower() for name in (reader.fieldnames or [])]
+    # "Case Ref" and "case-ref" as a spreadsheet heading may write them are case_ref.
+    columns = [re.sub(r"[ -]+", "_", name.strip().lower()) for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if not any(columns):
         raise ImportRejected([(1, "the file is empty: is it the case export?")])

@@ -166,6 +166,12 @@ def test_an_empty_or_wrongly_separated_file_says_so_not_that_every_column_is_mis
     assert rejected.value.problems == [(1, reason)]
 
 
+def test_column_names_written_as_a_spreadsheet_heading_are_understood():
+    heading = ",".join(name.replace("_", " ").title() for name in HEADER.split(","))  # "Case Ref,Audience,..."
+    [first, *_] = parse_csv(EXAMPLE.replace(HEADER, heading, 1))
+    assert (first.case_ref, first.case_fields["intervention_end"]) == ("YJ-24-0117", date(2026, 11, 30))
+
+
 def test_the_same_person_twice_in_one_file_is_refused():
     row = "YJ-1,victim,,Referral Order,North,2026-01-01,2026-06-01,15,Male,White British,no,,,"
     with pytest.raises(ImportRejected, match="same row as line 2"):
