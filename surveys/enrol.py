@@ -320,15 +320,17 @@ def _parse_channel(text: str, phone: str | None, email: str | None) -> Channel |
     return channel
 
 
-_LANGUAGE_WORDS = {"en": "en", "english": "en", "saesneg": "en", "cy": "cy", "welsh": "cy", "cymraeg": "cy"}
+_LANGUAGE_WORDS = {"en": "en", "english": "en", "saesneg": "en", "cy": "cy", "welsh": "cy", "cymraeg": "cy",
+                   "en-gb": "en", "cy-gb": "cy", "eng": "en", "cym": "cy"}  # locale and ISO 639-2 codes too
 
 
 def _parse_language(text: str) -> str | None:
     if not text:
         return None
-    if text.lower() not in _LANGUAGE_WORDS:
+    word = text.lower().replace("_", "-")
+    if word not in _LANGUAGE_WORDS:
         raise ValueError("preferred_language should be en (English) or cy (Cymraeg)")
-    return _LANGUAGE_WORDS[text.lower()]
+    return _LANGUAGE_WORDS[word]
 
 
 def parse_csv(text: str) -> list[CaseRow]:

@@ -172,6 +172,12 @@ def test_column_names_written_as_a_spreadsheet_heading_are_understood():
     assert (first.case_ref, first.case_fields["intervention_end"]) == ("YJ-24-0117", date(2026, 11, 30))
 
 
+@pytest.mark.parametrize("text, language", [("cy-GB", "cy"), ("en_GB", "en"), ("CYM", "cy"), ("Eng", "en")])
+def test_a_language_as_case_systems_record_it_is_understood(text, language):
+    row = parse_row(2, {"case_ref": "YJ-1", "audience": "young_person", "preferred_language": text})
+    assert row.language == language
+
+
 def test_the_same_person_twice_in_one_file_is_refused():
     row = "YJ-1,victim,,Referral Order,North,2026-01-01,2026-06-01,15,Male,White British,no,,,"
     with pytest.raises(ImportRejected, match="same row as line 2"):
