@@ -244,7 +244,7 @@ def test_heard_purge_dry_run_then_for_real(cli_db):
 
 
 def test_heard_participant_erase_removes_one_person_completely(cli_db):
-    result = runner.invoke(app, ["participant", "erase", "NEW-1", "young_person"])
+    result = runner.invoke(app, ["participant", "erase", "NEW-1", "young_person", "--yes"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "Erased the young_person of case NEW-1: 2 answers deleted, chat link removed.\n"
     with session_scope(cli_db) as session:

@@ -217,9 +217,9 @@ def test_erasing_names_the_people_there_are_and_says_when_someone_was_erased_alr
     _imported(tmp_path, monkeypatch)
     which = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim"])
     assert which.exit_code == 1 and "V1, V2" in which.stderr
-    first = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1"])
+    first = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1", "--yes"])
     assert first.exit_code == 0 and "Erased the victim V1 of case YJ-24-0117" in first.stdout
-    again = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1"])
+    again = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1", "--yes"])
     assert again.exit_code == 0 and "already erased" in again.stdout and "Erased the" not in again.stdout
 
 
@@ -280,3 +280,16 @@ def test_a_web_link_that_expired_is_renewed_as_a_web_link_not_a_telegram_one(tmp
             link.expires_at = datetime(2026, 1, 1, tzinfo=timezone.utc)  # as if it ran out unopened
     due = runner.invoke(app, ["due", "--days", "400"])
     assert "heard invite YJ-24-0203 --audience young_person --channel web" in due.stdout, due.stdout
+
+
+def test_erasing_asks_first_naming_who_and_a_no_erases_nothing(tmp_path, monkeypatch):
+    url = _imported(tmp_path, monkeypatch)
+    kept = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V2"], input="n\n")
+    assert kept.exit_code == 1
+    assert "Erase the victim V2 of case YJ-24-0117" in kept.stdout and "cannot be undone" in kept.stdout
+    with session_scope(_engine(url)) as session:
+        from sqlmodel import select
+
+        assert session.exec(select(Participant).where(Participant.participant_ref == "V2")).one().erased_at is None
+    done = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V2", "--yes"])
+    assert done.exit_code == 0 and "Erased the victim V2" in done.stdout
