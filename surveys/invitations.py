@@ -102,9 +102,11 @@ def send_victim_survey_by_hand(session: Session, participant: Participant, defin
         Invitation.status.in_(OPEN_STATUSES))).first()
     if waiting_already is not None:
         return None
-    for planned in session.exec(select(Invitation).where(
-            Invitation.participant_id == participant.id, Invitation.survey_id == definition.id,
-            Invitation.status == InvitationStatus.scheduled, Invitation.occasion.not_like("manual:%"))):
+    planned = session.exec(select(Invitation).where(
+        Invitation.participant_id == participant.id, Invitation.survey_id == definition.id,
+        Invitation.status == InvitationStatus.scheduled, Invitation.occasion.not_like("manual:%"))
+        .order_by(Invitation.due_at)).first()
+    if planned is not None:  # this one goes instead of the next planned one
         planned.status = InvitationStatus.cancelled
     return create_manual(session, participant, definition, now=now)
 
