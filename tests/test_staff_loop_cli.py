@@ -293,3 +293,17 @@ def test_erasing_asks_first_naming_who_and_a_no_erases_nothing(tmp_path, monkeyp
         assert session.exec(select(Participant).where(Participant.participant_ref == "V2")).one().erased_at is None
     done = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V2", "--yes"])
     assert done.exit_code == 0 and "Erased the victim V2" in done.stdout
+
+
+def test_a_file_wrong_on_every_line_lists_the_first_ones_and_counts_the_rest(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    header, row = CASES.splitlines()[0], CASES.splitlines()[1]
+    us_dates = "\n".join([header] + [row.replace("YJ-24-0117", f"YJ-{n}").replace("2026-11-30", "11/30/2026")
+                                     for n in range(500)])
+    (tmp_path / "us.csv").write_text(us_dates + "\n")
+    result = runner.invoke(app, ["cases", "import", str(tmp_path / "us.csv")])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) < 40
+    assert "line 2: intervention_end is not a date" in result.stderr
+    assert "...and 470 more lines with problems (500 in all)." in result.stderr

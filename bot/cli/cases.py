@@ -10,6 +10,8 @@ from bot.cli.channels import CHANNEL_HELP, invite_by_channel, parse_channel, wri
 from bot.cli.context import fail, open_context, open_read_only, parse_audience
 from surveys.models import Channel
 
+SHOWN_PROBLEMS = 30  # bad lines listed by an import; the rest are counted
+
 cases_app = typer.Typer(help="Cases imported from the case-management system.", no_args_is_help=True)
 
 
@@ -32,7 +34,10 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
     except UnicodeDecodeError:
         fail(f"{file} is not a UTF-8 text file. Save it from your spreadsheet as 'CSV UTF-8' and try again.")
     except ImportRejected as rejected:
-        lines = "\n".join(f"  line {line}: {reason}" for line, reason in rejected.problems)
+        problems = rejected.problems
+        lines = "\n".join(f"  line {line}: {reason}" for line, reason in problems[:SHOWN_PROBLEMS])
+        if len(problems) > SHOWN_PROBLEMS:  # a whole file wrong the same way: the first few say why
+            lines += f"\n  ...and {len(problems) - SHOWN_PROBLEMS} more lines with problems ({len(problems)} in all)."
         fail(f"Nothing was imported. Fix these rows and run the import again:\n{lines}")
     if not records:
         typer.echo("The file has no rows under its header row: nothing was imported. Is it the right export?")
