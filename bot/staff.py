@@ -305,7 +305,8 @@ async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
 
     def lists(session: Session):
         audit(session, f"staff:{me.id}", "staff.due", service_id=h.service_id)
-        return (due_soon(session, h.service_id, now=h.now()), needs_link(session, h.service_id, now=h.now()),
+        return (due_soon(session, h.service_id, now=h.now()),
+                needs_link(session, h.service_id, now=h.now(), in_chat=True),
                 not_answered(session, h.service_id))
 
     soon, stuck, waiting = await h.transaction(lists)

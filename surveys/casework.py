@@ -90,10 +90,12 @@ def due_soon(session: Session, service_id: int, *, now: datetime, days: int = 7)
 WEB_WAITING = "answers on the web: shown when they next open the page"
 
 
-def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 7) -> list[WorklistEntry]:
+def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 7,
+               in_chat: bool = False) -> list[WorklistEntry]:
     """Surveys due (or overdue) for people whose invitation link has expired or was never made.
 
-    Each line's note is the command that makes them a new link.
+    Each line's note is the command that makes them a new link: `heard invite ...`, or with
+    ``in_chat`` the staff command `/invite ...` (a worker in Telegram may have no command line).
     """
     rows = _rows(session, service_id, Invitation.status == InvitationStatus.scheduled,
                  Invitation.due_at <= now + timedelta(days=days))
@@ -103,10 +105,15 @@ def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 
         if p.id not in stuck:
             continue
         expired = stuck[p.id]
-        ref = f" --participant-ref {p.participant_ref}" if p.participant_ref else ""
-        ref += " --channel web" if p.channel == Channel.web else ""  # a child under 16 must not get a Telegram link
+        web = p.channel == Channel.web  # a child under 16 must not be handed a Telegram link
+        if in_chat:
+            command = " ".join(filter(None, ("/invite", c.case_ref, p.audience, p.participant_ref, "web" if web else "")))
+        else:
+            command = (f"heard invite {c.case_ref} --audience {p.audience}"
+                       + (f" --participant-ref {p.participant_ref}" if p.participant_ref else "")
+                       + (" --channel web" if web else ""))
         why = f"link expired {expired.strftime('%d %b %Y')}" if expired else "no link made yet"
-        lines.append(_entry(inv, p, c, inv.due_at, f"{why}: heard invite {c.case_ref} --audience {p.audience}{ref}"))
+        lines.append(_entry(inv, p, c, inv.due_at, f"{why}: {command}"))
     return sorted(lines, key=lambda line: line.when)
 
 
