@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.alerts import waiting
+from surveys.case_record import as_imported
 from surveys.models import (OPEN_STATUSES, Audience, Channel, person_label, CallbackOutcome, CallbackRequest, Case, Consent, Invitation,
                             InviteLink, InvitationStatus, Participant, Role, SafeguardingAlert)
 from surveys.schedule import callback_escalation_due
@@ -215,8 +216,6 @@ def audiences_seen_by(roles: set[Role]) -> set[Audience]:
 def explain_missing(session: Session, service_id: int, case_ref: str, audience: Audience,
                     participant_ref: str = "") -> str:
     """Why nobody matches (case, audience, ref), and what to type instead."""
-    from surveys.case_record import as_imported
-
     case_ref = as_imported(session, service_id, case_ref).case_ref
     case = session.exec(select(Case).where(Case.service_id == service_id, Case.case_ref == case_ref)).first()
     if case is None:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from surveys.case_record import as_imported
 from surveys.contact import email_address, uk_mobile
 from surveys.hashkey import chat_hash, erased_case_ref, hash_key_of
 from surveys.invitations import SyncResult, sync_cases
@@ -575,8 +576,6 @@ def find_participant(session: Session, service_id: int, case_ref: str, audience:
                      participant_ref: str = "") -> Participant | None:
     """The person as a worker typed them: "yj-24-0117" and "v1" find YJ-24-0117's V1, in Telegram and at the
     command line alike, unless two references differ only in capitals (then only the exact one)."""
-    from surveys.case_record import as_imported
-
     typed = as_imported(session, service_id, case_ref, audience, participant_ref)  # cleans what staff typed
     case_ref, participant_ref = typed.case_ref, typed.participant_ref
     return session.exec(
