@@ -287,6 +287,7 @@ def test_erasing_asks_first_naming_who_and_a_no_erases_nothing(tmp_path, monkeyp
     kept = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V2"], input="n\n")
     assert kept.exit_code == 1
     assert "Erase the victim V2 of case YJ-24-0117" in kept.stdout and "cannot be undone" in kept.stdout
+    assert "Nothing was erased." in kept.stderr
     with session_scope(_engine(url)) as session:
         from sqlmodel import select
 

@@ -128,9 +128,9 @@ def participant_erase(case_ref: str, audience: str,
         typer.echo(f"The {person} of case {case_ref} was already erased on "
                    f"{erased_at.astimezone(ctx.settings.zone):%d %b %Y}: nothing more to do.")
         return
-    if not yes:  # asked outside any transaction: the bot keeps storing answers meanwhile
-        typer.confirm(f"Erase the {person} of case {case_ref}: every answer, call-back request, alert text, "
-                      f"link and contact detail? This cannot be undone.", abort=True)
+    if not yes and not typer.confirm(f"Erase the {person} of case {case_ref}: every answer, call-back request, "
+                                     f"alert text, link and contact detail? This cannot be undone."):
+        fail("Nothing was erased.")  # asked outside any transaction: the bot kept storing answers meanwhile
     with session_scope(ctx.engine) as session:
         answers = erase_participant(session, session.get(Participant, participant_id), now=utcnow(), actor="cli")
     typer.echo(f"Erased the {person} of case {case_ref}: {answers} answers deleted, chat link removed.")
