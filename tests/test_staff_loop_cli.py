@@ -308,3 +308,11 @@ def test_a_file_wrong_on_every_line_lists_the_first_ones_and_counts_the_rest(tmp
     assert len(lines) < 40
     assert "line 2: intervention_end is not a date" in result.stderr
     assert "...and 470 more lines with problems (500 in all)." in result.stderr
+
+
+def test_a_file_refused_before_anything_is_written_makes_no_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'heard.db'}")
+    (tmp_path / "bad.csv").write_text(CASES.replace("young_person,,Referral", "judge,,Referral"))
+    result = runner.invoke(app, ["cases", "import", str(tmp_path / "bad.csv")])
+    assert result.exit_code == 1 and "Nothing was imported" in result.stderr
+    assert not (tmp_path / "heard.db").exists() and "new, empty database" not in result.stderr

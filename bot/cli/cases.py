@@ -28,8 +28,7 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
     from surveys.schema import load_all
     from surveys.store import audit, session_scope
 
-    ctx = open_context()
-    try:
+    try:  # the file is checked before the database is opened: a refused file changes nothing anywhere
         records = parse_csv(file.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         fail(f"{file} is not a UTF-8 text file. Save it from your spreadsheet as 'CSV UTF-8' and try again.")
@@ -42,6 +41,7 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
     if not records:
         typer.echo("The file has no rows under its header row: nothing was imported. Is it the right export?")
         return
+    ctx = open_context()
     done = {"cases": 0, "surveys": 0}
 
     def progress(stage: str, count: int, total: int) -> None:
