@@ -102,13 +102,20 @@ def send_victim_survey_by_hand(session: Session, participant: Participant, defin
         Invitation.status.in_(OPEN_STATUSES))).first()
     if waiting_already is not None:
         return None
+    replace_next_planned(session, participant, definition)
+    return create_manual(session, participant, definition, now=now)
+
+
+def replace_next_planned(session: Session, participant: Participant, definition) -> Invitation | None:
+    """Cancel the next planned (not yet sent) invitation of this survey, which one sent by hand now
+    replaces, so nobody is asked the same questions twice; return it (None: there was none)."""
     planned = session.exec(select(Invitation).where(
         Invitation.participant_id == participant.id, Invitation.survey_id == definition.id,
         Invitation.status == InvitationStatus.scheduled, Invitation.occasion.not_like("manual:%"))
         .order_by(Invitation.due_at)).first()
-    if planned is not None:  # this one goes instead of the next planned one
+    if planned is not None:
         planned.status = InvitationStatus.cancelled
-    return create_manual(session, participant, definition, now=now)
+    return planned
 
 
 def _reachable():

@@ -316,3 +316,17 @@ def test_a_file_refused_before_anything_is_written_makes_no_database(tmp_path, m
     result = runner.invoke(app, ["cases", "import", str(tmp_path / "bad.csv")])
     assert result.exit_code == 1 and "Nothing was imported" in result.stderr
     assert not (tmp_path / "heard.db").exists() and "new, empty database" not in result.stderr
+
+
+def test_a_survey_sent_by_hand_goes_instead_of_its_planned_one_not_as_well(tmp_path, monkeypatch):
+    url = _imported(tmp_path, monkeypatch)
+    sent = runner.invoke(app, ["send", "YJ-24-0117", "--audience", "young_person", "--survey", "yp_exit"])
+    assert sent.exit_code == 0 and "instead of the one planned for" in sent.stdout
+    with session_scope(_engine(url)) as session:
+        from sqlmodel import select
+
+        from surveys.models import Invitation
+
+        statuses = sorted(i.status for i in session.exec(select(Invitation).where(Invitation.survey_id == "yp_exit"))
+                          if session.get(Participant, i.participant_id).case_id == 1)
+    assert statuses == ["cancelled", "scheduled"]

@@ -108,7 +108,7 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
     """Send a survey now (the running bot delivers it within a minute, inside the send window)."""
     from surveys.casework import waiting_reason
     from surveys.enrol import find_participant
-    from surveys.invitations import create_manual
+    from surveys.invitations import create_manual, replace_next_planned
     from surveys.models import Case, utcnow
     from surveys.schema import load_all
     from surveys.store import audit, session_scope
@@ -125,11 +125,14 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
         if participant is None:
             from surveys.casework import explain_missing
             fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
+        replaced = replace_next_planned(session, participant, definition)
         invitation = create_manual(session, participant, definition, now=utcnow())
         audit(session, "cli", "survey.send", subject=f"invitation:{invitation.id}", service_id=ctx.service_id)
         state = waiting_reason(participant)
         case_ref = session.get(Case, participant.case_id).case_ref  # as imported, whatever capitals were typed
     typer.echo(f"Queued {survey} for {case_ref} ({who.value}): {state}.")
+    if replaced is not None:
+        typer.echo(f"It goes instead of the one planned for {replaced.due_at.astimezone(ctx.settings.zone):%d %b %Y}.")
 
 
 def due(days: int = typer.Option(7, help="How far ahead to look."),
