@@ -229,12 +229,9 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     if channel != Channel.telegram:
         await _invite_by_link(update, h, me, case_ref, audience, participant_ref, channel, force)
         return
-    linked, code = await h.transaction(_new_invite, h, me, case_ref, audience, participant_ref, force=force)
-    if linked:
-        await _reply(update, t("staff.invite_usage_force", who=_who(case_ref, audience, participant_ref)))
-        return
-    if code is None:
-        await _reply(update, t("staff.no_such_person", who=_who(case_ref, audience, participant_ref)))
+    refused, code = await h.transaction(_new_invite, h, me, case_ref, audience, participant_ref, force=force)
+    if refused is not None:
+        await _reply(update, t(refused, who=_who(case_ref, audience, participant_ref)))
         return
     link = deep_link(context.bot.username, code)
     await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_link", link=link,
@@ -273,17 +270,21 @@ async def _invite_by_link(update: Update, h: Heard, me: Me, case_ref: str, audie
 
 
 def _new_invite(session: Session, h: Heard, me: Me, case_ref: str, audience: Audience, participant_ref: str, *,
-                force: bool) -> tuple[bool, str | None]:
-    """(already linked, the new one-time code): no code for someone linked (unless forced) or unknown."""
+                force: bool) -> tuple[str | None, str | None]:
+    """(why not, the new one-time code): no code for someone unknown, who asked not to hear from us or to be
+    erased (as for web, text and email links), or who is linked already (unless forced)."""
     from surveys.enrol import create_invite, find_participant
 
     participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
-    linked = participant is not None and participant.chat_hash is not None and not force
-    if participant is None or linked:
-        return linked, None
+    if participant is None:
+        return "staff.no_such_person", None
+    if participant.erased_at is not None or participant.opted_out_at is not None:
+        return "staff.invite_refused_not_wanted", None
+    if participant.chat_hash is not None and not force:
+        return "staff.invite_usage_force", None
     code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days, created_by=f"staff:{me.id}")
     audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}", service_id=h.service_id)
-    return False, code
+    return None, code
 
 
 def _qr_png(link: str) -> bytes:

@@ -187,3 +187,21 @@ def test_cli_staff_remove(tmp_path, monkeypatch, args):
     removed = runner.invoke(app, args)
     assert "Removed 1 role(s) from 555." in removed.output
     assert "No staff yet" in runner.invoke(app, ["staff", "list"]).output
+
+
+async def test_a_worker_in_telegram_gets_no_link_for_someone_who_asked_to_be_erased(db_url):
+    from surveys.enrol import find_participant
+    from surveys.retention import erase_participant
+    from surveys.store import session_scope
+
+    async with world(db_url) as w:
+        w.add_staff(850, Role.victim_worker, "Lee")
+        with session_scope(w.heard.engine) as session:
+            person = find_participant(session, w.heard.service_id, "YJ-24-0117", Audience.victim, "V2")
+            erase_participant(session, person, now=w.clock(), actor="cli")
+        lee = w.emu.user(850)
+        await lee.send_command("/invite YJ-24-0117 victim V2")
+        await w.settle()
+        reply = lee.last_message
+        assert "photo" not in reply and "asked not to hear from us" in reply["text"]
+        assert w.rows(AuditEvent, AuditEvent.action == "invite.create") == []

@@ -330,3 +330,13 @@ def test_a_survey_sent_by_hand_goes_instead_of_its_planned_one_not_as_well(tmp_p
         statuses = sorted(i.status for i in session.exec(select(Invitation).where(Invitation.survey_id == "yp_exit"))
                           if session.get(Participant, i.participant_id).case_id == 1)
     assert statuses == ["cancelled", "scheduled"]
+
+
+def test_a_telegram_link_is_not_made_for_someone_who_asked_to_be_erased(tmp_path, monkeypatch):
+    """As for web, text and email links: a worker who did not know is told, and nobody is contacted."""
+    _imported(tmp_path, monkeypatch)
+    assert runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V2",
+                               "--yes"]).exit_code == 0
+    result = runner.invoke(app, ["invite", "YJ-24-0117", "--audience", "victim", "--participant-ref", "V2"])
+    assert result.exit_code == 1 and "t.me" not in result.stdout
+    assert "asked not to hear from us (or to be erased)" in result.stderr

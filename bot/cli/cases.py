@@ -88,6 +88,9 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
         participant = find_participant(session, ctx.service_id, case_ref, who, participant_ref)
         if participant is None:
             fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
+        if participant.erased_at is not None or participant.opted_out_at is not None:  # as for web, text and email
+            fail(f"The {who.value.replace('_', ' ')} of {case_ref} asked not to hear from us (or to be erased), "
+                 f"so no invitation goes to them.")
         if participant.chat_hash is not None and not force:
             fail(f"The {who.value.replace('_', ' ')} of {case_ref} is already linked to a Telegram account, so they "
                  f"need no link. To move them to a new account, run this again with --force (their old chat is told).", 2)
