@@ -237,12 +237,9 @@ async def invite_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me:
     if channel != Channel.telegram:
         await _invite_by_link(update, h, me, case_ref, audience, participant_ref, channel, force)
         return
-    linked, code = await h.transaction(_new_invite, h, me, case_ref, audience, participant_ref, force=force)
-    if linked:
-        await _reply(update, t("staff.invite_usage_force", who=_who(case_ref, audience, participant_ref)))
-        return
-    if code is None:
-        await _reply(update, t("staff.no_such_person", who=_who(case_ref, audience, participant_ref)))
+    refused, code = await h.transaction(_new_invite, h, me, case_ref, audience, participant_ref, force=force)
+    if refused is not None:
+        await _reply(update, t(refused, who=_who(case_ref, audience, participant_ref)))
         return
     link = deep_link(context.bot.username, code)
     await update.effective_message.reply_photo(_qr_png(link), caption=t("staff.invite_link", link=link,
@@ -281,17 +278,21 @@ async def _invite_by_link(update: Update, h: Heard, me: Me, case_ref: str, audie
 
 
 def _new_invite(session: Session, h: Heard, me: Me, case_ref: str, audience: Audience, participant_ref: str, *,
-                force: bool) -> tuple[bool, str | None]:
-    """(already linked, the new one-time code): no code for someone linked (unless forced) or unknown."""
+                force: bool) -> tuple[str | None, str | None]:
+    """(why not, the new one-time code): no code for someone unknown, who asked not to hear from us or to be
+    erased (as for web, text and email links), or who is linked already (unless forced)."""
     from surveys.enrol import create_invite, find_participant
 
     participant = find_participant(session, h.service_id, case_ref, audience, participant_ref)
-    linked = participant is not None and participant.chat_hash is not None and not force
-    if participant is None or linked:
-        return linked, None
+    if participant is None:
+        return "staff.no_such_person", None
+    if participant.erased_at is not None or participant.opted_out_at is not None:
+        return "staff.invite_refused_not_wanted", None
+    if participant.chat_hash is not None and not force:
+        return "staff.invite_usage_force", None
     code = create_invite(session, participant, now=h.now(), days=h.settings.invite_days, created_by=f"staff:{me.id}")
     audit(session, f"staff:{me.id}", "invite.create", subject=f"participant:{participant.id}", service_id=h.service_id)
-    return False, code
+    return None, code
 
 
 def _qr_png(link: str) -> bytes:
@@ -313,10 +314,16 @@ async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
 
     def lists(session: Session):
         audit(session, f"staff:{me.id}", "staff.due", service_id=h.service_id)
-        return (due_soon(session, h.service_id, now=h.now()), needs_link(session, h.service_id, now=h.now()),
+        return (due_soon(session, h.service_id, now=h.now()),
+                needs_link(session, h.service_id, now=h.now(), in_chat=True),
                 not_answered(session, h.service_id))
 
     soon, stuck, waiting = await h.transaction(lists)
+    # Case workers see their young people and families, victim workers their victims; managers everyone.
+    mine = audiences_seen_by(set(me.roles))
+    if mine and Role.manager not in me.roles:
+        soon, stuck, waiting = ([line for line in lines if Audience(line.audience) in mine]
+                                for lines in (soon, stuck, waiting))
     zone = h.settings.zone
     await _reply(update, t("staff.due", soon=_list(soon, t("staff.nothing"), zone),
                            needs_link=_list(stuck, t("staff.nothing"), zone),
@@ -327,7 +334,7 @@ async def due_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me
 async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, me: Me) -> None:
     """/followup CASE_REF [PARTICIPANT_REF]: send the victim follow-up now."""
     from surveys.enrol import find_participant
-    from surveys.invitations import create_manual
+    from surveys.invitations import send_victim_survey_by_hand
 
     h = heard(context)
     args = context.args or []
@@ -339,10 +346,10 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         await _reply(update, _not_found(typed, Audience.victim, f"/followup {typed.case_ref} {{ref}}"))
         return
 
-    def queue(session: Session) -> tuple[int, bool] | str | None:
-        """(participant, ready to receive it now) once the follow-up is queued; "not_wanted" for a victim who
-        said no, stopped or was erased (nothing is queued: it would never go, or go against their wish);
-        None for nobody to send to."""
+    def queue(session: Session) -> tuple[int, str] | str | None:
+        """(participant, the words saying how it reaches them) once the follow-up is queued; "not_wanted" for a
+        victim who said no, stopped or was erased (nothing is queued: it would never go, or go against their wish);
+        "waiting" when one sent by hand has not been answered yet; None for nobody to send to."""
         participant = find_participant(session, h.service_id, typed.case_ref, Audience.victim, typed.participant_ref)
         if participant is not None and (participant.erased_at is not None or participant.opted_out_at is not None
                                         or participant.consent == Consent.declined):
@@ -350,10 +357,11 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
         definition = next_victim_survey(session, participant, h.definitions) if participant else None
         if participant is None or definition is None:
             return None
-        create_manual(session, participant, definition, now=h.now())
+        if send_victim_survey_by_hand(session, participant, definition, now=h.now()) is None:
+            return "waiting"
         audit(session, f"staff:{me.id}", "followup.send", subject=f"participant:{participant.id}",
               service_id=h.service_id)
-        return participant.id, participant.chat_hash is not None and participant.consent == "given"
+        return participant.id, _followup_words(participant)
 
     queued = await h.transaction(queue)
     if queued == "not_wanted":
@@ -362,10 +370,26 @@ async def followup_command(update: Update, context: ContextTypes.DEFAULT_TYPE, m
     if queued is None:
         await _reply(update, t("staff.no_such_person", who=_who(typed.case_ref, Audience.victim, typed.participant_ref)))
         return
-    participant_id, ready = queued
-    await _reply(update, t("staff.followup_queued" if ready else "staff.followup_waiting"))
+    if queued == "waiting":
+        who = _who(typed.case_ref, Audience.victim, typed.participant_ref)
+        await _reply(update, t("staff.followup_already", who=who))
+        return
+    participant_id, words = queued
+    await _reply(update, t(words))
     from bot.dispatch import deliver_due_for
     await deliver_due_for(context.bot, h, participant_id)
+
+
+def _followup_words(participant: Participant) -> str:
+    """How the follow-up reaches this victim: by text or email, on the web page, in Telegram, or once they link."""
+    from surveys.casework import by_link
+
+    if by_link(participant):
+        return f"staff.followup_by_{Channel(participant.channel).value}"
+    if participant.channel == Channel.web:
+        return "staff.followup_on_web"
+    linked = participant.chat_hash is not None and participant.consent == Consent.given
+    return "staff.followup_queued" if linked else "staff.followup_waiting"
 
 
 def next_victim_survey(session: Session, participant: Participant, definitions: dict):
@@ -394,6 +418,8 @@ async def callbacks_command(update: Update, context: ContextTypes.DEFAULT_TYPE, 
                 sorted(waiting(session, h.service_id), key=lambda a: a.tier != AlertTier.urgent))
 
     calls, alerts = await h.transaction(lists)
+    if not me.roles & ALERT_ROLES:  # a victim worker never learns what the young person disclosed, and vice versa
+        alerts = [alert for alert in alerts if Audience(alert.audience) in audiences_seen_by(set(me.roles))]
     now = h.now()
     lines = [t("callback.line", id=c.callback_id, who=escape(c.who()), reason=escape(c.reason),
                waited=waited(c.created_at, now)) for c in calls[:MAX_LINES]]

@@ -154,7 +154,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.followup_usage": "Use: /followup CASE_REF [PARTICIPANT_REF]",
         "staff.followup_queued": "The follow-up is on its way (inside the send window).",
         "staff.followup_waiting": "The follow-up is ready. It will go as soon as the victim taps their link and agrees.",
+        "staff.followup_by_sms": "The follow-up is on its way by text message (inside the send window).",
+        "staff.followup_by_email": "The follow-up is on its way by email (inside the send window).",
+        "staff.followup_on_web": "The follow-up is ready. The victim will see it when they next open their web chat link.",
         "staff.followup_not_wanted": "{who} asked not to hear from us (or was erased), so the follow-up was not sent.",
+        "staff.followup_already": ("{who} already has a survey you sent, not answered yet, so nothing more was sent. "
+                                   "/due shows where it is."),
         "staff.report_usage": ("Use: /report 2026-27-Q3 for a financial quarter (October to December 2026), "
                                "/report 2026-27 for a financial year, /report 2026-Q3 for a calendar quarter, "
                                "or /report on its own for the last full quarter."),
@@ -199,7 +204,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "callback.outcome_declined_words": "declined",
         "callback.closed": "✅ Done: {outcome} (recorded by {name} at {time}).",
         "callback.already_closed": "This request was already marked done.",
-        "callback.refused": "Sorry, only victim workers, managers and admins can mark a request done.",
+        "callback.refused": ("Sorry, only the person's own workers (victim workers for victims, case workers for "
+                             "young people and families), managers and admins can mark this request done."),
         "callback.line": "#{id} · {who} · {reason} · waiting {waited}",
         "callback.mark_button": "Mark #{id} done",
         "callback.escalation": "⏰ <b>A request for contact has waited over 2 working days</b> (reminder {number})\nRequest #{id}\nCase: <b>{who}</b> ({audience})\nWhy: {reason}\nAsked: {at}\n\nPlease make sure someone calls today, then press Mark done.",
@@ -426,7 +432,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "staff.followup_usage": "Defnydd: /followup CASE_REF [PARTICIPANT_REF]",
         "staff.followup_queued": "Mae'r arolwg dilynol ar ei ffordd (o fewn yr amser anfon).",
         "staff.followup_waiting": "Mae'r arolwg dilynol yn barod. Bydd yn mynd cyn gynted ag y bydd y dioddefwr yn pwyso ei ddolen ac yn cytuno.",
+        "staff.followup_by_sms": "Mae'r arolwg dilynol ar ei ffordd drwy neges destun (o fewn yr amser anfon).",
+        "staff.followup_by_email": "Mae'r arolwg dilynol ar ei ffordd drwy e-bost (o fewn yr amser anfon).",
+        "staff.followup_on_web": "Mae'r arolwg dilynol yn barod. Bydd y dioddefwr yn ei weld y tro nesaf y bydd yn agor ei ddolen sgwrs we.",
         "staff.followup_not_wanted": "Gofynnodd {who} i ni beidio â chysylltu (neu cafodd ei ddileu), felly chafodd yr arolwg dilynol ddim ei anfon.",
+        "staff.followup_already": ("Mae gan {who} arolwg a anfonoch chi eisoes, heb ei ateb eto, felly chafodd dim byd arall "
+                                   "ei anfon. Mae /due yn dangos ble mae e."),
         "staff.report_usage": "Defnydd: /report 2026-Q3 (neu /report ar ei ben ei hun ar gyfer y chwarter llawn diwethaf).",
         "staff.report_wait": "Yn gwneud yr adroddiad adborth ar gyfer {period}. Gall hyn gymryd munud…",
         "staff.report_ready": "Adroddiad adborth ar gyfer {period}. Mae niferoedd o dan 5 wedi'u cuddio; does dim enwau ynddo.",
@@ -467,7 +478,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "callback.outcome_declined_words": "wedi gwrthod",
         "callback.closed": "✅ Wedi gwneud: {outcome} (cofnodwyd gan {name} am {time}).",
         "callback.already_closed": "Roedd y cais hwn wedi'i nodi'n barod fel wedi'i wneud.",
-        "callback.refused": "Mae'n ddrwg gen i, dim ond gweithwyr dioddefwyr, rheolwyr a gweinyddwyr sy'n gallu nodi bod cais wedi'i wneud.",
+        "callback.refused": ("Mae'n ddrwg gen i, dim ond gweithwyr y person ei hun (gweithwyr dioddefwyr i ddioddefwyr, "
+                             "gweithwyr achos i bobl ifanc a theuluoedd), rheolwyr a gweinyddwyr sy'n gallu nodi bod y cais hwn wedi'i wneud."),
         "callback.line": "#{id} · {who} · {reason} · yn aros {waited}",
         "callback.mark_button": "Nodi bod #{id} wedi'i wneud",
         "callback.escalation": "⏰ <b>Mae cais am gysylltiad wedi aros dros 2 ddiwrnod gwaith</b> (nodyn atgoffa {number})\nCais #{id}\nAchos: <b>{who}</b> ({audience})\nPam: {reason}\nGofynnwyd: {at}\n\nGwnewch yn siŵr bod rhywun yn ffonio heddiw, yna pwyswch Wedi gwneud.",

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from surveys.alerts import waiting
+from surveys.case_record import as_imported
 from surveys.models import (OPEN_STATUSES, Audience, Channel, person_label, CallbackOutcome, CallbackRequest, Case, Consent, Invitation,
                             InviteLink, InvitationStatus, Participant, Role, SafeguardingAlert)
 from surveys.schedule import callback_escalation_due
@@ -90,10 +91,12 @@ def due_soon(session: Session, service_id: int, *, now: datetime, days: int = 7)
 WEB_WAITING = "answers on the web: shown when they next open the page"
 
 
-def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 7) -> list[WorklistEntry]:
+def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 7,
+               in_chat: bool = False) -> list[WorklistEntry]:
     """Surveys due (or overdue) for people whose invitation link has expired or was never made.
 
-    Each line's note is the command that makes them a new link.
+    Each line's note is the command that makes them a new link: `heard invite ...`, or with
+    ``in_chat`` the staff command `/invite ...` (a worker in Telegram may have no command line).
     """
     rows = _rows(session, service_id, Invitation.status == InvitationStatus.scheduled,
                  Invitation.due_at <= now + timedelta(days=days))
@@ -103,9 +106,15 @@ def needs_link(session: Session, service_id: int, *, now: datetime, days: int = 
         if p.id not in stuck:
             continue
         expired = stuck[p.id]
-        ref = f" --participant-ref {p.participant_ref}" if p.participant_ref else ""
+        web = p.channel == Channel.web  # a child under 16 must not be handed a Telegram link
+        if in_chat:
+            command = " ".join(filter(None, ("/invite", c.case_ref, p.audience, p.participant_ref, "web" if web else "")))
+        else:
+            command = (f"heard invite {c.case_ref} --audience {p.audience}"
+                       + (f" --participant-ref {p.participant_ref}" if p.participant_ref else "")
+                       + (" --channel web" if web else ""))
         why = f"link expired {expired.strftime('%d %b %Y')}" if expired else "no link made yet"
-        lines.append(_entry(inv, p, c, inv.due_at, f"{why}: heard invite {c.case_ref} --audience {p.audience}{ref}"))
+        lines.append(_entry(inv, p, c, inv.due_at, f"{why}: {command}"))
     return sorted(lines, key=lambda line: line.when)
 
 
@@ -207,6 +216,7 @@ def audiences_seen_by(roles: set[Role]) -> set[Audience]:
 def explain_missing(session: Session, service_id: int, case_ref: str, audience: Audience,
                     participant_ref: str = "") -> str:
     """Why nobody matches (case, audience, ref), and what to type instead."""
+    case_ref = as_imported(session, service_id, case_ref).case_ref
     case = session.exec(select(Case).where(Case.service_id == service_id, Case.case_ref == case_ref)).first()
     if case is None:
         return f"There is no case {case_ref} in this service. Check the reference, or import it: heard cases import FILE.csv"
@@ -217,6 +227,9 @@ def explain_missing(session: Session, service_id: int, case_ref: str, audience: 
         return (f"Case {case_ref} has no {audience.value.replace('_', ' ')} (it has: {', '.join(held)}). "
                 f"Add them to the case-management export and import it again.")
     refs = ", ".join(ref or "(none)" for ref in same)
+    if not participant_ref and len(same) == 1:
+        only = same[0]
+        return f"The {audience.value.replace('_', ' ')} of case {case_ref} is {only}: add --participant-ref {only}."
     if not participant_ref:
         return f"Case {case_ref} has more than one {audience.value.replace('_', ' ')}: say which with --participant-ref ({refs})."
     return f"Case {case_ref} has no {audience.value.replace('_', ' ')} {participant_ref!r}: use --participant-ref {refs}."

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from surveys.case_record import as_imported
 from surveys.contact import email_address, uk_mobile
 from surveys.hashkey import chat_hash, erased_case_ref, hash_key_of
 from surveys.invitations import SyncResult, sync_cases
@@ -51,6 +52,7 @@ _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,59}$")
 _PARTICIPANT_REF = re.compile(r"^[A-Za-z0-9_.-]{0,40}$")
+_CLOCK_TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 # An export may carry long columns we never read (case notes): Python's csv refuses cells over
 # 131,072 characters, so allow more, and name the line of anything longer still.
 MAX_CELL_CHARS = 1_000_000
@@ -122,15 +124,19 @@ def age_band(age: int) -> str:
     return "18+"
 
 
-def parse_date(text: str) -> date:
-    """ISO (2026-03-31) or UK style (31/03/2026)."""
-    text = text.strip()
+def parse_date(text: str, column: str = "date") -> date:
+    """ISO (2026-03-31) or UK style (31/03/2026).
+
+    Like every reason the import gives, the error names the column, never what the cell holds:
+    a name or date of birth pasted into the wrong column must not reach a screen or a log.
+    """
+    text = _CLOCK_TIME.sub("", text.strip())  # "02/03/2026 00:00", as a spreadsheet saves a date cell
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is not a date (use 2026-03-31 or 31/03/2026)")
+    raise ValueError(f"{column} is not a date (use 2026-03-31 or 31/03/2026, day first)")
 
 
 def _parse_flag(text: str, column: str) -> bool | None:
@@ -141,7 +147,7 @@ def _parse_flag(text: str, column: str) -> bool | None:
         return True
     if word in _NO:
         return False
-    raise ValueError(f"{column} should be yes or no, not '{text}'")
+    raise ValueError(f"{column} should be yes or no")
 
 
 def _parse_audience(text: str) -> Audience:
@@ -188,14 +194,14 @@ class CaseRowInput(BaseModel):
         if not text:
             raise ValueError("case_ref is missing")
         if not _CASE_REF.match(text):
-            raise ValueError(f"case_ref '{text}' has characters we can't use (letters, digits, / - _ . only)")
+            raise ValueError("case_ref has characters we can't use (letters, digits, / - _ . only, up to 60)")
         return text
 
     @field_validator("participant_ref", mode="before")
     @classmethod
     def _participant_ref(cls, text: str) -> str:
         if not _PARTICIPANT_REF.match(text):
-            raise ValueError(f"participant_ref '{text}' has characters we can't use")
+            raise ValueError("participant_ref has characters we can't use (letters, digits, - _ . only, up to 40)")
         return text
 
     @field_validator("disposal", "locality", "gender", "ethnicity", mode="before")
@@ -206,14 +212,14 @@ class CaseRowInput(BaseModel):
 
     @field_validator("intervention_start", "intervention_end", mode="before")
     @classmethod
-    def _day(cls, text: str) -> date | None:
-        return parse_date(text) if text else None
+    def _day(cls, text: str, info: ValidationInfo) -> date | None:
+        return parse_date(text, info.field_name) if text else None
 
     @field_validator("restorative_closed", mode="before")
     @classmethod
     def _closed_and_dates_in_order(cls, text: str, info: ValidationInfo) -> date | None:
         # The last of the three dates: once all are read, the intervention must end after it starts.
-        closed = parse_date(text) if text else None
+        closed = parse_date(text, "restorative_closed") if text else None
         start, end = info.data.get("intervention_start"), info.data.get("intervention_end")
         if start and end and end < start:
             raise ValueError("intervention_end is before intervention_start")
@@ -227,9 +233,9 @@ class CaseRowInput(BaseModel):
         try:
             age = int(text)
         except ValueError:
-            raise ValueError(f"age should be a whole number, not '{text}'") from None
+            raise ValueError("age should be a whole number of years (not a date of birth)") from None
         if not 8 <= age <= 25:
-            raise ValueError(f"age {age} is outside what a youth justice service works with")
+            raise ValueError("age is outside what a youth justice service works with (8 to 25)")
         return age_band(age)
 
     @field_validator("send", "looked_after", mode="before")
@@ -242,12 +248,20 @@ class CaseRowInput(BaseModel):
     def _review_dates(cls, text: str) -> str | None:
         if not text:
             return None
-        return ";".join(d.isoformat() for d in sorted(parse_date(part) for part in text.split(";") if part.strip()))
+        try:
+            days = sorted(parse_date(part) for part in text.split(";") if part.strip())
+        except ValueError:
+            raise ValueError("review_dates has something that is not a date "
+                             "(use dates like 2026-06-01 or 01/06/2026, with ; between them)") from None
+        return ";".join(day.isoformat() for day in days)
 
     @field_validator("audience", mode="before")
     @classmethod
     def _audience(cls, text: str) -> Audience:
-        return _parse_audience(text)
+        try:
+            return _parse_audience(text)
+        except ValueError:  # its own reason repeats what was typed: right for a command, not for a file
+            raise ValueError("audience should be young_person, parent_carer, victim or placement") from None
 
     @field_validator("preferred_language", mode="before")
     @classmethod
@@ -299,7 +313,7 @@ def _parse_channel(text: str, phone: str | None, email: str | None) -> Channel |
     try:
         channel = Channel(text.strip().lower())
     except ValueError:
-        raise ValueError(f"channel should be telegram, web, sms or email, not '{text}'") from None
+        raise ValueError("channel should be telegram, web, sms or email") from None
     if channel == Channel.sms and phone is None:
         raise ValueError("channel is sms but the phone column is empty")
     if channel == Channel.email and email is None:
@@ -307,15 +321,17 @@ def _parse_channel(text: str, phone: str | None, email: str | None) -> Channel |
     return channel
 
 
-_LANGUAGE_WORDS = {"en": "en", "english": "en", "saesneg": "en", "cy": "cy", "welsh": "cy", "cymraeg": "cy"}
+_LANGUAGE_WORDS = {"en": "en", "english": "en", "saesneg": "en", "cy": "cy", "welsh": "cy", "cymraeg": "cy",
+                   "en-gb": "en", "cy-gb": "cy", "eng": "en", "cym": "cy"}  # locale and ISO 639-2 codes too
 
 
 def _parse_language(text: str) -> str | None:
     if not text:
         return None
-    if text.lower() not in _LANGUAGE_WORDS:
-        raise ValueError(f"preferred_language should be en (English) or cy (Cymraeg), not '{text}'")
-    return _LANGUAGE_WORDS[text.lower()]
+    word = text.lower().replace("_", "-")
+    if word not in _LANGUAGE_WORDS:
+        raise ValueError("preferred_language should be en (English) or cy (Cymraeg)")
+    return _LANGUAGE_WORDS[word]
 
 
 def parse_csv(text: str) -> list[CaseRow]:
@@ -334,8 +350,15 @@ def parse_csv(text: str) -> list[CaseRow]:
 
 
 def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
-    columns = [name.strip().lower() for name in (reader.fieldnames or [])]
+    # "Case Ref" and "case-ref" as a spreadsheet heading may write them are case_ref.
+    columns = [re.sub(r"[ -]+", "_", name.strip().lower()) for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if not any(columns):
+        raise ImportRejected([(1, "the file is empty: is it the case export?")])
+    for separator, called in ((";", "; not commas"), ("\t", "tabs, not commas")):
+        if missing and len(columns) == 1 and separator in columns[0]:
+            raise ImportRejected([(1, f"the columns are separated by {called}: "
+                                      f"save it again as 'CSV UTF-8 (comma delimited)'")])
     if missing:
         raise ImportRejected([(1, f"missing column(s): {', '.join(missing)}")])
     reader.fieldnames = columns
@@ -350,10 +373,14 @@ def _parse_rows(reader: csv.DictReader) -> list[CaseRow]:
             problems.append((line, str(error)))
             continue
         key = (record.case_ref, record.audience, record.participant_ref)
+        cells = tuple((value or "").strip() for value in row.values())
         if key in seen:
-            problems.append((line, f"same person as line {seen[key]} (add a participant_ref to tell them apart)"))
+            first, first_cells = seen[key]
+            problems.append((line, f"the same row as line {first} again: delete one of them" if cells == first_cells
+                             else f"the same person as line {first}, with different details: if they are two people, "
+                                  f"give each a participant_ref (such as V1 and V2); if not, keep one line"))
             continue
-        seen[key] = line
+        seen[key] = (line, cells)
         records.append(record)
     if problems:
         raise ImportRejected(problems)
@@ -547,7 +574,10 @@ def participant_for_chat(session: Session, service_id: int, chat_id: int) -> Par
 
 def find_participant(session: Session, service_id: int, case_ref: str, audience: Audience,
                      participant_ref: str = "") -> Participant | None:
-    case_ref, participant_ref = clean_text(case_ref), clean_text(participant_ref)  # typed by staff
+    """The person as a worker typed them: "yj-24-0117" and "v1" find YJ-24-0117's V1, in Telegram and at the
+    command line alike, unless two references differ only in capitals (then only the exact one)."""
+    typed = as_imported(session, service_id, case_ref, audience, participant_ref)  # cleans what staff typed
+    case_ref, participant_ref = typed.case_ref, typed.participant_ref
     return session.exec(
         select(Participant).join(Case).where(
             Case.service_id == service_id, Case.case_ref == case_ref,

@@ -92,6 +92,32 @@ def create_manual(session: Session, participant: Participant, definition, *, now
     return invitation
 
 
+def send_victim_survey_by_hand(session: Session, participant: Participant, definition, *,
+                               now: datetime) -> Invitation | None:
+    """A victim survey a worker sends now (/followup). None when one they sent by hand is still waiting or
+    unfinished: a second press sends nothing more. The planned one of the same survey, not gone yet, is
+    cancelled, so the victim is not asked the same questions again when it falls due."""
+    waiting_already = session.exec(select(Invitation.id).where(
+        Invitation.participant_id == participant.id, Invitation.occasion.like("manual:%"),
+        Invitation.status.in_(OPEN_STATUSES))).first()
+    if waiting_already is not None:
+        return None
+    replace_next_planned(session, participant, definition)
+    return create_manual(session, participant, definition, now=now)
+
+
+def replace_next_planned(session: Session, participant: Participant, definition) -> Invitation | None:
+    """Cancel the next planned (not yet sent) invitation of this survey, which one sent by hand now
+    replaces, so nobody is asked the same questions twice; return it (None: there was none)."""
+    planned = session.exec(select(Invitation).where(
+        Invitation.participant_id == participant.id, Invitation.survey_id == definition.id,
+        Invitation.status == InvitationStatus.scheduled, Invitation.occasion.not_like("manual:%"))
+        .order_by(Invitation.due_at)).first()
+    if planned is not None:
+        planned.status = InvitationStatus.cancelled
+    return planned
+
+
 def _reachable():
     """Participants the dispatcher may message: not stopped, not blocked, not erased, and reachable on their
     channel: a linked, consenting Telegram chat, or a phone or email address for a link (issue 15; the web

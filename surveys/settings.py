@@ -78,6 +78,17 @@ class Settings(BaseSettings):
         ZoneInfo(value)  # raises on an unknown zone
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _just_an_address(cls, value: str | None) -> str | None:
+        # Every link people are sent starts with it: a comment an env file kept in the value, or a
+        # missing scheme, would send broken links to everyone.
+        broken = any(c.isspace() or c == "#" for c in value or "")
+        if value is not None and (broken or not value.startswith(("https://", "http://"))):
+            raise ValueError("HEARD_PUBLIC_URL should be only the web chat's address, like "
+                             "https://feedback.example.gov.uk (no spaces, no comment after it)")
+        return value
+
     @field_validator("send_window")
     @classmethod
     def _valid_window(cls, value: str) -> str:

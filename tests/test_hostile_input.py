@@ -114,7 +114,7 @@ def test_hostile_strings_through_every_command_that_takes_text(db_url, tmp_path,
     for text in HOSTILE:
         for command in (["invite", text, "--audience", "young_person"],
                         ["send", text, "--audience", "young_person", "--survey", "yp_exit"],
-                        ["participant", "erase", text, "young_person"],
+                        ["participant", "erase", text, "young_person", "--yes"],
                         ["invite", "H-0", "--audience", "young_person", "--participant-ref", text],
                         ["cases", "import", str(cases)]):
             outcome = runner.invoke(app, command)

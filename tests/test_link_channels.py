@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from bot.web import RECEIPTS_PATH, make_web_app
 from surveys.casework import not_answered
 from surveys.delivery import Receipt, parse_receipt
-from surveys.models import Audience, InvitationStatus
+from surveys.models import Audience, InvitationStatus, Role
 from surveys.store import session_scope
 from tests.bot_world import world
 from tests.fake_notify import running_fake_notify
@@ -143,3 +143,17 @@ async def test_a_worker_in_telegram_invites_by_web_link_or_text_message(db_url):
             await worker.send_command("/invite YJ-2 young_person email")
             await w.settle()
             assert "no mobile number or email address" in worker.last_message["text"] and len(fake.sent) == 1
+
+
+async def test_a_follow_up_for_a_victim_on_text_messages_is_not_said_to_wait_for_a_telegram_link(db_url):
+    victim_by_text = CASES + "YJ-9,victim,V1,Referral Order,North,2026-03-02,2026-11-30,15,Male,White British,no,07700 900009,,sms,\n"
+    with running_fake_notify() as fake:
+        async with world(db_url, cases=victim_by_text) as w:
+            use_fake_notify(w, fake)
+            w.add_staff(950, Role.victim_worker, "Lee")
+            lee = w.user(950)
+            await lee.send_command("/followup YJ-9 V1")
+            await w.settle()
+            said = lee.last_message["text"]
+            assert "taps their link" not in said
+            assert "text message" in said

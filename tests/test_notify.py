@@ -217,7 +217,7 @@ def test_invite_says_plainly_what_is_missing_or_went_wrong(cli_env, monkeypatch)
     cli_env.fail_next(503, "Service Unavailable")
     later = runner.invoke(app, ["invite", "YJ-1", "--audience", "young_person", "--channel", "sms"])
     assert later.exit_code == 1 and "Try again later" in later.stderr
-    assert runner.invoke(app, ["participant", "erase", "YJ-3", "young_person"]).exit_code == 0
+    assert runner.invoke(app, ["participant", "erase", "YJ-3", "young_person", "--yes"]).exit_code == 0
     erased = runner.invoke(app, ["invite", "YJ-3", "--audience", "young_person", "--channel", "sms"])
     assert erased.exit_code == 1 and "The young person of YJ-3 asked not to hear from us" in erased.stderr
     monkeypatch.delenv("HEARD_NOTIFY_API_KEY")

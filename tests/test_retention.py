@@ -244,7 +244,7 @@ def test_heard_purge_dry_run_then_for_real(cli_db):
 
 
 def test_heard_participant_erase_removes_one_person_completely(cli_db):
-    result = runner.invoke(app, ["participant", "erase", "NEW-1", "young_person"])
+    result = runner.invoke(app, ["participant", "erase", "NEW-1", "young_person", "--yes"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "Erased the young_person of case NEW-1: 2 answers deleted, chat link removed.\n"
     with session_scope(cli_db) as session:
@@ -260,7 +260,7 @@ def test_heard_participant_erase_removes_one_person_completely(cli_db):
         other = session.exec(select(Participant).join(Case).where(Case.case_ref == "OLD-1")).one()
         assert other.chat_id is not None and other.phone is not None  # nobody else is touched
     missing = runner.invoke(app, ["participant", "erase", "NOPE-9", "victim", "--participant-ref", "V1"])
-    assert missing.exit_code == 1 and "No victim found for case NOPE-9 (V1)." in missing.stderr
+    assert missing.exit_code == 1 and "There is no case NOPE-9 in this service." in missing.stderr
 
 
 UNDATED = ("case_ref,audience,participant_ref,disposal,locality,intervention_start,intervention_end,age,gender,"

@@ -9,7 +9,14 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from surveys.models import AuditEvent, Audience, Invitation, Role
-from tests.bot_world import asks, finished, world
+from tests.bot_world import CASES, asks, finished, world
+
+
+def victim_id(w, participant_ref: str) -> int:
+    from surveys.models import Participant
+
+    [person] = w.rows(Participant, Participant.audience == "victim", Participant.participant_ref == participant_ref)
+    return person.id
 
 STAFF_COMMANDS = {
     "/invite YJ-24-0117 young_person": {Role.admin, Role.case_worker, Role.victim_worker},  # victims only, below
@@ -71,6 +78,28 @@ async def test_a_victim_worker_sends_the_follow_up_now(db_url):
         assert len(manual) == 1 and manual[0].status == "sent"
 
 
+async def test_a_follow_up_sent_early_is_not_asked_again_when_it_falls_due(db_url):
+    """The check-in is planned for 14 days after the restorative work closed; a victim worker who sends it
+    sooner (or presses /followup twice) must not have the victim asked the same questions twice."""
+    closed_recently = CASES.replace("2026-10-20", "2026-11-25")  # the check-in falls due on 9 December
+    async with world(db_url, cases=closed_recently) as w:
+        w.add_staff(822, Role.victim_worker, "Lee")
+        victim = await w.join(823, "YJ-24-0117", Audience.victim, "V1")
+        worker = w.emu.user(822)
+        for _ in range(2):
+            await worker.send_command("/followup YJ-24-0117 V1")
+            await w.settle()
+        assert "already has a survey you sent" in worker.last_message["text"]
+        assert "Question 1 of" in victim.last_message["text"]
+        await w.skip_until(victim, finished)
+        w.clock.advance(days=10)
+        await w.tick()
+        assert finished(victim.last_message)  # nothing more was sent
+        checkins = [i for i in w.rows(Invitation, Invitation.survey_id == "victim_checkin")
+                    if i.participant_id == victim_id(w, "V1") and i.status != "cancelled"]
+        assert len(checkins) == 1 and checkins[0].status == "completed"
+
+
 async def test_due_and_callbacks_list_what_a_worker_must_act_on(db_url):
     async with world(db_url) as w:
         w.add_staff(830, Role.manager, "Ade")
@@ -85,9 +114,28 @@ async def test_due_and_callbacks_list_what_a_worker_must_act_on(db_url):
         await manager.send_command("/due")
         await w.settle()
         due = manager.last_message["text"]
-        # The parent/carer of the same case has never had a link: listed apart, with the command that makes one.
-        assert "no link made yet: heard invite YJ-24-0117 --audience parent_carer" in due.split("Sent but not")[0]
+        # The parent/carer of the same case has never had a link: listed apart, with the command that makes one,
+        # as typed in this chat (a worker in Telegram may have no command line).
+        assert "no link made yet: /invite YJ-24-0117 parent_carer" in due.split("Sent but not")[0]
+        assert "heard invite" not in due
         assert "parent" not in due.split("Due, but")[0]
+
+
+async def test_due_lists_only_the_people_a_worker_works_with(db_url):
+    """With hundreds of cases, 30 lines of young people would push a victim worker's victims out of
+    sight (and a case worker has no business with the victims): each sees their own people."""
+    async with world(db_url) as w:
+        w.add_staff(832, Role.victim_worker, "Lee")
+        w.add_staff(833, Role.case_worker, "Kim")
+        lee, kim = w.emu.user(832), w.emu.user(833)
+        await lee.send_command("/due")
+        await kim.send_command("/due")
+        await w.settle()
+        victims, family = lee.last_message["text"], kim.last_message["text"]
+        assert "YJ-24-0117 (victim V1)" in victims and "YJ-24-0117 (victim V2)" in victims
+        assert "young person" not in victims and "parent" not in victims
+        assert "YJ-24-0117 (parent carer)" in family
+        assert "victim" not in family
 
 
 async def test_a_manager_gets_the_report_as_a_pdf(db_url):
@@ -139,3 +187,21 @@ def test_cli_staff_remove(tmp_path, monkeypatch, args):
     removed = runner.invoke(app, args)
     assert "Removed 1 role(s) from 555." in removed.output
     assert "No staff yet" in runner.invoke(app, ["staff", "list"]).output
+
+
+async def test_a_worker_in_telegram_gets_no_link_for_someone_who_asked_to_be_erased(db_url):
+    from surveys.enrol import find_participant
+    from surveys.retention import erase_participant
+    from surveys.store import session_scope
+
+    async with world(db_url) as w:
+        w.add_staff(850, Role.victim_worker, "Lee")
+        with session_scope(w.heard.engine) as session:
+            person = find_participant(session, w.heard.service_id, "YJ-24-0117", Audience.victim, "V2")
+            erase_participant(session, person, now=w.clock(), actor="cli")
+        lee = w.emu.user(850)
+        await lee.send_command("/invite YJ-24-0117 victim V2")
+        await w.settle()
+        reply = lee.last_message
+        assert "photo" not in reply and "asked not to hear from us" in reply["text"]
+        assert w.rows(AuditEvent, AuditEvent.action == "invite.create") == []

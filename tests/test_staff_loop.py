@@ -210,3 +210,23 @@ async def test_a_worker_reaches_a_closed_callback_only_once_when_two_press_toget
         w.clock.advance(days=5)
         await w.tick()
         assert not any("working days" in (m.get("text") or "") for m in ade.messages)
+
+
+async def test_callbacks_shows_a_victim_worker_no_alert_about_the_young_person_of_their_case(db_url):
+    """A victim worker never learns what the young person disclosed, not even its kind; the duty worker,
+    whose job it is, and the young person's own case worker see it waiting."""
+    async with world(db_url) as w:
+        w.add_staff(790, Role.victim_worker, "Lee")
+        w.add_staff(791, Role.case_worker, "Kim")
+        w.add_staff(792, Role.duty, "Priya")
+        young_person = await w.join(793, *YP)
+        await w.skip_until(young_person, asks("anything else"))
+        await young_person.send_text("my stepdad hurts me when he is drunk")
+        await w.settle()
+        said = {}
+        for name, user_id in (("lee", 790), ("kim", 791), ("priya", 792)):
+            await w.emu.user(user_id).send_command("/callbacks")
+            await w.settle()
+            said[name] = w.emu.user(user_id).last_message["text"].split("nobody has taken")[1]
+        assert "YJ-24-0117 (young person)" not in said["lee"] and "Nothing." in said["lee"]
+        assert "YJ-24-0117 (young person)" in said["kim"] and "YJ-24-0117 (young person)" in said["priya"]

@@ -187,3 +187,156 @@ def test_moving_a_linked_person_needs_force(tmp_path, monkeypatch):
     assert refused.exit_code == 2 and "already linked" in refused.output and "--force" in refused.output
     moved = runner.invoke(app, ["invite", case_ref, "--audience", "young_person", "--force"])
     assert moved.exit_code == 0 and "https://t.me/heard_test_bot?start=" in moved.output
+
+
+def test_a_worker_who_leaves_out_the_only_victims_reference_is_told_it(tmp_path, monkeypatch):
+    """A case with one victim, V1: the worker is told to add --participant-ref V1, not that there are several."""
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'heard.db'}")
+    monkeypatch.setenv("HEARD_BOT_USERNAME", "heard_test_bot")
+    one_victim = "\n".join(line for line in CASES.splitlines() if ",V2," not in line) + "\n"
+    (tmp_path / "cases.csv").write_text(one_victim)
+    assert runner.invoke(app, ["cases", "import", str(tmp_path / "cases.csv")]).exit_code == 0
+    result = runner.invoke(app, ["invite", "YJ-24-0117", "--audience", "victim"])
+    assert result.exit_code == 1
+    assert "more than one" not in result.stderr
+    assert "--participant-ref V1" in result.stderr
+
+
+def test_the_command_line_takes_a_reference_in_any_capitals_as_telegram_does(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    invited = runner.invoke(app, ["invite", "yj-24-0117", "--audience", "victim", "--participant-ref", "v1"])
+    assert invited.exit_code == 0, invited.output
+    assert invited.stdout.startswith("https://t.me/heard_test_bot?start=")
+    sent = runner.invoke(app, ["send", "yj-24-0203", "--audience", "young_person", "--survey", "placement_feedback"])
+    assert sent.exit_code == 0 and "Queued placement_feedback for YJ-24-0203" in sent.stdout
+    shown = runner.invoke(app, ["case", "show", "yj-24-0203"])
+    assert shown.exit_code == 0 and shown.stdout.startswith("Case YJ-24-0203"), shown.output
+
+
+def test_erasing_names_the_people_there_are_and_says_when_someone_was_erased_already(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    which = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim"])
+    assert which.exit_code == 1 and "V1, V2" in which.stderr
+    first = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1", "--yes"])
+    assert first.exit_code == 0 and "Erased the victim V1 of case YJ-24-0117" in first.stdout
+    again = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V1", "--yes"])
+    assert again.exit_code == 0 and "already erased" in again.stdout and "Erased the" not in again.stdout
+
+
+def test_a_command_that_makes_a_new_database_says_where_so_a_wrong_setting_is_noticed(tmp_path, monkeypatch):
+    """Run without the bot's settings, heard would import into a fresh heard.db wherever the officer stands."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HEARD_DATABASE_URL", raising=False)
+    (tmp_path / "cases.csv").write_text(CASES)
+    first = runner.invoke(app, ["cases", "import", "cases.csv"])
+    assert first.exit_code == 0
+    assert f"Made a new, empty database at {tmp_path / 'heard.db'}" in first.stderr
+    assert "HEARD_DATABASE_URL" in first.stderr
+    again = runner.invoke(app, ["cases", "import", "cases.csv"])
+    assert again.exit_code == 0 and "new, empty database" not in again.stderr
+
+
+def test_due_can_show_one_audience_for_a_victim_worker(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    result = runner.invoke(app, ["due", "--days", "400", "--audience", "victim"])
+    assert result.exit_code == 0, result.output
+    assert "YJ-24-0117 (victim V1)" in result.stdout and "young person" not in result.stdout
+    wrong = runner.invoke(app, ["due", "--audience", "judge"])
+    assert wrong.exit_code == 2 and "Unknown audience 'judge'" in wrong.stderr
+
+
+def test_a_public_address_with_a_comment_stuck_to_it_is_refused_before_any_link_goes_out(tmp_path, monkeypatch):
+    """systemd keeps "# where the page is" after a value as part of it: every texted link would be broken."""
+    _imported(tmp_path, monkeypatch)
+    monkeypatch.setenv("HEARD_PUBLIC_URL", "https://feedback.example.gov.uk     # where the web page is served")
+    result = runner.invoke(app, ["invite", "YJ-24-0203", "--audience", "young_person", "--channel", "web"])
+    assert result.exit_code == 1
+    assert "HEARD_PUBLIC_URL" in result.stderr and "/s/" not in result.stdout
+    monkeypatch.setenv("HEARD_PUBLIC_URL", "https://feedback.example.gov.uk/")
+    fine = runner.invoke(app, ["invite", "YJ-24-0203", "--audience", "young_person", "--channel", "web"])
+    assert fine.exit_code == 0 and fine.stdout.startswith("https://feedback.example.gov.uk/s/")
+
+
+def test_an_export_with_only_its_header_row_says_nothing_was_in_it(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    (tmp_path / "empty.csv").write_text(CASES.splitlines()[0] + "\n")
+    result = runner.invoke(app, ["cases", "import", str(tmp_path / "empty.csv")])
+    assert result.exit_code == 0
+    assert result.stdout == "The file has no rows under its header row: nothing was imported. Is it the right export?\n"
+
+
+def test_a_web_link_that_expired_is_renewed_as_a_web_link_not_a_telegram_one(tmp_path, monkeypatch):
+    """A child under 16 was given the web chat: the command /due suggests must not hand them a Telegram link."""
+    from sqlmodel import select
+
+    from surveys.models import InviteLink
+
+    url = _imported(tmp_path, monkeypatch)
+    monkeypatch.setenv("HEARD_PUBLIC_URL", "https://feedback.example.gov.uk")
+    made = runner.invoke(app, ["invite", "YJ-24-0203", "--audience", "young_person", "--channel", "web"])
+    assert made.exit_code == 0
+    with session_scope(_engine(url)) as session:
+        for link in session.exec(select(InviteLink)):
+            link.expires_at = datetime(2026, 1, 1, tzinfo=timezone.utc)  # as if it ran out unopened
+    due = runner.invoke(app, ["due", "--days", "400"])
+    assert "heard invite YJ-24-0203 --audience young_person --channel web" in due.stdout, due.stdout
+
+
+def test_erasing_asks_first_naming_who_and_a_no_erases_nothing(tmp_path, monkeypatch):
+    url = _imported(tmp_path, monkeypatch)
+    kept = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V2"], input="n\n")
+    assert kept.exit_code == 1
+    assert "Erase the victim V2 of case YJ-24-0117" in kept.stdout and "cannot be undone" in kept.stdout
+    assert "Nothing was erased." in kept.stderr
+    with session_scope(_engine(url)) as session:
+        from sqlmodel import select
+
+        assert session.exec(select(Participant).where(Participant.participant_ref == "V2")).one().erased_at is None
+    done = runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V2", "--yes"])
+    assert done.exit_code == 0 and "Erased the victim V2" in done.stdout
+
+
+def test_a_file_wrong_on_every_line_lists_the_first_ones_and_counts_the_rest(tmp_path, monkeypatch):
+    _imported(tmp_path, monkeypatch)
+    header, row = CASES.splitlines()[0], CASES.splitlines()[1]
+    us_dates = "\n".join([header] + [row.replace("YJ-24-0117", f"YJ-{n}").replace("2026-11-30", "11/30/2026")
+                                     for n in range(500)])
+    (tmp_path / "us.csv").write_text(us_dates + "\n")
+    result = runner.invoke(app, ["cases", "import", str(tmp_path / "us.csv")])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) < 40
+    assert "line 2: intervention_end is not a date" in result.stderr
+    assert "...and 470 more lines with problems (500 in all)." in result.stderr
+
+
+def test_a_file_refused_before_anything_is_written_makes_no_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEARD_DATABASE_URL", f"sqlite:///{tmp_path / 'heard.db'}")
+    (tmp_path / "bad.csv").write_text(CASES.replace("young_person,,Referral", "judge,,Referral"))
+    result = runner.invoke(app, ["cases", "import", str(tmp_path / "bad.csv")])
+    assert result.exit_code == 1 and "Nothing was imported" in result.stderr
+    assert not (tmp_path / "heard.db").exists() and "new, empty database" not in result.stderr
+
+
+def test_a_survey_sent_by_hand_goes_instead_of_its_planned_one_not_as_well(tmp_path, monkeypatch):
+    url = _imported(tmp_path, monkeypatch)
+    sent = runner.invoke(app, ["send", "YJ-24-0117", "--audience", "young_person", "--survey", "yp_exit"])
+    assert sent.exit_code == 0 and "instead of the one planned for" in sent.stdout
+    with session_scope(_engine(url)) as session:
+        from sqlmodel import select
+
+        from surveys.models import Invitation
+
+        statuses = sorted(i.status for i in session.exec(select(Invitation).where(Invitation.survey_id == "yp_exit"))
+                          if session.get(Participant, i.participant_id).case_id == 1)
+    assert statuses == ["cancelled", "scheduled"]
+
+
+def test_a_telegram_link_is_not_made_for_someone_who_asked_to_be_erased(tmp_path, monkeypatch):
+    """As for web, text and email links: a worker who did not know is told, and nobody is contacted."""
+    _imported(tmp_path, monkeypatch)
+    assert runner.invoke(app, ["participant", "erase", "YJ-24-0117", "victim", "--participant-ref", "V2",
+                               "--yes"]).exit_code == 0
+    result = runner.invoke(app, ["invite", "YJ-24-0117", "--audience", "victim", "--participant-ref", "V2"])
+    assert result.exit_code == 1 and "t.me" not in result.stdout
+    assert "asked not to hear from us (or to be erased)" in result.stderr

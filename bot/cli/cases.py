@@ -10,6 +10,8 @@ from bot.cli.channels import CHANNEL_HELP, invite_by_channel, parse_channel, wri
 from bot.cli.context import fail, open_context, open_read_only, parse_audience
 from surveys.models import Channel
 
+SHOWN_PROBLEMS = 30  # bad lines listed by an import; the rest are counted
+
 cases_app = typer.Typer(help="Cases imported from the case-management system.", no_args_is_help=True)
 
 
@@ -26,14 +28,20 @@ def cases_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, r
     from surveys.schema import load_all
     from surveys.store import audit, session_scope
 
-    ctx = open_context()
-    try:
+    try:  # the file is checked before the database is opened: a refused file changes nothing anywhere
         records = parse_csv(file.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         fail(f"{file} is not a UTF-8 text file. Save it from your spreadsheet as 'CSV UTF-8' and try again.")
     except ImportRejected as rejected:
-        lines = "\n".join(f"  line {line}: {reason}" for line, reason in rejected.problems)
+        problems = rejected.problems
+        lines = "\n".join(f"  line {line}: {reason}" for line, reason in problems[:SHOWN_PROBLEMS])
+        if len(problems) > SHOWN_PROBLEMS:  # a whole file wrong the same way: the first few say why
+            lines += f"\n  ...and {len(problems) - SHOWN_PROBLEMS} more lines with problems ({len(problems)} in all)."
         fail(f"Nothing was imported. Fix these rows and run the import again:\n{lines}")
+    if not records:
+        typer.echo("The file has no rows under its header row: nothing was imported. Is it the right export?")
+        return
+    ctx = open_context()
     done = {"cases": 0, "surveys": 0}
 
     def progress(stage: str, count: int, total: int) -> None:
@@ -80,6 +88,9 @@ def invite(case_ref: str, audience: str = typer.Option(..., help="young_person, 
         participant = find_participant(session, ctx.service_id, case_ref, who, participant_ref)
         if participant is None:
             fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
+        if participant.erased_at is not None or participant.opted_out_at is not None:  # as for web, text and email
+            fail(f"The {who.value.replace('_', ' ')} of {case_ref} asked not to hear from us (or to be erased), "
+                 f"so no invitation goes to them.")
         if participant.chat_hash is not None and not force:
             fail(f"The {who.value.replace('_', ' ')} of {case_ref} is already linked to a Telegram account, so they "
                  f"need no link. To move them to a new account, run this again with --force (their old chat is told).", 2)
@@ -100,8 +111,8 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
     """Send a survey now (the running bot delivers it within a minute, inside the send window)."""
     from surveys.casework import waiting_reason
     from surveys.enrol import find_participant
-    from surveys.invitations import create_manual
-    from surveys.models import utcnow
+    from surveys.invitations import create_manual, replace_next_planned
+    from surveys.models import Case, utcnow
     from surveys.schema import load_all
     from surveys.store import audit, session_scope
 
@@ -117,24 +128,33 @@ def send(case_ref: str, audience: str = typer.Option(..., help="young_person, pa
         if participant is None:
             from surveys.casework import explain_missing
             fail(explain_missing(session, ctx.service_id, case_ref, who, participant_ref))
+        replaced = replace_next_planned(session, participant, definition)
         invitation = create_manual(session, participant, definition, now=utcnow())
         audit(session, "cli", "survey.send", subject=f"invitation:{invitation.id}", service_id=ctx.service_id)
         state = waiting_reason(participant)
+        case_ref = session.get(Case, participant.case_id).case_ref  # as imported, whatever capitals were typed
     typer.echo(f"Queued {survey} for {case_ref} ({who.value}): {state}.")
+    if replaced is not None:
+        typer.echo(f"It goes instead of the one planned for {replaced.due_at.astimezone(ctx.settings.zone):%d %b %Y}.")
 
 
-def due(days: int = typer.Option(7, help="How far ahead to look.")) -> None:
+def due(days: int = typer.Option(7, help="How far ahead to look."),
+        audience: str = typer.Option(None, help="Only these people: young_person, parent_carer, victim or placement.")
+        ) -> None:
     """What goes out soon, and who has not answered."""
     from surveys.casework import due_soon, needs_link, not_answered
     from surveys.models import utcnow
     from surveys.store import audit, session_scope
 
+    only = parse_audience(audience) if audience else None
     ctx = open_read_only()
     with session_scope(ctx.engine) as session:
         soon = due_soon(session, ctx.service_id, now=utcnow(), days=days)
         stuck = needs_link(session, ctx.service_id, now=utcnow(), days=days)
         waiting = not_answered(session, ctx.service_id)
         audit(session, "cli", "staff.due", service_id=ctx.service_id)
+    if only is not None:
+        soon, stuck, waiting = ([line for line in lines if line.audience == only] for lines in (soon, stuck, waiting))
     zone = ctx.settings.zone
     for title, lines in ((f"Going out in the next {days} days", soon),
                          ("Due, but their link has expired or was never made (run the command shown)", stuck),

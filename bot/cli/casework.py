@@ -67,11 +67,11 @@ def callbacks_done(callback_id: int,
 
 
 def _case_or_fail(session, ctx, case_ref: str):
-    from surveys.case_record import find_case
+    from surveys.case_record import as_imported, find_case
 
-    case = find_case(session, ctx.service_id, case_ref)
+    case = find_case(session, ctx.service_id, as_imported(session, ctx.service_id, case_ref).case_ref)
     if case is None:
-        fail(f"There is no case {case_ref} in this service. Check the reference (case references are exact).")
+        fail(f"There is no case {case_ref} in this service. Check the reference.")
     return case
 
 

@@ -56,6 +56,11 @@ def open_context(settings: Settings | None = None, *, adopt_hash_key: bool = Tru
     from surveys.store import current_revision, ensure_service, head_revision, make_engine, session_scope, upgrade
 
     settings = settings or load_settings()
+    database = sqlite_file(settings.database_url)
+    if database is not None and not database.exists():
+        # Run without the bot's settings, a command would quietly fill a database the bot never reads.
+        typer.echo(f"Made a new, empty database at {database.resolve()}. If the bot already has one, this is "
+                   f"not it: set HEARD_DATABASE_URL as the bot's own settings do (see docs/going-live.md).", err=True)
     engine = make_engine(settings.database_url, keys=_keys(settings), hash_key=_hash_key(settings))
     if current_revision(engine) != head_revision(settings.database_url):
         upgrade(settings.database_url)
