@@ -27,8 +27,8 @@ from bot.texts import t
 from surveys import alert_storing
 from surveys.alert_storing import load_duty_roster  # noqa: F401 - moved to surveys/, shared with the web chat
 from surveys.alerts import Flag, StoredAlert, record_alert
-from surveys.enrol import participant_for_chat
-from surveys.models import AlertTier, Audience, Case, Participant, SafeguardingAlert, Staff, person_label
+from surveys.enrol import participant_for_chat, person_for_chat
+from surveys.models import AlertTier, Audience, Participant, SafeguardingAlert, Staff, person_label
 from surveys.store import read_only, session_scope
 from surveys.text import clean_optional
 
@@ -146,12 +146,11 @@ def _who_is_writing(h: Heard, chat_id: int) -> _Writer | None:
 
 
 def _writer_in(session, h: Heard, chat_id: int) -> _Writer:
-    participant = _participant(session, h, chat_id)
+    participant, case_ref = person_for_chat(session, h.service_id, chat_id) or (None, None)
     staff = participant is None and session.exec(select(Staff.id).where(
         Staff.service_id == h.service_id, Staff.telegram_user_id == chat_id,
         Staff.active.is_(True))).first() is not None
-    case = session.get(Case, participant.case_id) if participant else None
-    return _Writer(participant, staff, case.case_ref if case else None)
+    return _Writer(participant, staff, case_ref)
 
 
 def _participant(session, h: Heard, chat_id: int) -> Participant | None:
