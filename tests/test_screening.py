@@ -182,22 +182,28 @@ async def test_a_call_back_request_reaches_the_victim_worker_and_a_failed_one_is
         assert request.notified_at is not None
 
 
+def _storing_fails(monkeypatch, *, times: int) -> None:
+    """Storing an alert fails ``times`` times (a locked or full database; reads still work), then works;
+    the background retries come every 0.05 s."""
+    real_store, failures = bot.screening._store_once, {"left": times}
+
+    def failing_store(*args):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+        return real_store(*args)
+
+    monkeypatch.setattr(bot.screening, "_store_once", failing_store)
+    monkeypatch.setattr(bot.screening, "BACKGROUND_RETRY_SECONDS", 0.05)
+
+
 async def test_when_the_database_cannot_store_an_alert_help_and_the_duty_worker_are_still_reached(db_url, monkeypatch):
     async with world(db_url) as w:
         w.add_staff(900, Role.duty, "Priya")
         w.heard.duty_roster = [900]
         duty = w.emu.user(900, "Priya")
         user = await w.join(613, *YP)
-        real_store, failures = bot.screening._store_once, {"left": 5}
-
-        def failing_store(*args):
-            if failures["left"]:
-                failures["left"] -= 1
-                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
-            return real_store(*args)
-
-        monkeypatch.setattr(bot.screening, "_store_once", failing_store)
-        monkeypatch.setattr(bot.screening, "BACKGROUND_RETRY_SECONDS", 0.05)
+        _storing_fails(monkeypatch, times=5)
         await user.send_text(DISCLOSURE)
         await w.settle()
         assert any("0800 1111" in text for text in _texts(user, 3))
@@ -217,16 +223,7 @@ async def test_when_the_database_cannot_store_an_alert_the_duty_worker_is_told_w
         w.heard.duty_roster = [900]
         duty = w.emu.user(900, "Priya")
         user = await w.join(614, "YJ-24-0117", Audience.victim, "V2")
-        real_store, failures = bot.screening._store_once, {"left": 4}
-
-        def failing_store(*args):  # writes fail (a locked or full database); reads still work
-            if failures["left"]:
-                failures["left"] -= 1
-                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
-            return real_store(*args)
-
-        monkeypatch.setattr(bot.screening, "_store_once", failing_store)
-        monkeypatch.setattr(bot.screening, "BACKGROUND_RETRY_SECONDS", 0.05)
+        _storing_fails(monkeypatch, times=4)
         await user.send_text(DISCLOSURE)
         await w.settle()
         notice = duty.messages[0]["text"]
