@@ -208,6 +208,30 @@ async def test_a_disclosure_on_the_web_is_stored_and_help_is_shown(db_url):
         assert alert.text == DISCLOSURE
 
 
+async def test_when_the_answer_cannot_be_stored_after_a_disclosure_help_is_shown_not_an_error(db_url, monkeypatch):
+    """The database fails after the alert is stored (a full disk, a lock held too long): the person still
+    sees where to get help, never only "something went wrong"."""
+    import sqlalchemy as sa
+
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await _to_first_question(w, person)
+        for _ in range(20):
+            if "send" in actions(person.page):
+                break
+            await person.press("skip") if "skip" in actions(person.page) else await person.answer_something()
+
+        def failing_apply(*_args, **_kwargs):
+            raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+
+        monkeypatch.setattr(w.chat, "_apply", failing_apply)
+        await person.press("send", text=DISCLOSURE)
+        assert person.status == 503 and "0800 1111" in person.page and "999" in person.page
+        assert "went wrong" not in person.page and DISCLOSURE not in person.page
+        [alert] = _rows(w.heard, SafeguardingAlert)
+        assert alert.tier == "urgent" and alert.text == DISCLOSURE  # the alert itself was stored first
+
+
 async def test_welsh_follows_the_person(db_url):
     async with web_world(db_url) as w:
         person = await w.person()

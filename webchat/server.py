@@ -304,6 +304,13 @@ class WebChat:
             more, lang, callback_ids = await self.heard.transaction(self._apply, token, action, form, text, disclosed)
         except _NoSession:
             return self.page("message.html.j2", message=pages.rich(t("web.session_gone")), status=401)
+        except sa.exc.SQLAlchemyError:
+            if not disclosed:
+                raise  # kind_errors says sorry
+            # The answer could not be stored, but the alert is stored or being stored: they see help, never
+            # only "something went wrong" (whose language and audience the database could not tell us).
+            log.error("web chat: an answer after a disclosure could not be stored; help shown instead")
+            return self.page("message.html.j2", message=pages.rich(t("safeguarding.help_anyone")), status=503)
         if self.bot is not None:  # workers are told after the commit, never awaiting Telegram inside a transaction
             for callback_id in callback_ids:
                 self._spawn(self._notify_callback(callback_id))
