@@ -34,9 +34,11 @@ def reach(participant: Participant) -> Reach | None:
     channel = Channel(participant.channel)
     if channel == Channel.telegram:
         return Reach(chat_id=participant.chat_id) if participant.chat_id else None
-    if channel == Channel.sms or (channel == Channel.web and participant.phone):
-        return Reach(channel=Channel.sms, address=participant.phone) if participant.phone else None
-    return Reach(channel=Channel.email, address=participant.email) if participant.email else None
+    if channel != Channel.email and participant.phone:
+        return Reach(channel=Channel.sms, address=participant.phone)
+    if channel != Channel.sms and participant.email:
+        return Reach(channel=Channel.email, address=participant.email)
+    return None
 
 
 def as_asked(definition, participant: Participant):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import pytest
 from sqlmodel import select
 
 from analysis.actions import add_action
-from surveys.hearing_back import HEAR_BACK_QUESTION
-from surveys.models import ActionNews, Answer, Audience, Consent, Invitation, Participant
+from surveys.hearing_back import HEAR_BACK_QUESTION, reach
+from surveys.models import ActionNews, Answer, Audience, Channel, Consent, Invitation, Participant
 from surveys.store import session_scope
 from tests.bot_world import FakeClock, world
 from tests.fake_notify import running_fake_notify
@@ -145,3 +146,16 @@ async def test_a_passing_notify_failure_is_tried_again_and_a_bad_number_is_not(d
             w.clock.advance(minutes=5)
             await w.tick()
             assert len(_news(fake)) == 1
+
+
+@pytest.mark.parametrize("channel, phone, email, chat_id, expected", [
+    (Channel.telegram, None, None, "701", "telegram"), (Channel.telegram, "+447700900001", None, None, None),
+    (Channel.sms, "+447700900001", None, None, "sms"), (Channel.sms, None, "a@example.org", None, None),
+    (Channel.email, "+447700900001", "a@example.org", None, "email"), (Channel.email, "+447700900001", None, None, None),
+    (Channel.web, "+447700900001", "a@example.org", None, "sms"), (Channel.web, None, "a@example.org", None, "email"),
+    (Channel.web, None, None, None, None),
+])
+def test_news_goes_the_way_their_surveys_go_and_a_web_person_by_any_address_they_gave(channel, phone, email, chat_id,
+                                                                                     expected):
+    to = reach(Participant(channel=channel, phone=phone, email=email, chat_id=chat_id))
+    assert (None if to is None else "telegram" if to.chat_id else to.channel.value) == expected
