@@ -21,8 +21,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from surveys import engine
 from surveys.hashkey import chat_hash, hash_key_of
@@ -54,104 +53,179 @@ class Response:
     callback_ids: list[int] = field(default_factory=list)  # requests for contact this answer made
 
 
+# The answer path reads and writes plain rows through SQLAlchemy Core, not ORM objects: it runs for
+# every button press and typed answer on both channels, and the ORM's bookkeeping (building objects,
+# tracking changes, flushing) cost more CPU than the database did.
+
+_A, _I = Answer.__table__, Invitation.__table__
+
+
+@dataclass(slots=True)
+class AnswerRow:
+    """One stored answer, as this module reads and writes it."""
+
+    question_id: str
+    invitation_id: int
+    id: int | None = None  # None until it is written
+    value: str | None = None
+    free_text: str | None = None
+    skipped: bool = False
+    complete: bool = True
+    sentiment: str | None = None
+    sentiment_score: float | None = None
+    themes: str = ""
+    answered_at: datetime | None = None
+    suggestion: bool | None = None
+    best_theme: str | None = None
+
+
+_ANSWER_READ = [_A.c[name] for name in AnswerRow.__slots__]  # in the order AnswerRow takes them
+_ANSWER_FIELDS = tuple(name for name in AnswerRow.__slots__ if name != "id")  # what is written
+
+
+def _answer_row(values) -> AnswerRow:
+    """An AnswerRow from a result row holding the :data:`_ANSWER_READ` columns."""
+    return AnswerRow(*values)
+
+
+@dataclass(slots=True)
+class SurveyRow:
+    """One person's survey, as the answer path needs it; ``changes`` are written in one UPDATE."""
+
+    id: int
+    participant_id: int
+    survey_id: str
+    status: str
+    message_id: int | None
+    changes: dict = field(default_factory=dict)
+
+    def change(self, **values) -> None:
+        for name, value in values.items():
+            if name in ("status", "message_id"):
+                setattr(self, name, value)
+            self.changes[name] = value
+
+
+_SURVEY_READ = [_I.c.id, _I.c.participant_id, _I.c.survey_id, _I.c.status, _I.c.message_id]
+_LOAD_SURVEY = (sa.select(*_SURVEY_READ, *_ANSWER_READ).outerjoin(_A, _A.c.invitation_id == _I.c.id)
+                .where(_I.c.id == sa.bindparam("invitation_id")))
+_LOAD_ANSWERS = sa.select(*_ANSWER_READ).where(_A.c.invitation_id == sa.bindparam("invitation_id"))
+
+
+def load_survey(session: Session, invitation_id: int) -> tuple[SurveyRow, dict[str, AnswerRow]] | None:
+    """One survey and its answers, by question id: one statement."""
+    survey, rows = None, {}
+    width = len(_SURVEY_READ)
+    for found in session.connection().execute(_LOAD_SURVEY, {"invitation_id": invitation_id}):
+        survey = survey or SurveyRow(*found[:width])
+        if found[width] is not None:
+            row = _answer_row(found[width:])
+            rows[row.question_id] = row
+    return None if survey is None else (survey, rows)
+
+
 def load_answers(session: Session, invitation_id: int) -> dict[str, engine.Answer]:
     return _as_answers(load_answer_rows(session, invitation_id))
 
 
-def load_answer_rows(session: Session, invitation_id: int) -> dict[str, Answer]:
-    """The stored answers of one survey, by question id (what :func:`respond` takes as ``rows``)."""
-    return {row.question_id: row for row in session.exec(select(Answer).where(Answer.invitation_id == invitation_id))}
+def load_answer_rows(session: Session, invitation_id: int) -> dict[str, AnswerRow]:
+    """The stored answers of one survey, by question id."""
+    found = session.connection().execute(_LOAD_ANSWERS, {"invitation_id": invitation_id})
+    return {row.question_id: row for row in map(_answer_row, found)}
 
 
 def current_step(session: Session, invitation: Invitation, definition):
     return engine.next_step(definition, load_answers(session, invitation.id))
 
 
-def respond(session: Session, invitation: Invitation, definition, given, *, now: datetime,
-            analyse: Analyser, rows: dict[str, Answer] | None = None, participant: Participant | None = None) -> Response:
-    """Apply one input to an invitation and store the outcome.
+def respond(session: Session, survey: SurveyRow, definition, given, *, now: datetime, analyse: Analyser,
+            rows: dict[str, AnswerRow], audience: Audience, service_id: int) -> Response:
+    """Apply one input to a survey (from :func:`load_survey`) and store the outcome.
 
-    ``rows`` (from :func:`load_answer_rows`, in this session) saves reading the answers again when the
-    caller has them; it is kept up to date, so several inputs in a row can share it.
+    ``rows`` is kept up to date, so several inputs in a row (a multi-select's ticks) can share it.
     """
-    if rows is None:
-        rows = load_answer_rows(session, invitation.id)
-    if participant is None or participant.id != invitation.participant_id:
-        participant = session.get(Participant, invitation.participant_id)
-    return _apply(session, participant, invitation, definition, rows, _as_answers(rows), given, now=now,
-                  analyse=analyse)
+    return _apply(session, survey, definition, rows, _as_answers(rows), given, now=now, analyse=analyse,
+                  audience=audience, service_id=service_id)
 
 
-def _apply(session: Session, participant: Participant, invitation: Invitation, definition, rows: dict[str, Answer],
-           answers: dict, given, *, now: datetime, analyse: Analyser, asked_id: str | None = None) -> Response:
+def _apply(session: Session, survey: SurveyRow, definition, rows: dict[str, AnswerRow], answers: dict, given, *,
+           now: datetime, analyse: Analyser, audience: Audience, service_id: int,
+           asked_id: str | None = None) -> Response:
     outcome = engine.apply(definition, answers, given)
     if outcome.problem:
         return Response(step=outcome.step, answers=outcome.answers, problem=outcome.problem)
 
     questions = {q.id: q for q in definition.questions}
     response = Response(step=outcome.step, answers=outcome.answers)
+    connection = session.connection()
     for question_id, answer in outcome.changed.items():
         question = questions[question_id]
         row = rows.get(question_id)
         if answer is None:
             if row is not None:
-                session.delete(row)
+                connection.execute(_DELETE_ANSWER, {"answer_id": row.id})
                 del rows[question_id]  # the caller's rows stay what a fresh read would give
             continue
-        new = row is None
-        row = rows[question_id] = row or Answer(invitation_id=invitation.id, question_id=question_id)
+        row = rows[question_id] = row or AnswerRow(question_id, survey.id)
         _fill(row, question, answer, now)
         if question.type == "text" and answer.value and not answer.skipped:
-            _score(row, question, answer.value, participant.audience, analyse)
-        if new:
-            _insert(session, row)
+            _score(row, question, answer.value, audience, analyse)
+        _write(connection, row)
         reason = contact_reason(question, answer)
         if reason is not None:
-            callback_id = _request_callback(session, participant, invitation, reason, now)
+            callback_id = _request_callback(connection, service_id, survey, reason, now)
             if callback_id is not None:
                 response.callback_ids.append(callback_id)
 
-    invitation.last_activity_at = now
+    survey.change(last_activity_at=now)
     if asked_id is not None and not (isinstance(outcome.step, engine.Ask) and outcome.step.question.id == asked_id):
-        invitation.message_id = None  # that question is closed; the next one's message is not sent yet
+        survey.change(message_id=None)  # that question is closed; the next one's message is not sent yet
     if isinstance(outcome.step, engine.Finished):
-        invitation.status = InvitationStatus.completed
-        invitation.completed_at = now
-        invitation.next_reminder_at = None
-    elif invitation.status == InvitationStatus.sent:
-        invitation.status = InvitationStatus.started
-        invitation.started_at = now
-    session.flush()
+        survey.change(status=InvitationStatus.completed.value, completed_at=now, next_reminder_at=None)
+    elif survey.status == InvitationStatus.sent:
+        survey.change(status=InvitationStatus.started.value, started_at=now)
+    _save(connection, survey)
     return response
 
 
-def _score(row: Answer, question, text: str, audience, analyse: Analyser) -> None:
+def _score(row: AnswerRow, question, text: str, audience, analyse: Analyser) -> None:
     findings = analyse(text, question, audience)
     row.sentiment, row.sentiment_score = findings.sentiment, findings.score
     row.themes = ";".join(findings.themes)
     row.suggestion, row.best_theme = findings.suggestion, findings.best_theme
 
 
-_ANSWER_COLUMNS = ("invitation_id", "question_id", "value", "free_text", "skipped", "complete", "sentiment",
-                   "sentiment_score", "themes", "answered_at", "suggestion", "best_theme")
-# Built once: a new answer is one INSERT ... RETURNING id, not a trip through the ORM's unit of work
-# (building and flushing it cost more than the database did).
-_INSERT_ANSWER = sa.insert(Answer.__table__).returning(Answer.__table__.c.id)
+# Built once: building a statement costs about as much as running it.
+_INSERT_ANSWER = sa.insert(_A).returning(_A.c.id)
+_UPDATE_ANSWER = sa.update(_A).where(_A.c.id == sa.bindparam("answer_id"))
+_DELETE_ANSWER = sa.delete(_A).where(_A.c.id == sa.bindparam("answer_id"))
+_UPDATE_SURVEY: dict[tuple[str, ...], sa.Update] = {}  # by the columns it writes
 
 
-def _insert(session: Session, row: Answer) -> None:
-    """Write a new answer row at once and keep it in the session as the stored row, so a later input
-    in the same transaction (a multi-select's next tick) updates it as usual."""
-    if session.deleted:  # an answer taken back earlier in this transaction goes first (one row per question)
-        session.flush()
-    # On the session's connection: no early flush of the survey's progress, which goes in one UPDATE at the end.
-    values = {name: getattr(row, name) for name in _ANSWER_COLUMNS}
-    row.id = session.connection().execute(_INSERT_ANSWER, values).scalar_one()
-    make_transient_to_detached(row)  # what was just written counts as loaded, not as a change to write
-    session.add(row)
+def _write(connection, row: AnswerRow) -> None:
+    """Insert a new answer (and learn its id), or update a stored one."""
+    values = {name: getattr(row, name) for name in _ANSWER_FIELDS}
+    if row.id is None:
+        row.id = connection.execute(_INSERT_ANSWER, values).scalar_one()
+    else:
+        connection.execute(_UPDATE_ANSWER, {**values, "answer_id": row.id})
 
 
-def _fill(row: Answer, question, answer: engine.Answer, now: datetime) -> None:
+def _save(connection, survey: SurveyRow) -> None:
+    """Write the survey's changed columns, if any, in one UPDATE (only those: a reminder being sent
+    at the same moment keeps what it wrote)."""
+    if not survey.changes:
+        return
+    names = tuple(sorted(survey.changes))
+    statement = _UPDATE_SURVEY.get(names)
+    if statement is None:
+        statement = _UPDATE_SURVEY[names] = sa.update(_I).where(_I.c.id == sa.bindparam("survey_row_id")).values(
+            {name: sa.bindparam(name) for name in names})
+    connection.execute(statement, {**survey.changes, "survey_row_id": survey.id})
+    survey.changes.clear()
+
+
+def _fill(row: AnswerRow, question, answer: engine.Answer, now: datetime) -> None:
     is_text = question.type == "text"
     row.value = None if is_text or answer.skipped else answer.value
     row.free_text = answer.value if is_text and not answer.skipped else None
@@ -160,10 +234,6 @@ def _fill(row: Answer, question, answer: engine.Answer, now: datetime) -> None:
         row.sentiment = row.sentiment_score = None
         row.themes = ""
         row.suggestion = row.best_theme = None
-
-
-def _service_id(session: Session, participant: Participant) -> int:
-    return session.get(Case, participant.case_id).service_id
 
 
 def contact_reason(question, answer: engine.Answer) -> str | None:
@@ -178,20 +248,19 @@ def contact_reason(question, answer: engine.Answer) -> str | None:
 
 
 CALLBACK_ASKED = "asked for a call"
+_C = CallbackRequest.__table__
+_CALLBACK_ASKED_BEFORE = sa.select(_C.c.id).where(_C.c.invitation_id == sa.bindparam("invitation_id"),
+                                                  _C.c.reason == sa.bindparam("reason")).limit(1)
+_INSERT_CALLBACK = sa.insert(_C).returning(_C.c.id)
 
 
-def _request_callback(session: Session, participant: Participant, invitation: Invitation, reason: str,
-                      now: datetime) -> int | None:
+def _request_callback(connection, service_id: int, survey: SurveyRow, reason: str, now: datetime) -> int | None:
     """One request per reason per survey: going back and answering again does not ask twice."""
-    already = session.exec(select(CallbackRequest).where(CallbackRequest.invitation_id == invitation.id,
-                                                         CallbackRequest.reason == reason)).first()
-    if already is not None:
+    if connection.execute(_CALLBACK_ASKED_BEFORE, {"invitation_id": survey.id, "reason": reason}).first():
         return None
-    request = CallbackRequest(service_id=_service_id(session, participant), participant_id=participant.id,
-                              invitation_id=invitation.id, reason=reason, created_at=now)
-    session.add(request)
-    session.flush()
-    return request.id
+    return connection.execute(_INSERT_CALLBACK, {
+        "service_id": service_id, "participant_id": survey.participant_id, "invitation_id": survey.id,
+        "reason": reason, "created_at": now}).scalar_one()
 
 
 # --- the use cases a chat channel calls ------------------------------------------------------
@@ -284,27 +353,33 @@ def take_press(session: Session, *, service_id: int, chat_id: int, press: Press,
     sending; it is written here, with the next input, instead of in a transaction of its own.
     """
     found = _load(session, service_id, chat_id, invitation_id=press.invitation_id)
-    if found is None or found.invitation is None:
+    if found is None or found.survey is None:
         return Turn(TurnKind.forged)
-    participant, invitation, rows = found.participant, found.invitation, found.rows
-    lang, audience = participant.language, participant.audience
-    _remember_shown(invitation, shown)
-    if invitation.status not in OPEN:  # finished, or closed before it was: said differently
-        return Turn(TurnKind.closed, lang, audience, invitation.id, invitation.survey_id,
-                    problem="finished" if invitation.status == InvitationStatus.completed else None)
-    definition = definitions[invitation.survey_id]
+    turn = _press(session, found, press, delivery, service_id, definitions, now, analyse, shown)
+    _save(session.connection(), found.survey)
+    return turn
+
+
+def _press(session: Session, found: _Found, press: Press, delivery: Delivery, service_id: int, definitions: dict,
+           now: datetime, analyse: Analyser, shown: ShownQuestion | None) -> Turn:
+    person, survey, rows = found.person, found.survey, found.rows
+    lang, audience = person.language, person.audience
+    _remember_shown(survey, shown)
+    if survey.status not in OPEN:  # finished, or closed before it was: said differently
+        return Turn(TurnKind.closed, lang, audience, survey.id, survey.survey_id,
+                    problem="finished" if survey.status == InvitationStatus.completed else None)
+    definition = definitions[survey.survey_id]
     answers = _as_answers(rows)
     step = engine.next_step(definition, answers)
     current = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
-    seen = Turn(TurnKind.repeat, lang, audience, invitation.id, invitation.survey_id, current, step, step,
-                question_message_id=invitation.message_id)
+    seen = Turn(TurnKind.repeat, lang, audience, survey.id, survey.survey_id, current, step, step,
+                question_message_id=survey.message_id)
     if current != press.question_index or not first_time(session, delivery, now=now):
         return seen
     given = input_for(press, step.question)
     if given is None:
         return Turn(TurnKind.forged, lang, audience)
-    return _answer(session, participant, invitation, definition, rows, answers, step, given, now=now,
-                   analyse=analyse)
+    return _answer(session, found, definition, answers, step, given, service_id=service_id, now=now, analyse=analyse)
 
 
 def take_typed(session: Session, *, service_id: int, chat_id: int, text: str, delivery: Delivery,
@@ -313,34 +388,43 @@ def take_typed(session: Session, *, service_id: int, chat_id: int, text: str, de
     found = _load(session, service_id, chat_id)
     if found is None:
         return Turn(TurnKind.not_linked)
-    participant, invitation, rows = found.participant, found.invitation, found.rows
-    lang, audience = participant.language, participant.audience
-    if participant.consent == Consent.pending:
-        first = TurnKind.language_first if participant.language_chosen_at is None else TurnKind.consent_first
+    turn = _typed(session, found, text, delivery, service_id, definitions, now, analyse, shown)
+    if found.survey is not None:
+        _save(session.connection(), found.survey)
+    return turn
+
+
+def _typed(session: Session, found: _Found, text: str, delivery: Delivery, service_id: int, definitions: dict,
+           now: datetime, analyse: Analyser, shown: ShownQuestion | None) -> Turn:
+    person, survey, rows = found.person, found.survey, found.rows
+    lang, audience = person.language, person.audience
+    if person.consent == Consent.pending:
+        first = TurnKind.language_first if person.language_chosen_at is None else TurnKind.consent_first
         return Turn(first, lang, audience)
-    if participant.consent != Consent.given:
+    if person.consent != Consent.given:
         return Turn(TurnKind.no_survey, lang, audience)
-    if invitation is None:  # the long answer may have been the survey's last
-        long_answer = _long_answer_just_given(session, participant, None, now)
+    if survey is None:  # the long answer may have been the survey's last
+        long_answer = _long_answer_just_given(session, person.id, None, now)
         if long_answer is None or not first_time(session, delivery, now=now):
             return Turn(TurnKind.no_survey, lang, audience)
-        _carry_on(session, long_answer, participant, definitions, text, now=now, analyse=analyse)
+        _carry_on(session, long_answer, audience, definitions, text, now=now, analyse=analyse)
         return Turn(TurnKind.continued, lang, audience)
-    _remember_shown(invitation, shown)
-    definition = definitions[invitation.survey_id]
+    _remember_shown(survey, shown)
+    definition = definitions[survey.survey_id]
     answers = _as_answers(rows)
     step = engine.next_step(definition, answers)
     if not first_time(session, delivery, now=now):
         current = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
-        return Turn(TurnKind.repeat, lang, audience, invitation.id, invitation.survey_id, current, step, step,
-                    question_message_id=invitation.message_id)
-    long_answer = _long_answer_just_given(session, participant, rows.values(), now)
+        return Turn(TurnKind.repeat, lang, audience, survey.id, survey.survey_id, current, step, step,
+                    question_message_id=survey.message_id)
+    long_answer = _long_answer_just_given(session, person.id, rows.values(), now)
     if long_answer is not None:
-        _carry_on(session, long_answer, participant, definitions, text, now=now, analyse=analyse)
-        invitation.last_activity_at = now
-        return Turn(TurnKind.continued, lang, audience, invitation.id, invitation.survey_id)
-    return _answer(session, participant, invitation, definition, rows, answers, step, engine.Reply(text),
-                   now=now, analyse=analyse)
+        _carry_on(session, long_answer, audience, definitions, text, now=now, analyse=analyse,
+                  survey_id=survey.survey_id)
+        survey.change(last_activity_at=now)
+        return Turn(TurnKind.continued, lang, audience, survey.id, survey.survey_id)
+    return _answer(session, found, definition, answers, step, engine.Reply(text), service_id=service_id, now=now,
+                   analyse=analyse)
 
 
 # Telegram's apps send anything longer than 4,096 characters as several messages, a moment apart. A piece
@@ -350,16 +434,21 @@ LONG_PIECE = 3800  # UTF-16 units: the apps cut near 4,096 of them, at a space, 
 PIECE_WITHIN = timedelta(seconds=15)  # the pieces come together; a person reading the next question takes longer
 MAX_PIECES_TEXT = 4 * engine.TEXT_LIMIT  # one long message, not a stream of them
 
+_LATEST_TYPED = (sa.select(*_ANSWER_READ, _I.c.survey_id).join(_I, _I.c.id == _A.c.invitation_id)
+                 .where(_I.c.participant_id == sa.bindparam("participant_id"), _A.c.free_text.is_not(None),
+                        _A.c.answered_at >= sa.bindparam("since"))
+                 .order_by(_A.c.answered_at.desc()).limit(1))
 
-def _long_answer_just_given(session: Session, participant: Participant, rows, now: datetime) -> Answer | None:
+
+def _long_answer_just_given(session: Session, participant_id: int, rows, now: datetime) -> AnswerRow | None:
     """The typed answer this message is the next piece of, if any: from the open survey's ``rows``, or
     (``rows`` None: the survey just ended) the person's latest typed answer."""
     if rows is not None:
         recent = [row for row in rows if row.free_text is not None and row.answered_at >= now - PIECE_WITHIN]
     else:
-        recent = session.exec(select(Answer).join(Invitation, Invitation.id == Answer.invitation_id).where(
-            Invitation.participant_id == participant.id, Answer.free_text.is_not(None),
-            Answer.answered_at >= now - PIECE_WITHIN).order_by(Answer.answered_at.desc()).limit(1)).all()
+        found = session.connection().execute(_LATEST_TYPED, {"participant_id": participant_id,
+                                                             "since": now - PIECE_WITHIN}).first()
+        recent = [] if found is None else [_answer_row(found[:-1])]
     latest = max(recent, key=lambda row: row.answered_at, default=None)
     # Counted as Telegram counts (UTF-16 units: an emoji is two), so a long message full of emoji still counts.
     if latest is None or not LONG_PIECE <= len(latest.free_text.encode("utf-16-le")) // 2 < MAX_PIECES_TEXT:
@@ -367,34 +456,51 @@ def _long_answer_just_given(session: Session, participant: Participant, rows, no
     return latest
 
 
-def _carry_on(session: Session, row: Answer, participant: Participant, definitions: dict, text: str, *,
-              now: datetime, analyse: Analyser) -> None:
+def _carry_on(session: Session, row: AnswerRow, audience, definitions: dict, text: str, *, now: datetime,
+              analyse: Analyser, survey_id: str | None = None) -> None:
     """Add the next piece to a long typed answer, and score the whole of it again."""
-    invitation = session.get(Invitation, row.invitation_id)
-    question = next(q for q in definitions[invitation.survey_id].questions if q.id == row.question_id)
+    connection = session.connection()
+    if survey_id is None:
+        survey_id = connection.execute(sa.select(_I.c.survey_id).where(_I.c.id == row.invitation_id)).scalar_one()
+    question = next(q for q in definitions[survey_id].questions if q.id == row.question_id)
     row.free_text = f"{row.free_text} {text.strip()}"[:MAX_PIECES_TEXT]
     row.answered_at = now
-    _score(row, question, row.free_text, participant.audience, analyse)
-    session.add(row)
+    _score(row, question, row.free_text, audience, analyse)
+    _write(connection, row)
+
+
+@dataclass(frozen=True)
+class _Person:
+    """What the answer path needs to know of the person in a chat."""
+
+    id: int
+    language: str
+    audience: str
+    consent: str
+    language_chosen_at: datetime | None
 
 
 @dataclass
 class _Found:
-    participant: Participant
-    invitation: Invitation | None
-    rows: dict[str, Answer]
+    person: _Person
+    survey: SurveyRow | None
+    rows: dict[str, AnswerRow]
+
+
+_P = Participant.__table__
+_PERSON_READ = [_P.c.id, _P.c.language, _P.c.audience, _P.c.consent, _P.c.language_chosen_at]
 
 
 def _load_statement(named: bool):
-    survey = (Invitation.participant_id == Participant.id)
-    survey = survey & (Invitation.id == sa.bindparam("invitation_id") if named
-                       else Invitation.status.in_([status.value for status in OPEN]))
-    return (select(Participant, Invitation, Answer)
-            .join(Case, Case.id == Participant.case_id)
-            .outerjoin(Invitation, survey)
-            .outerjoin(Answer, Answer.invitation_id == Invitation.id)
-            .where(Participant.chat_hash == sa.bindparam("chat_hash"), Case.service_id == sa.bindparam("service_id"))
-            .order_by(Participant.id, Invitation.sent_at.desc()))
+    survey = (_I.c.participant_id == _P.c.id)
+    survey = survey & (_I.c.id == sa.bindparam("invitation_id") if named
+                       else _I.c.status.in_([status.value for status in OPEN]))
+    return (sa.select(*_PERSON_READ, *_SURVEY_READ, *_ANSWER_READ)
+            .join(Case.__table__, Case.__table__.c.id == _P.c.case_id)
+            .outerjoin(_I, survey)
+            .outerjoin(_A, _A.c.invitation_id == _I.c.id)
+            .where(_P.c.chat_hash == sa.bindparam("chat_hash"), Case.__table__.c.service_id == sa.bindparam("service_id"))
+            .order_by(_P.c.id, _I.c.sent_at.desc()))
 
 
 # Built once, not on every answer: building the statement cost more than running it.
@@ -406,34 +512,37 @@ def _load(session: Session, service_id: int, chat_id: int, *, invitation_id: int
     values = {"chat_hash": chat_hash(hash_key_of(session), chat_id), "service_id": service_id}
     if invitation_id is not None:
         values["invitation_id"] = invitation_id
+    person_end, survey_end = len(_PERSON_READ), len(_PERSON_READ) + len(_SURVEY_READ)
     found = None
-    for participant, invitation, answer in session.exec(_LOAD_NAMED if invitation_id is not None else _LOAD_OPEN,
-                                                        params=values):
+    for row in session.connection().execute(_LOAD_NAMED if invitation_id is not None else _LOAD_OPEN, values):
+        person_id, survey_id, answer_id = row[0], row[person_end], row[survey_end]
         if found is None:
-            found = _Found(participant, invitation, {})
-        if participant is not found.participant or invitation is not found.invitation:
+            survey = SurveyRow(*row[person_end:survey_end]) if survey_id is not None else None
+            found = _Found(_Person(*row[:person_end]), survey, {})
+        if person_id != found.person.id or (found.survey is not None and survey_id != found.survey.id):
             continue  # a second open survey (never expected) or another row for the same chat: the newest wins
-        if answer is not None:
+        if answer_id is not None:
+            answer = _answer_row(row[survey_end:])
             found.rows[answer.question_id] = answer
     return found
 
 
-def as_answers(rows: dict[str, Answer]) -> dict[str, engine.Answer]:
+def as_answers(rows: dict[str, AnswerRow]) -> dict[str, engine.Answer]:
     """Stored answer rows (by question id) as the engine's answers."""
     return _as_answers(rows)
 
 
-def _as_answers(rows: dict[str, Answer]) -> dict[str, engine.Answer]:
+def _as_answers(rows: dict[str, AnswerRow]) -> dict[str, engine.Answer]:
     return {question_id: engine.Answer(value=row.free_text if row.free_text is not None else row.value,
                                        skipped=row.skipped, complete=row.complete)
             for question_id, row in rows.items()}
 
 
-def _remember_shown(invitation: Invitation, shown: ShownQuestion | None) -> None:
+def _remember_shown(survey: SurveyRow, shown: ShownQuestion | None) -> None:
     # Message ids only grow within a chat, so an older id never replaces a newer one written elsewhere.
-    if shown is not None and shown.invitation_id == invitation.id and (
-            invitation.message_id is None or shown.message_id > invitation.message_id):
-        invitation.message_id = shown.message_id
+    if shown is not None and shown.invitation_id == survey.id and (
+            survey.message_id is None or shown.message_id > survey.message_id):
+        survey.change(message_id=shown.message_id)
 
 
 def first_time(session: Session, delivery: Delivery, *, now: datetime) -> bool:
@@ -460,14 +569,14 @@ _FIRST_TIME = {name: insert(ProcessedUpdate.__table__).on_conflict_do_nothing()
                for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}
 
 
-def _answer(session: Session, participant: Participant, invitation: Invitation, definition,
-            rows: dict[str, Answer], answers: dict, step, given, *, now: datetime, analyse: Analyser) -> Turn:
+def _answer(session: Session, found: _Found, definition, answers: dict, step, given, *, service_id: int,
+            now: datetime, analyse: Analyser) -> Turn:
+    person, survey = found.person, found.survey
     asked_index = question_index(definition, step.question) if isinstance(step, engine.Ask) else None
-    shown_in = invitation.message_id
+    shown_in = survey.message_id
     asked_id = step.question.id if isinstance(step, engine.Ask) else None
-    response = _apply(session, participant, invitation, definition, rows, answers, given, now=now, analyse=analyse,
-                      asked_id=asked_id)
-    turn = Turn(TurnKind.answered, participant.language, participant.audience, invitation.id, invitation.survey_id,
+    response = _apply(session, survey, definition, found.rows, answers, given, now=now, analyse=analyse,
+                      audience=person.audience, service_id=service_id, asked_id=asked_id)
+    return Turn(TurnKind.answered, person.language, person.audience, survey.id, survey.survey_id,
                 asked_index, step, response.step, response.answers.get(asked_id) if asked_id else None,
                 response.problem, tuple(response.callback_ids), shown_in)
-    return turn

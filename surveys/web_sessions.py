@@ -71,26 +71,62 @@ def end_web_sessions(session: Session, participant_id: int, *, now: datetime) ->
                            .values(ended_at=now)).rowcount
 
 
-# Built once, not on every page and every answer: building a statement costs about as much as running it.
-_BY_TOKEN = (select(WebSession.id, WebSession.ended_at, WebSession.last_seen_at, Participant)
-             .join(Participant, Participant.id == WebSession.participant_id)
-             .join(Case, Case.id == Participant.case_id)
-             .where(WebSession.token_hash == sa.bindparam("token_hash"), Case.service_id == sa.bindparam("service_id")))
+@dataclass(frozen=True)
+class Visitor:
+    """Who a web session belongs to, as answering needs them: read without the ORM, since it runs on
+    every answer. Has what :func:`surveys.hearing_back.reach` reads."""
+
+    id: int
+    audience: str
+    language: str
+    channel: str
+    chat_id: str | None
+    phone: str | None
+    email: str | None
+
+
+_W, _P = WebSession.__table__, Participant.__table__
+_VISITOR = [_P.c.id, _P.c.audience, _P.c.language, _P.c.channel, _P.c.chat_id, _P.c.phone, _P.c.email]
+
+
+def _by_token(*person):
+    # Built once each, not on every page and every answer: building a statement costs about as much as running it.
+    return (sa.select(_W.c.id, _W.c.ended_at, _W.c.last_seen_at, _P.c.erased_at, *person)
+            .join(_P, _P.c.id == _W.c.participant_id)
+            .join(Case.__table__, Case.__table__.c.id == _P.c.case_id)
+            .where(_W.c.token_hash == sa.bindparam("token_hash"), Case.__table__.c.service_id == sa.bindparam("service_id")))
+
+
+_PARTICIPANT_BY_TOKEN, _VISITOR_BY_TOKEN = _by_token(Participant), _by_token(*_VISITOR)
+_TOUCH = sa.update(_W).where(_W.c.id == sa.bindparam("web_session_id")).values(last_seen_at=sa.bindparam("last_seen_at"))
 
 
 def participant_for_token(session: Session, service_id: int, token: str | None, *, now: datetime) -> Participant | None:
     """The person whose browser holds this cookie, if the session is still live and theirs in this YOT."""
+    found = _live_session(session.execute, _PARTICIPANT_BY_TOKEN, service_id, token, now)
+    return None if found is None else found[0]
+
+
+def visitor_for_token(session: Session, service_id: int, token: str | None, *, now: datetime) -> Visitor | None:
+    """:func:`participant_for_token`, as a :class:`Visitor`."""
+    found = _live_session(session.connection().execute, _VISITOR_BY_TOKEN, service_id, token, now)
+    return None if found is None else Visitor(*found)
+
+
+def _live_session(execute, statement, service_id: int, token: str | None, now: datetime):
+    """What ``statement`` reads of the session's person, if the session is live (one query: this runs on
+    every page and every answer). ``execute`` is the ORM session's, or (reading no ORM object) its connection's."""
     if not token or len(token) > 100:
         return None
-    found = session.execute(_BY_TOKEN, {"token_hash": token_hash(token), "service_id": service_id}).first()
+    found = execute(statement, {"token_hash": token_hash(token), "service_id": service_id}).first()
     if found is None:
         return None
-    session_id, ended_at, last_seen_at, participant = found  # one query: this runs on every page and every answer
-    if ended_at is not None or last_seen_at < now - IDLE_LIMIT or participant.erased_at is not None:
+    session_id, ended_at, last_seen_at, erased_at, *person = found
+    if ended_at is not None or last_seen_at < now - IDLE_LIMIT or erased_at is not None:
         return None
     if now - last_seen_at > timedelta(minutes=5):  # not a write on every page
-        session.execute(sa.update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now))
-    return participant
+        execute(_TOUCH, {"web_session_id": session_id, "last_seen_at": now})
+    return person
 
 
 def link_state(session: Session, code: str, *, now: datetime) -> tuple[int | None, str]:

@@ -31,24 +31,25 @@ from bot.texts import t
 from surveys import alert_storing, engine
 from surveys.alerts import Flag, record_alert
 from surveys.alert_delivery import mark_help_sent
-from surveys.answering import as_answers, load_answer_rows, load_answers, respond
+from surveys.answering import AnswerRow, SurveyRow, as_answers, load_answers, load_survey, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
 from surveys.participants import record_consent
-from surveys.models import AlertTier, Answer, AuditEvent, Audience, Consent, Invitation, InvitationStatus, Participant
+from surveys.models import AlertTier, AuditEvent, Audience, Consent, Invitation, InvitationStatus, Participant
 from surveys.retention import erase_participant
 from surveys.hashkey import hash_key_of, identifier_hash
 from surveys.hearing_back import as_asked
 from surveys.store import audit
 from surveys.text import clean_optional
-from surveys.web_sessions import (csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
-                                  start_web_session)
+from surveys.web_sessions import (Visitor, csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
+                                  start_web_session, visitor_for_token)
 from webchat import pages
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 _OPEN = (InvitationStatus.sent, InvitationStatus.started)
+_CHANGES = ("lang:en", "lang:cy", "consent:yes", "consent:no", "stop", "delete")  # forms that are not answers
 SESSION_COOKIE = "heard_session"
 FORM_COOKIE = "heard_form"  # before there is a session: a double-submit token for the Start form
 # What the next page should say after a form ("help_urgent", "finished"...) rides in this cookie for one
@@ -65,8 +66,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                 trim_blocks=True, lstrip_blocks=True)
 # Built once: a form's survey and its answers (by the invitation id the form carries), in one statement.
-_FORM_SURVEY = (sa.select(Invitation, Answer).outerjoin(Answer, Answer.invitation_id == Invitation.id)
-                .where(Invitation.id == sa.bindparam("invitation_id")))
 _STATIC = {"chat.css": "text/css", "chat.js": "text/javascript"}
 
 
@@ -329,52 +328,55 @@ class WebChat:
                disclosed: bool) -> tuple[list[str], str, list[int]]:
         """One form's change in one transaction: (notes for the next page, their language, contact requests made)."""
         h, now = self.heard, self.heard.now()
-        participant = participant_for_token(session, h.service_id, token, now=now)
-        if participant is None:
+        visitor = visitor_for_token(session, h.service_id, token, now=now)
+        if visitor is None:
             raise _NoSession()
-        lang = participant.language
-        notes, callback_ids = self._change(session, participant, action, form, text, disclosed, now)
-        return notes, lang, callback_ids
+        if action in _CHANGES:
+            notes, callback_ids = self._change(session, session.get(Participant, visitor.id), action, now), []
+        else:
+            notes, callback_ids = self._answer(session, visitor, action, form, text, disclosed, now)
+        return notes, visitor.language, callback_ids
 
-    def _change(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
-                now) -> tuple[list[str], list[int]]:
+    def _change(self, session, participant: Participant, action: str, now) -> list[str]:
+        """Language, consent, stopping or erasing: one of :data:`_CHANGES`."""
         actor = f"participant:{participant.id}"
         if action in ("lang:en", "lang:cy"):
             participant.language, participant.language_chosen_at = action[5:], now
             audit(session, actor, "participant.language", detail=action[5:], at=now)
-            return [], []
+            return []
         if action in ("consent:yes", "consent:no"):
             agreed = action == "consent:yes"
             if participant.opted_out_at is not None and agreed:  # "I've changed my mind" after stopping
                 participant.opted_out_at = None
                 resume_after_stop(session, participant.id, now=now)
                 audit(session, actor, "participant.restart", at=now)
-                return ["consent_given"], []
+                return ["consent_given"]
             if participant.consent == Consent.given and agreed:
-                return [], []
+                return []
             record_consent(session, participant, agreed, now)  # as in Telegram: "No thanks" undone brings surveys back
-            return (["consent_given"] if agreed else []), []
+            return ["consent_given"] if agreed else []
         if action == "stop":
             participant.opted_out_at = now
             cancelled = cancel_open(session, participant.id)
             audit(session, actor, "participant.stop", detail=f"cancelled={cancelled}", at=now)
-            return ["stopped"], []
+            return ["stopped"]
         if action == "delete":
             erase_participant(session, participant, now=now, actor=actor)
-            return ["deleted"], []
-        return self._answer(session, participant, action, form, text, disclosed, now)
+            return ["deleted"]
+        raise ValueError(action)
 
-    def _answer(self, session, participant: Participant, action: str, form, text: str | None, disclosed: bool,
+    def _answer(self, session, visitor: Visitor, action: str, form, text: str | None, disclosed: bool,
                 now) -> tuple[list[str], list[int]]:
         h = self.heard
-        found = self._form_invitation(session, participant, form)
+        found = self._form_survey(session, visitor, form)
         if found is None:
-            invitation = open_survey(session, participant, h.definitions, now=now)
+            invitation = open_survey(session, session.get(Participant, visitor.id), h.definitions, now=now)
             if invitation is None:
                 return [], []
-            found = invitation, load_answer_rows(session, invitation.id)
-        invitation, rows = found
-        definition = as_asked(h.definitions[invitation.survey_id], participant)
+            session.flush()  # what opening it changed, before the answer path reads and writes it without the ORM
+            found = load_survey(session, invitation.id)
+        survey, rows = found
+        definition = as_asked(h.definitions[survey.survey_id], visitor)
         step = engine.next_step(definition, as_answers(rows))
         if not isinstance(step, engine.Ask) or form.get("q") != step.question.id:
             return ["old_form"], []  # a second tap, the browser's back button, or another tab: never the wrong question
@@ -383,8 +385,8 @@ class WebChat:
             return ["old_form"], []
         response = None
         for given in inputs:  # ``rows`` is kept current by respond, so they are read once for all inputs
-            response = respond(session, invitation, definition, given, now=now, analyse=h.analyse, rows=rows,
-                               participant=participant)
+            response = respond(session, survey, definition, given, now=now, analyse=h.analyse, rows=rows,
+                               audience=visitor.audience, service_id=h.service_id)
             if response.problem:
                 return ([] if disclosed else [f"p_{response.problem}"]), []
         notes, callback_ids = [], []
@@ -397,19 +399,16 @@ class WebChat:
         return notes, callback_ids
 
     @staticmethod
-    def _form_invitation(session, participant: Participant, form) -> tuple[Invitation, dict[str, Answer]] | None:
+    def _form_survey(session, visitor: Visitor, form) -> tuple[SurveyRow, dict[str, AnswerRow]] | None:
         """The survey the form was shown for (by its id), if it is theirs and still open, with its answers:
         one statement."""
         ident = form.get("i")
         if not isinstance(ident, str) or not ident.isascii() or not ident.isdigit() or len(ident) > 9:
             return None
-        invitation, rows = None, {}
-        for invitation, answer in session.execute(_FORM_SURVEY, {"invitation_id": int(ident)}):
-            if answer is not None:
-                rows[answer.question_id] = answer
-        if invitation is None or invitation.participant_id != participant.id or invitation.status not in _OPEN:
+        found = load_survey(session, int(ident))
+        if found is None or found[0].participant_id != visitor.id or found[0].status not in _OPEN:
             return None
-        return invitation, rows
+        return found
 
     async def _notify_callback(self, callback_id: int) -> None:
         from bot import callbacks
@@ -449,8 +448,8 @@ class WebChat:
 
     def _audience(self, session, token: str) -> tuple[bool, Audience | None]:
         """(has a session?, their audience): what the screen needs to read their words rightly."""
-        participant = participant_for_token(session, self.heard.service_id, token, now=self.heard.now())
-        return (True, participant.audience) if participant is not None else (False, None)
+        visitor = visitor_for_token(session, self.heard.service_id, token, now=self.heard.now())
+        return (True, visitor.audience) if visitor is not None else (False, None)
 
     def _store(self, session, token: str, text: str, flag: Flag):
         """Store the alert and that help was shown, in one transaction (run in the worker threads)."""
