@@ -8,7 +8,10 @@ redirect coming back, which the server sends only after the answer is committed.
 the same server answering a form post with a redirect and touching no database: the transport's
 ceiling on this machine.
 
-    python -m benchmarks.webchat [--people 200]
+    python -m benchmarks.webchat [--people 200] [--any-core]
+
+The server keeps to one CPU core, as `heard run` does with HEARD_CPU set (docs/going-live.md);
+``--any-core`` leaves it to the kernel, for the figure without that setting.
 """
 
 from __future__ import annotations
@@ -67,9 +70,14 @@ def _prepare(url: str, count: int) -> list[str]:
     return codes
 
 
-def _serve(url: str, port: int, ready) -> None:
+def _serve(url: str, port: int, ready, core: int | None) -> None:
     """The child process: heard's web chat on 127.0.0.1, plus a do-nothing form endpoint for the baseline."""
     from aiohttp import web
+
+    from bot.cli.run import keep_to_core
+
+    if core is not None:
+        keep_to_core(core)
 
     from benchmarks.fixtures import settings_for
     from bot.app import build_heard
@@ -174,7 +182,11 @@ async def _next_form(client: aiohttp.ClientSession) -> dict:
             "act": button.group(1) if button else "skip"}
 
 
-def run(people: int = 200) -> dict:
+def last_core() -> int:
+    return max(os.sched_getaffinity(0))
+
+
+def run(people: int = 200, core: int | None = None) -> dict:
     from benchmarks.fixtures import settings_for
     from surveys.models import Answer
     from surveys.store import make_engine
@@ -185,7 +197,7 @@ def run(people: int = 200) -> dict:
         port = _free_port()
         context = multiprocessing.get_context("spawn")
         ready = context.Event()
-        server = context.Process(target=_serve, args=(url, port, ready), daemon=True)
+        server = context.Process(target=_serve, args=(url, port, ready, core), daemon=True)
         server.start()
         try:
             ready.wait(120)
@@ -200,6 +212,7 @@ def run(people: int = 200) -> dict:
             stored = connection.execute(Answer.__table__.select()).fetchall()
         engine.dispose()
     result["people"] = people
+    result["server_core"] = core  # None: the kernel chose (--any-core)
     result["load_average_1min"] = round(os.getloadavg()[0], 2)  # other work on the machine skews every figure
     result["answers_stored"] = len(stored)
     result["correct"] = len(stored) == 2 * people  # every first and second answer stored, none twice
@@ -224,7 +237,9 @@ async def _wait_up(base: str) -> None:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=200)
-    result = run(parser.parse_args(argv).people)
+    parser.add_argument("--any-core", action="store_true", help="let the kernel place the server's threads")
+    args = parser.parse_args(argv)
+    result = run(args.people, None if args.any_core else last_core())
     print(json.dumps(result, indent=2))
     return result
 

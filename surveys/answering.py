@@ -83,11 +83,6 @@ _ANSWER_READ = [_A.c[name] for name in AnswerRow.__slots__]  # in the order Answ
 _ANSWER_FIELDS = tuple(name for name in AnswerRow.__slots__ if name != "id")  # what is written
 
 
-def _answer_row(values) -> AnswerRow:
-    """An AnswerRow from a result row holding the :data:`_ANSWER_READ` columns."""
-    return AnswerRow(*values)
-
-
 @dataclass(slots=True)
 class SurveyRow:
     """One person's survey, as the answer path needs it; ``changes`` are written in one UPDATE."""
@@ -107,31 +102,37 @@ class SurveyRow:
 
 
 _SURVEY_READ = [_I.c.id, _I.c.participant_id, _I.c.survey_id, _I.c.status, _I.c.message_id]
-_LOAD_SURVEY = (sa.select(*_SURVEY_READ, *_ANSWER_READ).outerjoin(_A, _A.c.invitation_id == _I.c.id)
+# A survey and its answers, one result row per answer: :func:`read_survey` takes them back apart.
+SURVEY_COLUMNS = (*_SURVEY_READ, *_ANSWER_READ)
+_LOAD_SURVEY = (sa.select(*SURVEY_COLUMNS).outerjoin(_A, _A.c.invitation_id == _I.c.id)
                 .where(_I.c.id == sa.bindparam("invitation_id")))
 _LOAD_ANSWERS = sa.select(*_ANSWER_READ).where(_A.c.invitation_id == sa.bindparam("invitation_id"))
 
 
 def load_survey(session: Session, invitation_id: int) -> tuple[SurveyRow, dict[str, AnswerRow]] | None:
     """One survey and its answers, by question id: one statement."""
+    return read_survey(session.connection().execute(_LOAD_SURVEY, {"invitation_id": invitation_id}))
+
+
+def read_survey(results, start: int = 0) -> tuple[SurveyRow, dict[str, AnswerRow]] | None:
+    """A survey and its answers from result rows holding :data:`SURVEY_COLUMNS` from position ``start``
+    (a statement may read something else beside them); None when the survey was not found."""
     survey, rows = None, {}
-    width = len(_SURVEY_READ)
-    for found in session.connection().execute(_LOAD_SURVEY, {"invitation_id": invitation_id}):
-        survey = survey or SurveyRow(*found[:width])
-        if found[width] is not None:
-            row = _answer_row(found[width:])
+    split = start + len(_SURVEY_READ)
+    for found in results:
+        if found[start] is None:  # an outer join that found no such survey
+            continue
+        survey = survey or SurveyRow(*found[start:split])
+        if found[split] is not None:
+            row = AnswerRow(*found[split:])
             rows[row.question_id] = row
     return None if survey is None else (survey, rows)
 
 
 def load_answers(session: Session, invitation_id: int) -> dict[str, engine.Answer]:
-    return _as_answers(load_answer_rows(session, invitation_id))
-
-
-def load_answer_rows(session: Session, invitation_id: int) -> dict[str, AnswerRow]:
-    """The stored answers of one survey, by question id."""
+    """The stored answers of one survey, by question id, as the engine takes them."""
     found = session.connection().execute(_LOAD_ANSWERS, {"invitation_id": invitation_id})
-    return {row.question_id: row for row in map(_answer_row, found)}
+    return _as_answers({row.question_id: row for row in (AnswerRow(*values) for values in found)})
 
 
 def current_step(session: Session, invitation: Invitation, definition):
@@ -448,7 +449,7 @@ def _long_answer_just_given(session: Session, participant_id: int, rows, now: da
     else:
         found = session.connection().execute(_LATEST_TYPED, {"participant_id": participant_id,
                                                              "since": now - PIECE_WITHIN}).first()
-        recent = [] if found is None else [_answer_row(found[:-1])]
+        recent = [] if found is None else [AnswerRow(*found[:-1])]
     latest = max(recent, key=lambda row: row.answered_at, default=None)
     # Counted as Telegram counts (UTF-16 units: an emoji is two), so a long message full of emoji still counts.
     if latest is None or not LONG_PIECE <= len(latest.free_text.encode("utf-16-le")) // 2 < MAX_PIECES_TEXT:
@@ -522,7 +523,7 @@ def _load(session: Session, service_id: int, chat_id: int, *, invitation_id: int
         if person_id != found.person.id or (found.survey is not None and survey_id != found.survey.id):
             continue  # a second open survey (never expected) or another row for the same chat: the newest wins
         if answer_id is not None:
-            answer = _answer_row(row[survey_end:])
+            answer = AnswerRow(*row[survey_end:])
             found.rows[answer.question_id] = answer
     return found
 

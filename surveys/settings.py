@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, description="Where people reach the web chat, e.g. https://feedback.example.gov.uk")
     web_cookie_secure: bool = Field(default=True, description="Send the session cookie over HTTPS only (off for http://127.0.0.1 tests).")
     web_trust_proxy: bool = Field(default=False, description="Take the client address from X-Forwarded-For (behind your own HTTPS proxy).")
+    cpu: int | None = Field(default=None, ge=0, description="Keep `heard run` on this one CPU core (docs/going-live.md).")
     # Issue 15: invitations and reminders by SMS and email through GOV.UK Notify, carrying a web link.
     notify_api_key: SecretStr | None = Field(default=None, description="A GOV.UK Notify API key; never logged.")
     notify_sms_template_id: str | None = Field(default=None, description="Notify SMS template whose text is ((message)).")

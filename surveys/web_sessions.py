@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from surveys.answering import SURVEY_COLUMNS, AnswerRow, SurveyRow, read_survey
 from surveys.invitations import active_invitation, mark_sent
-from surveys.models import (LINK_CHANNELS, Case, Channel, Consent, Invitation, InvitationStatus, InviteLink,
+from surveys.models import (LINK_CHANNELS, Answer, Case, Channel, Consent, Invitation, InvitationStatus, InviteLink,
                             Participant, WebSession)
 from surveys.schema import Schedule, Trigger
 
@@ -83,10 +84,13 @@ class Visitor:
     chat_id: str | None
     phone: str | None
     email: str | None
+    # The survey a form names, with its answers, when it is theirs: read in the same statement.
+    survey: tuple[SurveyRow, dict[str, AnswerRow]] | None = None
 
 
-_W, _P = WebSession.__table__, Participant.__table__
+_W, _P, _I, _A = WebSession.__table__, Participant.__table__, Invitation.__table__, Answer.__table__
 _VISITOR = [_P.c.id, _P.c.audience, _P.c.language, _P.c.channel, _P.c.chat_id, _P.c.phone, _P.c.email]
+_SESSION = 4  # the web session's id, when it ended, when it was last used, and whether the person was erased
 
 
 def _by_token(*person):
@@ -98,35 +102,47 @@ def _by_token(*person):
 
 
 _PARTICIPANT_BY_TOKEN, _VISITOR_BY_TOKEN = _by_token(Participant), _by_token(*_VISITOR)
+_VISITOR_AND_SURVEY = (_by_token(*_VISITOR, *SURVEY_COLUMNS)
+                       .outerjoin(_I, (_I.c.id == sa.bindparam("invitation_id")) & (_I.c.participant_id == _P.c.id))
+                       .outerjoin(_A, _A.c.invitation_id == _I.c.id))
 _TOUCH = sa.update(_W).where(_W.c.id == sa.bindparam("web_session_id")).values(last_seen_at=sa.bindparam("last_seen_at"))
 
 
 def participant_for_token(session: Session, service_id: int, token: str | None, *, now: datetime) -> Participant | None:
     """The person whose browser holds this cookie, if the session is still live and theirs in this YOT."""
-    found = _live_session(session.execute, _PARTICIPANT_BY_TOKEN, service_id, token, now)
-    return None if found is None else found[0]
+    found = _live_session(session.execute, _PARTICIPANT_BY_TOKEN, {}, service_id, token, now)
+    return None if found is None else found[0][_SESSION]
 
 
-def visitor_for_token(session: Session, service_id: int, token: str | None, *, now: datetime) -> Visitor | None:
-    """:func:`participant_for_token`, as a :class:`Visitor`."""
-    found = _live_session(session.connection().execute, _VISITOR_BY_TOKEN, service_id, token, now)
-    return None if found is None else Visitor(*found)
+def visitor_for_token(session: Session, service_id: int, token: str | None, *, now: datetime,
+                      survey_id: int | None = None) -> Visitor | None:
+    """:func:`participant_for_token`, as a :class:`Visitor`; with ``survey_id``, that survey and its
+    answers too, if it is theirs."""
+    execute = session.connection().execute
+    if survey_id is None:
+        found = _live_session(execute, _VISITOR_BY_TOKEN, {}, service_id, token, now)
+        return None if found is None else Visitor(*found[0][_SESSION:])
+    found = _live_session(execute, _VISITOR_AND_SURVEY, {"invitation_id": survey_id}, service_id, token, now)
+    if found is None:
+        return None
+    person = _SESSION + len(_VISITOR)
+    return Visitor(*found[0][_SESSION:person], survey=read_survey(found, start=person))
 
 
-def _live_session(execute, statement, service_id: int, token: str | None, now: datetime):
-    """What ``statement`` reads of the session's person, if the session is live (one query: this runs on
+def _live_session(execute, statement, values: dict, service_id: int, token: str | None, now: datetime):
+    """The rows ``statement`` reads for this cookie's session, if it is live (one query: this runs on
     every page and every answer). ``execute`` is the ORM session's, or (reading no ORM object) its connection's."""
     if not token or len(token) > 100:
         return None
-    found = execute(statement, {"token_hash": token_hash(token), "service_id": service_id}).first()
-    if found is None:
+    found = execute(statement, {**values, "token_hash": token_hash(token), "service_id": service_id}).all()
+    if not found:
         return None
-    session_id, ended_at, last_seen_at, erased_at, *person = found
+    session_id, ended_at, last_seen_at, erased_at = found[0][:_SESSION]
     if ended_at is not None or last_seen_at < now - IDLE_LIMIT or erased_at is not None:
         return None
     if now - last_seen_at > timedelta(minutes=5):  # not a write on every page
         execute(_TOUCH, {"web_session_id": session_id, "last_seen_at": now})
-    return person
+    return found
 
 
 def link_state(session: Session, code: str, *, now: datetime) -> tuple[int | None, str]:

@@ -12,7 +12,9 @@ import contextlib
 import sqlalchemy as sa
 
 from surveys.models import Answer, Audience, Invitation, ProcessedUpdate
+from surveys.store import session_scope
 from tests.bot_world import world
+from tests.web_person import actions, field, web_world
 
 YP = ("YJ-24-0117", Audience.young_person)
 
@@ -20,6 +22,14 @@ YP = ("YJ-24-0117", Audience.young_person)
 @contextlib.contextmanager
 def counting(w):
     """Count the statements and transactions the bot runs, and the Bot API calls it makes."""
+    calls_before = len(w.emu.calls)
+    with counting_statements(w.heard.engine) as seen:
+        yield seen
+    seen["bot_api"] = sorted(call.method for call in list(w.emu.calls)[calls_before:] if call.method != "getupdates")
+
+
+@contextlib.contextmanager
+def counting_statements(engine):
     seen = {"statements": [], "transactions": 0}
 
     def statement(_conn, _cursor, sql, *_):
@@ -29,17 +39,13 @@ def counting(w):
     def begin(_conn):
         seen["transactions"] += 1
 
-    engine = w.heard.engine
     sa.event.listen(engine, "before_cursor_execute", statement)
     sa.event.listen(engine, "begin", begin)
-    calls_before = len(w.emu.calls)
     try:
         yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", statement)
         sa.event.remove(engine, "begin", begin)
-        seen["bot_api"] = sorted(call.method for call in list(w.emu.calls)[calls_before:]
-                                 if call.method != "getupdates")
 
 
 async def test_one_press_is_one_transaction_of_four_statements(db_url):
@@ -87,6 +93,26 @@ async def test_the_question_message_is_written_with_the_next_answer(db_url):
         await w.settle()
         assert user.messages[-2]["message_id"] == shown and "✅" in user.messages[-2]["text"]
         assert buttons_of(user.messages[-2]) == []
+
+
+async def test_one_web_answer_is_one_transaction_of_three_statements(db_url):
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await person.open_link(w.invite(*YP, survey="yp_exit"))
+        for act in ("lang:en", "consent:yes"):
+            await person.press(act)
+        await person.answer_something()  # a warm-up answer: the next one is an answer like any other
+        choose = next(act for act in actions(person.page) if act.startswith("choose:"))
+        form = {name: field(person.page, name) for name in ("csrf", "q", "i")}
+        w.heard.clock.advance(seconds=20)
+        with counting_statements(w.heard.engine) as answer:
+            response = await person.client.post("/chat", data={**form, "act": choose}, allow_redirects=False)
+        assert response.status == 303
+        # Read the session, its person and the form's survey with its answers; write the answer and the survey's progress.
+        assert answer["transactions"] == 1
+        assert answer["statements"] == ["SELECT", "INSERT", "UPDATE"]
+        with session_scope(w.heard.engine) as session:
+            assert len(session.exec(sa.select(Answer.id)).all()) == 2
 
 
 def buttons_of(message: dict) -> list:

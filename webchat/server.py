@@ -31,7 +31,7 @@ from bot.texts import t
 from surveys import alert_storing, engine
 from surveys.alerts import Flag, record_alert
 from surveys.alert_delivery import mark_help_sent
-from surveys.answering import AnswerRow, SurveyRow, as_answers, load_answers, load_survey, respond
+from surveys.answering import as_answers, load_answers, load_survey, respond
 from surveys.enrol import InviteProblem, redeem_invite
 from surveys.invitations import cancel_open, resume_after_stop
 from surveys.participants import record_consent
@@ -328,10 +328,12 @@ class WebChat:
                disclosed: bool) -> tuple[list[str], str, list[int]]:
         """One form's change in one transaction: (notes for the next page, their language, contact requests made)."""
         h, now = self.heard, self.heard.now()
-        visitor = visitor_for_token(session, h.service_id, token, now=now)
+        is_answer = action not in _CHANGES
+        visitor = visitor_for_token(session, h.service_id, token, now=now,
+                                    survey_id=_form_survey_id(form) if is_answer else None)
         if visitor is None:
             raise _NoSession()
-        if action in _CHANGES:
+        if not is_answer:
             notes, callback_ids = self._change(session, session.get(Participant, visitor.id), action, now), []
         else:
             notes, callback_ids = self._answer(session, visitor, action, form, text, disclosed, now)
@@ -368,7 +370,7 @@ class WebChat:
     def _answer(self, session, visitor: Visitor, action: str, form, text: str | None, disclosed: bool,
                 now) -> tuple[list[str], list[int]]:
         h = self.heard
-        found = self._form_survey(session, visitor, form)
+        found = visitor.survey if visitor.survey is not None and visitor.survey[0].status in _OPEN else None
         if found is None:
             invitation = open_survey(session, session.get(Participant, visitor.id), h.definitions, now=now)
             if invitation is None:
@@ -397,18 +399,6 @@ class WebChat:
         if response is not None and isinstance(response.step, engine.Finished):
             notes.append("finished")
         return notes, callback_ids
-
-    @staticmethod
-    def _form_survey(session, visitor: Visitor, form) -> tuple[SurveyRow, dict[str, AnswerRow]] | None:
-        """The survey the form was shown for (by its id), if it is theirs and still open, with its answers:
-        one statement."""
-        ident = form.get("i")
-        if not isinstance(ident, str) or not ident.isascii() or not ident.isdigit() or len(ident) > 9:
-            return None
-        found = load_survey(session, int(ident))
-        if found is None or found[0].participant_id != visitor.id or found[0].status not in _OPEN:
-            return None
-        return found
 
     async def _notify_callback(self, callback_id: int) -> None:
         from bot import callbacks
@@ -496,6 +486,14 @@ class _Redeemed:
     token: str = ""
     old_chat_id: int | None = None
     lang: str = "en"
+
+
+def _form_survey_id(form) -> int | None:
+    """The survey a form was shown for (its hidden "i"), if it is a plausible id."""
+    ident = form.get("i")
+    if not isinstance(ident, str) or not ident.isascii() or not ident.isdigit() or len(ident) > 9:
+        return None
+    return int(ident)
 
 
 def _inputs(action: str, form, text: str | None, step: engine.Ask) -> list | None:

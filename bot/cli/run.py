@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -27,12 +28,34 @@ def run(webhook_url: str = typer.Option(None, help="Public HTTPS URL for webhook
              "2. Put the token it gives you in the TELEGRAM_BOT_TOKEN environment variable.\n"
              "3. Run heard run again.\n"
              "To try heard without a token, run: heard demo", 2)
+    if settings.cpu is not None:
+        try:
+            keep_to_core(settings.cpu)
+        except ValueError as problem:
+            fail(str(problem), 2)
     logs.configure(logging.INFO)  # JSON lines, no tokens, texts or chat ids: from here on, even if start-up fails
+    if settings.cpu is not None:
+        logging.getLogger("heard").info("heard keeps to CPU core %d (HEARD_CPU)", settings.cpu)
     try:
         _run(settings, webhook_url=webhook_url, listen=listen, port=port, api_url=api_url or settings.bot_api_url)
     except Exception as error:  # noqa: BLE001 - logged as type and frames; its message may quote data
         logging.getLogger("heard").critical("heard stopped: %s", _stop_reason(error), exc_info=error)
         raise typer.Exit(1) from None
+
+
+def keep_to_core(core: int) -> None:
+    """Keep this process, and every thread it starts from now on, on one CPU core.
+
+    Python runs one thread at a time, so heard's worker threads add no parallelism; they keep the
+    event loop free while the database works. Spread over cores by the kernel, each hand-over of the
+    interpreter between the loop and a worker wakes the other core, which on a small virtual machine
+    costs about as much CPU as the answer itself (benchmarks/README.md). Call it before any thread starts.
+    """
+    allowed = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_setaffinity") else []
+    if core not in allowed:
+        cores = ", ".join(map(str, allowed)) or "not ours to choose on this system"
+        raise ValueError(f"HEARD_CPU is {core}, but the cores heard may use are {cores}.")
+    os.sched_setaffinity(0, {core})
 
 
 def _stop_reason(error: Exception) -> str:
