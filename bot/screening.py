@@ -35,9 +35,7 @@ from surveys.text import clean_optional
 log = logging.getLogger(__name__)
 
 BACKGROUND_RETRY_SECONDS = alert_storing.BACKGROUND_RETRY_SECONDS  # here so a test can shorten it
-# A database slow to take the alert (another process holding SQLite's lock waits out a 15-second busy
-# timeout, three times) must not keep the person waiting: after this long they are shown help first.
-HELP_WITHIN_SECONDS = 3.0
+HELP_WITHIN_SECONDS = alert_storing.HELP_WITHIN_SECONDS  # here so a test can shorten it
 DISCLOSED = "disclosed_update"  # chat_data key: the answer handlers skip their complaint after a disclosure
 
 

@@ -22,6 +22,9 @@ from surveys.models import Role, Staff
 log = logging.getLogger(__name__)
 
 STORE_TRIES = 3  # quick tries while the person waits; then help goes out and storing carries on behind
+# A database slow to take the alert (another process holding SQLite's lock waits out a 15-second busy
+# timeout, three times) must not keep the person waiting: after this long they are shown help first.
+HELP_WITHIN_SECONDS = 3.0
 BACKGROUND_RETRY_SECONDS = 10
 BACKGROUND_RETRY_LIMIT = 360  # an hour of tries; then a critical error, and a try every minute while heard runs
 SLOW_RETRY_FACTOR = 6

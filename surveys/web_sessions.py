@@ -115,21 +115,22 @@ def participant_for_token(session: Session, service_id: int, token: str | None, 
 
 
 def visitor_for_token(session: Session, service_id: int, token: str | None, *, now: datetime,
-                      survey_id: int | None = None) -> Visitor | None:
+                      survey_id: int | None = None, touch: bool = True) -> Visitor | None:
     """:func:`participant_for_token`, as a :class:`Visitor`; with ``survey_id``, that survey and its
-    answers too, if it is theirs."""
+    answers too, if it is theirs. ``touch`` False: only reads (the session's last use is not written)."""
     execute = session.connection().execute
     if survey_id is None:
-        found = _live_session(execute, _VISITOR_BY_TOKEN, {}, service_id, token, now)
+        found = _live_session(execute, _VISITOR_BY_TOKEN, {}, service_id, token, now, touch)
         return None if found is None else Visitor(*found[0][_SESSION:])
-    found = _live_session(execute, _VISITOR_AND_SURVEY, {"invitation_id": survey_id}, service_id, token, now)
+    found = _live_session(execute, _VISITOR_AND_SURVEY, {"invitation_id": survey_id}, service_id, token, now, touch)
     if found is None:
         return None
     person = _SESSION + len(_VISITOR)
     return Visitor(*found[0][_SESSION:person], survey=read_survey(found, start=person))
 
 
-def _live_session(execute, statement, values: dict, service_id: int, token: str | None, now: datetime):
+def _live_session(execute, statement, values: dict, service_id: int, token: str | None, now: datetime,
+                  touch: bool = True):
     """The rows ``statement`` reads for this cookie's session, if it is live (one query: this runs on
     every page and every answer). ``execute`` is the ORM session's, or (reading no ORM object) its connection's."""
     if not token or len(token) > 100:
@@ -140,7 +141,7 @@ def _live_session(execute, statement, values: dict, service_id: int, token: str 
     session_id, ended_at, last_seen_at, erased_at = found[0][:_SESSION]
     if ended_at is not None or last_seen_at < now - IDLE_LIMIT or erased_at is not None:
         return None
-    if now - last_seen_at > timedelta(minutes=5):  # not a write on every page
+    if touch and now - last_seen_at > timedelta(minutes=5):  # not a write on every page
         execute(_TOUCH, {"web_session_id": session_id, "last_seen_at": now})
     return found
 

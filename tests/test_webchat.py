@@ -232,6 +232,88 @@ async def test_when_the_answer_cannot_be_stored_after_a_disclosure_help_is_shown
         assert alert.tier == "urgent" and alert.text == DISCLOSURE  # the alert itself was stored first
 
 
+async def _to_a_text_question(w, person) -> None:
+    await _to_first_question(w, person)
+    for _ in range(20):
+        if "send" in actions(person.page):
+            return
+        await person.press("skip") if "skip" in actions(person.page) else await person.answer_something()
+    raise AssertionError("no text question reached")
+
+
+async def _eventually(check, seconds: float = 10.0):
+    import asyncio
+    import time
+
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < seconds, "never happened"
+        await asyncio.sleep(0.05)
+
+
+async def test_help_is_shown_within_seconds_while_a_slow_database_stores_the_alert(db_url, monkeypatch):
+    """As in Telegram: the alert is tried for a while, but the person never waits that long for help.
+    The alert, and then their answer, are stored once the database takes them."""
+    import time
+
+    import sqlalchemy as sa
+
+    import webchat.server
+
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await _to_a_text_question(w, person)
+        real_store, slow = w.chat._store, {"left": 2}
+
+        def slow_store(*args):  # another process holds the write lock: each try waits out the busy timeout
+            if slow["left"]:
+                slow["left"] -= 1
+                time.sleep(1.0)
+                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+            return real_store(*args)
+
+        monkeypatch.setattr(w.chat, "_store", slow_store)
+        monkeypatch.setattr(webchat.server, "HELP_WITHIN_SECONDS", 0.3)
+        await w.heard.run(w.heard.analyse, "warming up", None, None)  # the screen loads once, on first use
+        started = time.monotonic()
+        await person.press("send", text=DISCLOSURE)
+        assert time.monotonic() - started < 1.5, "the person waited for the database before seeing help"
+        assert person.status == 200 and "0800 1111" in person.page and "Back to the questions" in person.page
+        assert DISCLOSURE not in person.page
+        await _eventually(lambda: _rows(w.heard, SafeguardingAlert))
+        [alert] = _rows(w.heard, SafeguardingAlert)
+        assert alert.text == DISCLOSURE and alert.help_sent_at is not None
+        await _eventually(lambda: any(a.free_text == DISCLOSURE for a in _rows(w.heard, Answer)))
+
+
+async def test_help_is_shown_while_another_process_holds_the_write_lock(db_url, monkeypatch):
+    import sqlite3
+    import time
+
+    import webchat.server
+
+    if not db_url.startswith("sqlite"):
+        return  # PostgreSQL has no database-wide write lock
+    async with web_world(db_url) as w:
+        person = await w.person()
+        await _to_a_text_question(w, person)
+        monkeypatch.setattr(webchat.server, "HELP_WITHIN_SECONDS", 0.3)
+        await w.heard.run(w.heard.analyse, "warming up", None, None)
+        other = sqlite3.connect(db_url.split("sqlite:///")[1], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # e.g. a long `heard cases import` in another process
+        try:
+            started = time.monotonic()
+            await person.press("send", text=DISCLOSURE)
+            waited = time.monotonic() - started
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert waited < 2, f"help waited {waited:.0f} s behind another process's lock"
+        assert "0800 1111" in person.page and DISCLOSURE not in person.page
+        await _eventually(lambda: _rows(w.heard, SafeguardingAlert), seconds=30)
+        await _eventually(lambda: any(a.free_text == DISCLOSURE for a in _rows(w.heard, Answer)), seconds=30)
+
+
 async def test_welsh_follows_the_person(db_url):
     async with web_world(db_url) as w:
         person = await w.person()

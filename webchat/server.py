@@ -29,7 +29,7 @@ from telegram.error import TelegramError
 
 from bot.texts import t
 from surveys import alert_storing, engine
-from surveys.alerts import Flag, record_alert
+from surveys.alerts import Flag, help_text_key, record_alert
 from surveys.alert_delivery import mark_help_sent
 from surveys.answering import as_answers, load_answers, load_survey, respond
 from surveys.enrol import InviteProblem, redeem_invite
@@ -39,7 +39,7 @@ from surveys.models import AlertTier, AuditEvent, Audience, Consent, Invitation,
 from surveys.retention import erase_participant
 from surveys.hashkey import hash_key_of, identifier_hash
 from surveys.hearing_back import as_asked
-from surveys.store import audit
+from surveys.store import audit, read_only, session_scope
 from surveys.text import clean_optional
 from surveys.web_sessions import (Visitor, csrf_ok, csrf_token, link_state, open_survey, participant_for_token,
                                   start_web_session, visitor_for_token)
@@ -59,6 +59,7 @@ NOTES_SECONDS = 60
 SESSION_DAYS = 60
 CODE_FAILURES_ALLOWED = 10  # wrong, used or expired codes from one address...
 CODE_WINDOW_SECONDS = 15 * 60  # ...within this time; then it waits
+HELP_WITHIN_SECONDS = alert_storing.HELP_WITHIN_SECONDS  # here so a test can shorten it
 REFUSED = "invite.refused"  # the audit action a refused code leaves
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -296,9 +297,14 @@ class WebChat:
         action = str(form.get("act") or "")
         text = clean_optional(form.get("text")) if isinstance(form.get("text"), str) else None
         notes: list[str] = []
-        disclosed = False
-        if text:  # screened before anything else reads it, whatever the form was for
-            disclosed = await self._screen(token, text, notes)
+        disclosure = await self._screen(token, text, notes) if text else None  # before anything else reads it
+        disclosed = disclosure is not None
+        if disclosure is not None and not disclosure.settled:
+            # The database is slow to take the alert: help now. The answer waits for the alert, then is stored.
+            self._spawn(self._answer_later(disclosure.storing, token, action, form, text))
+            lang, audience = disclosure.lang, disclosure.audience
+            return self.page("message.html.j2", lang=lang, back=True,
+                             message=pages.rich(t(help_text_key(audience, disclosure.tier.value), lang)))
         try:
             more, lang, callback_ids = await self.heard.transaction(self._apply, token, action, form, text, disclosed)
         except _NoSession:
@@ -415,31 +421,59 @@ class WebChat:
 
     # --- the screen (the web twin of bot/screening.py) -------------------------------------
 
-    async def _screen(self, token: str, text: str, notes: list[str]) -> bool:
+    async def _screen(self, token: str, text: str, notes: list[str]) -> _Disclosure | None:
+        """Screen what they typed; on a disclosure, store the alert (help is never held up long for it) and
+        tell the duty worker. None when nothing was found."""
         h = self.heard
-        findings = await h.run(self._read, token, text)  # one hand-off: who they are, then the analysis
+        visitor, findings = await h.run(self._read, token, text)  # one hand-off: who they are, then the analysis
         if findings is None or not findings.safeguarding_tier:
-            return False  # no session, or nothing found
+            return None  # no session, or nothing found
         flag = Flag(AlertTier(findings.safeguarding_tier), findings.safeguarding_reason or "possible disclosure")
         notes.append(f"help_{flag.tier.value}")  # help is on the very next page, whatever happens below
-        ok, stored = await alert_storing.store_with_retries(lambda: h.transaction(self._store, token, text, flag))
+        storing = asyncio.ensure_future(
+            alert_storing.store_with_retries(lambda: h.transaction(self._store, token, text, flag)))
+        disclosure = _Disclosure(flag.tier, visitor.audience if visitor else None, visitor.language if visitor else "en",
+                                 storing)
+        try:
+            outcome = await asyncio.wait_for(asyncio.shield(storing), HELP_WITHIN_SECONDS)
+        except TimeoutError:  # the database is slow: the person sees help first, and storing goes on
+            self._spawn(self._after_storing(storing, token, text, flag))
+            return disclosure
+        await self._after_storing(storing, token, text, flag, outcome)
+        disclosure.settled = True
+        return disclosure
+
+    async def _after_storing(self, storing, token: str, text: str, flag: Flag, outcome=None) -> None:
+        """Once storing has ended: tell the duty worker of a new urgent alert, or, if the database failed, say so."""
+        ok, stored = outcome if outcome is not None else await storing
         if not ok:
             await self._when_storing_failed(token, text, flag)
-        elif stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
+        elif stored is not None and stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
             from bot.safeguarding import notify_duty
 
-            await notify_duty(self.bot, h, stored.alert_id)  # if it fails, the dispatcher's tick retries it
-        return True
+            await notify_duty(self.bot, self.heard, stored.alert_id)  # if it fails, the dispatcher's tick retries it
+
+    async def _answer_later(self, storing, token: str, action: str, form, text: str) -> None:
+        """The answer of a form whose disclosure was slow to store: after the alert, so it never queues ahead of it."""
+        await storing
+        try:
+            await self.heard.transaction(self._apply, token, action, form, text, True)
+        except (_NoSession, sa.exc.SQLAlchemyError):
+            log.warning("web chat: an answer given with a disclosure could not be stored after it")
 
     def _read(self, token: str, text: str):
-        """The analysis of what a person with a session wrote (None without one), in a worker thread."""
-        known, audience = self.heard.transaction_here(self._audience, token)
-        return self.heard.analyse(text, None, audience) if known else None
+        """(who wrote, the analysis of what they wrote), in a worker thread; (None, None) without a session.
 
-    def _audience(self, session, token: str) -> tuple[bool, Audience | None]:
-        """(has a session?, their audience): what the screen needs to read their words rightly."""
-        visitor = visitor_for_token(session, self.heard.service_id, token, now=self.heard.now())
-        return (True, visitor.audience) if visitor is not None else (False, None)
+        Who wrote is read without taking the write lock, so a slow or locked database does not hold up the
+        screen (on SQLite, readers never wait for a writer); if the database cannot say, it is screened anyway.
+        """
+        try:
+            with session_scope(read_only(self.heard.engine)) as session:
+                visitor = visitor_for_token(session, self.heard.service_id, token, now=self.heard.now(), touch=False)
+        except sa.exc.SQLAlchemyError:
+            log.exception("web chat: could not look up who wrote; screening it all the same")
+            return None, self.heard.analyse(text, None, None)
+        return visitor, self.heard.analyse(text, None, visitor.audience) if visitor is not None else None
 
     def _store(self, session, token: str, text: str, flag: Flag):
         """Store the alert and that help was shown, in one transaction (run in the worker threads)."""
@@ -476,6 +510,17 @@ class WebChat:
 
 class _NoSession(Exception):
     pass
+
+
+@dataclass
+class _Disclosure:
+    """What the screen found and how storing its alert is going, for the page that follows."""
+
+    tier: AlertTier
+    audience: str | None
+    lang: str
+    storing: asyncio.Future  # (stored?, the alert), from alert_storing.store_with_retries
+    settled: bool = False  # storing ended (stored, or handed to the background) within HELP_WITHIN_SECONDS
 
 
 @dataclass(frozen=True)
