@@ -28,7 +28,7 @@ from surveys import alert_storing
 from surveys.alert_storing import load_duty_roster  # noqa: F401 - moved to surveys/, shared with the web chat
 from surveys.alerts import Flag, StoredAlert, record_alert
 from surveys.enrol import participant_for_chat, person_for_chat
-from surveys.models import AlertTier, Audience, Participant, SafeguardingAlert, Staff, person_label
+from surveys.models import AlertTier, Participant, SafeguardingAlert, Staff, person_label
 from surveys.store import read_only, session_scope
 from surveys.text import clean_optional
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from surveys.alerts import waiting
 from surveys.case_record import as_imported
 from surveys.models import (OPEN_STATUSES, Audience, Channel, person_label, CallbackOutcome, CallbackRequest, Case, Consent, Invitation,
-                            InviteLink, InvitationStatus, Participant, Role, SafeguardingAlert)
+                            InviteLink, InvitationStatus, Participant, Role)
 from surveys.schedule import callback_escalation_due
 from surveys.web_sessions import on_web
 

@@ -168,3 +168,22 @@ async def world(db_url: str, *, clock: FakeClock | None = None, cases: str = CAS
 
 def days(n: int) -> date:
     return (START + timedelta(days=n)).date()
+
+
+def slow_then_working(store, *, times: int = 2, seconds: float = 1.0):
+    """``store`` as it behaves while another process holds SQLite's write lock: each of the first ``times``
+    tries waits ``seconds`` (the busy timeout) and fails; then it works."""
+    import time
+
+    import sqlalchemy as sa
+
+    left = {"tries": times}
+
+    def slow_store(*args):
+        if left["tries"]:
+            left["tries"] -= 1
+            time.sleep(seconds)
+            raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+        return store(*args)
+
+    return slow_store

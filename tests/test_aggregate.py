@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.aggregate import (SECONDARY, SMALL, AlertRow, AnswerRow, InvitationRow, Period, audience_figures,
+from analysis.aggregate import (SECONDARY, SMALL, AlertRow, AnswerRow, InvitationRow, audience_figures,
                                 choose_quotes, disposal_tier, distance_figures, ons_group,
                                 compute_figures, counted, last_full_quarter, load_rows, parse_period, previous_quarters,
                                 safeguarding_figures, share, suppress_cells, wilson)

@@ -22,8 +22,8 @@ from bot.notify import NotifyConfig, NotifySender, classify, compose
 from bot.texts import TEXTS
 from surveys.contact import email_address, uk_mobile
 from surveys.crypto import generate_key
-from surveys.enrol import ImportRejected, create_invite, find_participant, import_rows, parse_csv, redeem_invite
-from surveys.models import Audience, Channel, Invitation, InvitationStatus, Participant
+from surveys.enrol import ImportRejected, find_participant, import_rows, parse_csv, redeem_invite
+from surveys.models import Audience, Channel, Invitation, InvitationStatus
 from surveys.retention import erase_participant
 from surveys.store import session_scope
 from tests.bot_world import FakeClock, world

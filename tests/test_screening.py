@@ -11,7 +11,7 @@ from surveys.answering import TextFindings
 from sqlmodel import select
 
 from surveys.models import AlertTier, Answer, Audience, AuditEvent, CallbackRequest, Role, SafeguardingAlert
-from tests.bot_world import asks, finished, world
+from tests.bot_world import asks, finished, slow_then_working, world
 from tests.conftest import TEST_HASH_KEY
 
 YP = ("YJ-24-0117", Audience.young_person)
@@ -368,16 +368,7 @@ async def test_help_goes_out_within_seconds_while_a_locked_database_makes_storin
         w.heard.duty_roster = [900]
         duty = w.emu.user(900, "Priya")
         user = await w.join(616, *YP)
-        real_store, slow = bot.screening._store_once, {"left": 2}
-
-        def slow_store(*args):  # another process holds the write lock: each try waits out the busy timeout
-            if slow["left"]:
-                slow["left"] -= 1
-                time.sleep(1.0)
-                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
-            return real_store(*args)
-
-        monkeypatch.setattr(bot.screening, "_store_once", slow_store)
+        monkeypatch.setattr(bot.screening, "_store_once", slow_then_working(bot.screening._store_once))
         monkeypatch.setattr(bot.screening, "HELP_WITHIN_SECONDS", 0.3)
         await w.heard.run(w.heard.analyse, "warming up", None, None)  # the screen loads once, on first use
         started = time.monotonic()

@@ -3,7 +3,6 @@ a worker's view of a case, victims' own wording, hidden alert text, moving a per
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from surveys.models import AuditEvent, Audience, CallbackRequest, Role
 from tests.bot_world import asks, buttons, world

@@ -22,7 +22,7 @@ from bot.web import running_webhook
 from surveys.enrol import ImportRejected, import_rows, parse_csv
 from surveys.hashkey import HashKeyProblem, chat_hash, hash_key_id, load_hash_key, use_hash_key
 from surveys.keys import adopt
-from surveys.models import Answer, AuditEvent, Case, Participant
+from surveys.models import AuditEvent, Case, Participant
 from surveys.store import make_engine, session_scope, upgrade
 from surveys.text import clean_text
 from bot.texts import t

@@ -10,6 +10,7 @@ from surveys.enrol import find_participant
 from surveys.models import (Answer, AuditEvent, Audience, Channel, Consent, Invitation, InvitationStatus, Participant, SafeguardingAlert,
                             WebSession)
 from surveys.store import session_scope
+from tests.bot_world import slow_then_working
 from tests.web_person import YP, actions, field, web_world
 from webchat.server import CodeLimiter
 
@@ -256,23 +257,12 @@ async def test_help_is_shown_within_seconds_while_a_slow_database_stores_the_ale
     The alert, and then their answer, are stored once the database takes them."""
     import time
 
-    import sqlalchemy as sa
-
     import webchat.server
 
     async with web_world(db_url) as w:
         person = await w.person()
         await _to_a_text_question(w, person)
-        real_store, slow = w.chat._store, {"left": 2}
-
-        def slow_store(*args):  # another process holds the write lock: each try waits out the busy timeout
-            if slow["left"]:
-                slow["left"] -= 1
-                time.sleep(1.0)
-                raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
-            return real_store(*args)
-
-        monkeypatch.setattr(w.chat, "_store", slow_store)
+        monkeypatch.setattr(w.chat, "_store", slow_then_working(w.chat._store))
         monkeypatch.setattr(webchat.server, "HELP_WITHIN_SECONDS", 0.3)
         await w.heard.run(w.heard.analyse, "warming up", None, None)  # the screen loads once, on first use
         started = time.monotonic()

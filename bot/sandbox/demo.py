@@ -703,7 +703,7 @@ class Demo:
 
         from surveys.models import Consent, Invitation, InvitationStatus, Participant
         from surveys.store import session_scope
-        from webchat.visitor import WebSitting, WebVisitor
+        from webchat.visitor import WebVisitor
 
         with session_scope(self.heard.engine) as session:
             open_now = session.exec(select(Invitation, Participant.consent).join(Participant).where(
