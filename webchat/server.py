@@ -66,7 +66,6 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
 
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                 trim_blocks=True, lstrip_blocks=True)
-# Built once: a form's survey and its answers (by the invitation id the form carries), in one statement.
 _STATIC = {"chat.css": "text/css", "chat.js": "text/javascript"}
 
 
@@ -435,17 +434,17 @@ class WebChat:
         disclosure = _Disclosure(flag.tier, visitor.audience if visitor else None, visitor.language if visitor else "en",
                                  storing)
         try:
-            outcome = await asyncio.wait_for(asyncio.shield(storing), HELP_WITHIN_SECONDS)
+            await asyncio.wait_for(asyncio.shield(storing), HELP_WITHIN_SECONDS)
         except TimeoutError:  # the database is slow: the person sees help first, and storing goes on
             self._spawn(self._after_storing(storing, token, text, flag))
             return disclosure
-        await self._after_storing(storing, token, text, flag, outcome)
+        await self._after_storing(storing, token, text, flag)
         disclosure.settled = True
         return disclosure
 
-    async def _after_storing(self, storing, token: str, text: str, flag: Flag, outcome=None) -> None:
+    async def _after_storing(self, storing, token: str, text: str, flag: Flag) -> None:
         """Once storing has ended: tell the duty worker of a new urgent alert, or, if the database failed, say so."""
-        ok, stored = outcome if outcome is not None else await storing
+        ok, stored = await storing
         if not ok:
             await self._when_storing_failed(token, text, flag)
         elif stored is not None and stored.new and stored.tier == AlertTier.urgent and self.bot is not None:
