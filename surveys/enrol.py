@@ -150,7 +150,8 @@ def _parse_flag(text: str, column: str) -> bool | None:
     raise ValueError(f"{column} should be yes or no")
 
 
-def _parse_audience(text: str) -> Audience:
+def audience_named(text: str) -> Audience:
+    """An audience as people write it ("parent", "Young person", "victim"...): the import's reading, and the commands'."""
     audience = _AUDIENCE_WORDS.get(text.strip().lower().replace("-", " ").replace("  ", " "))
     if audience is None:
         audience = _AUDIENCE_WORDS.get(text.strip().lower())
@@ -259,7 +260,7 @@ class CaseRowInput(BaseModel):
     @classmethod
     def _audience(cls, text: str) -> Audience:
         try:
-            return _parse_audience(text)
+            return audience_named(text)
         except ValueError:  # its own reason repeats what was typed: right for a command, not for a file
             raise ValueError("audience should be young_person, parent_carer, victim or placement") from None
 

@@ -183,7 +183,7 @@ def test_invite_by_sms_and_email_sends_a_working_link_through_notify(cli_env):
     sms = runner.invoke(app, ["invite", "YJ-1", "--audience", "young_person", "--channel", "sms"])
     assert sms.exit_code == 0, sms.output
     assert "Sent the invitation by sms to a mobile ending 001" in sms.stdout and "900001" not in sms.stdout
-    email = runner.invoke(app, ["invite", "YJ-1", "--audience", "parent_carer", "--channel", "email"])
+    email = runner.invoke(app, ["invite", "YJ-1", "--audience", "parent", "--channel", "email"])  # as the import reads it
     assert email.exit_code == 0, email.output
     assert "Sent the invitation by email to an address at example.org" in email.stdout
     [text, mail] = fake.sent

@@ -15,7 +15,7 @@ import typer
 from analysis.pipeline import analyse
 from analysis.sentiment import QUESTION_KINDS, question_kind_of
 from bot.cli.context import fail
-from surveys.enrol import _parse_audience as parse_audience  # the import's own reading: one vocabulary
+from surveys.enrol import audience_named
 from surveys.text import clean_text
 
 
@@ -92,7 +92,7 @@ def _question(value: str | None, row_number: int) -> str | None:
 
 def _audience(value: str | None, row_number: int) -> str | None:
     try:
-        return None if value is None else parse_audience(value).value
+        return None if value is None else audience_named(value).value
     except ValueError as error:
         fail(f"answer {row_number}: {error}", 2)
 

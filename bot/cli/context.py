@@ -144,8 +144,11 @@ def with_resolved_service(settings: Settings) -> Settings:
 
 
 def parse_audience(text: str) -> Audience:
+    """An audience as the case import reads it (so "parent" works here too), or a usage error."""
+    from surveys.enrol import audience_named
+
     try:
-        return Audience(text)
+        return audience_named(text)
     except ValueError:
         fail(f"Unknown audience '{text}'. Use one of: {', '.join(a.value for a in Audience)}.", 2)
 
