@@ -239,9 +239,7 @@ async def notify_duty(bot: Bot, h: Heard, alert_id: int, *, round_number: int = 
         return False
     if not round_.people:
         log.warning("safeguarding alert %s: no active staff to tell", alert_id)
-    keyboard = alert_keyboard(alert_id, cut=bool(round_.cut), hidden=h.settings.alert_text == "hidden")
-    sent = [await send_to_staff(bot, h, user_id, round_.text, reply_markup=keyboard) for user_id, _ in round_.claims]
-    delivered = await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in round_.claims], sent)
+    delivered = await _send_round(bot, h, alert_id, round_number, round_)
     if round_number == 0 and round_.claims and not delivered:
         # Every duty worker refused (blocked the bot, never pressed Start): managers and admins now, not at
         # the first reminder, which outside the send window can be the next morning.
@@ -254,9 +252,14 @@ async def notify_duty_fallback(bot: Bot, h: Heard, alert_id: int, tried: list[in
     round_ = await h.run(_claim_round, h, alert_id, 0, h.now(), instead_of=tried)
     if round_ is None or not round_.claims:
         return False
+    return await _send_round(bot, h, alert_id, 0, round_)
+
+
+async def _send_round(bot: Bot, h: Heard, alert_id: int, round_number: int, round_: _AlertRound) -> bool:
+    """Send one claimed round and record what reached whom; True if anyone got it."""
     keyboard = alert_keyboard(alert_id, cut=bool(round_.cut), hidden=h.settings.alert_text == "hidden")
     sent = [await send_to_staff(bot, h, user_id, round_.text, reply_markup=keyboard) for user_id, _ in round_.claims]
-    return await h.run(_record_round_now, h, alert_id, 0, [claim for _, claim in round_.claims], sent)
+    return await h.run(_record_round_now, h, alert_id, round_number, [claim for _, claim in round_.claims], sent)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ memory, and storing is retried in the background until it works.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from html import escape
 
@@ -73,15 +72,13 @@ async def screen_every_message(update: Update, context: ContextTypes.DEFAULT_TYP
         await _help(context, chat.id, "safeguarding.help_unknown_person", "en")
         return
     said = _as_the_duty_worker_reads_it(update, text)
-    storing = asyncio.ensure_future(
-        alert_storing.store_with_retries(lambda: h.run(_store_once, h, chat.id, said, flag)))
+    storing, in_time = await alert_storing.start_storing(lambda: h.run(_store_once, h, chat.id, said, flag),
+                                                         wait=HELP_WITHIN_SECONDS)
     helped = False
-    try:
-        ok, stored = await asyncio.wait_for(asyncio.shield(storing), HELP_WITHIN_SECONDS)
-    except TimeoutError:  # the database is slow: help first, then go on storing
+    if not in_time:  # the database is slow: help first, then go on storing
         audience, lang = _who_for_help(person)
         helped = await _help(context, chat.id, safeguarding.help_text_key(audience, flag.tier), lang)
-        ok, stored = await storing
+    ok, stored = await storing
     if not ok:
         await _when_storing_failed(context, h, chat.id, said, flag, person, helped=helped)
     elif stored is None:  # stored fine, but nobody is linked to this chat (the first look-up could not say)

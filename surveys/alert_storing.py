@@ -46,6 +46,17 @@ async def store_with_retries(store: StoreOnce, *, tries: int = STORE_TRIES) -> t
     return False, None
 
 
+async def start_storing(store: StoreOnce, *, wait: float = HELP_WITHIN_SECONDS) -> tuple[asyncio.Future, bool]:
+    """Start :func:`store_with_retries` and wait for it at most ``wait`` seconds, so help is never held up
+    for long: (the storing, whether it ended in time). Awaiting the storing gives (stored?, the alert)."""
+    storing = asyncio.ensure_future(store_with_retries(store))
+    try:
+        await asyncio.wait_for(asyncio.shield(storing), wait)
+    except TimeoutError:
+        return storing, False
+    return storing, True
+
+
 async def keep_storing(store: StoreOnce, stored_late: Callable[[StoredAlert], Awaitable[None]], *,
                        retry_seconds: float = BACKGROUND_RETRY_SECONDS, limit: int = BACKGROUND_RETRY_LIMIT,
                        running: Callable[[], bool] = lambda: True) -> None:

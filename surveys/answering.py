@@ -96,7 +96,7 @@ class SurveyRow:
 
     def change(self, **values) -> None:
         for name, value in values.items():
-            if name in ("status", "message_id"):
+            if hasattr(self, name):  # a column this row carries stays what a fresh read would give
                 setattr(self, name, value)
             self.changes[name] = value
 

@@ -23,10 +23,18 @@ def _texts(user, last: int = 4) -> list[str]:
     return [m.get("text") or "" for m in user.messages[-last:]]
 
 
+def _duty_worker(w, *, roster_in_memory: bool = False):
+    """Priya, on duty, as the emulator's user; ``roster_in_memory``: as heard holds the roster for when
+    the database fails (loaded at start in a running bot)."""
+    w.add_staff(900, Role.duty, "Priya")
+    if roster_in_memory:
+        w.heard.duty_roster = [900]
+    return w.emu.user(900, "Priya")
+
+
 async def test_a_disclosure_typed_at_a_button_question_reaches_the_duty_worker(db_url):
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w)
         user = await w.join(601, *YP)
         assert "Question 1 of" in user.last_message["text"]  # a 1-5 faces question
         await user.send_text(DISCLOSURE)
@@ -52,8 +60,7 @@ async def test_text_that_is_not_a_disclosure_still_gets_the_kind_validation_mess
 
 async def test_a_caption_on_a_photo_is_screened(db_url):
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w)
         user = await w.join(603, *YP)
         await user.send_photo(caption=DISCLOSURE)
         await w.settle()
@@ -93,8 +100,7 @@ async def test_an_edited_message_is_screened_but_never_replaces_an_answer(db_url
 
 async def test_a_disclosure_after_the_survey_is_over_reaches_the_duty_worker(db_url):
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w)
         user = await w.join(606, *YP)
         await w.skip_until(user, finished, limit=30)
         await user.send_text("i dont want to be alive anymore")
@@ -115,8 +121,7 @@ async def test_a_command_with_words_after_it_is_screened(db_url):
 
 async def test_the_same_disclosure_delivered_twice_alerts_the_duty_worker_once(db_url):
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w)
         user = await w.join(608, *YP)
         for _ in range(2):
             await user.send_text(DISCLOSURE)
@@ -139,8 +144,7 @@ async def test_adults_get_adult_help_never_a_childrens_line(db_url):
 
 async def test_a_review_tier_flag_is_stored_and_shown_gently_without_paging_the_duty_worker(db_url):
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w)
         past = "when i was little my dad used to hit us but thats all over now"
         w.heard.analyse = _review_only(past)
         user = await w.join(610, *YP)
@@ -199,9 +203,7 @@ def _storing_fails(monkeypatch, *, times: int) -> None:
 
 async def test_when_the_database_cannot_store_an_alert_help_and_the_duty_worker_are_still_reached(db_url, monkeypatch):
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        w.heard.duty_roster = [900]
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w, roster_in_memory=True)
         user = await w.join(613, *YP)
         _storing_fails(monkeypatch, times=5)
         await user.send_text(DISCLOSURE)
@@ -219,9 +221,7 @@ async def test_when_the_database_cannot_store_an_alert_help_and_the_duty_worker_
 
 async def test_when_the_database_cannot_store_an_alert_the_duty_worker_is_told_whose_it_is(db_url, monkeypatch):
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        w.heard.duty_roster = [900]
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w, roster_in_memory=True)
         user = await w.join(614, "YJ-24-0117", Audience.victim, "V2")
         _storing_fails(monkeypatch, times=4)
         await user.send_text(DISCLOSURE)
@@ -349,9 +349,7 @@ async def test_storing_an_alert_goes_on_past_the_first_hour_of_a_database_outage
 
 async def test_a_stranger_whose_lookup_failed_gets_help_and_no_false_database_alarm(db_url, monkeypatch):
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        w.heard.duty_roster = [900]
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w, roster_in_memory=True)
         monkeypatch.setattr(bot.screening, "_who_is_writing", lambda h, chat_id: None)  # the first read failed
         stranger = w.emu.user(615, "Sam")  # never linked: storing finds nobody, and that is not a failure
         await stranger.send_text(DISCLOSURE)
@@ -364,9 +362,7 @@ async def test_help_goes_out_within_seconds_while_a_locked_database_makes_storin
     import time
 
     async with world(db_url) as w:
-        w.add_staff(900, Role.duty, "Priya")
-        w.heard.duty_roster = [900]
-        duty = w.emu.user(900, "Priya")
+        duty = _duty_worker(w, roster_in_memory=True)
         user = await w.join(616, *YP)
         monkeypatch.setattr(bot.screening, "_store_once", slow_then_working(bot.screening._store_once))
         monkeypatch.setattr(bot.screening, "HELP_WITHIN_SECONDS", 0.3)
@@ -383,15 +379,13 @@ async def test_help_goes_out_within_seconds_while_a_locked_database_makes_storin
         assert "Possible safeguarding disclosure" in duty.last_message["text"]
 
 
-async def test_who_is_writing_is_read_without_waiting_for_another_processs_write_lock(db_url):
+async def test_who_is_writing_is_read_without_waiting_for_another_processs_write_lock(sqlite_url):
     import sqlite3
     import time
 
-    if not db_url.startswith("sqlite"):
-        return  # PostgreSQL readers never wait for writers
-    async with world(db_url) as w:
+    async with world(sqlite_url) as w:
         user = await w.join(617, "YJ-24-0117", Audience.victim, "V1")
-        other = sqlite3.connect(db_url.split("sqlite:///")[1], isolation_level=None)
+        other = sqlite3.connect(sqlite_url.split("sqlite:///")[1], isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # e.g. a long `heard cases import` in another process
         try:
             started = time.monotonic()

@@ -276,20 +276,18 @@ async def test_help_is_shown_within_seconds_while_a_slow_database_stores_the_ale
         await _eventually(lambda: any(a.free_text == DISCLOSURE for a in _rows(w.heard, Answer)))
 
 
-async def test_help_is_shown_while_another_process_holds_the_write_lock(db_url, monkeypatch):
+async def test_help_is_shown_while_another_process_holds_the_write_lock(sqlite_url, monkeypatch):
     import sqlite3
     import time
 
     import webchat.server
 
-    if not db_url.startswith("sqlite"):
-        return  # PostgreSQL has no database-wide write lock
-    async with web_world(db_url) as w:
+    async with web_world(sqlite_url) as w:
         person = await w.person()
         await _to_a_text_question(w, person)
         monkeypatch.setattr(webchat.server, "HELP_WITHIN_SECONDS", 0.3)
         await w.heard.run(w.heard.analyse, "warming up", None, None)
-        other = sqlite3.connect(db_url.split("sqlite:///")[1], isolation_level=None)
+        other = sqlite3.connect(sqlite_url.split("sqlite:///")[1], isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # e.g. a long `heard cases import` in another process
         try:
             started = time.monotonic()

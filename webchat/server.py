@@ -429,18 +429,14 @@ class WebChat:
             return None  # no session, or nothing found
         flag = Flag(AlertTier(findings.safeguarding_tier), findings.safeguarding_reason or "possible disclosure")
         notes.append(f"help_{flag.tier.value}")  # help is on the very next page, whatever happens below
-        storing = asyncio.ensure_future(
-            alert_storing.store_with_retries(lambda: h.transaction(self._store, token, text, flag)))
-        disclosure = _Disclosure(flag.tier, visitor.audience if visitor else None, visitor.language if visitor else "en",
-                                 storing)
-        try:
-            await asyncio.wait_for(asyncio.shield(storing), HELP_WITHIN_SECONDS)
-        except TimeoutError:  # the database is slow: the person sees help first, and storing goes on
+        storing, in_time = await alert_storing.start_storing(
+            lambda: h.transaction(self._store, token, text, flag), wait=HELP_WITHIN_SECONDS)
+        if in_time:
+            await self._after_storing(storing, token, text, flag)
+        else:  # the database is slow: the person sees help first, and storing goes on
             self._spawn(self._after_storing(storing, token, text, flag))
-            return disclosure
-        await self._after_storing(storing, token, text, flag)
-        disclosure.settled = True
-        return disclosure
+        return _Disclosure(flag.tier, visitor.audience if visitor else None, visitor.language if visitor else "en",
+                           storing, settled=in_time)
 
     async def _after_storing(self, storing, token: str, text: str, flag: Flag) -> None:
         """Once storing has ended: tell the duty worker of a new urgent alert, or, if the database failed, say so."""
